@@ -1,0 +1,244 @@
+"""The one configuration tree: frozen dataclasses, validation, JSON and dotted overrides.
+
+Every practice of the DCGAN paper and every training hack is a field here, so the UI,
+the CLI and the presets all speak the same vocabulary (`hacks.flip_probability`,
+`model.batch_norm`, ...). Validation returns one readable line per bad value.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Tuple
+
+
+class ConfigError(ValueError):
+    """A bad configuration value; the message is one line a user can act on."""
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    # "mnist-5k" (embedded, offline), "mnist", "fashion-mnist", "cifar10[:class]",
+    # or a path to a folder / zip of images.
+    source: str = "mnist-5k"
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    latent_dim: int = 100
+    base_filters: int = 64
+    # "dcgan": widths grow/shrink by 2 per stage (G: 4f..f, D: f..4f).
+    # "tutorial": the Keras tutorial's network (constant width, G ends in a 7x7 conv,
+    # D uses 3x3 kernels) - kept only so the speed baseline is the same network.
+    layout: str = "dcgan"
+    strided_downsample: bool = True       # off: Conv2D + MaxPooling2D
+    strided_upsample: bool = True         # off: UpSampling2D + Conv2D
+    leaky_relu: bool = True               # off: ReLU
+    leaky_slope: float = 0.2
+    batch_norm: bool = True               # conv -> BN -> activation; not on D's input nor G's output
+    gaussian_init: bool = True            # N(0, 0.02); off: Glorot uniform
+    tanh_output: bool = True              # off: sigmoid output and pixels in [0, 1]
+    kernel_divisible_by_stride: bool = True  # 4x4 at stride 2; off: 3x3 (checkerboards)
+    dropout: float = 0.3                  # before D's output; 0 switches it off
+
+
+@dataclass(frozen=True)
+class OptimizerConfig:
+    # The DCGAN recipe is Adam(lr=2e-4, beta_1=0.5); "off" means Adam's defaults.
+    dcgan_adam: bool = True
+    d_learning_rate: float = 2e-4
+    g_learning_rate: float = 2e-4
+    beta_1: float = 0.5
+    # Linear decay of both learning rates to this fraction over the run's budget
+    # (1.0 = constant). Late decay settles the oscillation of the two players.
+    final_lr_fraction: float = 1.0
+
+
+@dataclass(frozen=True)
+class HacksConfig:
+    latent_distribution: str = "gaussian"       # or "uniform" in [-1, 1]
+    separate_batches: bool = True
+    real_label_range: Tuple[float, float] = (0.7, 1.2)
+    fake_label_range: Tuple[float, float] = (0.0, 0.3)
+    flip_probability: float = 0.05
+    generator_loss: str = "non-saturating"      # or "minimax"
+    d_steps: int = 1
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    batch_size: int = 64
+    epochs: int = 0               # 0: no epoch limit (use max_seconds)
+    max_seconds: float = 60.0     # 0: no time limit (use epochs)
+    seed: int = 0
+    precision: str = "fp32"       # or "bf16" (Keras mixed_bfloat16)
+    grid_size: int = 8            # grid_size x grid_size fixed latent points
+    quality_every_epoch: bool = True
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    data: DataConfig = field(default_factory=DataConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    optimizer: OptimizerConfig = field(default_factory=OptimizerConfig)
+    hacks: HacksConfig = field(default_factory=HacksConfig)
+    run: RunConfig = field(default_factory=RunConfig)
+
+    # -- validation ---------------------------------------------------------------
+    def problems(self) -> list[str]:
+        """Every bad value, one line each (empty when the config is valid)."""
+        out: list[str] = []
+        m, o, h, r = self.model, self.optimizer, self.hacks, self.run
+
+        def need(ok: bool, msg: str) -> None:
+            if not ok:
+                out.append(msg)
+
+        need(isinstance(self.data.source, str) and self.data.source.strip() != "",
+             "data.source must name a data set or a path")
+        need(1 <= m.latent_dim <= 1024, f"model.latent_dim must be in 1..1024, got {m.latent_dim}")
+        need(4 <= m.base_filters <= 512, f"model.base_filters must be in 4..512, got {m.base_filters}")
+        need(m.layout in ("dcgan", "tutorial"), f"model.layout must be 'dcgan' or 'tutorial', got {m.layout!r}")
+        need(0.0 <= m.leaky_slope < 1.0, f"model.leaky_slope must be in [0, 1), got {m.leaky_slope}")
+        need(0.0 <= m.dropout <= 0.7, f"model.dropout must be in [0, 0.7], got {m.dropout}")
+        for name in ("d_learning_rate", "g_learning_rate"):
+            lr = getattr(o, name)
+            need(0.0 < lr <= 0.1, f"optimizer.{name} must be in (0, 0.1], got {lr}")
+        need(0.0 <= o.beta_1 < 1.0, f"optimizer.beta_1 must be in [0, 1), got {o.beta_1}")
+        need(0.0 < o.final_lr_fraction <= 1.0,
+             f"optimizer.final_lr_fraction must be in (0, 1], got {o.final_lr_fraction}")
+        need(h.latent_distribution in ("gaussian", "uniform"),
+             f"hacks.latent_distribution must be 'gaussian' or 'uniform', got {h.latent_distribution!r}")
+        for name in ("real_label_range", "fake_label_range"):
+            rng = getattr(h, name)
+            if len(rng) != 2:
+                out.append(f"hacks.{name} must be two numbers [low, high], got {list(rng)}")
+                continue
+            lo, hi = rng
+            need(lo <= hi, f"hacks.{name}: low end {lo} is above high end {hi}")
+            need(-0.5 <= lo and hi <= 1.5, f"hacks.{name} must lie within [-0.5, 1.5], got [{lo}, {hi}]")
+        need(0.0 <= h.flip_probability <= 0.5,
+             f"hacks.flip_probability must be in [0, 0.5], got {h.flip_probability}")
+        need(h.generator_loss in ("non-saturating", "minimax"),
+             f"hacks.generator_loss must be 'non-saturating' or 'minimax', got {h.generator_loss!r}")
+        need(1 <= h.d_steps <= 10, f"hacks.d_steps must be in 1..10, got {h.d_steps}")
+        need(r.batch_size >= 2 and r.batch_size % 2 == 0 and r.batch_size <= 1024,
+             f"run.batch_size must be a positive even number up to 1024, got {r.batch_size}")
+        need(r.epochs >= 0, f"run.epochs must be 0 (no limit) or positive, got {r.epochs}")
+        need(r.max_seconds >= 0, f"run.max_seconds must be 0 (no limit) or positive, got {r.max_seconds}")
+        need(r.precision in ("fp32", "bf16"), f"run.precision must be 'fp32' or 'bf16', got {r.precision!r}")
+        need(1 <= r.grid_size <= 16, f"run.grid_size must be in 1..16, got {r.grid_size}")
+        return out
+
+    def validated(self) -> "TrainConfig":
+        bad = self.problems()
+        if bad:
+            raise ConfigError(bad[0] if len(bad) == 1 else "; ".join(bad))
+        return self
+
+    # -- JSON ---------------------------------------------------------------------
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> "TrainConfig":
+        if not isinstance(raw, dict):
+            raise ConfigError("a configuration must be a JSON object")
+        parts = {}
+        for f in fields(cls):
+            section = raw.get(f.name, {})
+            if not isinstance(section, dict):
+                raise ConfigError(f"config section '{f.name}' must be an object")
+            parts[f.name] = _section_from_dict(f.name, _SECTIONS[f.name], section)
+        unknown = set(raw) - set(_SECTIONS)
+        if unknown:
+            raise ConfigError(f"unknown config section '{sorted(unknown)[0]}' (known: {', '.join(_SECTIONS)})")
+        return cls(**parts)
+
+    @classmethod
+    def from_json(cls, text: str) -> "TrainConfig":
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise ConfigError(f"config is not valid JSON: {e.msg} at line {e.lineno}") from None
+        return cls.from_dict(raw)
+
+    # -- overrides ----------------------------------------------------------------
+    def with_value(self, key: str, value: Any) -> "TrainConfig":
+        """A copy with one dotted key set, e.g. ('hacks.flip_probability', 0.3).
+
+        `value` may be a string (from a CLI flag) and is parsed to the field's type.
+        """
+        section_name, _, name = key.partition(".")
+        if section_name not in _SECTIONS or not name:
+            raise ConfigError(f"unknown config key '{key}' (use section.field, sections: {', '.join(_SECTIONS)})")
+        section = getattr(self, section_name)
+        known = {f.name: f for f in fields(section)}
+        if name not in known:
+            raise ConfigError(f"unknown config key '{key}' (fields of {section_name}: {', '.join(known)})")
+        typed = _coerce(key, getattr(section, name), value)
+        return replace(self, **{section_name: replace(section, **{name: typed})})
+
+    def with_overrides(self, pairs: list[str]) -> "TrainConfig":
+        """Apply 'key=value' strings in order."""
+        cfg = self
+        for pair in pairs:
+            key, sep, value = pair.partition("=")
+            if not sep:
+                raise ConfigError(f"--set expects key=value, got '{pair}'")
+            cfg = cfg.with_value(key.strip(), value.strip())
+        return cfg
+
+
+_SECTIONS = {"data": DataConfig, "model": ModelConfig, "optimizer": OptimizerConfig,
+             "hacks": HacksConfig, "run": RunConfig}
+
+
+def _section_from_dict(section_name: str, cls, raw: dict):
+    known = {f.name: f for f in fields(cls)}
+    unknown = set(raw) - set(known)
+    if unknown:
+        raise ConfigError(f"unknown config key '{section_name}.{sorted(unknown)[0]}'")
+    default = cls()
+    values = {name: _coerce(f"{section_name}.{name}", getattr(default, name), raw[name]) for name in raw}
+    return replace(default, **values)
+
+
+def _coerce(key: str, current: Any, value: Any) -> Any:
+    """Parse `value` to the type of the field's current value, with a one-line error."""
+    try:
+        if isinstance(current, bool):
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in ("1", "true", "on", "yes"):
+                return True
+            if text in ("0", "false", "off", "no"):
+                return False
+            raise ValueError
+        if isinstance(current, int):
+            if isinstance(value, float) and not value.is_integer():
+                raise ValueError
+            if isinstance(value, str):
+                return int(value.strip())
+            return int(value)
+        if isinstance(current, float):
+            return float(value)
+        if isinstance(current, tuple):
+            items = value
+            if isinstance(value, str):
+                items = [v for v in value.replace("[", "").replace("]", "").split(",") if v.strip()]
+            items = tuple(float(v) for v in items)
+            if len(items) != 2:
+                raise ValueError
+            return items
+        if isinstance(current, str):
+            return str(value)
+    except (TypeError, ValueError):
+        pass
+    kind = {bool: "true/false", int: "a whole number", float: "a number",
+            tuple: "two numbers like 0.7,1.2", str: "text"}[type(current)]
+    raise ConfigError(f"{key} must be {kind}, got {value!r}")

@@ -1,0 +1,10 @@
+"""Image data sources. Every source returns an `ImageSet` of uint8 images (N, H, W, C).
+
+Source names: "mnist-5k" (embedded, offline), "mnist", "fashion-mnist",
+"cifar10" or "cifar10:<class>" (through keras.datasets, online the first time),
+or a path to a folder or a .zip of the user's own images.
+"""
+from .imageset import DataError, ImageSet
+from .registry import describe_sources, load_images
+
+__all__ = ["DataError", "ImageSet", "load_images", "describe_sources"]
