@@ -1,0 +1,253 @@
+"""Where generators come from (the shipped pretrained one, training runs, uploads) and how to run them.
+
+A generator is a Keras 3 model saved as `.keras`: (batch, latent_dim) in, (batch, H, W, C)
+out with C in {1, 3}. Its config.json, when there is one, says how to sample its latent
+space and how to read its pixels; without one we assume and say so.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Optional, Tuple
+
+import numpy as np
+
+from .config import ConfigError, TrainConfig
+from .images import image_grid, png_bytes, to_uint8, upscale
+from .latent import interpolate, sample_latent
+
+PRETRAINED_DIR_ENV = "GAN_LAB_PRETRAINED_DIR"
+RUNS_DIR_ENV = "GAN_LAB_RUNS"
+GENERATOR_FILE = "generator.keras"
+CONFIG_FILE = "config.json"
+
+# One fixed batch shape for every model call: Keras traces its predict function once per
+# input shape, so padding to this size keeps every later call on the first trace.
+CHUNK = 32
+
+
+class GeneratorError(ValueError):
+    """A generator could not be found, read or used; the message is one line a user can act on."""
+
+
+@dataclass(frozen=True)
+class GeneratorSource:
+    name: str
+    path: Path
+    config: Optional[TrainConfig]
+    latent_dim: int
+    latent_distribution: str          # "gaussian" or "uniform"
+    tanh_output: bool                 # pixels in [-1, 1]; False: [0, 1]
+    image_shape: Optional[Tuple[int, int, int]] = None   # known once the model is loaded
+    assumptions: Tuple[str, ...] = ()  # what we guessed because there was no config
+
+    @property
+    def mtime(self) -> float:
+        """Modification time of the model file: a training run rewrites it every epoch."""
+        try:
+            return self.path.stat().st_mtime
+        except OSError:
+            return 0.0
+
+
+# -- finding generators ---------------------------------------------------------------
+
+def pretrained_dir() -> Path:
+    override = os.environ.get(PRETRAINED_DIR_ENV)
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parent.parent / "assets" / "pretrained"
+
+
+def runs_dir() -> Path:
+    return Path(os.environ.get(RUNS_DIR_ENV) or "runs")
+
+
+def _read_config(folder: Path) -> TrainConfig:
+    try:
+        text = (folder / CONFIG_FILE).read_text(encoding="utf-8")
+    except OSError as e:
+        raise GeneratorError(f"cannot read {folder / CONFIG_FILE}: {e.strerror or e}") from None
+    try:
+        return TrainConfig.from_json(text)
+    except ConfigError as e:
+        raise GeneratorError(f"{folder / CONFIG_FILE}: {e}") from None
+
+
+def _source_from_config(name: str, path: Path, config: TrainConfig) -> GeneratorSource:
+    return GeneratorSource(name=name, path=path, config=config,
+                           latent_dim=config.model.latent_dim,
+                           latent_distribution=config.hacks.latent_distribution,
+                           tanh_output=config.model.tanh_output)
+
+
+def pretrained_source() -> GeneratorSource:
+    """The generator shipped with the app; GeneratorError (one line) when it is not there."""
+    folder = pretrained_dir()
+    path = folder / GENERATOR_FILE
+    if not path.is_file():
+        raise GeneratorError(f"no pretrained generator at {path}: train a run, or upload a .keras generator")
+    return _source_from_config("Pretrained", path, _read_config(folder))
+
+
+def list_run_sources(folder=None) -> list[GeneratorSource]:
+    """Runs that have a generator and a readable config, newest model file first.
+
+    Runs still starting (no generator yet) and broken ones (bad config) are left out:
+    the list is for picking, and one bad folder must not hide the others.
+    """
+    folder = Path(folder) if folder is not None else runs_dir()
+    if not folder.is_dir():
+        return []
+    found = []
+    for run in folder.iterdir():
+        path = run / GENERATOR_FILE
+        try:
+            if not run.is_dir() or not path.is_file() or path.stat().st_size == 0:
+                continue
+            source = _source_from_config(run.name, path, _read_config(run))
+            found.append((path.stat().st_mtime, source))
+        except (GeneratorError, OSError):
+            continue
+    found.sort(key=lambda pair: pair[0], reverse=True)
+    return [source for _, source in found]
+
+
+# -- loading and checking ---------------------------------------------------------------
+
+def _shape_text(shapes) -> str:
+    def one(s):
+        return "(" + ", ".join("batch" if d is None else str(d) for d in s) + ")"
+    return one(shapes[0]) if len(shapes) == 1 else "[" + ", ".join(one(s) for s in shapes) + "]"
+
+
+def _check_generator_shape(model) -> Tuple[int, Tuple[int, int, int]]:
+    try:
+        ins = [tuple(t.shape) for t in model.inputs]
+        outs = [tuple(t.shape) for t in model.outputs]
+    except (AttributeError, TypeError, ValueError):
+        raise GeneratorError("this file is not a generator: its inputs and outputs are not defined "
+                             "(save a functional or Sequential model with an Input)") from None
+    ok = (len(ins) == 1 and len(ins[0]) == 2 and ins[0][1] is not None
+          and len(outs) == 1 and len(outs[0]) == 4 and outs[0][3] in (1, 3)
+          and outs[0][1] is not None and outs[0][2] is not None)
+    if not ok:
+        raise GeneratorError(f"this file is not a generator: it takes {_shape_text(ins)} and returns "
+                             f"{_shape_text(outs)}; a generator takes (batch, latent_dim) and returns "
+                             f"(batch, height, width, 1 or 3)")
+    return int(ins[0][1]), (int(outs[0][1]), int(outs[0][2]), int(outs[0][3]))
+
+
+def _output_activation(model) -> Optional[str]:
+    """'tanh' or 'sigmoid' when the last non-linear activation is one of them, else None."""
+    for layer in reversed(model.layers):
+        fn = getattr(layer, "activation", None)
+        name = getattr(fn, "__name__", None)
+        if name is None or name == "linear":
+            continue  # reshapes, a float32 'linear' cast after mixed precision, ...
+        return name if name in ("tanh", "sigmoid") else None
+    return None
+
+
+def _load_model(path: Path, shown_name: str):
+    # A .keras file is a zip archive; Keras reports anything else as "File not found".
+    if not zipfile.is_zipfile(path):
+        raise GeneratorError(f"{shown_name} could not be read as a Keras model: it is not a .keras "
+                             f"zip archive (corrupt, or another format renamed)")
+    import keras  # deferred: the listing functions above must not pay for TensorFlow
+
+    try:
+        return keras.models.load_model(str(path), safe_mode=True, compile=False)
+    except Exception as e:  # Keras raises many kinds for a bad archive; the user needs one line
+        text = str(e).strip().replace(str(path), shown_name)
+        first = text.splitlines()[0] if text else type(e).__name__
+        raise GeneratorError(f"{shown_name} could not be read as a Keras model: {first}") from None
+
+
+def load_generator(source: GeneratorSource):
+    """(model, source with the model's latent size and image shape), checked to be a generator."""
+    model = _load_model(source.path, source.path.name)
+    latent_dim, image_shape = _check_generator_shape(model)
+    notes = source.assumptions
+    if source.config is not None and source.config.model.latent_dim != latent_dim:
+        notes += (f"its config says latent size {source.config.model.latent_dim}, "
+                  f"the model takes {latent_dim}: using {latent_dim}",)
+    return model, replace(source, latent_dim=latent_dim, image_shape=image_shape, assumptions=notes)
+
+
+def load_uploaded_generator(data: bytes, filename: str):
+    """(model, source) from the bytes of an uploaded .keras file, with no config beside it.
+
+    Loaded with safe_mode, so a file cannot run code through Lambda layers.
+    """
+    if not filename.lower().endswith(".keras"):
+        raise GeneratorError(f"{filename} is not a .keras file: save the generator with model.save('name.keras')")
+    if not data:
+        raise GeneratorError(f"{filename} is empty")
+    with tempfile.TemporaryDirectory(prefix="gan-lab-upload-") as tmp:
+        path = Path(tmp) / "uploaded.keras"
+        path.write_bytes(data)
+        model = _load_model(path, filename)
+    latent_dim, image_shape = _check_generator_shape(model)
+    activation = _output_activation(model)
+    notes = ("no config with the file: sampling a Gaussian latent N(0, 1)",)
+    if activation is None:
+        notes += ("output activation not recognised: assuming tanh, pixels in [-1, 1]",)
+    else:
+        notes += (f"output activation is {activation}: pixels in {'[-1, 1]' if activation == 'tanh' else '[0, 1]'}",)
+    source = GeneratorSource(name=f"Upload: {filename}", path=Path(filename), config=None,
+                             latent_dim=latent_dim, latent_distribution="gaussian",
+                             tanh_output=activation != "sigmoid", image_shape=image_shape,
+                             assumptions=notes)
+    return model, source
+
+
+# -- running ------------------------------------------------------------------------
+
+def generate(model, z: np.ndarray, tanh_output: bool, chunk: int = CHUNK) -> np.ndarray:
+    """uint8 images (N, H, W, C) for latent points z (N, dim), in fixed-size chunks."""
+    z = np.asarray(z, dtype=np.float32)
+    if z.ndim == 1:
+        z = z[None, :]
+    n = len(z)
+    outs = []
+    for start in range(0, n, chunk):
+        part = z[start:start + chunk]
+        if len(part) < chunk:  # pad so the call has the one shape already traced
+            part = np.concatenate([part, np.zeros((chunk - len(part), z.shape[1]), np.float32)])
+        outs.append(np.asarray(model.predict_on_batch(part))[:min(chunk, n - start)])
+    if not outs:
+        raise ValueError("generate() needs at least one latent point")
+    return to_uint8(np.concatenate(outs), tanh_output)
+
+
+def interpolation_strip(model, source: GeneratorSource, z_a, z_b, frames: int,
+                        spherical: bool = True, scale: int = 3) -> Tuple[np.ndarray, np.ndarray]:
+    """(frames as uint8 images, the strip as one upscaled picture) from z_a to z_b."""
+    path = interpolate(z_a, z_b, frames, spherical)
+    images = generate(model, path, source.tanh_output)
+    return images, upscale(image_grid(images, cols=frames), scale)
+
+
+def interpolation_strip_seconds(source: GeneratorSource, frames: int = 16, repeats: int = 5,
+                                model=None) -> float:
+    """Median seconds to render a `frames`-frame spherical strip to PNG, model already loaded.
+
+    This is the latency a user sees after moving the Steps slider (load and first trace
+    are paid once, when the generator is chosen, and excluded). Pass `model` for a source
+    that is not a file (an upload).
+    """
+    if model is None:
+        model, source = load_generator(source)
+    z = sample_latent(0, 2, source.latent_dim, source.latent_distribution)
+    png_bytes(interpolation_strip(model, source, z[0], z[1], frames)[1])  # warm-up: first trace
+    times = []
+    for _ in range(max(1, repeats)):
+        start = time.perf_counter()
+        png_bytes(interpolation_strip(model, source, z[0], z[1], frames)[1])
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
