@@ -6,5 +6,8 @@ or a path to a folder or a .zip of the user's own images.
 """
 from .imageset import DataError, ImageSet
 from .registry import describe_sources, load_images
+from .user_images import (UserImageLimits, load_images_from_folder, load_images_from_zip,
+                          load_images_from_zip_bytes)
 
-__all__ = ["DataError", "ImageSet", "load_images", "describe_sources"]
+__all__ = ["DataError", "ImageSet", "load_images", "describe_sources", "UserImageLimits",
+           "load_images_from_folder", "load_images_from_zip", "load_images_from_zip_bytes"]

@@ -28,3 +28,9 @@ class ImageSet:
 
     def __len__(self) -> int:
         return int(self.images.shape[0])
+
+
+def one_line_reason(err: BaseException | str, limit: int = 160) -> str:
+    """An exception (or its text) as a short single line, for the end of a DataError message."""
+    text = " ".join(str(err).split()) or type(err).__name__
+    return text if len(text) <= limit else text[:limit - 3] + "..."
