@@ -1,0 +1,170 @@
+"""Hacks guide: one card per DCGAN practice and training hack, then a symptom finder.
+
+Registered by app.py under the title "Hacks guide"; also runs on its own with
+`streamlit run pages/hacks_guide.py`.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+# Run on its own, Streamlit puts only pages/ on the import path.
+_ROOT = Path(__file__).resolve().parents[1]
+if str(_ROOT) not in sys.path:
+    sys.path.insert(0, str(_ROOT))
+
+from gan_core import guide_cards as guide  # noqa: E402
+
+COMPARE_PAGE = Path(__file__).resolve().parent / "compare.py"
+FILTERS = {"All": "all", "Practices (next start)": "practices", "Live hacks": "hacks"}
+_CHART_CONFIG = {"displayModeBar": False, "staticPlot": True}
+
+
+# -- small illustrations -------------------------------------------------------------
+def _small_figure(fig: go.Figure, x_title: str, y_title: str) -> go.Figure:
+    fig.update_layout(height=220, margin=dict(l=10, r=10, t=10, b=10),
+                      legend=dict(orientation="h", y=-0.35), xaxis_title=x_title,
+                      yaxis_title=y_title)
+    return fig
+
+
+def activation_figure(slope: float = 0.2) -> go.Figure:
+    x = np.linspace(-3.0, 3.0, 121)
+    fig = go.Figure([go.Scatter(x=x, y=np.maximum(x, 0.0), name="ReLU"),
+                     go.Scatter(x=x, y=np.where(x > 0, x, slope * x), name=f"LeakyReLU ({slope})")])
+    return _small_figure(fig, "input", "output")
+
+
+def label_target_figure(real_range=(0.7, 1.2), fake_range=(0.0, 0.3)) -> go.Figure:
+    rng = np.random.default_rng(0)
+    real = rng.uniform(*real_range, 2000)
+    fake = rng.uniform(*fake_range, 2000)
+    fig = go.Figure([go.Histogram(x=fake, name=f"fake targets {list(fake_range)}", nbinsx=20),
+                     go.Histogram(x=real, name=f"real targets {list(real_range)}", nbinsx=20)])
+    fig.update_layout(barmode="overlay")
+    fig.update_traces(opacity=0.7)
+    fig.add_vline(x=0.0, line_dash="dot")
+    fig.add_vline(x=1.0, line_dash="dot")
+    return _small_figure(fig, "D's target (dotted: hard 0 and 1)", "count")
+
+
+def generator_loss_figure() -> go.Figure:
+    d = np.linspace(0.005, 0.995, 199)
+    fig = go.Figure([go.Scatter(x=d, y=np.log(1.0 - d), name="minimax: log(1 - D), flat near 0"),
+                     go.Scatter(x=d, y=-np.log(d), name="non-saturating: -log D, steep near 0")])
+    return _small_figure(fig, "D(G(z)): how real D thinks a fake is", "G's loss")
+
+
+def overlap_figure(kernel: int, stride: int = 2, size: int = 6) -> go.Figure:
+    """How many kernel taps of a transposed convolution land on each output pixel."""
+    full = (size - 1) * stride + kernel
+    count = np.zeros((full, full))
+    for i in range(size):
+        for j in range(size):
+            count[i * stride:i * stride + kernel, j * stride:j * stride + kernel] += 1
+    inner = count[kernel:-kernel, kernel:-kernel]  # the border is uneven for any kernel
+    fig = go.Figure(go.Heatmap(z=inner, colorscale="Greys", zmin=0, zmax=kernel * kernel,
+                               showscale=False, texttemplate="%{z}"))
+    fig.update_layout(height=160, width=160, margin=dict(l=0, r=0, t=24, b=0),
+                      title=dict(text=f"{kernel}x{kernel}, stride {stride}", font=dict(size=12)),
+                      xaxis=dict(visible=False), yaxis=dict(visible=False, scaleanchor="x"))
+    return fig
+
+
+def show_visual(card: guide.GuideCard) -> None:
+    if card.visual == "activation":
+        st.plotly_chart(activation_figure(), key=f"viz-{card.id}", config=_CHART_CONFIG)
+    elif card.visual == "label_targets":
+        st.plotly_chart(label_target_figure(), key=f"viz-{card.id}", config=_CHART_CONFIG)
+    elif card.visual == "generator_loss":
+        st.plotly_chart(generator_loss_figure(), key=f"viz-{card.id}", config=_CHART_CONFIG)
+    elif card.visual == "overlap":
+        left, right = st.columns(2)
+        with left:
+            st.plotly_chart(overlap_figure(3), key=f"viz-{card.id}-3", config=_CHART_CONFIG)
+        with right:
+            st.plotly_chart(overlap_figure(4), key=f"viz-{card.id}-4", config=_CHART_CONFIG)
+        st.caption("Taps per output pixel: uneven with 3x3 (checkerboard), even with 4x4.")
+
+
+# -- cards -----------------------------------------------------------------------------
+def open_compare(card: guide.GuideCard) -> None:
+    """Hand the card's pair to the Compare page; say so plainly when that page is missing."""
+    st.session_state["compare_preload"] = guide.compare_preload(card)
+    if not COMPARE_PAGE.exists():
+        st.info("The pair is saved for the Compare page, but this app has no Compare page yet.")
+        return
+    try:
+        st.switch_page(COMPARE_PAGE)
+    except StreamlitAPIException:
+        # Run on its own, this page is the whole app and Compare is not one of its pages.
+        st.info("The pair is saved: open the Compare page from the app's menu to run it.")
+
+
+def show_card(card: guide.GuideCard) -> None:
+    with st.container(border=True):
+        st.subheader(card.title, anchor=card.id)
+        when = "applies live, while training" if card.applies == guide.LIVE else "applies at the next start"
+        controls = ", ".join(f"**{c}**" for c in (card.control, *card.related_controls))
+        st.markdown(f"Train page control: {controls} · {when}")
+        text, visual = st.columns([3, 2]) if card.visual else (st.container(), None)
+        with text:
+            st.markdown(f"**What it is.** {card.what}")
+            st.markdown(f"**Why it helps.** {card.why}")
+            st.markdown(f"**On:** {card.on}  \n**Off:** {card.off}")
+            keys = ", ".join(f"`{k}`" for k in card.keys)
+            st.caption(f"Config: {keys} · Source: {'; '.join(card.sources)}")
+        if visual is not None:
+            with visual:
+                show_visual(card)
+        if st.button("Try it", key=f"try-{card.id}",
+                     help="Train this setting on and off side by side on the Compare page"):
+            open_compare(card)
+
+
+def show_symptoms(shown_ids: set[str]) -> None:
+    st.header("Symptoms", anchor="symptoms")
+    st.write("What you see on the Train page, what usually causes it, and which cards help.")
+    for s in guide.SYMPTOMS:
+        with st.container(border=True):
+            st.markdown(f"**{s.title}**" + (" - expected, not a fault" if s.expected else ""))
+            st.markdown(f"{s.looks_like} {s.explanation}")
+            st.markdown("Likely causes: " + "; ".join(s.causes) + ".")
+            links = []
+            for card_id in s.cards:
+                title = guide.card(card_id).title
+                links.append(f"[{title}](#{card_id})" if card_id in shown_ids
+                             else f"{title} (hidden by the filter)")
+            st.markdown("Helps: " + " · ".join(links))
+
+
+def main() -> None:
+    st.title("Hacks guide")
+    st.write(
+        "Every DCGAN practice and training hack the app can switch, with what it does, why it "
+        "helps, where it comes from and which control on the Train page sets it. Practices "
+        "shape the networks and take effect at the next start; hacks change the training step "
+        "and apply live. **Try it** trains the setting on and off side by side, starting from "
+        f"the `{guide.COMPARE_BASE_PRESET}` preset.")
+    st.info(guide.BATCH_NORM_PLACEMENT)
+    st.markdown("[Jump to the symptoms](#symptoms)")
+    left, right = st.columns([1, 1])
+    with left:
+        shown = st.radio("Show", list(FILTERS), horizontal=True, key="guide_filter")
+    with right:
+        query = st.text_input("Search the cards", key="guide_search",
+                              placeholder="e.g. smoothing, checkerboard, beta_1")
+    cards = guide.filter_cards(FILTERS[shown], query)
+    if not cards:
+        st.warning(f"No card matches '{query}'.")
+    for card in cards:
+        show_card(card)
+    show_symptoms({c.id for c in cards})
+
+
+main()
