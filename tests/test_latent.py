@@ -4,15 +4,21 @@ from __future__ import annotations
 import io
 import json
 import os
-import zipfile
+import sys
 import time
+import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from gan_core.latent import (angle_between, lerp, nearest_real, random_directions, sample_latent, slerp,
-                             vector_arithmetic, walk_2d)
-from gan_core.presets import preset
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # pytest run from a bare checkout puts only tests/ on the path
+    sys.path.insert(0, str(ROOT))
+
+from gan_core.latent import (angle_between, lerp, nearest_real, random_directions,  # noqa: E402
+                             sample_latent, slerp, vector_arithmetic, walk_2d)
+from gan_core.presets import preset  # noqa: E402
 
 DIM = 100
 

@@ -1,0 +1,276 @@
+"""Latent explorer: samples, interpolations, 2-D walks, vector arithmetic and the nearest real digit.
+
+Registered by app.py under the title "Latent explorer"; also runs on its own with
+`streamlit run pages/latent_explorer.py`. Every picture is memoized per session, so a
+widget change costs one generator call: the one for the picture it changes.
+"""
+from __future__ import annotations
+
+import hashlib
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+from PIL import Image, ImageDraw, ImageFont
+
+# Run on its own, Streamlit puts only pages/ on the import path.
+_ROOT = Path(__file__).resolve().parents[1]
+if str(_ROOT) not in sys.path:
+    sys.path.insert(0, str(_ROOT))
+
+from gan_core import latent  # noqa: E402
+from gan_core.data import DataError, load_images  # noqa: E402
+from gan_core.generator_source import (GeneratorError, GeneratorSource, generate,  # noqa: E402
+                                       interpolation_strip, list_run_sources, load_generator,
+                                       load_uploaded_generator, pretrained_source)
+from gan_core.images import gif_bytes, image_grid, png_bytes, upscale  # noqa: E402
+
+N_SAMPLES, GRID_COLS, SCALE = 16, 4, 3
+MAX_SEED = 2**31 - 1
+DIGIT_SHAPE = (28, 28, 1)
+_MEMO_KEY, _MEMO_SIZE = "latent_explorer_memo", 32
+WHY_SPHERICAL = ("Spherical suits a Gaussian latent: in high dimension its samples live near a shell of "
+                 "radius sqrt(latent size), and straight-line midpoints fall inside that shell, where the "
+                 "generator saw few points during training.")
+
+
+@dataclass(frozen=True)
+class LoadedGenerator:
+    model: object
+    source: GeneratorSource
+    key: tuple                 # identifies the weights: (path, mtime) or the upload's digest
+    lock: threading.Lock       # cached models are shared by all sessions
+
+
+@st.cache_resource(max_entries=4, show_spinner="Loading the generator...")
+def _load_file(path: str, mtime: float, _source: GeneratorSource) -> LoadedGenerator:
+    # Keyed by mtime: a run that is still training rewrites its file every epoch.
+    model, source = load_generator(_source)
+    return LoadedGenerator(model, source, (path, mtime), threading.Lock())
+
+
+@st.cache_resource(max_entries=2, show_spinner="Loading the uploaded generator...")
+def _load_upload(digest: str, _data: bytes, filename: str) -> LoadedGenerator:
+    model, source = load_uploaded_generator(_data, filename)
+    return LoadedGenerator(model, source, ("upload", digest), threading.Lock())
+
+
+def _memo(gen: LoadedGenerator, what: str, z: np.ndarray, compute):
+    """compute() once per (generator, picture kind, latent points) in this session."""
+    memo = st.session_state.setdefault(_MEMO_KEY, {})
+    key = (gen.key, what, z.shape, hashlib.sha1(np.ascontiguousarray(z).tobytes()).hexdigest())
+    if key not in memo:
+        while len(memo) >= _MEMO_SIZE:
+            memo.pop(next(iter(memo)))
+        with gen.lock:
+            memo[key] = compute()
+    return memo[key]
+
+
+def _images(gen: LoadedGenerator, what: str, z: np.ndarray) -> np.ndarray:
+    return _memo(gen, what, z, lambda: generate(gen.model, z, gen.source.tanh_output))
+
+
+def numbered_grid(images: np.ndarray, cols: int, scale: int) -> np.ndarray:
+    """The images tiled and enlarged, each cell numbered from 1 in its top-left corner."""
+    pad = 2
+    picture = Image.fromarray(upscale(image_grid(images, cols=cols, pad=pad), scale)[..., :3]
+                              .squeeze()).convert("RGB")
+    draw = ImageDraw.Draw(picture)
+    font = ImageFont.load_default(size=max(10, 4 * scale))
+    h, w = images.shape[1:3]
+    for i in range(len(images)):
+        r, c = divmod(i, cols)
+        x, y = (pad + c * (w + pad)) * scale, (pad + r * (h + pad)) * scale
+        draw.text((x + 2, y + 1), str(i + 1), fill=(255, 210, 0), font=font)
+    return np.asarray(picture)
+
+
+# -- choosing the generator -------------------------------------------------------------
+
+def choose_generator() -> LoadedGenerator | None:
+    runs = {f"Run {s.name}": s for s in list_run_sources()}
+    options = ["Pretrained generator", *runs, "Upload a .keras file"]
+    choice = st.selectbox("Generator", options, key="latent_generator",
+                          help="Runs are listed newest first; a run that is training reloads after each epoch.")
+    try:
+        if choice == "Upload a .keras file":
+            upload = st.file_uploader("Generator file (.keras)", type=["keras"], key="latent_upload")
+            if upload is None:
+                st.info("Upload a Keras generator: (batch, latent size) in, (batch, H, W, 1 or 3) out.")
+                return None
+            data = upload.getvalue()
+            return _load_upload(hashlib.sha256(data).hexdigest(), data, upload.name)
+        source = runs[choice] if choice in runs else pretrained_source()
+        return _load_file(str(source.path), source.mtime, source)
+    except GeneratorError as e:
+        if choice == "Pretrained generator":
+            hint = " Runs that have a generator are in the list above." if runs else ""
+            st.warning(f"{str(e)[:1].upper()}{str(e)[1:]}.{hint}")
+        else:
+            st.error(str(e))
+        return None
+
+
+def describe(source: GeneratorSource) -> None:
+    h, w, c = source.image_shape
+    scale = "[-1, 1] (tanh)" if source.tanh_output else "[0, 1] (sigmoid)"
+    st.caption(f"{source.name}: latent size {source.latent_dim}, {source.latent_distribution} latent, "
+               f"{h}x{w}x{c} images, output in {scale}.")
+    for note in source.assumptions:
+        st.info(f"Assumed: {note}.")
+
+
+# -- sections ---------------------------------------------------------------------------
+
+def _next_seed() -> None:
+    st.session_state.latent_seed = (int(st.session_state.latent_seed) + 1) % (MAX_SEED + 1)
+
+
+def samples_section(gen: LoadedGenerator):
+    st.subheader("Samples")
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    seed = int(left.number_input("Seed", min_value=0, max_value=MAX_SEED, step=1, key="latent_seed"))
+    right.button("New samples", on_click=_next_seed)
+    src = gen.source
+    z = latent.sample_latent(seed, N_SAMPLES, src.latent_dim, src.latent_distribution)
+    images = _images(gen, "samples", z)
+    st.image(png_bytes(numbered_grid(images, GRID_COLS, SCALE)),
+             caption=f"Cells 1-{N_SAMPLES} for seed {seed}; the sections below refer to these numbers.")
+    return z, images
+
+
+def _cell(label: str, default: int, key: str) -> int:
+    return int(st.selectbox(label, range(1, N_SAMPLES + 1), index=default - 1, key=key))
+
+
+def interpolation_section(gen: LoadedGenerator, z: np.ndarray) -> None:
+    st.subheader("Interpolation")
+    src = gen.source
+    ends = st.radio("Between", ["two cells", "two seeds"], horizontal=True, key="latent_ends")
+    left, right = st.columns(2)
+    if ends == "two cells":
+        with left:
+            a = _cell("From cell", 1, "latent_from_cell")
+        with right:
+            b = _cell("To cell", 2, "latent_to_cell")
+        z_a, z_b, label = z[a - 1], z[b - 1], f"cell {a} to cell {b}"
+    else:
+        sa = int(left.number_input("From seed", 0, MAX_SEED, 1, key="latent_from_seed"))
+        sb = int(right.number_input("To seed", 0, MAX_SEED, 2, key="latent_to_seed"))
+        z_a = latent.sample_latent(sa, 1, src.latent_dim, src.latent_distribution)[0]
+        z_b = latent.sample_latent(sb, 1, src.latent_dim, src.latent_distribution)[0]
+        label = f"seed {sa} to seed {sb}"
+    steps = st.slider("Steps", 2, 32, 10, key="latent_steps")
+    method = st.radio("Interpolation", ["linear", "spherical"], index=1, horizontal=True, key="latent_method")
+    st.caption(WHY_SPHERICAL)
+    spherical = method == "spherical"
+    frames, strip = _memo(gen, f"strip-{steps}-{spherical}", np.stack([z_a, z_b]),
+                          lambda: interpolation_strip(gen.model, src, z_a, z_b, steps, spherical, SCALE))
+    st.image(png_bytes(strip), caption=f"{method.capitalize()} walk, {steps} frames, {label}")
+    looped = [upscale(f, 4) for f in [*frames, *frames[-2:0:-1]]]  # there and back: a seamless loop
+    gif = gif_bytes(looped, frame_ms=120)
+    st.image(gif, caption="The walk as an animation")
+    st.download_button("Download the walk (GIF)", gif, file_name="latent_walk.gif", mime="image/gif")
+
+
+def _new_directions() -> None:
+    st.session_state.latent_direction_seed = st.session_state.get("latent_direction_seed", 0) + 1
+
+
+def walk_section(gen: LoadedGenerator, z: np.ndarray) -> None:
+    st.subheader("2-D walk")
+    src = gen.source
+    center = _cell("Centre cell", 1, "latent_walk_center")
+    mode = st.radio("Directions", ["random", "from one cell towards another"], horizontal=True,
+                    key="latent_walk_mode")
+    dir_seed = st.session_state.get("latent_direction_seed", 0)
+    if mode == "random":
+        st.button("New directions", on_click=_new_directions)
+        directions = latent.random_directions(dir_seed, src.latent_dim, 2)
+        across = "a random direction"
+    else:
+        left, right = st.columns(2)
+        with left:
+            p = _cell("From cell", 1, "latent_walk_from")
+        with right:
+            q = _cell("Towards cell", 2, "latent_walk_to")
+        toward = z[q - 1] - z[p - 1]
+        if p == q or not np.any(toward):
+            st.info("Pick two different cells to walk from one towards the other.")
+            return
+        directions = latent.random_directions(dir_seed, src.latent_dim, 2, first=toward)
+        across = f"cell {p} towards cell {q} ({np.linalg.norm(toward):.1f} latent units apart)"
+    left, right = st.columns(2)
+    step = left.slider("Step size", 0.1, 4.0, 1.0, 0.1, key="latent_walk_step",
+                       help="Latent units per cell; the directions have length 1.")
+    n = right.slider("Grid size", 3, 9, 7, 2, key="latent_walk_size")
+    grid_z = latent.walk_2d(z[center - 1], directions[0], directions[1], step, n).reshape(n * n, -1)
+    images = _images(gen, "walk", grid_z)
+    st.image(png_bytes(upscale(image_grid(images, cols=n), 2)),
+             caption=f"Centre: cell {center}. Across: {across}; down: a random direction at right angles.")
+
+
+def arithmetic_section(gen: LoadedGenerator, z: np.ndarray, images: np.ndarray) -> None:
+    st.subheader("Vector arithmetic")
+    st.caption("Result = mean(A) - mean(B) + mean(C). Averaging a few cells per group keeps what they "
+               "share: e.g. A = thick 7s, B = thin 7s, C = thin 1s gives a thick 1.")
+    cols = st.columns(3)
+    groups = {}
+    for col, name, default in zip(cols, "ABC", (1, 2, 3)):
+        groups[name] = col.multiselect(f"{name} cells", range(1, N_SAMPLES + 1), default=[default],
+                                       key=f"latent_arith_{name}")
+    if not all(groups.values()):
+        st.info("Choose at least one cell for each of A, B and C.")
+        return
+    means = [z[[i - 1 for i in groups[name]]].mean(axis=0) for name in "ABC"]
+    result = latent.vector_arithmetic(*(z[[i - 1 for i in groups[name]]] for name in "ABC"))
+    out = _images(gen, "arithmetic", np.stack([*means, result]))
+    shown = st.columns(4)
+    for col, title, pic, name in zip(shown, ("mean(A)", "- mean(B)", "+ mean(C)", "= result"), out, "ABC "):
+        col.image(png_bytes(upscale(pic, 4)), caption=title)
+        if name.strip():
+            chosen = images[[i - 1 for i in groups[name]]]
+            col.image(png_bytes(upscale(image_grid(chosen, cols=min(4, len(chosen))), 2)),
+                      caption=f"{name}: cells {', '.join(map(str, groups[name]))}")
+
+
+def nearest_real_section(gen: LoadedGenerator, images: np.ndarray) -> None:
+    st.subheader("Nearest real image")
+    if tuple(gen.source.image_shape) != DIGIT_SHAPE:
+        st.info("Not available for this generator: the real images to compare with are the embedded "
+                "28x28 digits, and it makes images of another size.")
+        return
+    try:
+        reals = load_images("mnist-5k")
+    except DataError as e:
+        st.info(f"Not available: {e}")
+        return
+    cell = _cell("Sample cell", 1, "latent_nearest_cell")
+    idx, dist = latent.nearest_real(images[cell - 1:cell], reals.images)
+    left, right, _ = st.columns([1, 1, 2])
+    left.image(png_bytes(upscale(images[cell - 1], 5)), caption=f"Sample, cell {cell}")
+    label = f", a {reals.labels[idx[0]]}" if reals.labels is not None else ""
+    right.image(png_bytes(upscale(reals.images[idx[0]], 5)),
+                caption=f"Nearest real digit #{idx[0]}{label}: distance {dist[0]:.2f}")
+    st.caption("Distance: Euclidean, pixels scaled to [0, 1], over 5,000 real digits. Near 0 would mean the "
+               "generator copies a training image; a new digit close to a real one is what we want.")
+
+
+def render() -> None:
+    st.title("Latent explorer")
+    gen = choose_generator()
+    if gen is None:
+        return
+    describe(gen.source)
+    z, images = samples_section(gen)
+    interpolation_section(gen, z)
+    walk_section(gen, z)
+    arithmetic_section(gen, z, images)
+    nearest_real_section(gen, images)
+
+
+render()

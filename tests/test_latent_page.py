@@ -1,0 +1,128 @@
+"""The Latent explorer page, run by Streamlit's AppTest against a tiny real generator on disk."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # pytest run from a bare checkout puts only tests/ on the path
+    sys.path.insert(0, str(ROOT))
+
+from gan_core.presets import preset  # noqa: E402
+
+PAGE = ROOT / "pages" / "latent_explorer.py"
+PAGE_TIMEOUT = 60  # the first run imports TensorFlow and loads the model
+
+
+def save_tiny_generator(folder: Path, config=None) -> Path:
+    """A real (untrained) generator: Dense -> Reshape -> Conv2DTranspose -> tanh, 28x28x1, latent 100."""
+    import keras
+
+    folder.mkdir(parents=True, exist_ok=True)
+    z = keras.Input((100,))
+    x = keras.layers.Dense(7 * 7 * 4)(z)
+    x = keras.layers.Reshape((7, 7, 4))(x)
+    x = keras.layers.Conv2DTranspose(1, 4, strides=4, padding="same", activation="tanh")(x)
+    keras.Model(z, x).save(str(folder / "generator.keras"))
+    (folder / "config.json").write_text((config or preset("dcgan-hacks")).to_json())
+    return folder / "generator.keras"
+
+
+@pytest.fixture
+def empty_runs(tmp_path, monkeypatch):
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    monkeypatch.setenv("GAN_LAB_RUNS", str(runs))
+    return runs
+
+
+@pytest.fixture
+def page(tmp_path, monkeypatch, empty_runs) -> AppTest:
+    save_tiny_generator(tmp_path / "pretrained")
+    monkeypatch.setenv("GAN_LAB_PRETRAINED_DIR", str(tmp_path / "pretrained"))
+    at = AppTest.from_file(str(PAGE), default_timeout=PAGE_TIMEOUT)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def image_with_caption(at: AppTest, start: str):
+    found = [img for img in at.image if any(c.startswith(start) for c in img.captions)]
+    assert found, f"no image captioned '{start}...' among {[img.captions for img in at.image]}"
+    return found[0]
+
+
+def test_page_opens_on_the_pretrained_generator_with_a_numbered_sample_grid(page):
+    assert not page.warning and not page.error
+    assert page.selectbox(key="latent_generator").value == "Pretrained generator"
+    grid = image_with_caption(page, "Cells 1-16 for seed 0")
+    assert grid.value[0]  # served media, not an empty element
+    assert any("latent size 100, gaussian latent, 28x28x1" in c.value for c in page.caption)
+    image_with_caption(page, "Nearest real digit")
+    assert page.get("download_button")
+
+
+def test_new_samples_button_moves_to_the_next_seed(page):
+    before = image_with_caption(page, "Cells 1-16").value
+    page.button[0].click().run()
+    assert page.number_input(key="latent_seed").value == 1
+    assert image_with_caption(page, "Cells 1-16 for seed 1").value != before
+
+
+def test_moving_steps_changes_the_strip(page):
+    before = image_with_caption(page, "Spherical walk, 10 frames").value
+    page.slider(key="latent_steps").set_value(16).run()
+    assert not page.exception
+    after = image_with_caption(page, "Spherical walk, 16 frames").value
+    assert after != before
+
+
+def test_linear_walk_between_two_seeds_and_a_walk_towards_a_cell(page):
+    page.radio(key="latent_ends").set_value("two seeds").run()
+    page.radio(key="latent_method").set_value("linear").run()
+    image_with_caption(page, "Linear walk, 10 frames, seed 1 to seed 2")
+    page.radio(key="latent_walk_mode").set_value("from one cell towards another").run()
+    assert not page.exception
+    image_with_caption(page, "Centre: cell 1. Across: cell 1 towards cell 2")
+
+
+def test_arithmetic_needs_a_cell_in_every_group(page):
+    image_with_caption(page, "= result")
+    page.multiselect(key="latent_arith_B").set_value([]).run()
+    assert not page.exception
+    assert any("at least one cell for each of A, B and C" in i.value for i in page.info)
+
+
+def test_missing_pretrained_generator_is_a_warning_not_an_exception(tmp_path, monkeypatch, empty_runs):
+    monkeypatch.setenv("GAN_LAB_PRETRAINED_DIR", str(tmp_path / "not-there"))
+    at = AppTest.from_file(str(PAGE), default_timeout=PAGE_TIMEOUT)
+    at.run()
+    assert not at.exception
+    assert len(at.warning) == 1 and "no pretrained generator" in at.warning[0].value.lower()
+    assert not at.image
+
+
+def test_a_training_run_can_be_chosen_and_its_uniform_latent_is_used(tmp_path, monkeypatch, empty_runs):
+    monkeypatch.setenv("GAN_LAB_PRETRAINED_DIR", str(tmp_path / "not-there"))
+    save_tiny_generator(empty_runs / "run-7", config=preset("no-hacks"))
+    at = AppTest.from_file(str(PAGE), default_timeout=PAGE_TIMEOUT)
+    at.run()
+    assert "Runs that have a generator are in the list above" in at.warning[0].value
+    at.selectbox(key="latent_generator").set_value("Run run-7").run()
+    assert not at.exception and not at.warning
+    assert any("run-7: latent size 100, uniform latent" in c.value for c in at.caption)
+    image_with_caption(at, "Cells 1-16")
+
+
+def test_uploading_a_classifier_shows_an_error_not_an_exception(page, tmp_path):
+    import keras
+
+    classifier = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10)])
+    classifier.save(str(tmp_path / "clf.keras"))
+    page.selectbox(key="latent_generator").set_value("Upload a .keras file").run()
+    page.file_uploader(key="latent_upload").upload("clf.keras", (tmp_path / "clf.keras").read_bytes()).run()
+    assert not page.exception
+    assert len(page.error) == 1 and "not a generator" in page.error[0].value
