@@ -36,9 +36,10 @@ def read_mnist_npz(path) -> tuple[np.ndarray, np.ndarray]:
 
 class _ArrayOnlyUnpickler(pickle.Unpickler):
     """CIFAR batches are pickles; only the globals that rebuild numpy arrays may load,
-    so a tampered file cannot run code."""
+    so a tampered file cannot run code. `_codecs.encode` is how Python 3 writes bytes
+    into a protocol-2 pickle; it only converts text to bytes."""
 
-    _ALLOWED = {("numpy", "ndarray"), ("numpy", "dtype"),
+    _ALLOWED = {("numpy", "ndarray"), ("numpy", "dtype"), ("_codecs", "encode"),
                 ("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct")}
 
     def find_class(self, module, name):

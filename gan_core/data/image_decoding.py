@@ -49,13 +49,22 @@ def decode_square(stream: BinaryIO, sides: Sequence[int], max_side: int) -> Squa
             rgb = _to_rgb(ImageOps.exif_transpose(image))
         except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError):
             raise SkippedImage("damaged") from None
-    pixels = {side: np.asarray(ImageOps.fit(rgb, (side, side), method=Image.Resampling.LANCZOS), dtype=np.uint8)
+    square = _center_square(rgb)
+    pixels = {side: np.asarray(square.resize((side, side), Image.Resampling.LANCZOS), dtype=np.uint8)
               for side in sides}
     gray = all(np.array_equal(p[..., 0], p[..., 1]) and np.array_equal(p[..., 1], p[..., 2])
                for p in pixels.values())
     if gray:
         pixels = {side: p[..., 0].copy() for side, p in pixels.items()}
     return SquareImage(gray=gray, pixels=pixels)
+
+
+def _center_square(image: Image.Image) -> Image.Image:
+    # a real crop first: resizing with a box would let the filter reach past the crop's edges
+    width, height = image.size
+    side = min(width, height)
+    left, top = (width - side) // 2, (height - side) // 2
+    return image.crop((left, top, left + side, top + side))
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:

@@ -42,7 +42,7 @@ def load_keras_source(source: str) -> ImageSet:
     if source == "cifar10" or source.startswith("cifar10:"):
         wanted = source.partition(":")[2]
         index = cifar10_class_index(wanted) if wanted else None   # a bad class fails before any download
-        images, labels = _cifar10_train()
+        images, labels = _cifar10_train(source)
         if index is None:
             return ImageSet(images=images, labels=labels, name="cifar10")
         images, labels = select_class(images, labels, index)
@@ -100,7 +100,7 @@ def _keras_fashion_mnist():
     return keras.datasets.fashion_mnist.load_data()
 
 
-def _cifar10_train() -> tuple[np.ndarray, np.ndarray]:
+def _cifar10_train(source: str) -> tuple[np.ndarray, np.ndarray]:
     datasets = keras_datasets_dir()
     # Keras 3 extracts into "cifar-10-batches-py-target/"; older tf.keras into "cifar-10-batches-py/".
     for folder in (datasets / "cifar-10-batches-py-target" / "cifar-10-batches-py", datasets / "cifar-10-batches-py"):
@@ -111,7 +111,7 @@ def _cifar10_train() -> tuple[np.ndarray, np.ndarray]:
         import keras
         return keras.datasets.cifar10.load_data()
 
-    (images, labels), _ = _download("cifar10", download)
+    (images, labels), _ = _download(source, download)
     images = np.asarray(images, dtype=np.uint8)
     if images.shape[-1] != 3:       # keras honours image_data_format="channels_first"
         images = images.transpose(0, 2, 3, 1)

@@ -21,6 +21,7 @@ from .image_decoding import ACCEPTED_NAMES, SkippedImage, SquareImage, decode_sq
 from .imageset import DataError, ImageSet, one_line_reason
 
 GRAY_SIDE, COLOUR_SIDE = 28, 32
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")
 MB = 1024 * 1024
 
 
@@ -150,6 +151,10 @@ def _decode_entries(entries: Iterable[_Entry], name: str, image_size: Optional[i
     if image_size is not None and not limits.min_side <= image_size <= limits.max_out_side:
         raise DataError(f"image size must be between {limits.min_side} and {limits.max_out_side} pixels, "
                         f"got {image_size}")
+    entries = list(entries)
+    named_as_images = sum(1 for entry in entries if entry[0].lower().endswith(IMAGE_SUFFIXES))
+    if named_as_images > limits.max_images:      # fail before decoding thousands of them
+        raise DataError(f"'{name}' has more than {limits.max_images} images; use at most {limits.max_images}")
     sides = (image_size,) if image_size else (GRAY_SIDE, COLOUR_SIDE)
     images: list[SquareImage] = []
     skipped: Counter = Counter()

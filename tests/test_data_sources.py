@@ -1,0 +1,400 @@
+"""Data sources: keras datasets (from a temporary keras cache), the embedded digits, and
+the user's own folders and zips, including the inputs a user can get wrong."""
+from __future__ import annotations
+
+import gzip
+import io
+import pickle
+import struct
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # pytest run from a bare checkout puts only tests/ on the path
+    sys.path.insert(0, str(ROOT))
+
+from gan_core.data import (DataError, UserImageLimits, describe_sources, load_images,  # noqa: E402
+                           load_images_from_folder, load_images_from_zip_bytes)
+from gan_core.data.dataset_files import read_cifar10_batch, read_mnist_npz  # noqa: E402
+
+
+# ---------------------------------------------------------------- keras cache
+
+@pytest.fixture
+def keras_datasets(tmp_path, monkeypatch):
+    """An empty keras cache, as if the app had been started with KERAS_HOME set to it.
+
+    Keras reads KERAS_HOME once, at import, so the value it already read is moved too.
+    """
+    from keras.src.backend import config as keras_config
+    home = tmp_path / "keras_home"
+    home.mkdir()
+    monkeypatch.setenv("KERAS_HOME", str(home))
+    monkeypatch.setattr(keras_config, "_KERAS_DIR", str(home))
+    datasets = home / "datasets"
+    datasets.mkdir()
+    return datasets
+
+
+def _idx_gz(path, array: np.ndarray) -> None:
+    # IDX: magic (0, 0, dtype 0x08 = ubyte, number of dimensions), then big-endian sizes
+    header = struct.pack(">BBBB", 0, 0, 0x08, array.ndim) + b"".join(struct.pack(">I", d) for d in array.shape)
+    with gzip.open(path, "wb") as fh:
+        fh.write(header + array.astype(np.uint8).tobytes())
+
+
+def _write_fashion_mnist(datasets, train_images, train_labels):
+    folder = datasets / "fashion-mnist"
+    folder.mkdir()
+    _idx_gz(folder / "train-images-idx3-ubyte.gz", train_images)
+    _idx_gz(folder / "train-labels-idx1-ubyte.gz", train_labels)
+    _idx_gz(folder / "t10k-images-idx3-ubyte.gz", train_images[:2])
+    _idx_gz(folder / "t10k-labels-idx1-ubyte.gz", train_labels[:2])
+
+
+def test_fashion_mnist_comes_from_the_keras_loader_reading_its_cache(keras_datasets):
+    images = np.arange(6 * 28 * 28, dtype=np.uint32).reshape(6, 28, 28) % 251
+    labels = np.array([9, 0, 3, 3, 7, 1])
+    _write_fashion_mnist(keras_datasets, images, labels)
+
+    data = load_images("fashion-mnist")
+
+    assert data.name == "fashion-mnist"
+    assert data.images.dtype == np.uint8 and data.images.shape == (6, 28, 28, 1)
+    np.testing.assert_array_equal(data.images[..., 0], images)
+    np.testing.assert_array_equal(data.labels, labels)
+
+
+def test_damaged_cached_fashion_mnist_says_to_delete_it(keras_datasets):
+    _write_fashion_mnist(keras_datasets, np.zeros((3, 28, 28)), np.zeros(3))
+    (keras_datasets / "fashion-mnist" / "train-images-idx3-ubyte.gz").write_bytes(b"not gzip")
+
+    with pytest.raises(DataError, match="unreadable.*delete") as err:
+        load_images("fashion-mnist")
+    assert "\n" not in str(err.value)
+
+
+def test_cached_mnist_npz_is_read_without_downloading(keras_datasets):
+    x_train = np.random.default_rng(0).integers(0, 256, (5, 28, 28), dtype=np.uint8)
+    y_train = np.array([1, 2, 3, 4, 5], dtype=np.uint8)
+    np.savez(keras_datasets / "mnist.npz", x_train=x_train, y_train=y_train,
+             x_test=x_train[:1], y_test=y_train[:1])
+
+    data = load_images("mnist")
+
+    assert data.images.shape == (5, 28, 28, 1) and data.images.dtype == np.uint8
+    np.testing.assert_array_equal(data.images[..., 0], x_train)
+    assert data.labels.tolist() == [1, 2, 3, 4, 5]
+
+
+def test_mnist_npz_without_training_arrays_is_rejected(tmp_path):
+    np.savez(tmp_path / "mnist.npz", images=np.zeros((2, 28, 28), dtype=np.uint8))
+    with pytest.raises(DataError, match="x_train"):
+        read_mnist_npz(tmp_path / "mnist.npz")
+
+
+def _cifar_batch(labels: list[int], first_value: int) -> dict:
+    """Image i has red = first_value + i, green = 100, blue = 200 everywhere, stored as
+    CIFAR does: one row of 1024 red, 1024 green, 1024 blue values per image."""
+    rows = [np.concatenate([np.full(1024, first_value + i), np.full(1024, 100), np.full(1024, 200)])
+            for i in range(len(labels))]
+    return {b"batch_label": b"test batch", b"labels": list(labels),
+            b"data": np.stack(rows).astype(np.uint8), b"filenames": [b"x.png"] * len(labels)}
+
+
+def _write_cifar10(datasets) -> None:
+    folder = datasets / "cifar-10-batches-py-target" / "cifar-10-batches-py"
+    folder.mkdir(parents=True)
+    for batch in range(1, 6):
+        with open(folder / f"data_batch_{batch}", "wb") as fh:
+            # CIFAR's files are Python 2 pickles: protocol 2, bytes keys
+            pickle.dump(_cifar_batch([6, 0, 6], first_value=10 * batch), fh, protocol=2)
+
+
+def test_cifar10_class_is_picked_by_name_or_index(keras_datasets):
+    _write_cifar10(keras_datasets)
+
+    frogs = load_images("cifar10:frog")
+    by_index = load_images("cifar10:6")
+
+    assert frogs.name == "cifar10:frog" and by_index.name == "cifar10:frog"
+    assert frogs.images.shape == (10, 32, 32, 3) and frogs.images.dtype == np.uint8
+    assert set(frogs.labels.tolist()) == {6}
+    np.testing.assert_array_equal(frogs.images, by_index.images)
+    # batch 1's images 0 and 2 are frogs: red 10 and 12, then green 100 and blue 200 at every pixel
+    assert frogs.images[0, 5, 7].tolist() == [10, 100, 200]
+    assert frogs.images[1, 31, 0].tolist() == [12, 100, 200]
+
+
+def test_whole_cifar10_keeps_every_class(keras_datasets):
+    _write_cifar10(keras_datasets)
+    data = load_images("cifar10")
+    assert data.images.shape == (15, 32, 32, 3)
+    assert sorted(set(data.labels.tolist())) == [0, 6]
+
+
+def test_unknown_cifar10_class_lists_the_classes():
+    with pytest.raises(DataError, match="airplane.*truck"):
+        load_images("cifar10:pony")
+
+
+class _RunsCode:
+    def __reduce__(self):
+        import os
+        return os.system, ("echo hacked",)
+
+
+def test_cifar_batch_that_tries_to_run_code_is_refused(tmp_path):
+    with open(tmp_path / "data_batch_1", "wb") as fh:
+        pickle.dump({b"data": _RunsCode(), b"labels": [0]}, fh, protocol=2)
+    with pytest.raises(DataError, match="unreadable.*refusing to load"):
+        read_cifar10_batch(tmp_path / "data_batch_1")
+
+
+@pytest.mark.parametrize("source", ["mnist", "fashion-mnist", "cifar10:frog"])
+def test_offline_download_failure_names_the_embedded_default(keras_datasets, source):
+    # nothing cached: keras really tries to download, which fails without a network
+    with pytest.raises(DataError) as err:
+        load_images(source)
+    message = str(err.value)
+    assert "\n" not in message
+    assert "needs the internet the first time" in message and "mnist-5k" in message
+
+
+# ---------------------------------------------------------------- named sources
+
+def test_embedded_digits_are_5000_with_500_per_class():
+    data = load_images("mnist-5k")
+    assert data.images.shape == (5000, 28, 28, 1) and data.images.dtype == np.uint8
+    assert np.bincount(data.labels).tolist() == [500] * 10
+
+
+def test_source_list_starts_with_the_offline_default():
+    sources = describe_sources()
+    assert list(sources)[0] == "mnist-5k"
+    assert {"mnist", "fashion-mnist", "cifar10", "cifar10:frog"} <= set(sources)
+    assert all(text and "\n" not in text for text in sources.values())
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("", "no data source given"),
+    ("imagenet", "unknown data source 'imagenet'"),
+    ("photos/missing", "no such folder or file"),
+    ("missing.zip", "no such folder or file"),
+])
+def test_bad_source_names(source, expected):
+    with pytest.raises(DataError, match=expected):
+        load_images(source)
+
+
+# ---------------------------------------------------------------- user images
+
+def _png(path, array, fmt="PNG") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(np.asarray(array, dtype=np.uint8)).save(path, format=fmt)
+
+
+def _gray(height, width, value=128):
+    return np.full((height, width), value, dtype=np.uint8)
+
+
+def _zip_bytes(files: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buf.getvalue()
+
+
+def _png_bytes(array) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(np.asarray(array, dtype=np.uint8)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def test_grayscale_folder_becomes_28_pixel_squares(tmp_path):
+    # a wide image: black left and right thirds, white middle; the center crop keeps the middle
+    wide = np.zeros((20, 60), dtype=np.uint8)
+    wide[:, 20:40] = 255
+    _png(tmp_path / "set" / "wide.png", wide)
+    _png(tmp_path / "set" / "sub" / "small.bmp", _gray(10, 10, 50), fmt="BMP")
+    _png(tmp_path / "set" / "photo.jpg", np.stack([_gray(40, 30, 90)] * 3, axis=-1), fmt="JPEG")
+
+    data = load_images(str(tmp_path / "set"))
+
+    assert data.name == "set" and data.labels is None
+    assert data.images.shape == (3, 28, 28, 1) and data.images.dtype == np.uint8
+    by_mean = sorted(float(image.mean()) for image in data.images)
+    assert by_mean[0] == pytest.approx(50, abs=1) and by_mean[1] == pytest.approx(90, abs=2)
+    assert by_mean[2] == pytest.approx(255, abs=1)
+
+
+def test_one_colour_image_makes_the_set_rgb_at_32_pixels(tmp_path):
+    _png(tmp_path / "a.png", _gray(30, 30))
+    _png(tmp_path / "b.png", np.dstack([_gray(30, 30, 200), _gray(30, 30, 10), _gray(30, 30, 10)]))
+
+    data = load_images_from_folder(tmp_path)
+
+    assert data.images.shape == (2, 32, 32, 3)
+    colours = sorted(image[0, 0].tolist() for image in data.images)
+    assert colours == [[128, 128, 128], [200, 10, 10]]
+
+
+def test_every_accepted_format_loads(tmp_path):
+    for suffix, fmt, options in ((".png", "PNG", {}), (".jpg", "JPEG", {}), (".jpeg", "JPEG", {}),
+                                 (".bmp", "BMP", {}), (".gif", "GIF", {}), (".webp", "WEBP", {"lossless": True})):
+        Image.fromarray(_gray(12, 12, 60)).save(tmp_path / f"img{suffix}", format=fmt, **options)
+    data = load_images_from_folder(tmp_path)
+    assert data.images.shape == (6, 28, 28, 1)
+    assert np.abs(data.images.astype(int) - 60).max() <= 2
+
+
+def test_16_bit_grayscale_is_scaled_not_clipped(tmp_path):
+    Image.fromarray(np.full((8, 8), 257 * 100, dtype=np.uint16)).save(tmp_path / "deep.png")
+    assert set(np.unique(load_images_from_folder(tmp_path).images).tolist()) == {100}
+
+
+def test_image_size_sets_the_side(tmp_path):
+    _png(tmp_path / "a.png", _gray(50, 40))
+    assert load_images(str(tmp_path), image_size=16).images.shape == (1, 16, 16, 1)
+
+
+def test_image_size_out_of_range_is_rejected(tmp_path):
+    _png(tmp_path / "a.png", _gray(50, 40))
+    with pytest.raises(DataError, match="image size must be between"):
+        load_images_from_folder(tmp_path, image_size=2)
+
+
+def test_file_content_decides_not_the_name(tmp_path):
+    _png(tmp_path / "real_image.txt", _gray(8, 8))
+    (tmp_path / "fake.png").write_text("just text")
+    (tmp_path / "notes.md").write_text("hello")
+
+    data = load_images_from_folder(tmp_path)
+
+    assert len(data) == 1
+
+
+def test_hidden_files_and_macos_metadata_are_ignored(tmp_path):
+    _png(tmp_path / "digit.png", _gray(8, 8))
+    _png(tmp_path / ".thumbnail.png", _gray(8, 8))
+    _png(tmp_path / "__MACOSX" / "digit.png", _gray(8, 8))
+    _png(tmp_path / ".cache" / "digit.png", _gray(8, 8))
+    assert len(load_images_from_folder(tmp_path)) == 1
+
+
+def test_transparent_pixels_become_white(tmp_path):
+    rgba = np.zeros((10, 10, 4), dtype=np.uint8)        # fully transparent black
+    rgba[:5, :, :] = [0, 0, 0, 255]                      # top half opaque black
+    _png(tmp_path / "icon.png", rgba)
+    image = load_images_from_folder(tmp_path, image_size=10).images[0, ..., 0]
+    assert image[0].max() == 0 and image[-1].min() == 255
+
+
+def test_zip_upload_and_zip_path_give_the_same_images(tmp_path):
+    files = {"digits/one.png": _png_bytes(_gray(28, 28, 10)), "digits/two.png": _png_bytes(_gray(40, 40, 240)),
+             "__MACOSX/digits/._one.png": b"resource fork", "readme.txt": b"my digits"}
+    data = _zip_bytes(files)
+    (tmp_path / "digits.zip").write_bytes(data)
+
+    uploaded = load_images_from_zip_bytes(data, "upload.zip")
+    from_path = load_images(str(tmp_path / "digits.zip"))
+
+    assert uploaded.name == "upload.zip" and from_path.name == "digits.zip"
+    assert uploaded.images.shape == (2, 28, 28, 1)
+    np.testing.assert_array_equal(uploaded.images, from_path.images)
+
+
+def test_missing_folder(tmp_path):
+    with pytest.raises(DataError, match="no such folder"):
+        load_images_from_folder(tmp_path / "nope")
+
+
+def test_empty_folder(tmp_path):
+    (tmp_path / ".DS_Store").write_bytes(b"\0")
+    with pytest.raises(DataError, match="has no files"):
+        load_images(str(tmp_path))
+
+
+def test_folder_without_images_says_how_many_files_were_skipped(tmp_path):
+    for name in ("a.txt", "b.csv", "c.png"):
+        (tmp_path / name).write_text("not an image")
+    with pytest.raises(DataError) as err:
+        load_images(str(tmp_path))
+    message = str(err.value)
+    assert "no images" in message and "3 files skipped (3 not an image)" in message and "PNG" in message
+
+
+def test_damaged_image_is_counted_as_damaged(tmp_path):
+    whole = _png_bytes(np.random.default_rng(1).integers(0, 256, (64, 64), dtype=np.uint8))
+    (tmp_path / "cut.png").write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(DataError, match=r"1 file skipped \(1 damaged\)"):
+        load_images_from_folder(tmp_path)
+
+
+@pytest.mark.parametrize("suffix", [".png", ""])     # named as images, or found only by content
+def test_too_many_images(tmp_path, suffix):
+    for i in range(3):
+        _png(tmp_path / f"{i}{suffix}", _gray(8, 8))
+    with pytest.raises(DataError, match="more than 2 images"):
+        load_images_from_folder(tmp_path, limits=UserImageLimits(max_images=2))
+
+
+def test_images_over_the_side_limit_are_left_out(tmp_path):
+    _png(tmp_path / "long.png", _gray(4, 4100))
+    _png(tmp_path / "ok.png", _gray(8, 8))
+    assert len(load_images_from_folder(tmp_path)) == 1
+    (tmp_path / "ok.png").unlink()
+    with pytest.raises(DataError, match="larger than 4096x4096"):
+        load_images_from_folder(tmp_path)
+
+
+def test_a_file_that_is_not_a_zip(tmp_path):
+    (tmp_path / "images.tar").write_bytes(b"tar data")
+    with pytest.raises(DataError, match="not a .zip"):
+        load_images(str(tmp_path / "images.tar"))
+
+
+def test_corrupt_zip(tmp_path):
+    (tmp_path / "broken.zip").write_bytes(b"PK\x03\x04 this is not really a zip")
+    with pytest.raises(DataError, match="'broken.zip' is not a readable zip file"):
+        load_images(str(tmp_path / "broken.zip"))
+
+
+@pytest.mark.parametrize("entry", ["../escape.png", "/etc/abs.png", "a/../../b.png", "C:\\win.png"])
+def test_zip_entries_outside_the_archive_are_refused(entry):
+    data = _zip_bytes({"fine.png": _png_bytes(_gray(8, 8)), entry: _png_bytes(_gray(8, 8))})
+    with pytest.raises(DataError, match="unsafe path"):
+        load_images_from_zip_bytes(data, "evil.zip")
+
+
+def test_zip_bomb_is_refused():
+    data = _zip_bytes({"zeros.bmp": bytes(20 * 1024 * 1024)})    # 20 MB of zeros, ~20 kB packed
+    with pytest.raises(DataError, match="zip bomb"):
+        load_images_from_zip_bytes(data, "bomb.zip")
+
+
+def test_zip_over_the_size_limit_is_refused():
+    data = _zip_bytes({f"{i}.png": _png_bytes(_gray(32, 32)) for i in range(3)}, zipfile.ZIP_STORED)
+    with pytest.raises(DataError, match="unpacks to .* MB, more than"):
+        load_images_from_zip_bytes(data, "big.zip", limits=UserImageLimits(max_total_bytes=200))
+
+
+def test_password_protected_zip_is_refused():
+    data = bytearray(_zip_bytes({"a.png": _png_bytes(_gray(8, 8))}, zipfile.ZIP_STORED))
+    # set the "encrypted" flag bit in the local and central headers, as an encrypting zip tool does
+    for signature, flag_offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.index(signature) + flag_offset
+        data[at] |= 0x1
+    with pytest.raises(DataError, match="password protected"):
+        load_images_from_zip_bytes(bytes(data), "secret.zip")
+
+
+def test_zip_without_files():
+    with pytest.raises(DataError, match="has no files"):
+        load_images_from_zip_bytes(_zip_bytes({"folder/": b"", "__MACOSX/x.png": b""}), "empty.zip")
