@@ -398,3 +398,11 @@ def test_password_protected_zip_is_refused():
 def test_zip_without_files():
     with pytest.raises(DataError, match="has no files"):
         load_images_from_zip_bytes(_zip_bytes({"folder/": b"", "__MACOSX/x.png": b""}), "empty.zip")
+
+
+def test_zip_with_a_damaged_entry():
+    image = _png_bytes(np.random.default_rng(2).integers(0, 256, (16, 16), dtype=np.uint8))
+    data = bytearray(_zip_bytes({"a.png": image}, zipfile.ZIP_STORED))
+    data[data.index(image) + len(image) // 2] ^= 0xFF      # flip bits inside the stored file: its CRC fails
+    with pytest.raises(DataError, match="'hurt.zip' is damaged at a.png"):
+        load_images_from_zip_bytes(bytes(data), "hurt.zip")

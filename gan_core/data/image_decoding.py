@@ -47,7 +47,7 @@ def decode_square(stream: BinaryIO, sides: Sequence[int], max_side: int) -> Squa
         try:
             image.draft(None, (2 * max(sides), 2 * max(sides)))
             rgb = _to_rgb(ImageOps.exif_transpose(image))
-        except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError):
+        except Exception:       # a malformed file can make a decoder raise nearly anything
             raise SkippedImage("damaged") from None
     square = _center_square(rgb)
     pixels = {side: np.asarray(square.resize((side, side), Image.Resampling.LANCZOS), dtype=np.uint8)
