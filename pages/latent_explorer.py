@@ -32,6 +32,8 @@ N_SAMPLES, GRID_COLS, SCALE = 16, 4, 3
 MAX_SEED = 2**31 - 1
 DIGIT_SHAPE = (28, 28, 1)
 _MEMO_KEY, _MEMO_SIZE = "latent_explorer_memo", 32
+# Streamlit resamples (blurs) any picture wider than this; enlarge strips only up to it.
+MAX_PICTURE_WIDTH = 1460
 WHY_SPHERICAL = ("Spherical suits a Gaussian latent: in high dimension its samples live near a shell of "
                  "radius sqrt(latent size), and straight-line midpoints fall inside that shell, where the "
                  "generator saw few points during training.")
@@ -168,11 +170,15 @@ def interpolation_section(gen: LoadedGenerator, z: np.ndarray) -> None:
     method = st.radio("Interpolation", ["linear", "spherical"], index=1, horizontal=True, key="latent_method")
     st.caption(WHY_SPHERICAL)
     spherical = method == "spherical"
-    frames, strip = _memo(gen, f"strip-{steps}-{spherical}", np.stack([z_a, z_b]),
-                          lambda: interpolation_strip(gen.model, src, z_a, z_b, steps, spherical, SCALE))
-    st.image(png_bytes(strip), caption=f"{method.capitalize()} walk, {steps} frames, {label}")
-    looped = [upscale(f, 4) for f in [*frames, *frames[-2:0:-1]]]  # there and back: a seamless loop
-    gif = gif_bytes(looped, frame_ms=120)
+    scale = max(1, min(SCALE, MAX_PICTURE_WIDTH // (steps * (src.image_shape[1] + 2))))
+
+    def strip_and_gif() -> tuple[bytes, bytes]:
+        frames, strip = interpolation_strip(gen.model, src, z_a, z_b, steps, spherical, scale)
+        looped = [upscale(f, 4) for f in [*frames, *frames[-2:0:-1]]]  # there and back: a seamless loop
+        return png_bytes(strip), gif_bytes(looped, frame_ms=120)
+
+    strip, gif = _memo(gen, f"strip-{steps}-{spherical}", np.stack([z_a, z_b]), strip_and_gif)
+    st.image(strip, caption=f"{method.capitalize()} walk, {steps} frames, {label}")
     st.image(gif, caption="The walk as an animation")
     st.download_button("Download the walk (GIF)", gif, file_name="latent_walk.gif", mime="image/gif")
 
@@ -250,7 +256,8 @@ def nearest_real_section(gen: LoadedGenerator, images: np.ndarray) -> None:
         st.info(f"Not available: {e}")
         return
     cell = _cell("Sample cell", 1, "latent_nearest_cell")
-    idx, dist = latent.nearest_real(images[cell - 1:cell], reals.images)
+    idx, dist = _memo(gen, "nearest", images[cell - 1:cell],
+                      lambda: latent.nearest_real(images[cell - 1:cell], reals.images))
     left, right, _ = st.columns([1, 1, 2])
     left.image(png_bytes(upscale(images[cell - 1], 5)), caption=f"Sample, cell {cell}")
     label = f", a {reals.labels[idx[0]]}" if reals.labels is not None else ""
