@@ -1,0 +1,129 @@
+"""Generator and discriminator built from a ModelConfig; every DCGAN practice is a switch.
+
+BatchNorm placement: convolution -> BatchNorm -> activation (the DCGAN paper's code),
+never on D's input layer nor on G's output layer. D returns logits (no sigmoid): the
+losses use the numerically stable logit form, which also keeps bf16 training sane.
+"""
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+from .config import ModelConfig
+
+IMAGE_SHAPES = ((28, 28, 1), (32, 32, 3), (28, 28, 3), (32, 32, 1))
+
+
+def _stages(height: int, layout: str) -> int:
+    """How many 2x resolution changes between the dense seed and the image."""
+    if layout == "tutorial":
+        return 2
+    stages, size = 0, height
+    while size % 2 == 0 and size > 7:
+        size //= 2
+        stages += 1
+    return stages
+
+
+def check_image_shape(shape) -> tuple:
+    shape = tuple(int(s) for s in shape)
+    if len(shape) != 3 or shape[0] != shape[1] or shape[2] not in (1, 3) or shape[0] % 4 or not 16 <= shape[0] <= 64:
+        raise ValueError(f"images must be square, 16-64 pixels with a side divisible by 4, "
+                         f"with 1 or 3 channels; got {shape}")
+    return shape
+
+
+class _Builder:
+    """Layer factories that apply the practices uniformly to both networks."""
+
+    def __init__(self, cfg: ModelConfig, dtype: str):
+        self.cfg = cfg
+        self.dtype = dtype
+
+    def init(self):
+        if self.cfg.gaussian_init:
+            return keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
+        return "glorot_uniform"
+
+    def kernel(self) -> int:
+        return 4 if self.cfg.kernel_divisible_by_stride else 3
+
+    def act(self, x):
+        if self.cfg.leaky_relu:
+            return layers.LeakyReLU(negative_slope=self.cfg.leaky_slope, dtype=self.dtype)(x)
+        return layers.ReLU(dtype=self.dtype)(x)
+
+    def norm_act(self, x, normalize: bool = True):
+        if normalize and self.cfg.batch_norm:
+            gamma = (keras.initializers.RandomNormal(1.0, 0.02) if self.cfg.gaussian_init else "ones")
+            x = layers.BatchNormalization(momentum=0.9, gamma_initializer=gamma, dtype=self.dtype)(x)
+        return self.act(x)
+
+    def conv(self, x, filters, kernel, strides=1, activation=None, dtype=None):
+        return layers.Conv2D(filters, kernel, strides=strides, padding="same", activation=activation,
+                             use_bias=not self.cfg.batch_norm or activation is not None,
+                             kernel_initializer=self.init(), dtype=dtype or self.dtype)(x)
+
+    def downsample(self, x, filters, kernel):
+        if self.cfg.strided_downsample:
+            return self.conv(x, filters, kernel, strides=2)
+        x = self.conv(x, filters, kernel)
+        return layers.MaxPooling2D(2, dtype=self.dtype)(x)
+
+    def upsample(self, x, filters, kernel, activation=None, dtype=None):
+        if self.cfg.strided_upsample:
+            return layers.Conv2DTranspose(filters, kernel, strides=2, padding="same", activation=activation,
+                                          use_bias=not self.cfg.batch_norm or activation is not None,
+                                          kernel_initializer=self.init(), dtype=dtype or self.dtype)(x)
+        x = layers.UpSampling2D(2, dtype=self.dtype)(x)
+        return self.conv(x, filters, kernel, activation=activation, dtype=dtype)
+
+
+def build_generator(cfg: ModelConfig, image_shape, precision: str = "fp32") -> keras.Model:
+    height, _, channels = check_image_shape(image_shape)
+    dtype = "mixed_bfloat16" if precision == "bf16" else "float32"
+    b = _Builder(cfg, dtype)
+    stages = _stages(height, cfg.layout)
+    seed_size = height // (2 ** stages)
+    out_act = "tanh" if cfg.tanh_output else "sigmoid"
+    f = cfg.base_filters
+    tutorial = cfg.layout == "tutorial"
+
+    z = keras.Input(shape=(cfg.latent_dim,), name="z")
+    seed_width = f if tutorial else f * 2 ** stages
+    x = layers.Dense(seed_size * seed_size * seed_width, use_bias=not cfg.batch_norm,
+                     kernel_initializer=b.init(), dtype=dtype)(z)
+    x = b.norm_act(x)
+    x = layers.Reshape((seed_size, seed_size, seed_width), dtype=dtype)(x)
+    if tutorial:
+        # The tutorial upsamples at constant width with 4x4 kernels, then a 7x7 conv head.
+        for _ in range(stages):
+            x = b.norm_act(b.upsample(x, f, 4))
+        image = b.conv(x, channels, 7, activation=out_act, dtype="float32")
+    else:
+        for i in range(stages - 1):
+            x = b.norm_act(b.upsample(x, f * 2 ** (stages - 1 - i), b.kernel()))
+        image = b.upsample(x, channels, b.kernel(), activation=out_act, dtype="float32")
+    return keras.Model(z, image, name="generator")
+
+
+def build_discriminator(cfg: ModelConfig, image_shape, precision: str = "fp32") -> keras.Model:
+    height, _, _ = check_image_shape(image_shape)
+    dtype = "mixed_bfloat16" if precision == "bf16" else "float32"
+    b = _Builder(cfg, dtype)
+    stages = _stages(height, cfg.layout)
+    f = cfg.base_filters
+    tutorial = cfg.layout == "tutorial"
+    kernel = 3 if tutorial else b.kernel()
+
+    image = keras.Input(shape=tuple(image_shape), name="image")
+    x = image
+    for i in range(stages):
+        width = f if tutorial else f * 2 ** i
+        x = b.downsample(x, width, kernel)
+        x = b.norm_act(x, normalize=i > 0)   # no BatchNorm on D's input layer
+    x = layers.Flatten(dtype=dtype)(x)
+    if cfg.dropout > 0:
+        x = layers.Dropout(cfg.dropout, dtype=dtype)(x)
+    logit = layers.Dense(1, kernel_initializer=b.init(), dtype="float32")(x)
+    return keras.Model(image, logit, name="discriminator")
