@@ -61,15 +61,18 @@ def _load_upload(digest: str, _data: bytes, filename: str) -> LoadedGenerator:
 
 
 def _memo(gen: LoadedGenerator, what: str, z: np.ndarray, compute):
-    """compute() once per (generator, picture kind, latent points) in this session."""
+    """compute() once per (generator, picture kind, input array) in this session; None is not kept."""
     memo = st.session_state.setdefault(_MEMO_KEY, {})
     key = (gen.key, what, z.shape, hashlib.sha1(np.ascontiguousarray(z).tobytes()).hexdigest())
-    if key not in memo:
+    if key in memo:
+        return memo[key]
+    with gen.lock:
+        result = compute()
+    if result is not None:
         while len(memo) >= _MEMO_SIZE:
             memo.pop(next(iter(memo)))
-        with gen.lock:
-            memo[key] = compute()
-    return memo[key]
+        memo[key] = result
+    return result
 
 
 def _images(gen: LoadedGenerator, what: str, z: np.ndarray) -> np.ndarray:
@@ -244,6 +247,32 @@ def arithmetic_section(gen: LoadedGenerator, z: np.ndarray, images: np.ndarray) 
                       caption=f"{name}: cells {', '.join(map(str, groups[name]))}")
 
 
+@st.cache_resource(max_entries=1, show_spinner="Loading the digit classifier and the real digits' features...")
+def _real_digit_features(classifier_path: str):
+    """(classifier, features of the 5,000 real digits), once per cached classifier file."""
+    from gan_core.metrics import get_classifier  # the metrics' classifier; trains once if not cached
+
+    classifier = get_classifier()
+    return classifier, classifier.features_and_probabilities(load_images("mnist-5k").images)[0]
+
+
+def _nearest_by_features(sample: np.ndarray, reals: np.ndarray):
+    """Nearest real digit in the digit classifier's feature space, or None when it is not available."""
+    try:
+        from gan_core.metrics import classifier_cache_path
+
+        path = classifier_cache_path()
+        if not path.is_file():
+            st.caption("The digit classifier is trained once (about a minute) and then cached.")
+        classifier, real_features = _real_digit_features(str(path))
+        features = classifier.features_and_probabilities(sample)[0]
+        return latent.nearest_real(sample, reals, "features", features, real_features)
+    except Exception as e:  # optional extra: any failure falls back to pixels, in one line
+        reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        st.info(f"Classifier features are not available ({reason}); comparing pixels instead.")
+        return None
+
+
 def nearest_real_section(gen: LoadedGenerator, images: np.ndarray) -> None:
     st.subheader("Nearest real image")
     if tuple(gen.source.image_shape) != DIGIT_SHAPE:
@@ -255,15 +284,26 @@ def nearest_real_section(gen: LoadedGenerator, images: np.ndarray) -> None:
     except DataError as e:
         st.info(f"Not available: {e}")
         return
-    cell = _cell("Sample cell", 1, "latent_nearest_cell")
-    idx, dist = _memo(gen, "nearest", images[cell - 1:cell],
-                      lambda: latent.nearest_real(images[cell - 1:cell], reals.images))
+    left, right = st.columns(2)
+    with left:
+        cell = _cell("Sample cell", 1, "latent_nearest_cell")
+    by = right.radio("Compare", ["pixels", "classifier features"], horizontal=True, key="latent_nearest_by",
+                     help="Classifier features compare what the digit classifier sees (shape, stroke), "
+                          "not exact pixel positions.")
+    sample = images[cell - 1:cell]
+    found = _memo(gen, "nearest-features", sample,
+                  lambda: _nearest_by_features(sample, reals.images)) if by != "pixels" else None
+    if found is None:
+        by = "pixels"
+        found = _memo(gen, "nearest-pixels", sample, lambda: latent.nearest_real(sample, reals.images))
+    idx, dist = found
     left, right, _ = st.columns([1, 1, 2])
     left.image(png_bytes(upscale(images[cell - 1], 5)), caption=f"Sample, cell {cell}")
     label = f", a {reals.labels[idx[0]]}" if reals.labels is not None else ""
     right.image(png_bytes(upscale(reals.images[idx[0]], 5)),
-                caption=f"Nearest real digit #{idx[0]}{label}: distance {dist[0]:.2f}")
-    st.caption("Distance: Euclidean, pixels scaled to [0, 1], over 5,000 real digits. Near 0 would mean the "
+                caption=f"Nearest real digit #{idx[0]}{label}: {by} distance {dist[0]:.2f}")
+    space = "pixels scaled to [0, 1]" if by == "pixels" else "the digit classifier's features"
+    st.caption(f"Distance: Euclidean, over {space}, against 5,000 real digits. Near 0 would mean the "
                "generator copies a training image; a new digit close to a real one is what we want.")
 
 

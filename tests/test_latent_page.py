@@ -126,3 +126,34 @@ def test_uploading_a_classifier_shows_an_error_not_an_exception(page, tmp_path):
     page.file_uploader(key="latent_upload").upload("clf.keras", (tmp_path / "clf.keras").read_bytes()).run()
     assert not page.exception
     assert len(page.error) == 1 and "not a generator" in page.error[0].value
+
+
+def save_cached_classifier(input_shape, flatten: bool) -> None:
+    """A stand-in for the metrics' cached digit classifier: a 'features' layer, then 10 classes."""
+    import keras
+
+    from gan_core.metrics import classifier_cache_path
+
+    images = keras.Input(input_shape)
+    x = keras.layers.Flatten()(images) if flatten else images
+    features = keras.layers.Dense(8, name="features")(x)
+    judge = keras.Model(images, keras.layers.Dense(10, activation="softmax")(features))
+    classifier_cache_path().parent.mkdir(parents=True)
+    judge.save(str(classifier_cache_path()))
+
+
+def test_nearest_real_by_classifier_features_uses_the_cached_classifier(page, tmp_path, monkeypatch):
+    monkeypatch.setenv("GAN_LAB_CACHE", str(tmp_path / "cache"))
+    save_cached_classifier((28, 28, 1), flatten=True)
+    page.radio(key="latent_nearest_by").set_value("classifier features").run()
+    assert not page.exception and not page.info, [i.value for i in page.info]
+    assert "classifier features distance" in image_with_caption(page, "Nearest real digit").captions[0]
+
+
+def test_nearest_real_falls_back_to_pixels_when_the_classifier_does_not_fit(page, tmp_path, monkeypatch):
+    monkeypatch.setenv("GAN_LAB_CACHE", str(tmp_path / "cache"))
+    save_cached_classifier((784,), flatten=False)  # a foreign classifier: wants flat vectors
+    page.radio(key="latent_nearest_by").set_value("classifier features").run()
+    assert not page.exception
+    assert any("comparing pixels instead" in i.value for i in page.info)
+    assert "pixels distance" in image_with_caption(page, "Nearest real digit").captions[0]
