@@ -1,0 +1,37 @@
+"""The CLI's `metrics FILE.npy`: judge images saved as a numpy array."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from .report import quality_report
+from .validation import MetricsError
+
+
+def load_digits_npy(path) -> np.ndarray:
+    """The array in a .npy file; a one-line MetricsError for anything that is not one."""
+    path = Path(path)
+    if not path.exists():
+        raise MetricsError(f"no such file: {path}")
+    if not path.is_file():
+        raise MetricsError(f"not a file: {path}")
+    try:
+        loaded = np.load(path, allow_pickle=False)
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+        raise MetricsError(f"{path} is not a readable .npy array "
+                           f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'unreadable'})") from None
+    if not isinstance(loaded, np.ndarray):
+        loaded.close()
+        raise MetricsError(f"{path} is an .npz archive; save one array with numpy.save to a .npy file")
+    return loaded
+
+
+def metrics_from_npy(path) -> dict:
+    """Quality report (as a dict) of the uint8 digits (N, 28, 28[, 1]) stored in a .npy file."""
+    images = load_digits_npy(path)
+    try:
+        return quality_report(images).to_dict()
+    except MetricsError as exc:
+        raise MetricsError(f"{path}: {exc}") from None
