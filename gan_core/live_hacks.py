@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-from .config import HacksConfig
+from .config import HacksConfig, TrainConfig
 
 # config key -> what a person calls it (for markers on the loss plot)
 LIVE_KEYS = {
@@ -45,3 +45,11 @@ class LiveHacks:
         self.flip_probability.assign(float(hacks.flip_probability))
         self.non_saturating.assign(hacks.generator_loss == "non-saturating")
         self.d_steps.assign(int(hacks.d_steps))
+
+
+def live_values(cfg: TrainConfig) -> dict:
+    out = {}
+    for key in LIVE_KEYS:
+        section, name = key.split(".")
+        out[key] = getattr(getattr(cfg, section), name)
+    return out

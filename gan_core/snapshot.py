@@ -1,0 +1,116 @@
+"""What a trainer publishes: a lock-guarded board the training thread writes and readers copy.
+
+Readers (the Streamlit page, the CLI) get an immutable `Snapshot`; they never touch
+Keras objects or the thread. Per-step series grow by appending, so a copy is cheap.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .train_step import METRIC_NAMES
+
+# Trainer states, in the order a run usually passes through them.
+STATES = ("idle", "starting", "running", "paused", "stopping", "stopped", "finished", "failed")
+ACTIVE_STATES = ("starting", "running", "paused", "stopping")
+
+
+@dataclass(frozen=True)
+class HackChange:
+    step: int
+    key: str
+    old: object
+    new: object
+    label: str          # e.g. "flip 0.05 → 0.30"
+
+
+@dataclass(frozen=True)
+class EpochRecord:
+    epoch: int
+    step: int
+    seconds: float
+    grid_png: bytes
+    quality: Optional[dict]     # recognized_share, classes_present, fid, ... (digit data only)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    state: str = "idle"
+    message: str = ""               # why it paused/failed/finished, or what it is doing
+    step: int = 0
+    epoch: int = 0                  # completed epochs
+    steps_per_epoch: int = 0
+    total_steps: int = 0            # 0 when only a time budget applies
+    elapsed: float = 0.0            # seconds of training (pauses excluded)
+    max_seconds: float = 0.0
+    steps_per_s: float = 0.0
+    compile_seconds: float = 0.0    # the one-off trace of the train step (not in `elapsed`)
+    series: dict = field(default_factory=dict)      # metric name -> list of per-step floats
+    hacks: dict = field(default_factory=dict)       # live key -> current value
+    changes: tuple = ()                             # HackChange, oldest first
+    epochs: tuple = ()                              # EpochRecord, oldest first
+    warnings: tuple = ()                            # collapse / NaN warnings, oldest first
+    run_dir: str = ""
+    config_json: str = ""
+
+    @property
+    def progress(self) -> float:
+        """0..1 by whichever budget ends first."""
+        parts = []
+        if self.total_steps:
+            parts.append(self.step / self.total_steps)
+        if self.max_seconds:
+            parts.append(self.elapsed / self.max_seconds)
+        return min(1.0, max(parts)) if parts else 0.0
+
+    @property
+    def active(self) -> bool:
+        return self.state in ACTIVE_STATES
+
+
+class Board:
+    """The shared, lock-guarded state behind snapshots."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._fields: dict = {"series": {name: [] for name in METRIC_NAMES}}
+        self._changes: list = []
+        self._epochs: list = []
+        self._warnings: list = []
+
+    def update(self, **values) -> None:
+        with self._lock:
+            self._fields.update(values)
+
+    def extend_series(self, rows) -> None:
+        """rows: an (n, 5) array of per-step metrics in METRIC_NAMES order."""
+        with self._lock:
+            series = self._fields["series"]
+            for i, name in enumerate(METRIC_NAMES):
+                series[name].extend(float(v) for v in rows[:, i])
+
+    def add_change(self, change: HackChange) -> None:
+        with self._lock:
+            self._changes.append(change)
+
+    def add_epoch(self, record: EpochRecord) -> None:
+        with self._lock:
+            self._epochs.append(record)
+
+    def warn(self, text: str) -> None:
+        with self._lock:
+            if not self._warnings or self._warnings[-1] != text:
+                self._warnings.append(text)
+
+    def get(self, name, default=None):
+        with self._lock:
+            return self._fields.get(name, default)
+
+    def snapshot(self) -> Snapshot:
+        with self._lock:
+            values = dict(self._fields)
+            values["series"] = {k: list(v) for k, v in self._fields["series"].items()}
+            values["hacks"] = dict(self._fields.get("hacks", {}))
+            return Snapshot(changes=tuple(self._changes), epochs=tuple(self._epochs),
+                            warnings=tuple(self._warnings), **values)

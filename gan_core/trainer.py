@@ -1,0 +1,266 @@
+"""The trainer: owns a background thread that runs the compiled step and publishes snapshots.
+
+Commands (pause, resume, stop, live hack changes) arrive through thread-safe flags and
+a queue and take effect between steps. Everything the thread learns goes onto a
+`Board`; nothing here knows about Streamlit. Failures become a "failed" state with the
+message, never a silently dead thread.
+"""
+from __future__ import annotations
+
+import queue
+from collections import deque
+import threading
+import time
+from pathlib import Path
+from typing import Callable, Optional
+
+import numpy as np
+
+from . import epoch_end, monitor
+from .config import ConfigError, TrainConfig
+from .data import ImageSet, load_images
+from .live_hacks import LIVE_KEYS, live_values
+from .runs import RunFolder
+from .snapshot import Board, HackChange, Snapshot
+from .train_step import METRIC_NAMES, GanStep
+
+FLUSH_SECONDS = 0.25      # how often per-step metrics are fetched from the graph
+
+
+def _format(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.2g}" if value < 0.01 else f"{value:.2f}"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_format(v) for v in value) + "]"
+    return str(value)
+
+
+class Trainer:
+    def __init__(self, cfg: TrainConfig, run_dir=None, resume: bool = False,
+                 data: Optional[ImageSet] = None, on_event: Optional[Callable[[str, object], None]] = None):
+        self.cfg = cfg.validated()
+        self.run_dir = Path(run_dir) if run_dir else None
+        self.resume_from = resume
+        self._data = data
+        self._on_event = on_event or (lambda kind, payload: None)
+        self.board = Board()
+        self.board.update(state="idle", hacks=live_values(self.cfg), config_json=self.cfg.to_json(),
+                          max_seconds=self.cfg.run.max_seconds, run_dir=str(self.run_dir or ""))
+        self._changes: queue.Queue = queue.Queue()
+        self._stop = threading.Event()
+        self._running = threading.Event()       # cleared while paused
+        self._running.set()
+        self._thread: Optional[threading.Thread] = None
+        self._live_cfg = self.cfg                # the config with live changes applied
+        self._lock = threading.Lock()
+        self._recent: deque = deque(maxlen=200)     # last per-step rows, for the D-wins check
+
+    # -- commands (any thread) ---------------------------------------------------
+    def start(self) -> None:
+        if self._thread is not None:
+            raise RuntimeError("this trainer was already started")
+        self.board.update(state="starting", message="Loading data and building the models…")
+        self._thread = threading.Thread(target=self._run, name="gan-trainer", daemon=True)
+        self._thread.start()
+
+    def pause(self) -> None:
+        if self.board.get("state") == "running":
+            self._running.clear()
+
+    def resume(self) -> None:
+        if self.board.get("state") in ("paused", "running"):
+            self._running.set()
+
+    def stop(self, timeout: float = 2.0) -> bool:
+        """Ask the thread to stop; True if it ended within `timeout` seconds."""
+        self._stop.set()
+        self._running.set()
+        if self._thread is None:
+            self.board.update(state="stopped", message="Stopped before it started.")
+            return True
+        if self.board.get("state") in ("starting", "running", "paused"):
+            self.board.update(state="stopping", message="Stopping…")
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def join(self, timeout: Optional[float] = None) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def set_hack(self, key: str, value) -> TrainConfig:
+        """Queue a live change; validated now, so a bad value raises ConfigError and changes nothing."""
+        if key not in LIVE_KEYS:
+            raise ConfigError(f"'{key}' cannot change while training (live keys: {', '.join(LIVE_KEYS)})")
+        with self._lock:
+            candidate = self._live_cfg.with_value(key, value).validated()
+            self._live_cfg = candidate
+        self._changes.put((key, live_values(candidate)[key]))
+        return candidate
+
+    def snapshot(self) -> Snapshot:
+        return self.board.snapshot()
+
+    @property
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    # -- the thread ----------------------------------------------------------------
+    def _run(self) -> None:
+        try:
+            self._train()
+        except Exception as e:   # surfaced to the UI; the thread ends cleanly
+            first = str(e).strip().splitlines()[0] if str(e).strip() else ""
+            self.board.update(state="failed", message=f"{type(e).__name__}: {first}")
+            self._on_event("failed", self.board.get("message"))
+
+    def _train(self) -> None:
+        cfg = self.cfg
+        data = self._data or load_images(cfg.data.source)
+        step = GanStep(cfg, data.images)
+        run = self._open_run_folder()
+        spe = max(1, len(data) // cfg.run.batch_size)
+        self.counters = {"step": 0, "epoch": 0, "elapsed": 0.0}
+        if run is not None and self.resume_from:
+            self._restore(run, step)
+        work = epoch_end.EpochEnd(cfg, step, data, run, self.board)
+        total = cfg.run.epochs * spe
+        self.board.update(steps_per_epoch=spe, total_steps=total, state="running",
+                          message="Compiling the training step (a few seconds, once)…")
+        self._on_event("started", None)
+
+        pending: list = []
+        last_flush = time.perf_counter()
+        rate_steps, rate_since = 0, last_flush
+        compiled = False
+        while not self._stop.is_set():
+            if not self._running.is_set():
+                self._flush(pending, step)
+                pending = []
+                self.board.update(state="paused", message="Paused.")
+                self._running.wait(0.1)
+                if self._running.is_set() and not self._stop.is_set():
+                    self.board.update(state="running", message="")
+                    last_flush = rate_since = time.perf_counter()
+                    rate_steps = 0
+                continue
+            self._apply_changes(step)
+            t0 = time.perf_counter()
+            pending.append(step.step())
+            self.counters["step"] += 1
+            rate_steps += 1
+            now = time.perf_counter()
+            if step.traces == 1 and not compiled:
+                # The one-off trace is not training time: keep it out of the budget.
+                compiled = True
+                self.board.update(compile_seconds=now - t0)
+                last_flush = rate_since = now
+                rate_steps = 0
+            else:
+                self.counters["elapsed"] += now - t0
+            epoch_done = self.counters["step"] % spe == 0
+            if now - last_flush >= FLUSH_SECONDS or epoch_done:
+                if not self._flush(pending, step):
+                    self._running.clear()     # NaN: pause, keep everything for inspection
+                pending = []
+                self._schedule_learning_rates(step)
+                self.board.update(step=self.counters["step"], elapsed=self.counters["elapsed"],
+                                  steps_per_s=rate_steps / max(1e-9, now - rate_since))
+                if self.board.get("message", "").startswith("Compiling"):
+                    self.board.update(message="")
+                last_flush = now
+                if now - rate_since > 3.0:
+                    rate_steps, rate_since = 0, now
+            if epoch_done:
+                t1 = time.perf_counter()
+                self.counters["epoch"] += 1
+                record = work.finish_epoch(self.counters, self._live_cfg)
+                self.counters["elapsed"] += time.perf_counter() - t1
+                self.board.update(epoch=self.counters["epoch"], elapsed=self.counters["elapsed"])
+                self._on_event("epoch", record)
+            if self._budget_spent(total):
+                self._flush(pending, step)
+                self.board.update(state="finished", step=self.counters["step"], elapsed=self.counters["elapsed"],
+                                  message=f"Finished: {self.counters['step']} steps, "
+                                          f"{self.counters['epoch']} epochs in {self.counters['elapsed']:.0f} s.")
+                self._on_event("finished", None)
+                return
+        self._flush(pending, step)
+        self.board.update(state="stopped", step=self.counters["step"],
+                          message=f"Stopped at step {self.counters['step']}.")
+        self._on_event("stopped", None)
+
+    # -- helpers of the thread ---------------------------------------------------
+    def _open_run_folder(self) -> Optional[RunFolder]:
+        if self.run_dir is None:
+            return None
+        if self.resume_from:
+            return RunFolder.open(self.run_dir)
+        return RunFolder.create(self.run_dir, self.cfg)
+
+    def _restore(self, run: RunFolder, step: GanStep) -> None:
+        state = run.restore(step)
+        self.counters.update(step=int(state["step"]), epoch=int(state["epoch"]), elapsed=float(state["elapsed"]))
+        for key, value in state.get("hacks", {}).items():
+            self.set_hack(key, value)
+        rows = [r for r in run.read_jsonl("metrics.jsonl") if r.get("step", 0) <= self.counters["step"]]
+        if rows:
+            self.board.extend_series(np.array([[r[n] for n in METRIC_NAMES] for r in rows], dtype=np.float64))
+        epoch_end.reload_epochs(run, self.board, self.counters["epoch"])
+        self.board.update(step=self.counters["step"], epoch=self.counters["epoch"], elapsed=self.counters["elapsed"])
+
+    def _apply_changes(self, step: GanStep) -> None:
+        while True:
+            try:
+                key, value = self._changes.get_nowait()
+            except queue.Empty:
+                return
+            hacks = dict(self.board.get("hacks"))
+            old = hacks.get(key)
+            if old == value:
+                continue
+            hacks[key] = value
+            cfg = self._live_cfg
+            step.live.assign(cfg.hacks)
+            self._schedule_learning_rates(step)
+            label = f"{LIVE_KEYS[key]} {_format(old)} → {_format(value)}"
+            self.board.add_change(HackChange(self.counters["step"], key, old, value, label))
+            self.board.update(hacks=hacks)
+            self._on_event("hack", label)
+
+    def _schedule_learning_rates(self, step: GanStep) -> None:
+        """Linear decay towards final_lr_fraction over the budget (time or steps)."""
+        opt = self._live_cfg.optimizer
+        progress = 0.0
+        if self.cfg.run.max_seconds:
+            progress = self.counters["elapsed"] / self.cfg.run.max_seconds
+        if self.cfg.run.epochs:
+            total = self.cfg.run.epochs * max(1, self.board.get("steps_per_epoch", 1))
+            progress = max(progress, self.counters["step"] / total)
+        factor = 1.0 - (1.0 - opt.final_lr_fraction) * min(1.0, progress)
+        step.set_learning_rates(opt.d_learning_rate * factor, opt.g_learning_rate * factor)
+
+    def _flush(self, pending: list, step: GanStep) -> bool:
+        """Fetch pending per-step metrics; False (and a warning) if any is NaN/inf."""
+        if not pending:
+            return True
+        rows = np.stack([np.asarray(m) for m in pending]).astype(np.float64)
+        first = self.counters["step"] - len(pending) + 1
+        self.board.extend_series(rows)
+        problem = monitor.non_finite_message(rows, first, METRIC_NAMES)
+        if problem:
+            self.board.warn(problem)
+            self.board.update(message=problem)
+            self._on_event("nan", problem)
+            return False
+        self._recent.extend(rows)
+        recent = np.asarray(self._recent)
+        wins = monitor.discriminator_wins_message(list(recent[:, 4]), list(recent[:, 2]))
+        if wins:
+            self.board.warn(wins)
+        return True
+
+    def _budget_spent(self, total_steps: int) -> bool:
+        run = self.cfg.run
+        if total_steps and self.counters["step"] >= total_steps:
+            return True
+        return bool(run.max_seconds) and self.counters["elapsed"] >= run.max_seconds
