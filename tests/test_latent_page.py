@@ -17,15 +17,15 @@ PAGE = ROOT / "pages" / "latent_explorer.py"
 PAGE_TIMEOUT = 60  # the first run imports TensorFlow and loads the model
 
 
-def save_tiny_generator(folder: Path, config=None) -> Path:
+def save_tiny_generator(folder: Path, config=None, size: int = 28, channels: int = 1) -> Path:
     """A real (untrained) generator: Dense -> Reshape -> Conv2DTranspose -> tanh, 28x28x1, latent 100."""
     import keras
 
     folder.mkdir(parents=True, exist_ok=True)
     z = keras.Input((100,))
-    x = keras.layers.Dense(7 * 7 * 4)(z)
-    x = keras.layers.Reshape((7, 7, 4))(x)
-    x = keras.layers.Conv2DTranspose(1, 4, strides=4, padding="same", activation="tanh")(x)
+    x = keras.layers.Dense((size // 4) ** 2 * 4)(z)
+    x = keras.layers.Reshape((size // 4, size // 4, 4))(x)
+    x = keras.layers.Conv2DTranspose(channels, 4, strides=4, padding="same", activation="tanh")(x)
     keras.Model(z, x).save(str(folder / "generator.keras"))
     (folder / "config.json").write_text((config or preset("dcgan-hacks")).to_json())
     return folder / "generator.keras"
@@ -117,6 +117,17 @@ def test_a_training_run_can_be_chosen_and_its_uniform_latent_is_used(tmp_path, m
     image_with_caption(at, "Cells 1-16")
 
 
+def test_colour_generator_works_and_says_nearest_real_is_not_available(tmp_path, monkeypatch, empty_runs):
+    save_tiny_generator(tmp_path / "frogs", size=32, channels=3)
+    monkeypatch.setenv("GAN_LAB_PRETRAINED_DIR", str(tmp_path / "frogs"))
+    at = AppTest.from_file(str(PAGE), default_timeout=PAGE_TIMEOUT)
+    at.run()
+    assert not at.exception
+    assert any("32x32x3 images" in c.value for c in at.caption)
+    image_with_caption(at, "Spherical walk, 10 frames")
+    assert any(i.value.startswith("Not available for this generator") for i in at.info)
+
+
 def test_uploading_a_classifier_shows_an_error_not_an_exception(page, tmp_path):
     import keras
 
@@ -157,3 +168,13 @@ def test_nearest_real_falls_back_to_pixels_when_the_classifier_does_not_fit(page
     assert not page.exception
     assert any("comparing pixels instead" in i.value for i in page.info)
     assert "pixels distance" in image_with_caption(page, "Nearest real digit").captions[0]
+
+
+def test_uploaded_generator_is_used_and_the_page_says_what_it_assumed(page, tmp_path):
+    path = save_tiny_generator(tmp_path / "mine")
+    page.selectbox(key="latent_generator").set_value("Upload a .keras file").run()
+    page.file_uploader(key="latent_upload").upload("mine.keras", path.read_bytes()).run()
+    assert not page.exception and not page.error
+    assert any("Upload: mine.keras: latent size 100" in c.value for c in page.caption)
+    assert any("no config with the file: sampling a Gaussian latent" in i.value for i in page.info)
+    image_with_caption(page, "Cells 1-16 for seed 0")
