@@ -1,0 +1,15 @@
+"""`python -m gan_core.toy ...`: the toy command without the main CLI."""
+import argparse
+import sys
+
+from .cli import configure_toy_parser, run_toy
+
+
+def main(argv=None) -> int:
+    parser = configure_toy_parser(argparse.ArgumentParser(prog="python -m gan_core.toy",
+                                                          description="Train a small GAN on 2-D points."))
+    return run_toy(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,26 @@
+"""Data set name or CSV path -> ToyDataset, with one-line errors."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .csv_points import PointsError, parse_points_csv
+from .datasets import BUILTIN, ToyDataset, builtin_dataset, points_dataset
+
+
+def load_toy_dataset(name_or_path: str) -> ToyDataset:
+    """A built-in name ('ring', 'grid', 'spiral', 'moons') or a path to a CSV of x,y points."""
+    if name_or_path in BUILTIN:
+        return builtin_dataset(name_or_path)
+    path = Path(name_or_path)
+    if path.suffix.lower() != ".csv":
+        raise PointsError(f"unknown toy data set '{name_or_path}' (known: {', '.join(BUILTIN)}, or a .csv file)")
+    if not path.is_file():
+        raise PointsError(f"no such file: {name_or_path}")
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise PointsError(f"cannot read {path.name}: {e.strerror}") from None
+    try:
+        return points_dataset(parse_points_csv(raw), name=path.stem)
+    except PointsError as e:
+        raise PointsError(f"{path.name}: {e}") from None

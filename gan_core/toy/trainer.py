@@ -1,0 +1,245 @@
+"""The playground's trainer: one compiled step whose hacks are tf.Variables.
+
+Every live control (latent distribution, label ranges, flip probability, generator loss,
+D steps per G step, learning rates, Adam vs SGD) is a variable the compiled functions
+read, so moving a slider assigns a value and never retraces. The trainer has no threads:
+a Streamlit fragment calls `run(n)` for a short burst, the CLI calls `train_for(seconds)`.
+Changing the network, the batch size or the data set needs a new trainer.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import numpy as np
+import tensorflow as tf
+
+from .. import hacks
+from ..config import HacksConfig
+from .config import ToyConfig
+from .datasets import ToyDataset
+from .models import build_discriminator, build_generator
+from .optim import SwitchableOptimizer
+
+# Columns of `history`: one row per generator step (or per lone D / G step).
+HISTORY_COLUMNS = ("step", "d_loss_real", "d_loss_fake", "g_loss", "d_acc_real", "d_acc_fake")
+
+
+class ToyTrainer:
+    def __init__(self, config: ToyConfig, dataset: ToyDataset):
+        self.config = config.validated()
+        self.dataset = dataset
+        m, r = self.config.model, self.config.run
+        self.generator = build_generator(m.latent_dim, m.hidden, m.depth, seed=r.seed)
+        self.discriminator = build_discriminator(m.d_hidden, m.depth, seed=r.seed)
+        self._rng = tf.random.Generator.from_seed(r.seed)
+        self._batch = r.batch_size
+        self._latent_dim = m.latent_dim
+        self._pool = tf.constant(dataset.pool, tf.float32)
+        self._noise_std = tf.constant(dataset.noise_std, tf.float32)
+        # Fixed latent points for the display and the metrics: the same "individuals" every
+        # time, so the picture moves because G changes, not because z was redrawn.
+        eval_rng = np.random.default_rng(r.seed + 1)
+        self._eval_normal = tf.constant(eval_rng.standard_normal((r.eval_samples, m.latent_dim)), tf.float32)
+        self._eval_uniform = tf.constant(eval_rng.uniform(-1, 1, (r.eval_samples, m.latent_dim)), tf.float32)
+
+        self._gaussian = tf.Variable(True, trainable=False)
+        self._real_range = tf.Variable([1.0, 1.0], trainable=False)
+        self._fake_range = tf.Variable([0.0, 0.0], trainable=False)
+        self._flip = tf.Variable(0.0, trainable=False)
+        self._non_saturating = tf.Variable(1.0, trainable=False)
+        self._d_steps = tf.Variable(1, trainable=False)
+        self._lr_scale = 1.0
+
+        o = self.config.optimizer
+        self._d_opt = SwitchableOptimizer(self.discriminator.trainable_variables, o.d_learning_rate, o.beta_1)
+        self._g_opt = SwitchableOptimizer(self.generator.trainable_variables, o.g_learning_rate, o.beta_1)
+        self.apply_live(self.config)
+
+        self.steps = 0          # generator updates
+        self.d_updates = 0
+        self.trace_count = 0    # grows only while TensorFlow traces; tests read it
+        self._history: list[np.ndarray] = []
+        # Autograph off: the loops are explicit tf.while_loops, and converting Keras and the
+        # hack functions would cost seconds of tracing on a busy CPU.
+        points = [tf.TensorSpec([None, 2], tf.float32)]
+        self._train = tf.function(self._train_body, autograph=False,
+                                  input_signature=[tf.TensorSpec([], tf.int32)])
+        self._d_only = tf.function(self._d_only_body, autograph=False)
+        self._g_only = tf.function(self._g_only_body, autograph=False)
+        self._probability = tf.function(self._probability_body, autograph=False, input_signature=points)
+        self._gradient = tf.function(self._gradient_body, autograph=False, input_signature=points)
+        self._generate = tf.function(self._generate_body, autograph=False)
+
+    # -- live controls --------------------------------------------------------------
+    def apply_live(self, config: ToyConfig) -> None:
+        """Take the live part of `config` (hacks, optimizer choice and learning rates); no retrace."""
+        config = config.validated()
+        h: HacksConfig = config.hacks
+        self._gaussian.assign(h.latent_distribution == "gaussian")
+        self._real_range.assign(list(h.real_label_range))
+        self._fake_range.assign(list(h.fake_label_range))
+        self._flip.assign(h.flip_probability)
+        self._non_saturating.assign(1.0 if h.generator_loss == "non-saturating" else 0.0)
+        self._d_steps.assign(h.d_steps)
+        for opt in (self._d_opt, self._g_opt):
+            opt.use_adam.assign(config.optimizer.name == "adam")
+        self.config = replace(self.config, optimizer=config.optimizer, hacks=h)
+        self._set_learning_rates()
+
+    def set_lr_scale(self, scale: float) -> None:
+        """Multiply both configured learning rates by `scale` (a decay schedule's hook)."""
+        self._lr_scale = float(scale)
+        self._set_learning_rates()
+
+    def _set_learning_rates(self) -> None:
+        o = self.config.optimizer
+        self._d_opt.learning_rate.assign(o.d_learning_rate * self._lr_scale)
+        self._g_opt.learning_rate.assign(o.g_learning_rate * self._lr_scale)
+
+    # -- compiled bodies ------------------------------------------------------------
+    def _latent(self, n):
+        return hacks.sample_latent(self._rng, n, self._latent_dim, self._gaussian)
+
+    def _real_batch(self):
+        idx = self._rng.uniform([self._batch], 0, tf.shape(self._pool)[0], dtype=tf.int32)
+        points = tf.gather(self._pool, idx)
+        return points + self._noise_std * self._rng.normal([self._batch, 2])
+
+    def _d_update(self):
+        real = self._real_batch()
+        fake = self.generator(self._latent(self._batch), training=True)
+        ones, zeros = tf.ones([self._batch]), tf.zeros([self._batch])
+        t_real = hacks.discriminator_targets(self._rng, ones, self._flip, self._real_range, self._fake_range)
+        t_fake = hacks.discriminator_targets(self._rng, zeros, self._flip, self._real_range, self._fake_range)
+        variables = self.discriminator.trainable_variables
+        with tf.GradientTape() as tape:
+            real_logits = self.discriminator(real, training=True)
+            fake_logits = self.discriminator(fake, training=True)
+            loss_real = hacks.bce_with_logits(t_real, real_logits)
+            loss_fake = hacks.bce_with_logits(t_fake, fake_logits)
+            loss = loss_real + loss_fake
+        self._d_opt.apply(tape.gradient(loss, variables))
+        return tf.stack([loss_real, loss_fake,
+                         hacks.accuracy(real_logits, True), hacks.accuracy(fake_logits, False)])
+
+    def _g_update(self):
+        variables = self.generator.trainable_variables
+        z = self._latent(self._batch)
+        with tf.GradientTape() as tape:
+            logits = self.discriminator(self.generator(z, training=True), training=True)
+            loss = hacks.generator_loss(logits, self._non_saturating)
+        self._g_opt.apply(tape.gradient(loss, variables))
+        return loss
+
+    def _train_body(self, n):
+        self.trace_count += 1
+
+        def d_round(j, _stats):
+            return j + 1, self._d_update()
+
+        def one_step(i, rows):
+            _, d_stats = tf.while_loop(lambda j, _s: j < self._d_steps, d_round,
+                                       (tf.constant(0), tf.zeros([4])))
+            g_loss = self._g_update()
+            return i + 1, rows.write(i, tf.stack([d_stats[0], d_stats[1], g_loss, d_stats[2], d_stats[3]]))
+
+        _, rows = tf.while_loop(lambda i, _r: i < n, one_step,
+                                (tf.constant(0), tf.TensorArray(tf.float32, size=n)))
+        return rows.stack()
+
+    def _d_only_body(self):
+        self.trace_count += 1
+        return self._d_update()
+
+    def _g_only_body(self):
+        self.trace_count += 1
+        return self._g_update()
+
+    def _probability_body(self, points):
+        self.trace_count += 1
+        return tf.sigmoid(tf.reshape(self.discriminator(points, training=False), [-1]))
+
+    def _gradient_body(self, points):
+        self.trace_count += 1
+        with tf.GradientTape() as tape:
+            tape.watch(points)
+            logits = self.discriminator(points, training=False)
+            # A sum, not a mean: each point's gradient is then its own loss's gradient.
+            n = tf.cast(tf.shape(points)[0], tf.float32)
+            loss = hacks.generator_loss(logits, self._non_saturating) * n
+        return tape.gradient(loss, points)
+
+    def _generate_body(self):
+        self.trace_count += 1
+        z = tf.where(self._gaussian, self._eval_normal, self._eval_uniform)
+        return self.generator(z, training=False)
+
+    # -- stepping -------------------------------------------------------------------
+    def run(self, n_steps: int) -> int:
+        """`n_steps` rounds of (k D updates, one G update). Returns the total G steps so far."""
+        if n_steps <= 0:
+            return self.steps
+        rows = self._train(tf.constant(int(n_steps), tf.int32)).numpy()
+        k = int(self._d_steps.numpy())
+        self._record(rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3], rows[:, 4], new_g=len(rows))
+        self.d_updates += k * len(rows)
+        return self.steps
+
+    def step_both(self) -> int:
+        return self.run(1)
+
+    def step_d(self) -> None:
+        """One discriminator update alone (G still)."""
+        lr, lf, ar, af = self._d_only().numpy()
+        self.d_updates += 1
+        self._record([lr], [lf], [np.nan], [ar], [af], new_g=0)
+
+    def step_g(self) -> None:
+        """One generator update alone (D still)."""
+        g = float(self._g_only().numpy())
+        self._record([np.nan], [np.nan], [g], [np.nan], [np.nan], new_g=1)
+
+    def train_for(self, seconds: float, burst: int = 200) -> int:
+        """Train in bursts until `seconds` pass, decaying the learning rates linearly to
+        `optimizer.final_lr_fraction` of their value over the budget. Returns G steps."""
+        final = self.config.optimizer.final_lr_fraction
+        start = time.perf_counter()
+        elapsed = 0.0
+        while True:
+            self.set_lr_scale(1.0 - (1.0 - final) * min(elapsed / seconds, 1.0) if seconds > 0 else 1.0)
+            self.run(burst)
+            elapsed = time.perf_counter() - start
+            if elapsed >= seconds:
+                break
+        self.set_lr_scale(1.0)
+        return self.steps
+
+    def _record(self, d_real, d_fake, g, acc_real, acc_fake, new_g: int) -> None:
+        n = len(d_real)
+        step_numbers = self.steps + (np.arange(1, n + 1) if new_g else np.zeros(n))
+        self.steps += new_g
+        self._history.append(np.column_stack([step_numbers, d_real, d_fake, g, acc_real, acc_fake])
+                             .astype(np.float32))
+
+    # -- views ----------------------------------------------------------------------
+    @property
+    def history(self) -> np.ndarray:
+        """(rows, 6) array with HISTORY_COLUMNS; NaN where a lone D or G step has no value."""
+        if not self._history:
+            return np.zeros((0, len(HISTORY_COLUMNS)), np.float32)
+        if len(self._history) > 1:
+            self._history = [np.concatenate(self._history)]
+        return self._history[0]
+
+    def generated_points(self) -> np.ndarray:
+        """G's output for the fixed evaluation latent points (run.eval_samples of them)."""
+        return self._generate().numpy()
+
+    def d_probability(self, points: np.ndarray) -> np.ndarray:
+        """D's probability that each point is real."""
+        return self._probability(tf.constant(points, tf.float32)).numpy()
+
+    def generator_gradient(self, points: np.ndarray) -> np.ndarray:
+        """d(G's loss)/d(point) at each point: G moves its points along minus this."""
+        return self._gradient(tf.constant(points, tf.float32)).numpy()

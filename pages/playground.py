@@ -1,0 +1,151 @@
+"""2D playground: a small GAN on points in the plane, every hack live, mode collapse in plain sight.
+
+Runs inside the app (st.navigation) or alone: `streamlit run pages/playground.py`.
+"""
+from __future__ import annotations
+
+import hashlib
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import streamlit as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # standalone runs find gan_core
+
+from gan_core.config import HacksConfig  # noqa: E402
+from gan_core.toy import PointsError, builtin_dataset, mode_metrics, parse_points_csv, points_dataset  # noqa: E402
+from gan_core.toy.config import ToyOptimizerConfig  # noqa: E402
+from gan_core.toy.presets import DEFAULT_TOY_PRESET, toy_preset  # noqa: E402
+
+DATASETS = {"Ring of 8 Gaussians": "ring", "Grid of 25 Gaussians": "grid", "Spiral": "spiral",
+            "Two moons": "moons", "Your own points (CSV)": "csv"}
+LEARNING_RATES = [1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1]
+PLAY_BURST = 40          # steps per refresh while playing
+REFRESH_SECONDS = 0.5
+
+st.title("2D playground")
+st.caption("A generator (G) learns to place points where the real ones are; a discriminator (D) shades the "
+           "plane by how real each spot looks. Change any hack while it trains and watch the points react.")
+
+base = toy_preset(DEFAULT_TOY_PRESET)
+state = st.session_state
+state.setdefault("toy_playing", False)
+
+
+# -- data --------------------------------------------------------------------------------------
+def chosen_dataset():
+    """(key, ToyDataset) for the chosen data, or (None, None) when there is nothing usable yet."""
+    label = st.selectbox("Dataset", list(DATASETS), key="toy_dataset",
+                         help="Ring and grid are the classic mode-collapse tests; your CSV needs columns x,y "
+                              "(header optional, 10 to 100,000 rows).")
+    name = DATASETS[label]
+    if name != "csv":
+        return name, builtin_dataset(name)
+    upload = st.file_uploader("Points file (CSV with x,y)", type=["csv"], key="toy_csv")
+    if upload is None:
+        st.info("Upload a CSV of x,y points to train on them.")
+        return None, None
+    raw = upload.getvalue()
+    try:
+        return "csv:" + hashlib.sha1(raw).hexdigest(), points_dataset(parse_points_csv(raw), name=upload.name)
+    except PointsError as e:
+        st.error(f"{upload.name}: {e}")
+        return None, None
+
+
+# -- live controls -----------------------------------------------------------------------------
+def hack_controls():
+    h, o = base.hacks, base.optimizer
+    latent = st.radio("Latent distribution", ["gaussian", "uniform"], horizontal=True,
+                      index=["gaussian", "uniform"].index(h.latent_distribution),
+                      help="Where G's random input comes from: N(0, 1) (the ganhacks advice) or uniform in [-1, 1].")
+    real_range = st.slider("Real label range", -0.5, 1.5, tuple(h.real_label_range), 0.05,
+                           help="D's target for real points is drawn uniformly from this range. [0.7, 1.2] is "
+                                "label smoothing; [1, 1] is a hard label. Targets above 1 can push D's loss below 0.")
+    fake_range = st.slider("Fake label range", -0.5, 1.5, tuple(h.fake_label_range), 0.05,
+                           help="D's target for generated points. [0, 0.3] smooths; [0, 0] is a hard label.")
+    flip = st.slider("Label flip probability", 0.0, 0.5, float(h.flip_probability), 0.01,
+                     help="Each of D's labels is swapped (real <-> fake) with this probability: noisy labels.")
+    g_loss = st.radio("Generator loss", ["non-saturating", "minimax"], horizontal=True,
+                      index=["non-saturating", "minimax"].index(h.generator_loss),
+                      help="Non-saturating: G maximises log D(G(z)). Minimax: G minimises log(1 - D(G(z))), "
+                           "whose gradient vanishes when D rejects G's points confidently.")
+    d_steps = st.slider("Discriminator steps per generator step", 1, 10, int(h.d_steps),
+                        help="k in Goodfellow's algorithm 1: D updates before each G update.")
+    optimizer = st.radio("Optimizer", ["adam", "sgd"], horizontal=True, format_func=str.upper,
+                         help="Adam (beta_1 0.5) or plain SGD; switching keeps Adam's moments for later.")
+    d_lr = st.select_slider("D learning rate", LEARNING_RATES, value=o.d_learning_rate,
+                            help="Step size of D's optimizer.")
+    g_lr = st.select_slider("G learning rate", LEARNING_RATES, value=o.g_learning_rate,
+                            help="Step size of G's optimizer.")
+    hacks = HacksConfig(latent_distribution=latent, real_label_range=tuple(real_range),
+                        fake_label_range=tuple(fake_range), flip_probability=flip,
+                        generator_loss=g_loss, d_steps=d_steps)
+    opt = replace(base.optimizer, name=optimizer, d_learning_rate=d_lr, g_learning_rate=g_lr)
+    return hacks, opt
+
+
+def current_trainer(key, dataset):
+    """The session's trainer; a new one only when the data changes (or on reset)."""
+    from gan_core.toy import ToyTrainer
+    if key is not None and state.get("toy_trainer_key") != key:
+        state.toy_trainer = ToyTrainer(replace(base, data=replace(base.data, dataset=key.split(":")[0])), dataset)
+        state.toy_trainer_key = key
+    return state.get("toy_trainer")
+
+
+def toggle_play():
+    state.toy_playing = not state.toy_playing
+
+
+with st.sidebar:
+    key, dataset = chosen_dataset()
+    st.subheader("Hacks (live)")
+    hacks, optimizer = hack_controls()
+
+trainer = current_trainer(key, dataset)
+if trainer is None:
+    st.stop()
+trainer.apply_live(replace(trainer.config, hacks=hacks, optimizer=optimizer))
+
+cols = st.columns(6)
+if cols[0].button("Step D", help="One discriminator update; G stands still."):
+    trainer.step_d()
+if cols[1].button("Step G", help="One generator update; D stands still."):
+    trainer.step_g()
+if cols[2].button("Step both", help="k discriminator updates, then one generator update."):
+    trainer.step_both()
+cols[3].button("Pause" if state.toy_playing else "Play", on_click=toggle_play,
+               help="Train continuously, redrawing after each short burst.")
+slow = cols[4].toggle("Slow motion", help="While playing, one training step per refresh.")
+if cols[5].button("Reset", help="Fresh networks on the same data."):
+    state.pop("toy_trainer_key", None)
+    st.rerun()
+arrows = st.checkbox("Show G's gradient arrows",
+                     help="Minus the gradient of G's loss at some generated points: where G wants to move them.")
+
+
+@st.fragment(run_every=REFRESH_SECONDS if state.toy_playing else None)
+def live_view():
+    from gan_core.toy.figures import loss_figure, playground_figure
+    if state.toy_playing:
+        trainer.run(1 if slow else PLAY_BURST)
+    metrics = mode_metrics(trainer.generated_points(), trainer.dataset)
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("Modes covered", f"{metrics.modes_covered}/{metrics.modes_total}",
+              help="A mode counts when at least one generated point lies within 3 standard deviations of it "
+                   "(anchors along the curve for spiral, moons and your own points).")
+    m2.metric("High quality", f"{100 * metrics.high_quality:.1f}%",
+              help="Share of generated points close enough to the real data.")
+    m3.metric("KL (generated || real)", f"{metrics.kl:.3f}", help="0 when points spread over the modes like "
+              "the real data does; log(modes) when all points sit on one mode.")
+    m4.metric("Generator steps", f"{trainer.steps:,}")
+    st.plotly_chart(playground_figure(trainer, show_arrows=arrows), use_container_width=True,
+                    key="toy_playground")
+    st.plotly_chart(loss_figure(trainer), use_container_width=True, key="toy_losses")
+    st.caption("With label smoothing, targets above 1 make D's loss negative for confident answers: "
+               "a dip below zero is expected, not a bug.")
+
+
+live_view()

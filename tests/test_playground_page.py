@@ -1,0 +1,86 @@
+"""The 2D playground page, driven through Streamlit's AppTest (one script run per .run()).
+
+AppTest does not run `run_every` fragments, so "Play" is checked only for its label switch;
+the live refresh needs a real browser.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "playground.py")
+TIMEOUT = 120
+
+
+def by_label(widgets, label):
+    found = [w for w in widgets if w.label == label]
+    assert found, f"no widget labelled {label!r}; have {[w.label for w in widgets]}"
+    return found[0]
+
+
+def metric(at, label):
+    return by_label(at.metric, label).value
+
+
+@pytest.fixture
+def page():
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_page_shows_every_control_with_its_label(page):
+    assert by_label(page.selectbox, "Dataset").value == "Ring of 8 Gaussians"
+    for label in ("Latent distribution", "Generator loss"):
+        by_label(page.radio, label)
+    for label in ("Real label range", "Fake label range", "Label flip probability",
+                  "Discriminator steps per generator step"):
+        by_label(page.slider, label)
+    for label in ("Step D", "Step G", "Step both", "Play"):
+        by_label(page.button, label)
+    by_label(page.toggle, "Slow motion")
+    assert metric(page, "Modes covered").endswith("/8")
+    assert len(page.get("plotly_chart")) == 2
+
+
+def test_step_buttons_train_and_play_turns_into_pause(page):
+    by_label(page.button, "Step both").click().run()
+    assert not page.exception, page.exception
+    assert metric(page, "Generator steps") == "1"
+    by_label(page.button, "Step D").click().run()
+    by_label(page.button, "Step G").click().run()
+    assert not page.exception, page.exception
+    assert metric(page, "Generator steps") == "2"
+    by_label(page.button, "Play").click().run()
+    by_label(page.button, "Pause")
+
+
+def test_changing_a_hack_keeps_the_training(page):
+    by_label(page.button, "Step both").click().run()
+    by_label(page.slider, "Label flip probability").set_value(0.2).run()
+    by_label(page.radio, "Generator loss").set_value("minimax").run()
+    assert not page.exception, page.exception
+    assert metric(page, "Generator steps") == "1"
+    assert page.session_state["toy_trainer"].config.hacks.flip_probability == pytest.approx(0.2)
+
+
+def test_bad_csv_shows_an_error_and_keeps_the_current_training(page):
+    by_label(page.button, "Step both").click().run()
+    by_label(page.selectbox, "Dataset").set_value("Your own points (CSV)").run()
+    page.file_uploader[0].set_value(("mine.csv", b"x,y\n1,2\n3,oops\n", "text/csv")).run()
+    assert not page.exception, page.exception
+    assert any("'oops' is not a number" in e.value for e in page.error)
+    assert metric(page, "Generator steps") == "1"     # the ring training is still there
+
+
+def test_good_csv_trains_on_the_users_points(page):
+    rows = "".join(f"{i % 7},{i % 5}\n" for i in range(60)).encode()
+    by_label(page.selectbox, "Dataset").set_value("Your own points (CSV)").run()
+    page.file_uploader[0].set_value(("grid.csv", b"x,y\n" + rows, "text/csv")).run()
+    assert not page.exception, page.exception
+    assert not page.error
+    assert metric(page, "Modes covered").endswith("/16")
+    assert metric(page, "Generator steps") == "0"
