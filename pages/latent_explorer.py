@@ -100,7 +100,8 @@ def choose_generator() -> LoadedGenerator | None:
     runs = {f"Run {s.name}": s for s in list_run_sources()}
     options = ["Pretrained generator", *runs, "Upload a .keras file"]
     choice = st.selectbox("Generator", options, key="latent_generator",
-                          help="Runs are listed newest first; a run that is training reloads after each epoch.")
+                          help="Runs are listed newest first. A run that is still training is reloaded "
+                               "when its generator file changes (after each epoch).")
     try:
         if choice == "Upload a .keras file":
             upload = st.file_uploader("Generator file (.keras)", type=["keras"], key="latent_upload")
