@@ -50,6 +50,11 @@ class ToyDataset:
         margin = 0.25 * float(np.max(hi - lo)) + 1e-6
         return (float(lo[0] - margin), float(hi[0] + margin), float(lo[1] - margin), float(hi[1] + margin))
 
+    @property
+    def scale(self) -> float:
+        """RMS distance of the data from the origin: the networks' unit of length."""
+        return max(float(np.sqrt((self.pool.astype(np.float64) ** 2).sum(axis=1).mean() + self.noise_std ** 2)), 1e-3)
+
     def sample(self, n: int, seed: int = 0) -> np.ndarray:
         rng = np.random.default_rng(seed)
         pts = self.pool[rng.integers(0, len(self.pool), n)]

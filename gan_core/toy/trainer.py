@@ -30,8 +30,8 @@ class ToyTrainer:
         self.config = config.validated()
         self.dataset = dataset
         m, r = self.config.model, self.config.run
-        self.generator = build_generator(m.latent_dim, m.hidden, m.depth, seed=r.seed)
-        self.discriminator = build_discriminator(m.d_hidden, m.depth, seed=r.seed)
+        self.generator = build_generator(m.latent_dim, m.hidden, m.depth, seed=r.seed, data_scale=dataset.scale)
+        self.discriminator = build_discriminator(m.d_hidden, m.depth, seed=r.seed, data_scale=dataset.scale)
         self._rng = tf.random.Generator.from_seed(r.seed)
         self._batch = r.batch_size
         self._latent_dim = m.latent_dim
