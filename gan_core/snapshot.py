@@ -84,7 +84,7 @@ class Board:
             self._fields.update(values)
 
     def extend_series(self, rows) -> None:
-        """rows: an (n, 5) array of per-step metrics in METRIC_NAMES order."""
+        """rows: an (n, len(METRIC_NAMES)) array of per-step metrics in METRIC_NAMES order."""
         with self._lock:
             series = self._fields["series"]
             for i, name in enumerate(METRIC_NAMES):

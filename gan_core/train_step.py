@@ -18,7 +18,9 @@ from .images import to_model_scale
 from .live_hacks import LiveHacks
 from .models import build_discriminator, build_generator
 
-METRIC_NAMES = ("d_loss_real", "d_loss_fake", "g_loss", "d_acc_real", "d_acc_fake")
+# Per-step figures the step returns; the mean targets show label smoothing and flips at work.
+METRIC_NAMES = ("d_loss_real", "d_loss_fake", "g_loss", "d_acc_real", "d_acc_fake",
+                "d_target_real", "d_target_fake")
 
 
 def make_optimizer(cfg: TrainConfig, learning_rate: float) -> keras.optimizers.Optimizer:
@@ -74,6 +76,10 @@ class GanStep:
         pixels = tf.cast(tf.gather(self.data, tf.gather(self.order, positions)), tf.float32) / 255.0
         return pixels * 2.0 - 1.0 if self.tanh_output else pixels
 
+    def sample_latent(self, n: int) -> tf.Tensor:
+        """Latent points as the step draws them (reads the live distribution variable)."""
+        return self._latent(n)
+
     def _latent(self, n: int) -> tf.Tensor:
         return hacks.sample_latent(self.rng, n, self.latent_dim, self.live.gaussian)
 
@@ -126,10 +132,11 @@ class GanStep:
 
         return tf.stack([hacks.bce_with_logits(real_targets, real_logits),
                          hacks.bce_with_logits(fake_targets, fake_logits),
-                         g_loss, hacks.accuracy(real_logits, True), hacks.accuracy(fake_logits, False)])
+                         g_loss, hacks.accuracy(real_logits, True), hacks.accuracy(fake_logits, False),
+                         tf.reduce_mean(real_targets), tf.reduce_mean(fake_targets)])
 
     def step(self) -> tf.Tensor:
-        """Run one step; returns a (5,) tensor in METRIC_NAMES order (not yet fetched)."""
+        """Run one step; returns a tensor in METRIC_NAMES order (not yet fetched)."""
         return self._step()
 
     # -- live settings -----------------------------------------------------------

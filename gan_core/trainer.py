@@ -53,6 +53,7 @@ class Trainer:
         self._thread: Optional[threading.Thread] = None
         self._live_cfg = self.cfg                # the config with live changes applied
         self._lock = threading.Lock()
+        self._pause_reason = ""
         self._recent: deque = deque(maxlen=200)     # last per-step rows, for the D-wins check
 
     # -- commands (any thread) ---------------------------------------------------
@@ -117,6 +118,7 @@ class Trainer:
         cfg = self.cfg
         data = self._data or load_images(cfg.data.source)
         step = GanStep(cfg, data.images)
+        self._gan_step = step      # for in-process diagnostics and tests; the UI never reads it
         run = self._open_run_folder()
         spe = max(1, len(data) // cfg.run.batch_size)
         self.counters = {"step": 0, "epoch": 0, "elapsed": 0.0}
@@ -136,9 +138,11 @@ class Trainer:
             if not self._running.is_set():
                 self._flush(pending, step)
                 pending = []
-                self.board.update(state="paused", message="Paused.")
+                self.board.update(state="paused", message=self._pause_reason or "Paused.",
+                                  step=self.counters["step"], elapsed=self.counters["elapsed"])
                 self._running.wait(0.1)
                 if self._running.is_set() and not self._stop.is_set():
+                    self._pause_reason = ""
                     self.board.update(state="running", message="")
                     last_flush = rate_since = time.perf_counter()
                     rate_steps = 0
@@ -249,7 +253,7 @@ class Trainer:
         problem = monitor.non_finite_message(rows, first, METRIC_NAMES)
         if problem:
             self.board.warn(problem)
-            self.board.update(message=problem)
+            self._pause_reason = problem
             self._on_event("nan", problem)
             return False
         self._recent.extend(rows)

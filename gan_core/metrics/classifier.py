@@ -20,7 +20,7 @@ from .junk import junk_images
 
 # Bump when the architecture or recipe changes: the cached file's name carries it,
 # so an old model is never loaded for a new recipe.
-CLASSIFIER_VERSION = "v1"
+CLASSIFIER_VERSION = "v2"
 
 FEATURES_LAYER = "features"
 _PREDICT_BATCH = 500
@@ -84,7 +84,7 @@ def build_digit_classifier(seed: int):
 
     inputs = keras.Input(shape=(28, 28, 1), name="pixels")
     x = layers.Rescaling(1.0 / 255.0)(inputs)
-    # Strided 5x5 convolutions: as accurate here as conv + pooling at about half the CPU time.
+    # Strided convolutions instead of conv + max-pooling: fewer operations per image, same accuracy here.
     x = layers.Conv2D(32, 5, strides=2, padding="same", activation="relu", kernel_initializer=init(1))(x)
     x = layers.Conv2D(64, 5, strides=2, padding="same", activation="relu", kernel_initializer=init(2))(x)
     x = layers.Flatten()(x)

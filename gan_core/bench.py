@@ -1,0 +1,32 @@
+"""Timing of the training step alone, on synthetic data shaped like the seed benchmark's."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from .presets import preset
+
+
+def bench_step(preset_name: str, steps: int = 60, warmup: int = 5, batch: int | None = None,
+               precision: str = "fp32") -> dict:
+    from .train_step import GanStep
+    if steps < 1 or warmup < 1:
+        raise ValueError("--steps and --warmup must be at least 1")
+    cfg = preset(preset_name).with_value("run.precision", precision)
+    if batch is not None:
+        cfg = cfg.with_value("run.batch_size", batch)
+    cfg = cfg.validated()
+    # Random pixels, as in the seed reference: speed does not depend on what is drawn.
+    images = np.random.default_rng(1).integers(0, 256, (2048, 28, 28, 1)).astype(np.uint8)
+    step = GanStep(cfg, images)
+    for _ in range(warmup):
+        last = step.step()
+    np.asarray(last)
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        last = step.step()
+    np.asarray(last)
+    seconds = time.perf_counter() - t0
+    return {"steps_per_s": steps / seconds, "batch": cfg.run.batch_size, "steps": steps,
+            "precision": precision, "preset": preset_name}

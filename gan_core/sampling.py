@@ -1,0 +1,52 @@
+"""Sampling a saved run's generator (for `sample`, final reports and the pretrained asset)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .config import TrainConfig
+from .images import to_uint8
+from .runs import RunError, RunFolder
+
+
+def load_run_generator(run_dir):
+    import keras
+    run = RunFolder.open(run_dir)
+    cfg = run.config()
+    path = Path(run_dir) / "generator.keras"
+    if not path.is_file():
+        raise RunError(f"{run_dir} has no generator.keras yet (no finished epoch)")
+    try:
+        model = keras.models.load_model(path, compile=False, safe_mode=True)
+    except Exception as e:   # Keras raises many types for a damaged file
+        raise RunError(f"{path} cannot be loaded: {str(e).splitlines()[0]}") from None
+    return model, cfg
+
+
+def latent_points(cfg: TrainConfig, n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    dim = cfg.model.latent_dim
+    if cfg.hacks.latent_distribution == "uniform":
+        return rng.uniform(-1.0, 1.0, (n, dim)).astype(np.float32)
+    return rng.standard_normal((n, dim)).astype(np.float32)
+
+
+def sample_images(generator, cfg: TrainConfig, n: int, seed: int = 0, chunk: int = 256) -> np.ndarray:
+    z = latent_points(cfg, n, seed)
+    parts = [np.asarray(generator(z[i:i + chunk], training=False), dtype=np.float32)
+             for i in range(0, n, chunk)]
+    return to_uint8(np.concatenate(parts), cfg.model.tanh_output)
+
+
+def sample_run(run_dir, n: int, out, seed: int = 0) -> Path:
+    if not 1 <= n <= 100_000:
+        raise ValueError(f"--n must be in 1..100000, got {n}")
+    out = Path(out)
+    if out.suffix != ".npy":
+        raise ValueError(f"--out must end in .npy, got {out.name}")
+    generator, cfg = load_run_generator(run_dir)
+    images = sample_images(generator, cfg, n, seed)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    np.save(out, images)
+    return out

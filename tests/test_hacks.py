@@ -1,0 +1,89 @@
+"""The hacks are statistical: test their statistics on many samples, seeded."""
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from gan_core import hacks
+
+
+@pytest.fixture
+def rng():
+    return tf.random.Generator.from_seed(1234)
+
+
+@pytest.mark.parametrize("p", [0.0, 0.05, 0.3, 0.5])
+def test_flip_rate_matches_probability(rng, p):
+    labels = tf.concat([tf.ones([50_000]), tf.zeros([50_000])], 0)
+    flipped = hacks.flip_labels(rng, labels, p).numpy()
+    rate = np.mean(flipped != labels.numpy())
+    assert abs(rate - p) < 0.005
+    assert set(np.unique(flipped)) <= {0.0, 1.0}
+
+
+def test_tutorial_style_flips_with_replacement_flip_fewer_than_asked():
+    # Why we use a Bernoulli mask: choosing int(p*n) indices with replacement repeats some.
+    n, p = 100_000, 0.3
+    chosen = np.random.default_rng(0).integers(0, n, int(p * n))
+    assert len(np.unique(chosen)) / n < p - 0.03
+
+
+def test_smoothed_targets_fill_their_ranges(rng):
+    is_real = tf.concat([tf.ones([50_000]), tf.zeros([50_000])], 0)
+    t = hacks.smooth_labels(rng, is_real, (0.7, 1.2), (0.0, 0.3)).numpy()
+    real, fake = t[:50_000], t[50_000:]
+    assert real.min() >= 0.7 and real.max() <= 1.2 and fake.min() >= 0.0 and fake.max() <= 0.3
+    assert real.min() < 0.71 and real.max() > 1.19 and fake.min() < 0.01 and fake.max() > 0.29
+    assert abs(real.mean() - 0.95) < 0.01 and abs(fake.mean() - 0.15) < 0.01
+    # uniform: each tenth of the range holds about a tenth of the targets
+    counts, _ = np.histogram(real, bins=10, range=(0.7, 1.2))
+    assert counts.min() > 0.09 * 50_000
+
+
+def test_hard_labels_are_the_degenerate_ranges(rng):
+    t = hacks.discriminator_targets(rng, tf.constant([1.0, 0.0, 1.0]), 0.0, (1.0, 1.0), (0.0, 0.0)).numpy()
+    assert t.tolist() == [1.0, 0.0, 1.0]
+
+
+def test_a_flipped_real_gets_a_target_from_the_fake_range(rng):
+    t = hacks.discriminator_targets(rng, tf.ones([10_000]), 0.5, (0.9, 1.0), (0.0, 0.1)).numpy()
+    assert np.all((t >= 0.9) | (t <= 0.1))
+    assert 0.45 < np.mean(t <= 0.1) < 0.55
+
+
+def test_latent_distributions(rng):
+    g = hacks.sample_latent(rng, 20_000, 10, True).numpy()
+    u = hacks.sample_latent(rng, 20_000, 10, False).numpy()
+    assert abs(g.mean()) < 0.02 and abs(g.std() - 1.0) < 0.02 and np.abs(g).max() > 3
+    assert u.min() >= -1.0 and u.max() <= 1.0 and abs(u.std() - 1 / np.sqrt(3)) < 0.01
+
+
+def test_mixed_batch_keeps_every_image_with_its_label(rng):
+    real = tf.fill([8, 2, 2, 1], 1.0)
+    fake = tf.fill([8, 2, 2, 1], -1.0)
+    images, is_real = hacks.mixed_batch(rng, real, fake)
+    images, is_real = images.numpy(), is_real.numpy()
+    assert is_real.sum() == 8 and len(is_real) == 16
+    assert np.all(images[is_real == 1] == 1.0) and np.all(images[is_real == 0] == -1.0)
+    assert not np.array_equal(is_real, np.r_[np.ones(8), np.zeros(8)])   # actually shuffled
+
+
+def test_minimax_loss_saturates_where_the_non_saturating_one_does_not():
+    # A young generator: D rejects its fakes confidently (logit -6).
+    x = tf.Variable([-6.0])
+    grads = {}
+    for name, flag in (("ns", True), ("mm", False)):
+        with tf.GradientTape() as tape:
+            loss = hacks.generator_loss(x, flag)
+        grads[name] = abs(float(tape.gradient(loss, x)[0]))
+    assert grads["ns"] > 0.99 and grads["mm"] < 0.01
+
+
+def test_targets_above_one_make_the_loss_negative_for_confident_predictions():
+    assert float(hacks.bce_with_logits(tf.constant([1.2]), tf.constant([8.0]))) < 0
+    assert float(hacks.bce_with_logits(tf.constant([1.0]), tf.constant([8.0]))) > 0
+
+
+def test_accuracy_counts_decisions_at_one_half():
+    logits = tf.constant([2.0, -1.0, 0.5, -3.0])
+    assert float(hacks.accuracy(logits, True)) == 0.5
+    assert float(hacks.accuracy(logits, False)) == 0.5

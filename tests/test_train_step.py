@@ -1,0 +1,117 @@
+"""The compiled step: learns, and every live hack takes effect at the next step without a retrace."""
+import numpy as np
+import pytest
+
+from gan_core.presets import preset
+from gan_core.train_step import METRIC_NAMES, GanStep
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture(scope="module")
+def step(small_digits):
+    cfg = preset("fast-demo").with_overrides(["hacks.flip_probability=0", "hacks.real_label_range=1,1",
+                                              "hacks.fake_label_range=0,0", "run.batch_size=32"])
+    s = GanStep(cfg, small_digits.images)
+    s.step()
+    return s
+
+
+def metrics(step):
+    return dict(zip(METRIC_NAMES, np.asarray(step.step())))
+
+
+def test_one_trace_for_the_whole_run(step):
+    for _ in range(3):
+        step.step()
+    assert step.traces == 1
+
+
+def test_label_smoothing_changes_targets_at_the_next_step(step):
+    assert metrics(step)["d_target_real"] == 1.0
+    step.live.real_range.assign([0.7, 0.7])
+    step.live.fake_range.assign([0.2, 0.2])
+    m = metrics(step)
+    assert m["d_target_real"] == pytest.approx(0.7) and m["d_target_fake"] == pytest.approx(0.2)
+    step.live.real_range.assign([1.0, 1.0])
+    step.live.fake_range.assign([0.0, 0.0])
+    assert step.traces == 1
+
+
+def test_flips_change_targets_at_the_next_step(step):
+    step.live.flip_probability.assign(0.5)
+    m = [metrics(step)["d_target_real"] for _ in range(6)]
+    step.live.flip_probability.assign(0.0)
+    assert 0.2 < np.mean(m) < 0.8          # about half of the real targets became 0
+    assert metrics(step)["d_target_real"] == 1.0
+    assert step.traces == 1
+
+
+def test_generator_loss_switch_takes_effect_at_the_next_step(step):
+    assert metrics(step)["g_loss"] > 0          # -log D(G(z)) is positive
+    step.live.non_saturating.assign(False)
+    assert metrics(step)["g_loss"] < 0          # log(1 - D(G(z))) is negative
+    step.live.non_saturating.assign(True)
+    assert step.traces == 1
+
+
+def test_separate_batches_means_two_d_updates_mixed_means_one(step):
+    before = int(step.d_optimizer.iterations.numpy())
+    step.step()
+    assert int(step.d_optimizer.iterations.numpy()) - before == 2
+    step.live.separate.assign(False)
+    before = int(step.d_optimizer.iterations.numpy())
+    step.step()
+    assert int(step.d_optimizer.iterations.numpy()) - before == 1
+    step.live.separate.assign(True)
+    assert step.traces == 1
+
+
+def test_k_discriminator_steps_per_generator_step(step):
+    step.live.d_steps.assign(3)
+    d0, g0 = int(step.d_optimizer.iterations.numpy()), int(step.g_optimizer.iterations.numpy())
+    step.step()
+    assert int(step.d_optimizer.iterations.numpy()) - d0 == 6     # 3 x (real + fake)
+    assert int(step.g_optimizer.iterations.numpy()) - g0 == 1
+    step.live.d_steps.assign(1)
+    assert step.traces == 1
+
+
+def test_latent_distribution_variable_drives_sampling(step):
+    step.live.gaussian.assign(False)
+    z = step.sample_latent(4096).numpy()
+    assert z.min() >= -1 and z.max() <= 1
+    step.step()
+    step.live.gaussian.assign(True)
+    assert np.abs(step.sample_latent(4096).numpy()).max() > 2
+    assert step.traces == 1
+
+
+def test_learning_rate_change_reaches_the_optimizer_without_retrace(step):
+    step.set_learning_rates(1e-5, 3e-5)
+    step.step()
+    assert float(step.d_optimizer.learning_rate.numpy()) == pytest.approx(1e-5)
+    assert float(step.g_optimizer.learning_rate.numpy()) == pytest.approx(3e-5)
+    assert step.traces == 1
+
+
+def test_both_networks_learn(small_digits):
+    """D learns to tell real from fake, and G's weights move (the Keras 3 trainable trap avoided)."""
+    cfg = preset("fast-demo").with_value("run.batch_size", 32)
+    s = GanStep(cfg, small_digits.images)
+    g0 = [w.copy() for w in s.generator.get_weights()]
+    d0 = [w.copy() for w in s.discriminator.get_weights()]
+    for _ in range(20):
+        s.step()
+    assert any(not np.allclose(a, b) for a, b in zip(g0, s.generator.get_weights()))
+    assert any(not np.allclose(a, b) for a, b in zip(d0, s.discriminator.get_weights()))
+    real = s.real_in_model_scale(small_digits.images[:256])
+    fake = s.generate(np.random.default_rng(0).standard_normal((256, 100)).astype("float32"))
+    d_real = np.asarray(s.discriminator(real, training=False)).mean()
+    d_fake = np.asarray(s.discriminator(fake, training=False)).mean()
+    assert d_real > d_fake          # D already scores real digits above the generator's output
+
+
+def test_too_few_images_for_one_batch_is_a_clear_error(small_digits):
+    with pytest.raises(ValueError, match="fewer than one batch"):
+        GanStep(preset("fast-demo"), small_digits.images[:10])

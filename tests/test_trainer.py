@@ -1,0 +1,118 @@
+"""The background trainer as a user of the library sees it: states, snapshots, files, failures."""
+import json
+import time
+
+import numpy as np
+import pytest
+
+from gan_core.config import ConfigError
+from gan_core.presets import preset
+from gan_core.trainer import Trainer
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def small_cfg(**run):
+    cfg = preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=2", "run.grid_size=4"])
+    for k, v in run.items():
+        cfg = cfg.with_value(f"run.{k}", v)
+    return cfg
+
+
+def wait_for(trainer, predicate, timeout=120):
+    end = time.time() + timeout
+    while time.time() < end:
+        snap = trainer.snapshot()
+        if predicate(snap):
+            return snap
+        time.sleep(0.05)
+    raise AssertionError(f"timed out; last state {trainer.snapshot().state}: {trainer.snapshot().message}")
+
+
+def test_a_run_writes_everything_per_epoch_and_resumes(tmp_path, small_digits):
+    run_dir = tmp_path / "run"
+    events = []
+    t = Trainer(small_cfg(), run_dir=run_dir, data=small_digits, on_event=lambda k, p: events.append(k))
+    t.start()
+    t.join(180)
+    snap = t.snapshot()
+    assert snap.state == "finished", snap.message
+    assert snap.epoch == 2 and snap.step == 20 and len(snap.series["g_loss"]) == 20
+    assert [e.epoch for e in snap.epochs] == [1, 2]
+    assert snap.epochs[0].grid_png.startswith(b"\x89PNG")
+    assert snap.epochs[-1].quality["n"] > 0 and 0 <= snap.epochs[-1].quality["recognized_share"] <= 1
+    assert events[0] == "started" and events.count("epoch") == 2 and events[-1] == "finished"
+    names = {p.name for p in run_dir.iterdir()}
+    assert {"config.json", "metrics.jsonl", "epochs.jsonl", "grid_epoch_0001.png", "grid_epoch_0002.png",
+            "generator.keras", "discriminator.keras", "state.json", "optimizers.npz"} <= names
+    assert not [n for n in names if n.startswith(".")]        # no temporary files left behind
+    rows = [json.loads(l) for l in (run_dir / "metrics.jsonl").read_text().splitlines()]
+    assert [r["step"] for r in rows] == list(range(1, 21))
+
+    resumed = Trainer(small_cfg(epochs=3), run_dir=run_dir, resume=True, data=small_digits)
+    resumed.start()
+    resumed.join(180)
+    snap = resumed.snapshot()
+    assert snap.state == "finished", snap.message
+    assert snap.epoch == 3 and snap.step == 30 and len(snap.series["g_loss"]) == 30
+    assert [e.epoch for e in snap.epochs] == [1, 2, 3]
+
+
+def test_pause_resume_stop_and_live_changes(small_digits):
+    t = Trainer(small_cfg(epochs=0, max_seconds=0), data=small_digits)   # no budget: runs until stopped
+    t.start()
+    wait_for(t, lambda s: s.state == "running" and s.step > 2)
+    t.pause()
+    paused = wait_for(t, lambda s: s.state == "paused")
+    time.sleep(0.5)
+    assert t.snapshot().step == paused.step             # nothing moves while paused
+    t.set_hack("hacks.flip_probability", 0.3)
+    t.resume()
+    snap = wait_for(t, lambda s: s.state == "running" and s.step > paused.step + 2)
+    assert snap.hacks["hacks.flip_probability"] == 0.3
+    change = snap.changes[-1]
+    assert change.label == "flip 0.05 → 0.30" and change.step == paused.step
+    assert t._gan_step.traces == 1                      # the change did not retrace the step
+    assert t.stop(timeout=2.0) is True
+    assert t.snapshot().state == "stopped"
+
+
+def test_a_bad_live_value_is_refused_and_changes_nothing(small_digits):
+    t = Trainer(small_cfg(), data=small_digits)
+    with pytest.raises(ConfigError, match="low end 0.9 is above high end 0.8"):
+        t.set_hack("hacks.real_label_range", (0.9, 0.8))
+    with pytest.raises(ConfigError, match="cannot change while training"):
+        t.set_hack("model.batch_norm", False)
+    assert t.snapshot().hacks["hacks.real_label_range"] == (0.7, 1.2)
+
+
+def test_nan_pauses_with_a_message(small_digits):
+    t = Trainer(small_cfg(epochs=0, max_seconds=0), data=small_digits)
+    t.start()
+    wait_for(t, lambda s: s.state == "running" and s.step > 1)
+    # Poison one weight of the real discriminator, as a diverging run would.
+    kernel = t._gan_step.discriminator.layers[-1].kernel
+    kernel.assign(np.full(kernel.shape, np.nan, dtype="float32"))
+    snap = wait_for(t, lambda s: s.state == "paused")
+    assert "training paused" in snap.message and "nan" in snap.message.lower()
+    assert snap.warnings and "nan" in snap.warnings[-1].lower()
+    t.stop()
+
+
+def test_a_failure_becomes_a_failed_state_with_the_message():
+    t = Trainer(small_cfg().with_value("data.source", "no-such-source"))
+    t.start()
+    t.join(60)
+    snap = t.snapshot()
+    assert snap.state == "failed"
+    assert "unknown data source 'no-such-source'" in snap.message
+    assert not t.alive
+
+
+def test_fixed_latent_points_show_the_same_individuals_each_epoch(small_digits):
+    from gan_core.epoch_end import fixed_latent
+    a, b = fixed_latent(16, 100, 3), fixed_latent(16, 100, 3)
+    assert np.array_equal(a["gaussian"], b["gaussian"])
+    assert np.abs(a["uniform"]).max() <= 1.0
+    # the uniform points are a monotone map of the Gaussian ones: same order, same identity
+    assert np.array_equal(np.argsort(a["gaussian"][0]), np.argsort(a["uniform"][0]))
