@@ -1,0 +1,56 @@
+"""Train: watch a DCGAN learn and switch the hacks while it trains."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # also runnable on its own
+
+import streamlit as st
+
+from ui.session import current_trainer
+from ui.train_controls import render_sidebar
+from ui.train_view import draw_live, render_buttons
+
+TERMINAL = ("finished", "stopped", "failed")
+
+st.title("Train a GAN")
+st.caption("Press **Start training**, watch the curves and the grid, and move the live hacks in the sidebar "
+           "while it trains. Each marker on the curves is a change you made.")
+
+config, uploaded, problems = render_sidebar()
+st.session_state["pending_config"] = config
+st.session_state["pending_data"] = uploaded
+st.session_state["pending_problems"] = problems
+for problem in problems:
+    st.error(problem)
+
+
+def _live_body() -> None:
+    trainer = current_trainer()
+    snap = trainer.snapshot() if trainer else None
+    render_buttons(trainer, snap)
+    if snap is None:
+        st.info("Nothing is training yet. The default preset learns to draw digits from 5,000 real MNIST "
+                "images; the first grid appears after a few seconds.")
+        return
+    draw_live(snap)
+    seen = st.session_state.get("seen_state")
+    st.session_state["seen_state"] = snap.state
+    if snap.state in TERMINAL and seen not in TERMINAL and seen is not None:
+        st.rerun()          # refresh the whole page once: buttons and sidebar follow the new state
+
+
+@st.fragment(run_every=1.0)
+def live_view() -> None:
+    _live_body()
+
+
+@st.fragment
+def still_view() -> None:
+    _live_body()
+
+
+trainer = current_trainer()
+if trainer is not None and trainer.snapshot().active:
+    live_view()
+else:
+    still_view()

@@ -1,0 +1,1 @@
+"""Streamlit-side helpers of the app: controls, live views, charts, session plumbing."""

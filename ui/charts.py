@@ -1,0 +1,73 @@
+"""Plotly figures of a training snapshot. Pure functions: snapshot in, figure out."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+MAX_POINTS = 1500            # what the browser draws; long runs are thinned evenly
+
+LOSS_LINES = (("d_loss_real", "D loss (real)", "#1f77b4"), ("d_loss_fake", "D loss (fake)", "#ff7f0e"),
+              ("g_loss", "G loss", "#2ca02c"))
+ACC_LINES = (("d_acc_real", "D accuracy on real", "#1f77b4"), ("d_acc_fake", "D accuracy on fake", "#ff7f0e"))
+
+
+def smooth(values, window: int = 25) -> np.ndarray:
+    """Trailing moving average (the first points average what exists so far)."""
+    x = np.asarray(values, dtype=np.float64)
+    if len(x) == 0 or window <= 1:
+        return x
+    csum = np.cumsum(np.insert(x, 0, 0.0))
+    idx = np.arange(1, len(x) + 1)
+    lo = np.maximum(0, idx - window)
+    return (csum[idx] - csum[lo]) / (idx - lo)
+
+
+def thin(steps: np.ndarray, values: np.ndarray, max_points: int = MAX_POINTS):
+    if len(steps) <= max_points:
+        return steps, values
+    pick = np.linspace(0, len(steps) - 1, max_points).round().astype(int)
+    return steps[pick], values[pick]
+
+
+def _figure(snapshot, lines, title: str, y_title: str, raw: bool, window: int, y_range=None) -> go.Figure:
+    fig = go.Figure()
+    for key, name, colour in lines:
+        values = np.asarray(snapshot.series.get(key, []), dtype=np.float64)
+        steps = np.arange(1, len(values) + 1)
+        shown = values if raw else smooth(values, window)
+        x, y = thin(steps, shown)
+        fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=name, line=dict(color=colour, width=2)))
+    for change in snapshot.changes:
+        fig.add_vline(x=change.step, line=dict(color="#d62728", dash="dot", width=1))
+        fig.add_annotation(x=change.step, y=1.0, yref="paper", text=change.label, showarrow=False,
+                           textangle=-90, xanchor="right", yanchor="top", font=dict(size=11, color="#d62728"))
+    fig.update_layout(title=title, height=320, margin=dict(l=10, r=10, t=40, b=10), xaxis_title="step",
+                      yaxis_title=y_title, legend=dict(orientation="h", y=-0.25), uirevision=title)
+    if y_range:
+        fig.update_yaxes(range=y_range)
+    return fig
+
+
+def loss_figure(snapshot, raw: bool = False, window: int = 25) -> go.Figure:
+    label = "raw" if raw else f"moving average of {window} steps"
+    return _figure(snapshot, LOSS_LINES, f"Losses per step ({label})", "binary cross-entropy", raw, window)
+
+
+def accuracy_figure(snapshot, raw: bool = False, window: int = 25) -> go.Figure:
+    label = "raw" if raw else f"moving average of {window} steps"
+    return _figure(snapshot, ACC_LINES, f"Discriminator accuracy ({label})", "share correct", raw, window,
+                   y_range=[-0.02, 1.02])
+
+
+def quality_figure(snapshot) -> go.Figure:
+    epochs = [e.epoch for e in snapshot.epochs if e.quality]
+    share = [100 * e.quality["recognized_share"] for e in snapshot.epochs if e.quality]
+    classes = [e.quality["classes_present"] for e in snapshot.epochs if e.quality]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=epochs, y=share, mode="lines+markers", name="recognizable digits (%)"))
+    fig.add_trace(go.Bar(x=epochs, y=classes, name="digit classes present (of 10)", yaxis="y2", opacity=0.35))
+    fig.update_layout(title="Sample quality per epoch", height=300, margin=dict(l=10, r=10, t=40, b=10),
+                      xaxis_title="epoch", yaxis=dict(title="%", range=[0, 100]),
+                      yaxis2=dict(title="classes", overlaying="y", side="right", range=[0, 10]),
+                      legend=dict(orientation="h", y=-0.3), uirevision="quality")
+    return fig

@@ -1,0 +1,40 @@
+"""Which trainer belongs to this browser session, across refreshes.
+
+The trainer id lives in the URL (?run=<id>), so a refresh - a new Streamlit session -
+finds the same trainer in the server-wide pool instead of starting a second one.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import streamlit as st
+
+from gan_core.pool import TrainerPool
+from gan_core.trainer import Trainer
+
+QUERY_KEY = "run"
+
+
+@st.cache_resource
+def trainer_pool() -> TrainerPool:
+    return TrainerPool()
+
+
+def current_id() -> Optional[str]:
+    trainer_id = st.session_state.get("trainer_id") or st.query_params.get(QUERY_KEY)
+    if trainer_id and trainer_pool().get(trainer_id) is not None:
+        st.session_state["trainer_id"] = trainer_id
+        return trainer_id
+    return None
+
+
+def current_trainer() -> Optional[Trainer]:
+    trainer_id = current_id()
+    pool = trainer_pool()
+    pool.touch(trainer_id)
+    return pool.get(trainer_id)
+
+
+def remember(trainer_id: str) -> None:
+    st.session_state["trainer_id"] = trainer_id
+    st.query_params[QUERY_KEY] = trainer_id

@@ -1,0 +1,141 @@
+"""The Train page's sidebar: preset, dataset, live hacks, architecture practices, run size.
+
+Widgets keep their values in st.session_state under `ctl:<config key>`. A live hack's
+widget sends its new value to the running trainer from its on_change callback; the
+next training step uses it. Everything else applies at the next start.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import streamlit as st
+
+from gan_core.config import ConfigError, TrainConfig
+from gan_core.data import DataError, describe_sources, load_images_from_zip_bytes
+from gan_core.presets import DEFAULT_PRESET, describe, preset, preset_names
+
+from .control_specs import LEARNING_RATES, LIVE_HACKS, PRACTICES, RUN_CONTROLS, Control, config_from_widgets, \
+    widget_values
+from .session import current_trainer
+
+UPLOAD_OPTION = "your images (.zip upload)"
+
+
+def _fill_from_preset() -> None:
+    cfg = preset(st.session_state["preset"])
+    for key, value in widget_values(cfg).items():
+        st.session_state[key] = value
+    if cfg.data.source in describe_sources():
+        st.session_state["dataset"] = cfg.data.source
+    _send_all_live()
+
+
+def _send_live(control: Control) -> None:
+    trainer = current_trainer()
+    if trainer is None or not trainer.snapshot().active:
+        return
+    try:
+        trainer.set_hack(control.key, control.from_widget(st.session_state[control.widget_key]))
+        st.session_state.pop("live_error", None)
+    except ConfigError as e:
+        st.session_state["live_error"] = str(e)
+
+
+def _send_all_live() -> None:
+    for control in LIVE_HACKS:
+        _send_live(control)
+
+
+def _widget(control: Control, live: bool) -> None:
+    kwargs = dict(key=control.widget_key, help=control.help)
+    if live:
+        kwargs.update(on_change=_send_live, args=(control,))
+    current = st.session_state.get(control.widget_key)
+    if control.kind == "toggle":
+        st.toggle(control.label, **kwargs)
+    elif control.kind in ("slider", "range"):
+        cast = int if isinstance(current, int) and not isinstance(current, bool) else float
+        st.slider(control.label, min_value=cast(control.low), max_value=cast(control.high),
+                  step=cast(control.step), **kwargs)
+    elif control.kind == "number":
+        cast = float if isinstance(current, float) else int
+        st.number_input(control.label, min_value=cast(control.low), max_value=cast(control.high),
+                        step=cast(control.step), **kwargs)
+    elif control.kind == "radio":
+        st.radio(control.label, [text for _, text in control.options], horizontal=True, **kwargs)
+    elif control.kind == "select":
+        st.selectbox(control.label, [text for _, text in control.options], **kwargs)
+    elif control.kind == "lr":
+        st.select_slider(control.label, options=LEARNING_RATES, format_func=lambda v: f"{v:g}", **kwargs)
+
+
+def _init_state() -> None:
+    if "preset" not in st.session_state:
+        st.session_state["preset"] = DEFAULT_PRESET
+        for key, value in widget_values(preset(DEFAULT_PRESET)).items():
+            st.session_state.setdefault(key, value)
+        st.session_state.setdefault("dataset", preset(DEFAULT_PRESET).data.source)
+
+
+def _dataset_block() -> tuple[str, Optional[object], Optional[str]]:
+    sources = describe_sources()
+    options = list(sources) + [UPLOAD_OPTION]
+    choice = st.selectbox("Dataset", options, key="dataset",
+                          help="The embedded 'mnist-5k' works offline; the others download once "
+                               "(internet needed the first time).",
+                          format_func=lambda s: s if s == UPLOAD_OPTION else f"{s} — {sources[s]}")
+    if choice != UPLOAD_OPTION:
+        return choice, None, None
+    upload = st.file_uploader("Images (.zip of PNG/JPEG files)", type=["zip"], key="upload_zip")
+    if upload is None:
+        return "upload", None, "Upload a .zip of images to train on them."
+    cache_key = (upload.name, upload.size)
+    if st.session_state.get("upload_cache_key") != cache_key:
+        try:
+            st.session_state["upload_set"] = load_images_from_zip_bytes(upload.getvalue(), upload.name)
+            st.session_state.pop("upload_error", None)
+        except DataError as e:
+            st.session_state["upload_set"] = None
+            st.session_state["upload_error"] = str(e)
+        st.session_state["upload_cache_key"] = cache_key
+    if st.session_state.get("upload_error"):
+        return "upload", None, st.session_state["upload_error"]
+    images = st.session_state["upload_set"]
+    st.caption(f"{len(images)} images, {images.shape[0]}×{images.shape[1]}, "
+               f"{'colour' if images.shape[2] == 3 else 'grayscale'}")
+    return f"upload:{upload.name}", images, None
+
+
+def render_sidebar() -> tuple[Optional[TrainConfig], Optional[object], list[str]]:
+    """Draw the controls; returns (config or None, uploaded ImageSet or None, problems)."""
+    _init_state()
+    sb = st.sidebar
+    with sb:
+        st.selectbox("Preset", preset_names(), key="preset", on_change=_fill_from_preset,
+                     help="A named starting point; choosing one fills every control below.")
+        st.caption(describe(st.session_state["preset"]))
+        source, uploaded, data_problem = _dataset_block()
+
+        st.subheader("Live hacks")
+        st.caption("Apply at the next training step, while it runs.")
+        for control in LIVE_HACKS:
+            _widget(control, live=True)
+        if st.session_state.get("live_error"):
+            st.error(st.session_state["live_error"])
+
+        with st.expander("Architecture practices — apply at the next start", expanded=False):
+            st.caption("These change the networks, so they take effect when you press Start training.")
+            for control in PRACTICES:
+                _widget(control, live=False)
+        with st.expander("Run size — applies at the next start", expanded=False):
+            for control in RUN_CONTROLS:
+                _widget(control, live=False)
+
+    problems = [data_problem] if data_problem else []
+    try:
+        cfg = config_from_widgets(preset(st.session_state["preset"]), st.session_state)
+        cfg = cfg.with_value("data.source", source if uploaded is None else "uploaded")
+        problems += cfg.problems()
+    except ConfigError as e:
+        cfg, problems = None, problems + [str(e)]
+    return (None if problems else cfg), uploaded, problems

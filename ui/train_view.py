@@ -1,0 +1,176 @@
+"""The Train page's live view: buttons, status, curves, the epoch grid, quality, downloads.
+
+`draw_live(snapshot)` only reads a Snapshot, so tests can call it directly (AppTest does
+not run `run_every` fragments).
+"""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+from PIL import Image
+
+from gan_core.images import gif_bytes
+from gan_core.pool import PoolBusy
+from gan_core.runs import default_runs_dir, new_run_id
+from gan_core.snapshot import Snapshot
+from gan_core.train_step import METRIC_NAMES
+from gan_core.trainer import Trainer
+
+from . import charts
+from .session import remember, trainer_pool
+
+STATE_TEXT = {"idle": "Ready", "starting": "Starting", "running": "Training", "paused": "Paused",
+              "stopping": "Stopping", "stopped": "Stopped", "finished": "Finished", "failed": "Failed"}
+
+
+# -- commands --------------------------------------------------------------------
+def start_training() -> None:
+    cfg = st.session_state.get("pending_config")
+    if cfg is None:
+        return
+    data = st.session_state.get("pending_data")
+    run_dir = default_runs_dir() / new_run_id(st.session_state.get("preset", "run"))
+    try:
+        trainer_id = trainer_pool().start(lambda: Trainer(cfg, run_dir=run_dir, data=data))
+    except PoolBusy as e:
+        st.session_state["start_error"] = str(e)
+        return
+    st.session_state.pop("start_error", None)
+    st.session_state["epoch_follow"] = True
+    remember(trainer_id)
+
+
+def render_buttons(trainer, snap) -> None:
+    state = snap.state if snap else "idle"
+    active = snap is not None and snap.active
+    problems = st.session_state.get("pending_problems") or []
+    busy = None if active else trainer_pool().busy_message()
+    cols = st.columns(4)
+    cols[0].button("Start training", type="primary", disabled=active or bool(problems) or bool(busy),
+                   on_click=start_training, key="btn_start",
+                   help="Builds the networks from the controls and starts a new run.")
+    cols[1].button("Pause", disabled=state != "running", key="btn_pause",
+                   on_click=lambda: trainer.pause() if trainer else None)
+    cols[2].button("Resume", disabled=state != "paused", key="btn_resume",
+                   on_click=lambda: trainer.resume() if trainer else None)
+    cols[3].button("Stop", disabled=not active, key="btn_stop",
+                   on_click=lambda: trainer.stop(timeout=2.0) if trainer else None)
+    if busy:
+        st.info(busy)
+    if st.session_state.get("start_error"):
+        st.error(st.session_state["start_error"])
+
+
+# -- drawing -----------------------------------------------------------------------
+def status_line(snap: Snapshot) -> str:
+    parts = [STATE_TEXT.get(snap.state, snap.state), f"epoch {snap.epoch}", f"step {snap.step}",
+             f"{snap.steps_per_s:.1f} steps/s", f"{snap.elapsed:.0f} s"]
+    if snap.max_seconds:
+        parts[-1] += f" of {snap.max_seconds:.0f} s"
+    return " · ".join(parts)
+
+
+def draw_live(snap: Snapshot) -> None:
+    st.markdown(f"**{status_line(snap)}**")
+    st.progress(snap.progress, text=snap.message or None)
+    if snap.state == "failed":
+        st.error(f"Training failed: {snap.message}")
+    for warning in snap.warnings[-3:]:
+        st.warning(warning)
+    left, right = st.columns([3, 2])
+    with left:
+        raw = st.toggle("Show raw values", key="raw_curves", help="Per-step values instead of a moving average.")
+        st.plotly_chart(charts.loss_figure(snap, raw=raw), key="loss_chart", width="stretch")
+        if _labels_above_one(snap):
+            st.caption("With real-label targets above 1 (smoothing up to 1.2), binary cross-entropy is negative "
+                       "for confident predictions, so the D loss on real images can dip below zero. Expected.")
+        st.plotly_chart(charts.accuracy_figure(snap, raw=raw), key="acc_chart", width="stretch")
+    with right:
+        _draw_grid(snap)
+        _draw_quality(snap)
+    _draw_downloads(snap)
+
+
+def _labels_above_one(snap: Snapshot) -> bool:
+    real = snap.hacks.get("hacks.real_label_range", (1.0, 1.0))
+    return float(real[1]) > 1.0
+
+
+def _draw_grid(snap: Snapshot) -> None:
+    if not snap.epochs:
+        st.info("The first image grid appears after the first epoch "
+                f"({snap.steps_per_epoch or '…'} steps).")
+        return
+    n = len(snap.epochs)
+    if n > 1:
+        if st.session_state.get("epoch_follow", True) or st.session_state.get("epoch_view", n) > n:
+            st.session_state["epoch_view"] = n
+        st.slider("Epoch", 1, n, key="epoch_view", on_change=_follow_if_last, args=(n,),
+                  help="Scrub back through the grids of earlier epochs (same latent points every epoch).")
+        shown = snap.epochs[st.session_state["epoch_view"] - 1]
+    else:
+        shown = snap.epochs[0]
+    st.image(shown.grid_png, caption=f"Epoch {shown.epoch}", width="stretch")
+
+
+def _follow_if_last(n: int) -> None:
+    st.session_state["epoch_follow"] = st.session_state.get("epoch_view") == n
+
+
+def _draw_quality(snap: Snapshot) -> None:
+    rated = [e for e in snap.epochs if e.quality]
+    if not rated:
+        return
+    last = rated[-1].quality
+    prev = rated[-2].quality if len(rated) > 1 else None
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Recognizable digits", f"{last['recognized_share']:.0%}",
+              None if prev is None else f"{100 * (last['recognized_share'] - prev['recognized_share']):+.0f} pts",
+              help="Share of samples a strict digit classifier recognizes with ≥ 90% confidence.")
+    c2.metric("Digit classes present", f"{last['classes_present']} / 10",
+              help="Few classes while many samples are recognized: mode collapse.")
+    c3.metric("FID", f"{last['fid']:.1f}",
+              None if prev is None else f"{last['fid'] - prev['fid']:+.1f}", delta_color="inverse",
+              help="Fréchet distance to real digits in the classifier's feature space (lower is better).")
+    st.plotly_chart(charts.quality_figure(snap), key="quality_chart", width="stretch")
+
+
+def _draw_downloads(snap: Snapshot) -> None:
+    if not snap.epochs:
+        return
+    cols = st.columns(4)
+    latest = snap.epochs[-1]
+    cols[0].download_button("Grid (PNG)", latest.grid_png, file_name=f"grid_epoch_{latest.epoch:04d}.png",
+                            mime="image/png", on_click="ignore", key="dl_png")
+    cols[1].download_button("Timelapse (GIF)", lambda: timelapse_gif(snap), file_name="timelapse.gif",
+                            mime="image/gif", on_click="ignore", key="dl_gif")
+    generator = Path(snap.run_dir) / "generator.keras" if snap.run_dir else None
+    cols[2].download_button("Generator (.keras)", lambda: generator.read_bytes() if generator else b"",
+                            file_name="generator.keras", mime="application/octet-stream", on_click="ignore",
+                            key="dl_keras", disabled=generator is None or not generator.exists())
+    cols[3].download_button("Metrics (CSV)", lambda: metrics_csv(snap), file_name="metrics.csv",
+                            mime="text/csv", on_click="ignore", key="dl_csv")
+
+
+def timelapse_gif(snap: Snapshot) -> bytes:
+    frames = [np.asarray(Image.open(io.BytesIO(e.grid_png)).convert("L" if _gray(e) else "RGB"))
+              for e in snap.epochs]
+    return gif_bytes(frames, frame_ms=400)
+
+
+def _gray(record) -> bool:
+    return Image.open(io.BytesIO(record.grid_png)).mode in ("L", "P", "1")
+
+
+def metrics_csv(snap: Snapshot) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(("step",) + METRIC_NAMES)
+    n = len(snap.series.get(METRIC_NAMES[0], []))
+    for i in range(n):
+        writer.writerow([i + 1] + [f"{snap.series[name][i]:.6g}" for name in METRIC_NAMES])
+    return out.getvalue()
