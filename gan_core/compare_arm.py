@@ -1,0 +1,125 @@
+"""One arm of an A/B comparison: a GanStep with its own Board, epoch-end work and counters.
+
+The two functions at the top are the single-run trainer's per-flush work written as
+plain functions (fetch metrics + health checks, learning-rate decay), so both the
+trainer and the comparison can share them.
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import deque
+from typing import Optional
+
+import numpy as np
+
+from . import epoch_end, monitor
+from .config import OptimizerConfig, RunConfig, TrainConfig
+from .data import ImageSet
+from .snapshot import Board, EpochRecord
+from .train_step import METRIC_NAMES, GanStep
+
+RECENT_ROWS = 200     # per-step rows kept for the "D wins" check
+
+
+def flush_metrics(board: Board, pending: list, last_step: int, recent: deque) -> Optional[str]:
+    """Fetch pending per-step metric tensors onto the board and run the health checks.
+
+    Returns the NaN/inf message when a metric is not finite (the caller decides whether
+    to pause or stop), else None. A long-winning discriminator only adds a warning.
+    """
+    if not pending:
+        return None
+    rows = np.stack([np.asarray(m) for m in pending]).astype(np.float64)
+    board.extend_series(rows)
+    problem = monitor.non_finite_message(rows, last_step - len(pending) + 1, METRIC_NAMES)
+    if problem:
+        board.warn(problem)
+        return problem
+    recent.extend(rows)
+    window = np.asarray(recent)
+    wins = monitor.discriminator_wins_message(list(window[:, 4]), list(window[:, 2]))
+    if wins:
+        board.warn(wins)
+    return None
+
+
+def learning_rate_factor(opt: OptimizerConfig, run: RunConfig, elapsed: float, step: int,
+                         steps_per_epoch: int) -> float:
+    """Linear decay towards final_lr_fraction over the budget (whichever of time or steps is further)."""
+    progress = 0.0
+    if run.max_seconds:
+        progress = elapsed / run.max_seconds
+    if run.epochs:
+        progress = max(progress, step / (run.epochs * max(1, steps_per_epoch)))
+    return 1.0 - (1.0 - opt.final_lr_fraction) * min(1.0, progress)
+
+
+def order_digest(order: np.ndarray) -> str:
+    """A short fingerprint of an epoch's data order, so two arms' orders can be compared cheaply."""
+    return hashlib.sha1(np.ascontiguousarray(order, dtype=np.int32).tobytes()).hexdigest()[:16]
+
+
+class Arm:
+    """Everything one side of the comparison owns; driven step by step by the comparison thread."""
+
+    def __init__(self, name: str, cfg: TrainConfig, data: ImageSet, board: Board):
+        self.name = name
+        self.cfg = cfg
+        self.board = board
+        self.step = GanStep(cfg, data.images)
+        self.epoch_end = epoch_end.EpochEnd(cfg, self.step, data, None, board)
+        self.counters = {"step": 0, "epoch": 0, "elapsed": 0.0}
+        self.pending: list = []
+        self.recent: deque = deque(maxlen=RECENT_ROWS)
+        self.compiled = False
+        self.dead_reason = ""          # set when its metrics went NaN/inf: it trains no further
+        self.order_digests = [order_digest(self.step.order.numpy())]   # one per epoch started
+
+    @property
+    def alive(self) -> bool:
+        return not self.dead_reason
+
+    @property
+    def steps(self) -> int:
+        return self.counters["step"]
+
+    @property
+    def elapsed(self) -> float:
+        return self.counters["elapsed"]
+
+    def train_one(self) -> None:
+        """One training step, timed on its own so each arm's time is its own."""
+        t0 = time.perf_counter()
+        self.pending.append(self.step.step())
+        seconds = time.perf_counter() - t0
+        self.counters["step"] += 1
+        if self.step.traces == 1 and not self.compiled:
+            # The one-off trace is not training time: keep it out of the budget.
+            self.compiled = True
+            self.board.update(compile_seconds=seconds)
+        else:
+            self.counters["elapsed"] += seconds
+
+    def flush(self, lr_factor: float) -> None:
+        problem = flush_metrics(self.board, self.pending, self.steps, self.recent)
+        self.pending = []
+        opt = self.cfg.optimizer
+        self.step.set_learning_rates(opt.d_learning_rate * lr_factor, opt.g_learning_rate * lr_factor)
+        rate = self.steps / self.elapsed if self.compiled and self.elapsed > 0 else 0.0
+        self.board.update(step=self.steps, elapsed=self.elapsed, steps_per_s=rate)
+        if problem:
+            self.dead_reason = problem
+            self.board.update(state="stopped", message=f"{self.name} stopped: {problem.split(':')[0]}.")
+
+    def finish_epoch(self) -> EpochRecord:
+        """Grid, quality and collapse check for the epoch just done; reshuffles the data.
+
+        Unlike a single run, this time is not charged to the arm: it is measurement, and the
+        first arm to reach it would also pay for warming up the shared digit classifier.
+        """
+        self.counters["epoch"] += 1
+        record = self.epoch_end.finish_epoch(self.counters, self.cfg)
+        self.order_digests.append(order_digest(self.step.order.numpy()))
+        self.board.update(epoch=self.counters["epoch"])
+        return record

@@ -1,0 +1,131 @@
+"""A/B comparisons as a user sees them: fair arms, the same start, clear refusals, a verdict."""
+import time
+
+import numpy as np
+import pytest
+
+from gan_core.compare import CompareError, CompareJob, check_pair, differences, verdict
+from gan_core.compare_arm import learning_rate_factor
+from gan_core.data import ImageSet
+from gan_core.presets import preset
+from gan_core.snapshot import EpochRecord, Snapshot
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def small_cfg(*overrides):
+    return preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=2", "run.grid_size=4",
+                                               *overrides])
+
+
+def wait_for(job, predicate, timeout=180):
+    end = time.time() + timeout
+    while time.time() < end:
+        snaps = job.snapshot()
+        if predicate(*snaps):
+            return snaps
+        time.sleep(0.05)
+    raise AssertionError(f"timed out; last status {job.status()}")
+
+
+@pytest.fixture(scope="module")
+def loss_pair(small_digits):
+    """One real comparison shared by several tests: non-saturating (A) vs minimax (B)."""
+    job = CompareJob(small_cfg(), small_cfg("hacks.generator_loss=minimax"), data=small_digits)
+    job.start()
+    job.join(300)
+    return job
+
+
+def test_both_arms_train_the_same_steps_on_the_same_data_order(loss_pair):
+    snap_a, snap_b, status = loss_pair.snapshot()
+    assert status.state == "finished", status.message
+    assert status.step == snap_a.step == snap_b.step == 20       # 640 digits / 64 per batch x 2 epochs
+    assert len(snap_a.series["g_loss"]) == len(snap_b.series["g_loss"]) == 20
+    arm_a, arm_b = loss_pair.arms
+    assert arm_a.order_digests == arm_b.order_digests
+    assert len(set(arm_a.order_digests)) == 3                    # a fresh shuffle for every epoch
+    for snap in (snap_a, snap_b):
+        assert [e.epoch for e in snap.epochs] == [1, 2]
+        assert snap.epochs[-1].grid_png.startswith(b"\x89PNG")
+        assert 0 <= snap.epochs[-1].quality["recognized_share"] <= 1
+    assert "20 steps for A and 20 for B" in status.message
+
+
+def test_same_start_then_the_generator_loss_sign_tells_the_arms_apart(loss_pair):
+    snap_a, snap_b, _ = loss_pair.snapshot()
+    # D updates before G in a step: same weights, data, z and label noise give the same D figures.
+    for name in ("d_loss_real", "d_loss_fake", "d_acc_real", "d_acc_fake", "d_target_real", "d_target_fake"):
+        assert snap_a.series[name][0] == snap_b.series[name][0], name
+    assert min(snap_a.series["g_loss"]) > 0          # non-saturating: -log D(G(z))
+    assert max(snap_b.series["g_loss"]) < 0          # minimax: log(1 - D(G(z)))
+
+
+def test_identical_configs_train_identically_and_stop_promptly(small_digits):
+    cfg = small_cfg("run.epochs=0", "run.quality_every_epoch=false")     # no budget: runs until stopped
+    job = CompareJob(cfg, cfg, data=small_digits)
+    job.start()
+    wait_for(job, lambda a, b, s: s.state == "running" and a.epoch >= 1 and s.step > 12)
+    assert job.stop(timeout=2.0) is True
+    snap_a, snap_b, status = job.snapshot()
+    assert status.state == "stopped" and snap_a.step == snap_b.step == status.step
+    assert snap_a.series == snap_b.series
+    assert snap_a.series["g_loss"][0] == snap_b.series["g_loss"][0]
+    assert [e.grid_png for e in snap_a.epochs] == [e.grid_png for e in snap_b.epochs]
+
+
+def test_pairs_that_cannot_be_compared_fairly_are_refused_in_one_line():
+    cfg = small_cfg()
+    with pytest.raises(CompareError, match=r"same data.source .*'mnist-5k'.*'fashion-mnist'") as e:
+        CompareJob(cfg, cfg.with_value("data.source", "fashion-mnist"))
+    assert "\n" not in str(e.value)
+    with pytest.raises(CompareError, match=r"same run.batch_size .* A has 64, B has 128"):
+        check_pair(cfg, cfg.with_value("run.batch_size", 128))
+    with pytest.raises(CompareError, match=r"^B: model.dropout must be in \[0, 0.7\]"):
+        check_pair(cfg, cfg.with_value("model.dropout", 0.9))
+    assert differences(cfg, cfg.with_value("model.batch_norm", False)) == {"model.batch_norm": (True, False)}
+
+
+def test_a_failure_in_the_thread_becomes_a_failed_state_with_the_reason(small_digits):
+    few = ImageSet(small_digits.images[:10], small_digits.labels[:10], "ten digits")
+    job = CompareJob(small_cfg(), small_cfg(), data=few)
+    job.start()
+    job.join(60)
+    snap_a, snap_b, status = job.snapshot()
+    assert status.state == "failed" and snap_a.state == snap_b.state == "failed"
+    assert status.message == "ValueError: the data set has 10 images, fewer than one batch of 64"
+    assert not job.alive
+
+
+def test_learning_rates_decay_on_one_schedule_for_both_arms():
+    cfg = preset("dcgan-hacks")             # final_lr_fraction 0.1 over a 120 s budget
+    assert learning_rate_factor(cfg.optimizer, cfg.run, 0.0, 0, 10) == 1.0
+    assert learning_rate_factor(cfg.optimizer, cfg.run, 60.0, 500, 10) == pytest.approx(0.55)
+    assert learning_rate_factor(cfg.optimizer, cfg.run, 500.0, 900, 10) == pytest.approx(0.1)
+
+
+# -- the verdict, from hand-made snapshots ---------------------------------------------
+def arm(share=None, classes=None, warnings=()):
+    epochs = ()
+    if share is not None:
+        epochs = (EpochRecord(epoch=1, step=10, seconds=1.0, grid_png=b"", quality={"recognized_share": 0.05}),
+                  EpochRecord(epoch=2, step=20, seconds=2.0, grid_png=b"",
+                              quality={"recognized_share": share, "classes_present": classes}))
+    return Snapshot(state="finished", epochs=epochs, warnings=tuple(warnings))
+
+
+def test_verdict_names_shares_digits_and_mode_collapse():
+    text = verdict(arm(0.91, 10), arm(0.12, 3))
+    assert text == "A: 91% recognizable, 10 digits; B: 12%, 3 digits - mode collapse. A is clearly ahead."
+    collapse_warning = "Epoch 4: the samples look alike (diversity 0.010 vs 0.300 for real images) - mode collapse."
+    text = verdict(arm(0.40, 7, [collapse_warning]), arm(0.44, 8))
+    assert text == "A: 40% recognizable, 7 digits - mode collapse; B: 44%, 8 digits. Too close to call."
+
+
+def test_verdict_says_nan_and_when_nothing_finished_yet():
+    nan = "g_loss became nan at step 37: training paused. Lower the learning rates."
+    assert verdict(arm(0.6, 10), arm(0.0, 0, [nan])) == (
+        "A: 60% recognizable, 10 digits; B: NaN - training broke down. A is ahead.")
+    assert verdict(arm(), arm()) == "A: no finished epoch yet; B: no finished epoch yet."
+    assert "0 digits" in verdict(arm(0.0, 0), arm(0.0, 0))
+    assert "collapse" not in verdict(arm(0.0, 0), arm(0.0, 0))       # untrained is not collapsed
