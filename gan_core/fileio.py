@@ -26,6 +26,7 @@ def atomic_write_with(path, writer: Callable[[str], object], suffix: str | None 
     os.close(fd)
     try:
         writer(tmp)
+        os.chmod(tmp, 0o644)     # mkstemp makes files private; run folders are meant to be shared
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -49,13 +49,22 @@ def discriminator_targets(rng, is_real, probability, real_range, fake_range) -> 
     return smooth_labels(rng, flip_labels(rng, is_real, probability), real_range, fake_range)
 
 
-def mixed_batch(rng: tf.random.Generator, real: tf.Tensor, fake: tf.Tensor):
-    """One shuffled batch of real and fake images and its hard labels (1 real, 0 fake)."""
+def discriminator_batches(rng: tf.random.Generator, real: tf.Tensor, fake: tf.Tensor, separate):
+    """The two half-batches D learns from in one D step, and the order that made them.
+
+    Separate: the first half is all real, the second all fake. Mixed: the real and fake
+    images are shuffled together, so each half holds both (and BatchNorm sees mixed
+    statistics). D makes two updates either way, so the two settings cost the same and
+    differ only in what each batch contains. Returns (images, is_real, order), where
+    `order` maps batch positions back to [real..., fake...].
+    """
     images = tf.concat([real, tf.cast(fake, real.dtype)], axis=0)
+    n = tf.shape(images)[0]
     is_real = tf.concat([tf.ones([tf.shape(real)[0]]), tf.zeros([tf.shape(fake)[0]])], axis=0)
     # argsort of uniform noise is a random permutation drawn from our own generator.
-    order = tf.argsort(rng.uniform([tf.shape(images)[0]]))
-    return tf.gather(images, order), tf.gather(is_real, order)
+    shuffled = tf.argsort(rng.uniform([n]))
+    order = tf.where(tf.cast(separate, tf.bool), tf.range(n), shuffled)
+    return tf.gather(images, order), tf.gather(is_real, order), order
 
 
 def bce_with_logits(targets: tf.Tensor, logits: tf.Tensor) -> tf.Tensor:

@@ -62,7 +62,9 @@ class GanStep:
                                  trainable=False, name="epoch_order")
         self.cursor = tf.Variable(0, dtype=tf.int32, trainable=False, name="epoch_cursor")
         self.traces = 0
-        self._step = tf.function(self._train_step)
+        # autograph off: it would transpile every helper on each trace (seconds on 2 cores);
+        # the only loop is written as tf.while_loop.
+        self._step = tf.function(self._train_step, autograph=False)
 
     # -- data --------------------------------------------------------------------
     def new_epoch(self) -> None:
@@ -98,31 +100,32 @@ class GanStep:
         self.d_optimizer.apply_gradients(zip(tape.gradient(loss, d_vars), d_vars))
         return logits, targets
 
-    def _d_separate(self, real, fake):
-        real_logits, real_targets = self._d_update(real, tf.ones([self.half]))
-        fake_logits, fake_targets = self._d_update(fake, tf.zeros([self.half]))
-        return real_logits, real_targets, fake_logits, fake_targets
+    def compose_d_batches(self, real, fake):
+        """What the two D updates of a step see (reads the live 'separate batches' switch)."""
+        return hacks.discriminator_batches(self.rng, real, fake, self.live.separate)
 
-    def _d_mixed(self, real, fake):
-        images, is_real = hacks.mixed_batch(self.rng, real, fake)
-        logits, targets = self._d_update(images, is_real)
-        mask = is_real > 0.5
-        return (tf.boolean_mask(logits, mask), tf.boolean_mask(targets, mask),
-                tf.boolean_mask(logits, ~mask), tf.boolean_mask(targets, ~mask))
+    def _d_step(self, real, fake):
+        """Two D updates on two half-batches; logits and targets back in [real..., fake...] order."""
+        images, is_real, order = self.compose_d_batches(real, fake)
+        logits_1, targets_1 = self._d_update(images[:self.half], is_real[:self.half])
+        logits_2, targets_2 = self._d_update(images[self.half:], is_real[self.half:])
+        back = tf.argsort(order)
+        logits = tf.gather(tf.concat([logits_1, logits_2], 0), back)
+        targets = tf.gather(tf.concat([targets_1, targets_2], 0), back)
+        return logits[:self.half], targets[:self.half], logits[self.half:], targets[self.half:]
 
     def _train_step(self):
         self.traces += 1   # Python side effect: runs only while tracing
         # The last D update's logits and targets feed the reported metrics; the plotted
         # D losses are the ones D trained on (so smoothing above 1 can push them below 0).
-        outputs = [tf.zeros([self.half])] * 4
-        for _ in tf.range(self.live.d_steps):
+        def d_body(i, *_):
             real = self._next_real(self.half)
             fake = tf.cast(self.generator(self._latent(self.half), training=True), tf.float32)
-            outputs = tf.cond(self.live.separate,
-                              lambda: self._d_separate(real, fake),
-                              lambda: self._d_mixed(real, fake))
-            outputs = [tf.ensure_shape(t, [self.half]) for t in outputs]
-        real_logits, real_targets, fake_logits, fake_targets = outputs
+            return (i + 1, *[tf.ensure_shape(t, [self.half]) for t in self._d_step(real, fake)])
+
+        zeros = tf.zeros([self.half])
+        _, real_logits, real_targets, fake_logits, fake_targets = tf.while_loop(
+            lambda i, *_: i < self.live.d_steps, d_body, (tf.constant(0), zeros, zeros, zeros, zeros))
 
         g_vars = self.generator.trainable_variables
         with tf.GradientTape() as tape:

@@ -24,9 +24,11 @@ for problem in problems:
     st.error(problem)
 
 
-def _live_body() -> None:
+def _live_body(refreshing: bool) -> None:
     trainer = current_trainer()
     snap = trainer.snapshot() if trainer else None
+    if snap is not None and snap.active and not refreshing:
+        st.rerun()          # a button in this still view started training: switch to the live view
     render_buttons(trainer, snap)
     if snap is None:
         st.info("Nothing is training yet. The default preset learns to draw digits from 5,000 real MNIST "
@@ -41,12 +43,12 @@ def _live_body() -> None:
 
 @st.fragment(run_every=1.0)
 def live_view() -> None:
-    _live_body()
+    _live_body(refreshing=True)
 
 
 @st.fragment
 def still_view() -> None:
-    _live_body()
+    _live_body(refreshing=False)
 
 
 trainer = current_trainer()

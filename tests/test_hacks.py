@@ -57,14 +57,20 @@ def test_latent_distributions(rng):
     assert u.min() >= -1.0 and u.max() <= 1.0 and abs(u.std() - 1 / np.sqrt(3)) < 0.01
 
 
-def test_mixed_batch_keeps_every_image_with_its_label(rng):
+@pytest.mark.parametrize("separate", [True, False])
+def test_discriminator_batches_keep_every_image_with_its_label(rng, separate):
     real = tf.fill([8, 2, 2, 1], 1.0)
     fake = tf.fill([8, 2, 2, 1], -1.0)
-    images, is_real = hacks.mixed_batch(rng, real, fake)
+    images, is_real, order = hacks.discriminator_batches(rng, real, fake, separate)
     images, is_real = images.numpy(), is_real.numpy()
     assert is_real.sum() == 8 and len(is_real) == 16
     assert np.all(images[is_real == 1] == 1.0) and np.all(images[is_real == 0] == -1.0)
-    assert not np.array_equal(is_real, np.r_[np.ones(8), np.zeros(8)])   # actually shuffled
+    assert sorted(order.numpy().tolist()) == list(range(16))
+    first_half = is_real[:8]
+    if separate:
+        assert first_half.tolist() == [1.0] * 8           # an all-real batch, then an all-fake one
+    else:
+        assert 0 < first_half.sum() < 8                   # both halves mix real and fake
 
 
 def test_minimax_loss_saturates_where_the_non_saturating_one_does_not():

@@ -55,14 +55,17 @@ def test_generator_loss_switch_takes_effect_at_the_next_step(step):
     assert step.traces == 1
 
 
-def test_separate_batches_means_two_d_updates_mixed_means_one(step):
-    before = int(step.d_optimizer.iterations.numpy())
-    step.step()
-    assert int(step.d_optimizer.iterations.numpy()) - before == 2
+def test_separate_batches_switch_changes_what_d_sees_without_retrace(step, small_digits):
+    real = step.real_in_model_scale(small_digits.images[:step.half])
+    fake = real * 0.0 - 1.0
+    _, is_real, _ = step.compose_d_batches(real, fake)
+    assert is_real.numpy()[:step.half].tolist() == [1.0] * step.half     # all-real batch first
     step.live.separate.assign(False)
+    _, is_real, _ = step.compose_d_batches(real, fake)
+    assert 0 < is_real.numpy()[:step.half].sum() < step.half             # mixed
     before = int(step.d_optimizer.iterations.numpy())
     step.step()
-    assert int(step.d_optimizer.iterations.numpy()) - before == 1
+    assert int(step.d_optimizer.iterations.numpy()) - before == 2        # same work either way
     step.live.separate.assign(True)
     assert step.traces == 1
 
