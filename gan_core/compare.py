@@ -13,6 +13,7 @@ Like the trainer, nothing here knows about Streamlit: the page reads `snapshot()
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -26,6 +27,8 @@ from .live_hacks import live_values
 from .snapshot import ACTIVE_STATES, Board, Snapshot
 
 __all__ = ["CompareError", "CompareJob", "CompareStatus", "SHARED_KEYS", "check_pair", "verdict"]
+
+log = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 0.25
 # Settings a fair comparison needs to be equal in both arms.
@@ -154,6 +157,7 @@ class CompareJob:
         try:
             self._train()
         except Exception as e:   # surfaced to the UI; the thread ends cleanly
+            log.exception("the comparison failed")     # the UI shows one line; the log keeps the trace
             first = str(e).strip().splitlines()[0] if str(e).strip() else ""
             self._set(state="failed", message=f"{type(e).__name__}: {first}")
 

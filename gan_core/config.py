@@ -40,6 +40,11 @@ class ModelConfig:
     tanh_output: bool = True              # off: sigmoid output and pixels in [0, 1]
     kernel_divisible_by_stride: bool = True  # 4x4 at stride 2; off: 3x3 (checkerboards)
     dropout: float = 0.3                  # before D's output; 0 switches it off
+    # Capacity beyond the DCGAN paper (off/0 keeps the paper's networks). A D wider than G
+    # and one more 3x3 stride-1 conv per network judge and draw a digit's global shape better.
+    d_base_filters: int = 0               # D's first width; 0: same as base_filters
+    d_extra_conv: bool = False            # a 3x3 stride-1 conv at D's last resolution
+    g_extra_conv: bool = False            # a 3x3 stride-1 conv before G's output layer
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,8 @@ class TrainConfig:
              "data.source must name a data set or a path")
         need(1 <= m.latent_dim <= 1024, f"model.latent_dim must be in 1..1024, got {m.latent_dim}")
         need(4 <= m.base_filters <= 512, f"model.base_filters must be in 4..512, got {m.base_filters}")
+        need(m.d_base_filters == 0 or 4 <= m.d_base_filters <= 512,
+             f"model.d_base_filters must be 0 (same as base_filters) or in 4..512, got {m.d_base_filters}")
         need(m.layout in ("dcgan", "tutorial"), f"model.layout must be 'dcgan' or 'tutorial', got {m.layout!r}")
         need(0.0 <= m.leaky_slope < 1.0, f"model.leaky_slope must be in [0, 1), got {m.leaky_slope}")
         need(0.0 <= m.dropout <= 0.7, f"model.dropout must be in [0, 0.7], got {m.dropout}")

@@ -36,9 +36,17 @@ def check_image_shape(shape) -> tuple:
 class _Builder:
     """Layer factories that apply the practices uniformly to both networks."""
 
-    def __init__(self, cfg: ModelConfig, dtype: str):
+    def __init__(self, cfg: ModelConfig, dtype: str, prefix: str):
         self.cfg = cfg
         self.dtype = dtype
+        self.prefix = prefix
+        self._count = 0
+
+    def name(self, kind: str) -> str:
+        """Explicit layer names: Keras' automatic ones live in a thread-local counter that a
+        server thread cannot rely on, and duplicates make a model unbuildable."""
+        self._count += 1
+        return f"{self.prefix}_{self._count:02d}_{kind}"
 
     def init(self):
         if self.cfg.gaussian_init:
@@ -50,39 +58,41 @@ class _Builder:
 
     def act(self, x):
         if self.cfg.leaky_relu:
-            return layers.LeakyReLU(negative_slope=self.cfg.leaky_slope, dtype=self.dtype)(x)
-        return layers.ReLU(dtype=self.dtype)(x)
+            return layers.LeakyReLU(negative_slope=self.cfg.leaky_slope, dtype=self.dtype, name=self.name("leaky_relu"))(x)
+        return layers.ReLU(dtype=self.dtype, name=self.name("relu"))(x)
 
     def norm_act(self, x, normalize: bool = True):
         if normalize and self.cfg.batch_norm:
             gamma = (keras.initializers.RandomNormal(1.0, 0.02) if self.cfg.gaussian_init else "ones")
-            x = layers.BatchNormalization(momentum=0.9, gamma_initializer=gamma, dtype=self.dtype)(x)
+            x = layers.BatchNormalization(momentum=0.9, gamma_initializer=gamma, dtype=self.dtype,
+                                           name=self.name("batch_norm"))(x)
         return self.act(x)
 
     def conv(self, x, filters, kernel, strides=1, activation=None, dtype=None):
         return layers.Conv2D(filters, kernel, strides=strides, padding="same", activation=activation,
                              use_bias=not self.cfg.batch_norm or activation is not None,
-                             kernel_initializer=self.init(), dtype=dtype or self.dtype)(x)
+                             kernel_initializer=self.init(), dtype=dtype or self.dtype, name=self.name("conv"))(x)
 
     def downsample(self, x, filters, kernel):
         if self.cfg.strided_downsample:
             return self.conv(x, filters, kernel, strides=2)
         x = self.conv(x, filters, kernel)
-        return layers.MaxPooling2D(2, dtype=self.dtype)(x)
+        return layers.MaxPooling2D(2, dtype=self.dtype, name=self.name("max_pool"))(x)
 
     def upsample(self, x, filters, kernel, activation=None, dtype=None):
         if self.cfg.strided_upsample:
             return layers.Conv2DTranspose(filters, kernel, strides=2, padding="same", activation=activation,
                                           use_bias=not self.cfg.batch_norm or activation is not None,
-                                          kernel_initializer=self.init(), dtype=dtype or self.dtype)(x)
-        x = layers.UpSampling2D(2, dtype=self.dtype)(x)
+                                          kernel_initializer=self.init(), dtype=dtype or self.dtype,
+                                          name=self.name("conv_transpose"))(x)
+        x = layers.UpSampling2D(2, dtype=self.dtype, name=self.name("upsample"))(x)
         return self.conv(x, filters, kernel, activation=activation, dtype=dtype)
 
 
 def build_generator(cfg: ModelConfig, image_shape, precision: str = "fp32") -> keras.Model:
     height, _, channels = check_image_shape(image_shape)
     dtype = "mixed_bfloat16" if precision == "bf16" else "float32"
-    b = _Builder(cfg, dtype)
+    b = _Builder(cfg, dtype, "g")
     stages = _stages(height, cfg.layout)
     seed_size = height // (2 ** stages)
     out_act = "tanh" if cfg.tanh_output else "sigmoid"
@@ -92,9 +102,9 @@ def build_generator(cfg: ModelConfig, image_shape, precision: str = "fp32") -> k
     z = keras.Input(shape=(cfg.latent_dim,), name="z")
     seed_width = f if tutorial else f * 2 ** stages
     x = layers.Dense(seed_size * seed_size * seed_width, use_bias=not cfg.batch_norm,
-                     kernel_initializer=b.init(), dtype=dtype)(z)
+                     kernel_initializer=b.init(), dtype=dtype, name=b.name("dense"))(z)
     x = b.norm_act(x)
-    x = layers.Reshape((seed_size, seed_size, seed_width), dtype=dtype)(x)
+    x = layers.Reshape((seed_size, seed_size, seed_width), dtype=dtype, name=b.name("reshape"))(x)
     if tutorial:
         # The tutorial upsamples at constant width with 4x4 kernels, then a 7x7 conv head.
         for _ in range(stages):
@@ -103,6 +113,8 @@ def build_generator(cfg: ModelConfig, image_shape, precision: str = "fp32") -> k
     else:
         for i in range(stages - 1):
             x = b.norm_act(b.upsample(x, f * 2 ** (stages - 1 - i), b.kernel()))
+        if cfg.g_extra_conv:
+            x = b.norm_act(b.conv(x, x.shape[-1], 3))
         image = b.upsample(x, channels, b.kernel(), activation=out_act, dtype="float32")
     return keras.Model(z, image, name="generator")
 
@@ -110,9 +122,9 @@ def build_generator(cfg: ModelConfig, image_shape, precision: str = "fp32") -> k
 def build_discriminator(cfg: ModelConfig, image_shape, precision: str = "fp32") -> keras.Model:
     height, _, _ = check_image_shape(image_shape)
     dtype = "mixed_bfloat16" if precision == "bf16" else "float32"
-    b = _Builder(cfg, dtype)
+    b = _Builder(cfg, dtype, "d")
     stages = _stages(height, cfg.layout)
-    f = cfg.base_filters
+    f = cfg.d_base_filters or cfg.base_filters
     tutorial = cfg.layout == "tutorial"
     kernel = 3 if tutorial else b.kernel()
 
@@ -122,8 +134,10 @@ def build_discriminator(cfg: ModelConfig, image_shape, precision: str = "fp32") 
         width = f if tutorial else f * 2 ** i
         x = b.downsample(x, width, kernel)
         x = b.norm_act(x, normalize=i > 0)   # no BatchNorm on D's input layer
-    x = layers.Flatten(dtype=dtype)(x)
+    if cfg.d_extra_conv:
+        x = b.norm_act(b.conv(x, x.shape[-1], 3))
+    x = layers.Flatten(dtype=dtype, name=b.name("flatten"))(x)
     if cfg.dropout > 0:
-        x = layers.Dropout(cfg.dropout, dtype=dtype)(x)
-    logit = layers.Dense(1, kernel_initializer=b.init(), dtype="float32")(x)
+        x = layers.Dropout(cfg.dropout, dtype=dtype, name=b.name("dropout"))(x)
+    logit = layers.Dense(1, kernel_initializer=b.init(), dtype="float32", name=b.name("logit"))(x)
     return keras.Model(image, logit, name="discriminator")

@@ -94,6 +94,15 @@ class Board:
         with self._lock:
             self._changes.append(change)
 
+    def last_change(self) -> Optional[HackChange]:
+        with self._lock:
+            return self._changes[-1] if self._changes else None
+
+    def drop_last_change(self) -> None:
+        with self._lock:
+            if self._changes:
+                self._changes.pop()
+
     def add_epoch(self, record: EpochRecord) -> None:
         with self._lock:
             self._epochs.append(record)

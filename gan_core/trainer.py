@@ -7,6 +7,7 @@ message, never a silently dead thread.
 """
 from __future__ import annotations
 
+import logging
 import queue
 from collections import deque
 import threading
@@ -25,6 +26,7 @@ from .snapshot import Board, HackChange, Snapshot
 from .train_step import METRIC_NAMES, GanStep
 
 FLUSH_SECONDS = 0.25      # how often per-step metrics are fetched from the graph
+MERGE_STEPS = 20          # changes of one hack this close together become one marker
 
 
 def _format(value) -> str:
@@ -110,6 +112,7 @@ class Trainer:
         try:
             self._train()
         except Exception as e:   # surfaced to the UI; the thread ends cleanly
+            logging.getLogger("gan_core.trainer").exception("training failed")
             first = str(e).strip().splitlines()[0] if str(e).strip() else ""
             self.board.update(state="failed", message=f"{type(e).__name__}: {first}")
             self._on_event("failed", self.board.get("message"))
@@ -226,8 +229,13 @@ class Trainer:
             cfg = self._live_cfg
             step.live.assign(cfg.hacks)
             self._schedule_learning_rates(step)
+            step_now = self.counters["step"]
+            last = self.board.last_change()
+            if last is not None and last.key == key and step_now - last.step <= MERGE_STEPS:
+                old = last.old     # one slider drag is one marker, not one per arrow key
+                self.board.drop_last_change()
             label = f"{LIVE_KEYS[key]} {_format(old)} → {_format(value)}"
-            self.board.add_change(HackChange(self.counters["step"], key, old, value, label))
+            self.board.add_change(HackChange(step_now, key, old, value, label))
             self.board.update(hacks=hacks)
             self._on_event("hack", label)
 

@@ -12,6 +12,10 @@ import streamlit as st
 from gan_core.pool import TrainerPool
 from gan_core.trainer import Trainer
 
+from .keras_guard import keep_keras_state
+
+keep_keras_state()     # pages run standalone too
+
 QUERY_KEY = "run"
 
 

@@ -114,7 +114,7 @@ def _draw_grid(snap: Snapshot) -> None:
         shown = snap.epochs[st.session_state["epoch_view"] - 1]
     else:
         shown = snap.epochs[0]
-    st.image(shown.grid_png, caption=f"Epoch {shown.epoch}", width="stretch")
+    st.image(shown.grid_png, caption=f"Epoch {shown.epoch}", width="stretch", output_format="PNG")
 
 
 def _follow_if_last(n: int) -> None:
@@ -128,10 +128,10 @@ def _draw_quality(snap: Snapshot) -> None:
     last = rated[-1].quality
     prev = rated[-2].quality if len(rated) > 1 else None
     c1, c2, c3 = st.columns(3)
-    c1.metric("Recognizable digits", f"{last['recognized_share']:.0%}",
+    c1.metric("Digits recognized", f"{last['recognized_share']:.0%}",
               None if prev is None else f"{100 * (last['recognized_share'] - prev['recognized_share']):+.0f} pts",
               help="Share of samples a strict digit classifier recognizes with ≥ 90% confidence.")
-    c2.metric("Digit classes present", f"{last['classes_present']} / 10",
+    c2.metric("Classes", f"{last['classes_present']} / 10",
               help="Few classes while many samples are recognized: mode collapse.")
     c3.metric("FID", f"{last['fid']:.1f}",
               None if prev is None else f"{last['fid'] - prev['fid']:+.1f}", delta_color="inverse",

