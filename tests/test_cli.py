@@ -1,0 +1,82 @@
+"""The command line as a user types it: real processes, real files."""
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
+
+
+def cli(*args, timeout=300):
+    return subprocess.run([sys.executable, "-m", "gan_core", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+@pytest.mark.parametrize("args,expected", [
+    (["train", "--preset", "nope"], "unknown preset 'nope'"),
+    (["train", "--set", "hacks.flip_probability=0.9"], "hacks.flip_probability must be in [0, 0.5]"),
+    (["train", "--set", "nonsense"], "--set expects key=value"),
+    (["train", "--epochs", "x"], "invalid int value: 'x'"),
+    (["train", "--epochs", "1", "--max-seconds", "3"], "not allowed with argument"),
+    (["train", "--data", "no-such-folder/", "--epochs", "1"], "no-such-folder"),
+    (["bogus"], "invalid choice: 'bogus'"),
+    (["sample", "--run", "no-such-run", "--n", "3", "--out", "x.npy"], "is not a run folder"),
+    (["metrics", "missing.npy"], "missing.npy"),
+    (["bench", "--preset", "seed-tutorial", "--steps", "0"], "at least 1"),
+])
+def test_bad_input_exits_2_with_one_line(args, expected):
+    out = cli(*args)
+    assert out.returncode == 2, out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0], out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_help_on_each_command():
+    for command in ("train", "sample", "bench", "presets", "metrics", "toy"):
+        out = cli(command, "--help")
+        assert out.returncode == 0 and "usage:" in out.stdout
+
+
+def test_presets_lists_each_with_a_line():
+    out = cli("presets")
+    names = [line.split()[0] for line in out.stdout.splitlines()]
+    assert {"dcgan-hacks", "no-hacks", "seed-tutorial"} <= set(names)
+
+
+def test_train_sample_metrics_round_trip(tmp_path):
+    run = tmp_path / "run"
+    out = cli("train", "--preset", "fast-demo", "--epochs", "1", "--set", "run.batch_size=250",
+              "--set", "run.grid_size=4", "--final-samples", "200", "--out", str(run))
+    assert out.returncode == 0, out.stderr
+    assert "epoch   1 |" in out.stderr                     # the one-line summary per epoch
+    final = json.loads(out.stdout.strip().splitlines()[-1])["final_quality"]
+    assert final["n"] == 200 and 0 <= final["recognized_share"] <= 1
+    assert (run / "grid_epoch_0001.png").exists() and (run / "generator.keras").exists()
+
+    again = cli("train", "--epochs", "1", "--out", str(run))
+    assert again.returncode == 2 and "already holds a run" in again.stderr
+
+    npy = tmp_path / "samples.npy"
+    out = cli("sample", "--run", str(run), "--n", "12", "--out", str(npy))
+    assert out.returncode == 0, out.stderr
+    images = np.load(npy)
+    assert images.dtype == np.uint8 and images.shape == (12, 28, 28, 1)
+
+    out = cli("metrics", str(npy))
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["n"] == 12 and {"recognized_share", "classes_present", "fid"} <= set(report)
+
+    resumed = cli("train", "--resume", str(run), "--epochs", "2", "--final-samples", "0")
+    assert resumed.returncode == 0, resumed.stderr
+    assert "epoch   2 |" in resumed.stderr
+
+
+def test_bench_prints_one_json_line():
+    out = cli("bench", "--preset", "fast-demo", "--steps", "2", "--warmup", "1", "--json")
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout.strip())
+    assert result["steps_per_s"] > 0 and result["batch"] == 64
