@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from .server import app_server, browser_page, screenshot
+from devtools.app_harness import app_server, browser_page, screenshot
 
 pytestmark = pytest.mark.browser
 

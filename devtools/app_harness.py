@@ -11,7 +11,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -82,3 +82,52 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / name
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# -- speed with the UI attached (for `make bench`) -----------------------------------
+def _headless_rate(window: float, warm_epochs: int) -> float:
+    """Steps/s of the default preset's trainer in this process, nothing attached."""
+    from gan_core.presets import preset
+    from gan_core.trainer import Trainer
+    cfg = preset("dcgan-hacks").with_overrides(["run.max_seconds=0", "run.epochs=0"])
+    t = Trainer(cfg)
+    t.start()
+    try:
+        while t.snapshot().epoch < warm_epochs:
+            time.sleep(0.2)
+        s0, t0 = t.snapshot().step, time.perf_counter()
+        time.sleep(window)
+        return (t.snapshot().step - s0) / (time.perf_counter() - t0)
+    finally:
+        t.stop()
+
+
+def _app_rate(window: float, warm_epochs: int) -> float:
+    """The same run started from the Train page with the page open in chromium."""
+    import re
+    import tempfile
+    step_re = re.compile(r"step (\d+)")
+    with tempfile.TemporaryDirectory() as tmp:
+        runs = Path(tmp) / "runs"
+        runs.mkdir()
+        with app_server(runs) as url, browser_page() as page:
+            page.goto(url, wait_until="domcontentloaded")
+            page.get_by_role("button", name="Start training").click()
+            page.get_by_text(re.compile(rf"^Epoch {warm_epochs}$")).first.wait_for(timeout=300_000)
+
+            def step_now() -> int:
+                text = page.get_by_text(re.compile(r"^Training · ")).first.inner_text()
+                return int(step_re.search(text).group(1))
+
+            s0, t0 = step_now(), time.perf_counter()
+            time.sleep(window)
+            rate = (step_now() - s0) / (time.perf_counter() - t0)
+            page.get_by_role("button", name="Stop").click()
+            return rate
+
+
+def ui_attached_speed(window: float = 20.0, warm_epochs: int = 2) -> dict:
+    headless = _headless_rate(window, warm_epochs)
+    app = _app_rate(window, warm_epochs)
+    return {"headless_steps_per_s": round(headless, 3), "app_steps_per_s": round(app, 3),
+            "app_vs_headless": round(app / headless, 3)}

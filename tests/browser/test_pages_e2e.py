@@ -1,0 +1,60 @@
+"""Every page in a real browser: open it from the menu, press its main button once, no exception."""
+import re
+
+import pytest
+
+from devtools.app_harness import app_server, browser_page, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def open_page(page, url, title):
+    page.goto(url, wait_until="domcontentloaded")
+    page.locator('[data-testid="stApp"]').wait_for(timeout=60_000)
+    page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
+    page.wait_for_load_state("networkidle")
+
+
+def no_exception(page):
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_latent_explorer_works_before_any_training(tmp_path):
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    with app_server(runs) as url, browser_page() as page:
+        open_page(page, url, "Latent explorer")
+        page.locator('[data-testid="stImage"]').first.wait_for(timeout=90_000)
+        assert page.locator('[data-testid="stImage"]').count() >= 2      # sample grid and a strip
+        steps = page.locator('[data-testid="stSlider"]').filter(has_text="Steps").get_by_role("slider")
+        steps.focus()
+        steps.press("ArrowRight")
+        steps.press("ArrowRight")
+        page.wait_for_timeout(3000)
+        page.locator('[data-testid="stImage"]').first.wait_for(timeout=30_000)
+        no_exception(page)
+        screenshot(page, "latent_explorer.png")
+
+
+@pytest.mark.parametrize("title,button", [
+    ("Hacks guide", None),
+    ("2D playground", "Step both"),
+    ("Compare", "Start comparison"),
+])
+def test_each_page_opens_and_its_main_button_works(tmp_path, title, button):
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    with app_server(runs) as url, browser_page() as page:
+        open_page(page, url, title)
+        page.get_by_role("heading").first.wait_for(timeout=60_000)
+        if title == "Hacks guide":
+            # its main button is a card's "Try it": it opens Compare preloaded with that pair
+            page.get_by_role("button", name=re.compile("Try it")).first.click()
+            page.get_by_text("Loaded from the Hacks guide").first.wait_for(timeout=60_000)
+        else:
+            page.get_by_role("button", name=button).first.click()
+            page.wait_for_timeout(8000)
+        no_exception(page)
+        screenshot(page, f"page_{title.lower().replace(' ', '_')}.png")
+        if title == "Compare":
+            page.get_by_role("button", name="Stop").first.click()
