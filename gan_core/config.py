@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Tuple
+from typing import Any, ClassVar, Tuple
 
 
 class ConfigError(ValueError):
@@ -81,8 +81,43 @@ class RunConfig:
     quality_every_epoch: bool = True
 
 
+class DottedKeys:
+    """`with_value` / `with_overrides` for a frozen tree of sections ('section.field' keys).
+
+    A subclass sets SECTIONS (name -> section dataclass) and KIND (how errors name it).
+    """
+    SECTIONS: ClassVar[dict] = {}
+    KIND: ClassVar[str] = "config"
+
+    def with_value(self, key: str, value: Any):
+        """A copy with one dotted key set, e.g. ('hacks.flip_probability', 0.3).
+
+        `value` may be a string (from a CLI flag) and is parsed to the field's type.
+        """
+        section_name, _, name = key.partition(".")
+        if section_name not in self.SECTIONS or not name:
+            raise ConfigError(f"unknown {self.KIND} key '{key}' (use section.field, sections: "
+                              f"{', '.join(self.SECTIONS)})")
+        section = getattr(self, section_name)
+        known = [f.name for f in fields(section)]
+        if name not in known:
+            raise ConfigError(f"unknown {self.KIND} key '{key}' (fields of {section_name}: {', '.join(known)})")
+        typed = coerce_value(key, getattr(section, name), value)
+        return replace(self, **{section_name: replace(section, **{name: typed})})
+
+    def with_overrides(self, pairs: list[str]):
+        """Apply 'key=value' strings in order."""
+        cfg = self
+        for pair in pairs:
+            key, sep, value = pair.partition("=")
+            if not sep:
+                raise ConfigError(f"--set expects key=value, got '{pair}'")
+            cfg = cfg.with_value(key.strip(), value.strip())
+        return cfg
+
+
 @dataclass(frozen=True)
-class TrainConfig:
+class TrainConfig(DottedKeys):
     data: DataConfig = field(default_factory=DataConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
     optimizer: OptimizerConfig = field(default_factory=OptimizerConfig)
@@ -173,35 +208,10 @@ class TrainConfig:
             raise ConfigError(f"config is not valid JSON: {e.msg} at line {e.lineno}") from None
         return cls.from_dict(raw)
 
-    # -- overrides ----------------------------------------------------------------
-    def with_value(self, key: str, value: Any) -> "TrainConfig":
-        """A copy with one dotted key set, e.g. ('hacks.flip_probability', 0.3).
-
-        `value` may be a string (from a CLI flag) and is parsed to the field's type.
-        """
-        section_name, _, name = key.partition(".")
-        if section_name not in _SECTIONS or not name:
-            raise ConfigError(f"unknown config key '{key}' (use section.field, sections: {', '.join(_SECTIONS)})")
-        section = getattr(self, section_name)
-        known = {f.name: f for f in fields(section)}
-        if name not in known:
-            raise ConfigError(f"unknown config key '{key}' (fields of {section_name}: {', '.join(known)})")
-        typed = _coerce(key, getattr(section, name), value)
-        return replace(self, **{section_name: replace(section, **{name: typed})})
-
-    def with_overrides(self, pairs: list[str]) -> "TrainConfig":
-        """Apply 'key=value' strings in order."""
-        cfg = self
-        for pair in pairs:
-            key, sep, value = pair.partition("=")
-            if not sep:
-                raise ConfigError(f"--set expects key=value, got '{pair}'")
-            cfg = cfg.with_value(key.strip(), value.strip())
-        return cfg
-
 
 _SECTIONS = {"data": DataConfig, "model": ModelConfig, "optimizer": OptimizerConfig,
              "hacks": HacksConfig, "run": RunConfig}
+TrainConfig.SECTIONS = _SECTIONS
 
 
 def _section_from_dict(section_name: str, cls, raw: dict):
@@ -210,11 +220,11 @@ def _section_from_dict(section_name: str, cls, raw: dict):
     if unknown:
         raise ConfigError(f"unknown config key '{section_name}.{sorted(unknown)[0]}'")
     default = cls()
-    values = {name: _coerce(f"{section_name}.{name}", getattr(default, name), raw[name]) for name in raw}
+    values = {name: coerce_value(f"{section_name}.{name}", getattr(default, name), raw[name]) for name in raw}
     return replace(default, **values)
 
 
-def _coerce(key: str, current: Any, value: Any) -> Any:
+def coerce_value(key: str, current: Any, value: Any) -> Any:
     """Parse `value` to the type of the field's current value, with a one-line error."""
     try:
         if isinstance(current, bool):
@@ -249,3 +259,6 @@ def _coerce(key: str, current: Any, value: Any) -> Any:
     kind = {bool: "true/false", int: "a whole number", float: "a number",
             tuple: "two numbers like 0.7,1.2", str: "text"}[type(current)]
     raise ConfigError(f"{key} must be {kind}, got {value!r}")
+
+
+_coerce = coerce_value     # older name, kept for callers not yet moved

@@ -4,29 +4,11 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-MAX_POINTS = 1500            # what the browser draws; long runs are thinned evenly
+from gan_core.series import smooth, thin
 
 LOSS_LINES = (("d_loss_real", "D loss (real)", "#1f77b4"), ("d_loss_fake", "D loss (fake)", "#ff7f0e"),
               ("g_loss", "G loss", "#2ca02c"))
 ACC_LINES = (("d_acc_real", "D accuracy on real", "#1f77b4"), ("d_acc_fake", "D accuracy on fake", "#ff7f0e"))
-
-
-def smooth(values, window: int = 25) -> np.ndarray:
-    """Trailing moving average (the first points average what exists so far)."""
-    x = np.asarray(values, dtype=np.float64)
-    if len(x) == 0 or window <= 1:
-        return x
-    csum = np.cumsum(np.insert(x, 0, 0.0))
-    idx = np.arange(1, len(x) + 1)
-    lo = np.maximum(0, idx - window)
-    return (csum[idx] - csum[lo]) / (idx - lo)
-
-
-def thin(steps: np.ndarray, values: np.ndarray, max_points: int = MAX_POINTS):
-    if len(steps) <= max_points:
-        return steps, values
-    pick = np.linspace(0, len(steps) - 1, max_points).round().astype(int)
-    return steps[pick], values[pick]
 
 
 def _figure(snapshot, lines, title: str, y_title: str, raw: bool, window: int, y_range=None) -> go.Figure:
