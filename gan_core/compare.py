@@ -239,5 +239,6 @@ class CompareJob:
 
     def _finished_message(self) -> str:
         a, b = self.arms
-        return (f"Finished: {a.steps} steps for A and {b.steps} for B, "
-                f"{a.counters['epoch']} epochs, {a.elapsed:.0f} s (A) and {b.elapsed:.0f} s (B) of training.")
+        epochs = a.counters["epoch"]
+        return (f"Finished: {a.steps} steps for A and {b.steps} for B, {epochs} epoch{'' if epochs == 1 else 's'}, "
+                f"{a.elapsed:.0f} s (A) and {b.elapsed:.0f} s (B) of training.")
