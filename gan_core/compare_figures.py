@@ -13,9 +13,9 @@ import plotly.graph_objects as go
 from PIL import Image, ImageDraw
 
 from .images import gif_bytes
+from .series import smooth, thin
 from .snapshot import EpochRecord, Snapshot
 
-MAX_POINTS = 1500          # what the browser draws; long runs are thinned evenly
 SMOOTH_STEPS = 25
 ARM_DASH = {"A": "solid", "B": "dash"}
 LOSS_LINES = (("d_loss_real", "D loss (real)", "#1f77b4"), ("d_loss_fake", "D loss (fake)", "#ff7f0e"),
@@ -26,30 +26,13 @@ LABEL_HEIGHT = 18          # pixels above each grid in the GIF for "A"/"B" and t
 GAP = 12                   # pixels between the two grids in the GIF
 
 
-def _smooth(values: np.ndarray, window: int) -> np.ndarray:
-    """Trailing moving average: per-step GAN losses are too noisy to compare raw."""
-    if len(values) == 0 or window <= 1:
-        return values
-    csum = np.cumsum(np.insert(values, 0, 0.0))
-    idx = np.arange(1, len(values) + 1)
-    lo = np.maximum(0, idx - window)
-    return (csum[idx] - csum[lo]) / (idx - lo)
-
-
-def _thin(x: np.ndarray, y: np.ndarray):
-    if len(x) <= MAX_POINTS:
-        return x, y
-    pick = np.linspace(0, len(x) - 1, MAX_POINTS).round().astype(int)
-    return x[pick], y[pick]
-
-
 def _pair_figure(snap_a: Snapshot, snap_b: Snapshot, lines, title: str, y_title: str,
                  window: int, y_range=None) -> go.Figure:
     fig = go.Figure()
     for arm, snap in (("A", snap_a), ("B", snap_b)):
         for key, name, colour in lines:
             values = np.asarray(snap.series.get(key, []), dtype=np.float64)
-            x, y = _thin(np.arange(1, len(values) + 1), _smooth(values, window))
+            x, y = thin(np.arange(1, len(values) + 1), smooth(values, window))
             fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=f"{arm}: {name}", legendgroup=arm,
                                      line=dict(color=colour, dash=ARM_DASH[arm], width=2)))
     fig.update_layout(title=title, height=320, margin=dict(l=10, r=10, t=40, b=10), xaxis_title="step",
