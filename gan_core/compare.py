@@ -197,6 +197,13 @@ class CompareJob:
                 self._set(epoch=step // spe, elapsed=self._mean_elapsed())
             if self._budget_spent(total):
                 self._flush_all(spe)
+                if not epoch_done:
+                    # A short budget may end mid-epoch: grade where the arms stand, so the
+                    # verdict never rests on an older picture (or on none at all).
+                    self._set(message="Drawing the final grids…")
+                    for arm in self.arms:
+                        if arm.alive:
+                            arm.finish_epoch()
                 self._set(state="finished", message=self._finished_message())
                 return
         self._end_stopped()
@@ -239,6 +246,7 @@ class CompareJob:
 
     def _finished_message(self) -> str:
         a, b = self.arms
-        epochs = a.counters["epoch"]
-        return (f"Finished: {a.steps} steps for A and {b.steps} for B, {epochs} epoch{'' if epochs == 1 else 's'}, "
+        spe = max(1, self.boards[0].get("steps_per_epoch", 1))
+        epochs = f"{a.steps / spe:.1f}".removesuffix(".0")
+        return (f"Finished: {a.steps} steps for A and {b.steps} for B ({epochs} epochs), "
                 f"{a.elapsed:.0f} s (A) and {b.elapsed:.0f} s (B) of training.")

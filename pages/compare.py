@@ -216,12 +216,17 @@ def show_grids(snap_a, snap_b) -> None:
             if record is None:
                 st.caption(f"{arm} — no grid yet")
                 continue
-            st.image(record.grid_png, caption=f"{arm} — epoch {record.epoch}", width="stretch")
+            st.image(record.grid_png, caption=grid_caption(arm, record, snap.steps_per_epoch), width="stretch")
             st.download_button(f"Grid {arm} (PNG)", record.grid_png, mime="image/png", on_click="ignore",
                                file_name=f"grid_{arm}_epoch_{record.epoch:04d}.png", key=f"compare_png_{arm}")
     st.download_button("Both, all epochs (GIF)", lambda: figures.side_by_side_gif(snap_a, snap_b),
                        file_name="compare.gif", mime="image/gif", on_click="ignore", key="compare_gif",
                        help="A left, B right, one frame per epoch.")
+
+
+def grid_caption(arm: str, record, steps_per_epoch: int) -> str:
+    partial = steps_per_epoch and record.step % steps_per_epoch
+    return f"{arm} — epoch {record.epoch}" + (f" (ended mid-epoch, step {record.step:,})" if partial else "")
 
 
 def _follow_if_last(last: int) -> None:
