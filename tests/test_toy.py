@@ -148,6 +148,8 @@ def test_config_overrides_use_the_main_vocabulary():
     ("optimizer.name=rmsprop", "optimizer.name must be 'adam' or 'sgd'"),
     ("model.hidden=lots", "model.hidden must be a whole number"),
     ("model.colour=red", "unknown toy config key 'model.colour'"),
+    ("run.ema_decay=1", "run.ema_decay must be in [0, 1)"),
+    ("model.pack=0", "model.pack must be in 1..8"),
 ])
 def test_bad_config_values_are_one_line_errors(pair, fragment):
     with pytest.raises(ConfigError) as err:
@@ -210,6 +212,33 @@ def test_short_training_on_the_ring_brings_samples_closer_to_the_modes():
     trainer.run(300)
     assert mean_distance() < 0.7 * before
     assert mode_metrics(trainer.generated_points(), ring).modes_covered >= 2
+
+
+def test_shown_points_come_from_the_weight_average_and_decay_zero_shows_g_itself():
+    trainer = small_trainer(extra=["run.ema_decay=0.99"])
+    start = trainer.generated_points()
+    trainer.run(60)
+    averaged = trainer.generated_points()
+    live = trainer.generated_points(averaged=False)
+    assert not np.allclose(averaged, start)          # the average follows training
+    assert not np.allclose(averaged, live, atol=1e-4)  # ... but lags behind G's latest weights
+    traced = trainer.trace_count
+    trainer.apply_live(trainer.config.with_value("run.ema_decay", 0.0))
+    trainer.run(1)
+    np.testing.assert_allclose(trainer.generated_points(), trainer.generated_points(averaged=False), atol=1e-5)
+    assert trainer.trace_count == traced
+
+
+def test_packing_discriminator_judges_several_points_at_once():
+    from gan_core.toy.surface import decision_surface, gradient_arrows
+    trainer = small_trainer(extra=["model.pack=3"])
+    assert trainer.discriminator.input_shape[-1] == 6
+    trainer.run(5)
+    assert trainer.steps == 5 and np.all(np.isfinite(trainer.history[:, 1:]))
+    _, _, prob = decision_surface(trainer, resolution=10)   # lone points scored as packs of copies
+    assert prob.shape == (10, 10) and np.all((prob >= 0) & (prob <= 1))
+    points, moves = gradient_arrows(trainer, count=12)
+    assert points.shape == moves.shape == (12, 2) and np.all(np.isfinite(moves))
 
 
 def test_decision_surface_and_gradient_arrows_have_grid_and_point_shapes():

@@ -29,6 +29,9 @@ class ToyModelConfig:
     hidden: int = 64           # generator width
     depth: int = 3             # hidden layers in G and in D
     d_hidden: int = 128        # discriminator width: a slightly stronger D keeps G honest
+    # PacGAN packing: D judges this many points at once (1 = one point, the plain GAN).
+    # run.batch_size counts packs, so a step draws batch_size * pack points of each kind.
+    pack: int = 1
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,9 @@ class ToyRunConfig:
     max_seconds: float = 30.0
     seed: int = 0
     eval_samples: int = 2500   # the mode metrics' sample count (VEEGAN / PacGAN use 2,500)
+    # Decay of the moving average of G's weights that draws the shown and measured points
+    # (0 = G's own weights). Live: changing it never retraces.
+    ema_decay: float = 0.999
 
 
 def toy_hacks_default() -> HacksConfig:
@@ -78,6 +84,7 @@ class ToyConfig:
         need(4 <= m.hidden <= 1024, f"model.hidden must be in 4..1024, got {m.hidden}")
         need(4 <= m.d_hidden <= 1024, f"model.d_hidden must be in 4..1024, got {m.d_hidden}")
         need(1 <= m.depth <= 8, f"model.depth must be in 1..8, got {m.depth}")
+        need(1 <= m.pack <= 8, f"model.pack must be in 1..8, got {m.pack}")
         need(o.name in OPTIMIZERS, f"optimizer.name must be 'adam' or 'sgd', got {o.name!r}")
         for name in ("d_learning_rate", "g_learning_rate"):
             lr = getattr(o, name)
@@ -89,6 +96,7 @@ class ToyConfig:
         out += [p for p in TrainConfig(hacks=self.hacks).problems() if p.startswith("hacks.")]
         need(2 <= r.batch_size <= 4096, f"run.batch_size must be in 2..4096, got {r.batch_size}")
         need(r.max_seconds >= 0, f"run.max_seconds must be 0 (one step) or positive, got {r.max_seconds}")
+        need(0.0 <= r.ema_decay < 1.0, f"run.ema_decay must be in [0, 1), got {r.ema_decay}")
         need(100 <= r.eval_samples <= 100_000, f"run.eval_samples must be in 100..100000, got {r.eval_samples}")
         return out
 

@@ -29,7 +29,9 @@ def build_generator(latent_dim: int, hidden: int, depth: int, seed: int = 0, dat
     return _dense_stack("toy_generator", latent_dim, hidden, depth, 2, "relu", seed, output_scale=data_scale)
 
 
-def build_discriminator(hidden: int, depth: int, seed: int = 0, data_scale: float = 1.0) -> keras.Model:
-    """(x, y) -> one logit (probability = sigmoid). LeakyReLU keeps gradients alive far from the data."""
-    return _dense_stack("toy_discriminator", 2, hidden, depth, 1, keras.layers.LeakyReLU(0.2), seed + 100,
-                        input_scale=1.0 / data_scale)
+def build_discriminator(hidden: int, depth: int, seed: int = 0, data_scale: float = 1.0,
+                        pack: int = 1) -> keras.Model:
+    """`pack` points (x1, y1, x2, y2, ...) -> one logit (probability = sigmoid) that all of
+    them are real. LeakyReLU keeps gradients alive far from the data."""
+    return _dense_stack("toy_discriminator", 2 * pack, hidden, depth, 1, keras.layers.LeakyReLU(0.2),
+                        seed + 100, input_scale=1.0 / data_scale)

@@ -31,7 +31,17 @@ class ToyTrainer:
         self.dataset = dataset
         m, r = self.config.model, self.config.run
         self.generator = build_generator(m.latent_dim, m.hidden, m.depth, seed=r.seed, data_scale=dataset.scale)
-        self.discriminator = build_discriminator(m.d_hidden, m.depth, seed=r.seed, data_scale=dataset.scale)
+        # A moving average of G's weights draws the displayed and measured points: G's own
+        # weights jitter with every D update, and the jitter smears points onto the bridges
+        # between modes; the average sits still on the modes.
+        self.average_generator = build_generator(m.latent_dim, m.hidden, m.depth, seed=r.seed,
+                                                 data_scale=dataset.scale)
+        self.average_generator.set_weights(self.generator.get_weights())
+        self._ema_decay = tf.Variable(0.0, trainable=False)
+        self._g_updates = tf.Variable(0.0, trainable=False)
+        self.discriminator = build_discriminator(m.d_hidden, m.depth, seed=r.seed, data_scale=dataset.scale,
+                                                 pack=m.pack)
+        self._pack = m.pack
         self._rng = tf.random.Generator.from_seed(r.seed)
         self._batch = r.batch_size
         self._latent_dim = m.latent_dim
@@ -69,7 +79,8 @@ class ToyTrainer:
         self._g_only = tf.function(self._g_only_body, autograph=False)
         self._probability = tf.function(self._probability_body, autograph=False, input_signature=points)
         self._gradient = tf.function(self._gradient_body, autograph=False, input_signature=points)
-        self._generate = tf.function(self._generate_body, autograph=False)
+        self._generate = tf.function(self._generate_body, autograph=False,
+                                     input_signature=[tf.TensorSpec([], tf.bool)])
 
     # -- live controls --------------------------------------------------------------
     def apply_live(self, config: ToyConfig) -> None:
@@ -82,9 +93,11 @@ class ToyTrainer:
         self._flip.assign(h.flip_probability)
         self._non_saturating.assign(1.0 if h.generator_loss == "non-saturating" else 0.0)
         self._d_steps.assign(h.d_steps)
+        self._ema_decay.assign(config.run.ema_decay)
         for opt in (self._d_opt, self._g_opt):
             opt.use_adam.assign(config.optimizer.name == "adam")
-        self.config = replace(self.config, optimizer=config.optimizer, hacks=h)
+        self.config = replace(self.config, optimizer=config.optimizer, hacks=h,
+                              run=replace(self.config.run, ema_decay=config.run.ema_decay))
         self._set_learning_rates()
 
     def set_lr_scale(self, scale: float) -> None:
@@ -101,14 +114,23 @@ class ToyTrainer:
     def _latent(self, n):
         return hacks.sample_latent(self._rng, n, self._latent_dim, self._gaussian)
 
+    def _packed(self, points):
+        # PacGAN: D judges `pack` points at once, so a G that piles its points onto a few
+        # modes (or a bridge) shows in the pack's joint statistics, not just in each point.
+        return tf.reshape(points, [-1, 2 * self._pack])
+
     def _real_batch(self):
-        idx = self._rng.uniform([self._batch], 0, tf.shape(self._pool)[0], dtype=tf.int32)
+        n = self._batch * self._pack
+        idx = self._rng.uniform([n], 0, tf.shape(self._pool)[0], dtype=tf.int32)
         points = tf.gather(self._pool, idx)
-        return points + self._noise_std * self._rng.normal([self._batch, 2])
+        return self._packed(points + self._noise_std * self._rng.normal([n, 2]))
+
+    def _fake_batch(self):
+        return self._packed(self.generator(self._latent(self._batch * self._pack), training=True))
 
     def _d_update(self):
         real = self._real_batch()
-        fake = self.generator(self._latent(self._batch), training=True)
+        fake = self._fake_batch()
         ones, zeros = tf.ones([self._batch]), tf.zeros([self._batch])
         t_real = hacks.discriminator_targets(self._rng, ones, self._flip, self._real_range, self._fake_range)
         t_fake = hacks.discriminator_targets(self._rng, zeros, self._flip, self._real_range, self._fake_range)
@@ -125,12 +147,20 @@ class ToyTrainer:
 
     def _g_update(self):
         variables = self.generator.trainable_variables
-        z = self._latent(self._batch)
         with tf.GradientTape() as tape:
-            logits = self.discriminator(self.generator(z, training=True), training=True)
+            logits = self.discriminator(self._fake_batch(), training=True)
             loss = hacks.generator_loss(logits, self._non_saturating)
         self._g_opt.apply(tape.gradient(loss, variables))
+        self._update_average()
         return loss
+
+    def _update_average(self):
+        # Warm-up as in tf.train.ExponentialMovingAverage: early on the average follows G
+        # closely, so a fresh run's first steps show on screen.
+        t = self._g_updates.assign_add(1.0)
+        decay = tf.minimum(self._ema_decay, (1.0 + t) / (10.0 + t))
+        for avg, var in zip(self.average_generator.trainable_variables, self.generator.trainable_variables):
+            avg.assign(decay * avg + (1.0 - decay) * var)
 
     def _train_body(self, n):
         self.trace_count += 1
@@ -158,22 +188,26 @@ class ToyTrainer:
 
     def _probability_body(self, points):
         self.trace_count += 1
-        return tf.sigmoid(tf.reshape(self.discriminator(points, training=False), [-1]))
+        return tf.sigmoid(tf.reshape(self.discriminator(self._copies(points), training=False), [-1]))
+
+    def _copies(self, points):
+        # A packing D scores `pack` points together; a lone point is scored as a pack of its copies.
+        return tf.tile(points, [1, self._pack])
 
     def _gradient_body(self, points):
         self.trace_count += 1
         with tf.GradientTape() as tape:
             tape.watch(points)
-            logits = self.discriminator(points, training=False)
+            logits = self.discriminator(self._copies(points), training=False)
             # A sum, not a mean: each point's gradient is then its own loss's gradient.
             n = tf.cast(tf.shape(points)[0], tf.float32)
             loss = hacks.generator_loss(logits, self._non_saturating) * n
         return tape.gradient(loss, points)
 
-    def _generate_body(self):
+    def _generate_body(self, averaged):
         self.trace_count += 1
         z = tf.where(self._gaussian, self._eval_normal, self._eval_uniform)
-        return self.generator(z, training=False)
+        return tf.where(averaged, self.average_generator(z, training=False), self.generator(z, training=False))
 
     # -- stepping -------------------------------------------------------------------
     def run(self, n_steps: int) -> int:
@@ -232,9 +266,10 @@ class ToyTrainer:
             self._history = [np.concatenate(self._history)]
         return self._history[0]
 
-    def generated_points(self) -> np.ndarray:
-        """G's output for the fixed evaluation latent points (run.eval_samples of them)."""
-        return self._generate().numpy()
+    def generated_points(self, averaged: bool = True) -> np.ndarray:
+        """G's output for the fixed evaluation latent points (run.eval_samples of them), drawn by
+        the moving average of G's weights (G itself when run.ema_decay is 0, or `averaged` is False)."""
+        return self._generate(tf.constant(bool(averaged))).numpy()
 
     def d_probability(self, points: np.ndarray) -> np.ndarray:
         """D's probability that each point is real."""
