@@ -1,8 +1,9 @@
 """GAN Hacks Lab: train a DCGAN in the browser and switch the classic training hacks live."""
 import streamlit as st
 
-from ui.keras_guard import keep_keras_state
+from ui.keras_guard import import_tensorflow_once, keep_keras_state
 
+import_tensorflow_once()
 keep_keras_state()
 
 st.set_page_config(page_title="GAN Hacks Lab", page_icon=":material/science:", layout="wide")

@@ -132,6 +132,9 @@ class CompareJob:
         if self._thread is not None:
             self._thread.join(timeout)
 
+    def is_active(self) -> bool:
+        return self.status().active
+
     def status(self) -> CompareStatus:
         with self._lock:
             return self._status

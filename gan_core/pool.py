@@ -1,4 +1,6 @@
-"""The server's trainers: at most N training at once, reattach by id, stop the abandoned.
+"""The server's training jobs: at most N at once, reattach by id, stop the abandoned.
+
+A job is a Trainer or a CompareJob: anything with start(), stop(timeout) and is_active().
 
 One pool per server process (the app keeps it in st.cache_resource, shared by every
 browser session), so everything here is guarded by a lock. A page calls `touch(id)`
@@ -23,7 +25,7 @@ class PoolBusy(RuntimeError):
 
 @dataclass
 class _Entry:
-    trainer: Trainer
+    trainer: Trainer          # or a CompareJob: both train on the same two cores
     last_seen: float = field(default_factory=time.monotonic)
 
 
@@ -48,7 +50,7 @@ class TrainerPool:
 
     def active_count(self) -> int:
         with self._lock:
-            return sum(1 for e in self._entries.values() if e.trainer.snapshot().active)
+            return sum(1 for e in self._entries.values() if e.trainer.is_active())
 
     def busy_message(self) -> Optional[str]:
         n = self.active_count()
@@ -60,7 +62,7 @@ class TrainerPool:
     def start(self, make_trainer: Callable[[], Trainer]) -> str:
         """Create and start a trainer if a slot is free; returns its id."""
         with self._lock:
-            active = sum(1 for e in self._entries.values() if e.trainer.snapshot().active)
+            active = sum(1 for e in self._entries.values() if e.trainer.is_active())
             if active >= self.max_active:
                 raise PoolBusy(f"The machine is busy: {active} training{'s' if active != 1 else ''} already "
                                f"running (this server allows {self.max_active} at a time). "
@@ -70,6 +72,13 @@ class TrainerPool:
             self._entries[trainer_id] = _Entry(trainer)
             trainer.start()
         self._ensure_janitor()
+        return trainer_id
+
+    def adopt(self, job) -> str:
+        """Register a job started elsewhere (a script, a test) so pages can show it."""
+        trainer_id = uuid.uuid4().hex[:12]
+        with self._lock:
+            self._entries[trainer_id] = _Entry(job)
         return trainer_id
 
     def get(self, trainer_id: Optional[str]) -> Optional[Trainer]:
@@ -93,10 +102,10 @@ class TrainerPool:
             items = list(self._entries.items())
         for trainer_id, entry in items:
             idle = now - entry.last_seen
-            if entry.trainer.snapshot().active and idle > self.idle_seconds:
+            if entry.trainer.is_active() and idle > self.idle_seconds:
                 entry.trainer.stop(timeout=0.1)
                 stopped.append(trainer_id)
-            elif not entry.trainer.snapshot().active and idle > self.keep_finished_seconds:
+            elif not entry.trainer.is_active() and idle > self.keep_finished_seconds:
                 forget.append(trainer_id)
         with self._lock:
             for trainer_id in forget:
@@ -120,3 +129,16 @@ class TrainerPool:
         while True:
             time.sleep(min(5.0, max(0.2, self.idle_seconds / 4)))
             self.sweep()
+
+
+_SHARED: Optional[TrainerPool] = None
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_pool() -> TrainerPool:
+    """The one pool of this server process, shared by every browser session."""
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is None:
+            _SHARED = TrainerPool()
+        return _SHARED

@@ -1,6 +1,7 @@
 """`make pretrained`: train the default preset and ship its generator in assets/.
 
-python -m gan_core.pretrained OUT_DIR [--seconds S]
+python -m gan_core.pretrained OUT_DIR [--epochs N]
+A budget in epochs, not seconds, so the result does not depend on how busy the machine is.
 Writes OUT_DIR/generator.keras, config.json and quality.json (what the metrics said).
 """
 from __future__ import annotations
@@ -15,18 +16,18 @@ from pathlib import Path
 from .presets import DEFAULT_PRESET
 
 
-def build(out_dir: Path, seconds: float, preset_name: str = DEFAULT_PRESET) -> dict:
+def build(out_dir: Path, epochs: int, preset_name: str = DEFAULT_PRESET) -> dict:
     from .cli import main as cli_main
     with tempfile.TemporaryDirectory() as tmp:
         run = Path(tmp) / "run"
-        code = cli_main(["train", "--preset", preset_name, "--max-seconds", str(seconds), "--out", str(run)])
+        code = cli_main(["train", "--preset", preset_name, "--epochs", str(epochs), "--out", str(run)])
         if code != 0:
             raise RuntimeError(f"training for the pretrained generator failed (exit {code})")
         out_dir.mkdir(parents=True, exist_ok=True)
         shutil.copy(run / "generator.keras", out_dir / "generator.keras")
         shutil.copy(run / "config.json", out_dir / "config.json")
         quality = json.loads((run / "final_quality.json").read_text())
-        quality.update(preset=preset_name, seconds=seconds)
+        quality.update(preset=preset_name, epochs=epochs)
         (out_dir / "quality.json").write_text(json.dumps(quality, indent=2))
         return quality
 
@@ -34,10 +35,10 @@ def build(out_dir: Path, seconds: float, preset_name: str = DEFAULT_PRESET) -> d
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m gan_core.pretrained")
     ap.add_argument("out_dir")
-    ap.add_argument("--seconds", type=float, default=240.0)
+    ap.add_argument("--epochs", type=int, default=40)
     ap.add_argument("--preset", default=DEFAULT_PRESET)
     a = ap.parse_args(argv)
-    quality = build(Path(a.out_dir), a.seconds, a.preset)
+    quality = build(Path(a.out_dir), a.epochs, a.preset)
     print(f"pretrained generator in {a.out_dir}: {quality['recognized_share']:.0%} recognizable, "
           f"{quality['classes_present']} classes, FID {quality['fid']:.1f}")
     return 0

@@ -103,6 +103,9 @@ class Trainer:
     def snapshot(self) -> Snapshot:
         return self.board.snapshot()
 
+    def is_active(self) -> bool:
+        return self.snapshot().active
+
     @property
     def alive(self) -> bool:
         return self._thread is not None and self._thread.is_alive()

@@ -20,6 +20,8 @@ if str(_ROOT) not in sys.path:
 from gan_core import compare_figures as figures  # noqa: E402
 from gan_core import guide_cards as guide  # noqa: E402
 from gan_core.compare import CompareError, CompareJob, check_pair, differences, verdict  # noqa: E402
+from gan_core.pool import PoolBusy  # noqa: E402
+from ui.session import trainer_pool  # noqa: E402
 from gan_core.config import ConfigError, TrainConfig  # noqa: E402
 from gan_core.presets import preset  # noqa: E402
 from ui.keras_guard import keep_keras_state  # noqa: E402
@@ -152,16 +154,22 @@ def setup() -> Optional[tuple[TrainConfig, TrainConfig]]:
 
 # -- commands ------------------------------------------------------------------------------
 def current_job() -> Optional[CompareJob]:
-    return st.session_state.get(JOB)
+    pool = trainer_pool()
+    pool.touch(st.session_state.get(JOB))       # a watched job is not stopped as abandoned
+    return pool.get(st.session_state.get(JOB))
 
 
 def start_job(cfg_a: TrainConfig, cfg_b: TrainConfig) -> None:
     old = current_job()
     if old is not None:
         old.stop(timeout=2.0)         # one comparison per browser session
-    job = CompareJob(cfg_a, cfg_b)
-    job.start()
-    st.session_state[JOB] = job
+    try:
+        # Comparisons share the server's training slots with the Train page.
+        st.session_state[JOB] = trainer_pool().start(lambda: CompareJob(cfg_a, cfg_b))
+    except PoolBusy as e:
+        st.session_state["compare_busy"] = str(e)
+        return
+    st.session_state.pop("compare_busy", None)
     st.session_state.pop("compare_seen_state", None)
 
 
@@ -176,6 +184,8 @@ def buttons(pair) -> None:
     if right.button("Stop", key="compare_stop", disabled=not active, help="Stop both arms now."):
         job.stop(timeout=2.0)
         st.rerun()
+    if st.session_state.get("compare_busy"):
+        st.error(st.session_state["compare_busy"])
 
 
 # -- the live view: drawing functions take snapshots ----------------------------------------

@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from gan_core.pool import shared_pool
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
@@ -90,7 +92,7 @@ def test_bad_override_lines_show_one_error_and_keep_the_text(page):
 def test_start_then_stop_runs_one_job_per_session(page):
     button(page, "Start comparison").click().run()
     assert not page.exception
-    job = page.session_state["compare_job"]
+    job = shared_pool().get(page.session_state["compare_job"])
     assert job.status().active
     assert job.cfg_b.model.batch_norm is False and job.cfg_a.run.max_seconds == 60
     button(page, "Stop").click().run()
@@ -99,7 +101,7 @@ def test_start_then_stop_runs_one_job_per_session(page):
 
 
 def test_a_finished_job_draws_grids_curves_quality_and_verdict(finished_job, page):
-    page.session_state["compare_job"] = finished_job
+    page.session_state["compare_job"] = shared_pool().adopt(finished_job)
     page.run()
     assert not page.exception
     assert image_captions(page) == ["A — epoch 2", "B — epoch 2"]

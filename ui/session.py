@@ -9,7 +9,7 @@ from typing import Optional
 
 import streamlit as st
 
-from gan_core.pool import TrainerPool
+from gan_core.pool import TrainerPool, shared_pool
 from gan_core.trainer import Trainer
 
 from .keras_guard import keep_keras_state
@@ -19,9 +19,8 @@ keep_keras_state()     # pages run standalone too
 QUERY_KEY = "run"
 
 
-@st.cache_resource
 def trainer_pool() -> TrainerPool:
-    return TrainerPool()
+    return shared_pool()
 
 
 def current_id() -> Optional[str]:
