@@ -8,13 +8,25 @@ from .config import (ConfigError, DataConfig, HacksConfig, ModelConfig, Optimize
 
 DEFAULT_PRESET = "dcgan-hacks"
 
-_DCGAN_HACKS = TrainConfig(
+# The starting point the "dcgan-paper" and "fast-demo" presets vary.
+_DCGAN_BASE = TrainConfig(
     data=DataConfig("mnist-5k"),
     model=ModelConfig(base_filters=32, dropout=0.3),
     optimizer=OptimizerConfig(d_learning_rate=5e-4, g_learning_rate=5e-4, beta_1=0.5,
                               final_lr_fraction=0.1),
     hacks=HacksConfig(),
     run=RunConfig(batch_size=64, max_seconds=120.0),
+)
+
+# Tuned on a 2-minute CPU budget: base width 16 at batch 32 makes ~3x as many steps per
+# second as width 32 at batch 64, which beat every per-step gain tried; D gets a third
+# (3x3, stride 1) conv for the digit's global shape and no dropout.
+_DCGAN_HACKS = replace(
+    _DCGAN_BASE,
+    model=ModelConfig(base_filters=16, dropout=0.0, d_extra_conv=True),
+    optimizer=OptimizerConfig(d_learning_rate=1e-3, g_learning_rate=1e-3, beta_1=0.5,
+                              final_lr_fraction=0.1),
+    run=RunConfig(batch_size=32, max_seconds=120.0),
 )
 
 # Everything a beginner would do: pooling, upsampling, ReLU, no BatchNorm, Glorot init,
@@ -42,21 +54,22 @@ _SEED_TUTORIAL = TrainConfig(
 )
 
 PRESETS: dict[str, tuple[str, TrainConfig]] = {
-    "dcgan-hacks": ("Every DCGAN practice and training hack on, tuned to learn digits fast on 2 CPU cores.",
+    "dcgan-hacks": ("Every DCGAN practice and training hack on, tuned to learn digits fast on 2 CPU cores: "
+                    "base width 16, batch 32, Adam 1e-3 decaying to 1e-4, a third conv in D, no dropout.",
                     _DCGAN_HACKS),
     "no-hacks": ("Every practice and hack off: what a beginner writes first. Watch it struggle.",
                  _NO_HACKS),
     "seed-tutorial": ("The Keras tutorial's network without BatchNorm (batch 128); collapses easily.",
                       _SEED_TUTORIAL),
     "dcgan-paper": ("The DCGAN paper's plain recipe: Adam 2e-4, hard labels, base width 64.",
-                    replace(_DCGAN_HACKS,
-                            model=replace(_DCGAN_HACKS.model, base_filters=64),
+                    replace(_DCGAN_BASE,
+                            model=replace(_DCGAN_BASE.model, base_filters=64),
                             optimizer=OptimizerConfig(),
                             hacks=replace(HacksConfig(), real_label_range=(1.0, 1.0),
                                           fake_label_range=(0.0, 0.0), flip_probability=0.0))),
     "fast-demo": ("A small network for a quick look: fewer filters, first digits within ~30 s.",
-                  replace(_DCGAN_HACKS, model=replace(_DCGAN_HACKS.model, base_filters=16),
-                          run=replace(_DCGAN_HACKS.run, max_seconds=45.0))),
+                  replace(_DCGAN_BASE, model=replace(_DCGAN_BASE.model, base_filters=16),
+                          run=replace(_DCGAN_BASE.run, max_seconds=45.0))),
 }
 
 
