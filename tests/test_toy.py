@@ -284,3 +284,9 @@ def test_cli_prints_one_json_line_with_the_metrics(tmp_path):
     for key in ("modes_covered", "modes_total", "high_quality", "kl", "steps", "seconds"):
         assert key in out
     assert out["steps"] > 0 and out["modes_total"] == 16
+
+
+def test_collapse_preset_shows_g_itself_and_the_default_shows_the_average():
+    from gan_core.toy.presets import toy_preset
+    assert toy_preset("collapse").run.ema_decay == 0.0     # the chase between modes stays visible
+    assert toy_preset("default").run.ema_decay > 0.0

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..config import ConfigError, HacksConfig
-from .config import ToyConfig, ToyOptimizerConfig
+from .config import ToyConfig, ToyOptimizerConfig, ToyRunConfig
 
 DEFAULT_TOY_PRESET = "default"
 
@@ -15,6 +15,8 @@ _COLLAPSE = replace(
     hacks=HacksConfig(latent_distribution="uniform", real_label_range=(1.0, 1.0), fake_label_range=(0.0, 0.0),
                       flip_probability=0.0, generator_loss="minimax", d_steps=1),
     optimizer=ToyOptimizerConfig(d_learning_rate=1e-3, g_learning_rate=1e-2, beta_1=0.9, final_lr_fraction=1.0),
+    # G's own weights on screen: an average over its jumps between modes would hide the chase.
+    run=ToyRunConfig(ema_decay=0.0),
 )
 
 TOY_PRESETS: dict[str, tuple[str, ToyConfig]] = {
