@@ -19,12 +19,13 @@ import time
 from dataclasses import dataclass, replace
 from typing import Optional
 
-from .compare_arm import Arm, learning_rate_factor
+from .compare_arm import Arm
+from .training_loop import learning_rate_factor
 from .compare_verdict import verdict
 from .config import ConfigError, TrainConfig
 from .data import ImageSet, load_images
 from .live_hacks import live_values
-from .snapshot import ACTIVE_STATES, Board, Snapshot
+from .snapshot import ACTIVE_STATES, Board, Snapshot, budget_progress
 
 __all__ = ["CompareError", "CompareJob", "CompareStatus", "SHARED_KEYS", "check_pair", "verdict"]
 
@@ -81,12 +82,7 @@ class CompareStatus:
 
     @property
     def progress(self) -> float:
-        parts = []
-        if self.total_steps:
-            parts.append(self.step / self.total_steps)
-        if self.max_seconds:
-            parts.append(self.elapsed / self.max_seconds)
-        return min(1.0, max(parts)) if parts else 0.0
+        return budget_progress(self.step, self.total_steps, self.elapsed, self.max_seconds)
 
     @property
     def active(self) -> bool:

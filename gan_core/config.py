@@ -260,5 +260,3 @@ def coerce_value(key: str, current: Any, value: Any) -> Any:
             tuple: "two numbers like 0.7,1.2", str: "text"}[type(current)]
     raise ConfigError(f"{key} must be {kind}, got {value!r}")
 
-
-_coerce = coerce_value     # older name, kept for callers not yet moved

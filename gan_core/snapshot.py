@@ -16,6 +16,16 @@ STATES = ("idle", "starting", "running", "paused", "stopping", "stopped", "finis
 ACTIVE_STATES = ("starting", "running", "paused", "stopping")
 
 
+def budget_progress(step: int, total_steps: int, elapsed: float, max_seconds: float) -> float:
+    """0..1 by whichever budget (steps or seconds) ends first; 0 with no budget."""
+    parts = []
+    if total_steps:
+        parts.append(step / total_steps)
+    if max_seconds:
+        parts.append(elapsed / max_seconds)
+    return min(1.0, max(parts)) if parts else 0.0
+
+
 @dataclass(frozen=True)
 class HackChange:
     step: int
@@ -56,13 +66,7 @@ class Snapshot:
 
     @property
     def progress(self) -> float:
-        """0..1 by whichever budget ends first."""
-        parts = []
-        if self.total_steps:
-            parts.append(self.step / self.total_steps)
-        if self.max_seconds:
-            parts.append(self.elapsed / self.max_seconds)
-        return min(1.0, max(parts)) if parts else 0.0
+        return budget_progress(self.step, self.total_steps, self.elapsed, self.max_seconds)
 
     @property
     def active(self) -> bool:

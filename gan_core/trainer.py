@@ -17,12 +17,13 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from . import epoch_end, monitor
+from . import epoch_end
 from .config import ConfigError, TrainConfig
 from .data import ImageSet, load_images
 from .live_hacks import LIVE_KEYS, live_values
 from .runs import RunFolder
 from .snapshot import Board, HackChange, Snapshot
+from .training_loop import flush_metrics, learning_rate_factor
 from .train_step import METRIC_NAMES, GanStep
 
 FLUSH_SECONDS = 0.25      # how often per-step metrics are fetched from the graph
@@ -243,35 +244,18 @@ class Trainer:
             self._on_event("hack", label)
 
     def _schedule_learning_rates(self, step: GanStep) -> None:
-        """Linear decay towards final_lr_fraction over the budget (time or steps)."""
         opt = self._live_cfg.optimizer
-        progress = 0.0
-        if self.cfg.run.max_seconds:
-            progress = self.counters["elapsed"] / self.cfg.run.max_seconds
-        if self.cfg.run.epochs:
-            total = self.cfg.run.epochs * max(1, self.board.get("steps_per_epoch", 1))
-            progress = max(progress, self.counters["step"] / total)
-        factor = 1.0 - (1.0 - opt.final_lr_fraction) * min(1.0, progress)
+        factor = learning_rate_factor(opt, self.cfg.run, self.counters["elapsed"], self.counters["step"],
+                                      self.board.get("steps_per_epoch", 1))
         step.set_learning_rates(opt.d_learning_rate * factor, opt.g_learning_rate * factor)
 
     def _flush(self, pending: list, step: GanStep) -> bool:
         """Fetch pending per-step metrics; False (and a warning) if any is NaN/inf."""
-        if not pending:
-            return True
-        rows = np.stack([np.asarray(m) for m in pending]).astype(np.float64)
-        first = self.counters["step"] - len(pending) + 1
-        self.board.extend_series(rows)
-        problem = monitor.non_finite_message(rows, first, METRIC_NAMES)
+        problem = flush_metrics(self.board, pending, self.counters["step"], self._recent)
         if problem:
-            self.board.warn(problem)
             self._pause_reason = problem
             self._on_event("nan", problem)
             return False
-        self._recent.extend(rows)
-        recent = np.asarray(self._recent)
-        wins = monitor.discriminator_wins_message(list(recent[:, 4]), list(recent[:, 2]))
-        if wins:
-            self.board.warn(wins)
         return True
 
     def _budget_spent(self, total_steps: int) -> bool:

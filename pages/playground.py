@@ -15,7 +15,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # standalone runs 
 
 from gan_core.config import HacksConfig  # noqa: E402
 from gan_core.toy import PointsError, builtin_dataset, mode_metrics, parse_points_csv, points_dataset  # noqa: E402
-from gan_core.toy.config import ToyOptimizerConfig  # noqa: E402
 from gan_core.toy.presets import DEFAULT_TOY_PRESET, toy_preset  # noqa: E402
 
 DATASETS = {"Ring of 8 Gaussians": "ring", "Grid of 25 Gaussians": "grid", "Spiral": "spiral",

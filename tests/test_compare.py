@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from gan_core.compare import CompareError, CompareJob, check_pair, differences, verdict
-from gan_core.compare_arm import learning_rate_factor
+from gan_core.training_loop import learning_rate_factor
 from gan_core.data import ImageSet
 from gan_core.presets import preset
 from gan_core.snapshot import EpochRecord, Snapshot

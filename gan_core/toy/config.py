@@ -8,10 +8,9 @@ batch equals the one on separate real and fake batches.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from dataclasses import dataclass, field
 
-from ..config import ConfigError, HacksConfig, TrainConfig, _coerce
+from ..config import ConfigError, DottedKeys, HacksConfig, TrainConfig
 
 OPTIMIZERS = ("adam", "sgd")
 
@@ -63,7 +62,8 @@ def toy_hacks_default() -> HacksConfig:
 
 
 @dataclass(frozen=True)
-class ToyConfig:
+class ToyConfig(DottedKeys):
+    KIND = "toy config"
     data: ToyDataConfig = field(default_factory=ToyDataConfig)
     model: ToyModelConfig = field(default_factory=ToyModelConfig)
     optimizer: ToyOptimizerConfig = field(default_factory=ToyOptimizerConfig)
@@ -109,28 +109,7 @@ class ToyConfig:
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
 
-    def with_value(self, key: str, value: Any) -> "ToyConfig":
-        """A copy with one dotted key set; string values (from flags) are parsed to the field's type."""
-        section_name, _, name = key.partition(".")
-        if section_name not in _SECTIONS or not name:
-            raise ConfigError(f"unknown toy config key '{key}' (use section.field, sections: {', '.join(_SECTIONS)})")
-        section = getattr(self, section_name)
-        known = [f.name for f in fields(section)]
-        if name not in known:
-            raise ConfigError(f"unknown toy config key '{key}' (fields of {section_name}: {', '.join(known)})")
-        typed = _coerce(key, getattr(section, name), value)
-        return replace(self, **{section_name: replace(section, **{name: typed})})
-
-    def with_overrides(self, pairs: list[str]) -> "ToyConfig":
-        """Apply 'key=value' strings in order."""
-        cfg = self
-        for pair in pairs:
-            key, sep, value = pair.partition("=")
-            if not sep:
-                raise ConfigError(f"--set expects key=value, got '{pair}'")
-            cfg = cfg.with_value(key.strip(), value.strip())
-        return cfg
-
 
 _SECTIONS = {"data": ToyDataConfig, "model": ToyModelConfig, "optimizer": ToyOptimizerConfig,
              "hacks": HacksConfig, "run": ToyRunConfig}
+ToyConfig.SECTIONS = _SECTIONS
