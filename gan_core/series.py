@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-MAX_POINTS = 1500            # what a browser draws smoothly; long runs are thinned evenly
+MAX_POINTS = 400             # per line drawn in the browser: enough for a 1000-px chart, cheap to redraw each second
 
 
 def smooth(values, window: int = 25) -> np.ndarray:
