@@ -84,10 +84,24 @@ class RunConfig:
 class DottedKeys:
     """`with_value` / `with_overrides` for a frozen tree of sections ('section.field' keys).
 
-    A subclass sets SECTIONS (name -> section dataclass) and KIND (how errors name it).
+    A subclass sets SECTIONS (name -> section dataclass) and KIND (how errors name it),
+    and lists its bad values in `problems()`.
     """
     SECTIONS: ClassVar[dict] = {}
     KIND: ClassVar[str] = "config"
+
+    def problems(self) -> list[str]:
+        raise NotImplementedError
+
+    def validated(self):
+        """Itself when valid, else ConfigError with every bad value on one line."""
+        bad = self.problems()
+        if bad:
+            raise ConfigError(bad[0] if len(bad) == 1 else "; ".join(bad))
+        return self
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
 
     def with_value(self, key: str, value: Any):
         """A copy with one dotted key set, e.g. ('hacks.flip_probability', 0.3).
@@ -172,16 +186,7 @@ class TrainConfig(DottedKeys):
         need(1 <= r.grid_size <= 16, f"run.grid_size must be in 1..16, got {r.grid_size}")
         return out
 
-    def validated(self) -> "TrainConfig":
-        bad = self.problems()
-        if bad:
-            raise ConfigError(bad[0] if len(bad) == 1 else "; ".join(bad))
-        return self
-
     # -- JSON ---------------------------------------------------------------------
-    def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
-
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, sort_keys=True)
 

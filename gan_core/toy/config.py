@@ -7,10 +7,9 @@ batch equals the one on separate real and fake batches.
 """
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 
-from ..config import ConfigError, DottedKeys, HacksConfig, TrainConfig
+from ..config import DottedKeys, HacksConfig, TrainConfig
 
 OPTIMIZERS = ("adam", "sgd")
 
@@ -100,14 +99,6 @@ class ToyConfig(DottedKeys):
         need(100 <= r.eval_samples <= 100_000, f"run.eval_samples must be in 100..100000, got {r.eval_samples}")
         return out
 
-    def validated(self) -> "ToyConfig":
-        bad = self.problems()
-        if bad:
-            raise ConfigError(bad[0] if len(bad) == 1 else "; ".join(bad))
-        return self
-
-    def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
 
 
 _SECTIONS = {"data": ToyDataConfig, "model": ToyModelConfig, "optimizer": ToyOptimizerConfig,
