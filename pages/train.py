@@ -8,9 +8,12 @@ import streamlit as st
 
 from ui.session import current_trainer
 from ui.train_controls import render_sidebar
-from ui.train_view import draw_live, render_buttons
+from ui.train_view import draw_live, draw_panels, draw_status, render_buttons
 
 TERMINAL = ("finished", "stopped", "failed")
+# Status every second; charts and grid less often: redrawing three plotly charts each second
+# cost the trainer a third of its speed on two cores.
+PANEL_SECONDS = 4.0
 
 st.title("Train a GAN")
 st.caption("Press **Start training**, watch the curves and the grid, and move the live hacks in the sidebar "
@@ -34,7 +37,10 @@ def _live_body(refreshing: bool) -> None:
         st.info("Nothing is training yet. The default preset learns to draw digits from 5,000 real MNIST "
                 "images; the first grid appears after a few seconds.")
         return
-    draw_live(snap)
+    if refreshing:
+        draw_status(snap)   # the panels refresh in their own, slower fragment
+    else:
+        draw_live(snap)
     seen = st.session_state.get("seen_state")
     st.session_state["seen_state"] = snap.state
     if snap.state in TERMINAL and seen not in TERMINAL and seen is not None:
@@ -51,8 +57,16 @@ def still_view() -> None:
     _live_body(refreshing=False)
 
 
+@st.fragment(run_every=PANEL_SECONDS)
+def live_panels() -> None:
+    trainer = current_trainer()
+    if trainer is not None:
+        draw_panels(trainer.snapshot())
+
+
 trainer = current_trainer()
 if trainer is not None and trainer.snapshot().active:
     live_view()
+    live_panels()
 else:
     still_view()

@@ -75,12 +75,22 @@ def status_line(snap: Snapshot) -> str:
 
 
 def draw_live(snap: Snapshot) -> None:
+    draw_status(snap)
+    draw_panels(snap)
+
+
+def draw_status(snap: Snapshot) -> None:
+    """The cheap part, redrawn every second: status, progress, warnings."""
     st.markdown(f"**{status_line(snap)}**")
     st.progress(snap.progress, text=snap.message or None)
     if snap.state == "failed":
         st.error(f"Training failed: {snap.message}")
     for warning in snap.warnings[-3:]:
         st.warning(warning)
+
+
+def draw_panels(snap: Snapshot) -> None:
+    """Charts, grid, quality and downloads: the costly part for the server and the browser."""
     left, right = st.columns([3, 2])
     with left:
         raw = st.toggle("Show raw values", key="raw_curves", help="Per-step values instead of a moving average.")
