@@ -45,7 +45,8 @@ class EpochEnd:
         self.quality_z = fixed_latent(QUALITY_SAMPLES, cfg.model.latent_dim, cfg.run.seed + 1)
         self.real_diversity = monitor.sample_diversity(data.images[:512])
         self.measure_quality = cfg.run.quality_every_epoch and _is_digits(data.shape)
-        self._rows_written = 0
+        # A resumed run starts with its saved rows on the board: they are on disk already.
+        self._rows_written = len(board.snapshot().series[METRIC_NAMES[0]])
         if self.measure_quality:
             # Train or load the judge now, so the first epoch's end does not pay for it.
             from .metrics import get_classifier

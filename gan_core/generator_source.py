@@ -21,7 +21,6 @@ from .images import image_grid, png_bytes, to_uint8, upscale
 from .latent import interpolate, sample_latent
 
 PRETRAINED_DIR_ENV = "GAN_LAB_PRETRAINED_DIR"
-RUNS_DIR_ENV = "GAN_LAB_RUNS"
 GENERATOR_FILE = "generator.keras"
 CONFIG_FILE = "config.json"
 
@@ -64,7 +63,8 @@ def pretrained_dir() -> Path:
 
 
 def runs_dir() -> Path:
-    return Path(os.environ.get(RUNS_DIR_ENV) or "runs")
+    from .runs import default_runs_dir
+    return default_runs_dir()
 
 
 def _read_config(folder: Path) -> TrainConfig:

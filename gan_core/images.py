@@ -71,7 +71,3 @@ def gif_bytes(frames: Sequence[np.ndarray], frame_ms: int = 300, loop: int = 0) 
     pics[0].save(buf, format="GIF", save_all=True, append_images=pics[1:], duration=frame_ms, loop=loop)
     return buf.getvalue()
 
-
-def save_png_atomic(picture: np.ndarray, path) -> None:
-    from .fileio import atomic_write_bytes
-    atomic_write_bytes(path, png_bytes(picture))

@@ -53,20 +53,20 @@ class TrainerPool:
             return sum(1 for e in self._entries.values() if e.trainer.is_active())
 
     def busy_message(self) -> Optional[str]:
-        n = self.active_count()
-        if n >= self.max_active:
-            return (f"The machine is busy: {n} training{'s' if n != 1 else ''} already running "
-                    f"(this server allows {self.max_active} at a time). Try again when one finishes.")
-        return None
+        return self._busy_text(self.active_count())
+
+    def _busy_text(self, active: int) -> Optional[str]:
+        if active < self.max_active:
+            return None
+        return (f"The machine is busy: {active} training{'s' if active != 1 else ''} already running "
+                f"(this server allows {self.max_active} at a time). Try again when one finishes.")
 
     def start(self, make_trainer: Callable[[], Trainer]) -> str:
         """Create and start a trainer if a slot is free; returns its id."""
         with self._lock:
-            active = sum(1 for e in self._entries.values() if e.trainer.is_active())
-            if active >= self.max_active:
-                raise PoolBusy(f"The machine is busy: {active} training{'s' if active != 1 else ''} already "
-                               f"running (this server allows {self.max_active} at a time). "
-                               "Try again when one finishes.")
+            busy = self._busy_text(sum(1 for e in self._entries.values() if e.trainer.is_active()))
+            if busy:
+                raise PoolBusy(busy)
             trainer = make_trainer()
             trainer_id = uuid.uuid4().hex[:12]
             self._entries[trainer_id] = _Entry(trainer)

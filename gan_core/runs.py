@@ -130,12 +130,3 @@ class RunFolder:
         except (OSError, ValueError, KeyError) as e:
             raise RunError(f"{self.path} cannot be resumed: {str(e).splitlines()[0]}") from None
         return state
-
-
-def list_runs(runs_dir=None) -> list[RunFolder]:
-    """Run folders, newest first."""
-    root = Path(runs_dir) if runs_dir else default_runs_dir()
-    if not root.is_dir():
-        return []
-    runs = [RunFolder(p) for p in root.iterdir() if (p / "config.json").is_file()]
-    return sorted(runs, key=lambda r: r.path.stat().st_mtime, reverse=True)

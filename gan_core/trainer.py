@@ -210,7 +210,8 @@ class Trainer:
 
     def _restore(self, run: RunFolder, step: GanStep) -> None:
         state = run.restore(step)
-        self.counters.update(step=int(state["step"]), epoch=int(state["epoch"]), elapsed=float(state["elapsed"]))
+        self.counters.update(step=int(state["step"]), epoch=int(state["epoch"]), elapsed=float(state["elapsed"]),
+                             saved_step=int(state["step"]))
         for key, value in state.get("hacks", {}).items():
             self.set_hack(key, value)
         rows = [r for r in run.read_jsonl("metrics.jsonl") if r.get("step", 0) <= self.counters["step"]]

@@ -20,13 +20,6 @@ def test_flip_rate_matches_probability(rng, p):
     assert set(np.unique(flipped)) <= {0.0, 1.0}
 
 
-def test_tutorial_style_flips_with_replacement_flip_fewer_than_asked():
-    # Why we use a Bernoulli mask: choosing int(p*n) indices with replacement repeats some.
-    n, p = 100_000, 0.3
-    chosen = np.random.default_rng(0).integers(0, n, int(p * n))
-    assert len(np.unique(chosen)) / n < p - 0.03
-
-
 def test_smoothed_targets_fill_their_ranges(rng):
     is_real = tf.concat([tf.ones([50_000]), tf.zeros([50_000])], 0)
     t = hacks.smooth_labels(rng, is_real, (0.7, 1.2), (0.0, 0.3)).numpy()

@@ -56,6 +56,9 @@ def test_a_run_writes_everything_per_epoch_and_resumes(tmp_path, small_digits):
     assert snap.state == "finished", snap.message
     assert snap.epoch == 3 and snap.step == 30 and len(snap.series["g_loss"]) == 30
     assert [e.epoch for e in snap.epochs] == [1, 2, 3]
+    rows = [json.loads(l) for l in (run_dir / "metrics.jsonl").read_text().splitlines()]
+    assert [r["step"] for r in rows] == list(range(1, 31))      # each step once, also across the resume
+    assert [json.loads(l)["epoch"] for l in (run_dir / "epochs.jsonl").read_text().splitlines()] == [1, 2, 3]
 
 
 def test_pause_resume_stop_and_live_changes(small_digits):

@@ -167,13 +167,11 @@ def _draw_downloads(snap: Snapshot) -> None:
 
 
 def timelapse_gif(snap: Snapshot) -> bytes:
-    frames = [np.asarray(Image.open(io.BytesIO(e.grid_png)).convert("L" if _gray(e) else "RGB"))
-              for e in snap.epochs]
+    frames = []
+    for record in snap.epochs:
+        picture = Image.open(io.BytesIO(record.grid_png))
+        frames.append(np.asarray(picture.convert("L" if picture.mode in ("L", "P", "1") else "RGB")))
     return gif_bytes(frames, frame_ms=400)
-
-
-def _gray(record) -> bool:
-    return Image.open(io.BytesIO(record.grid_png)).mode in ("L", "P", "1")
 
 
 def metrics_csv(snap: Snapshot) -> str:
