@@ -94,6 +94,17 @@ def pretrained_source() -> GeneratorSource:
     return _source_from_config("Pretrained", path, _read_config(folder))
 
 
+def run_source(folder) -> GeneratorSource:
+    """One run folder's generator; GeneratorError when it has none yet or its config is bad."""
+    folder = Path(folder)
+    path = folder / GENERATOR_FILE
+    if not (folder / CONFIG_FILE).is_file():
+        raise GeneratorError(f"{folder} is not a run folder (no {CONFIG_FILE})")
+    if not path.is_file():
+        raise GeneratorError(f"{folder} has no {GENERATOR_FILE} yet (no finished epoch)")
+    return _source_from_config(folder.name, path, _read_config(folder))
+
+
 def list_run_sources(folder=None) -> list[GeneratorSource]:
     """Runs that have a generator and a readable config, newest model file first.
 
@@ -159,6 +170,8 @@ def _load_model(path: Path, shown_name: str):
         raise GeneratorError(f"{shown_name} could not be read as a Keras model: it is not a .keras "
                              f"zip archive (corrupt, or another format renamed)")
     import keras  # deferred: the listing functions above must not pay for TensorFlow
+
+    from . import narrow_conv  # noqa: F401  registers the layer our generators are saved with
 
     try:
         return keras.models.load_model(str(path), safe_mode=True, compile=False)

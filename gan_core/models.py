@@ -10,6 +10,7 @@ import keras
 from keras import layers
 
 from .config import ModelConfig
+from .narrow_conv import NarrowConv2D, worth_it
 
 IMAGE_SHAPES = ((28, 28, 1), (32, 32, 3), (28, 28, 3), (32, 32, 1))
 
@@ -69,7 +70,9 @@ class _Builder:
         return self.act(x)
 
     def conv(self, x, filters, kernel, strides=1, activation=None, dtype=None):
-        return layers.Conv2D(filters, kernel, strides=strides, padding="same", activation=activation,
+        # Image heads (few filters) take a faster route to the same result.
+        conv_class = NarrowConv2D if worth_it(filters, kernel, strides) else layers.Conv2D
+        return conv_class(filters, kernel, strides=strides, padding="same", activation=activation,
                              use_bias=not self.cfg.batch_norm or activation is not None,
                              kernel_initializer=self.init(), dtype=dtype or self.dtype, name=self.name("conv"))(x)
 

@@ -116,6 +116,7 @@ class RunFolder:
         """Load weights and optimizer state into a GanStep; returns the saved state."""
         import keras
 
+        from . import narrow_conv  # noqa: F401  registers the layer our models are saved with
         state = self.state()
         if state is None:
             raise RunError(f"{self.path} has no finished epoch to resume from")

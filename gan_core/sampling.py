@@ -7,21 +7,13 @@ import numpy as np
 
 from .config import TrainConfig
 from .images import to_uint8
-from .runs import RunError, RunFolder
+from .generator_source import load_generator, run_source
 
 
 def load_run_generator(run_dir):
-    import keras
-    run = RunFolder.open(run_dir)
-    cfg = run.config()
-    path = Path(run_dir) / "generator.keras"
-    if not path.is_file():
-        raise RunError(f"{run_dir} has no generator.keras yet (no finished epoch)")
-    try:
-        model = keras.models.load_model(path, compile=False, safe_mode=True)
-    except Exception as e:   # Keras raises many types for a damaged file
-        raise RunError(f"{path} cannot be loaded: {str(e).splitlines()[0]}") from None
-    return model, cfg
+    """(model, config) of a run's latest generator, checked to be a generator."""
+    model, source = load_generator(run_source(run_dir))
+    return model, source.config
 
 
 def latent_points(cfg: TrainConfig, n: int, seed: int) -> np.ndarray:

@@ -1,0 +1,52 @@
+"""A Conv2D with the same weights and result as Keras', fast when it has few filters.
+
+TensorFlow's CPU kernels for a wide-kernel convolution down to one or three channels
+(the tutorial generator's 7x7 image head) are very slow, the backward pass above all:
+on batch 128 at 28x28x128 it takes ~1.3 s, half of the whole training step. The same
+sum can be taken in two cheap parts: a 1x1 projection of every pixel onto each
+(tap, filter) pair (a plain matrix product), then, for each tap, its map shifted into
+place and added (a depthwise convolution with a fixed one-hot kernel). Same kernel
+variable, same output; ~10x faster forward and backward on two cores.
+"""
+from __future__ import annotations
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+# Above this many (tap, filter) channels the projection costs more than it saves.
+MAX_PROJECTED_CHANNELS = 256
+
+
+def worth_it(filters: int, kernel: int, strides: int = 1) -> bool:
+    """Whether a 'same' convolution of this shape gains from the fast route."""
+    return strides == 1 and kernel * kernel * filters <= MAX_PROJECTED_CHANNELS
+
+
+@keras.saving.register_keras_serializable(package="gan_hacks_lab")
+class NarrowConv2D(keras.layers.Conv2D):
+    """keras.layers.Conv2D; stride-1 'same' convolutions with few filters take the fast route."""
+
+    def _fast_route(self) -> bool:
+        k_h, k_w = self.kernel_size
+        return (tuple(self.strides) == (1, 1) and tuple(self.dilation_rate) == (1, 1)
+                and self.padding == "same" and self.groups == 1 and self.data_format == "channels_last"
+                and k_h * k_w * self.filters <= MAX_PROJECTED_CHANNELS)
+
+    def convolution_op(self, inputs, kernel):
+        if not self._fast_route():
+            return super().convolution_op(inputs, kernel)
+        k_h, k_w, channels, filters = kernel.shape
+        taps = k_h * k_w
+        # projection[..., (tap, filter)] = sum_c x[..., c] * kernel[tap, c, filter]
+        weights = tf.reshape(tf.transpose(kernel, [2, 0, 1, 3]), [channels, taps * filters])
+        projection = tf.einsum("bhwc,cm->bhwm", inputs, weights)
+        # Channel (tap, filter) keeps only its own tap: shifting each map into place.
+        one_hot = np.zeros((k_h, k_w, taps * filters, 1), dtype=np.float32)
+        for tap in range(taps):
+            one_hot[tap // k_w, tap % k_w, tap * filters:(tap + 1) * filters, 0] = 1.0
+        shifted = tf.nn.depthwise_conv2d(projection, tf.constant(one_hot, dtype=projection.dtype),
+                                         [1, 1, 1, 1], "SAME")
+        per_tap = tf.reshape(shifted, tf.concat([tf.shape(shifted)[:3], [taps, filters]], 0))
+        out = tf.reduce_sum(per_tap, axis=3)
+        return tf.ensure_shape(out, inputs.shape[:3] + (filters,))
