@@ -46,7 +46,7 @@ class EpochEnd:
         self.real_diversity = monitor.sample_diversity(data.images[:512])
         self.measure_quality = cfg.run.quality_every_epoch and _is_digits(data.shape)
         # A resumed run starts with its saved rows on the board: they are on disk already.
-        self._rows_written = len(board.snapshot().series[METRIC_NAMES[0]])
+        self._rows_written = len(board.series_since(0)[METRIC_NAMES[0]])
         if self.measure_quality:
             # Train or load the judge now, so the first epoch's end does not pay for it.
             from .metrics import get_classifier
@@ -80,17 +80,16 @@ class EpochEnd:
     def _save(self, record: EpochRecord, counters: dict, live: TrainConfig) -> None:
         run = self.run
         run.save_grid_png(record.epoch, record.grid_png)
-        snap = self.board.snapshot()
-        series = snap.series
-        n = len(series[METRIC_NAMES[0]])
+        new = self.board.series_since(self._rows_written)
+        n = self._rows_written + len(new[METRIC_NAMES[0]])
         first_step = counters["step"] - n + 1
-        rows = [{"step": first_step + i, **{name: series[name][i] for name in METRIC_NAMES}}
-                for i in range(self._rows_written, n)]
+        rows = [{"step": first_step + self._rows_written + i, **{name: new[name][i] for name in METRIC_NAMES}}
+                for i in range(n - self._rows_written)]
         self._rows_written = n
         run.append_jsonl("metrics.jsonl", rows)
         run.append_jsonl("changes.jsonl", [{"step": c.step, "key": c.key, "old": _plain(c.old),
                                             "new": _plain(c.new), "label": c.label}
-                                           for c in snap.changes if c.step > counters.get("saved_step", -1)])
+                                           for c in self.board.changes() if c.step > counters.get("saved_step", -1)])
         run.append_jsonl("epochs.jsonl", [{"epoch": record.epoch, "step": record.step,
                                            "seconds": round(record.seconds, 3), "quality": record.quality}])
         run.save_models(self.step.generator, self.step.discriminator)

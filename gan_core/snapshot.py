@@ -94,6 +94,15 @@ class Board:
             for i, name in enumerate(METRIC_NAMES):
                 series[name].extend(float(v) for v in rows[:, i])
 
+    def series_since(self, start: int) -> dict:
+        """The per-step rows from index `start` on: a reader that keeps its place copies only what is new."""
+        with self._lock:
+            return {name: values[start:] for name, values in self._fields["series"].items()}
+
+    def changes(self) -> tuple:
+        with self._lock:
+            return tuple(self._changes)
+
     def add_change(self, change: HackChange) -> None:
         with self._lock:
             self._changes.append(change)

@@ -177,8 +177,10 @@ def buttons(pair) -> None:
     job = current_job()
     active = job is not None and job.status().active
     left, right, _ = st.columns([1, 1, 3])
-    if left.button("Start comparison", key="compare_start", type="primary", disabled=pair is None,
-                   help="Train A and B from the same start, step by step; an old comparison is stopped first."):
+    start_help = ("Stop the running comparison first." if active else
+                  "Train A and B from the same start, step by step.")
+    if left.button("Start comparison", key="compare_start", type="primary", disabled=pair is None or active,
+                   help=start_help):
         start_job(*pair)
         st.rerun()          # redraw the buttons for a running job (the live view refreshes only itself)
     if right.button("Stop", key="compare_stop", disabled=not active, help="Stop both arms now."):

@@ -95,9 +95,12 @@ def test_start_then_stop_runs_one_job_per_session(page):
     job = shared_pool().get(page.session_state["compare_job"])
     assert job.status().active
     assert job.cfg_b.model.batch_norm is False and job.cfg_a.run.max_seconds == 60
+    assert button(page, "Start comparison").disabled               # one comparison at a time
     button(page, "Stop").click().run()
     job.join(120)
     assert job.status().state == "stopped"
+    page.run()
+    assert not button(page, "Start comparison").disabled
 
 
 def test_a_finished_job_draws_grids_curves_quality_and_verdict(finished_job, page):
