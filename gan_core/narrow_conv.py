@@ -16,11 +16,13 @@ import tensorflow as tf
 
 # Above this many (tap, filter) channels the projection costs more than it saves.
 MAX_PROJECTED_CHANNELS = 256
+# Only image heads (1 or 3 channels) are slow in TensorFlow's kernels; wider layers stay plain.
+MAX_FILTERS = 4
 
 
 def worth_it(filters: int, kernel: int, strides: int = 1) -> bool:
     """Whether a 'same' convolution of this shape gains from the fast route."""
-    return strides == 1 and kernel * kernel * filters <= MAX_PROJECTED_CHANNELS
+    return strides == 1 and filters <= MAX_FILTERS and kernel * kernel * filters <= MAX_PROJECTED_CHANNELS
 
 
 @keras.saving.register_keras_serializable(package="gan_hacks_lab")
