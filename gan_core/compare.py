@@ -25,7 +25,7 @@ from .compare_verdict import verdict
 from .config import ConfigError, TrainConfig
 from .data import ImageSet, load_images
 from .live_hacks import live_values
-from .snapshot import ACTIVE_STATES, Board, Snapshot, budget_progress
+from .snapshot import Board, BudgetView, Snapshot
 
 __all__ = ["CompareError", "CompareJob", "CompareStatus", "SHARED_KEYS", "check_pair", "verdict"]
 
@@ -71,7 +71,7 @@ def _flat(cfg: TrainConfig) -> dict:
 
 
 @dataclass(frozen=True)
-class CompareStatus:
+class CompareStatus(BudgetView):
     state: str = "idle"           # the trainer's states: idle, starting, running, stopping, stopped, finished, failed
     message: str = ""
     step: int = 0                 # steps per arm
@@ -79,14 +79,6 @@ class CompareStatus:
     total_steps: int = 0          # 0 when only a time budget applies
     elapsed: float = 0.0          # mean training seconds per arm (compile excluded)
     max_seconds: float = 0.0
-
-    @property
-    def progress(self) -> float:
-        return budget_progress(self.step, self.total_steps, self.elapsed, self.max_seconds)
-
-    @property
-    def active(self) -> bool:
-        return self.state in ACTIVE_STATES
 
 
 class CompareJob:

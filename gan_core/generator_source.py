@@ -116,12 +116,11 @@ def list_run_sources(folder=None) -> list[GeneratorSource]:
         return []
     found = []
     for run in folder.iterdir():
-        path = run / GENERATOR_FILE
         try:
-            if not run.is_dir() or not path.is_file() or path.stat().st_size == 0:
+            source = run_source(run)
+            if source.path.stat().st_size == 0:    # being written by a starting run
                 continue
-            source = _source_from_config(run.name, path, _read_config(run))
-            found.append((path.stat().st_mtime, source))
+            found.append((source.path.stat().st_mtime, source))
         except (GeneratorError, OSError):
             continue
     found.sort(key=lambda pair: pair[0], reverse=True)

@@ -10,6 +10,8 @@ variable, same output; ~10x faster forward and backward on two cores.
 """
 from __future__ import annotations
 
+import functools
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -20,9 +22,22 @@ MAX_PROJECTED_CHANNELS = 256
 MAX_FILTERS = 4
 
 
-def worth_it(filters: int, kernel: int, strides: int = 1) -> bool:
-    """Whether a 'same' convolution of this shape gains from the fast route."""
-    return strides == 1 and filters <= MAX_FILTERS and kernel * kernel * filters <= MAX_PROJECTED_CHANNELS
+@functools.lru_cache(maxsize=None)
+def _tap_selector(k_h: int, k_w: int, filters: int) -> np.ndarray:
+    """Depthwise kernel that keeps, for channel (tap, filter), only its own tap's position."""
+    one_hot = np.zeros((k_h, k_w, k_h * k_w * filters, 1), dtype=np.float32)
+    for tap in range(k_h * k_w):
+        one_hot[tap // k_w, tap % k_w, tap * filters:(tap + 1) * filters, 0] = 1.0
+    one_hot.setflags(write=False)
+    return one_hot
+
+
+def worth_it(filters: int, kernel, strides=1) -> bool:
+    """Whether a 'same' convolution of this shape gains from the fast route (kernel and
+    strides: an int or a (height, width) pair, as Keras takes them)."""
+    k_h, k_w = (kernel, kernel) if isinstance(kernel, int) else tuple(kernel)
+    one_step = tuple(strides) == (1, 1) if not isinstance(strides, int) else strides == 1
+    return one_step and filters <= MAX_FILTERS and k_h * k_w * filters <= MAX_PROJECTED_CHANNELS
 
 
 @keras.saving.register_keras_serializable(package="gan_hacks_lab")
@@ -30,10 +45,8 @@ class NarrowConv2D(keras.layers.Conv2D):
     """keras.layers.Conv2D; stride-1 'same' convolutions with few filters take the fast route."""
 
     def _fast_route(self) -> bool:
-        k_h, k_w = self.kernel_size
-        return (tuple(self.strides) == (1, 1) and tuple(self.dilation_rate) == (1, 1)
-                and self.padding == "same" and self.groups == 1 and self.data_format == "channels_last"
-                and k_h * k_w * self.filters <= MAX_PROJECTED_CHANNELS)
+        return (tuple(self.dilation_rate) == (1, 1) and self.padding == "same" and self.groups == 1
+                and self.data_format == "channels_last" and worth_it(self.filters, self.kernel_size, self.strides))
 
     def convolution_op(self, inputs, kernel):
         if not self._fast_route():
@@ -44,9 +57,7 @@ class NarrowConv2D(keras.layers.Conv2D):
         weights = tf.reshape(tf.transpose(kernel, [2, 0, 1, 3]), [channels, taps * filters])
         projection = tf.einsum("bhwc,cm->bhwm", inputs, weights)
         # Channel (tap, filter) keeps only its own tap: shifting each map into place.
-        one_hot = np.zeros((k_h, k_w, taps * filters, 1), dtype=np.float32)
-        for tap in range(taps):
-            one_hot[tap // k_w, tap % k_w, tap * filters:(tap + 1) * filters, 0] = 1.0
+        one_hot = _tap_selector(k_h, k_w, filters)
         shifted = tf.nn.depthwise_conv2d(projection, tf.constant(one_hot, dtype=projection.dtype),
                                          [1, 1, 1, 1], "SAME")
         per_tap = tf.reshape(shifted, tf.concat([tf.shape(shifted)[:3], [taps, filters]], 0))

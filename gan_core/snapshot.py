@@ -26,6 +26,19 @@ def budget_progress(step: int, total_steps: int, elapsed: float, max_seconds: fl
     return min(1.0, max(parts)) if parts else 0.0
 
 
+class BudgetView:
+    """`progress` and `active` of anything with a state and the budget fields
+    (step, total_steps, elapsed, max_seconds): a run's snapshot, a comparison's status."""
+
+    @property
+    def progress(self) -> float:
+        return budget_progress(self.step, self.total_steps, self.elapsed, self.max_seconds)
+
+    @property
+    def active(self) -> bool:
+        return self.state in ACTIVE_STATES
+
+
 @dataclass(frozen=True)
 class HackChange:
     step: int
@@ -45,7 +58,7 @@ class EpochRecord:
 
 
 @dataclass(frozen=True)
-class Snapshot:
+class Snapshot(BudgetView):
     state: str = "idle"
     message: str = ""               # why it paused/failed/finished, or what it is doing
     step: int = 0
@@ -63,14 +76,6 @@ class Snapshot:
     warnings: tuple = ()                            # collapse / NaN warnings, oldest first
     run_dir: str = ""
     config_json: str = ""
-
-    @property
-    def progress(self) -> float:
-        return budget_progress(self.step, self.total_steps, self.elapsed, self.max_seconds)
-
-    @property
-    def active(self) -> bool:
-        return self.state in ACTIVE_STATES
 
 
 class Board:

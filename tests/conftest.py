@@ -18,3 +18,15 @@ def small_digits(digits):
     from gan_core.data import ImageSet
     idx = np.concatenate([np.where(digits.labels == c)[0][:64] for c in range(10)])
     return ImageSet(digits.images[idx], digits.labels[idx], "small-digits")
+
+
+@pytest.fixture
+def open_page():
+    """Run a page script once in AppTest and check it raised nothing; returns the AppTest."""
+    def open_(path, timeout: float = 60):
+        from streamlit.testing.v1 import AppTest
+        at = AppTest.from_file(str(path), default_timeout=timeout)
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        return at
+    return open_

@@ -27,11 +27,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 @pytest.fixture
-def page() -> AppTest:
-    at = AppTest.from_file(str(PAGE), default_timeout=PAGE_TIMEOUT)
-    at.run()
-    assert not at.exception
-    return at
+def page(open_page) -> AppTest:
+    return open_page(PAGE, PAGE_TIMEOUT)
 
 
 @pytest.fixture(scope="module")

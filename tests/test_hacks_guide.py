@@ -126,11 +126,8 @@ def rendered_titles(at: AppTest) -> list[str]:
 
 
 @pytest.fixture
-def page() -> AppTest:
-    at = AppTest.from_file(str(PAGE), default_timeout=PAGE_TIMEOUT)
-    at.run()
-    assert not at.exception
-    return at
+def page(open_page) -> AppTest:
+    return open_page(PAGE, PAGE_TIMEOUT)
 
 
 def test_page_renders_every_card_with_its_try_button_and_the_symptoms(page):

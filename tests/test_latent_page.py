@@ -40,13 +40,10 @@ def empty_runs(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def page(tmp_path, monkeypatch, empty_runs) -> AppTest:
+def page(tmp_path, monkeypatch, empty_runs, open_page) -> AppTest:
     save_tiny_generator(tmp_path / "pretrained")
     monkeypatch.setenv("GAN_LAB_PRETRAINED_DIR", str(tmp_path / "pretrained"))
-    at = AppTest.from_file(str(PAGE), default_timeout=PAGE_TIMEOUT)
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return open_page(PAGE, PAGE_TIMEOUT)
 
 
 def image_with_caption(at: AppTest, start: str):
@@ -96,11 +93,9 @@ def test_arithmetic_needs_a_cell_in_every_group(page):
     assert any("at least one cell for each of A, B and C" in i.value for i in page.info)
 
 
-def test_missing_pretrained_generator_is_a_warning_not_an_exception(tmp_path, monkeypatch, empty_runs):
+def test_missing_pretrained_generator_is_a_warning_not_an_exception(tmp_path, monkeypatch, empty_runs, open_page):
     monkeypatch.setenv("GAN_LAB_PRETRAINED_DIR", str(tmp_path / "not-there"))
-    at = AppTest.from_file(str(PAGE), default_timeout=PAGE_TIMEOUT)
-    at.run()
-    assert not at.exception
+    at = open_page(PAGE, PAGE_TIMEOUT)
     assert len(at.warning) == 1 and "no pretrained generator" in at.warning[0].value.lower()
     assert not at.image
 
@@ -117,12 +112,10 @@ def test_a_training_run_can_be_chosen_and_its_uniform_latent_is_used(tmp_path, m
     image_with_caption(at, "Cells 1-16")
 
 
-def test_colour_generator_works_and_says_nearest_real_is_not_available(tmp_path, monkeypatch, empty_runs):
+def test_colour_generator_works_and_says_nearest_real_is_not_available(tmp_path, monkeypatch, empty_runs, open_page):
     save_tiny_generator(tmp_path / "frogs", size=32, channels=3)
     monkeypatch.setenv("GAN_LAB_PRETRAINED_DIR", str(tmp_path / "frogs"))
-    at = AppTest.from_file(str(PAGE), default_timeout=PAGE_TIMEOUT)
-    at.run()
-    assert not at.exception
+    at = open_page(PAGE, PAGE_TIMEOUT)
     assert any("32x32x3 images" in c.value for c in at.caption)
     image_with_caption(at, "Spherical walk, 10 frames")
     assert any(i.value.startswith("Not available for this generator") for i in at.info)

@@ -25,11 +25,8 @@ def metric(at, label):
 
 
 @pytest.fixture
-def page():
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+def page(open_page):
+    return open_page(PAGE, TIMEOUT)
 
 
 def test_page_shows_every_control_with_its_label(page):

@@ -13,12 +13,9 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 @pytest.fixture
-def page(tmp_path, monkeypatch):
+def page(tmp_path, monkeypatch, open_page):
     monkeypatch.setenv("GAN_LAB_RUNS", str(tmp_path / "runs"))
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.run()
-    assert not at.exception
-    return at
+    return open_page(PAGE)
 
 
 def _labels(at):
