@@ -18,8 +18,9 @@ def bench_step(preset_name: str, steps: int = 60, warmup: int = 5, batch: int | 
         cfg = cfg.with_value("run.batch_size", batch)
     cfg = cfg.validated()
     # Random pixels, as in the seed reference: speed does not depend on what is drawn.
-    images = np.random.default_rng(1).integers(0, 256, (2048, 28, 28, 1)).astype(np.uint8)
-    step = GanStep(cfg, images)
+    rng = np.random.default_rng(1)
+    images = rng.integers(0, 256, (2048, 28, 28, 1)).astype(np.uint8)
+    step = GanStep(cfg, images, labels=rng.integers(0, 10, 2048))
     for _ in range(warmup):
         last = step.step()
     np.asarray(last)

@@ -34,7 +34,7 @@ class Arm:
         self.name = name
         self.cfg = cfg
         self.board = board
-        self.step = GanStep(cfg, data.images)
+        self.step = GanStep(cfg, data.images, labels=data.labels)
         self.epoch_end = epoch_end.EpochEnd(cfg, self.step, data, None, board)
         self.counters = {"step": 0, "epoch": 0, "elapsed": 0.0}
         self.pending: list = []

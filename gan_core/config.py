@@ -45,6 +45,11 @@ class ModelConfig:
     d_base_filters: int = 0               # D's first width; 0: same as base_filters
     d_extra_conv: bool = False            # a 3x3 stride-1 conv at D's last resolution
     g_extra_conv: bool = False            # a 3x3 stride-1 conv before G's output layer
+    # ganhacks' "use the labels": G is told which class to draw (a one-hot code after z),
+    # D judges (image, class) with a projection term and also names the class of real
+    # images (an auxiliary classifier head), and G is rewarded when D names the class it
+    # was asked for. Needs a data set with labels; without them the run trains unconditioned.
+    use_labels: bool = False
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from .config import TrainConfig
 from .data import ImageSet
 from .live_hacks import live_values
 from .images import image_grid, png_bytes, to_uint8, upscale
+from .latent import with_class_code
 from .runs import RunFolder
 from .snapshot import Board, EpochRecord, HackChange
 from .train_step import METRIC_NAMES, GanStep
@@ -22,16 +23,17 @@ QUALITY_SAMPLES = 256     # per-epoch estimate; the CLI's final report uses more
 GRID_SCALE = 2            # 28-pixel digits stay crisp on a projector
 
 
-def fixed_latent(n: int, dim: int, seed: int) -> dict:
+def fixed_latent(n: int, dim: int, seed: int, classes: int = 0) -> dict:
     """The same 'individuals' every epoch, in both latent distributions.
 
     The uniform points are the Gaussian ones pushed through the normal CDF, so switching
-    the distribution keeps each grid cell's identity as far as possible.
+    the distribution keeps each grid cell's identity as far as possible. A conditional
+    generator's cells ask for the classes in turn (0, 1, ..., 9, 0, ...).
     """
     gauss = np.random.default_rng(seed + 7919).standard_normal((n, dim)).astype(np.float32)
     erf = np.vectorize(math.erf)
     uniform = erf(gauss / math.sqrt(2.0)).astype(np.float32)
-    return {"gaussian": gauss, "uniform": uniform}
+    return {"gaussian": with_class_code(gauss, classes), "uniform": with_class_code(uniform, classes)}
 
 
 class EpochEnd:
@@ -41,8 +43,8 @@ class EpochEnd:
         self.run = run
         self.board = board
         n_grid = cfg.run.grid_size ** 2
-        self.grid_z = fixed_latent(n_grid, cfg.model.latent_dim, cfg.run.seed)
-        self.quality_z = fixed_latent(QUALITY_SAMPLES, cfg.model.latent_dim, cfg.run.seed + 1)
+        self.grid_z = fixed_latent(n_grid, cfg.model.latent_dim, cfg.run.seed, step.classes)
+        self.quality_z = fixed_latent(QUALITY_SAMPLES, cfg.model.latent_dim, cfg.run.seed + 1, step.classes)
         self.real_diversity = monitor.sample_diversity(data.images[:512])
         self.measure_quality = cfg.run.quality_every_epoch and _is_digits(data.shape)
         # A resumed run starts with its saved rows on the board: they are on disk already.

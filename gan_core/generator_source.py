@@ -1,7 +1,8 @@
 """Where generators come from (the shipped pretrained one, training runs, uploads) and how to run them.
 
 A generator is a Keras 3 model saved as `.keras`: (batch, latent_dim) in, (batch, H, W, C)
-out with C in {1, 3}. Its config.json, when there is one, says how to sample its latent
+out with C in {1, 3}. A class-conditional one (see conditional.py) takes a one-hot class
+code after z and says so in its name. Its config.json, when there is one, says how to sample its latent
 space and how to read its pixels; without one we assume and say so.
 """
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Optional, Tuple
 
 import numpy as np
 
+from .conditional import classes_of
 from .config import ConfigError, TrainConfig
 from .images import image_grid, png_bytes, to_uint8, upscale
 from .latent import interpolate, sample_latent
@@ -38,11 +40,17 @@ class GeneratorSource:
     name: str
     path: Path
     config: Optional[TrainConfig]
-    latent_dim: int
+    latent_dim: int                   # size of z, without the class code
     latent_distribution: str          # "gaussian" or "uniform"
     tanh_output: bool                 # pixels in [-1, 1]; False: [0, 1]
     image_shape: Optional[Tuple[int, int, int]] = None   # known once the model is loaded
     assumptions: Tuple[str, ...] = ()  # what we guessed because there was no config
+    classes: int = 0                  # one-hot class inputs after z (0: unconditional)
+
+    def latent(self, seed: int, n: int, labels=None) -> np.ndarray:
+        """n points this generator takes: z from its distribution, then the class code
+        (labels, or classes in turn) when it is conditional."""
+        return sample_latent(seed, n, self.latent_dim, self.latent_distribution, self.classes, labels)
 
     @property
     def mtime(self) -> float:
@@ -183,12 +191,15 @@ def _load_model(path: Path, shown_name: str):
 def load_generator(source: GeneratorSource):
     """(model, source with the model's latent size and image shape), checked to be a generator."""
     model = _load_model(source.path, source.path.name)
-    latent_dim, image_shape = _check_generator_shape(model)
+    input_dim, image_shape = _check_generator_shape(model)
+    classes = classes_of(model)
+    latent_dim = input_dim - classes
     notes = source.assumptions
     if source.config is not None and source.config.model.latent_dim != latent_dim:
         notes += (f"its config says latent size {source.config.model.latent_dim}, "
                   f"the model takes {latent_dim}: using {latent_dim}",)
-    return model, replace(source, latent_dim=latent_dim, image_shape=image_shape, assumptions=notes)
+    return model, replace(source, latent_dim=latent_dim, image_shape=image_shape, assumptions=notes,
+                          classes=classes)
 
 
 def load_uploaded_generator(data: bytes, filename: str):
@@ -204,17 +215,20 @@ def load_uploaded_generator(data: bytes, filename: str):
         path = Path(tmp) / "uploaded.keras"
         path.write_bytes(data)
         model = _load_model(path, filename)
-    latent_dim, image_shape = _check_generator_shape(model)
+    input_dim, image_shape = _check_generator_shape(model)
+    classes = classes_of(model)
     activation = _output_activation(model)
     notes = ("no config with the file: sampling a Gaussian latent N(0, 1)",)
     if activation is None:
         notes += ("output activation not recognised: assuming tanh, pixels in [-1, 1]",)
     else:
         notes += (f"output activation is {activation}: pixels in {'[-1, 1]' if activation == 'tanh' else '[0, 1]'}",)
+    if classes:
+        notes += (f"conditional on {classes} classes: the last {classes} inputs are a one-hot class code",)
     source = GeneratorSource(name=f"Upload: {filename}", path=Path(filename), config=None,
-                             latent_dim=latent_dim, latent_distribution="gaussian",
+                             latent_dim=input_dim - classes, latent_distribution="gaussian",
                              tanh_output=activation != "sigmoid", image_shape=image_shape,
-                             assumptions=notes)
+                             assumptions=notes, classes=classes)
     return model, source
 
 
@@ -240,7 +254,7 @@ def generate(model, z: np.ndarray, tanh_output: bool, chunk: int = CHUNK) -> np.
 def interpolation_strip(model, source: GeneratorSource, z_a, z_b, frames: int,
                         spherical: bool = True, scale: int = 3) -> Tuple[np.ndarray, np.ndarray]:
     """(frames as uint8 images, the strip as one upscaled picture) from z_a to z_b."""
-    path = interpolate(z_a, z_b, frames, spherical)
+    path = interpolate(z_a, z_b, frames, spherical, source.classes)
     images = generate(model, path, source.tanh_output)
     return images, upscale(image_grid(images, cols=frames), scale)
 
@@ -255,7 +269,7 @@ def interpolation_strip_seconds(source: GeneratorSource, frames: int = 16, repea
     """
     if model is None:
         model, source = load_generator(source)
-    z = sample_latent(0, 2, source.latent_dim, source.latent_distribution)
+    z = source.latent(0, 2)
     png_bytes(interpolation_strip(model, source, z[0], z[1], frames)[1])  # warm-up: first trace
     times = []
     for _ in range(max(1, repeats)):

@@ -18,6 +18,7 @@ PRACTICE_CONTROLS = (
     "Strided convolutions in D", "Transposed convolutions in G", "LeakyReLU", "LeakyReLU slope",
     "Batch normalization", "Gaussian weight init (std 0.02)", "DCGAN Adam (beta_1 0.5)",
     "tanh output, pixels in [-1, 1]", "Kernel size divisible by stride", "Dropout in D",
+    "Use the labels (conditional GAN)",
 )
 HACK_CONTROLS = (
     "Latent distribution", "Separate real and fake batches", "Real label range", "Fake label range",
@@ -41,6 +42,9 @@ GOODFELLOW = "Goodfellow et al. 2014 - Generative Adversarial Nets"
 SALIMANS = "Salimans et al. 2016 - Improved Techniques for Training GANs"
 ODENA = "Odena, Dumoulin & Olah 2016 - Deconvolution and Checkerboard Artifacts"
 CHOLLET = "Chollet - Deep Learning with Python, the Keras GAN example"
+MIRZA = "Mirza & Osindero 2014 - Conditional Generative Adversarial Nets"
+ACGAN = "Odena, Olah & Shlens 2017 - Conditional Image Synthesis with Auxiliary Classifier GANs"
+PROJECTION = "Miyato & Koyama 2018 - cGANs with Projection Discriminator"
 
 LIVE = "live"              # the train step reads it every step
 NEXT_START = "next start"  # it shapes the networks or optimizers, built when a run starts
@@ -198,6 +202,23 @@ CARDS: tuple[GuideCard, ...] = (
         on="Dropout 0.3 before D's output", off="none (0)",
         sources=(CHOLLET, GANHACKS), control="Dropout in D", applies=NEXT_START,
         overrides=_pair({"model.dropout": 0.3}, {"model.dropout": 0.0})),
+    GuideCard(
+        "use-labels", "Use the labels (conditional GAN)", "practice",
+        what="When the data says which digit each image is, the generator is told which digit to "
+             "draw (a one-hot code after z). The discriminator judges image and digit together "
+             "and also has to name the digit of real images; the generator is rewarded when the "
+             "discriminator names the digit it was asked for.",
+        why="Without labels, G must discover on its own that there are ten kinds of digit, and "
+            "many of its samples land between two of them: a shape half 4, half 9. Told the "
+            "class, G only has to learn how that one digit varies, and D's class head points it "
+            "straight at what makes a 4 a 4. On this project's machine it lifted the share of "
+            "samples a strict digit classifier recognizes from about half to nearly all within "
+            "two minutes. The price: it needs labelled data, and G draws the class you ask for "
+            "rather than choosing one.",
+        on="G gets the class; D: projection + class head", off="unconditional G and D",
+        sources=(GANHACKS, MIRZA, ACGAN, PROJECTION), control="Use the labels (conditional GAN)",
+        applies=NEXT_START,
+        overrides=_pair({"model.use_labels": True}, {"model.use_labels": False})),
     GuideCard(
         "latent-gaussian", "Gaussian latent space", "hack",
         what="The random input z is drawn from a standard normal N(0, 1) instead of uniformly "

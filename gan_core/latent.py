@@ -16,10 +16,25 @@ DISTRIBUTIONS = ("gaussian", "uniform")
 _PARALLEL_ANGLE = 1e-4
 
 
-def sample_latent(seed: int, n: int, dim: int, distribution: str = "gaussian") -> np.ndarray:
+def with_class_code(z, classes: int, labels=None) -> np.ndarray:
+    """z (n, dim) followed by a one-hot class code of `classes` entries: what a class-conditional
+    generator takes. Point i gets labels[i], or class i % classes (0, 1, ..., 9, 0, ...)."""
+    z = np.asarray(z, dtype=np.float32)
+    if not classes:
+        return z
+    labels = np.arange(len(z)) % classes if labels is None else np.asarray(labels, dtype=np.int64).reshape(-1)
+    if labels.shape != (len(z),) or (labels.size and (labels.min() < 0 or labels.max() >= classes)):
+        raise ValueError(f"need one class in 0..{classes - 1} per latent point")
+    return np.concatenate([z, np.eye(classes, dtype=np.float32)[labels]], axis=1)
+
+
+def sample_latent(seed: int, n: int, dim: int, distribution: str = "gaussian",
+                  classes: int = 0, labels=None) -> np.ndarray:
     """`n` latent points (n, dim) float32: N(0, 1) for "gaussian", U[-1, 1] for "uniform".
 
-    The same seed always gives the same points, so a seed names a set of samples.
+    The same seed always gives the same points, so a seed names a set of samples. For a
+    class-conditional generator (`classes` > 0) each point ends in its one-hot class code
+    (see with_class_code), so the result is (n, dim + classes).
     """
     if distribution not in DISTRIBUTIONS:
         raise ValueError(f"latent distribution must be one of {', '.join(DISTRIBUTIONS)}, got {distribution!r}")
@@ -30,7 +45,7 @@ def sample_latent(seed: int, n: int, dim: int, distribution: str = "gaussian") -
         z = rng.standard_normal((n, dim))
     else:
         z = rng.uniform(-1.0, 1.0, (n, dim))
-    return z.astype(np.float32)
+    return with_class_code(z.astype(np.float32), classes, labels)
 
 
 def _pair(a, b) -> Tuple[np.ndarray, np.ndarray]:
@@ -90,8 +105,14 @@ def slerp(a, b, steps: int) -> np.ndarray:
     return _with_exact_ends(direction * norms, a, b)
 
 
-def interpolate(a, b, steps: int, spherical: bool) -> np.ndarray:
-    return slerp(a, b, steps) if spherical else lerp(a, b, steps)
+def interpolate(a, b, steps: int, spherical: bool, code_size: int = 0) -> np.ndarray:
+    """Great circle or straight line from a to b. The last `code_size` entries (a conditional
+    generator's class code) always move in a straight line, so the class morphs evenly."""
+    if not code_size:
+        return slerp(a, b, steps) if spherical else lerp(a, b, steps)
+    a, b = _pair(a, b)
+    z = interpolate(a[:-code_size], b[:-code_size], steps, spherical)
+    return np.concatenate([z, lerp(a[-code_size:], b[-code_size:], steps)], axis=1)
 
 
 def random_directions(seed: int, dim: int, count: int = 2, first=None) -> np.ndarray:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
+from .conditional import generator_name
 from .config import ModelConfig
 from .narrow_conv import NarrowConv2D, worth_it
 
@@ -92,7 +93,8 @@ class _Builder:
         return self.conv(x, filters, kernel, activation=activation, dtype=dtype)
 
 
-def build_generator(cfg: ModelConfig, image_shape, precision: str = "fp32") -> keras.Model:
+def build_generator(cfg: ModelConfig, image_shape, precision: str = "fp32", classes: int = 0) -> keras.Model:
+    """(batch, latent_dim + classes) -> images; with classes > 0 the last inputs are a one-hot class code."""
     height, _, channels = check_image_shape(image_shape)
     dtype = "mixed_bfloat16" if precision == "bf16" else "float32"
     b = _Builder(cfg, dtype, "g")
@@ -102,7 +104,7 @@ def build_generator(cfg: ModelConfig, image_shape, precision: str = "fp32") -> k
     f = cfg.base_filters
     tutorial = cfg.layout == "tutorial"
 
-    z = keras.Input(shape=(cfg.latent_dim,), name="z")
+    z = keras.Input(shape=(cfg.latent_dim + classes,), name="z")
     seed_width = f if tutorial else f * 2 ** stages
     x = layers.Dense(seed_size * seed_size * seed_width, use_bias=not cfg.batch_norm,
                      kernel_initializer=b.init(), dtype=dtype, name=b.name("dense"))(z)
@@ -119,10 +121,11 @@ def build_generator(cfg: ModelConfig, image_shape, precision: str = "fp32") -> k
         if cfg.g_extra_conv:
             x = b.norm_act(b.conv(x, x.shape[-1], 3))
         image = b.upsample(x, channels, b.kernel(), activation=out_act, dtype="float32")
-    return keras.Model(z, image, name="generator")
+    return keras.Model(z, image, name=generator_name(classes))
 
 
-def build_discriminator(cfg: ModelConfig, image_shape, precision: str = "fp32") -> keras.Model:
+def build_discriminator(cfg: ModelConfig, image_shape, precision: str = "fp32", classes: int = 0) -> keras.Model:
+    """images -> logit; with classes > 0: [images, one-hot class] -> [logit, class logits]."""
     height, _, _ = check_image_shape(image_shape)
     dtype = "mixed_bfloat16" if precision == "bf16" else "float32"
     b = _Builder(cfg, dtype, "d")
@@ -143,4 +146,16 @@ def build_discriminator(cfg: ModelConfig, image_shape, precision: str = "fp32") 
     if cfg.dropout > 0:
         x = layers.Dropout(cfg.dropout, dtype=dtype, name=b.name("dropout"))(x)
     logit = layers.Dense(1, kernel_initializer=b.init(), dtype="float32", name=b.name("logit"))(x)
-    return keras.Model(image, logit, name="discriminator")
+    if not classes:
+        return keras.Model(image, logit, name="discriminator")
+    # Projection discriminator (Miyato & Koyama 2018): the logit gains <embed(class), features>,
+    # so "real" always means "a real example of this class". The auxiliary head (AC-GAN,
+    # Odena et al. 2017) names the class, which gives G a direct signal to draw that class.
+    code = keras.Input(shape=(classes,), name="class_code")
+    embedded = layers.Dense(x.shape[-1], use_bias=False, kernel_initializer=b.init(), dtype="float32",
+                            name=b.name("class_embedding"))(code)
+    projection = layers.Dot(axes=1, dtype="float32", name=b.name("projection"))([embedded, x])
+    logit = layers.Add(dtype="float32", name=b.name("conditional_logit"))([logit, projection])
+    class_logits = layers.Dense(classes, kernel_initializer=b.init(), dtype="float32",
+                                name=b.name("class_logits"))(x)
+    return keras.Model([image, code], [logit, class_logits], name="discriminator")

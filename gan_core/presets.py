@@ -20,10 +20,11 @@ _DCGAN_BASE = TrainConfig(
 
 # Tuned on a 2-minute CPU budget: base width 16 at batch 32 makes ~3x as many steps per
 # second as width 32 at batch 64, which beat every per-step gain tried; D gets a third
-# (3x3, stride 1) conv for the digit's global shape and no dropout.
+# (3x3, stride 1) conv for the digit's global shape and no dropout. Using the labels
+# (ganhacks' "use labels") is what lifts the recognized share from ~55% to ~95%+ in 2 min.
 _DCGAN_HACKS = replace(
     _DCGAN_BASE,
-    model=ModelConfig(base_filters=16, dropout=0.0, d_extra_conv=True),
+    model=ModelConfig(base_filters=16, dropout=0.0, d_extra_conv=True, use_labels=True),
     optimizer=OptimizerConfig(d_learning_rate=1e-3, g_learning_rate=1e-3, beta_1=0.5,
                               final_lr_fraction=0.1),
     run=RunConfig(batch_size=32, max_seconds=120.0),
@@ -55,7 +56,8 @@ _SEED_TUTORIAL = TrainConfig(
 
 PRESETS: dict[str, tuple[str, TrainConfig]] = {
     "dcgan-hacks": ("Every DCGAN practice and training hack on, tuned to learn digits fast on 2 CPU cores: "
-                    "base width 16, batch 32, Adam 1e-3 decaying to 1e-4, a third conv in D, no dropout.",
+                    "base width 16, batch 32, Adam 1e-3 decaying to 1e-4, a third conv in D, no dropout, "
+                    "and the digit labels (a conditional GAN).",
                     _DCGAN_HACKS),
     "no-hacks": ("Every practice and hack off: what a beginner writes first. Watch it struggle.",
                  _NO_HACKS),

@@ -8,6 +8,8 @@ import numpy as np
 from .config import TrainConfig
 from .images import to_uint8
 from .generator_source import load_generator, run_source
+from .latent import sample_latent
+from .conditional import classes_of
 
 
 def load_run_generator(run_dir):
@@ -16,16 +18,9 @@ def load_run_generator(run_dir):
     return model, source.config
 
 
-def latent_points(cfg: TrainConfig, n: int, seed: int) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    dim = cfg.model.latent_dim
-    if cfg.hacks.latent_distribution == "uniform":
-        return rng.uniform(-1.0, 1.0, (n, dim)).astype(np.float32)
-    return rng.standard_normal((n, dim)).astype(np.float32)
-
-
 def sample_images(generator, cfg: TrainConfig, n: int, seed: int = 0, chunk: int = 256) -> np.ndarray:
-    z = latent_points(cfg, n, seed)
+    """n images from the generator's prior; a conditional one draws every class equally often."""
+    z = sample_latent(seed, n, cfg.model.latent_dim, cfg.hacks.latent_distribution, classes_of(generator))
     parts = [np.asarray(generator(z[i:i + chunk], training=False), dtype=np.float32)
              for i in range(0, n, chunk)]
     return to_uint8(np.concatenate(parts), cfg.model.tanh_output)

@@ -13,10 +13,15 @@ import numpy as np
 import tensorflow as tf
 
 from . import hacks
+from .conditional import label_classes
 from .config import TrainConfig
 from .images import to_model_scale
 from .live_hacks import LiveHacks
 from .models import build_discriminator, build_generator
+
+# Weight of the class terms (D naming real classes, G being named as asked) against the
+# real/fake loss, as in the AC-GAN paper.
+CLASS_LOSS_WEIGHT = 1.0
 
 # Per-step figures the step returns; the mean targets show label smoothing and flips at work.
 METRIC_NAMES = ("d_loss_real", "d_loss_fake", "g_loss", "d_acc_real", "d_acc_fake",
@@ -32,7 +37,8 @@ def make_optimizer(cfg: TrainConfig, learning_rate: float) -> keras.optimizers.O
 class GanStep:
     """Models, optimizers, live hack variables and the compiled step for one run."""
 
-    def __init__(self, cfg: TrainConfig, images_uint8: np.ndarray, seed: int | None = None):
+    def __init__(self, cfg: TrainConfig, images_uint8: np.ndarray, seed: int | None = None,
+                 labels: np.ndarray | None = None):
         self.cfg = cfg
         seed = cfg.run.seed if seed is None else seed
         self.image_shape = tuple(images_uint8.shape[1:])
@@ -44,9 +50,14 @@ class GanStep:
         self.latent_dim = cfg.model.latent_dim
         self.tanh_output = cfg.model.tanh_output
 
+        # Class-conditional when asked for and the data can say which class each image is.
+        self.classes = label_classes(labels) if cfg.model.use_labels else 0
+        if self.classes and len(labels) != self.n_images:
+            raise ValueError(f"{len(labels)} labels for {self.n_images} images")
+
         keras.utils.set_random_seed(seed)   # same weights for the same seed (Compare relies on it)
-        self.generator = build_generator(cfg.model, self.image_shape, cfg.run.precision)
-        self.discriminator = build_discriminator(cfg.model, self.image_shape, cfg.run.precision)
+        self.generator = build_generator(cfg.model, self.image_shape, cfg.run.precision, self.classes)
+        self.discriminator = build_discriminator(cfg.model, self.image_shape, cfg.run.precision, self.classes)
         self.d_optimizer = make_optimizer(cfg, cfg.optimizer.d_learning_rate)
         self.g_optimizer = make_optimizer(cfg, cfg.optimizer.g_learning_rate)
         self.d_optimizer.build(self.discriminator.trainable_variables)
@@ -61,6 +72,8 @@ class GanStep:
         self.order = tf.Variable(self._shuffle_rng.permutation(self.n_images).astype(np.int32),
                                  trainable=False, name="epoch_order")
         self.cursor = tf.Variable(0, dtype=tf.int32, trainable=False, name="epoch_cursor")
+        if self.classes:
+            self.labels = tf.Variable(np.asarray(labels, dtype=np.int32), trainable=False, name="real_labels")
         self.traces = 0
         # autograph off: it would transpile every helper on each trace (seconds on 2 cores);
         # the only loop is written as tf.while_loop.
@@ -72,11 +85,23 @@ class GanStep:
         self.order.assign(self._shuffle_rng.permutation(self.n_images).astype(np.int32))
         self.cursor.assign(0)
 
-    def _next_real(self, n: int) -> tf.Tensor:
+    def _next_real(self, n: int):
+        """The next n real images in model scale, and their one-hot class codes."""
         positions = (self.cursor + tf.range(n)) % self.n_images
         self.cursor.assign((self.cursor + n) % self.n_images)
-        pixels = tf.cast(tf.gather(self.data, tf.gather(self.order, positions)), tf.float32) / 255.0
-        return pixels * 2.0 - 1.0 if self.tanh_output else pixels
+        index = tf.gather(self.order, positions)
+        pixels = tf.cast(tf.gather(self.data, index), tf.float32) / 255.0
+        return (pixels * 2.0 - 1.0 if self.tanh_output else pixels), self._codes_of(index)
+
+    def _codes_of(self, index) -> tf.Tensor:
+        """One-hot classes of the real images at `index`; (n, 0) when unconditional."""
+        if not self.classes:
+            return tf.zeros([tf.shape(index)[0], 0])
+        return tf.one_hot(tf.gather(self.labels, index), self.classes)
+
+    def _random_codes(self, n: int) -> tf.Tensor:
+        """Classes for G to draw, in the data's own class proportions (labels of random reals)."""
+        return self._codes_of(self.rng.uniform([n], 0, self.n_images, dtype=tf.int32))
 
     def sample_latent(self, n: int) -> tf.Tensor:
         """Latent points as the step draws them (reads the live distribution variable)."""
@@ -85,18 +110,35 @@ class GanStep:
     def _latent(self, n: int) -> tf.Tensor:
         return hacks.sample_latent(self.rng, n, self.latent_dim, self.live.gaussian)
 
+    def _judge(self, images, codes):
+        """D's real/fake logits (float32, flat) and, when conditional, its class logits."""
+        if not self.classes:
+            return tf.reshape(tf.cast(self.discriminator(images, training=True), tf.float32), [-1]), None
+        logits, class_logits = self.discriminator([images, codes], training=True)
+        return tf.reshape(tf.cast(logits, tf.float32), [-1]), tf.cast(class_logits, tf.float32)
+
+    def _fake(self, codes, n: int) -> tf.Tensor:
+        z = self._latent(n)
+        return self.generator(tf.concat([z, codes], axis=1) if self.classes else z, training=True)
+
     def _targets(self, is_real) -> tf.Tensor:
         return hacks.discriminator_targets(self.rng, is_real, self.live.flip_probability,
                                            tf.unstack(self.live.real_range), tf.unstack(self.live.fake_range))
 
     # -- the step ----------------------------------------------------------------
-    def _d_update(self, images, is_real):
+    def _d_update(self, images, codes, is_real):
         """One D update; returns its logits and the (smoothed, flipped) targets it used."""
         d_vars = self.discriminator.trainable_variables
         targets = self._targets(is_real)
         with tf.GradientTape() as tape:
-            logits = tf.reshape(tf.cast(self.discriminator(images, training=True), tf.float32), [-1])
+            logits, class_logits = self._judge(images, codes)
             loss = hacks.bce_with_logits(targets, logits)
+            if self.classes:
+                # D learns to name the classes of real images only: naming G's attempts
+                # would teach it G's mistakes.
+                real = tf.cast(is_real, tf.float32)
+                wrong = tf.nn.softmax_cross_entropy_with_logits(codes, class_logits)
+                loss += CLASS_LOSS_WEIGHT * tf.reduce_sum(real * wrong) / tf.maximum(tf.reduce_sum(real), 1.0)
         self.d_optimizer.apply_gradients(zip(tape.gradient(loss, d_vars), d_vars))
         return logits, targets
 
@@ -104,11 +146,12 @@ class GanStep:
         """What the two D updates of a step see (reads the live 'separate batches' switch)."""
         return hacks.discriminator_batches(self.rng, real, fake, self.live.separate)
 
-    def _d_step(self, real, fake):
+    def _d_step(self, real, fake, real_codes, fake_codes):
         """Two D updates on two half-batches; logits and targets back in [real..., fake...] order."""
         images, is_real, order = self.compose_d_batches(real, fake)
-        logits_1, targets_1 = self._d_update(images[:self.half], is_real[:self.half])
-        logits_2, targets_2 = self._d_update(images[self.half:], is_real[self.half:])
+        codes = tf.gather(tf.concat([real_codes, fake_codes], 0), order)
+        logits_1, targets_1 = self._d_update(images[:self.half], codes[:self.half], is_real[:self.half])
+        logits_2, targets_2 = self._d_update(images[self.half:], codes[self.half:], is_real[self.half:])
         back = tf.argsort(order)
         logits = tf.gather(tf.concat([logits_1, logits_2], 0), back)
         targets = tf.gather(tf.concat([targets_1, targets_2], 0), back)
@@ -119,19 +162,28 @@ class GanStep:
         # The last D update's logits and targets feed the reported metrics; the plotted
         # D losses are the ones D trained on (so smoothing above 1 can push them below 0).
         def d_body(i, *_):
-            real = self._next_real(self.half)
-            fake = tf.cast(self.generator(self._latent(self.half), training=True), tf.float32)
-            return (i + 1, *[tf.ensure_shape(t, [self.half]) for t in self._d_step(real, fake)])
+            real, real_codes = self._next_real(self.half)
+            # The fakes are asked for the same classes as the real half, so D cannot tell
+            # them apart by class frequencies.
+            fake = tf.cast(self._fake(real_codes, self.half), tf.float32)
+            return (i + 1, *[tf.ensure_shape(t, [self.half])
+                             for t in self._d_step(real, fake, real_codes, real_codes)])
 
         zeros = tf.zeros([self.half])
         _, real_logits, real_targets, fake_logits, fake_targets = tf.while_loop(
             lambda i, *_: i < self.live.d_steps, d_body, (tf.constant(0), zeros, zeros, zeros, zeros))
 
         g_vars = self.generator.trainable_variables
+        codes = self._random_codes(self.batch)
         with tf.GradientTape() as tape:
-            g_logits = self.discriminator(self.generator(self._latent(self.batch), training=True), training=True)
+            g_logits, class_logits = self._judge(self._fake(codes, self.batch), codes)
             g_loss = hacks.generator_loss(g_logits, self.live.non_saturating)
-        self.g_optimizer.apply_gradients(zip(tape.gradient(g_loss, g_vars), g_vars))
+            # The plotted g_loss stays the real/fake part, comparable with and without labels.
+            trained_on = g_loss
+            if self.classes:
+                trained_on += CLASS_LOSS_WEIGHT * tf.reduce_mean(
+                    tf.nn.softmax_cross_entropy_with_logits(codes, class_logits))
+        self.g_optimizer.apply_gradients(zip(tape.gradient(trained_on, g_vars), g_vars))
 
         return tf.stack([hacks.bce_with_logits(real_targets, real_logits),
                          hacks.bce_with_logits(fake_targets, fake_logits),
@@ -149,7 +201,8 @@ class GanStep:
 
     # -- sampling ----------------------------------------------------------------
     def generate(self, z: np.ndarray) -> np.ndarray:
-        """Generator output (inference mode) for latent points, as float32 numpy."""
+        """Generator output (inference mode) for latent points (with their class code when
+        conditional, see latent.sample_latent), as float32 numpy."""
         out = self.generator(tf.convert_to_tensor(z, tf.float32), training=False)
         return np.asarray(tf.cast(out, tf.float32))
 

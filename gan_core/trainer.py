@@ -18,6 +18,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from . import epoch_end
+from .conditional import labels_note
 from .config import ConfigError, TrainConfig
 from .data import ImageSet, load_images
 from .live_hacks import LIVE_KEYS, live_values
@@ -124,7 +125,10 @@ class Trainer:
     def _train(self) -> None:
         cfg = self.cfg
         data = self._data or load_images(cfg.data.source)
-        step = GanStep(cfg, data.images)
+        step = GanStep(cfg, data.images, labels=data.labels)
+        note = labels_note(cfg.model.use_labels, data.labels)
+        if note:
+            self.board.warn(note)
         self._gan_step = step      # for in-process diagnostics and tests; the UI never reads it
         run = self._open_run_folder()
         spe = max(1, len(data) // cfg.run.batch_size)

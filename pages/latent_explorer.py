@@ -124,8 +124,10 @@ def choose_generator() -> LoadedGenerator | None:
 def describe(source: GeneratorSource) -> None:
     h, w, c = source.image_shape
     scale = "[-1, 1] (tanh)" if source.tanh_output else "[0, 1] (sigmoid)"
-    st.caption(f"{source.name}: latent size {source.latent_dim}, {source.latent_distribution} latent, "
-               f"{h}x{w}x{c} images, output in {scale}.")
+    conditional = (f", then a one-hot code for {source.classes} classes (trained with labels: "
+                   f"it draws the class you ask for)" if source.classes else "")
+    st.caption(f"{source.name}: latent size {source.latent_dim}, {source.latent_distribution} latent"
+               f"{conditional}, {h}x{w}x{c} images, output in {scale}.")
     for note in source.assumptions:
         st.info(f"Assumed: {note}.")
 
@@ -136,13 +138,29 @@ def _next_seed() -> None:
     st.session_state.latent_seed = (int(st.session_state.latent_seed) + 1) % (MAX_SEED + 1)
 
 
+EACH_CLASS = "each in turn"
+
+
+def _class_choice(src: GeneratorSource, label: str, key: str, default=EACH_CLASS, each: bool = True):
+    """A class picker for a generator trained with labels; None when it has no classes."""
+    if not src.classes:
+        return None
+    options = ([EACH_CLASS] if each else []) + list(range(src.classes))
+    return st.selectbox(label, options, index=options.index(default), key=key,
+                        help="This generator was trained with labels and draws the class it is asked for. "
+                             "'Each in turn' asks cell by cell for 0, 1, 2, ...")
+
+
 def samples_section(gen: LoadedGenerator):
     st.subheader("Samples")
-    left, right = st.columns([3, 1], vertical_alignment="bottom")
-    seed = int(left.number_input("Seed", min_value=0, max_value=MAX_SEED, step=1, key="latent_seed"))
-    right.button("New samples", on_click=_next_seed)
     src = gen.source
-    z = latent.sample_latent(seed, N_SAMPLES, src.latent_dim, src.latent_distribution)
+    left, middle, right = st.columns([2, 2, 1], vertical_alignment="bottom")
+    seed = int(left.number_input("Seed", min_value=0, max_value=MAX_SEED, step=1, key="latent_seed"))
+    with middle:
+        wanted = _class_choice(src, "Class", "latent_class")
+    right.button("New samples", on_click=_next_seed)
+    labels = None if wanted in (None, EACH_CLASS) else np.full(N_SAMPLES, wanted)
+    z = src.latent(seed, N_SAMPLES, labels)
     images = _images(gen, "samples", z)
     st.image(png_bytes(numbered_grid(images, GRID_COLS, SCALE)),
              caption=f"Cells 1-{N_SAMPLES} for seed {seed}; the sections below refer to these numbers.")
@@ -167,9 +185,13 @@ def interpolation_section(gen: LoadedGenerator, z: np.ndarray) -> None:
     else:
         sa = int(left.number_input("From seed", 0, MAX_SEED, 1, key="latent_from_seed"))
         sb = int(right.number_input("To seed", 0, MAX_SEED, 2, key="latent_to_seed"))
-        z_a = latent.sample_latent(sa, 1, src.latent_dim, src.latent_distribution)[0]
-        z_b = latent.sample_latent(sb, 1, src.latent_dim, src.latent_distribution)[0]
-        label = f"seed {sa} to seed {sb}"
+        with left:   # a conditional generator morphs one class into another along the way
+            ca = _class_choice(src, "From class", "latent_from_class", min(3, src.classes - 1), each=False)
+        with right:
+            cb = _class_choice(src, "To class", "latent_to_class", min(8, src.classes - 1), each=False)
+        z_a = src.latent(sa, 1, None if ca is None else [ca])[0]
+        z_b = src.latent(sb, 1, None if cb is None else [cb])[0]
+        label = f"seed {sa} to seed {sb}" + (f", class {ca} to class {cb}" if src.classes else "")
     steps = st.slider("Steps", 2, 32, 10, key="latent_steps")
     method = st.radio("Interpolation", ["linear", "spherical"], index=1, horizontal=True, key="latent_method")
     st.caption(WHY_SPHERICAL)
@@ -200,7 +222,8 @@ def walk_section(gen: LoadedGenerator, z: np.ndarray) -> None:
     dir_seed = st.session_state.get("latent_direction_seed", 0)
     if mode == "random":
         st.button("New directions", on_click=_new_directions)
-        directions = latent.random_directions(dir_seed, src.latent_dim, 2)
+        # Random directions move z only: a conditional generator keeps each cell's class.
+        directions = np.pad(latent.random_directions(dir_seed, src.latent_dim, 2), ((0, 0), (0, src.classes)))
         across = "a random direction"
     else:
         left, right = st.columns(2)
@@ -212,7 +235,7 @@ def walk_section(gen: LoadedGenerator, z: np.ndarray) -> None:
         if p == q or not np.any(toward):
             st.info("Pick two different cells to walk from one towards the other.")
             return
-        directions = latent.random_directions(dir_seed, src.latent_dim, 2, first=toward)
+        directions = latent.random_directions(dir_seed, len(toward), 2, first=toward)
         across = f"cell {p} towards cell {q} ({np.linalg.norm(toward):.1f} latent units apart)"
     left, right = st.columns(2)
     step = left.slider("Step size", 0.1, 4.0, 1.0, 0.1, key="latent_walk_step",

@@ -72,6 +72,9 @@ PRACTICES = (
     Control("model.dropout", "Dropout in D", "slider",
             "Share of D's features dropped before its output; slows D down so G can keep up. 0 = off.",
             0.0, 0.7, 0.05),
+    Control("model.use_labels", "Use the labels (conditional GAN)", "toggle",
+            "On: G is told which digit to draw, and D judges image and digit together and names the "
+            "digit (ganhacks: 'use labels'). Needs labelled data: your own images train without it."),
 )
 
 LIVE_HACKS = (
