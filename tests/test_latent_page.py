@@ -171,3 +171,19 @@ def test_uploaded_generator_is_used_and_the_page_says_what_it_assumed(page, tmp_
     assert any("Upload: mine.keras: latent size 100" in c.value for c in page.caption)
     assert any("no config with the file: sampling a Gaussian latent" in i.value for i in page.info)
     image_with_caption(page, "Cells 1-16 for seed 0")
+
+
+def test_the_shipped_conditional_generator_draws_the_class_picked_on_the_page(monkeypatch, empty_runs, open_page):
+    monkeypatch.delenv("GAN_LAB_PRETRAINED_DIR", raising=False)   # the generator in assets/
+    at = open_page(PAGE, PAGE_TIMEOUT)
+    assert any("one-hot code for 10 classes" in c.value for c in at.caption)
+    assert at.selectbox(key="latent_class").value == "each in turn"
+    before = image_with_caption(at, "Cells 1-16 for seed 0").value
+    at.selectbox(key="latent_class").set_value(7).run()
+    assert not at.exception
+    assert image_with_caption(at, "Cells 1-16 for seed 0").value != before
+    at.radio(key="latent_ends").set_value("two seeds").run()
+    assert at.selectbox(key="latent_from_class").value == 3 and at.selectbox(key="latent_to_class").value == 8
+    image_with_caption(at, "Spherical walk, 10 frames, seed 1 to seed 2, class 3 to class 8")
+    at.radio(key="latent_walk_mode").set_value("from one cell towards another").run()
+    assert not at.exception
