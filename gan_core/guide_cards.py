@@ -351,6 +351,16 @@ SYMPTOMS: tuple[Symptom, ...] = (
                 "large starting weights"),
         cards=("dcgan-adam", "batch-norm", "gaussian-init", "tanh-output")),
     Symptom(
+        "in-between", "Shapes halfway between two digits",
+        looks_like="Strokes look hand-drawn, but many samples are half one digit and half another: "
+                   "a 4 melting into a 9, a 3 that might be an 8.",
+        explanation="An unconditional G maps one smooth latent space onto ten separate kinds of "
+                    "digit, so somewhere its outputs must pass from one kind to the next. A D that "
+                    "only asks 'real or fake?' is slow to punish a plausible stroke that is no "
+                    "digit in particular.",
+        causes=("G is not told which digit to draw", "a short run: the borders sharpen slowly"),
+        cards=("use-labels",)),
+    Symptom(
         "negative-loss", "Loss below zero with label smoothing on",
         looks_like="D's loss on real images dips below zero once real targets reach above 1.",
         explanation="Binary cross-entropy for target t and prediction p is "

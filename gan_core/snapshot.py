@@ -69,6 +69,7 @@ class Snapshot(BudgetView):
     max_seconds: float = 0.0
     steps_per_s: float = 0.0
     compile_seconds: float = 0.0    # the one-off trace of the train step (not in `elapsed`)
+    classes: int = 0                # > 0: G is conditional, grid cells ask for classes in turn
     series: dict = field(default_factory=dict)      # metric name -> list of per-step floats
     hacks: dict = field(default_factory=dict)       # live key -> current value
     changes: tuple = ()                             # HackChange, oldest first

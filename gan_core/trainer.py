@@ -137,7 +137,7 @@ class Trainer:
             self._restore(run, step)
         work = epoch_end.EpochEnd(cfg, step, data, run, self.board)
         total = cfg.run.epochs * spe
-        self.board.update(steps_per_epoch=spe, total_steps=total, state="running",
+        self.board.update(steps_per_epoch=spe, total_steps=total, state="running", classes=step.classes,
                           message="Compiling the training step (a few seconds, once)…")
         self._on_event("started", None)
 

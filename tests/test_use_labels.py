@@ -58,6 +58,13 @@ def test_interpolation_morphs_the_class_code_in_a_straight_line():
     assert np.all(norms >= min(norms[0], norms[-1]) - 1e-5) and np.all(norms <= max(norms[0], norms[-1]) + 1e-5)
 
 
+def test_a_conditional_step_also_runs_in_bfloat16(small_digits):
+    cfg = preset("fast-demo").with_overrides(["model.use_labels=true", "run.precision=bf16", "run.batch_size=32"])
+    step = GanStep(cfg, small_digits.images, labels=small_digits.labels)
+    assert step.classes == 10
+    assert np.all(np.isfinite(np.asarray(step.step())))
+
+
 def test_runs_without_labels_train_unconditioned(small_digits):
     cfg = preset("dcgan-hacks").with_value("run.batch_size", 32)
     assert cfg.model.use_labels
@@ -127,7 +134,7 @@ def test_a_conditional_run_saves_resumes_and_samples(tmp_path, small_digits):
     resumed.join(180)
     snap = resumed.snapshot()
     assert snap.state == "finished" and snap.epoch == 2, snap.message
-    assert not snap.warnings
+    assert not snap.warnings and snap.classes == 10
     images = np.load(sample_run(run_dir, 12, tmp_path / "s.npy"))
     assert images.shape == (12, 28, 28, 1) and images.dtype == np.uint8
 
@@ -141,4 +148,5 @@ def test_own_images_without_labels_train_with_a_note(small_digits):
     t.join(180)
     snap = t.snapshot()
     assert snap.state == "finished", snap.message
+    assert snap.classes == 0
     assert any("has no labels: training without labels" in w for w in snap.warnings)

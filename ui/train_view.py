@@ -125,6 +125,9 @@ def _draw_grid(snap: Snapshot) -> None:
     else:
         shown = snap.epochs[0]
     st.image(shown.grid_png, caption=f"Epoch {shown.epoch}", width="stretch", output_format="PNG")
+    if snap.classes:
+        st.caption(f"Trained with labels: the cells ask for classes 0, 1, 2, … {snap.classes - 1} in turn, "
+                   "row by row.")
 
 
 def _follow_if_last(n: int) -> None:
