@@ -102,11 +102,12 @@ def _report(trainer, lines: list, tty: bool) -> None:
 
 def _final_quality(out: Path, cfg: TrainConfig, data, n: int) -> None:
     from .metrics import is_digit_dataset, quality_report
-    from .sampling import load_run_generator, sample_images
+    from .generator_source import load_generator, run_source
+    from .sampling import sample_images
     if not is_digit_dataset(data.shape) or not (out / "generator.keras").exists():
         return
-    generator, run_cfg = load_run_generator(out)
-    report = quality_report(sample_images(generator, run_cfg, n, seed=12345)).to_dict()
+    generator, source = load_generator(run_source(out))
+    report = quality_report(sample_images(generator, source, n, seed=12345)).to_dict()
     report["seconds"] = json.loads((out / "state.json").read_text())["elapsed"]
     (out / "final_quality.json").write_text(json.dumps(report, indent=2))
     print(json.dumps({"final_quality": report}))

@@ -2,8 +2,8 @@
 
 A generator is a Keras 3 model saved as `.keras`: (batch, latent_dim) in, (batch, H, W, C)
 out with C in {1, 3}. A class-conditional one (see conditional.py) takes a one-hot class
-code after z and says so in its name. Its config.json, when there is one, says how to sample its latent
-space and how to read its pixels; without one we assume and say so.
+code after z and says so in its name. Its config.json, when there is one, says how to
+sample its latent space and how to read its pixels; without one we assume and say so.
 """
 from __future__ import annotations
 
@@ -160,6 +160,13 @@ def _check_generator_shape(model) -> Tuple[int, Tuple[int, int, int]]:
     return int(ins[0][1]), (int(outs[0][1]), int(outs[0][2]), int(outs[0][3]))
 
 
+def _dimensions(model) -> Tuple[int, int, Tuple[int, int, int]]:
+    """(size of z, classes in the one-hot code after it, image shape) of a checked generator."""
+    input_dim, image_shape = _check_generator_shape(model)
+    classes = classes_of(model)
+    return input_dim - classes, classes, image_shape
+
+
 def _output_activation(model) -> Optional[str]:
     """'tanh' or 'sigmoid' when the last non-linear activation is one of them, else None."""
     for layer in reversed(model.layers):
@@ -191,9 +198,7 @@ def _load_model(path: Path, shown_name: str):
 def load_generator(source: GeneratorSource):
     """(model, source with the model's latent size and image shape), checked to be a generator."""
     model = _load_model(source.path, source.path.name)
-    input_dim, image_shape = _check_generator_shape(model)
-    classes = classes_of(model)
-    latent_dim = input_dim - classes
+    latent_dim, classes, image_shape = _dimensions(model)
     notes = source.assumptions
     if source.config is not None and source.config.model.latent_dim != latent_dim:
         notes += (f"its config says latent size {source.config.model.latent_dim}, "
@@ -215,8 +220,7 @@ def load_uploaded_generator(data: bytes, filename: str):
         path = Path(tmp) / "uploaded.keras"
         path.write_bytes(data)
         model = _load_model(path, filename)
-    input_dim, image_shape = _check_generator_shape(model)
-    classes = classes_of(model)
+    latent_dim, classes, image_shape = _dimensions(model)
     activation = _output_activation(model)
     notes = ("no config with the file: sampling a Gaussian latent N(0, 1)",)
     if activation is None:
@@ -226,7 +230,7 @@ def load_uploaded_generator(data: bytes, filename: str):
     if classes:
         notes += (f"conditional on {classes} classes: the last {classes} inputs are a one-hot class code",)
     source = GeneratorSource(name=f"Upload: {filename}", path=Path(filename), config=None,
-                             latent_dim=input_dim - classes, latent_distribution="gaussian",
+                             latent_dim=latent_dim, latent_distribution="gaussian",
                              tanh_output=activation != "sigmoid", image_shape=image_shape,
                              assumptions=notes, classes=classes)
     return model, source

@@ -93,14 +93,16 @@ class GanStep:
         pixels = tf.cast(tf.gather(self.data, index), tf.float32) / 255.0
         return (pixels * 2.0 - 1.0 if self.tanh_output else pixels), self._codes_of(index)
 
-    def _codes_of(self, index) -> tf.Tensor:
-        """One-hot classes of the real images at `index`; (n, 0) when unconditional."""
+    def _codes_of(self, index):
+        """One-hot classes of the real images at `index`; None when unconditional."""
         if not self.classes:
-            return tf.zeros([tf.shape(index)[0], 0])
+            return None
         return tf.one_hot(tf.gather(self.labels, index), self.classes)
 
-    def _random_codes(self, n: int) -> tf.Tensor:
+    def _random_codes(self, n: int):
         """Classes for G to draw, in the data's own class proportions (labels of random reals)."""
+        if not self.classes:
+            return None
         return self._codes_of(self.rng.uniform([n], 0, self.n_images, dtype=tf.int32))
 
     def sample_latent(self, n: int) -> tf.Tensor:
@@ -146,12 +148,16 @@ class GanStep:
         """What the two D updates of a step see (reads the live 'separate batches' switch)."""
         return hacks.discriminator_batches(self.rng, real, fake, self.live.separate)
 
-    def _d_step(self, real, fake, real_codes, fake_codes):
-        """Two D updates on two half-batches; logits and targets back in [real..., fake...] order."""
+    def _d_step(self, real, fake, codes):
+        """Two D updates on two half-batches; logits and targets back in [real..., fake...] order.
+        `codes` are the classes of the real half, which the fakes were asked for too."""
         images, is_real, order = self.compose_d_batches(real, fake)
-        codes = tf.gather(tf.concat([real_codes, fake_codes], 0), order)
-        logits_1, targets_1 = self._d_update(images[:self.half], codes[:self.half], is_real[:self.half])
-        logits_2, targets_2 = self._d_update(images[self.half:], codes[self.half:], is_real[self.half:])
+        halves = (None, None)
+        if self.classes:
+            codes = tf.gather(tf.concat([codes, codes], 0), order)
+            halves = (codes[:self.half], codes[self.half:])
+        logits_1, targets_1 = self._d_update(images[:self.half], halves[0], is_real[:self.half])
+        logits_2, targets_2 = self._d_update(images[self.half:], halves[1], is_real[self.half:])
         back = tf.argsort(order)
         logits = tf.gather(tf.concat([logits_1, logits_2], 0), back)
         targets = tf.gather(tf.concat([targets_1, targets_2], 0), back)
@@ -167,7 +173,7 @@ class GanStep:
             # them apart by class frequencies.
             fake = tf.cast(self._fake(real_codes, self.half), tf.float32)
             return (i + 1, *[tf.ensure_shape(t, [self.half])
-                             for t in self._d_step(real, fake, real_codes, real_codes)])
+                             for t in self._d_step(real, fake, real_codes)])
 
         zeros = tf.zeros([self.half])
         _, real_logits, real_targets, fake_logits, fake_targets = tf.while_loop(
