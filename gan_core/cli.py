@@ -9,7 +9,7 @@ import json
 import os
 import sys
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from .quiet_tensorflow import import_tensorflow_quietly
 
 
 class UsageError(Exception):
@@ -68,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    import_tensorflow_quietly()      # before anything else loads it, so bad input stays one line
     from .config import ConfigError
     from .data import DataError
     from .runs import RunError

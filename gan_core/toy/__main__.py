@@ -2,10 +2,12 @@
 import argparse
 import sys
 
+from ..quiet_tensorflow import import_tensorflow_quietly
 from .cli import configure_toy_parser, run_toy
 
 
 def main(argv=None) -> int:
+    import_tensorflow_quietly()
     parser = configure_toy_parser(argparse.ArgumentParser(prog="python -m gan_core.toy",
                                                           description="Train a small GAN on 2-D points."))
     return run_toy(parser.parse_args(argv))
