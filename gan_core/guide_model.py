@@ -59,6 +59,7 @@ class Symptom:
     causes: tuple[str, ...]
     cards: tuple[str, ...]   # ids of the cards that help
     expected: bool = False   # True: not a fault, just how the numbers behave
+    playground_preset: str = ""   # a 2D playground preset that shows the symptom ("" = none)
 
 
 def pair(with_: dict[str, Any], without: dict[str, Any]) -> dict[str, dict[str, Any]]:

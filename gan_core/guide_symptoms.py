@@ -31,7 +31,8 @@ SYMPTOMS: tuple[Symptom, ...] = (
                     "the lack of variety.",
         causes=("no BatchNorm in a deep network", "D over-confident, then G jumps to its blind spot",
                 "mixed real/fake batches skew BatchNorm statistics"),
-        cards=("batch-norm", "separate-batches", "soft-real-labels", "label-flips", "dcgan-adam")),
+        cards=("batch-norm", "separate-batches", "soft-real-labels", "label-flips", "dcgan-adam"),
+        playground_preset="collapse"),
     Symptom(
         "checkerboard", "Checkerboard artifacts",
         looks_like="A fine grid of alternating light and dark pixels over the images.",

@@ -21,6 +21,7 @@ if str(_ROOT) not in sys.path:
 from gan_core import guide_cards as guide  # noqa: E402
 
 COMPARE_PAGE = Path(__file__).resolve().parent / "compare.py"
+PLAYGROUND_PAGE = Path(__file__).resolve().parent / "playground.py"
 FILTERS = {"All": "all", "Practices (next start)": "practices", "Live hacks": "hacks"}
 _CHART_CONFIG = {"displayModeBar": False, "staticPlot": True}
 
@@ -106,6 +107,15 @@ def open_compare(card: guide.GuideCard) -> None:
         st.info("The pair is saved: open the Compare page from the app's menu to run it.")
 
 
+def open_playground(preset_name: str) -> None:
+    """Open the 2D playground on the ring with a preset that shows the symptom."""
+    st.session_state["toy_preload"] = preset_name
+    try:
+        st.switch_page(PLAYGROUND_PAGE)
+    except StreamlitAPIException:
+        st.info("Saved: open the 2D playground from the app's menu to watch it.")
+
+
 def show_card(card: guide.GuideCard) -> None:
     with st.container(border=True):
         st.subheader(card.title, anchor=card.id)
@@ -141,6 +151,11 @@ def show_symptoms(shown_ids: set[str]) -> None:
                 links.append(f"[{title}](#{card_id})" if card_id in shown_ids
                              else f"{title} (hidden by the filter)")
             st.markdown("Helps: " + " · ".join(links))
+            if s.playground_preset and st.button(
+                    "Watch it in 2D", key=f"watch-{s.id}",
+                    help="Open the 2D playground on the ring of 8 Gaussians with settings that collapse it, "
+                         "then press Play: the points pile onto a few modes and hop between them."):
+                open_playground(s.playground_preset)
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # standalone runs 
 
 from gan_core.config import HacksConfig  # noqa: E402
 from gan_core.toy import PointsError, builtin_dataset, mode_metrics, parse_points_csv, points_dataset  # noqa: E402
-from gan_core.toy.presets import DEFAULT_TOY_PRESET, toy_preset  # noqa: E402
+from gan_core.toy.presets import DEFAULT_TOY_PRESET, TOY_PRESETS, toy_preset  # noqa: E402
 
 DATASETS = {"Ring of 8 Gaussians": "ring", "Grid of 25 Gaussians": "grid", "Spiral": "spiral",
             "Two moons": "moons", "Your own points (CSV)": "csv"}
@@ -27,9 +27,44 @@ st.title("2D playground")
 st.caption("A generator (G) learns to place points where the real ones are; a discriminator (D) shades the "
            "plane by how real each spot looks. Change any hack while it trains and watch the points react.")
 
-base = toy_preset(DEFAULT_TOY_PRESET)
 state = st.session_state
 state.setdefault("toy_playing", False)
+state.setdefault("toy_preset", DEFAULT_TOY_PRESET)
+
+
+# -- presets -----------------------------------------------------------------------------------
+def preset_controls(name: str) -> dict:
+    """The widget values that show preset `name` (keyed by the widgets' session-state keys)."""
+    h, o = toy_preset(name).hacks, toy_preset(name).optimizer
+    return {"toy_latent": h.latent_distribution, "toy_real_range": tuple(h.real_label_range),
+            "toy_fake_range": tuple(h.fake_label_range), "toy_flip": float(h.flip_probability),
+            "toy_g_loss": h.generator_loss, "toy_d_steps": int(h.d_steps), "toy_optimizer": o.name,
+            "toy_d_lr": o.d_learning_rate, "toy_g_lr": o.g_learning_rate}
+
+
+def load_preset() -> None:
+    """Set every control to the chosen preset; the next run builds fresh networks for it (its
+    Adam beta_1 and weight averaging are fixed when the networks are made)."""
+    state.update(preset_controls(state.toy_preset))
+    state.pop("toy_trainer_key", None)
+    state.pop("toy_loaded", None)
+
+
+def take_preload() -> None:
+    """The Hacks guide's "Watch it in 2D" leaves a preset name behind: adopt it once, on the ring."""
+    name = state.pop("toy_preload", None)
+    if name in TOY_PRESETS:
+        state.toy_preset = name
+        state.toy_dataset = "Ring of 8 Gaussians"
+        state.toy_playing = False
+        load_preset()
+        state.toy_loaded = name
+
+
+take_preload()
+if "toy_latent" not in state:        # first visit, or back from another page
+    state.update(preset_controls(state.toy_preset))
+base = toy_preset(state.toy_preset)
 
 
 # -- data --------------------------------------------------------------------------------------
@@ -55,29 +90,30 @@ def chosen_dataset():
 
 # -- live controls -----------------------------------------------------------------------------
 def hack_controls():
-    h, o = base.hacks, base.optimizer
-    latent = st.radio("Latent distribution", ["gaussian", "uniform"], horizontal=True,
-                      index=["gaussian", "uniform"].index(h.latent_distribution),
+    st.selectbox("Preset", list(TOY_PRESETS), key="toy_preset", on_change=load_preset,
+                 help="A starting point for every control below. Picking one starts fresh networks.")
+    st.caption(TOY_PRESETS[state.toy_preset][0])
+    latent = st.radio("Latent distribution", ["gaussian", "uniform"], horizontal=True, key="toy_latent",
                       help="Where G's random input comes from: N(0, 1) (the ganhacks advice) or uniform in [-1, 1].")
-    real_range = st.slider("Real label range", -0.5, 1.5, tuple(h.real_label_range), 0.05,
+    real_range = st.slider("Real label range", -0.5, 1.5, step=0.05, key="toy_real_range",
                            help="D's target for real points is drawn uniformly from this range. [0.7, 1.2] is "
                                 "label smoothing; [1, 1] is a hard label. Targets above 1 can push D's loss below 0.")
-    fake_range = st.slider("Fake label range", -0.5, 1.5, tuple(h.fake_label_range), 0.05,
+    fake_range = st.slider("Fake label range", -0.5, 1.5, step=0.05, key="toy_fake_range",
                            help="D's target for generated points. [0, 0.3] smooths; [0, 0] is a hard label.")
-    flip = st.slider("Label flip probability", 0.0, 0.5, float(h.flip_probability), 0.01,
+    flip = st.slider("Label flip probability", 0.0, 0.5, step=0.01, key="toy_flip",
                      help="Each of D's labels is swapped (real <-> fake) with this probability: noisy labels.")
-    g_loss = st.radio("Generator loss", ["non-saturating", "minimax"], horizontal=True,
-                      index=["non-saturating", "minimax"].index(h.generator_loss),
+    g_loss = st.radio("Generator loss", ["non-saturating", "minimax"], horizontal=True, key="toy_g_loss",
                       help="Non-saturating: G maximises log D(G(z)). Minimax: G minimises log(1 - D(G(z))), "
                            "whose gradient vanishes when D rejects G's points confidently.")
-    d_steps = st.slider("Discriminator steps per generator step", 1, 10, int(h.d_steps),
+    d_steps = st.slider("Discriminator steps per generator step", 1, 10, key="toy_d_steps",
                         help="k in Goodfellow's algorithm 1: D updates before each G update.")
-    optimizer = st.radio("Optimizer", ["adam", "sgd"], horizontal=True, format_func=str.upper,
-                         help="Adam (beta_1 0.5) or plain SGD; switching keeps Adam's moments for later.")
-    d_lr = st.select_slider("D learning rate", LEARNING_RATES, value=o.d_learning_rate,
+    optimizer = st.radio("Optimizer", ["adam", "sgd"], horizontal=True, format_func=str.upper, key="toy_optimizer",
+                         help="Adam or plain SGD; switching keeps Adam's moments for later.")
+    d_lr = st.select_slider("D learning rate", LEARNING_RATES, key="toy_d_lr",
                             help="Step size of D's optimizer.")
-    g_lr = st.select_slider("G learning rate", LEARNING_RATES, value=o.g_learning_rate,
-                            help="Step size of G's optimizer.")
+    g_lr = st.select_slider("G learning rate", LEARNING_RATES, key="toy_g_lr",
+                            help="Step size of G's optimizer. Lowering both rates late in a run "
+                                 "pulls the points tighter onto the modes.")
     hacks = HacksConfig(latent_distribution=latent, real_label_range=tuple(real_range),
                         fake_label_range=tuple(fake_range), flip_probability=flip,
                         generator_loss=g_loss, d_steps=d_steps)
@@ -88,9 +124,10 @@ def hack_controls():
 def current_trainer(key, dataset):
     """The session's trainer; a new one only when the data changes (or on reset)."""
     from gan_core.toy import ToyTrainer
-    if key is not None and state.get("toy_trainer_key") != key:
+    wanted = (state.toy_preset, key)
+    if key is not None and state.get("toy_trainer_key") != wanted:
         state.toy_trainer = ToyTrainer(replace(base, data=replace(base.data, dataset=key.split(":")[0])), dataset)
-        state.toy_trainer_key = key
+        state.toy_trainer_key = wanted
     return state.get("toy_trainer")
 
 
@@ -98,6 +135,9 @@ def toggle_play():
     state.toy_playing = not state.toy_playing
 
 
+if state.get("toy_loaded"):
+    st.info(f"Loaded from the Hacks guide: the '{state.toy_loaded}' preset on the ring. "
+            f"{TOY_PRESETS[state.toy_loaded][0]} Press Play.")
 with st.sidebar:
     key, dataset = chosen_dataset()
     st.subheader("Hacks (live)")
@@ -140,10 +180,11 @@ def live_view():
     m3.metric("KL (generated || real)", f"{metrics.kl:.3f}", help="0 when points spread over the modes like "
               "the real data does; log(modes) when all points sit on one mode.")
     m4.metric("Generator steps", f"{trainer.steps:,}")
-    st.plotly_chart(playground_figure(trainer, show_arrows=arrows), use_container_width=True,
-                    key="toy_playground")
-    st.plotly_chart(loss_figure(trainer), use_container_width=True, key="toy_losses")
-    st.caption("With label smoothing, targets above 1 make D's loss negative for confident answers: "
+    plane, curves = st.columns([3, 2])
+    plane.plotly_chart(playground_figure(trainer, show_arrows=arrows), use_container_width=True,
+                       key="toy_playground")
+    curves.plotly_chart(loss_figure(trainer), use_container_width=True, key="toy_losses")
+    curves.caption("With label smoothing, targets above 1 make D's loss negative for confident answers: "
                "a dip below zero is expected, not a bug.")
 
 

@@ -132,7 +132,8 @@ def page(open_page) -> AppTest:
 
 def test_page_renders_every_card_with_its_try_button_and_the_symptoms(page):
     assert rendered_titles(page) == [c.title for c in guide.CARDS]
-    assert {b.key for b in page.button} == {f"try-{c.id}" for c in guide.CARDS}
+    assert {b.key for b in page.button} == ({f"try-{c.id}" for c in guide.CARDS}
+                                           | {f"watch-{s.id}" for s in guide.SYMPTOMS if s.playground_preset})
     assert len(page.get("plotly_chart")) >= 4
     markdown = "\n".join(m.value for m in page.markdown)
     for s in guide.SYMPTOMS:
@@ -185,3 +186,22 @@ def test_try_it_switches_to_the_compare_page_inside_a_multipage_app(tmp_path):
     assert not at.exception
     assert at.title[0].value == "Compare"
     assert at.markdown[0].value == "preloaded label-flips"
+
+
+def test_watch_it_in_2d_opens_the_playground_with_the_collapse_preset(tmp_path):
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "hacks_guide.py").write_text(PAGE.read_text())
+    (tmp_path / "pages" / "playground.py").write_text(
+        "import streamlit as st\n"
+        "st.title('2D playground')\n"
+        "st.write('preset ' + st.session_state['toy_preload'])\n")
+    (tmp_path / "app.py").write_text(
+        "import streamlit as st\n"
+        "st.navigation([st.Page('pages/hacks_guide.py', title='Hacks guide'),\n"
+        "               st.Page('pages/playground.py', title='2D playground')]).run()\n")
+    at = AppTest.from_file(str(tmp_path / "app.py"), default_timeout=PAGE_TIMEOUT)
+    at.run()
+    at.button(key="watch-mode-collapse").click().run()
+    assert not at.exception
+    assert at.title[0].value == "2D playground"
+    assert at.markdown[0].value == "preset collapse"

@@ -81,3 +81,32 @@ def test_good_csv_trains_on_the_users_points(page):
     assert not page.error
     assert metric(page, "Modes covered").endswith("/16")
     assert metric(page, "Generator steps") == "0"
+
+
+def test_preset_sets_every_control_and_starts_fresh_networks(page):
+    by_label(page.button, "Step both").click().run()
+    by_label(page.selectbox, "Preset").set_value("collapse").run()
+    assert not page.exception, page.exception
+    assert by_label(page.radio, "Generator loss").value == "minimax"
+    assert by_label(page.radio, "Latent distribution").value == "uniform"
+    assert by_label(page.select_slider, "G learning rate").value == pytest.approx(1e-2)
+    assert metric(page, "Generator steps") == "0"
+    trainer = page.session_state["toy_trainer"]
+    assert trainer.config.optimizer.beta_1 == pytest.approx(0.9)     # fixed at build: a new trainer
+    assert trainer.config.run.ema_decay == 0.0
+
+
+def test_hacks_guide_preload_opens_the_collapse_preset_on_the_ring():
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    at.session_state["toy_preload"] = "collapse"
+    at.session_state["toy_dataset"] = "Grid of 25 Gaussians"
+    at.run()
+    assert not at.exception, at.exception
+    assert by_label(at.selectbox, "Preset").value == "collapse"
+    assert by_label(at.selectbox, "Dataset").value == "Ring of 8 Gaussians"
+    assert "Loaded from the Hacks guide" in at.info[0].value
+    assert by_label(at.radio, "Generator loss").value == "minimax"
+    # Picking another preset by hand drops the note.
+    by_label(at.selectbox, "Preset").set_value("default").run()
+    assert not any("Loaded from the Hacks guide" in i.value for i in at.info)
+    assert by_label(at.radio, "Generator loss").value == "non-saturating"

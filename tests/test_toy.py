@@ -290,3 +290,19 @@ def test_collapse_preset_shows_g_itself_and_the_default_shows_the_average():
     from gan_core.toy.presets import toy_preset
     assert toy_preset("collapse").run.ema_decay == 0.0     # the chase between modes stays visible
     assert toy_preset("default").run.ema_decay > 0.0
+
+
+def test_collapse_preset_piles_the_points_where_the_default_spreads_them_over_the_ring():
+    """The guide's "Watch it in 2D" must show collapse: same ring, same step count."""
+    from gan_core.toy import ToyTrainer
+    from gan_core.toy.presets import toy_preset
+    ring = builtin_dataset("ring")
+    result = {}
+    for name in ("collapse", "default"):
+        trainer = ToyTrainer(toy_preset(name), ring)
+        trainer.run(1000)
+        result[name] = mode_metrics(trainer.generated_points(), ring)
+    assert result["collapse"].modes_covered <= 2
+    assert result["collapse"].kl > 1.0              # most points sit by one or two modes (log 8 = 2.08)
+    assert result["default"].modes_covered == 8
+    assert result["default"].kl < 0.2

@@ -35,7 +35,10 @@ def playground_figure(trainer, show_arrows: bool = False, real_points: int = 600
                                  marker=dict(size=5, color="#7570b3", symbol="circle")))
     x0, x1, y0, y1 = trainer.dataset.view_box
     fig.update_layout(height=520, margin=dict(l=10, r=10, t=30, b=10), legend=dict(orientation="h", y=1.06),
-                      xaxis=dict(range=[x0, x1]), yaxis=dict(range=[y0, y1], scaleanchor="x", scaleratio=1),
+                      # Equal scales shrink the plot rather than widen the x range: a wider range
+                      # would show bare plane beyond D's heatmap.
+                      xaxis=dict(range=[x0, x1], constrain="domain"),
+                      yaxis=dict(range=[y0, y1], scaleanchor="x", scaleratio=1, constrain="domain"),
                       uirevision="playground")
     return fig
 
@@ -49,7 +52,9 @@ def loss_figure(trainer, max_points: int = 1500) -> go.Figure:
     fig = go.Figure()
     col = {name: i for i, name in enumerate(HISTORY_COLUMNS)}
     for name, label in (("d_loss_real", "D loss on real"), ("d_loss_fake", "D loss on fake"), ("g_loss", "G loss")):
-        fig.add_trace(go.Scatter(x=rows, y=history[rows, col[name]], mode="lines", name=label))
+        # A line needs two points: the first lone step shows as dots.
+        fig.add_trace(go.Scatter(x=rows, y=history[rows, col[name]], mode="lines" if len(rows) > 1 else "markers",
+                                 name=label))
     fig.update_layout(height=260, margin=dict(l=10, r=10, t=30, b=10), xaxis_title="update",
                       legend=dict(orientation="h", y=1.15), uirevision="losses")
     return fig
