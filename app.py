@@ -8,12 +8,15 @@ keep_keras_state()
 
 st.set_page_config(page_title="GAN Hacks Lab", page_icon=":material/science:", layout="wide")
 
+# The pages live in app_pages/, not pages/: with a pages/ folder, a browser whose first request
+# is a page's address (/playground, a bookmark or a refresh) got Streamlit's old folder-based
+# menu and ran that file without this script.
 PAGES = [
-    st.Page("pages/train.py", title="Train", icon=":material/model_training:", default=True),
-    st.Page("pages/latent_explorer.py", title="Latent explorer", icon=":material/explore:"),
-    st.Page("pages/compare.py", title="Compare", icon=":material/compare:"),
-    st.Page("pages/hacks_guide.py", title="Hacks guide", icon=":material/menu_book:"),
-    st.Page("pages/playground.py", title="2D playground", icon=":material/scatter_plot:"),
+    st.Page("app_pages/train.py", title="Train", icon=":material/model_training:", default=True),
+    st.Page("app_pages/latent_explorer.py", title="Latent explorer", icon=":material/explore:"),
+    st.Page("app_pages/compare.py", title="Compare", icon=":material/compare:"),
+    st.Page("app_pages/hacks_guide.py", title="Hacks guide", icon=":material/menu_book:"),
+    st.Page("app_pages/playground.py", title="2D playground", icon=":material/scatter_plot:"),
 ]
 
 st.navigation(PAGES).run()

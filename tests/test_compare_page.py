@@ -20,7 +20,7 @@ from gan_core import guide_cards as guide  # noqa: E402
 from gan_core.compare import CompareJob  # noqa: E402
 from gan_core.presets import preset  # noqa: E402
 
-PAGE = ROOT / "pages" / "compare.py"
+PAGE = ROOT / "app_pages" / "compare.py"
 PAGE_TIMEOUT = 60  # two shared cores: plotly's first import alone can take seconds
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

@@ -15,7 +15,7 @@ from gan_core import guide_cards as guide  # noqa: E402
 from gan_core.config import TrainConfig  # noqa: E402
 from gan_core.presets import preset  # noqa: E402
 
-PAGE = ROOT / "pages" / "hacks_guide.py"
+PAGE = ROOT / "app_pages" / "hacks_guide.py"
 PAGE_TIMEOUT = 60  # two shared cores: plotly's first import alone can take seconds
 
 CONFIG_KEYS_THE_GUIDE_COVERS = {
@@ -170,8 +170,8 @@ def test_try_it_stores_the_pair_and_explains_when_compare_is_missing(page):
 
 def test_try_it_switches_to_the_compare_page_inside_a_multipage_app(tmp_path):
     (tmp_path / "pages").mkdir()
-    (tmp_path / "pages" / "hacks_guide.py").write_text(PAGE.read_text())
-    (tmp_path / "pages" / "compare.py").write_text(
+    (tmp_path / "app_pages" / "hacks_guide.py").write_text(PAGE.read_text())
+    (tmp_path / "app_pages" / "compare.py").write_text(
         "import streamlit as st\n"
         "st.title('Compare')\n"
         "st.write('preloaded ' + st.session_state['compare_preload']['card'])\n")
@@ -190,8 +190,8 @@ def test_try_it_switches_to_the_compare_page_inside_a_multipage_app(tmp_path):
 
 def test_watch_it_in_2d_opens_the_playground_with_the_collapse_preset(tmp_path):
     (tmp_path / "pages").mkdir()
-    (tmp_path / "pages" / "hacks_guide.py").write_text(PAGE.read_text())
-    (tmp_path / "pages" / "playground.py").write_text(
+    (tmp_path / "app_pages" / "hacks_guide.py").write_text(PAGE.read_text())
+    (tmp_path / "app_pages" / "playground.py").write_text(
         "import streamlit as st\n"
         "st.title('2D playground')\n"
         "st.write('preset ' + st.session_state['toy_preload'])\n")

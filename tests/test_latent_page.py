@@ -13,7 +13,7 @@ if str(ROOT) not in sys.path:  # pytest run from a bare checkout puts only tests
 
 from gan_core.presets import preset  # noqa: E402
 
-PAGE = ROOT / "pages" / "latent_explorer.py"
+PAGE = ROOT / "app_pages" / "latent_explorer.py"
 PAGE_TIMEOUT = 60  # the first run imports TensorFlow and loads the model
 
 

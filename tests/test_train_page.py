@@ -8,7 +8,7 @@ from gan_core.guide_cards import CONTROL_LABELS
 from gan_core.presets import preset
 from ui.control_specs import ALL_CONTROLS, config_from_widgets, widget_values
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "train.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "train.py")
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 

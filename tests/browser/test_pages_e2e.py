@@ -58,3 +58,17 @@ def test_each_page_opens_and_its_main_button_works(tmp_path, title, button):
         screenshot(page, f"page_{title.lower().replace(' ', '_')}.png")
         if title == "Compare":
             page.get_by_role("button", name="Stop").first.click()
+
+
+def test_a_page_address_opened_first_gets_the_apps_menu(tmp_path):
+    """A bookmark or a refresh of /playground must show the app's own menu and layout."""
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    with app_server(runs) as url, browser_page() as page:
+        page.goto(f"{url}/playground", wait_until="domcontentloaded")
+        page.get_by_role("button", name="Step both").wait_for(timeout=60_000)
+        menu = page.locator('[data-testid="stSidebarNav"]')
+        menu.get_by_text("2D playground", exact=True).wait_for(timeout=30_000)
+        assert menu.get_by_text("Hacks guide", exact=True).count() == 1
+        assert menu.get_by_text("app", exact=True).count() == 0
+        no_exception(page)

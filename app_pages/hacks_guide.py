@@ -1,7 +1,7 @@
 """Hacks guide: one card per DCGAN practice and training hack, then a symptom finder.
 
 Registered by app.py under the title "Hacks guide"; also runs on its own with
-`streamlit run pages/hacks_guide.py`.
+`streamlit run app_pages/hacks_guide.py`.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-# Run on its own, Streamlit puts only pages/ on the import path.
+# Run on its own, Streamlit puts only app_pages/ on the import path.
 _ROOT = Path(__file__).resolve().parents[1]
 if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))

@@ -1,6 +1,6 @@
 """2D playground: a small GAN on points in the plane, every hack live, mode collapse in plain sight.
 
-Runs inside the app (st.navigation) or alone: `streamlit run pages/playground.py`.
+Runs inside the app (st.navigation) or alone: `streamlit run app_pages/playground.py`.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from gan_core.toy.presets import DEFAULT_TOY_PRESET, TOY_PRESETS, toy_preset  # 
 DATASETS = {"Ring of 8 Gaussians": "ring", "Grid of 25 Gaussians": "grid", "Spiral": "spiral",
             "Two moons": "moons", "Your own points (CSV)": "csv"}
 LEARNING_RATES = [1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1]
-PLAY_BURST = 40          # steps per refresh while playing
+PLAY_BURST = 80          # steps per refresh while playing
 REFRESH_SECONDS = 0.5
 
 st.title("2D playground")

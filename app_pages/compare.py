@@ -1,7 +1,7 @@
 """Compare: two runs that differ by one setting, trained side by side from the same start.
 
 Registered by app.py under the title "Compare"; also runs on its own with
-`streamlit run pages/compare.py`. The page only reads the job's snapshots and sends it
+`streamlit run app_pages/compare.py`. The page only reads the job's snapshots and sends it
 commands; the job's thread owns every Keras object.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Optional
 
 import streamlit as st
 
-# Run on its own, Streamlit puts only pages/ on the import path.
+# Run on its own, Streamlit puts only app_pages/ on the import path.
 _ROOT = Path(__file__).resolve().parents[1]
 if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))

@@ -1,7 +1,7 @@
 """Latent explorer: samples, interpolations, 2-D walks, vector arithmetic and the nearest real digit.
 
 Registered by app.py under the title "Latent explorer"; also runs on its own with
-`streamlit run pages/latent_explorer.py`. Every picture is memoized per session, so a
+`streamlit run app_pages/latent_explorer.py`. Every picture is memoized per session, so a
 widget change costs one generator call: the one for the picture it changes.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 import streamlit as st
 from PIL import Image, ImageDraw, ImageFont
 
-# Run on its own, Streamlit puts only pages/ on the import path.
+# Run on its own, Streamlit puts only app_pages/ on the import path.
 _ROOT = Path(__file__).resolve().parents[1]
 if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
