@@ -169,7 +169,7 @@ def test_try_it_stores_the_pair_and_explains_when_compare_is_missing(page):
 
 
 def test_try_it_switches_to_the_compare_page_inside_a_multipage_app(tmp_path):
-    (tmp_path / "pages").mkdir()
+    (tmp_path / "app_pages").mkdir()
     (tmp_path / "app_pages" / "hacks_guide.py").write_text(PAGE.read_text())
     (tmp_path / "app_pages" / "compare.py").write_text(
         "import streamlit as st\n"
@@ -177,8 +177,8 @@ def test_try_it_switches_to_the_compare_page_inside_a_multipage_app(tmp_path):
         "st.write('preloaded ' + st.session_state['compare_preload']['card'])\n")
     (tmp_path / "app.py").write_text(
         "import streamlit as st\n"
-        "st.navigation([st.Page('pages/hacks_guide.py', title='Hacks guide'),\n"
-        "               st.Page('pages/compare.py', title='Compare')]).run()\n")
+        "st.navigation([st.Page('app_pages/hacks_guide.py', title='Hacks guide'),\n"
+        "               st.Page('app_pages/compare.py', title='Compare')]).run()\n")
     at = AppTest.from_file(str(tmp_path / "app.py"), default_timeout=PAGE_TIMEOUT)
     at.run()
     assert not at.exception
@@ -189,7 +189,7 @@ def test_try_it_switches_to_the_compare_page_inside_a_multipage_app(tmp_path):
 
 
 def test_watch_it_in_2d_opens_the_playground_with_the_collapse_preset(tmp_path):
-    (tmp_path / "pages").mkdir()
+    (tmp_path / "app_pages").mkdir()
     (tmp_path / "app_pages" / "hacks_guide.py").write_text(PAGE.read_text())
     (tmp_path / "app_pages" / "playground.py").write_text(
         "import streamlit as st\n"
@@ -197,8 +197,8 @@ def test_watch_it_in_2d_opens_the_playground_with_the_collapse_preset(tmp_path):
         "st.write('preset ' + st.session_state['toy_preload'])\n")
     (tmp_path / "app.py").write_text(
         "import streamlit as st\n"
-        "st.navigation([st.Page('pages/hacks_guide.py', title='Hacks guide'),\n"
-        "               st.Page('pages/playground.py', title='2D playground')]).run()\n")
+        "st.navigation([st.Page('app_pages/hacks_guide.py', title='Hacks guide'),\n"
+        "               st.Page('app_pages/playground.py', title='2D playground')]).run()\n")
     at = AppTest.from_file(str(tmp_path / "app.py"), default_timeout=PAGE_TIMEOUT)
     at.run()
     at.button(key="watch-mode-collapse").click().run()
