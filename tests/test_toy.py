@@ -300,9 +300,9 @@ def test_collapse_preset_piles_the_points_where_the_default_spreads_them_over_th
     result = {}
     for name in ("collapse", "default"):
         trainer = ToyTrainer(toy_preset(name), ring)
-        trainer.run(1000)
+        trainer.run(1500)
         result[name] = mode_metrics(trainer.generated_points(), ring)
     assert result["collapse"].modes_covered <= 2
     assert result["collapse"].kl > 1.0              # most points sit by one or two modes (log 8 = 2.08)
-    assert result["default"].modes_covered == 8
+    assert result["default"].modes_covered >= 7     # 8/8 here; one spare for another CPU's rounding
     assert result["default"].kl < 0.2
