@@ -35,7 +35,8 @@ state.setdefault("toy_preset", DEFAULT_TOY_PRESET)
 # -- presets -----------------------------------------------------------------------------------
 def preset_controls(name: str) -> dict:
     """The widget values that show preset `name` (keyed by the widgets' session-state keys)."""
-    h, o = toy_preset(name).hacks, toy_preset(name).optimizer
+    cfg = toy_preset(name)
+    h, o = cfg.hacks, cfg.optimizer
     return {"toy_latent": h.latent_distribution, "toy_real_range": tuple(h.real_label_range),
             "toy_fake_range": tuple(h.fake_label_range), "toy_flip": float(h.flip_probability),
             "toy_g_loss": h.generator_loss, "toy_d_steps": int(h.d_steps), "toy_optimizer": o.name,
@@ -122,12 +123,12 @@ def hack_controls():
 
 
 def current_trainer(key, dataset):
-    """The session's trainer; a new one only when the data changes (or on reset)."""
+    """The session's trainer; a new one when the data changes, on reset, or when a preset is
+    picked (load_preset forgets the key)."""
     from gan_core.toy import ToyTrainer
-    wanted = (state.toy_preset, key)
-    if key is not None and state.get("toy_trainer_key") != wanted:
+    if key is not None and state.get("toy_trainer_key") != key:
         state.toy_trainer = ToyTrainer(replace(base, data=replace(base.data, dataset=key.split(":")[0])), dataset)
-        state.toy_trainer_key = wanted
+        state.toy_trainer_key = key
     return state.get("toy_trainer")
 
 

@@ -115,12 +115,9 @@ def _app_rate(window: float, warm_epochs: int) -> float:
             page.get_by_role("button", name="Start training").click()
             # The grid's caption names the latest epoch at each panel refresh, so a fast machine
             # can skip "Epoch 2": wait for any epoch at or past the warm-up instead.
-            caption = page.get_by_text(re.compile(r"^Epoch \d+$")).first
+            captions = page.get_by_text(re.compile(r"^Epoch \d+$"))
             deadline = time.time() + 300
-            while True:
-                caption.wait_for(timeout=300_000)
-                if int(caption.inner_text().split()[1]) >= warm_epochs:
-                    break
+            while not (captions.count() and int(captions.first.inner_text().split()[1]) >= warm_epochs):
                 if time.time() > deadline:
                     raise RuntimeError(f"the Train page did not reach epoch {warm_epochs} in 300 s")
                 time.sleep(0.5)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 
 from .quiet_tensorflow import import_tensorflow_quietly

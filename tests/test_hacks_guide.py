@@ -168,20 +168,26 @@ def test_try_it_stores_the_pair_and_explains_when_compare_is_missing(page):
     assert "Compare page" in page.info[-1].value
 
 
-def test_try_it_switches_to_the_compare_page_inside_a_multipage_app(tmp_path):
-    (tmp_path / "app_pages").mkdir()
-    (tmp_path / "app_pages" / "hacks_guide.py").write_text(PAGE.read_text())
-    (tmp_path / "app_pages" / "compare.py").write_text(
-        "import streamlit as st\n"
-        "st.title('Compare')\n"
-        "st.write('preloaded ' + st.session_state['compare_preload']['card'])\n")
+def guide_beside(tmp_path, file_name: str, title: str, body: str) -> AppTest:
+    """The real guide page in a two-page app whose other page (`file_name`, `title`) is a stub
+    that runs `body`; started once."""
+    pages = tmp_path / "app_pages"
+    pages.mkdir()
+    (pages / "hacks_guide.py").write_text(PAGE.read_text())
+    (pages / file_name).write_text(f"import streamlit as st\nst.title({title!r})\n{body}\n")
     (tmp_path / "app.py").write_text(
         "import streamlit as st\n"
         "st.navigation([st.Page('app_pages/hacks_guide.py', title='Hacks guide'),\n"
-        "               st.Page('app_pages/compare.py', title='Compare')]).run()\n")
+        f"               st.Page('app_pages/{file_name}', title={title!r})]).run()\n")
     at = AppTest.from_file(str(tmp_path / "app.py"), default_timeout=PAGE_TIMEOUT)
     at.run()
     assert not at.exception
+    return at
+
+
+def test_try_it_switches_to_the_compare_page_inside_a_multipage_app(tmp_path):
+    at = guide_beside(tmp_path, "compare.py", "Compare",
+                      "st.write('preloaded ' + st.session_state['compare_preload']['card'])")
     at.button(key="try-label-flips").click().run()
     assert not at.exception
     assert at.title[0].value == "Compare"
@@ -189,18 +195,8 @@ def test_try_it_switches_to_the_compare_page_inside_a_multipage_app(tmp_path):
 
 
 def test_watch_it_in_2d_opens_the_playground_with_the_collapse_preset(tmp_path):
-    (tmp_path / "app_pages").mkdir()
-    (tmp_path / "app_pages" / "hacks_guide.py").write_text(PAGE.read_text())
-    (tmp_path / "app_pages" / "playground.py").write_text(
-        "import streamlit as st\n"
-        "st.title('2D playground')\n"
-        "st.write('preset ' + st.session_state['toy_preload'])\n")
-    (tmp_path / "app.py").write_text(
-        "import streamlit as st\n"
-        "st.navigation([st.Page('app_pages/hacks_guide.py', title='Hacks guide'),\n"
-        "               st.Page('app_pages/playground.py', title='2D playground')]).run()\n")
-    at = AppTest.from_file(str(tmp_path / "app.py"), default_timeout=PAGE_TIMEOUT)
-    at.run()
+    at = guide_beside(tmp_path, "playground.py", "2D playground",
+                      "st.write('preset ' + st.session_state['toy_preload'])")
     at.button(key="watch-mode-collapse").click().run()
     assert not at.exception
     assert at.title[0].value == "2D playground"

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import threading
 
-from gan_core.quiet_tensorflow import import_tensorflow_quietly
-
 
 def keep_keras_state() -> None:
     try:
@@ -36,5 +34,5 @@ def import_tensorflow_once() -> None:
     circular imports can then hand one thread a half-initialized module.
     """
     with _IMPORT_LOCK:
-        import_tensorflow_quietly()
         import keras  # noqa: F401
+        import tensorflow  # noqa: F401
