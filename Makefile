@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 SEED_REFERENCE ?= ../shared/bench/seed_reference.py
 PORT ?= 8501
 
-.PHONY: setup browser test run bench pretrained clean
+.PHONY: setup browser test run bench pretrained reliability clean
 
 setup: $(STAMP)
 
@@ -28,6 +28,9 @@ run: setup
 
 bench: setup
 	$(BIN)/python -m gan_core.bench_report --seed-reference $(SEED_REFERENCE)
+
+reliability: setup
+	$(BIN)/python -m devtools.reliability
 
 pretrained: setup
 	$(BIN)/python -m gan_core.pretrained assets/pretrained
