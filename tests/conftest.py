@@ -2,7 +2,20 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import tempfile
+
 import pytest
+
+
+def pytest_configure(config):
+    """Keep every cache of the whole session (the quality judges, keras datasets) in a
+    temporary folder, so no test reads or writes the user's real ~/.cache or ~/.keras, and
+    no test passes only because another one filled a cache first. Subprocesses inherit it."""
+    if not os.environ.get("GAN_LAB_TEST_CACHE"):
+        root = tempfile.mkdtemp(prefix="gan-lab-test-cache-")
+        os.environ["GAN_LAB_TEST_CACHE"] = root
+        os.environ["GAN_LAB_CACHE"] = os.path.join(root, "gan-lab")
+        os.environ["KERAS_HOME"] = os.path.join(root, "keras")
 
 
 @pytest.fixture(scope="session")
