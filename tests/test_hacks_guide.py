@@ -168,36 +168,27 @@ def test_try_it_stores_the_pair_and_explains_when_compare_is_missing(page):
     assert "Compare page" in page.info[-1].value
 
 
-def guide_beside(tmp_path, file_name: str, title: str, body: str) -> AppTest:
-    """The real guide page in a two-page app whose other page (`file_name`, `title`) is a stub
-    that runs `body`; started once."""
-    pages = tmp_path / "app_pages"
-    pages.mkdir()
-    (pages / "hacks_guide.py").write_text(PAGE.read_text())
-    (pages / file_name).write_text(f"import streamlit as st\nst.title({title!r})\n{body}\n")
-    (tmp_path / "app.py").write_text(
-        "import streamlit as st\n"
-        "st.navigation([st.Page('app_pages/hacks_guide.py', title='Hacks guide'),\n"
-        f"               st.Page('app_pages/{file_name}', title={title!r})]).run()\n")
-    at = AppTest.from_file(str(tmp_path / "app.py"), default_timeout=PAGE_TIMEOUT)
+def the_app_on_the_guide() -> AppTest:
+    """The real app (app.py with all its pages), switched to the Hacks guide once."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=PAGE_TIMEOUT)
     at.run()
+    at.switch_page("app_pages/hacks_guide.py").run()
     assert not at.exception
+    assert at.title[0].value == "Hacks guide"
     return at
 
 
-def test_try_it_switches_to_the_compare_page_inside_a_multipage_app(tmp_path):
-    at = guide_beside(tmp_path, "compare.py", "Compare",
-                      "st.write('preloaded ' + st.session_state['compare_preload']['card'])")
+def test_try_it_switches_to_the_real_compare_page_preloaded_with_the_pair():
+    at = the_app_on_the_guide()
     at.button(key="try-label-flips").click().run()
     assert not at.exception
     assert at.title[0].value == "Compare"
-    assert at.markdown[0].value == "preloaded label-flips"
+    assert any("Loaded from the Hacks guide: Noisy labels" in i.value for i in at.info)
 
 
-def test_watch_it_in_2d_opens_the_playground_with_the_collapse_preset(tmp_path):
-    at = guide_beside(tmp_path, "playground.py", "2D playground",
-                      "st.write('preset ' + st.session_state['toy_preload'])")
+def test_watch_it_in_2d_opens_the_real_playground_with_the_collapse_preset():
+    at = the_app_on_the_guide()
     at.button(key="watch-mode-collapse").click().run()
     assert not at.exception
     assert at.title[0].value == "2D playground"
-    assert at.markdown[0].value == "preset collapse"
+    assert any("the 'collapse' preset on the ring" in i.value for i in at.info)

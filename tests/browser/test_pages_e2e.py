@@ -2,6 +2,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from devtools.app_harness import app_server, browser_page, screenshot
 
@@ -51,9 +52,16 @@ def test_each_page_opens_and_its_main_button_works(tmp_path, title, button):
             # its main button is a card's "Try it": it opens Compare preloaded with that pair
             page.get_by_role("button", name=re.compile("Try it")).first.click()
             page.get_by_text("Loaded from the Hacks guide").first.wait_for(timeout=60_000)
+        elif title == "2D playground":
+            steps = (page.locator('[data-testid="stMetric"]').filter(has_text="Generator steps")
+                     .locator('[data-testid="stMetricValue"]'))
+            expect(steps).to_have_text("0", timeout=60_000)
+            page.get_by_role("button", name=button).first.click()
+            expect(steps).to_have_text("1", timeout=60_000)      # one D round and one G update
         else:
             page.get_by_role("button", name=button).first.click()
-            page.wait_for_timeout(8000)
+            # the progress line counts steps per arm once both arms train
+            page.get_by_text(re.compile(r"Running · step [1-9][\d,]*")).first.wait_for(timeout=120_000)
         no_exception(page)
         screenshot(page, f"page_{title.lower().replace(' ', '_')}.png")
         if title == "Compare":
