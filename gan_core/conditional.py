@@ -12,6 +12,7 @@ _CONDITIONAL_NAME = re.compile(r"^conditional_generator_(\d+)_classes$")
 
 
 def generator_name(classes: int) -> str:
+    """The Keras model name of a generator: "generator", or "conditional_generator_<n>_classes"."""
     return f"conditional_generator_{classes}_classes" if classes else "generator"
 
 

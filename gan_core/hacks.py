@@ -10,7 +10,7 @@ import tensorflow as tf
 
 
 def sample_latent(rng: tf.random.Generator, n: int, dim: int, gaussian) -> tf.Tensor:
-    """Latent points: N(0, 1) when `gaussian` is true, else uniform in [-1, 1].
+    """Latent points (n, dim) float32: N(0, 1) when `gaussian` is true, else uniform in [-1, 1].
 
     Both are drawn and one is selected, so the choice is a tensor, not a trace branch.
     """

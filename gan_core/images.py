@@ -56,6 +56,7 @@ def _pil(picture: np.ndarray) -> Image.Image:
 
 
 def png_bytes(picture: np.ndarray) -> bytes:
+    """PNG bytes of one uint8 picture (H, W), (H, W, 1) (saved as grayscale) or (H, W, 3)."""
     buf = io.BytesIO()
     _pil(picture).save(buf, format="PNG")
     return buf.getvalue()

@@ -1,7 +1,7 @@
 """Latent-space math: sampling, interpolation, 2-D walks, vector arithmetic, nearest real image.
 
-Numpy only, pure functions: the page and the benchmark share them, and they are tested
-without a model.
+Numpy only, pure functions: generator_source (the Latent explorer page, `make bench`) and
+epoch_end share them, and they are tested without a model.
 """
 from __future__ import annotations
 

@@ -24,6 +24,13 @@ LIVE_KEYS = {
 
 
 class LiveHacks:
+    """The live hacks of one run as non-trainable tf.Variables the compiled step reads.
+
+    gaussian (bool), separate (bool), real_range and fake_range ((2,) float32 targets),
+    flip_probability (float32, 0..0.5), non_saturating (bool), d_steps (int32, 1..10).
+    Sources: ganhacks (Chintala et al. 2016) for latent, batches, smoothing and flips;
+    Goodfellow et al. 2014 for the non-saturating G loss and k D steps per G step.
+    """
     def __init__(self, hacks: HacksConfig):
         def var(value, dtype, name):
             return tf.Variable(value, dtype=dtype, trainable=False, name=name)
@@ -38,6 +45,7 @@ class LiveHacks:
         self.assign(hacks)
 
     def assign(self, hacks: HacksConfig) -> None:
+        """Copy a HacksConfig into the variables (takes effect at the next step, no retrace)."""
         self.gaussian.assign(hacks.latent_distribution == "gaussian")
         self.separate.assign(bool(hacks.separate_batches))
         self.real_range.assign(list(hacks.real_label_range))
@@ -48,6 +56,7 @@ class LiveHacks:
 
 
 def live_values(cfg: TrainConfig) -> dict:
+    """{dotted key: value} of every LIVE_KEYS setting in `cfg` (hacks and the two learning rates)."""
     out = {}
     for key in LIVE_KEYS:
         section, name = key.split(".")

@@ -28,6 +28,11 @@ def _stages(height: int, layout: str) -> int:
 
 
 def check_image_shape(shape) -> tuple:
+    """The image shape (height, width, channels) as ints, checked for the two networks.
+
+    Square, 16-64 pixels a side, side divisible by 4, 1 or 3 channels, e.g. (28, 28, 1) or
+    (32, 32, 3). Raises ValueError with a one-line message otherwise.
+    """
     shape = tuple(int(s) for s in shape)
     if len(shape) != 3 or shape[0] != shape[1] or shape[2] not in (1, 3) or shape[0] % 4 or not 16 <= shape[0] <= 64:
         raise ValueError(f"images must be square, 16-64 pixels with a side divisible by 4, "
@@ -94,7 +99,11 @@ class _Builder:
 
 
 def build_generator(cfg: ModelConfig, image_shape, precision: str = "fp32", classes: int = 0) -> keras.Model:
-    """(batch, latent_dim + classes) -> images; with classes > 0 the last inputs are a one-hot class code."""
+    """(batch, latent_dim + classes) -> images; with classes > 0 the last inputs are a one-hot class code.
+
+    Images are (batch, H, W, C) float32 (the head stays float32 under bf16): in [-1, 1] from tanh,
+    or [0, 1] from sigmoid. Raises ValueError for a shape check_image_shape rejects.
+    """
     height, _, channels = check_image_shape(image_shape)
     dtype = "mixed_bfloat16" if precision == "bf16" else "float32"
     b = _Builder(cfg, dtype, "g")
@@ -125,7 +134,11 @@ def build_generator(cfg: ModelConfig, image_shape, precision: str = "fp32", clas
 
 
 def build_discriminator(cfg: ModelConfig, image_shape, precision: str = "fp32", classes: int = 0) -> keras.Model:
-    """images -> logit; with classes > 0: [images, one-hot class] -> [logit, class logits]."""
+    """images -> logit; with classes > 0: [images, one-hot class] -> [logit, class logits].
+
+    Logits are float32, (batch, 1) and (batch, classes); images come in the generator's scale.
+    Raises ValueError for a shape check_image_shape rejects.
+    """
     height, _, _ = check_image_shape(image_shape)
     dtype = "mixed_bfloat16" if precision == "bf16" else "float32"
     b = _Builder(cfg, dtype, "d")

@@ -49,6 +49,11 @@ class NarrowConv2D(keras.layers.Conv2D):
                 and self.data_format == "channels_last" and worth_it(self.filters, self.kernel_size, self.strides))
 
     def convolution_op(self, inputs, kernel):
+        """Keras' convolution, or on the fast route a 1x1 projection then a shifted sum.
+
+        inputs (batch, H, W, channels), kernel (k_h, k_w, channels, filters); returns
+        (batch, H, W, filters) in the inputs' dtype, the same values as Keras' Conv2D.
+        """
         if not self._fast_route():
             return super().convolution_op(inputs, kernel)
         k_h, k_w, channels, filters = kernel.shape

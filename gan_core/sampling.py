@@ -11,11 +11,18 @@ _CHUNK = 256
 
 
 def sample_images(generator, source: GeneratorSource, n: int, seed: int = 0) -> np.ndarray:
-    """n uint8 images from the generator's prior; a conditional one draws every class equally often."""
+    """n uint8 images (n, H, W, C) from the generator's prior; a conditional one draws every class
+    equally often (classes in turn)."""
     return generate(generator, source.latent(seed, n), source.tanh_output, chunk=_CHUNK)
 
 
 def sample_run(run_dir, n: int, out, seed: int = 0) -> Path:
+    """Write `n` samples of a run folder's generator to a .npy file; returns its path.
+
+    The file holds uint8 (n, H, W, C); `seed` fixes the latent points. Raises ValueError
+    when n is outside 1..100000 or `out` does not end in .npy, GeneratorError when the run
+    folder has no generator or config.
+    """
     if not 1 <= n <= 100_000:
         raise ValueError(f"--n must be in 1..100000, got {n}")
     out = Path(out)

@@ -29,6 +29,9 @@ METRIC_NAMES = ("d_loss_real", "d_loss_fake", "g_loss", "d_acc_real", "d_acc_fak
 
 
 def make_optimizer(cfg: TrainConfig, learning_rate: float) -> keras.optimizers.Optimizer:
+    """Adam at `learning_rate`: beta_1 from the config with the DCGAN practice on (0.5 in
+    Radford et al. 2015), Adam's default 0.9 with it off; beta_2 stays Keras' 0.999.
+    """
     # "Off" for the DCGAN optimizer practice means Adam's default momentum.
     beta_1 = cfg.optimizer.beta_1 if cfg.optimizer.dcgan_adam else 0.9
     return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=beta_1)
@@ -202,6 +205,7 @@ class GanStep:
 
     # -- live settings -----------------------------------------------------------
     def set_learning_rates(self, d_lr: float, g_lr: float) -> None:
+        """Assign both optimizers' learning rates (live changes and the decay; no retrace)."""
         self.d_optimizer.learning_rate.assign(d_lr)
         self.g_optimizer.learning_rate.assign(g_lr)
 
@@ -213,4 +217,5 @@ class GanStep:
         return np.asarray(tf.cast(out, tf.float32))
 
     def real_in_model_scale(self, images_uint8: np.ndarray) -> np.ndarray:
+        """uint8 images (n, H, W, C) as float32 in the generator's scale: [-1, 1] (tanh) or [0, 1]."""
         return to_model_scale(images_uint8, self.tanh_output)
