@@ -72,6 +72,10 @@ def _flat(cfg: TrainConfig) -> dict:
 
 @dataclass(frozen=True)
 class CompareStatus(BudgetView):
+    """The comparison's own state (frozen): one of the trainer's states, a one-line message,
+    steps per arm, epochs, the step budget (0: time only) and mean training seconds per
+    arm against max_seconds (0: no time limit); `progress` and `active` from BudgetView.
+    """
     state: str = "idle"           # the trainer's states: idle, starting, running, stopping, stopped, finished, failed
     message: str = ""
     step: int = 0                 # steps per arm
@@ -99,6 +103,10 @@ class CompareJob:
 
     # -- commands (any thread) ---------------------------------------------------
     def start(self) -> None:
+        """Start the comparison thread (loads data, builds both arms, trains).
+
+        Raises RuntimeError when this job was already started; a job runs once.
+        """
         if self._thread is not None:
             raise RuntimeError("this comparison was already started")
         self._set(state="starting", message="Loading data and building both networks…")
@@ -117,21 +125,26 @@ class CompareJob:
         return not self._thread.is_alive()
 
     def join(self, timeout: Optional[float] = None) -> None:
+        """Wait for the thread to end, at most `timeout` seconds (None: no limit)."""
         if self._thread is not None:
             self._thread.join(timeout)
 
     def is_active(self) -> bool:
+        """Whether the comparison is starting, running or stopping."""
         return self.status().active
 
     def status(self) -> CompareStatus:
+        """The latest CompareStatus (an immutable copy; safe from any thread)."""
         with self._lock:
             return self._status
 
     def snapshot(self) -> tuple[Snapshot, Snapshot, CompareStatus]:
+        """(Snapshot of A, Snapshot of B, CompareStatus): copies the page can read from any thread."""
         return self.boards[0].snapshot(), self.boards[1].snapshot(), self.status()
 
     @property
     def alive(self) -> bool:
+        """Whether the comparison thread is running now."""
         return self._thread is not None and self._thread.is_alive()
 
     # -- the thread ----------------------------------------------------------------

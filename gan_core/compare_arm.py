@@ -1,8 +1,8 @@
 """One arm of an A/B comparison: a GanStep with its own Board, epoch-end work and counters.
 
-The two functions at the top are the single-run trainer's per-flush work written as
-plain functions (fetch metrics + health checks, learning-rate decay), so both the
-trainer and the comparison can share them.
+The per-flush work it shares with the single-run trainer lives in training_loop.py:
+fetching metrics with the health checks (flush_metrics) and the learning-rate decay
+(learning_rate_factor, which compare.py computes once for both arms).
 """
 from __future__ import annotations
 
@@ -45,14 +45,17 @@ class Arm:
 
     @property
     def alive(self) -> bool:
+        """False once a metric went NaN/inf: the arm trains no further."""
         return not self.dead_reason
 
     @property
     def steps(self) -> int:
+        """Training steps this arm has made."""
         return self.counters["step"]
 
     @property
     def elapsed(self) -> float:
+        """Seconds this arm spent in its own steps (the one-off compile and epoch ends excluded)."""
         return self.counters["elapsed"]
 
     def train_one(self) -> None:
@@ -69,6 +72,11 @@ class Arm:
             self.counters["elapsed"] += seconds
 
     def flush(self, lr_factor: float) -> None:
+        """Fetch the pending metrics onto the board, run the health checks, set the learning rates.
+
+        The learning rates become the configured ones times `lr_factor` (in (0, 1], the shared decay).
+        A NaN/inf metric marks the arm dead and its board "stopped".
+        """
         problem = flush_metrics(self.board, self.pending, self.steps, self.recent)
         self.pending = []
         opt = self.cfg.optimizer

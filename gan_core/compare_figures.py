@@ -43,11 +43,17 @@ def _pair_figure(snap_a: Snapshot, snap_b: Snapshot, lines, title: str, y_title:
 
 
 def loss_figure(snap_a: Snapshot, snap_b: Snapshot, window: int = SMOOTH_STEPS) -> go.Figure:
+    """D's real and fake losses and G's loss per step for both arms (A solid, B dashed):
+    trailing average of `window` steps, at most series.MAX_POINTS points per line.
+    """
     return _pair_figure(snap_a, snap_b, LOSS_LINES, f"Losses (A solid, B dashed; average of {window} steps)",
                         "binary cross-entropy", window)
 
 
 def accuracy_figure(snap_a: Snapshot, snap_b: Snapshot, window: int = SMOOTH_STEPS) -> go.Figure:
+    """D's accuracy on real and on fake per step for both arms, averaged over `window` steps;
+    the y axis shows the share correct, 0..1.
+    """
     return _pair_figure(snap_a, snap_b, ACC_LINES, f"Discriminator accuracy (A solid, B dashed; "
                         f"average of {window} steps)", "share correct", window, y_range=[-0.02, 1.02])
 

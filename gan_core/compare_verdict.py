@@ -8,11 +8,15 @@ CLEAR_LEAD = 0.10         # recognized-share lead that counts as a real differen
 
 
 def went_nan(snap: Snapshot) -> bool:
+    """Whether the arm's warnings say a metric became NaN or +-inf."""
     return any(" became nan" in w.lower() or " became inf" in w.lower() or " became -inf" in w.lower()
                for w in snap.warnings)
 
 
 def collapsed(snap: Snapshot) -> bool:
+    """Mode collapse: the last rated epoch shows 1 to COLLAPSED_CLASSES digit classes, or a
+    warning mentions collapse.
+    """
     quality = _last_quality(snap)
     few_classes = quality is not None and 0 < quality.get("classes_present", 0) <= COLLAPSED_CLASSES
     return few_classes or any("collapse" in w.lower() for w in snap.warnings)

@@ -18,6 +18,7 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class DataConfig:
+    """The images a run trains on, named by `source` (the values are listed below)."""
     # "mnist-5k" (embedded, offline), "mnist", "fashion-mnist", "cifar10[:class]",
     # or a path to a folder / zip of images.
     source: str = "mnist-5k"
@@ -25,6 +26,12 @@ class DataConfig:
 
 @dataclass(frozen=True)
 class ModelConfig:
+    """The two networks. strided_downsample .. kernel_divisible_by_stride are the DCGAN
+    practices (Radford et al. 2015; the kernel rule from Odena et al. 2016), True = the
+    practice. latent_dim is z's size (1..1024), base_filters the width f (4..512), dropout
+    D's rate (0..0.7); d_base_filters, d_extra_conv, g_extra_conv add capacity beyond the
+    paper; use_labels is ganhacks' "use the labels" (a conditional GAN).
+    """
     latent_dim: int = 100
     base_filters: int = 64
     # "dcgan": widths grow/shrink by 2 per stage (G: 4f..f, D: f..4f).
@@ -54,6 +61,10 @@ class ModelConfig:
 
 @dataclass(frozen=True)
 class OptimizerConfig:
+    """Adam for D and G: the DCGAN recipe is lr 2e-4, beta_1 0.5 (Radford et al. 2015); with
+    dcgan_adam off beta_1 is Adam's 0.9. Learning rates in (0, 0.1]; final_lr_fraction in
+    (0, 1] is where a linear decay over the run's budget ends (1.0: constant).
+    """
     # The DCGAN recipe is Adam(lr=2e-4, beta_1=0.5); "off" means Adam's defaults.
     dcgan_adam: bool = True
     d_learning_rate: float = 2e-4
@@ -66,6 +77,11 @@ class OptimizerConfig:
 
 @dataclass(frozen=True)
 class HacksConfig:
+    """The training hacks, all live (ganhacks, Chintala et al. 2016; Goodfellow et al. 2014).
+
+    Label ranges are D's targets, drawn uniformly (within [-0.5, 1.5]); flip_probability is
+    each target's chance to be swapped, 0..0.5; d_steps is k, D updates per G update, 1..10.
+    """
     latent_distribution: str = "gaussian"       # or "uniform" in [-1, 1]
     separate_batches: bool = True
     real_label_range: Tuple[float, float] = (0.7, 1.2)
@@ -77,6 +93,10 @@ class HacksConfig:
 
 @dataclass(frozen=True)
 class RunConfig:
+    """Size and budget of a run: batch_size (even, 2..1024; D sees half real, half fake),
+    epochs and max_seconds (0: no limit of that kind), seed, precision ("fp32" or "bf16"),
+    grid_size (1..16, the grid shows grid_size**2 fixed latent points).
+    """
     batch_size: int = 64
     epochs: int = 0               # 0: no epoch limit (use max_seconds)
     max_seconds: float = 60.0     # 0: no time limit (use epochs)
@@ -96,6 +116,7 @@ class DottedKeys:
     KIND: ClassVar[str] = "config"
 
     def problems(self) -> list[str]:
+        """Every bad value, one line each; empty when valid. Subclasses implement it."""
         raise NotImplementedError
 
     def validated(self):
@@ -106,6 +127,7 @@ class DottedKeys:
         return self
 
     def to_dict(self) -> dict:
+        """The tree as nested plain dicts ({section: {field: value}}); tuples stay tuples."""
         return dataclasses.asdict(self)
 
     def with_value(self, key: str, value: Any):
@@ -137,6 +159,11 @@ class DottedKeys:
 
 @dataclass(frozen=True)
 class TrainConfig(DottedKeys):
+    """The whole configuration of one training: data, model, optimizer, hacks, run.
+
+    Frozen; with_value / with_overrides return copies, validated() raises ConfigError naming
+    every bad value. JSON is what a run folder's config.json holds.
+    """
     data: DataConfig = field(default_factory=DataConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
     optimizer: OptimizerConfig = field(default_factory=OptimizerConfig)
@@ -193,10 +220,16 @@ class TrainConfig(DottedKeys):
 
     # -- JSON ---------------------------------------------------------------------
     def to_json(self) -> str:
+        """The config as indented JSON with sorted keys (what a run folder's config.json holds)."""
         return json.dumps(self.to_dict(), indent=2, sort_keys=True)
 
     @classmethod
     def from_dict(cls, raw: dict) -> "TrainConfig":
+        """A config from nested dicts; missing sections and fields take their defaults.
+
+        Raises ConfigError for a non-dict, an unknown section or key, or a value of the wrong
+        type. Ranges are not checked here: call validated().
+        """
         if not isinstance(raw, dict):
             raise ConfigError("a configuration must be a JSON object")
         parts = {}
@@ -212,6 +245,7 @@ class TrainConfig(DottedKeys):
 
     @classmethod
     def from_json(cls, text: str) -> "TrainConfig":
+        """A config from JSON text, as from_dict; invalid JSON raises ConfigError with its line."""
         try:
             raw = json.loads(text)
         except json.JSONDecodeError as e:

@@ -1,5 +1,5 @@
-"""The Hacks guide as data: cards per DCGAN practice and training hack, plus symptoms, and
-the lookups the pages use (find a card, filter, build Compare's with/without pair).
+"""The Hacks guide's lookups over its cards (texts in guide_card_texts.py) and symptoms
+(guide_symptoms.py): find a card, filter, build Compare's with/without pair.
 
 Each card names the exact config keys it is about and a pair of overrides ("a" with the
 practice, "b" without) that the Compare page applies to the dcgan-hacks preset, so the
@@ -39,6 +39,7 @@ KINDS = {"all": ("practice", "hack"), "practices": ("practice",), "hacks": ("hac
 
 
 def card(card_id: str) -> GuideCard:
+    """The card with this id; an unknown id raises GuideError listing the known ones."""
     for c in CARDS:
         if c.id == card_id:
             return c
@@ -78,4 +79,5 @@ def compare_preload(c: GuideCard) -> dict[str, Any]:
 
 
 def symptoms_for_card(card_id: str) -> list[Symptom]:
+    """The symptoms that name this card as a help (empty for an unknown id)."""
     return [s for s in SYMPTOMS if card_id in s.cards]

@@ -31,6 +31,10 @@ class GuideError(ValueError):
 
 @dataclass(frozen=True)
 class GuideCard:
+    """One Hacks guide card: a DCGAN practice (applies at the next start) or a training hack
+    (live). `overrides` {"a": {key: value}, "b": {...}} is the with/without pair Compare
+    applies; `control` is the Train page label to reach for; `sources` cite where it comes from.
+    """
     id: str
     title: str
     kind: str              # "practice" (next start) or "hack" (live)
@@ -47,11 +51,15 @@ class GuideCard:
 
     @property
     def keys(self) -> tuple[str, ...]:
+        """The dotted config keys the card is about (those of its "with" overrides)."""
         return tuple(self.overrides["a"])
 
 
 @dataclass(frozen=True)
 class Symptom:
+    """Something a learner sees while training, what it means, its likely causes and the ids of
+    the cards that help; `expected` marks behaviour that is not a fault.
+    """
     id: str
     title: str
     looks_like: str

@@ -76,6 +76,7 @@ PRESETS: dict[str, tuple[str, TrainConfig]] = {
 
 
 def preset(name: str) -> TrainConfig:
+    """The named preset's TrainConfig, validated; an unknown name raises ConfigError."""
     try:
         return PRESETS[name][1].validated()
     except KeyError:
@@ -83,8 +84,10 @@ def preset(name: str) -> TrainConfig:
 
 
 def preset_names() -> list[str]:
+    """Preset names in PRESETS order (the default, dcgan-hacks, first)."""
     return list(PRESETS)
 
 
 def describe(name: str) -> str:
+    """The preset's one-paragraph description; KeyError for an unknown name."""
     return PRESETS[name][0]
