@@ -10,6 +10,12 @@ from .presets import preset
 
 def bench_step(preset_name: str, steps: int = 60, warmup: int = 5, batch: int | None = None,
                precision: str = "fp32") -> dict:
+    """Steps per second of one preset's compiled train step alone, after `warmup` steps.
+
+    Data: 2,048 random uint8 images (28, 28, 1) with random labels 0..9. Returns
+    {"steps_per_s", "batch", "steps", "precision", "preset"}. Raises ValueError when steps or
+    warmup is below 1, ConfigError for an unknown preset or a bad batch or precision.
+    """
     from .train_step import GanStep
     if steps < 1 or warmup < 1:
         raise ValueError("--steps and --warmup must be at least 1")

@@ -21,6 +21,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `python -m gan_core` argument parser; its errors raise UsageError instead of exiting."""
     p = _Parser(prog="python -m gan_core",
                 description="GAN Hacks Lab: train DCGANs with switchable hacks, sample, benchmark, measure.")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -67,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    """Run one command; returns the exit code: 0, 2 with one line on stderr for bad input
+    (usage, config, data, run folder, ValueError, OSError), 130 when interrupted.
+    """
     import_tensorflow_quietly()      # before anything else loads it, so bad input stays one line
     from .config import ConfigError
     from .data import DataError

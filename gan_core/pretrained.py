@@ -17,6 +17,10 @@ from .presets import DEFAULT_PRESET
 
 
 def build(out_dir: Path, epochs: int, preset_name: str = DEFAULT_PRESET) -> dict:
+    """Train `preset_name` for `epochs` epochs in a temporary run folder and copy its generator
+    and config into `out_dir` with quality.json; returns that quality dict (the final report
+    plus preset and epochs). Raises RuntimeError when the training command fails.
+    """
     from .cli import main as cli_main
     with tempfile.TemporaryDirectory() as tmp:
         run = Path(tmp) / "run"
@@ -33,6 +37,7 @@ def build(out_dir: Path, epochs: int, preset_name: str = DEFAULT_PRESET) -> dict
 
 
 def main(argv=None) -> int:
+    """`python -m gan_core.pretrained OUT_DIR [--epochs N] [--preset NAME]`; returns exit code 0."""
     ap = argparse.ArgumentParser(prog="python -m gan_core.pretrained")
     ap.add_argument("out_dir")
     ap.add_argument("--epochs", type=int, default=40)

@@ -7,6 +7,7 @@ from .cli import configure_toy_parser, run_toy
 
 
 def main(argv=None) -> int:
+    """`python -m gan_core.toy [flags]`: the toy command alone; returns the exit code (0, or 2)."""
     import_tensorflow_quietly()
     parser = configure_toy_parser(argparse.ArgumentParser(prog="python -m gan_core.toy",
                                                           description="Train a small GAN on 2-D points."))

@@ -23,6 +23,9 @@ def add_toy_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def configure_toy_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Add the toy flags (--dataset, --preset, --set, --max-seconds, --seed, --json) to `parser`
+    and make a bad flag print one line and exit with code 2; returns `parser`.
+    """
     parser.add_argument("--dataset", default=None,
                         help="ring, grid, spiral, moons, or a CSV file of x,y points (default: the preset's)")
     parser.add_argument("--preset", default=DEFAULT_TOY_PRESET, choices=list(TOY_PRESETS),
@@ -44,6 +47,11 @@ def _one_line_error(parser: argparse.ArgumentParser, message: str):
 
 
 def run_toy(args: argparse.Namespace) -> int:
+    """Train a toy GAN as the parsed flags say and print its mode metrics (or one JSON line).
+
+    Returns the exit code: 0, or 2 with one line on stderr for a bad preset, setting or data
+    set (checked before TensorFlow loads). A max_seconds of 0 trains one step.
+    """
     try:
         cfg = toy_preset(args.preset).with_overrides(args.overrides)
         if args.dataset is not None:

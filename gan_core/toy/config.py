@@ -16,12 +16,16 @@ OPTIMIZERS = ("adam", "sgd")
 
 @dataclass(frozen=True)
 class ToyDataConfig:
+    """The playground's points: a built-in data set name or a CSV file of x,y points."""
     # "ring", "grid", "spiral", "moons" or a path to a CSV file of x,y points.
     dataset: str = "ring"
 
 
 @dataclass(frozen=True)
 class ToyModelConfig:
+    """The two MLPs: latent_dim 1..64, widths hidden (G) and d_hidden (D) 4..1024, depth 1..8
+    hidden layers each, pack 1..8 points judged together by D (PacGAN, Lin et al. 2018).
+    """
     # A 2-D latent measured better than 8-D on the ring: even mode shares (KL ~0.02 vs 0.26).
     latent_dim: int = 2
     # Generator width: 128 with batch 512 covered the 25-grid far better in 60 s than 64 with
@@ -36,6 +40,9 @@ class ToyModelConfig:
 
 @dataclass(frozen=True)
 class ToyOptimizerConfig:
+    """The optimizer of both networks, "adam" or "sgd" (live); learning rates in (0, 1]; beta_1
+    is Adam's; final_lr_fraction in (0, 1] ends a timed run's linear decay.
+    """
     name: str = "adam"         # or "sgd"; switchable live
     d_learning_rate: float = 2e-3
     g_learning_rate: float = 2e-3
@@ -47,6 +54,9 @@ class ToyOptimizerConfig:
 
 @dataclass(frozen=True)
 class ToyRunConfig:
+    """Batch size (2..4096 packs per step), time budget in seconds (0: one step), seed,
+    eval_samples (100..100000) for the metrics, ema_decay in [0, 1) of the averaged G.
+    """
     batch_size: int = 512      # real points, and generated points, per step
     max_seconds: float = 30.0
     seed: int = 0
@@ -57,6 +67,7 @@ class ToyRunConfig:
 
 
 def toy_hacks_default() -> HacksConfig:
+    """The playground's default hacks: the main defaults with hard labels (1, 0) and no flips."""
     # Hard labels and no flips: on 2-D mixtures with std 0.01 the label noise of the image
     # recipe blurs the modes more than it stabilises.
     return HacksConfig(real_label_range=(1.0, 1.0), fake_label_range=(0.0, 0.0), flip_probability=0.0)
@@ -64,6 +75,11 @@ def toy_hacks_default() -> HacksConfig:
 
 @dataclass(frozen=True)
 class ToyConfig(DottedKeys):
+    """The playground's whole configuration: data, model, optimizer, hacks, run.
+
+    Frozen, with the main config's with_value / with_overrides / validated() (ConfigError);
+    `hacks` is the main HacksConfig, checked by the main rules.
+    """
     KIND = "toy config"
     data: ToyDataConfig = field(default_factory=ToyDataConfig)
     model: ToyModelConfig = field(default_factory=ToyModelConfig)

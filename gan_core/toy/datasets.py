@@ -56,12 +56,16 @@ class ToyDataset:
         return max(float(np.sqrt((self.pool.astype(np.float64) ** 2).sum(axis=1).mean() + self.noise_std ** 2)), 1e-3)
 
     def sample(self, n: int, seed: int = 0) -> np.ndarray:
+        """`n` real points (n, 2) float32: pool points plus Gaussian noise of noise_std, drawn
+        reproducibly from `seed`.
+        """
         rng = np.random.default_rng(seed)
         pts = self.pool[rng.integers(0, len(self.pool), n)]
         return (pts + self.noise_std * rng.standard_normal(pts.shape)).astype(np.float32)
 
 
 def builtin_dataset(name: str) -> ToyDataset:
+    """The built-in data set "ring", "grid", "spiral" or "moons"; ValueError for another name."""
     makers = {"ring": _ring, "grid": _grid, "spiral": _spiral, "moons": _moons}
     if name not in makers:
         raise ValueError(f"unknown toy data set '{name}' (known: {', '.join(BUILTIN)}, or a .csv file)")
@@ -69,6 +73,9 @@ def builtin_dataset(name: str) -> ToyDataset:
 
 
 def mixture(name: str, centres: np.ndarray, std: float) -> ToyDataset:
+    """A mixture of equal Gaussians of standard deviation `std` around `centres` (M, 2); the
+    centres are the modes and 3 std the quality tolerance (VEEGAN / PacGAN).
+    """
     centres = centres.astype(np.float32)
     return ToyDataset(name=name, pool=centres, noise_std=std, modes=centres, reference=centres,
                       tolerance=3.0 * std, real_mode_share=np.full(len(centres), 1.0 / len(centres)))

@@ -20,16 +20,21 @@ EPSILON = 1e-6
 
 @dataclass(frozen=True)
 class ModeMetrics:
+    """Modes covered of modes_total, high_quality (share of samples, 0..1), and kl (nats, >= 0)."""
     modes_covered: int
     modes_total: int
     high_quality: float      # share of samples, 0..1
     kl: float
 
     def to_dict(self) -> dict:
+        """The four figures as a plain dict (for JSON)."""
         return asdict(self)
 
 
 def mode_metrics(samples: np.ndarray, dataset: ToyDataset) -> ModeMetrics:
+    """Mode coverage, high-quality share and KL of generated points (N, 2) against `dataset`,
+    as defined in the module docstring.
+    """
     samples = np.asarray(samples, dtype=np.float64)
     mode_of, distance = nearest(samples, dataset.modes)
     if dataset.reference is not dataset.modes:

@@ -12,6 +12,10 @@ import tensorflow as tf
 
 
 class SwitchableOptimizer:
+    """Adam (Kingma & Ba 2015, in Keras' form) or plain SGD over a fixed list of variables.
+
+    `learning_rate` and `use_adam` are tf.Variables: assign them to switch live.
+    """
     def __init__(self, variables, learning_rate: float, beta_1: float = 0.5, beta_2: float = 0.999,
                  epsilon: float = 1e-7):
         self._variables = list(variables)
@@ -23,6 +27,7 @@ class SwitchableOptimizer:
         self._v = [tf.Variable(tf.zeros_like(v), trainable=False) for v in self._variables]
 
     def apply(self, grads) -> None:
+        """One update of every variable from `grads` (same order as the variables)."""
         adam = self.use_adam
         t = self._adam_steps.assign_add(tf.where(adam, 1.0, 0.0))
         t = tf.maximum(t, 1.0)

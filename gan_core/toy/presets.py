@@ -27,6 +27,7 @@ TOY_PRESETS: dict[str, tuple[str, ToyConfig]] = {
 
 
 def toy_preset(name: str) -> ToyConfig:
+    """The named toy preset's ToyConfig, validated; an unknown name raises ConfigError."""
     try:
         return TOY_PRESETS[name][1].validated()
     except KeyError:

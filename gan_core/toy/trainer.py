@@ -26,6 +26,10 @@ HISTORY_COLUMNS = ("step", "d_loss_real", "d_loss_fake", "g_loss", "d_acc_real",
 
 
 class ToyTrainer:
+    """A toy GAN on 2-D points: the two MLPs, an averaged G, the live hack variables and the
+    compiled step; train with `run(n)` or `train_for(seconds)`, read `history`,
+    `generated_points()` and D's probabilities. ConfigError for an invalid config.
+    """
     def __init__(self, config: ToyConfig, dataset: ToyDataset):
         self.config = config.validated()
         self.dataset = dataset
@@ -223,6 +227,7 @@ class ToyTrainer:
         return self.steps
 
     def step_both(self) -> int:
+        """One round of (k D updates, one G update); returns the total G steps so far."""
         return self.run(1)
 
     def step_d(self) -> None:
