@@ -16,6 +16,9 @@ LEARNING_RATES = (1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 3e-4, 5e-4, 1e-3, 2e-3, 5e-3)
 
 @dataclass(frozen=True)
 class Control:
+    """One Train page control: its dotted config key, exact label, widget kind, help text,
+    range (low, high, step) for sliders and numbers, and (config value, text) options.
+    """
     key: str                      # dotted config key
     label: str                    # exact label people and browser tests look for
     kind: str                     # toggle | slider | range | select | radio | number | lr
@@ -27,13 +30,18 @@ class Control:
 
     @property
     def live(self) -> bool:
+        """Whether the running trainer takes it at the next step (its key is in LIVE_KEYS)."""
         return self.key in LIVE_KEYS
 
     @property
     def widget_key(self) -> str:
+        """Its st.session_state key: "ctl:<config key>"."""
         return f"ctl:{self.key}"
 
     def to_widget(self, value: Any) -> Any:
+        """A config value as the widget shows it: an option's text, a (low, high) float pair for a
+        range, the nearest LEARNING_RATES entry for a learning rate; other kinds unchanged.
+        """
         if self.kind in ("select", "radio"):
             return dict(self.options).get(value, value)
         if self.kind == "range":
@@ -43,6 +51,7 @@ class Control:
         return value
 
     def from_widget(self, shown: Any) -> Any:
+        """The widget's value as a config value (the inverse of to_widget; a learning rate as is)."""
         if self.kind in ("select", "radio"):
             return {text: v for v, text in self.options}.get(shown, shown)
         if self.kind == "range":
@@ -136,4 +145,5 @@ def config_from_widgets(base: TrainConfig, values: dict) -> TrainConfig:
 
 
 def control_for(key: str) -> Optional[Control]:
+    """The control of a dotted config key, or None when no control shows it."""
     return BY_KEY.get(key)

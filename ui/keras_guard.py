@@ -12,6 +12,9 @@ import threading
 
 
 def keep_keras_state() -> None:
+    """Replace Streamlit's per-run Keras clean-up with a no-op, once per process (idempotent);
+    nothing to do where Streamlit has no script_runner module.
+    """
     try:
         from streamlit.runtime.scriptrunner import script_runner
     except ImportError:      # a Streamlit without that module does not do the clean-up

@@ -20,10 +20,14 @@ QUERY_KEY = "run"
 
 
 def trainer_pool() -> TrainerPool:
+    """The server-wide TrainerPool every session shares."""
     return shared_pool()
 
 
 def current_id() -> Optional[str]:
+    """This session's trainer id (from session state or the URL's ?run=), if the pool still
+    holds that trainer; else None.
+    """
     trainer_id = st.session_state.get("trainer_id") or st.query_params.get(QUERY_KEY)
     if trainer_id and trainer_pool().get(trainer_id) is not None:
         st.session_state["trainer_id"] = trainer_id
@@ -32,6 +36,7 @@ def current_id() -> Optional[str]:
 
 
 def current_trainer() -> Optional[Trainer]:
+    """This session's Trainer, or None; looking marks it seen, so the pool's idle sweep spares it."""
     trainer_id = current_id()
     pool = trainer_pool()
     pool.touch(trainer_id)
@@ -39,5 +44,6 @@ def current_trainer() -> Optional[Trainer]:
 
 
 def remember(trainer_id: str) -> None:
+    """Make `trainer_id` this session's trainer, in session state and in the URL (?run=)."""
     st.session_state["trainer_id"] = trainer_id
     st.query_params[QUERY_KEY] = trainer_id

@@ -29,6 +29,10 @@ STATE_TEXT = {"idle": "Ready", "starting": "Starting", "running": "Training", "p
 
 # -- commands --------------------------------------------------------------------
 def start_training() -> None:
+    """Start button callback: start a Trainer for session_state["pending_config"] (and
+    ["pending_data"]) in a new run folder; a full pool leaves its message in
+    session_state["start_error"].
+    """
     cfg = st.session_state.get("pending_config")
     if cfg is None:
         return
@@ -45,6 +49,9 @@ def start_training() -> None:
 
 
 def render_buttons(trainer, snap) -> None:
+    """The Start, Pause, Resume and Stop buttons, enabled as the run's state allows, and the
+    busy or start error message.
+    """
     state = snap.state if snap else "idle"
     active = snap is not None and snap.active
     problems = st.session_state.get("pending_problems") or []
@@ -67,6 +74,7 @@ def render_buttons(trainer, snap) -> None:
 
 # -- drawing -----------------------------------------------------------------------
 def status_line(snap: Snapshot) -> str:
+    """One line: state, epoch, step, steps per second and seconds (of the budget, if any)."""
     parts = [STATE_TEXT.get(snap.state, snap.state), f"epoch {snap.epoch}", f"step {snap.step}",
              f"{snap.steps_per_s:.1f} steps/s", f"{snap.elapsed:.0f} s"]
     if snap.max_seconds:
@@ -75,6 +83,7 @@ def status_line(snap: Snapshot) -> str:
 
 
 def draw_live(snap: Snapshot) -> None:
+    """The whole live view of one snapshot: status, then charts, grid, quality and downloads."""
     draw_status(snap)
     draw_panels(snap)
 
@@ -170,6 +179,7 @@ def _draw_downloads(snap: Snapshot) -> None:
 
 
 def timelapse_gif(snap: Snapshot) -> bytes:
+    """GIF bytes with one frame per epoch's grid, 400 ms each."""
     frames = []
     for record in snap.epochs:
         picture = Image.open(io.BytesIO(record.grid_png))
@@ -178,6 +188,7 @@ def timelapse_gif(snap: Snapshot) -> bytes:
 
 
 def metrics_csv(snap: Snapshot) -> str:
+    """CSV text: a header of step and METRIC_NAMES, then one row per training step from 1."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(("step",) + METRIC_NAMES)

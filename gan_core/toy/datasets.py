@@ -34,6 +34,7 @@ _CSV_ANCHORS = 16
 
 @dataclass(frozen=True)
 class ToyDataset:
+    """One 2-D data set and what its modes are (see the module docstring); points are (N, 2) floats."""
     name: str
     pool: np.ndarray            # (N, 2) float32 points batches are drawn from
     noise_std: float            # Gaussian noise added to each drawn pool point
