@@ -29,9 +29,7 @@ METRIC_NAMES = ("d_loss_real", "d_loss_fake", "g_loss", "d_acc_real", "d_acc_fak
 
 
 def make_optimizer(cfg: TrainConfig, learning_rate: float) -> keras.optimizers.Optimizer:
-    # "Off" for the DCGAN optimizer practice means Adam's default momentum.
-    beta_1 = cfg.optimizer.beta_1 if cfg.optimizer.dcgan_adam else 0.9
-    return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=beta_1)
+    return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=cfg.optimizer.beta_1)
 
 
 class GanStep:

@@ -18,7 +18,8 @@ def test_presets_differ_where_they_promise():
     assert none.hacks.generator_loss == "minimax" and none.hacks.flip_probability == 0
     assert none.hacks.latent_distribution == "uniform" and not none.model.tanh_output
     assert not any([none.model.strided_downsample, none.model.strided_upsample, none.model.leaky_relu,
-                    none.model.gaussian_init, none.model.kernel_divisible_by_stride, none.optimizer.dcgan_adam])
+                    none.model.gaussian_init, none.model.kernel_divisible_by_stride])
+    assert none.optimizer.beta_1 == 0.9 and hacks.optimizer.beta_1 == 0.5
     assert seed.run.batch_size == 128 and seed.model.base_filters == 128 and seed.model.layout == "tutorial"
 
 

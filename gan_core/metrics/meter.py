@@ -150,4 +150,5 @@ def quality_report(images: np.ndarray, judge: Optional[Judge] = None, data=None)
     if data is None:
         from ..data import load_images
         data = load_images("mnist-5k")
+    as_image_batch(images, data.shape)      # a bad batch fails before any judge is trained
     return meter_for(data, judge).report(images)

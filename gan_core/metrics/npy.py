@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from .meter import meter_for
-from .validation import MetricsError
+from .validation import MetricsError, as_image_batch
 
 
 def load_digits_npy(path) -> np.ndarray:
@@ -36,6 +36,8 @@ def metrics_from_npy(path, source: str = "mnist-5k") -> dict:
 
     images = load_digits_npy(path)
     try:
-        return meter_for(load_images(source)).report(images).to_dict()
+        data = load_images(source)
+        as_image_batch(images, data.shape)      # a bad file fails before any judge is trained
+        return meter_for(data).report(images).to_dict()
     except MetricsError as exc:
         raise MetricsError(f"{path}: {exc}") from None
