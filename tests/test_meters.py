@@ -213,6 +213,28 @@ def test_old_fid_records_still_display_under_todays_name():
     assert "Fréchet distance (judge features, 256 samples) 12.5" in summary(old)
 
 
+def test_a_run_folder_from_before_still_opens_and_shows_its_figures(tmp_path):
+    from gan_core.epoch_end import reload_epochs
+    from gan_core.presets import preset
+    from gan_core.runs import RunFolder
+    from gan_core.snapshot import Board
+
+    raw = preset("no-hacks").to_dict()
+    raw["optimizer"].update(dcgan_adam=False, beta_1=0.5)      # what the old switch wrote
+    (tmp_path / "config.json").write_text(json.dumps(raw))
+    old = {"n": 256, "recognized_share": 0.31, "classes_present": 7, "class_histogram": [8] * 10, "fid": 40.2}
+    (tmp_path / "epochs.jsonl").write_text(json.dumps({"epoch": 1, "step": 78, "seconds": 3.0, "quality": old}) + "\n")
+    run = RunFolder.open(tmp_path)
+    run.save_grid_png(1, png_bytes(shapes(1)[0, :, :, 0]))
+
+    assert run.config().optimizer.beta_1 == 0.9
+    board = Board()
+    reload_epochs(run, board, 1)
+    quality = board.snapshot().epochs[0].quality
+    assert quality["frechet_distance"] == 40.2
+    assert [c["value"] for c in metric_cards(quality)] == ["31%", "7 / 10", "40.2"]
+
+
 # ---------------------------------------------------------------- no digit wording for shapes
 
 def _no_digit_words(text: str) -> None:

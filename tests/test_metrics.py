@@ -168,7 +168,7 @@ def test_bad_inputs_get_a_one_line_metrics_error(images, words):
     assert "\n" not in str(err.value)
 
 
-# --- the Frechet distance -----------------------------------------------------------------------
+# --- the Fréchet distance -----------------------------------------------------------------------
 
 def test_frechet_distance_of_known_gaussians():
     one_d = frechet_distance(GaussianFit(np.array([0.0]), np.array([[1.0]])),

@@ -26,6 +26,7 @@ def upgrade_quality(quality: Optional[dict]) -> Optional[dict]:
 
 
 def judge_title(quality: dict) -> str:
+    """The judge's display name, e.g. "MNIST digit judge"."""
     spec = JUDGES.get(quality.get("judge", ""))
     return spec.title if spec else str(quality.get("judge"))
 
@@ -37,6 +38,7 @@ def class_noun(quality: dict) -> str:
 
 
 def frechet_label(quality: dict) -> str:
+    """What the Fréchet distance is, with its sample count: it must never read as FID."""
     return f"Fréchet distance (judge features, {quality['n']} samples)"
 
 
