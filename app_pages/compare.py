@@ -278,7 +278,7 @@ def _live_body() -> None:
     job = current_job()
     if job is None:
         st.info("Pick a setting and press **Start comparison**: A and B start from the same weights, see the "
-                "same digits in the same order and draw the same latent points, so any difference is the setting.")
+                "same images in the same order and draw the same latent points, so any difference is the setting.")
         return
     snap_a, snap_b, status = job.snapshot()
     draw(snap_a, snap_b, status)

@@ -288,3 +288,19 @@ def test_training_on_shapes_from_the_command_line_never_says_digits(shapes_folde
     assert final["meter"] == "label-free" and final["n"] == 100
     _no_digit_words(json.dumps(final))
     assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").iterdir())   # no judge was trained
+
+
+def test_the_metrics_command_measures_with_the_named_data_sets_meter(shapes_folder, tmp_path):
+    np.save(tmp_path / "samples.npy", shapes(40, seed=8))
+
+    def metrics(*args):
+        return subprocess.run([sys.executable, "-m", "gan_core", "metrics", str(tmp_path / "samples.npy"), *args],
+                              cwd=ROOT, capture_output=True, text=True, timeout=300,
+                              env={**__import__("os").environ, "GAN_LAB_CACHE": str(tmp_path / "cache")})
+
+    out = metrics("--data", str(shapes_folder))
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["meter"] == "label-free" and report["n"] == 40 and 0 <= report["precision"] <= 1
+    missing = metrics("--data", "no-such-folder/")
+    assert missing.returncode == 2 and "no such folder or file" in missing.stderr.strip().splitlines()[-1]
