@@ -1,7 +1,7 @@
 """Quality meters for generated images: a cached judge per labelled data set (recognized
 share, classes present, a Fréchet distance in the judge's features) and a label-free
 measure (precision/recall, kernel distance) for images without one."""
-from .classifier import CLASSIFIER_VERSION, ClassifierRecipe, DigitClassifier, Judge
+from .classifier import CLASSIFIER_VERSION, ClassifierRecipe, Judge
 from .classifier_cache import (cache_dir, classifier_cache_path, get_classifier, get_judge, judge_cache_path,
                                load_or_train_classifier)
 from .frechet import GaussianFit, frechet_distance, gaussian_fit
@@ -13,7 +13,7 @@ from .validation import MetricsError
 from .wording import metric_cards, summary, upgrade_quality
 
 __all__ = [
-    "CLASSIFIER_VERSION", "CONFIDENCE", "ClassifierRecipe", "DigitClassifier", "GaussianFit", "JUDGES", "Judge",
+    "CLASSIFIER_VERSION", "CONFIDENCE", "ClassifierRecipe", "GaussianFit", "JUDGES", "Judge",
     "JudgeMeter", "JudgeSpec", "LabelFreeMeter", "LabelFreeReport", "MetricsError", "QualityReport",
     "REFERENCE_IMAGES", "cache_dir", "classifier_cache_path", "frechet_distance", "gaussian_fit", "get_classifier",
     "get_judge", "judge_cache_path", "judge_for_dataset", "judge_for_source", "load_or_train_classifier",

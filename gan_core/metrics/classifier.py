@@ -28,6 +28,9 @@ _PREDICT_BATCH = 500
 
 @dataclass(frozen=True)
 class ClassifierRecipe:
+    """How a judge is trained: epochs, batch, Adam's rate (cosine-decayed to 0), shift
+    augmentation in pixels, the held-out share, non-images per real image, and the seed."""
+
     epochs: int = 6
     batch_size: int = 128
     learning_rate: float = 2e-3
@@ -44,7 +47,7 @@ def stratified_subset(labels: np.ndarray, limit: int, seed: int) -> np.ndarray:
     if len(labels) <= limit:
         return np.arange(len(labels))
     rng = np.random.default_rng(seed)
-    keep = [rng.permutation(np.flatnonzero(labels == c))[:int(round(limit * np.mean(labels == c)))]
+    keep = [rng.permutation(np.flatnonzero(labels == c))[:int(limit * np.mean(labels == c))]
             for c in np.unique(labels)]
     return np.sort(np.concatenate(keep))
 
@@ -177,9 +180,6 @@ class Judge:
             probs.append(np.asarray(p))
         return np.concatenate(feats), np.concatenate(probs)
 
-
-# The digit judge under its earlier name (the latent explorer's nearest-real search uses it).
-DigitClassifier = Judge
 
 
 def measure_validation_accuracy(model, images: np.ndarray, labels: np.ndarray, recipe: ClassifierRecipe) -> float:
