@@ -253,7 +253,7 @@ def show_curves(snap_a, snap_b) -> None:
 
 def show_quality(snap_a, snap_b) -> None:
     rows = figures.quality_rows(snap_a, snap_b)
-    if not any(row["A recognizable"] or row["B recognizable"] for row in rows):
+    if not any(value is not None for row in rows for key, value in row.items() if key != "epoch"):
         return
     st.plotly_chart(figures.quality_figure(snap_a, snap_b), key="compare_quality", width="stretch")
     st.dataframe(rows, hide_index=True, key="compare_quality_table")
@@ -278,7 +278,7 @@ def _live_body() -> None:
     job = current_job()
     if job is None:
         st.info("Pick a setting and press **Start comparison**: A and B start from the same weights, see the "
-                "same digits in the same order and draw the same latent points, so any difference is the setting.")
+                "same images in the same order and draw the same latent points, so any difference is the setting.")
         return
     snap_a, snap_b, status = job.snapshot()
     draw(snap_a, snap_b, status)

@@ -59,8 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("presets", help="list the presets")
 
-    m = sub.add_parser("metrics", help="quality metrics of uint8 digit images in a .npy file, as JSON")
-    m.add_argument("file", help=".npy file, uint8 (N, 28, 28, 1)")
+    m = sub.add_parser("metrics", help="quality meter of uint8 images in a .npy file, as JSON")
+    m.add_argument("file", help=".npy file, uint8 (N, H, W, C) shaped like the data set's images")
+    m.add_argument("--data", default="mnist-5k",
+                   help="the data set the images imitate: picks its judge, or the label-free meter (default mnist-5k)")
 
     from .toy.cli import add_toy_parser
     add_toy_parser(sub)
@@ -110,10 +112,11 @@ def _dispatch(args) -> int:
             print(f"{name:15s} {text}")
         return 0
     if args.command == "metrics":
+        from .data import DataError
         from .metrics import MetricsError, metrics_from_npy
         try:
-            print(json.dumps(metrics_from_npy(args.file)))
-        except MetricsError as e:
+            print(json.dumps(metrics_from_npy(args.file, args.data)))
+        except (MetricsError, DataError) as e:
             raise UsageError(str(e)) from None
         return 0
     if args.command == "toy":

@@ -38,8 +38,8 @@ def epoch_line(record, snap) -> str:
             f"fake {last.get('d_loss_fake', 0):.3f} | G {last.get('g_loss', 0):.3f} | "
             f"D acc {last.get('d_acc_real', 0):.2f}/{last.get('d_acc_fake', 0):.2f}")
     if record.quality:
-        q = record.quality
-        text += f" | digits {q['recognized_share']:.0%}, {q['classes_present']} classes, FID {q['fid']:.1f}"
+        from .metrics import summary
+        text += f" | {summary(record.quality)}"
     return text
 
 
@@ -101,13 +101,13 @@ def _report(trainer, lines: list, tty: bool) -> None:
 
 
 def _final_quality(out: Path, cfg: TrainConfig, data, n: int) -> None:
-    from .metrics import is_digit_dataset, quality_report
+    from .metrics import meter_for
     from .generator_source import load_generator, run_source
     from .sampling import sample_images
-    if not is_digit_dataset(data.shape) or not (out / "generator.keras").exists():
+    if not (out / "generator.keras").exists():
         return
     generator, source = load_generator(run_source(out))
-    report = quality_report(sample_images(generator, source, n, seed=12345)).to_dict()
+    report = meter_for(data).report(sample_images(generator, source, n, seed=12345)).to_dict()
     report["seconds"] = json.loads((out / "state.json").read_text())["elapsed"]
     (out / "final_quality.json").write_text(json.dumps(report, indent=2))
     print(json.dumps({"final_quality": report}))

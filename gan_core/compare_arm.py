@@ -91,7 +91,7 @@ class Arm:
         """Grid, quality and collapse check for the epoch just done; reshuffles the data.
 
         Unlike a single run, this time is not charged to the arm: it is measurement, and the
-        first arm to reach it would also pay for warming up the shared digit classifier.
+        first arm to reach it would also pay for warming up the shared quality judge.
         """
         self.counters["epoch"] += 1
         record = self.epoch_end.finish_epoch(self.counters, self.cfg)

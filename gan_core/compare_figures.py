@@ -13,6 +13,8 @@ import plotly.graph_objects as go
 from PIL import Image, ImageDraw
 
 from .images import gif_bytes
+from .metrics import upgrade_quality
+from .metrics.wording import headline
 from .series import smooth, thin
 from .snapshot import EpochRecord, Snapshot
 
@@ -21,7 +23,7 @@ ARM_DASH = {"A": "solid", "B": "dash"}
 LOSS_LINES = (("d_loss_real", "D loss (real)", "#1f77b4"), ("d_loss_fake", "D loss (fake)", "#ff7f0e"),
               ("g_loss", "G loss", "#2ca02c"))
 ACC_LINES = (("d_acc_real", "D accuracy on real", "#1f77b4"), ("d_acc_fake", "D accuracy on fake", "#ff7f0e"))
-QUALITY_LINES = (("recognized_share", "recognizable share", "#9467bd"),)
+QUALITY_LINES = (("headline", "quality score", "#9467bd"),)
 LABEL_HEIGHT = 18          # pixels above each grid in the GIF for "A"/"B" and the epoch
 GAP = 12                   # pixels between the two grids in the GIF
 
@@ -58,18 +60,32 @@ def accuracy_figure(snap_a: Snapshot, snap_b: Snapshot, window: int = SMOOTH_STE
                         f"average of {window} steps)", "share correct", window, y_range=[-0.02, 1.02])
 
 
+def _rated(snap: Snapshot) -> list:
+    """(epoch, quality in today's keys) of the epochs that have quality figures."""
+    return [(e.epoch, upgrade_quality(e.quality)) for e in snap.epochs if e.quality]
+
+
+def _label_free(snap_a: Snapshot, snap_b: Snapshot) -> bool:
+    """Both arms train on one data set, so one measured epoch tells which meter measured them."""
+    for _, q in _rated(snap_a) + _rated(snap_b):
+        return q["meter"] == "label-free"
+    return False
+
+
 def quality_figure(snap_a: Snapshot, snap_b: Snapshot) -> go.Figure:
-    """Recognizable share per epoch; the hover shows the digit classes present."""
+    """The headline score per epoch (recognized share under a judge, the mean of precision and
+    recall without one); the hover shows the full figures."""
     fig = go.Figure()
     for arm, snap in (("A", snap_a), ("B", snap_b)):
-        rated = [e for e in snap.epochs if e.quality]
+        rated = _rated(snap)
         fig.add_trace(go.Scatter(
-            x=[e.epoch for e in rated], y=[e.quality["recognized_share"] for e in rated],
-            customdata=[e.quality.get("classes_present") for e in rated], mode="lines+markers", name=arm,
+            x=[epoch for epoch, _ in rated], y=[headline(q)[1] for _, q in rated],
+            customdata=[headline(q)[0] for _, q in rated], mode="lines+markers", name=arm,
             line=dict(color=QUALITY_LINES[0][2], dash=ARM_DASH[arm], width=2),
-            hovertemplate=f"{arm}, epoch %{{x}}: %{{y:.0%}} recognizable, %{{customdata}} digit classes"
-                          "<extra></extra>"))
-    fig.update_layout(title="Recognizable digits per epoch (A solid, B dashed)", height=280,
+            hovertemplate=f"{arm}, epoch %{{x}}: %{{customdata}}<extra></extra>"))
+    title = ("Mean of precision and recall per epoch" if _label_free(snap_a, snap_b)
+             else "Recognized share per epoch")
+    fig.update_layout(title=f"{title} (A solid, B dashed)", height=280,
                       margin=dict(l=10, r=10, t=40, b=10), xaxis_title="epoch", yaxis_title="share",
                       legend=dict(orientation="h", y=-0.3), uirevision="quality")
     fig.update_yaxes(range=[-0.02, 1.02], tickformat=".0%")
@@ -77,18 +93,32 @@ def quality_figure(snap_a: Snapshot, snap_b: Snapshot) -> go.Figure:
 
 
 def quality_rows(snap_a: Snapshot, snap_b: Snapshot) -> list[dict]:
-    """One row per epoch: recognized share, digit classes and FID of both arms (None where missing)."""
+    """One row per epoch with both arms' figures (None where missing): recognized share, classes
+    and Fréchet distance (judge features) under a judge; precision, recall and kernel distance
+    without one."""
+    label_free = _label_free(snap_a, snap_b)
+    whats = ("precision", "recall", "kernel distance") if label_free else ("recognized", "classes", "Fréchet distance")
     by_epoch = {}
     for arm, snap in (("A", snap_a), ("B", snap_b)):
         for e in snap.epochs:
             row = by_epoch.setdefault(e.epoch, {"epoch": e.epoch})
-            q = e.quality or {}
-            share = q.get("recognized_share")
-            row[f"{arm} recognizable"] = None if share is None else f"{share:.0%}"
-            row[f"{arm} classes"] = q.get("classes_present")
-            row[f"{arm} FID"] = None if q.get("fid") is None else round(float(q["fid"]), 1)
-    columns = ["epoch"] + [f"{arm} {what}" for what in ("recognizable", "classes", "FID") for arm in "AB"]
+            q = upgrade_quality(e.quality) or {}
+            if label_free:
+                values = (_share(q.get("precision")), _share(q.get("recall")), _rounded(q.get("kernel_distance"), 4))
+            else:
+                values = (_share(q.get("recognized_share")), q.get("classes_present"),
+                          _rounded(q.get("frechet_distance"), 1))
+            row.update({f"{arm} {what}": value for what, value in zip(whats, values)})
+    columns = ["epoch"] + [f"{arm} {what}" for what in whats for arm in "AB"]
     return [{c: row.get(c) for c in columns} for _, row in sorted(by_epoch.items())]
+
+
+def _share(value) -> Optional[str]:
+    return None if value is None else f"{value:.0%}"
+
+
+def _rounded(value, digits: int) -> Optional[float]:
+    return None if value is None else round(float(value), digits)
 
 
 def record_at(snap: Snapshot, epoch: int) -> Optional[EpochRecord]:

@@ -15,6 +15,8 @@ from .data import ImageSet
 from .live_hacks import live_values
 from .images import image_grid, png_bytes, to_uint8, upscale
 from .latent import with_class_code
+from .metrics import meter_for, upgrade_quality
+from .metrics.meter import reference_indices
 from .runs import RunFolder
 from .snapshot import Board, EpochRecord, HackChange
 from .train_step import METRIC_NAMES, GanStep
@@ -45,14 +47,13 @@ class EpochEnd:
         n_grid = cfg.run.grid_size ** 2
         self.grid_z = fixed_latent(n_grid, cfg.model.latent_dim, cfg.run.seed, step.classes)
         self.quality_z = fixed_latent(QUALITY_SAMPLES, cfg.model.latent_dim, cfg.run.seed + 1, step.classes)
-        self.real_diversity = monitor.sample_diversity(data.images[:512])
-        self.measure_quality = cfg.run.quality_every_epoch and _is_digits(data.shape)
+        # A random real subset: the embedded digits are sorted by class.
+        self.real_diversity = monitor.sample_diversity(data.images[reference_indices(len(data), 512)])
+        self.measure_quality = cfg.run.quality_every_epoch
         # A resumed run starts with its saved rows on the board: they are on disk already.
         self._rows_written = len(board.series_since(0)[METRIC_NAMES[0]])
-        if self.measure_quality:
-            # Train or load the judge now, so the first epoch's end does not pay for it.
-            from .metrics import get_classifier
-            get_classifier()
+        # Train or load the data set's judge now, so the first epoch's end does not pay for it.
+        self.meter = meter_for(data) if self.measure_quality else None
 
     def samples(self, z_sets: dict, live: TrainConfig) -> np.ndarray:
         z = z_sets[live.hacks.latent_distribution]
@@ -69,9 +70,8 @@ class EpochEnd:
         if collapse:
             self.board.warn(collapse)
         quality = None
-        if self.measure_quality:
-            from .metrics import quality_report
-            quality = quality_report(self.samples(self.quality_z, live)).to_dict()
+        if self.meter is not None:
+            quality = self.meter.report(self.samples(self.quality_z, live)).to_dict()
         record = EpochRecord(epoch=epoch, step=counters["step"], seconds=counters["elapsed"],
                              grid_png=png, quality=quality)
         self.board.add_epoch(record)
@@ -107,7 +107,8 @@ def reload_epochs(run: RunFolder, board: Board, up_to_epoch: int) -> None:
         if row["epoch"] > up_to_epoch or not run.grid_path(row["epoch"]).exists():
             continue
         board.add_epoch(EpochRecord(epoch=row["epoch"], step=row["step"], seconds=row["seconds"],
-                                    grid_png=run.grid_path(row["epoch"]).read_bytes(), quality=row.get("quality")))
+                                    grid_png=run.grid_path(row["epoch"]).read_bytes(),
+                                    quality=upgrade_quality(row.get("quality"))))
     for row in run.read_jsonl("changes.jsonl"):
         board.add_change(HackChange(row["step"], row["key"], row["old"], row["new"], row["label"]))
 
@@ -115,9 +116,3 @@ def reload_epochs(run: RunFolder, board: Board, up_to_epoch: int) -> None:
 def _plain(value):
     """JSON-friendly value (tuples become lists)."""
     return list(value) if isinstance(value, tuple) else value
-
-
-def _is_digits(shape) -> bool:
-    from .metrics import is_digit_dataset
-    return is_digit_dataset(shape)
-

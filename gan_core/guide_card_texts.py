@@ -76,12 +76,10 @@ CARDS: tuple[GuideCard, ...] = (
             "sooner. The paper found 0.001 too high. (The dcgan-hacks preset uses 0.0005 with a "
             "decay to a tenth, tuned for short CPU runs.)",
         on="Adam(0.0002, beta_1=0.5)", off="Adam(0.001, beta_1=0.9)",
-        sources=(DCGAN,), control="DCGAN Adam (beta_1 0.5)", applies=NEXT_START,
+        sources=(DCGAN,), control="Adam beta_1 (DCGAN: 0.5)", applies=NEXT_START,
         overrides=pair(
-            {"optimizer.dcgan_adam": True, "optimizer.d_learning_rate": 2e-4,
-             "optimizer.g_learning_rate": 2e-4, "optimizer.beta_1": 0.5},
-            {"optimizer.dcgan_adam": False, "optimizer.d_learning_rate": 1e-3,
-             "optimizer.g_learning_rate": 1e-3, "optimizer.beta_1": 0.9}),
+            {"optimizer.d_learning_rate": 2e-4, "optimizer.g_learning_rate": 2e-4, "optimizer.beta_1": 0.5},
+            {"optimizer.d_learning_rate": 1e-3, "optimizer.g_learning_rate": 1e-3, "optimizer.beta_1": 0.9}),
         related_controls=("Generator learning rate", "Discriminator learning rate")),
     GuideCard(
         "tanh-output", "tanh output, pixels in [-1, 1]", "practice",

@@ -22,7 +22,7 @@ __all__ = ["BATCH_NORM_PLACEMENT", "CARDS", "COMPARE_BASE_PRESET", "CONTROL_LABE
 # Labels of the Train page's controls, so a card can say which one to reach for.
 PRACTICE_CONTROLS = (
     "Strided convolutions in D", "Transposed convolutions in G", "LeakyReLU", "LeakyReLU slope",
-    "Batch normalization", "Gaussian weight init (std 0.02)", "DCGAN Adam (beta_1 0.5)",
+    "Batch normalization", "Gaussian weight init (std 0.02)", "Adam beta_1 (DCGAN: 0.5)",
     "tanh output, pixels in [-1, 1]", "Kernel size divisible by stride", "Dropout in D",
     "Use the labels (conditional GAN)",
 )

@@ -37,7 +37,7 @@ _NO_HACKS = TrainConfig(
     model=ModelConfig(base_filters=32, strided_downsample=False, strided_upsample=False,
                       leaky_relu=False, batch_norm=False, gaussian_init=False, tanh_output=False,
                       kernel_divisible_by_stride=False, dropout=0.0),
-    optimizer=OptimizerConfig(dcgan_adam=False, d_learning_rate=1e-3, g_learning_rate=1e-3, beta_1=0.9),
+    optimizer=OptimizerConfig(d_learning_rate=1e-3, g_learning_rate=1e-3, beta_1=0.9),
     hacks=HacksConfig(latent_distribution="uniform", separate_batches=False,
                       real_label_range=(1.0, 1.0), fake_label_range=(0.0, 0.0),
                       flip_probability=0.0, generator_loss="minimax", d_steps=1),

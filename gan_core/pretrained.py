@@ -44,8 +44,8 @@ def main(argv=None) -> int:
     ap.add_argument("--preset", default=DEFAULT_PRESET)
     a = ap.parse_args(argv)
     quality = build(Path(a.out_dir), a.epochs, a.preset)
-    print(f"pretrained generator in {a.out_dir}: {quality['recognized_share']:.0%} recognizable, "
-          f"{quality['classes_present']} classes, FID {quality['fid']:.1f}")
+    from .metrics import summary
+    print(f"pretrained generator in {a.out_dir}: {summary(quality)}")
     return 0
 
 

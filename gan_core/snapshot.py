@@ -54,7 +54,7 @@ class EpochRecord:
     step: int
     seconds: float
     grid_png: bytes
-    quality: Optional[dict]     # recognized_share, classes_present, fid, ... (digit data only)
+    quality: Optional[dict]     # the quality meter's report (gan_core.metrics), None when not measured
 
 
 @dataclass(frozen=True)

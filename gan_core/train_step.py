@@ -29,12 +29,10 @@ METRIC_NAMES = ("d_loss_real", "d_loss_fake", "g_loss", "d_acc_real", "d_acc_fak
 
 
 def make_optimizer(cfg: TrainConfig, learning_rate: float) -> keras.optimizers.Optimizer:
-    """Adam at `learning_rate`: beta_1 from the config with the DCGAN practice on (0.5 in
-    Radford et al. 2015), Adam's default 0.9 with it off; beta_2 stays Keras' 0.999.
+    """Adam at `learning_rate` with the config's beta_1 (0.5 in the DCGAN recipe, Radford et
+    al. 2015; Adam's default is 0.9); beta_2 stays Keras' 0.999.
     """
-    # "Off" for the DCGAN optimizer practice means Adam's default momentum.
-    beta_1 = cfg.optimizer.beta_1 if cfg.optimizer.dcgan_adam else 0.9
-    return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=beta_1)
+    return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=cfg.optimizer.beta_1)
 
 
 class GanStep:

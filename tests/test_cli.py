@@ -68,7 +68,7 @@ def test_train_sample_metrics_round_trip(tmp_path):
     out = cli("metrics", str(npy))
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
-    assert report["n"] == 12 and {"recognized_share", "classes_present", "fid"} <= set(report)
+    assert report["n"] == 12 and {"recognized_share", "classes_present", "frechet_distance"} <= set(report)
 
     resumed = cli("train", "--resume", str(run), "--epochs", "2", "--final-samples", "0")
     assert resumed.returncode == 0, resumed.stderr

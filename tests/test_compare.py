@@ -120,16 +120,18 @@ def arm(share=None, classes=None, warnings=()):
 
 def test_verdict_names_shares_digits_and_mode_collapse():
     text = verdict(arm(0.91, 10), arm(0.12, 3))
-    assert text == "A: 91% recognizable, 10 digits; B: 12%, 3 digits - mode collapse. A is clearly ahead."
+    assert text == ("A: 91% recognized, 10 digits; B: 12% recognized, 3 digits - mode collapse. "
+                    "A is clearly ahead.")
     collapse_warning = "Epoch 4: the samples look alike (diversity 0.010 vs 0.300 for real images) - mode collapse."
     text = verdict(arm(0.40, 7, [collapse_warning]), arm(0.44, 8))
-    assert text == "A: 40% recognizable, 7 digits - mode collapse; B: 44%, 8 digits. Too close to call."
+    assert text == ("A: 40% recognized, 7 digits - mode collapse; B: 44% recognized, 8 digits. "
+                    "Too close to call.")
 
 
 def test_verdict_says_nan_and_when_nothing_finished_yet():
     nan = "g_loss became nan at step 37: training paused. Lower the learning rates."
     assert verdict(arm(0.6, 10), arm(0.0, 0, [nan])) == (
-        "A: 60% recognizable, 10 digits; B: NaN - training broke down. A is ahead.")
+        "A: 60% recognized, 10 digits; B: NaN - training broke down. A is ahead.")
     assert verdict(arm(), arm()) == "A: no finished epoch yet; B: no finished epoch yet."
     assert "0 digits" in verdict(arm(0.0, 0), arm(0.0, 0))
     assert "collapse" not in verdict(arm(0.0, 0), arm(0.0, 0))       # untrained is not collapsed

@@ -18,7 +18,8 @@ def test_presets_differ_where_they_promise():
     assert none.hacks.generator_loss == "minimax" and none.hacks.flip_probability == 0
     assert none.hacks.latent_distribution == "uniform" and not none.model.tanh_output
     assert not any([none.model.strided_downsample, none.model.strided_upsample, none.model.leaky_relu,
-                    none.model.gaussian_init, none.model.kernel_divisible_by_stride, none.optimizer.dcgan_adam])
+                    none.model.gaussian_init, none.model.kernel_divisible_by_stride])
+    assert none.optimizer.beta_1 == 0.9 and hacks.optimizer.beta_1 == 0.5
     assert seed.run.batch_size == 128 and seed.model.base_filters == 128 and seed.model.layout == "tutorial"
 
 
@@ -78,3 +79,33 @@ def test_config_is_frozen():
     cfg = preset("dcgan-hacks")
     with pytest.raises(Exception):
         cfg.run.batch_size = 3
+
+
+# -- one knob for Adam's momentum --------------------------------------------------------
+def _old_config(dcgan_adam, beta_1: float) -> dict:
+    raw = preset("dcgan-hacks").to_dict()
+    raw["optimizer"].update(dcgan_adam=dcgan_adam, beta_1=beta_1)
+    return raw
+
+
+def test_old_configs_with_the_dcgan_adam_switch_keep_the_momentum_they_trained_with():
+    # The switch "off" made the step use Adam's 0.9 whatever beta_1 said.
+    assert TrainConfig.from_dict(_old_config(False, 0.5)).optimizer.beta_1 == 0.9
+    assert TrainConfig.from_dict(_old_config("false", 0.5)).optimizer.beta_1 == 0.9
+    assert TrainConfig.from_dict(_old_config(True, 0.5)).optimizer.beta_1 == 0.5
+    assert TrainConfig.from_dict(_old_config(True, 0.3)).optimizer.beta_1 == 0.3
+    assert "dcgan_adam" not in TrainConfig.from_dict(_old_config(True, 0.5)).to_json()
+
+
+def test_setting_the_retired_switch_names_the_knob_to_use():
+    with pytest.raises(ConfigError) as err:
+        preset("no-hacks").with_overrides(["optimizer.dcgan_adam=true"])
+    assert "optimizer.beta_1" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_the_optimizers_momentum_is_the_configs_beta_1():
+    from gan_core.train_step import make_optimizer
+    assert float(make_optimizer(preset("no-hacks"), 1e-3).beta_1) == pytest.approx(0.9)
+    assert float(make_optimizer(preset("dcgan-hacks"), 1e-3).beta_1) == pytest.approx(0.5)
+    tuned = preset("no-hacks").with_value("optimizer.beta_1", "0.5")
+    assert float(make_optimizer(tuned, 1e-3).beta_1) == pytest.approx(0.5)

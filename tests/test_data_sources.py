@@ -17,6 +17,7 @@ if str(ROOT) not in sys.path:  # pytest run from a bare checkout puts only tests
 
 from gan_core.data import DataError, describe_sources, load_images  # noqa: E402
 from gan_core.data.dataset_files import read_cifar10_batch, read_mnist_npz  # noqa: E402
+from gan_core.data.download_errors import download_failure  # noqa: E402
 
 
 # ---------------------------------------------------------------- keras cache
@@ -160,6 +161,56 @@ def test_offline_download_failure_names_the_embedded_default(keras_datasets, sou
     message = str(err.value)
     assert "\n" not in message
     assert "needs the internet the first time" in message and "mnist-5k" in message
+    assert "looks offline" in message
+
+
+# ---------------------------------------------------------------- why a download failed
+
+def _raised(action) -> BaseException:
+    try:
+        action()
+    except Exception as err:
+        return err
+    raise AssertionError("the action did not fail")
+
+
+def _file_url(path) -> str:
+    return Path(path).resolve().as_uri()
+
+
+def test_a_checksum_mismatch_is_named_as_such(tmp_path):
+    import keras
+    (tmp_path / "served.npz").write_bytes(b"not the archive keras expects")
+    err = _raised(lambda: keras.utils.get_file("mnist.npz", origin=_file_url(tmp_path / "served.npz"),
+                                               file_hash="0" * 64, cache_dir=str(tmp_path / "cache")))
+    message = download_failure("mnist", err, tmp_path / "cache")
+    assert "failed its checksum" in message and "try again" in message and "\n" not in message
+
+
+def test_a_corrupt_archive_is_named_as_such(tmp_path):
+    import io
+    import keras
+    import tarfile
+    payload = np.random.default_rng(0).integers(0, 256, 200_000, dtype=np.uint8).tobytes()
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        info = tarfile.TarInfo("cifar-10-batches-py/data_batch_1")
+        info.size = len(payload)
+        tar.addfile(info, io.BytesIO(payload))
+    (tmp_path / "cifar.tar.gz").write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])   # cut short
+    err = _raised(lambda: keras.utils.get_file("cifar.tar.gz", origin=_file_url(tmp_path / "cifar.tar.gz"),
+                                               extract=True, cache_dir=str(tmp_path / "cache")))
+    message = download_failure("cifar10:frog", err, tmp_path / "cache")
+    assert "archive is corrupt" in message and "delete its files" in message and "\n" not in message
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs the Linux /dev/full device")
+def test_a_full_disk_is_named_as_such(tmp_path):
+    def write_to_a_full_disk():
+        with open("/dev/full", "wb") as fh:      # every write fails with ENOSPC, as on a full disk
+            fh.write(b"x" * 65536)
+    message = download_failure("fashion-mnist", _raised(write_to_a_full_disk), tmp_path)
+    assert "the disk is full" in message and "free some space" in message and "\n" not in message
 
 
 # ---------------------------------------------------------------- named sources

@@ -20,7 +20,7 @@ PAGE_TIMEOUT = 60  # two shared cores: plotly's first import alone can take seco
 
 CONFIG_KEYS_THE_GUIDE_COVERS = {
     "model.batch_norm", "model.strided_downsample", "model.strided_upsample", "model.leaky_relu",
-    "model.gaussian_init", "optimizer.dcgan_adam", "optimizer.d_learning_rate",
+    "model.gaussian_init", "optimizer.d_learning_rate",
     "optimizer.g_learning_rate", "optimizer.beta_1", "model.tanh_output",
     "model.kernel_divisible_by_stride", "model.dropout", "hacks.latent_distribution",
     "hacks.separate_batches", "hacks.real_label_range", "hacks.fake_label_range",

@@ -12,8 +12,8 @@ import scipy.linalg
 
 from gan_core.data import load_images
 from gan_core.metrics import (GaussianFit, MetricsError, QualityReport, cache_dir, classifier_cache_path,
-                              frechet_distance, gaussian_fit, get_classifier, is_digit_dataset,
-                              load_or_train_classifier, metrics_from_npy, quality_report)
+                              frechet_distance, gaussian_fit, get_classifier, load_or_train_classifier,
+                              metrics_from_npy, quality_report)
 
 
 @pytest.fixture(scope="session")
@@ -99,24 +99,25 @@ def test_cache_folder_precedence(tmp_path, monkeypatch):
     assert cache_dir() == tmp_path / "xdg" / "gan-hacks-lab"
     monkeypatch.delenv("XDG_CACHE_HOME")
     assert cache_dir() == tmp_path / "home" / ".cache" / "gan-hacks-lab"
-    assert classifier_cache_path().name.startswith("digit-classifier-v")
+    assert classifier_cache_path().name.startswith("judge-mnist-v")
     assert classifier_cache_path().suffix == ".keras"
 
 
 # --- the report -------------------------------------------------------------------------------
 
-def test_real_digits_are_recognized_in_all_ten_classes_with_a_small_fid(real_report):
+def test_real_digits_are_recognized_in_all_ten_classes_with_a_small_frechet_distance(real_report):
     assert real_report.n == 1000
     assert real_report.recognized_share >= 0.9
     assert real_report.classes_present == 10
     assert sum(real_report.class_histogram) == round(real_report.recognized_share * 1000)
     assert min(real_report.class_histogram) >= 50
-    assert real_report.fid < 10
+    assert real_report.frechet_distance < 10
+    assert real_report.reference_n == 2000 and real_report.reference_recognized_share >= 0.9
 
 
 def test_uniform_noise_is_not_recognized_and_is_far_from_the_real_digits(noise_report, real_report):
     assert noise_report.recognized_share <= 0.05
-    assert noise_report.fid > 20 * real_report.fid
+    assert noise_report.frechet_distance > 20 * real_report.frechet_distance
 
 
 def test_a_batch_of_ones_has_one_class_present(classifier, real_digits):
@@ -124,7 +125,7 @@ def test_a_batch_of_ones_has_one_class_present(classifier, real_digits):
     report = quality_report(images[labels == 1][:300], classifier)
     assert report.classes_present == 1
     assert int(np.argmax(report.class_histogram)) == 1
-    assert report.fid > 10 * quality_report(images[::16][:300], classifier).fid   # all ten classes
+    assert report.frechet_distance > 10 * quality_report(images[::16][:300], classifier).frechet_distance
 
 
 def test_a_few_stray_samples_do_not_count_as_a_class(classifier, real_digits):
@@ -143,17 +144,19 @@ def test_images_without_a_channel_axis_give_the_same_report(classifier, real_100
 
 def test_report_is_frozen_and_serializes_to_json(real_report):
     data = json.loads(json.dumps(real_report.to_dict()))
-    assert set(data) == {"n", "recognized_share", "classes_present", "class_histogram", "fid"}
+    assert set(data) == {"meter", "judge", "n", "recognized_share", "classes_present", "classes_total",
+                         "class_histogram", "frechet_distance", "reference_n", "reference_recognized_share"}
+    assert data["meter"] == "judge" and data["judge"] == "mnist"
     assert len(data["class_histogram"]) == 10 and all(isinstance(c, int) for c in data["class_histogram"])
     with pytest.raises(FrozenInstanceError):
-        real_report.fid = 0.0
+        real_report.frechet_distance = 0.0
     assert isinstance(real_report, QualityReport)
 
 
 @pytest.mark.parametrize("images, words", [
-    (np.zeros((10, 32, 32, 3), np.uint8), "28x28 grayscale digits"),
-    (np.zeros((10, 28, 28, 3), np.uint8), "28x28 grayscale digits"),
-    (np.zeros((28, 28), np.uint8), "28x28 grayscale digits"),
+    (np.zeros((10, 32, 32, 3), np.uint8), "28x28 grayscale images"),
+    (np.zeros((10, 28, 28, 3), np.uint8), "28x28 grayscale images"),
+    (np.zeros((28, 28), np.uint8), "28x28 grayscale images"),
     (np.zeros((10, 28, 28, 1), np.float32), "uint8"),
     (np.zeros((1, 28, 28, 1), np.uint8), "at least 2 images"),
     (np.zeros((0, 28, 28), np.uint8), "at least 2 images"),
@@ -165,15 +168,7 @@ def test_bad_inputs_get_a_one_line_metrics_error(images, words):
     assert "\n" not in str(err.value)
 
 
-@pytest.mark.parametrize("shape, expected", [
-    ((28, 28, 1), True), ((28, 28), True), ((64, 28, 28, 1), True),
-    ((28, 28, 3), False), ((32, 32, 3), False), ((64, 32, 32, 1), False), ((784,), False),
-])
-def test_is_digit_dataset(shape, expected):
-    assert is_digit_dataset(shape) is expected
-
-
-# --- the Frechet distance -----------------------------------------------------------------------
+# --- the Fréchet distance -----------------------------------------------------------------------
 
 def test_frechet_distance_of_known_gaussians():
     one_d = frechet_distance(GaussianFit(np.array([0.0]), np.array([[1.0]])),
@@ -240,7 +235,7 @@ def _write_rgb(path: Path) -> Path:
     (lambda p: _write_npz(p / "bundle.npz"), "npz archive"),
     (lambda p: _write_objects(p / "objects.npy"), "not a readable .npy"),
     (lambda p: _write_floats(p / "floats.npy"), "uint8"),
-    (lambda p: _write_rgb(p / "rgb.npy"), "28x28 grayscale digits"),
+    (lambda p: _write_rgb(p / "rgb.npy"), "28x28 grayscale images"),
 ])
 def test_metrics_from_npy_rejects_bad_files_in_one_line(make, words, tmp_path):
     path = make(tmp_path)

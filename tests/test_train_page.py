@@ -44,6 +44,7 @@ def test_choosing_a_preset_fills_every_control(page):
     assert page.sidebar.radio(key="ctl:hacks.generator_loss").value == "minimax"
     assert page.sidebar.radio(key="ctl:hacks.latent_distribution").value == "Uniform"
     assert page.sidebar.slider(key="ctl:hacks.real_label_range").value == (1.0, 1.0)
+    assert page.sidebar.slider(key="ctl:optimizer.beta_1").value == pytest.approx(0.9)   # Adam's default
     page.sidebar.selectbox(key="preset").set_value("dcgan-hacks").run()
     assert page.sidebar.toggle(key="ctl:model.batch_norm").value is True
     assert page.sidebar.slider(key="ctl:hacks.flip_probability").value == pytest.approx(0.05)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from gan_core.metrics import upgrade_quality
+from gan_core.metrics.wording import class_noun
 from gan_core.series import smooth, thin
 
 LOSS_LINES = (("d_loss_real", "D loss (real)", "#1f77b4"), ("d_loss_fake", "D loss (fake)", "#ff7f0e"),
@@ -42,14 +44,24 @@ def accuracy_figure(snapshot, raw: bool = False, window: int = 25) -> go.Figure:
 
 
 def quality_figure(snapshot) -> go.Figure:
-    epochs = [e.epoch for e in snapshot.epochs if e.quality]
-    share = [100 * e.quality["recognized_share"] for e in snapshot.epochs if e.quality]
-    classes = [e.quality["classes_present"] for e in snapshot.epochs if e.quality]
+    rated = [(e.epoch, upgrade_quality(e.quality)) for e in snapshot.epochs if e.quality]
+    epochs = [epoch for epoch, _ in rated]
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=epochs, y=share, mode="lines+markers", name="recognizable digits (%)"))
-    fig.add_trace(go.Bar(x=epochs, y=classes, name="digit classes present (of 10)", yaxis="y2", opacity=0.35))
+    if rated and rated[-1][1]["meter"] == "label-free":
+        for key, name in (("precision", "precision (%)"), ("recall", "recall (%)")):
+            fig.add_trace(go.Scatter(x=epochs, y=[100 * q.get(key, 0.0) for _, q in rated], mode="lines+markers",
+                                     name=name))
+    else:
+        last = rated[-1][1] if rated else {}
+        noun = class_noun(last) if last else "classes"
+        fig.add_trace(go.Scatter(x=epochs, y=[100 * q["recognized_share"] for _, q in rated], mode="lines+markers",
+                                 name=f"recognized {noun} (%)"))
+        if last.get("classes_present") is not None:
+            total = last.get("classes_total", 10)
+            fig.add_trace(go.Bar(x=epochs, y=[q.get("classes_present") for _, q in rated],
+                                 name=f"{noun} present (of {total})", yaxis="y2", opacity=0.35))
+            fig.update_layout(yaxis2=dict(title="classes", overlaying="y", side="right", range=[0, total]))
     fig.update_layout(title="Sample quality per epoch", height=300, margin=dict(l=10, r=10, t=40, b=10),
                       xaxis_title="epoch", yaxis=dict(title="%", range=[0, 100]),
-                      yaxis2=dict(title="classes", overlaying="y", side="right", range=[0, 10]),
                       legend=dict(orientation="h", y=-0.3), uirevision="quality")
     return fig

@@ -72,8 +72,9 @@ PRACTICES = (
             "conv → BatchNorm → activation in G and D (not on D's input layer nor G's output)."),
     Control("model.gaussian_init", "Gaussian weight init (std 0.02)", "toggle",
             "On: weights drawn from N(0, 0.02) as in DCGAN. Off: Keras' Glorot uniform default."),
-    Control("optimizer.dcgan_adam", "DCGAN Adam (beta_1 0.5)", "toggle",
-            "On: Adam with beta_1 = 0.5, less momentum for a moving target. Off: Adam's default 0.9."),
+    Control("optimizer.beta_1", "Adam beta_1 (DCGAN: 0.5)", "slider",
+            "Adam's momentum for both networks. DCGAN: 0.5, less memory for a moving target; "
+            "Adam's default: 0.9.", 0.0, 0.95, 0.05),
     Control("model.tanh_output", "tanh output, pixels in [-1, 1]", "toggle",
             "On: G ends in tanh and pixels are scaled to [-1, 1]. Off: sigmoid output with pixels in [0, 1]."),
     Control("model.kernel_divisible_by_stride", "Kernel size divisible by stride", "toggle",

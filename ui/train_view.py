@@ -14,6 +14,7 @@ import streamlit as st
 from PIL import Image
 
 from gan_core.images import gif_bytes
+from gan_core.metrics import metric_cards
 from gan_core.pool import PoolBusy
 from gan_core.runs import default_runs_dir, new_run_id
 from gan_core.snapshot import Snapshot
@@ -149,15 +150,10 @@ def _draw_quality(snap: Snapshot) -> None:
         return
     last = rated[-1].quality
     prev = rated[-2].quality if len(rated) > 1 else None
-    c1, c2, c3 = st.columns(3)
-    c1.metric("Digits recognized", f"{last['recognized_share']:.0%}",
-              None if prev is None else f"{100 * (last['recognized_share'] - prev['recognized_share']):+.0f} pts",
-              help="Share of samples a strict digit classifier recognizes with ≥ 90% confidence.")
-    c2.metric("Classes", f"{last['classes_present']} / 10",
-              help="Few classes while many samples are recognized: mode collapse.")
-    c3.metric("FID", f"{last['fid']:.1f}",
-              None if prev is None else f"{last['fid'] - prev['fid']:+.1f}", delta_color="inverse",
-              help="Fréchet distance to real digits in the classifier's feature space (lower is better).")
+    cards = metric_cards(last, prev)
+    for col, card in zip(st.columns(len(cards)), cards):
+        col.metric(card["label"], card["value"], card["delta"], delta_color="inverse" if card["inverse"] else "normal",
+                   help=card["help"])
     st.plotly_chart(charts.quality_figure(snap), key="quality_chart", width="stretch")
 
 

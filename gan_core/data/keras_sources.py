@@ -1,7 +1,7 @@
 """MNIST, Fashion-MNIST and CIFAR-10 (training splits) through keras.datasets.
 
-Keras downloads each set once into its cache; offline, that first download fails and
-the user is pointed at the embedded set. MNIST and CIFAR-10 archives already in the
+Keras downloads each set once into its cache; a failed download says why (offline,
+disk full, checksum, corrupt archive) and points at the embedded set. MNIST and CIFAR-10 archives already in the
 cache are read by our own parsers (see dataset_files) so that keras' hash check cannot
 turn a usable offline copy into a failed download.
 """
@@ -16,6 +16,7 @@ import numpy as np
 
 from .dataset_files import (CIFAR10_CLASSES, CIFAR10_TRAIN_BATCHES, cifar10_class_index,
                             read_cifar10_train, read_mnist_npz, select_class)
+from .download_errors import download_failure
 from .imageset import DataError, ImageSet, one_line_reason
 
 KERAS_SOURCES = {
@@ -119,13 +120,8 @@ def _cifar10_train(source: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _download(source: str, load: Callable):
+    """Run keras' `load`; any failure becomes a DataError naming its real cause (download_errors)."""
     try:
         return load()
     except Exception as err:    # get_file wraps URL errors in a bare Exception
-        raise DataError(f"'{source}' needs the internet the first time (download failed: {_short_reason(err)}); "
-                        f"the embedded 'mnist-5k' works offline") from None
-
-
-def _short_reason(err: BaseException) -> str:
-    # "URL fetch failure on <url>: None -- [Errno -2] Name or service not known" -> the part after "--"
-    return one_line_reason(str(err).rpartition(" -- ")[2] or type(err).__name__)
+        raise DataError(download_failure(source, err, keras_datasets_dir())) from None

@@ -1,15 +1,21 @@
-"""Quality metrics for generated digits: a cached digit classifier, recognized share,
-classes present and a Frechet distance to the real digits."""
-from .classifier import CLASSIFIER_VERSION, ClassifierRecipe, DigitClassifier
-from .classifier_cache import cache_dir, classifier_cache_path, get_classifier, load_or_train_classifier
+"""Quality meters for generated images: a cached judge per labelled data set (recognized
+share, classes present, a Fréchet distance in the judge's features) and a label-free
+measure (precision/recall, kernel distance) for images without one."""
+from .classifier import CLASSIFIER_VERSION, ClassifierRecipe, Judge
+from .classifier_cache import (cache_dir, classifier_cache_path, get_classifier, get_judge, judge_cache_path,
+                               load_or_train_classifier)
 from .frechet import GaussianFit, frechet_distance, gaussian_fit
+from .judges import JUDGES, JudgeSpec, judge_for_dataset, judge_for_source
+from .meter import (CONFIDENCE, REFERENCE_IMAGES, JudgeMeter, LabelFreeMeter, LabelFreeReport, QualityReport,
+                    meter_for, quality_report)
 from .npy import metrics_from_npy
-from .report import CONFIDENCE, QualityReport, quality_report
-from .validation import MetricsError, is_digit_dataset
+from .validation import MetricsError
+from .wording import metric_cards, summary, upgrade_quality
 
 __all__ = [
-    "CLASSIFIER_VERSION", "CONFIDENCE", "ClassifierRecipe", "DigitClassifier", "GaussianFit",
-    "MetricsError", "QualityReport", "cache_dir", "classifier_cache_path", "frechet_distance",
-    "gaussian_fit", "get_classifier", "is_digit_dataset", "load_or_train_classifier",
-    "metrics_from_npy", "quality_report",
+    "CLASSIFIER_VERSION", "CONFIDENCE", "ClassifierRecipe", "GaussianFit", "JUDGES", "Judge",
+    "JudgeMeter", "JudgeSpec", "LabelFreeMeter", "LabelFreeReport", "MetricsError", "QualityReport",
+    "REFERENCE_IMAGES", "cache_dir", "classifier_cache_path", "frechet_distance", "gaussian_fit", "get_classifier",
+    "get_judge", "judge_cache_path", "judge_for_dataset", "judge_for_source", "load_or_train_classifier",
+    "meter_for", "metric_cards", "metrics_from_npy", "quality_report", "summary", "upgrade_quality",
 ]

@@ -1,4 +1,4 @@
-"""Frechet distance between two Gaussians, the core of FID. Pure numpy.
+"""Fréchet distance between two Gaussians (the formula FID applies to Inception-v3 features). Pure numpy.
 
 d^2 = |mu1 - mu2|^2 + tr(C1) + tr(C2) - 2 tr(sqrt(C1 C2)).
 C1 C2 is not symmetric, so a general sqrtm can return complex noise. With
@@ -14,11 +14,14 @@ import numpy as np
 
 @dataclass(frozen=True)
 class GaussianFit:
+    """Mean (D,) and covariance (D, D), float64, of a set of feature vectors."""
+
     mean: np.ndarray   # (D,)
     cov: np.ndarray    # (D, D)
 
 
 def gaussian_fit(features: np.ndarray) -> GaussianFit:
+    """Fit of (N >= 2, D) features; raises ValueError for fewer samples or another shape."""
     x = np.asarray(features, dtype=np.float64)
     if x.ndim != 2 or x.shape[0] < 2:
         raise ValueError(f"a Gaussian fit needs (N >= 2, D) features, got shape {x.shape}")
@@ -33,6 +36,7 @@ def _sqrt_psd(matrix: np.ndarray) -> np.ndarray:
 
 
 def frechet_distance(a: GaussianFit, b: GaussianFit) -> float:
+    """d^2 between two fits (squared units of the features, >= 0); see the module docstring."""
     s1 = _sqrt_psd(a.cov)
     middle = s1 @ b.cov @ s1
     middle = (middle + middle.T) * 0.5

@@ -1,4 +1,4 @@
-"""The CLI's `metrics FILE.npy`: judge images saved as a numpy array."""
+"""The CLI's `metrics FILE.npy [--data SOURCE]`: measure images saved as a numpy array."""
 from __future__ import annotations
 
 import zipfile
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .report import quality_report
-from .validation import MetricsError
+from .meter import meter_for
+from .validation import MetricsError, as_image_batch
 
 
 def load_digits_npy(path) -> np.ndarray:
@@ -28,10 +28,16 @@ def load_digits_npy(path) -> np.ndarray:
     return loaded
 
 
-def metrics_from_npy(path) -> dict:
-    """Quality report (as a dict) of the uint8 digits (N, 28, 28[, 1]) stored in a .npy file."""
+def metrics_from_npy(path, source: str = "mnist-5k") -> dict:
+    """Quality report (as a dict) of uint8 images (N, H, W, C) stored in a .npy file, measured
+    by the meter of the data set `source` names (its judge, or the label-free meter).
+    Raises MetricsError (or DataError for the source) with one line."""
+    from ..data import load_images
+
     images = load_digits_npy(path)
     try:
-        return quality_report(images).to_dict()
+        data = load_images(source)
+        as_image_batch(images, data.shape)      # a bad file fails before any judge is trained
+        return meter_for(data).report(images).to_dict()
     except MetricsError as exc:
         raise MetricsError(f"{path}: {exc}") from None

@@ -1,11 +1,9 @@
-"""Input checks for the quality metrics: only 28x28 grayscale uint8 digits can be judged."""
+"""Input checks for the quality meters."""
 from __future__ import annotations
 
 import numpy as np
 
-DIGIT_SHAPE = (28, 28, 1)
-
-# A Gaussian fit (for the Frechet distance) needs at least two samples.
+# A Gaussian fit (for the Fréchet distance) needs at least two samples.
 MIN_IMAGES = 2
 
 
@@ -13,29 +11,19 @@ class MetricsError(ValueError):
     """Images or a file the metrics cannot judge; the message is one line a user can act on."""
 
 
-def is_digit_dataset(shape) -> bool:
-    """True for digit-like images: one image (28, 28) or (28, 28, 1), or a batch (N, 28, 28, 1).
+def as_image_batch(images, shape: tuple) -> np.ndarray:
+    """Validate a batch of uint8 images of one (H, W, C) `shape` and return it as (N, H, W, C).
 
-    The UI and the trainer ask this before showing the classifier-based figures.
+    A grayscale batch may come without its channel axis. Raises MetricsError otherwise.
     """
     shape = tuple(int(s) for s in shape)
-    if len(shape) == 2:
-        return shape == DIGIT_SHAPE[:2]
-    if len(shape) == 3:
-        return shape == DIGIT_SHAPE
-    if len(shape) == 4:
-        return shape[1:] == DIGIT_SHAPE
-    return False
-
-
-def as_digit_batch(images) -> np.ndarray:
-    """Validate a batch of digits and return it as uint8 (N, 28, 28, 1)."""
     if not isinstance(images, np.ndarray):
         raise MetricsError(f"quality metrics need a numpy array of images, got {type(images).__name__}")
-    if images.ndim == 3:
+    if images.ndim == 3 and shape[-1] == 1:
         images = images[..., None]
-    if images.ndim != 4 or images.shape[1:] != DIGIT_SHAPE:
-        raise MetricsError(f"quality metrics need 28x28 grayscale digits (N, 28, 28, 1) or (N, 28, 28), "
+    if images.ndim != 4 or tuple(images.shape[1:]) != shape:
+        wanted = "x".join(map(str, shape[:2])) + (" grayscale" if shape[-1] == 1 else " colour")
+        raise MetricsError(f"this meter judges {wanted} images (N, {', '.join(map(str, shape))}), "
                            f"got shape {images.shape}")
     if images.dtype != np.uint8:
         raise MetricsError(f"quality metrics need uint8 pixels 0-255, got {images.dtype} "
