@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 SEED_REFERENCE ?= ../shared/bench/seed_reference.py
 PORT ?= 8501
 
-.PHONY: setup browser test run bench pretrained reliability clean
+.PHONY: setup browser test run bench pretrained reliability screenshots clean
 
 setup: $(STAMP)
 
@@ -28,6 +28,9 @@ run: setup
 
 bench: setup
 	$(BIN)/python -m gan_core.bench_report --seed-reference $(SEED_REFERENCE)
+
+screenshots: setup browser
+	GAN_LAB_DOCS_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -m browser -k "end_to_end or latent_explorer or playground"
 
 reliability: setup
 	$(BIN)/python -m devtools.reliability

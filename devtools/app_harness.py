@@ -77,10 +77,20 @@ def browser_page(width: int = 1500, height: int = 1100):
             browser.close()
 
 
-def screenshot(page, name: str) -> Path:
+def screenshot(page, name: str, docs_name: str | None = None) -> Path:
+    """Save a full-page PNG of `page` as test-artifacts/`name` and return its path.
+
+    With `docs_name` and the environment variable GAN_LAB_DOCS_SCREENSHOTS set to a folder
+    (`make screenshots` sets docs/screenshots), also save the visible viewport there: the
+    README's pictures are made by the same browser tests that check the pages.
+    """
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / name
     page.screenshot(path=str(path), full_page=True)
+    docs = os.environ.get("GAN_LAB_DOCS_SCREENSHOTS")
+    if docs_name and docs:
+        Path(docs).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(docs) / docs_name))
     return path
 
 

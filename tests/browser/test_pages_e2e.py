@@ -34,7 +34,7 @@ def test_latent_explorer_works_before_any_training(tmp_path):
         page.wait_for_timeout(3000)
         page.locator('[data-testid="stImage"]').first.wait_for(timeout=30_000)
         no_exception(page)
-        screenshot(page, "latent_explorer.png")
+        screenshot(page, "latent_explorer.png", docs_name="latent_explorer.png")
 
 
 @pytest.mark.parametrize("title,button", [
@@ -58,6 +58,10 @@ def test_each_page_opens_and_its_main_button_works(tmp_path, title, button):
             expect(steps).to_have_text("0", timeout=60_000)
             page.get_by_role("button", name=button).first.click()
             expect(steps).to_have_text("1", timeout=60_000)      # one D round and one G update
+            page.get_by_role("button", name="Play").click()
+            page.wait_for_timeout(6000)                          # a few bursts, for the picture
+            screenshot(page, "playground_playing.png", docs_name="playground.png")
+            page.get_by_role("button", name="Pause").click()
         else:
             page.get_by_role("button", name=button).first.click()
             # the progress line counts steps per arm once both arms train

@@ -34,6 +34,8 @@ def test_train_page_end_to_end(tmp_path):
             flip.press("ArrowRight")
         # The marker appears on the loss chart at the step of the change.
         page.get_by_text(re.compile(r"flip 0\.05 → 0\.\d+")).first.wait_for(timeout=30_000)
+        page.get_by_text(re.compile(r"^Epoch [2-9]\d*$")).first.wait_for(timeout=150_000)
+        screenshot(page, "train_page_mid_run.png", docs_name="train_page.png")
 
         page.get_by_role("button", name="Pause").click()
         page.get_by_text(re.compile(r"^Paused · ")).first.wait_for(timeout=30_000)
