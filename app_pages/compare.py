@@ -18,6 +18,7 @@ if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
 from gan_core import compare_figures as figures  # noqa: E402
+from gan_core.browser_overrides import browser_override  # noqa: E402
 from gan_core import guide_cards as guide  # noqa: E402
 from gan_core.compare import CompareError, CompareJob, check_pair, differences, verdict  # noqa: E402
 from gan_core.pool import PoolBusy  # noqa: E402
@@ -44,7 +45,10 @@ class OverrideError(ConfigError):
 
 
 def apply_lines(cfg: TrainConfig, text: str, arm: str) -> TrainConfig:
-    """Apply `key=value` lines (blank lines and # comments skipped), validating as it goes."""
+    """Apply `key=value` lines (blank lines and # comments skipped), validating as it goes.
+
+    Only model., optimizer., hacks. and run. keys are taken (gan_core.browser_overrides):
+    the data set is the page's own, never a path typed into a box."""
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -53,7 +57,7 @@ def apply_lines(cfg: TrainConfig, text: str, arm: str) -> TrainConfig:
         if not sep:
             raise OverrideError(f"{arm} overrides, line {number}: expected key=value, got {line!r}")
         try:
-            cfg = cfg.with_value(key.strip(), value.strip()).validated()
+            cfg = browser_override(cfg, key, value.strip()).validated()
         except ConfigError as e:
             raise OverrideError(f"{arm} overrides, line {number}: {e}") from None
     return cfg
@@ -71,8 +75,10 @@ def base_pair(card_id: str, loaded: Optional[dict]) -> tuple[TrainConfig, TrainC
 
 
 def _with(cfg: TrainConfig, overrides: dict) -> TrainConfig:
+    # A preload sits in session state, like everything a page keeps for a browser: the same
+    # allow-list as typed lines applies.
     for key, value in overrides.items():
-        cfg = cfg.with_value(key, value)
+        cfg = browser_override(cfg, key, value)
     return cfg.validated()
 
 
