@@ -23,7 +23,7 @@ from .config import ConfigError, TrainConfig
 from .data import ImageSet, load_images
 from .live_hacks import LIVE_KEYS, live_values
 from .runs import RunFolder
-from .snapshot import Board, HackChange, Snapshot
+from .snapshot import ACTIVE_STATES, Board, HackChange, Snapshot
 from .training_loop import flush_metrics, learning_rate_factor
 from .train_step import METRIC_NAMES, GanStep
 
@@ -106,7 +106,8 @@ class Trainer:
         return self.board.snapshot()
 
     def is_active(self) -> bool:
-        return self.snapshot().active
+        """Whether the run is starting, running, paused or stopping: one scalar read, no copy."""
+        return self.board.get("state") in ACTIVE_STATES
 
     @property
     def alive(self) -> bool:
