@@ -22,7 +22,7 @@ from gan_core.browser_overrides import browser_override  # noqa: E402
 from gan_core import guide_cards as guide  # noqa: E402
 from gan_core.compare import CompareError, CompareJob, check_pair, differences, verdict  # noqa: E402
 from gan_core.pool import PoolBusy  # noqa: E402
-from ui.session import trainer_pool  # noqa: E402
+from ui.session import followed_snapshot, trainer_pool  # noqa: E402
 from gan_core.config import ConfigError, TrainConfig  # noqa: E402
 from gan_core.presets import preset  # noqa: E402
 from ui.keras_guard import keep_keras_state  # noqa: E402
@@ -286,7 +286,9 @@ def _live_body() -> None:
         st.info("Pick a setting and press **Start comparison**: A and B start from the same weights, see the "
                 "same digits in the same order and draw the same latent points, so any difference is the setting.")
         return
-    snap_a, snap_b, status = job.snapshot()
+    # Refreshed every second: each arm's series are followed, so only the new rows are copied.
+    snap_a, snap_b = (followed_snapshot(board, f"compare_follower_{arm}") for arm, board in zip("ab", job.boards))
+    status = job.status()
     draw(snap_a, snap_b, status)
     seen = st.session_state.get("compare_seen_state")
     st.session_state["compare_seen_state"] = status.state

@@ -47,6 +47,13 @@ class Arm:
     def alive(self) -> bool:
         return not self.dead_reason
 
+    def release(self) -> None:
+        """Drop the models, optimizers and data once training is over; counters, digests and
+        the board (all that is shown afterwards) stay."""
+        self.step = None
+        self.epoch_end = None
+        self.pending = []
+
     @property
     def steps(self) -> int:
         return self.counters["step"]

@@ -33,7 +33,7 @@ def _fill_from_preset() -> None:
 
 def _send_live(control: Control) -> None:
     trainer = current_trainer()
-    if trainer is None or not trainer.snapshot().active:
+    if trainer is None or not trainer.is_active():
         return
     try:
         trainer.set_hack(control.key, control.from_widget(st.session_state[control.widget_key]))
