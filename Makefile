@@ -6,16 +6,31 @@ STAMP := $(VENV)/.installed-stamp
 SEED_REFERENCE ?= ../shared/bench/seed_reference.py
 PORT ?= 8501
 
-.PHONY: setup browser test run bench pretrained reliability screenshots clean
+.PHONY: setup lock browser test run bench pretrained reliability screenshots clean
 
 setup: $(STAMP)
 
-# Reinstall only when requirements.txt changes.
-$(STAMP): requirements.txt
+# Reinstall only when the requirements or the lock change. The lock (constraints.txt)
+# pins every package, so a fresh machine gets the versions the tests passed with.
+$(STAMP): requirements.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install -q -r requirements.txt -c constraints.txt
 	touch $(STAMP)
+
+# Regenerate the lock from requirements.txt alone, in a throwaway venv: packages no longer
+# required drop out, the others keep their pinned versions (`make lock UPGRADE=1` takes the
+# newest that the floors allow). Run `make test` on the new lock before committing it.
+LOCK_VENV := .lock-venv
+lock:
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install -q --upgrade pip
+	$(LOCK_VENV)/bin/python -m pip install -q -r requirements.txt $(if $(UPGRADE),,$(if $(wildcard constraints.txt),-c constraints.txt))
+	{ echo "# The exact set the tests passed with; regenerate with \`make lock\`."; \
+	  $(LOCK_VENV)/bin/python -m pip freeze --exclude-editable; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+	rm -rf $(LOCK_VENV)
 
 browser:
 	bash scripts/ensure_chromium.sh
@@ -39,4 +54,4 @@ pretrained: setup
 	$(BIN)/python -m gan_core.pretrained assets/pretrained
 
 clean:
-	rm -rf $(VENV) runs test-artifacts .pytest_cache
+	rm -rf $(VENV) $(LOCK_VENV) runs test-artifacts .pytest_cache

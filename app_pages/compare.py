@@ -18,10 +18,11 @@ if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
 from gan_core import compare_figures as figures  # noqa: E402
+from gan_core.browser_overrides import browser_override  # noqa: E402
 from gan_core import guide_cards as guide  # noqa: E402
 from gan_core.compare import CompareError, CompareJob, check_pair, differences, verdict  # noqa: E402
 from gan_core.pool import PoolBusy  # noqa: E402
-from ui.session import trainer_pool  # noqa: E402
+from ui.session import followed_snapshot, trainer_pool  # noqa: E402
 from gan_core.config import ConfigError, TrainConfig  # noqa: E402
 from gan_core.presets import preset  # noqa: E402
 from ui.keras_guard import keep_keras_state  # noqa: E402
@@ -44,7 +45,10 @@ class OverrideError(ConfigError):
 
 
 def apply_lines(cfg: TrainConfig, text: str, arm: str) -> TrainConfig:
-    """Apply `key=value` lines (blank lines and # comments skipped), validating as it goes."""
+    """Apply `key=value` lines (blank lines and # comments skipped), validating as it goes.
+
+    Only model., optimizer., hacks. and run. keys are taken (gan_core.browser_overrides):
+    the data set is the page's own, never a path typed into a box."""
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -53,7 +57,7 @@ def apply_lines(cfg: TrainConfig, text: str, arm: str) -> TrainConfig:
         if not sep:
             raise OverrideError(f"{arm} overrides, line {number}: expected key=value, got {line!r}")
         try:
-            cfg = cfg.with_value(key.strip(), value.strip()).validated()
+            cfg = browser_override(cfg, key, value.strip()).validated()
         except ConfigError as e:
             raise OverrideError(f"{arm} overrides, line {number}: {e}") from None
     return cfg
@@ -71,8 +75,10 @@ def base_pair(card_id: str, loaded: Optional[dict]) -> tuple[TrainConfig, TrainC
 
 
 def _with(cfg: TrainConfig, overrides: dict) -> TrainConfig:
+    # A preload sits in session state, like everything a page keeps for a browser: the same
+    # allow-list as typed lines applies.
     for key, value in overrides.items():
-        cfg = cfg.with_value(key, value)
+        cfg = browser_override(cfg, key, value)
     return cfg.validated()
 
 
@@ -280,7 +286,9 @@ def _live_body() -> None:
         st.info("Pick a setting and press **Start comparison**: A and B start from the same weights, see the "
                 "same images in the same order and draw the same latent points, so any difference is the setting.")
         return
-    snap_a, snap_b, status = job.snapshot()
+    # Refreshed every second: each arm's series are followed, so only the new rows are copied.
+    snap_a, snap_b = (followed_snapshot(board, f"compare_follower_{arm}") for arm, board in zip("ab", job.boards))
+    status = job.status()
     draw(snap_a, snap_b, status)
     seen = st.session_state.get("compare_seen_state")
     st.session_state["compare_seen_state"] = status.state

@@ -27,6 +27,7 @@ from gan_core.generator_source import (GeneratorError, GeneratorSource, generate
                                        interpolation_strip, list_run_sources, load_generator,
                                        load_uploaded_generator, pretrained_source)
 from gan_core.images import gif_bytes, image_grid, png_bytes, upscale  # noqa: E402
+from gan_core.pool import shared_pool  # noqa: E402
 
 N_SAMPLES, GRID_COLS, SCALE = 16, 4, 3
 MAX_SEED = 2**31 - 1
@@ -34,6 +35,9 @@ DIGIT_SHAPE = (28, 28, 1)
 _MEMO_KEY, _MEMO_SIZE = "latent_explorer_memo", 32
 # Streamlit resamples (blurs) any picture wider than this; enlarge strips only up to it.
 MAX_PICTURE_WIDTH = 1460
+# While the chosen run still trains, the page tells the pool this often that someone watches it
+# (well inside the idle janitor's GAN_LAB_IDLE_SECONDS).
+WATCH_SECONDS = 10.0
 WHY_SPHERICAL = ("Spherical suits a Gaussian latent: in high dimension its samples live near a shell of "
                  "radius sqrt(latent size), and straight-line midpoints fall inside that shell, where the "
                  "generator saw few points during training.")
@@ -111,6 +115,8 @@ def choose_generator() -> LoadedGenerator | None:
             data = upload.getvalue()
             return _load_upload(hashlib.sha256(data).hexdigest(), data, upload.name)
         source = runs[choice] if choice in runs else pretrained_source()
+        if choice in runs:
+            watch_run(source.path.parent)
         return _load_file(str(source.path), source.mtime, source)
     except GeneratorError as e:
         if choice == "Pretrained generator":
@@ -119,6 +125,19 @@ def choose_generator() -> LoadedGenerator | None:
         else:
             st.error(str(e))
         return None
+
+
+def watch_run(folder: Path) -> None:
+    """A run still training keeps its trainer while this page shows it: the idle janitor stops
+    only jobs that no page shows."""
+    if shared_pool().touch_run(folder):
+        _still_training(str(folder))
+
+
+@st.fragment(run_every=WATCH_SECONDS)
+def _still_training(folder: str) -> None:
+    if shared_pool().touch_run(folder):
+        st.caption("This run is still training: choose it again after an epoch for its newest generator.")
 
 
 def describe(source: GeneratorSource) -> None:

@@ -14,8 +14,10 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # standalone runs find gan_core
 
 from gan_core.config import HacksConfig  # noqa: E402
+from gan_core.pool import PoolBusy  # noqa: E402
 from gan_core.toy import PointsError, builtin_dataset, mode_metrics, parse_points_csv, points_dataset  # noqa: E402
 from gan_core.toy.presets import DEFAULT_TOY_PRESET, TOY_PRESETS, toy_preset  # noqa: E402
+from ui.session import trainer_pool  # noqa: E402
 
 DATASETS = {"Ring of 8 Gaussians": "ring", "Grid of 25 Gaussians": "grid", "Spiral": "spiral",
             "Two moons": "moons", "Your own points (CSV)": "csv"}
@@ -149,13 +151,26 @@ if trainer is None:
     st.stop()
 trainer.apply_live(replace(trainer.config, hacks=hacks, optimizer=optimizer))
 
+def train(work) -> bool:
+    """Run `work()` holding one of the server's training slots; False (play stops, the busy
+    message shows) when every slot is taken, by this server's other pages or other browsers."""
+    try:
+        with trainer_pool().slot():
+            work()
+    except PoolBusy as e:
+        state.toy_playing = False
+        state.toy_busy = str(e)
+        return False
+    return True
+
+
 cols = st.columns(6)
 if cols[0].button("Step D", help="One discriminator update; G stands still."):
-    trainer.step_d()
+    train(trainer.step_d)
 if cols[1].button("Step G", help="One generator update; D stands still."):
-    trainer.step_g()
+    train(trainer.step_g)
 if cols[2].button("Step both", help="k discriminator updates, then one generator update."):
-    trainer.step_both()
+    train(trainer.step_both)
 cols[3].button("Pause" if state.toy_playing else "Play", on_click=toggle_play,
                help="Train continuously, redrawing after each short burst.")
 slow = cols[4].toggle("Slow motion", help="While playing, one training step per refresh.")
@@ -169,8 +184,10 @@ arrows = st.checkbox("Show G's gradient arrows",
 @st.fragment(run_every=REFRESH_SECONDS if state.toy_playing else None)
 def live_view():
     from gan_core.toy.figures import loss_figure, playground_figure
-    if state.toy_playing:
-        trainer.run(1 if slow else PLAY_BURST)
+    if state.toy_playing and not train(lambda: trainer.run(1 if slow else PLAY_BURST)):
+        st.rerun()          # the Play button turns back into Play, and the page stops refreshing
+    if state.get("toy_busy"):
+        st.error(state.pop("toy_busy"))     # once: pressing Play again retries
     metrics = mode_metrics(trainer.generated_points(), trainer.dataset)
     m1, m2, m3, m4 = st.columns(4)
     m1.metric("Modes covered", f"{metrics.modes_covered}/{metrics.modes_total}",
@@ -182,9 +199,8 @@ def live_view():
               "the real data does; log(modes) when all points sit on one mode.")
     m4.metric("Generator steps", f"{trainer.steps:,}")
     plane, curves = st.columns([3, 2])
-    plane.plotly_chart(playground_figure(trainer, show_arrows=arrows), use_container_width=True,
-                       key="toy_playground")
-    curves.plotly_chart(loss_figure(trainer), use_container_width=True, key="toy_losses")
+    plane.plotly_chart(playground_figure(trainer, show_arrows=arrows), width="stretch", key="toy_playground")
+    curves.plotly_chart(loss_figure(trainer), width="stretch", key="toy_losses")
     curves.caption("With label smoothing, targets above 1 make D's loss negative for confident answers: "
                "a dip below zero is expected, not a bug.")
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from ui.session import current_trainer
 from ui.train_controls import render_sidebar
-from ui.train_view import draw_live, draw_panels, draw_status, render_buttons
+from ui.train_view import draw_live, draw_panels, draw_status, panel_snapshot, render_buttons
 
 TERMINAL = ("finished", "stopped", "failed")
 # Status every second; charts and grid less often: redrawing three plotly charts each second
@@ -29,21 +29,22 @@ for problem in problems:
 
 def _live_body(refreshing: bool) -> None:
     trainer = current_trainer()
-    snap = trainer.snapshot() if trainer else None
-    if snap is not None and snap.active and not refreshing:
+    # Polled every second: scalars only, never the run's whole history.
+    status = trainer.status() if trainer else None
+    if status is not None and status.active and not refreshing:
         st.rerun()          # a button in this still view started training: switch to the live view
-    render_buttons(trainer, snap)
-    if snap is None:
+    render_buttons(trainer, status)
+    if status is None:
         st.info("Nothing is training yet. The default preset learns to draw digits from 5,000 real MNIST "
                 "images; the first grid appears after a few seconds.")
         return
     if refreshing:
-        draw_status(snap)   # the panels refresh in their own, slower fragment
+        draw_status(status)   # the panels refresh in their own, slower fragment
     else:
-        draw_live(snap)
+        draw_live(panel_snapshot(trainer))
     seen = st.session_state.get("seen_state")
-    st.session_state["seen_state"] = snap.state
-    if snap.state in TERMINAL and seen not in TERMINAL and seen is not None:
+    st.session_state["seen_state"] = status.state
+    if status.state in TERMINAL and seen not in TERMINAL and seen is not None:
         st.rerun()          # refresh the whole page once: buttons and sidebar follow the new state
 
 
@@ -61,11 +62,11 @@ def still_view() -> None:
 def live_panels() -> None:
     trainer = current_trainer()
     if trainer is not None:
-        draw_panels(trainer.snapshot())
+        draw_panels(panel_snapshot(trainer))
 
 
 trainer = current_trainer()
-if trainer is not None and trainer.snapshot().active:
+if trainer is not None and trainer.is_active():
     live_view()
     live_panels()
 else:

@@ -164,6 +164,15 @@ class CompareJob:
             log.exception("the comparison failed")     # the UI shows one line; the log keeps the trace
             first = str(e).strip().splitlines()[0] if str(e).strip() else ""
             self._set(state="failed", message=f"{type(e).__name__}: {first}")
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        # A finished job stays in the pool for an hour so its page can show it; the boards
+        # are all that needs, so the four networks and the data set go now.
+        for arm in self.arms:
+            arm.release()
+        self._data = None
 
     def _train(self) -> None:
         data = self._data if self._data is not None else load_images(self.cfg_a.data.source)

@@ -48,6 +48,13 @@ class Arm:
         """False once a metric went NaN/inf: the arm trains no further."""
         return not self.dead_reason
 
+    def release(self) -> None:
+        """Drop the models, optimizers and data once training is over; counters, digests and
+        the board (all that is shown afterwards) stay."""
+        self.step = None
+        self.epoch_end = None
+        self.pending = []
+
     @property
     def steps(self) -> int:
         """Training steps this arm has made."""

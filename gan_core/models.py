@@ -1,7 +1,12 @@
 """Generator and discriminator built from a ModelConfig; every DCGAN practice is a switch.
 
 BatchNorm placement: convolution -> BatchNorm -> activation (the DCGAN paper's code),
-never on D's input layer nor on G's output layer. D returns logits (no sigmoid): the
+never on D's input layer nor on G's output layer.
+
+Every random part (initializers, dropout) takes its own seed derived from the `seed`
+argument, so the same seed gives the same weights whatever other threads do meanwhile:
+no process-wide seeding (keras.utils.set_random_seed), which a server's other sessions
+would race with. D returns logits (no sigmoid): the
 losses use the numerically stable logit form, which also keeps bf16 training sane.
 """
 from __future__ import annotations
@@ -40,14 +45,25 @@ def check_image_shape(shape) -> tuple:
     return shape
 
 
+# Seeds of one network's random layers: seed * SEED_STRIDE + an offset per network and layer.
+SEED_STRIDE = 10_000
+_NETWORK_OFFSET = {"g": 0, "d": SEED_STRIDE // 2}
+
+
 class _Builder:
     """Layer factories that apply the practices uniformly to both networks."""
 
-    def __init__(self, cfg: ModelConfig, dtype: str, prefix: str):
+    def __init__(self, cfg: ModelConfig, dtype: str, prefix: str, seed: int = 0):
         self.cfg = cfg
         self.dtype = dtype
         self.prefix = prefix
         self._count = 0
+        self._seed = int(seed) * SEED_STRIDE + _NETWORK_OFFSET[prefix]
+
+    def seed(self) -> int:
+        """The next layer's own seed: a fixed integer, so its draw depends on nothing global."""
+        self._seed += 1
+        return self._seed
 
     def name(self, kind: str) -> str:
         """Explicit layer names: Keras' automatic ones live in a thread-local counter that a
@@ -57,8 +73,8 @@ class _Builder:
 
     def init(self):
         if self.cfg.gaussian_init:
-            return keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
-        return "glorot_uniform"
+            return keras.initializers.RandomNormal(mean=0.0, stddev=0.02, seed=self.seed())
+        return keras.initializers.GlorotUniform(seed=self.seed())
 
     def kernel(self) -> int:
         return 4 if self.cfg.kernel_divisible_by_stride else 3
@@ -70,7 +86,8 @@ class _Builder:
 
     def norm_act(self, x, normalize: bool = True):
         if normalize and self.cfg.batch_norm:
-            gamma = (keras.initializers.RandomNormal(1.0, 0.02) if self.cfg.gaussian_init else "ones")
+            gamma = (keras.initializers.RandomNormal(1.0, 0.02, seed=self.seed()) if self.cfg.gaussian_init
+                     else "ones")
             x = layers.BatchNormalization(momentum=0.9, gamma_initializer=gamma, dtype=self.dtype,
                                            name=self.name("batch_norm"))(x)
         return self.act(x)
@@ -98,15 +115,17 @@ class _Builder:
         return self.conv(x, filters, kernel, activation=activation, dtype=dtype)
 
 
-def build_generator(cfg: ModelConfig, image_shape, precision: str = "fp32", classes: int = 0) -> keras.Model:
+def build_generator(cfg: ModelConfig, image_shape, precision: str = "fp32", classes: int = 0,
+                    seed: int = 0) -> keras.Model:
     """(batch, latent_dim + classes) -> images; with classes > 0 the last inputs are a one-hot class code.
 
     Images are (batch, H, W, C) float32 (the head stays float32 under bf16): in [-1, 1] from tanh,
     or [0, 1] from sigmoid. Raises ValueError for a shape check_image_shape rejects.
+    The same (cfg, shape, precision, classes, seed) gives the same initial weights in any thread.
     """
     height, _, channels = check_image_shape(image_shape)
     dtype = "mixed_bfloat16" if precision == "bf16" else "float32"
-    b = _Builder(cfg, dtype, "g")
+    b = _Builder(cfg, dtype, "g", seed)
     stages = _stages(height, cfg.layout)
     seed_size = height // (2 ** stages)
     out_act = "tanh" if cfg.tanh_output else "sigmoid"
@@ -133,15 +152,17 @@ def build_generator(cfg: ModelConfig, image_shape, precision: str = "fp32", clas
     return keras.Model(z, image, name=generator_name(classes))
 
 
-def build_discriminator(cfg: ModelConfig, image_shape, precision: str = "fp32", classes: int = 0) -> keras.Model:
+def build_discriminator(cfg: ModelConfig, image_shape, precision: str = "fp32", classes: int = 0,
+                        seed: int = 0) -> keras.Model:
     """images -> logit; with classes > 0: [images, one-hot class] -> [logit, class logits].
 
     Logits are float32, (batch, 1) and (batch, classes); images come in the generator's scale.
     Raises ValueError for a shape check_image_shape rejects.
+    The same arguments give the same initial weights and dropout masks in any thread.
     """
     height, _, _ = check_image_shape(image_shape)
     dtype = "mixed_bfloat16" if precision == "bf16" else "float32"
-    b = _Builder(cfg, dtype, "d")
+    b = _Builder(cfg, dtype, "d", seed)
     stages = _stages(height, cfg.layout)
     f = cfg.d_base_filters or cfg.base_filters
     tutorial = cfg.layout == "tutorial"
@@ -157,7 +178,7 @@ def build_discriminator(cfg: ModelConfig, image_shape, precision: str = "fp32", 
         x = b.norm_act(b.conv(x, x.shape[-1], 3))
     x = layers.Flatten(dtype=dtype, name=b.name("flatten"))(x)
     if cfg.dropout > 0:
-        x = layers.Dropout(cfg.dropout, dtype=dtype, name=b.name("dropout"))(x)
+        x = layers.Dropout(cfg.dropout, seed=b.seed(), dtype=dtype, name=b.name("dropout"))(x)
     logit = layers.Dense(1, kernel_initializer=b.init(), dtype="float32", name=b.name("logit"))(x)
     if not classes:
         return keras.Model(image, logit, name="discriminator")

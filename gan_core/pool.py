@@ -1,11 +1,16 @@
 """The server's training jobs: at most N at once, reattach by id, stop the abandoned.
 
-A job is a Trainer or a CompareJob: anything with start(), stop(timeout) and is_active().
+A job is a Trainer or a CompareJob: anything with start(), stop(timeout) and is_active()
+(a scalar read: the pool asks it often, and never copies a job's histories).
+
+Shorter work started from a browser (a burst of the 2-D playground, decoding an uploaded
+image set) holds a slot too, for as long as it runs: `with pool.slot(): ...`. So "at most
+N at once" holds whoever clicks what.
 
 One pool per server process (the app keeps it in st.cache_resource, shared by every
-browser session), so everything here is guarded by a lock. A page calls `touch(id)`
-whenever it draws; a trainer whose page has not drawn for `idle_seconds` is stopped
-(Streamlit does not clean up threads that outlive their session).
+browser session), so its own tables are guarded by a lock. A page calls `touch(id)` (or
+`touch_run(folder)`) whenever it shows a job; a job no page has shown for `idle_seconds` is
+stopped (Streamlit does not clean up threads that outlive their session).
 """
 from __future__ import annotations
 
@@ -13,10 +18,13 @@ import os
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterator, Optional
 
-from .trainer import Trainer
+if TYPE_CHECKING:      # pages that only watch jobs need not import TensorFlow
+    from .trainer import Trainer
 
 
 class PoolBusy(RuntimeError):
@@ -45,12 +53,20 @@ class TrainerPool:
                                   else _env_number("GAN_LAB_IDLE_SECONDS", 300))
         self.keep_finished_seconds = keep_finished_seconds
         self._entries: dict[str, _Entry] = {}
+        self._held = 0                   # slots held by `slot()` blocks right now
         self._lock = threading.Lock()
         self._janitor: Optional[threading.Thread] = None
 
     def active_count(self) -> int:
+        """Jobs running now plus short pieces of work holding a slot (polled by pages)."""
         with self._lock:
-            return sum(1 for e in self._entries.values() if e.trainer.is_active())
+            jobs, held = [e.trainer for e in self._entries.values()], self._held
+        return held + sum(1 for job in jobs if job.is_active())
+
+    def _active_locked(self) -> int:
+        # Admission must count and claim in one step, so this one runs under the lock;
+        # is_active() reads one scalar, nothing more.
+        return self._held + sum(1 for e in self._entries.values() if e.trainer.is_active())
 
     def busy_message(self) -> Optional[str]:
         return self._busy_text(self.active_count())
@@ -64,7 +80,7 @@ class TrainerPool:
     def start(self, make_trainer: Callable[[], Trainer]) -> str:
         """Create and start a trainer if a slot is free; returns its id."""
         with self._lock:
-            busy = self._busy_text(sum(1 for e in self._entries.values() if e.trainer.is_active()))
+            busy = self._busy_text(self._active_locked())
             if busy:
                 raise PoolBusy(busy)
             trainer = make_trainer()
@@ -73,6 +89,26 @@ class TrainerPool:
             trainer.start()
         self._ensure_janitor()
         return trainer_id
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """Hold one training slot while the `with` block runs (work a browser started that is
+        not a job: a burst of the 2-D playground, decoding an uploaded image set).
+
+        Raises PoolBusy (the same plain message as `start`) at once when no slot is free;
+        it never waits. The slot is given back when the block ends, by return or by raise.
+        Keep the block short: pages block on it, and the idle janitor does not see it.
+        """
+        with self._lock:
+            busy = self._busy_text(self._active_locked())
+            if busy:
+                raise PoolBusy(busy)
+            self._held += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._held -= 1
 
     def adopt(self, job) -> str:
         """Register a job started elsewhere (a script, a test) so pages can show it."""
@@ -93,6 +129,20 @@ class TrainerPool:
             entry = self._entries.get(trainer_id or "")
             if entry:
                 entry.last_seen = time.monotonic()
+
+    def touch_run(self, run_dir) -> bool:
+        """Mark the jobs that write into folder `run_dir` as watched (a page showing that run's
+        files, such as the Latent explorer on a run that is still training); True when one
+        of them is still active."""
+        wanted = Path(run_dir).resolve()
+        with self._lock:
+            entries = list(self._entries.values())
+        watched = [e for e in entries if getattr(e.trainer, "run_dir", None) is not None
+                   and Path(e.trainer.run_dir).resolve() == wanted]
+        with self._lock:
+            for entry in watched:
+                entry.last_seen = time.monotonic()
+        return any(entry.trainer.is_active() for entry in watched)
 
     def sweep(self) -> list[str]:
         """Stop trainers nobody has looked at for idle_seconds; forget old finished ones."""

@@ -1,13 +1,17 @@
 """What a trainer publishes: a lock-guarded board the training thread writes and readers copy.
 
 Readers (the Streamlit page, the CLI) get an immutable `Snapshot`; they never touch
-Keras objects or the thread. Per-step series grow by appending, so a copy is cheap.
+Keras objects or the thread. A page that polls reads a `Status` (scalars only, no
+history), and follows the per-step series with a `SeriesFollower`, which copies only the
+rows added since its last read: a long run's history is never copied once per refresh.
 """
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Optional
+
+import numpy as np
 
 from .train_step import METRIC_NAMES
 
@@ -79,6 +83,25 @@ class Snapshot(BudgetView):
     config_json: str = ""
 
 
+@dataclass(frozen=True)
+class Status(BudgetView):
+    """The scalar part of a Snapshot (same names, same meaning), cheap to read every second."""
+    state: str = "idle"
+    message: str = ""
+    step: int = 0
+    epoch: int = 0
+    steps_per_epoch: int = 0
+    total_steps: int = 0
+    elapsed: float = 0.0
+    max_seconds: float = 0.0
+    steps_per_s: float = 0.0
+    compile_seconds: float = 0.0
+    warnings: tuple = ()
+
+
+_STATUS_FIELDS = tuple(f.name for f in fields(Status) if f.name != "warnings")
+
+
 class Board:
     """The shared, lock-guarded state behind snapshots."""
 
@@ -131,14 +154,50 @@ class Board:
             if not self._warnings or self._warnings[-1] != text:
                 self._warnings.append(text)
 
+    def rows(self) -> int:
+        """How many per-step rows the series hold."""
+        with self._lock:
+            return len(self._fields["series"][METRIC_NAMES[0]])
+
+    def status(self) -> Status:
+        """The scalars and the (few) warnings; no series, changes or grids are copied."""
+        with self._lock:
+            values = {name: self._fields[name] for name in _STATUS_FIELDS if name in self._fields}
+            return Status(warnings=tuple(self._warnings), **values)
+
     def get(self, name, default=None):
         with self._lock:
             return self._fields.get(name, default)
 
-    def snapshot(self) -> Snapshot:
+    def snapshot(self, series: bool = True) -> Snapshot:
+        """Everything, copied; with series=False the per-step series are left out (empty), for
+        a reader that follows them with a SeriesFollower."""
         with self._lock:
             values = dict(self._fields)
-            values["series"] = {k: list(v) for k, v in self._fields["series"].items()}
+            values["series"] = {k: list(v) if series else [] for k, v in self._fields["series"].items()}
             values["hacks"] = dict(self._fields.get("hacks", {}))
             return Snapshot(changes=tuple(self._changes), epochs=tuple(self._epochs),
                             warnings=tuple(self._warnings), **values)
+
+
+class SeriesFollower:
+    """A reader's own copy of a board's per-step series, topped up with only the new rows.
+
+    `update(board)` returns {metric name: float64 array of every row so far}; each call
+    copies from the board (under its lock) only the rows added since the previous call.
+    One follower follows one board: a new run needs a new follower.
+    """
+
+    def __init__(self):
+        self._arrays = {name: np.zeros(0, dtype=np.float64) for name in METRIC_NAMES}
+
+    @property
+    def rows(self) -> int:
+        return len(self._arrays[METRIC_NAMES[0]])
+
+    def update(self, board: Board) -> dict:
+        new = board.series_since(self.rows)
+        if new[METRIC_NAMES[0]]:
+            self._arrays = {name: np.concatenate([self._arrays[name], np.asarray(new[name], dtype=np.float64)])
+                            for name in METRIC_NAMES}
+        return dict(self._arrays)

@@ -56,9 +56,11 @@ class GanStep:
         if self.classes and len(labels) != self.n_images:
             raise ValueError(f"{len(labels)} labels for {self.n_images} images")
 
-        keras.utils.set_random_seed(seed)   # same weights for the same seed (Compare relies on it)
-        self.generator = build_generator(cfg.model, self.image_shape, cfg.run.precision, self.classes)
-        self.discriminator = build_discriminator(cfg.model, self.image_shape, cfg.run.precision, self.classes)
+        # Same weights for the same seed (Compare relies on it), from seeded layers: a process-wide
+        # seed would be raced by any other thread building or loading a model meanwhile.
+        self.generator = build_generator(cfg.model, self.image_shape, cfg.run.precision, self.classes, seed=seed)
+        self.discriminator = build_discriminator(cfg.model, self.image_shape, cfg.run.precision, self.classes,
+                                                 seed=seed)
         self.d_optimizer = make_optimizer(cfg, cfg.optimizer.d_learning_rate)
         self.g_optimizer = make_optimizer(cfg, cfg.optimizer.g_learning_rate)
         self.d_optimizer.build(self.discriminator.trainable_variables)

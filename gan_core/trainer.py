@@ -23,7 +23,7 @@ from .config import ConfigError, TrainConfig
 from .data import ImageSet, load_images
 from .live_hacks import LIVE_KEYS, live_values
 from .runs import RunFolder
-from .snapshot import Board, HackChange, Snapshot
+from .snapshot import ACTIVE_STATES, Board, HackChange, Snapshot, Status
 from .training_loop import flush_metrics, learning_rate_factor
 from .train_step import METRIC_NAMES, GanStep
 
@@ -105,8 +105,13 @@ class Trainer:
     def snapshot(self) -> Snapshot:
         return self.board.snapshot()
 
+    def status(self) -> Status:
+        """Scalars only (state, step, budget, warnings): what a page polls every second."""
+        return self.board.status()
+
     def is_active(self) -> bool:
-        return self.snapshot().active
+        """Whether the run is starting, running, paused or stopping: one scalar read, no copy."""
+        return self.board.get("state") in ACTIVE_STATES
 
     @property
     def alive(self) -> bool:
@@ -121,6 +126,14 @@ class Trainer:
             first = str(e).strip().splitlines()[0] if str(e).strip() else ""
             self.board.update(state="failed", message=f"{type(e).__name__}: {first}")
             self._on_event("failed", self.board.get("message"))
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        """Drop the data set and the models as the thread ends: a finished trainer stays in the
+        server's pool for an hour so its page can show it, and the board is all that needs."""
+        self._data = None
+        self._gan_step = None
 
     def _train(self) -> None:
         cfg = self.cfg

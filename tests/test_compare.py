@@ -1,5 +1,7 @@
 """A/B comparisons as a user sees them: fair arms, the same start, clear refusals, a verdict."""
+import gc
 import time
+import weakref
 
 import numpy as np
 import pytest
@@ -34,8 +36,18 @@ def loss_pair(small_digits):
     budget = ("run.epochs=0", "run.max_seconds=1.5")
     job = CompareJob(small_cfg(*budget), small_cfg(*budget, "hacks.generator_loss=minimax"), data=small_digits)
     job.start()
+    deadline = time.time() + 120
+    while len(job.arms) < 2 and time.time() < deadline:
+        time.sleep(0.05)
+    job.networks_while_training = [weakref.ref(arm.step.generator) for arm in job.arms]
     job.join(300)
     return job
+
+
+def test_a_finished_comparison_frees_its_four_networks_at_once(loss_pair):
+    gc.collect()
+    assert loss_pair.status().state == "finished"
+    assert [ref() for ref in loss_pair.networks_while_training] == [None, None]
 
 
 def test_both_arms_train_the_same_steps_on_the_same_data_order(loss_pair):

@@ -86,6 +86,30 @@ def test_bad_override_lines_show_one_error_and_keep_the_text(page):
     assert page.error[0].value == "A overrides, line 1: expected key=value, got 'model.base_filters'"
 
 
+def test_a_data_path_typed_in_both_boxes_is_refused_and_nothing_trains(page, tmp_path):
+    folder = tmp_path / "some" / "folder"
+    folder.mkdir(parents=True)
+    before = shared_pool().active_count()
+    page.text_area(key="compare_overrides_a").input(f"data.source={folder}")
+    page.text_area(key="compare_overrides_b").input(f"data.source={folder}").run()
+    assert [e.value for e in page.error] == [
+        "A overrides, line 1: 'data.source' cannot be set here: the data set comes from the Dataset select "
+        "or an upload"]
+    assert str(folder) not in " ".join(e.value for e in page.error)
+    assert button(page, "Start comparison").disabled      # (AppTest, like a browser, cannot click it)
+    assert "compare_job" not in page.session_state
+    assert shared_pool().active_count() == before
+
+
+def test_a_preload_with_a_data_key_is_refused(page):
+    page.session_state["compare_preload"] = {"card": "batch-norm", "title": "forged",
+                                             "a": {"data.source": "/some/folder"}, "b": {}}
+    page.run()
+    assert [e.value for e in page.error] == [
+        "'data.source' cannot be set here: the data set comes from the Dataset select or an upload"]
+    assert button(page, "Start comparison").disabled
+
+
 def test_start_then_stop_runs_one_job_per_session(page):
     button(page, "Start comparison").click().run()
     assert not page.exception

@@ -187,3 +187,40 @@ def test_the_shipped_conditional_generator_draws_the_class_picked_on_the_page(mo
     image_with_caption(at, "Spherical walk, 10 frames, seed 1 to seed 2, class 3 to class 8")
     at.radio(key="latent_walk_mode").set_value("from one cell towards another").run()
     assert not at.exception
+
+
+def test_watching_a_run_that_still_trains_keeps_it_from_the_idle_janitor(tmp_path, monkeypatch, empty_runs,
+                                                                         small_digits):
+    import time
+
+    from gan_core.pool import shared_pool
+    from gan_core.trainer import Trainer
+
+    monkeypatch.setenv("GAN_LAB_PRETRAINED_DIR", str(tmp_path / "not-there"))
+    cfg = preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=0", "run.grid_size=2",
+                                              "run.quality_every_epoch=false"])
+    trainer = Trainer(cfg, run_dir=empty_runs / "live", data=small_digits)
+    pool = shared_pool()
+    pool.adopt(trainer)
+    trainer.start()
+    try:
+        deadline = time.time() + 120
+        while not (empty_runs / "live" / "generator.keras").is_file() and time.time() < deadline:
+            time.sleep(0.2)
+        at = AppTest.from_file(str(PAGE), default_timeout=PAGE_TIMEOUT)
+        at.run()
+        shown_from = time.monotonic()
+        at.selectbox(key="latent_generator").set_value("Run live").run()
+        assert not at.exception
+        assert any("still training" in c.value for c in at.caption)
+        # Idle means "not shown since the page opened the run": the janitor leaves it alone...
+        monkeypatch.setattr(pool, "idle_seconds", time.monotonic() - shown_from)
+        pool.sweep()
+        assert trainer.is_active()
+        # ...and stops it once nobody has shown it for that long.
+        time.sleep(pool.idle_seconds + 0.1)
+        pool.sweep()
+        trainer.join(60)
+        assert trainer.snapshot().state == "stopped"
+    finally:
+        trainer.stop(timeout=60)

@@ -110,3 +110,25 @@ def test_hacks_guide_preload_opens_the_collapse_preset_on_the_ring():
     by_label(at.selectbox, "Preset").set_value("default").run()
     assert not any("Loaded from the Hacks guide" in i.value for i in at.info)
     assert by_label(at.radio, "Generator loss").value == "non-saturating"
+
+
+def test_a_burst_needs_a_free_training_slot_and_says_so_plainly(page):
+    from contextlib import ExitStack
+
+    from gan_core.pool import PoolBusy, shared_pool
+    with ExitStack() as held:                 # every slot of this server taken, as by another browser
+        try:
+            while True:
+                held.enter_context(shared_pool().slot())
+        except PoolBusy:
+            pass
+        by_label(page.button, "Step both").click().run()
+        assert not page.exception, page.exception
+        assert [e.value for e in page.error] == [shared_pool().busy_message()]
+        assert page.error[0].value.startswith("The machine is busy")
+        assert metric(page, "Generator steps") == "0"
+        by_label(page.button, "Play").click().run()
+        by_label(page.button, "Play")         # refused: playing stops at once
+    by_label(page.button, "Step both").click().run()
+    assert not page.error
+    assert metric(page, "Generator steps") == "1"

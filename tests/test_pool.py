@@ -1,4 +1,5 @@
 """The server-wide trainer pool: a limit, plain 'busy' refusals, reattach, idle stop."""
+import threading
 import time
 
 import pytest
@@ -43,4 +44,101 @@ def test_touch_keeps_a_watched_trainer_alive(small_digits):
     assert pool.get(trainer_id).snapshot().active
     pool.stop_all()
     pool.get(trainer_id).join(60)          # stop() may return while the first trace finishes
+    assert pool.get(trainer_id).snapshot().state == "stopped"
+
+
+# -- slots for short work started from a browser -------------------------------------------------
+def test_two_threads_asking_for_the_last_slot_at_once_get_one_slot_and_one_busy_message():
+    pool = TrainerPool(max_active=1)
+    barrier, release = threading.Barrier(2), threading.Event()
+    outcomes = []
+
+    def ask():
+        barrier.wait()
+        try:
+            with pool.slot():
+                outcomes.append("ran")
+                release.wait(30)
+        except PoolBusy as e:
+            outcomes.append(str(e))
+            release.set()
+
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(outcomes) == ["The machine is busy: 1 training already running (this server allows 1 at a "
+                                "time). Try again when one finishes.", "ran"]
+    assert pool.active_count() == 0                 # given back when the block ended
+
+
+def test_many_threads_never_hold_more_slots_than_the_limit():
+    pool = TrainerPool(max_active=2)
+    inside, most, refused = [0], [0], [0]
+    count_lock = threading.Lock()
+
+    def work():
+        for _ in range(200):
+            try:
+                with pool.slot():
+                    with count_lock:
+                        inside[0] += 1
+                        most[0] = max(most[0], inside[0])
+                    time.sleep(0.0005)
+                    with count_lock:
+                        inside[0] -= 1
+            except PoolBusy:
+                with count_lock:
+                    refused[0] += 1
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert most[0] == 2 and refused[0] > 0
+    assert pool.active_count() == 0
+
+
+def test_a_slot_is_given_back_when_the_work_raises():
+    pool = TrainerPool(max_active=1)
+    with pytest.raises(ValueError):
+        with pool.slot():
+            raise ValueError("bad zip")
+    with pool.slot():
+        assert pool.active_count() == 1
+
+
+def test_a_held_slot_refuses_a_training_and_a_training_refuses_a_slot(small_digits):
+    pool = TrainerPool(max_active=1)
+    with pool.slot():
+        assert "busy" in pool.busy_message()
+        with pytest.raises(PoolBusy):
+            pool.start(endless(small_digits))
+    trainer_id = pool.start(endless(small_digits))
+    with pytest.raises(PoolBusy, match="The machine is busy"):
+        with pool.slot():
+            pass
+    pool.get(trainer_id).stop()
+    pool.get(trainer_id).join(60)
+    with pool.slot():
+        pass
+
+
+def test_a_page_showing_a_runs_folder_keeps_its_trainer_alive(small_digits, tmp_path):
+    pool = TrainerPool(max_active=1, idle_seconds=0.6)
+    cfg = preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=0", "run.grid_size=2",
+                                              "run.quality_every_epoch=false"])
+    run_dir = tmp_path / "runs" / "demo"
+    trainer_id = pool.start(lambda: Trainer(cfg, run_dir=run_dir, data=small_digits))
+    end = time.time() + 2.0
+    while time.time() < end:
+        pool.touch_run(tmp_path / "runs" / ".." / "runs" / "demo")     # the same folder, spelled otherwise
+        time.sleep(0.1)
+    assert pool.get(trainer_id).is_active()
+    pool.touch_run(tmp_path / "elsewhere")                                  # another folder: no effect
+    deadline = time.time() + 30
+    while pool.get(trainer_id).is_active() and time.time() < deadline:
+        time.sleep(0.2)
     assert pool.get(trainer_id).snapshot().state == "stopped"

@@ -112,3 +112,40 @@ def test_timelapse_and_csv_downloads(small_digits):
     assert Image.open(io.BytesIO(gif)).n_frames == 2
     rows = metrics_csv(snap).strip().splitlines()
     assert rows[0].startswith("step,d_loss_real,d_loss_fake,g_loss") and len(rows) == 21
+
+
+def _digits_zip(n: int = 80) -> bytes:
+    import io
+    import zipfile
+
+    import numpy as np
+    from PIL import Image
+    rng = np.random.default_rng(0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for i in range(n):
+            picture = io.BytesIO()
+            Image.fromarray(rng.integers(0, 255, (28, 28), dtype=np.uint8)).save(picture, format="PNG")
+            archive.writestr(f"img_{i:03d}.png", picture.getvalue())
+    return out.getvalue()
+
+
+def test_decoding_an_uploaded_set_needs_a_free_training_slot(page):
+    from contextlib import ExitStack
+
+    from gan_core.pool import PoolBusy, shared_pool
+    page.sidebar.selectbox(key="dataset").set_value("your images (.zip upload)").run()
+    with ExitStack() as held:                 # every slot of this server taken, as by another browser
+        try:
+            while True:
+                held.enter_context(shared_pool().slot())
+        except PoolBusy:
+            pass
+        page.sidebar.file_uploader(key="upload_zip").set_value(("mine.zip", _digits_zip(), "application/zip"))
+        page.run()
+        assert not page.exception
+        assert [e.value for e in page.error] == [shared_pool().busy_message()]
+        assert {b.label: b.disabled for b in page.button}["Start training"]
+    page.run()                                # a slot is free: the same upload is decoded now
+    assert not page.exception and not page.error
+    assert any(c.value.startswith("80 images") for c in page.sidebar.caption)

@@ -119,3 +119,21 @@ def test_fixed_latent_points_show_the_same_individuals_each_epoch(small_digits):
     assert np.abs(a["uniform"]).max() <= 1.0
     # the uniform points are a monotone map of the Gaussian ones: same order, same identity
     assert np.array_equal(np.argsort(a["gaussian"][0]), np.argsort(a["uniform"][0]))
+
+
+def test_a_finished_trainer_frees_its_models_at_once_and_still_shows_everything(small_digits):
+    import gc
+    import weakref
+
+    t = Trainer(small_cfg(epochs=1), data=small_digits)
+    t.start()
+    deadline = time.time() + 120
+    while getattr(t, "_gan_step", None) is None and time.time() < deadline:
+        time.sleep(0.05)
+    step, generator = weakref.ref(t._gan_step), weakref.ref(t._gan_step.generator)
+    t.join(300)
+    gc.collect()
+    assert step() is None and generator() is None          # the networks are gone...
+    snap = t.snapshot()
+    assert snap.state == "finished" and len(snap.series["g_loss"]) == snap.step == 10
+    assert snap.epochs[-1].grid_png.startswith(b"\x89PNG")  # ...what the page shows stays

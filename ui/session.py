@@ -5,11 +5,13 @@ finds the same trainer in the server-wide pool instead of starting a second one.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Optional
 
 import streamlit as st
 
 from gan_core.pool import TrainerPool, shared_pool
+from gan_core.snapshot import Board, SeriesFollower, Snapshot
 from gan_core.trainer import Trainer
 
 from .keras_guard import keep_keras_state
@@ -47,3 +49,14 @@ def remember(trainer_id: str) -> None:
     """Make `trainer_id` this session's trainer, in session state and in the URL (?run=)."""
     st.session_state["trainer_id"] = trainer_id
     st.query_params[QUERY_KEY] = trainer_id
+
+
+def followed_snapshot(board: Board, key: str) -> Snapshot:
+    """A board's snapshot for drawing, its per-step series taken from this session's follower
+    (kept under session_state[key]), which copies only the rows added since the last draw."""
+    held = st.session_state.get(key)
+    if held is None or held[0] is not board:
+        held = (board, SeriesFollower())           # another run: follow it from its first row
+        st.session_state[key] = held
+    series = held[1].update(board)
+    return replace(board.snapshot(series=False), series=series)

@@ -12,11 +12,12 @@ import streamlit as st
 
 from gan_core.config import ConfigError, TrainConfig
 from gan_core.data import DataError, describe_sources, load_images_from_zip_bytes
+from gan_core.pool import PoolBusy
 from gan_core.presets import DEFAULT_PRESET, describe, preset, preset_names
 
 from .control_specs import LEARNING_RATES, LIVE_HACKS, PRACTICES, RUN_CONTROLS, Control, config_from_widgets, \
     widget_values
-from .session import current_trainer
+from .session import current_trainer, trainer_pool
 
 UPLOAD_OPTION = "your images (.zip upload)"
 
@@ -32,7 +33,7 @@ def _fill_from_preset() -> None:
 
 def _send_live(control: Control) -> None:
     trainer = current_trainer()
-    if trainer is None or not trainer.snapshot().active:
+    if trainer is None or not trainer.is_active():
         return
     try:
         trainer.set_hack(control.key, control.from_widget(st.session_state[control.widget_key]))
@@ -92,11 +93,14 @@ def _dataset_block() -> tuple[str, Optional[object], Optional[str]]:
     cache_key = (upload.name, upload.size)
     if st.session_state.get("upload_cache_key") != cache_key:
         try:
-            st.session_state["upload_set"] = load_images_from_zip_bytes(upload.getvalue(), upload.name)
+            with trainer_pool().slot():     # decoding takes the cores like a training: it needs a slot
+                st.session_state["upload_set"] = load_images_from_zip_bytes(upload.getvalue(), upload.name)
             st.session_state.pop("upload_error", None)
         except DataError as e:
             st.session_state["upload_set"] = None
             st.session_state["upload_error"] = str(e)
+        except PoolBusy as e:
+            return "upload", None, str(e)      # not remembered: decoded once a slot is free
         st.session_state["upload_cache_key"] = cache_key
     if st.session_state.get("upload_error"):
         return "upload", None, st.session_state["upload_error"]

@@ -17,12 +17,12 @@ from gan_core.images import gif_bytes
 from gan_core.metrics import metric_cards
 from gan_core.pool import PoolBusy
 from gan_core.runs import default_runs_dir, new_run_id
-from gan_core.snapshot import Snapshot
+from gan_core.snapshot import Snapshot, Status
 from gan_core.train_step import METRIC_NAMES
 from gan_core.trainer import Trainer
 
 from . import charts
-from .session import remember, trainer_pool
+from .session import followed_snapshot, remember, trainer_pool
 
 STATE_TEXT = {"idle": "Ready", "starting": "Starting", "running": "Training", "paused": "Paused",
               "stopping": "Stopping", "stopped": "Stopped", "finished": "Finished", "failed": "Failed"}
@@ -49,7 +49,7 @@ def start_training() -> None:
     remember(trainer_id)
 
 
-def render_buttons(trainer, snap) -> None:
+def render_buttons(trainer, snap: Snapshot | Status | None) -> None:
     """The Start, Pause, Resume and Stop buttons, enabled as the run's state allows, and the
     busy or start error message.
     """
@@ -73,8 +73,14 @@ def render_buttons(trainer, snap) -> None:
         st.error(st.session_state["start_error"])
 
 
+# -- reading the trainer ------------------------------------------------------------
+def panel_snapshot(trainer: Trainer) -> Snapshot:
+    """The trainer's snapshot for the charts, with only the rows added since the last draw copied."""
+    return followed_snapshot(trainer.board, "series_follower")
+
+
 # -- drawing -----------------------------------------------------------------------
-def status_line(snap: Snapshot) -> str:
+def status_line(snap: Snapshot | Status) -> str:
     """One line: state, epoch, step, steps per second and seconds (of the budget, if any)."""
     parts = [STATE_TEXT.get(snap.state, snap.state), f"epoch {snap.epoch}", f"step {snap.step}",
              f"{snap.steps_per_s:.1f} steps/s", f"{snap.elapsed:.0f} s"]
@@ -89,8 +95,8 @@ def draw_live(snap: Snapshot) -> None:
     draw_panels(snap)
 
 
-def draw_status(snap: Snapshot) -> None:
-    """The cheap part, redrawn every second: status, progress, warnings."""
+def draw_status(snap: Snapshot | Status) -> None:
+    """The cheap part, redrawn every second: status, progress, warnings (a Status is enough)."""
     st.markdown(f"**{status_line(snap)}**")
     st.progress(snap.progress, text=snap.message or None)
     if snap.state == "failed":

@@ -1,0 +1,179 @@
+"""Soak: many trainings started and stopped, many browser sessions opened and dropped.
+
+Each case measures threads and resident memory once the first round has warmed up
+TensorFlow's and Streamlit's one-off pools and caches, then again after the soak, and
+fails when threads were left behind or memory grew past a bound.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+from devtools.reliability import Case
+
+CYCLES = 50
+# Resident memory a cycle may add. A training's Python objects are all freed when it ends
+# (tests/test_trainer.py checks it), but TensorFlow and Keras keep some native memory per run
+# (measured here: ~1.2 MiB per GanStep built, ~17 MiB more when its step is traced, the same
+# in the main thread as in a thread of its own, and not returned by dropping the traced
+# graphs from TensorFlow's function library). One cycle in five traces, so ~4.5 MiB a cycle.
+MAX_GROWTH_MIB_PER_TRAINING = 6.0
+# A dropped browser session must leave nothing once Streamlit has forgotten it.
+MAX_GROWTH_MIB_SESSIONS = 60.0
+
+
+def _proc_status(pid: int | str = "self") -> dict:
+    """Threads (the kernel's count: Python's and TensorFlow's alike) and VmRSS (MiB) of a process."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        fields[key] = value.strip()
+    return {"threads": int(fields["Threads"]), "rss_mib": int(fields["VmRSS"].split()[0]) / 1024}
+
+
+def _settle(seconds: float = 1.0) -> None:
+    import gc
+    gc.collect()
+    time.sleep(seconds)
+
+
+# -- trainings ------------------------------------------------------------------------------------
+def trainer_cycles(cycles: int, warm_up: int = 2) -> dict:
+    """Start and stop `cycles` trainings through a pool of one slot; every 5th runs a few steps
+    (so the step is traced and the trainer finishes its epoch work), the others are stopped while
+    they build. Returns before/after figures; raises AssertionError on a leftover or a refusal."""
+    from gan_core.data import ImageSet, load_images
+    from gan_core.pool import TrainerPool
+    from gan_core.presets import preset
+    from gan_core.trainer import Trainer
+
+    digits = load_images("mnist-5k")
+    data = ImageSet(digits.images[:640], digits.labels[:640], "soak-digits")
+    cfg = preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=0", "run.grid_size=2",
+                                              "run.quality_every_epoch=false"])
+    pool = TrainerPool(max_active=1, idle_seconds=600)
+
+    def one(i: int) -> None:
+        trainer_id = pool.start(lambda: Trainer(cfg, data=data))     # PoolBusy here: a slot was never freed
+        trainer = pool.get(trainer_id)
+        if i % 5 == 0:
+            deadline = time.time() + 120
+            while trainer.status().step < 3 and trainer.is_active() and time.time() < deadline:
+                time.sleep(0.05)
+        trainer.stop(timeout=120)
+        assert not trainer.alive, f"cycle {i}: the training thread outlived stop()"
+        assert trainer.status().state == "stopped", f"cycle {i}: {trainer.status().message}"
+
+    for i in range(warm_up):
+        one(i * 5)
+    _settle()
+    before = _proc_status() | {"py_threads": sorted(t.name for t in threading.enumerate())}
+    for i in range(cycles):
+        one(i)
+    _settle()
+    after = _proc_status() | {"py_threads": sorted(t.name for t in threading.enumerate())}
+    assert pool.active_count() == 0 and pool.busy_message() is None
+    return {"before": before, "after": after, "cycles": cycles}
+
+
+def _check(figures: dict, what: str, max_growth_mib: float) -> str:
+    before, after = figures["before"], figures["after"]
+    if "py_threads" in before:
+        assert after["py_threads"] == before["py_threads"], \
+            f"Python threads left behind: {sorted(set(after['py_threads']) - set(before['py_threads']))}"
+    assert after["threads"] <= before["threads"], f"threads {before['threads']} -> {after['threads']}"
+    growth = after["rss_mib"] - before["rss_mib"]
+    assert growth <= max_growth_mib, f"RSS grew {growth:.0f} MiB over {figures['cycles']} {what}"
+    return (f"{figures['cycles']} {what}: threads {before['threads']} -> {after['threads']}, "
+            f"RSS {before['rss_mib']:.0f} -> {after['rss_mib']:.0f} MiB")
+
+
+def trainings(workdir: Path) -> str:
+    return _check(trainer_cycles(CYCLES), "trainings started and stopped", MAX_GROWTH_MIB_PER_TRAINING * CYCLES)
+
+
+# -- browser sessions -----------------------------------------------------------------------------
+# Streamlit keeps a dropped session this long for a reconnect (server.disconnectedSessionTTL,
+# 120 s by default); the soak shortens it so the dropped sessions are due within the case.
+SESSION_TTL_SECONDS = 2
+
+
+def _server_pid() -> int:
+    """The app server: this process's streamlit child."""
+    me = str(os.getpid())
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = (entry / "stat").read_text().rsplit(")", 1)[1].split()[1]
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if ppid == me and b"streamlit" in cmdline:
+            return int(entry.name)
+    raise AssertionError("the app server's process was not found")
+
+
+def open_session(ws_url: str, wait_for_script: bool, timeout: float = 120.0) -> int:
+    """One browser session over Streamlit's websocket: ask for a run of the app's first page,
+    then, when `wait_for_script`, read until the run has finished, and drop the connection.
+    Returns how many messages the server sent."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from websockets.sync.client import connect
+
+    received = 0
+    with connect(ws_url, subprotocols=["streamlit"], open_timeout=timeout, max_size=None) as ws:
+        msg = BackMsg()
+        msg.rerun_script.query_string = ""
+        msg.rerun_script.page_script_hash = ""
+        ws.send(msg.SerializeToString())
+        deadline = time.time() + timeout
+        while wait_for_script and time.time() < deadline:
+            forward = ForwardMsg()
+            forward.ParseFromString(ws.recv(timeout=max(0.1, deadline - time.time())))
+            received += 1
+            if forward.WhichOneof("type") == "script_finished":
+                return received
+        if wait_for_script:
+            raise AssertionError("the app's page did not finish within the time limit")
+    return received
+
+
+def session_cycles(cycles: int, workdir: Path, warm_up: int = 3) -> dict:
+    """Open `cycles` sessions against a real app server, every other one dropped before its page
+    has finished; the server's threads and RSS before (after warm-up) and after."""
+    from devtools.app_harness import app_server
+
+    runs = workdir / "runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    env = {"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(SESSION_TTL_SECONDS)}
+    with app_server(runs, extra_env=env) as url:
+        ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
+        pid = _server_pid()
+        for _ in range(warm_up):
+            open_session(ws_url, wait_for_script=True)
+        time.sleep(SESSION_TTL_SECONDS + 4)
+        before = _proc_status(pid)
+        shown = 0
+        for i in range(cycles):
+            shown += open_session(ws_url, wait_for_script=i % 2 == 0) > 0
+        assert shown == (cycles + 1) // 2, "a page was not drawn"
+        # The sessions' script threads end, and the dropped sessions are forgotten after the TTL.
+        deadline = time.time() + SESSION_TTL_SECONDS + 60
+        after = _proc_status(pid)
+        while after["threads"] > before["threads"] and time.time() < deadline:
+            time.sleep(1.0)
+            after = _proc_status(pid)
+        open_session(ws_url, wait_for_script=True)        # the server still answers
+    return {"before": before, "after": after, "cycles": cycles}
+
+
+def sessions(workdir: Path) -> str:
+    return _check(session_cycles(CYCLES, workdir), "browser sessions opened and dropped", MAX_GROWTH_MIB_SESSIONS)
+
+
+CASES = [Case("50 trainings started and stopped", trainings),
+         Case("50 browser sessions opened and dropped", sessions)]
