@@ -27,6 +27,7 @@ from gan_core.generator_source import (GeneratorError, GeneratorSource, generate
                                        interpolation_strip, list_run_sources, load_generator,
                                        load_uploaded_generator, pretrained_source)
 from gan_core.images import gif_bytes, image_grid, png_bytes, upscale  # noqa: E402
+from gan_core.output_range import range_text  # noqa: E402
 
 N_SAMPLES, GRID_COLS, SCALE = 16, 4, 3
 MAX_SEED = 2**31 - 1
@@ -76,7 +77,7 @@ def _memo(gen: LoadedGenerator, what: str, z: np.ndarray, compute):
 
 
 def _images(gen: LoadedGenerator, what: str, z: np.ndarray) -> np.ndarray:
-    return _memo(gen, what, z, lambda: generate(gen.model, z, gen.source.tanh_output))
+    return _memo(gen, what, z, lambda: generate(gen.model, z, gen.source.pixel_range))
 
 
 def numbered_grid(images: np.ndarray, cols: int, scale: int) -> np.ndarray:
@@ -123,7 +124,8 @@ def choose_generator() -> LoadedGenerator | None:
 
 def describe(source: GeneratorSource) -> None:
     h, w, c = source.image_shape
-    scale = "[-1, 1] (tanh)" if source.tanh_output else "[0, 1] (sigmoid)"
+    scale = {(-1.0, 1.0): "[-1, 1] (tanh)", (0.0, 1.0): "[0, 1] (sigmoid)"}.get(
+        tuple(source.pixel_range), range_text(source.pixel_range))
     conditional = (f", then a one-hot code for {source.classes} classes (trained with labels: "
                    f"it draws the class you ask for)" if source.classes else "")
     st.caption(f"{source.name}: latent size {source.latent_dim}, {source.latent_distribution} latent"
