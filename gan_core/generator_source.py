@@ -200,7 +200,10 @@ def _with_output_range(model, source: GeneratorSource, config_says: Optional[str
     from what the model's activation or the config (`config_says`: 'tanh'/'sigmoid') declare."""
     activation = output_activation(model)
     probe = np.asarray(model.predict_on_batch(source.latent(PROBE_SEED, CHUNK)), dtype=np.float64)
-    decision = decide_output_range(probe, activation, config_says)
+    try:
+        decision = decide_output_range(probe, activation, config_says)
+    except ValueError as e:
+        raise GeneratorError(f"{source.path.name}: {e}") from None
     return replace(source, output_range=decision.range, tanh_output=decision.range == TANH_RANGE,
                    assumptions=source.assumptions + decision.notes)
 

@@ -195,8 +195,8 @@ def _decode_entries(entries: Iterable[_Entry], name: str, image_size: Optional[i
         image_bytes += size
         pixels += square.decoded_pixels
         if pixels > limits.max_total_pixels:
-            raise DataError(f"'{name}' holds more than {limits.max_total_pixels / 1e6:,.0f} megapixels of images "
-                            f"in total; use fewer or smaller images")
+            raise DataError(f"'{name}' holds more than {limits.max_total_pixels:,} pixels of images in total "
+                            f"(width x height as decoded); use fewer or smaller images")
         if limit_image_bytes and image_bytes > limits.max_total_bytes:
             raise DataError(f"'{name}' holds more than {limits.max_total_bytes // MB} MB of images; use fewer or smaller ones")
         if len(images) == limits.max_images:
