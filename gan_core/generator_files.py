@@ -34,7 +34,8 @@ def model_file_problem(path: Path) -> Optional[str]:
         return _hdf5_problem(path)
     if not zipfile.is_zipfile(path):
         if head.startswith(ZIP_SIGNATURE):
-            return "the file is incomplete (cut short, so not a .keras zip archive as it stands): copy or download it again"
+            return ("the file is incomplete (cut short, so not a .keras zip archive as it stands): "
+                    "copy or download it again")
         return "it is not a .keras zip archive (corrupt, or another format renamed)"
     try:
         with zipfile.ZipFile(path) as archive:

@@ -118,7 +118,8 @@ def test_a_centred_8_bit_output_is_measured(tmp_path):
 def test_a_linear_head_is_scaled_from_what_it_outputs(tmp_path):
     model = _tiny_generator(lambda x: x * 1000.0 + 500.0)      # fits none of the usual ranges
     loaded, source = load_uploaded_generator(_keras_bytes(model, tmp_path), "linear.keras")
-    assert any(note.startswith("output range measured as [") and note.endswith("scaled from it (no tanh or sigmoid at the end)")
+    assert any(note.startswith("output range measured as [")
+               and note.endswith("scaled from it (no tanh or sigmoid at the end)")
                for note in source.assumptions)
     images = generate(loaded, source.latent(PROBE_SEED, 32), source.pixel_range)
     assert images.min() == 0 and images.max() == 255        # the probe's outputs span every pixel value

@@ -121,9 +121,9 @@ def generator_config_disagrees_via_sample(workdir: Path) -> str:
 def generator_files(workdir: Path) -> str:
     from gan_core.generator_source import GeneratorError, load_uploaded_generator
     whole = (CASE_FILES / "models" / "output_0_to_1.keras").read_bytes()
-    files = {"unregistered_custom_layer.keras": (CASE_FILES / "models" / "unregistered_custom_layer.keras").read_bytes(),
-             "hdf5_model_renamed.keras": (CASE_FILES / "models" / "hdf5_model_renamed.keras").read_bytes(),
-             "half.keras": whole[:len(whole) // 2]}
+    files = {name: (CASE_FILES / "models" / name).read_bytes()
+             for name in ("unregistered_custom_layer.keras", "hdf5_model_renamed.keras")}
+    files["half.keras"] = whole[:len(whole) // 2]
     expected = {"unregistered_custom_layer.keras": "unknown layer class 'PixelNorm'",
                 "hdf5_model_renamed.keras": "an HDF5 (Keras 2) model", "half.keras": "the file is incomplete"}
     said = []

@@ -11,5 +11,6 @@ from .registry import describe_sources, load_images
 from .user_images import (UserImageLimits, load_images_from_folder, load_images_from_zip,
                           load_images_from_zip_bytes)
 
-__all__ = ["DataError", "ImageSet", "MIN_BATCH", "fit_config_to_data", "fitted_batch_size", "CROP_POLICY", "load_images", "describe_sources", "UserImageLimits",
+__all__ = ["DataError", "ImageSet", "MIN_BATCH", "fit_config_to_data", "fitted_batch_size", "CROP_POLICY",
+           "load_images", "describe_sources", "UserImageLimits",
            "load_images_from_folder", "load_images_from_zip", "load_images_from_zip_bytes"]
