@@ -28,6 +28,8 @@ from gan_core.generator_source import (GeneratorError, GeneratorSource, generate
                                        load_uploaded_generator, pretrained_source)
 from gan_core.images import gif_bytes, image_grid, png_bytes, upscale  # noqa: E402
 from gan_core.pool import shared_pool  # noqa: E402
+from gan_core.output_range import range_text  # noqa: E402
+from ui.kept_upload import keep_choice, kept_upload, restore_choice  # noqa: E402
 
 N_SAMPLES, GRID_COLS, SCALE = 16, 4, 3
 MAX_SEED = 2**31 - 1
@@ -80,7 +82,7 @@ def _memo(gen: LoadedGenerator, what: str, z: np.ndarray, compute):
 
 
 def _images(gen: LoadedGenerator, what: str, z: np.ndarray) -> np.ndarray:
-    return _memo(gen, what, z, lambda: generate(gen.model, z, gen.source.tanh_output))
+    return _memo(gen, what, z, lambda: generate(gen.model, z, gen.source.pixel_range))
 
 
 def numbered_grid(images: np.ndarray, cols: int, scale: int) -> np.ndarray:
@@ -103,17 +105,18 @@ def numbered_grid(images: np.ndarray, cols: int, scale: int) -> np.ndarray:
 def choose_generator() -> LoadedGenerator | None:
     runs = {f"Run {s.name}": s for s in list_run_sources()}
     options = ["Pretrained generator", *runs, "Upload a .keras file"]
+    restore_choice("latent_generator", options)      # a page switch drops the widget's value
     choice = st.selectbox("Generator", options, key="latent_generator",
                           help="Runs are listed newest first. A run that is still training is reloaded "
                                "when its generator file changes (after each epoch).")
+    keep_choice("latent_generator")
     try:
         if choice == "Upload a .keras file":
-            upload = st.file_uploader("Generator file (.keras)", type=["keras"], key="latent_upload")
+            upload = kept_upload("Generator file (.keras)", ["keras"], key="latent_upload")
             if upload is None:
                 st.info("Upload a Keras generator: (batch, latent size) in, (batch, H, W, 1 or 3) out.")
                 return None
-            data = upload.getvalue()
-            return _load_upload(hashlib.sha256(data).hexdigest(), data, upload.name)
+            return _load_upload(upload.digest, upload.data, upload.name)
         source = runs[choice] if choice in runs else pretrained_source()
         if choice in runs:
             watch_run(source.path.parent)
@@ -142,7 +145,8 @@ def _still_training(folder: str) -> None:
 
 def describe(source: GeneratorSource) -> None:
     h, w, c = source.image_shape
-    scale = "[-1, 1] (tanh)" if source.tanh_output else "[0, 1] (sigmoid)"
+    scale = {(-1.0, 1.0): "[-1, 1] (tanh)", (0.0, 1.0): "[0, 1] (sigmoid)"}.get(
+        tuple(source.pixel_range), range_text(source.pixel_range))
     conditional = (f", then a one-hot code for {source.classes} classes (trained with labels: "
                    f"it draws the class you ask for)" if source.classes else "")
     st.caption(f"{source.name}: latent size {source.latent_dim}, {source.latent_distribution} latent"

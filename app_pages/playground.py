@@ -4,7 +4,6 @@ Runs inside the app (st.navigation) or alone: `streamlit run app_pages/playgroun
 """
 from __future__ import annotations
 
-import hashlib
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -15,8 +14,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # standalone runs 
 
 from gan_core.config import HacksConfig  # noqa: E402
 from gan_core.pool import PoolBusy  # noqa: E402
-from gan_core.toy import PointsError, builtin_dataset, mode_metrics, parse_points_csv, points_dataset  # noqa: E402
+from gan_core.toy import PointsError, builtin_dataset, mode_metrics, points_dataset, read_points_csv  # noqa: E402
 from gan_core.toy.presets import DEFAULT_TOY_PRESET, TOY_PRESETS, toy_preset  # noqa: E402
+from ui.kept_upload import keep_choice, kept_upload, restore_choice  # noqa: E402
 from ui.session import trainer_pool  # noqa: E402
 
 DATASETS = {"Ring of 8 Gaussians": "ring", "Grid of 25 Gaussians": "grid", "Spiral": "spiral",
@@ -73,22 +73,35 @@ base = toy_preset(state.toy_preset)
 # -- data --------------------------------------------------------------------------------------
 def chosen_dataset():
     """(key, ToyDataset) for the chosen data, or (None, None) when there is nothing usable yet."""
+    restore_choice("toy_dataset", list(DATASETS))     # a page switch drops the widget's value
     label = st.selectbox("Dataset", list(DATASETS), key="toy_dataset",
                          help="Ring and grid are the classic mode-collapse tests; your CSV needs columns x,y "
                               "(header optional, 10 to 100,000 rows).")
+    keep_choice("toy_dataset")
     name = DATASETS[label]
     if name != "csv":
         return name, builtin_dataset(name)
-    upload = st.file_uploader("Points file (CSV with x,y)", type=["csv"], key="toy_csv")
+    upload = kept_upload("Points file (CSV with x,y)", ["csv"], key="toy_csv",
+                         help="Two columns x,y separated by ',', ';' or tabs; decimal commas, quotes, "
+                              "# comments and a header line are fine; over 100,000 rows are subsampled.")
     if upload is None:
         st.info("Upload a CSV of x,y points to train on them.")
         return None, None
-    raw = upload.getvalue()
     try:
-        return "csv:" + hashlib.sha1(raw).hexdigest(), points_dataset(parse_points_csv(raw), name=upload.name)
+        dataset = _points_from_upload(upload.digest, upload.data, upload.name)
     except PointsError as e:
         st.error(f"{upload.name}: {e}")
         return None, None
+    for note in dataset.notes:
+        st.caption(note)
+    return "csv:" + upload.digest, dataset
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _points_from_upload(digest: str, _data: bytes, name: str):
+    """The ToyDataset of an uploaded CSV, parsed once per content (`digest` is its SHA-256)."""
+    read = read_points_csv(_data)
+    return points_dataset(read.points, name=name, notes=read.notes)
 
 
 # -- live controls -----------------------------------------------------------------------------

@@ -97,7 +97,8 @@ def _dispatch(args) -> int:
         return run_train(args)
     if args.command == "sample":
         from .sampling import sample_run
-        path = sample_run(args.run, args.n, args.out, args.seed)
+        path = sample_run(args.run, args.n, args.out, args.seed,
+                          on_note=lambda note: print(f"note: {note}", file=sys.stderr))
         print(f"wrote {args.n} images to {path}")
         return 0
     if args.command == "bench":

@@ -49,11 +49,12 @@ def _bar(progress: float, width: int = 30) -> str:
 
 
 def run_train(args) -> int:
-    from .data import load_images
+    from .data import fit_config_to_data, load_images
     from .trainer import Trainer
 
     cfg = config_from_args(args)
     data = load_images(cfg.data.source)          # fail here, before a folder is created
+    cfg, batch_note = fit_config_to_data(cfg, len(data), f"'{data.name}'")
     out = Path(args.resume) if args.resume else Path(args.out or default_runs_dir() / new_run_id(args.preset))
     if not args.resume and (out / "config.json").exists():
         raise ValueError(f"{out} already holds a run: use --resume {out} or another --out")
@@ -69,6 +70,9 @@ def run_train(args) -> int:
     trainer = Trainer(cfg, run_dir=out, resume=bool(args.resume), data=data, on_event=on_event)
     tty = sys.stderr.isatty()
     print(f"training {cfg.data.source} ({len(data)} images {data.shape}) into {out}", file=sys.stderr)
+    for note in (data.summary if data.skipped else "", batch_note):
+        if note:
+            print(f"note: {note}", file=sys.stderr)
     trainer.start()
     try:
         while not done.wait(0.5):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional, Tuple
@@ -19,8 +18,11 @@ import numpy as np
 
 from .conditional import classes_of
 from .config import ConfigError, TrainConfig
-from .images import image_grid, png_bytes, to_uint8, upscale
+from .generator_files import load_error_line, model_file_problem
+from .images import image_grid, png_bytes, upscale
 from .latent import interpolate, sample_latent
+from .output_range import (PROBE_SEED, SIGMOID_RANGE, TANH_RANGE, decide_output_range, output_activation,
+                           to_pixels)
 
 PRETRAINED_DIR_ENV = "GAN_LAB_PRETRAINED_DIR"
 GENERATOR_FILE = "generator.keras"
@@ -46,6 +48,15 @@ class GeneratorSource:
     image_shape: Optional[Tuple[int, int, int]] = None   # known once the model is loaded
     assumptions: Tuple[str, ...] = ()  # what we guessed because there was no config
     classes: int = 0                  # one-hot class inputs after z (0: unconditional)
+    output_range: Optional[Tuple[float, float]] = None   # model output mapped to pixels 0..255; from
+                                                         # output_range.py once the model is loaded
+
+    @property
+    def pixel_range(self) -> Tuple[float, float]:
+        """(low, high) of the model's output that map to pixel values 0 and 255."""
+        if self.output_range is not None:
+            return self.output_range
+        return (-1.0, 1.0) if self.tanh_output else (0.0, 1.0)
 
     def latent(self, seed: int, n: int, labels=None) -> np.ndarray:
         """n points this generator takes: z from its distribution, then the class code
@@ -167,22 +178,12 @@ def _dimensions(model) -> Tuple[int, int, Tuple[int, int, int]]:
     return input_dim - classes, classes, image_shape
 
 
-def _output_activation(model) -> Optional[str]:
-    """'tanh' or 'sigmoid' when the last non-linear activation is one of them, else None."""
-    for layer in reversed(model.layers):
-        fn = getattr(layer, "activation", None)
-        name = getattr(fn, "__name__", None)
-        if name is None or name == "linear":
-            continue  # reshapes, a float32 'linear' cast after mixed precision, ...
-        return name if name in ("tanh", "sigmoid") else None
-    return None
-
-
 def _load_model(path: Path, shown_name: str):
-    # A .keras file is a zip archive; Keras reports anything else as "File not found".
-    if not zipfile.is_zipfile(path):
-        raise GeneratorError(f"{shown_name} could not be read as a Keras model: it is not a .keras "
-                             f"zip archive (corrupt, or another format renamed)")
+    """The Keras model in `path`, loaded with safe_mode=True (never retried unsafe).
+    GeneratorError names what the file is when it is not a loadable .keras archive."""
+    problem = model_file_problem(path)
+    if problem:
+        raise GeneratorError(f"{shown_name} could not be read as a Keras model: {problem}")
     import keras  # deferred: the listing functions above must not pay for TensorFlow
 
     from . import narrow_conv  # noqa: F401  registers the layer our generators are saved with
@@ -190,21 +191,38 @@ def _load_model(path: Path, shown_name: str):
     try:
         return keras.models.load_model(str(path), safe_mode=True, compile=False)
     except Exception as e:  # Keras raises many kinds for a bad archive; the user needs one line
-        text = str(e).strip().replace(str(path), shown_name)
-        first = text.splitlines()[0] if text else type(e).__name__
-        raise GeneratorError(f"{shown_name} could not be read as a Keras model: {first}") from None
+        raise GeneratorError(f"{shown_name} could not be read as a Keras model: "
+                             f"{load_error_line(e, str(path), shown_name)}") from None
+
+
+def _with_output_range(model, source: GeneratorSource, config_says: Optional[str]) -> GeneratorSource:
+    """The source with the output range measured on a probe batch, and a note when it differs
+    from what the model's activation or the config (`config_says`: 'tanh'/'sigmoid') declare."""
+    activation = output_activation(model)
+    probe = np.asarray(model.predict_on_batch(source.latent(PROBE_SEED, CHUNK)), dtype=np.float64)
+    try:
+        decision = decide_output_range(probe, activation, config_says)
+    except ValueError as e:
+        raise GeneratorError(f"{source.path.name}: {e}") from None
+    return replace(source, output_range=decision.range, tanh_output=decision.range == TANH_RANGE,
+                   assumptions=source.assumptions + decision.notes)
 
 
 def load_generator(source: GeneratorSource):
-    """(model, source with the model's latent size and image shape), checked to be a generator."""
+    """(model, source with the model's latent size, image shape and measured output range),
+    checked to be a generator. The model's own output range wins over its config.json,
+    with a note when they disagree."""
     model = _load_model(source.path, source.path.name)
     latent_dim, classes, image_shape = _dimensions(model)
     notes = source.assumptions
     if source.config is not None and source.config.model.latent_dim != latent_dim:
         notes += (f"its config says latent size {source.config.model.latent_dim}, "
                   f"the model takes {latent_dim}: using {latent_dim}",)
-    return model, replace(source, latent_dim=latent_dim, image_shape=image_shape, assumptions=notes,
-                          classes=classes)
+    source = replace(source, latent_dim=latent_dim, image_shape=image_shape, assumptions=notes, classes=classes)
+    config_says = None
+    if source.config is not None:
+        config_says = "tanh" if source.config.model.tanh_output else "sigmoid"
+    return model, _with_output_range(model, source, config_says)
 
 
 def load_uploaded_generator(data: bytes, filename: str):
@@ -221,25 +239,24 @@ def load_uploaded_generator(data: bytes, filename: str):
         path.write_bytes(data)
         model = _load_model(path, filename)
     latent_dim, classes, image_shape = _dimensions(model)
-    activation = _output_activation(model)
     notes = ("no config with the file: sampling a Gaussian latent N(0, 1)",)
-    if activation is None:
-        notes += ("output activation not recognised: assuming tanh, pixels in [-1, 1]",)
-    else:
-        notes += (f"output activation is {activation}: pixels in {'[-1, 1]' if activation == 'tanh' else '[0, 1]'}",)
     if classes:
         notes += (f"conditional on {classes} classes: the last {classes} inputs are a one-hot class code",)
     source = GeneratorSource(name=f"Upload: {filename}", path=Path(filename), config=None,
                              latent_dim=latent_dim, latent_distribution="gaussian",
-                             tanh_output=activation != "sigmoid", image_shape=image_shape,
+                             tanh_output=True, image_shape=image_shape,
                              assumptions=notes, classes=classes)
-    return model, source
+    return model, _with_output_range(model, source, None)
 
 
 # -- running ------------------------------------------------------------------------
 
-def generate(model, z: np.ndarray, tanh_output: bool, chunk: int = CHUNK) -> np.ndarray:
-    """uint8 images (N, H, W, C) for latent points z (N, dim), in fixed-size chunks."""
+def generate(model, z: np.ndarray, output_range, chunk: int = CHUNK) -> np.ndarray:
+    """uint8 images (N, H, W, C) for latent points z (N, dim), in fixed-size chunks.
+
+    `output_range` is the (low, high) model output that maps to pixels 0 and 255 (a source's
+    `pixel_range`), or a bool as before: True for tanh [-1, 1], False for sigmoid [0, 1].
+    """
     z = np.asarray(z, dtype=np.float32)
     if z.ndim == 1:
         z = z[None, :]
@@ -252,14 +269,16 @@ def generate(model, z: np.ndarray, tanh_output: bool, chunk: int = CHUNK) -> np.
         outs.append(np.asarray(model.predict_on_batch(part))[:min(chunk, n - start)])
     if not outs:
         raise ValueError("generate() needs at least one latent point")
-    return to_uint8(np.concatenate(outs), tanh_output)
+    if isinstance(output_range, bool):
+        output_range = TANH_RANGE if output_range else SIGMOID_RANGE
+    return to_pixels(np.concatenate(outs), output_range)
 
 
 def interpolation_strip(model, source: GeneratorSource, z_a, z_b, frames: int,
                         spherical: bool = True, scale: int = 3) -> Tuple[np.ndarray, np.ndarray]:
     """(frames as uint8 images, the strip as one upscaled picture) from z_a to z_b."""
     path = interpolate(z_a, z_b, frames, spherical, source.classes)
-    images = generate(model, path, source.tanh_output)
+    images = generate(model, path, source.pixel_range)
     return images, upscale(image_grid(images, cols=frames), scale)
 
 

@@ -20,7 +20,7 @@ import numpy as np
 from . import epoch_end
 from .conditional import labels_note
 from .config import ConfigError, TrainConfig
-from .data import ImageSet, load_images
+from .data import ImageSet, fit_config_to_data, load_images
 from .live_hacks import LIVE_KEYS, live_values
 from .runs import RunFolder
 from .snapshot import ACTIVE_STATES, Board, HackChange, Snapshot, Status
@@ -138,6 +138,10 @@ class Trainer:
     def _train(self) -> None:
         cfg = self.cfg
         data = self._data or load_images(cfg.data.source)
+        cfg, batch_note = fit_config_to_data(cfg, len(data), f"'{data.name}'")   # a set smaller than one batch
+        self.cfg = cfg
+        if batch_note:
+            self.board.warn(batch_note)
         step = GanStep(cfg, data.images, labels=data.labels)
         note = labels_note(cfg.model.use_labels, data.labels)
         if note:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from gan_core.config import ConfigError
-from gan_core.toy import (PointsError, ToyConfig, builtin_dataset, mode_metrics, parse_points_csv,
+from gan_core.toy import (PointsError, ToyConfig, builtin_dataset, mode_metrics, parse_points_csv, read_points_csv,
                           points_dataset)
 from gan_core.toy.metrics import histogram_kl
 from gan_core.toy.source import load_toy_dataset
@@ -113,9 +113,11 @@ def test_bad_csv_gives_one_line_error(text, fragment):
     assert "\n" not in str(err.value)
 
 
-def test_csv_with_too_many_rows_is_rejected():
-    with pytest.raises(PointsError, match="at most 100,000"):
-        parse_points_csv("1,2\n" * 100_001)
+def test_csv_with_too_many_rows_is_subsampled_with_a_note():
+    angles = np.arange(100_001) * 0.001
+    read = read_points_csv("".join(f"{np.cos(a):.6f},{np.sin(a):.6f}\n" for a in angles))
+    assert read.points.shape == (100_000, 2)
+    assert read.notes == ("100,001 points read; training on a random 100,000 of them (the limit)",)
 
 
 def test_binary_file_is_rejected():

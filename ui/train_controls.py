@@ -11,12 +11,14 @@ from typing import Optional
 import streamlit as st
 
 from gan_core.config import ConfigError, TrainConfig
-from gan_core.data import DataError, describe_sources, load_images_from_zip_bytes
+from gan_core.data import (CROP_POLICY, DataError, UserImageLimits, describe_sources, fit_config_to_data,
+                           load_images_from_zip_bytes)
 from gan_core.pool import PoolBusy
 from gan_core.presets import DEFAULT_PRESET, describe, preset, preset_names
 
 from .control_specs import LEARNING_RATES, LIVE_HACKS, PRACTICES, RUN_CONTROLS, Control, config_from_widgets, \
     widget_values
+from .kept_upload import keep_choice, kept_upload, restore_choice
 from .session import current_trainer, trainer_pool
 
 UPLOAD_OPTION = "your images (.zip upload)"
@@ -85,33 +87,43 @@ def _dataset_block() -> tuple[str, Optional[object], Optional[str]]:
                           help="The embedded 'mnist-5k' works offline; the others download once "
                                "(internet needed the first time).",
                           format_func=lambda s: s if s == UPLOAD_OPTION else f"{s} — {sources[s]}")
+    keep_choice("dataset")
     if choice != UPLOAD_OPTION:
         return choice, None, None
-    upload = st.file_uploader("Images (.zip of PNG/JPEG files)", type=["zip"], key="upload_zip")
+    upload = kept_upload("Images (.zip of PNG/JPEG files)", ["zip"], key="upload_zip",
+                         help=f"PNG, JPEG, BMP, GIF or WebP files; {CROP_POLICY}. Files that are not "
+                              f"images, damaged, under {UserImageLimits().min_image_side} px a side or "
+                              f"longer than {UserImageLimits().max_aspect:g}:1 are skipped and counted.")
     if upload is None:
         return "upload", None, "Upload a .zip of images to train on them."
-    cache_key = (upload.name, upload.size)
-    if st.session_state.get("upload_cache_key") != cache_key:
+    if st.session_state.get("upload_cache_key") != upload.digest:    # content, not name and size
         try:
             with trainer_pool().slot():     # decoding takes the cores like a training: it needs a slot
-                st.session_state["upload_set"] = load_images_from_zip_bytes(upload.getvalue(), upload.name)
+                st.session_state["upload_set"] = load_images_from_zip_bytes(upload.data, upload.name)
             st.session_state.pop("upload_error", None)
         except DataError as e:
             st.session_state["upload_set"] = None
-            st.session_state["upload_error"] = str(e)
+            st.session_state["upload_error"] = f"{e}"
         except PoolBusy as e:
             return "upload", None, str(e)      # not remembered: decoded once a slot is free
-        st.session_state["upload_cache_key"] = cache_key
+        st.session_state["upload_cache_key"] = upload.digest
     if st.session_state.get("upload_error"):
         return "upload", None, st.session_state["upload_error"]
     images = st.session_state["upload_set"]
-    st.caption(f"{len(images)} images, {images.shape[0]}×{images.shape[1]}, "
-               f"{'colour' if images.shape[2] == 3 else 'grayscale'}")
+    st.caption(data_caption(images))
     return f"upload:{upload.name}", images, None
+
+
+def data_caption(images) -> str:
+    """'40 images loaded; 9 files skipped (7 not an image, 2 damaged) · 28×28 grayscale · each image
+    is centre-cropped to a square, then resized'."""
+    colour = "colour" if images.shape[2] == 3 else "grayscale"
+    return f"{images.summary} · {images.shape[0]}×{images.shape[1]} {colour} · {CROP_POLICY}."
 
 
 def render_sidebar() -> tuple[Optional[TrainConfig], Optional[object], list[str]]:
     """Draw the controls; returns (config or None, uploaded ImageSet or None, problems)."""
+    restore_choice("dataset", [*describe_sources(), UPLOAD_OPTION])   # before the preset defaults
     _init_state()
     sb = st.sidebar
     with sb:
@@ -119,6 +131,7 @@ def render_sidebar() -> tuple[Optional[TrainConfig], Optional[object], list[str]
                      help="A named starting point; choosing one fills every control below.")
         st.caption(describe(st.session_state["preset"]))
         source, uploaded, data_problem = _dataset_block()
+        batch_note = st.empty()
 
         st.subheader("Live hacks")
         st.caption("Apply at the next training step, while it runs.")
@@ -140,6 +153,10 @@ def render_sidebar() -> tuple[Optional[TrainConfig], Optional[object], list[str]
         cfg = config_from_widgets(preset(st.session_state["preset"]), st.session_state)
         cfg = cfg.with_value("data.source", source if uploaded is None else "uploaded")
         problems += cfg.problems()
-    except ConfigError as e:
+        if uploaded is not None and not problems:
+            cfg, note = fit_config_to_data(cfg, len(uploaded), f"'{uploaded.name}'")
+            if note:
+                batch_note.info(note)
+    except (ConfigError, DataError) as e:
         cfg, problems = None, problems + [str(e)]
     return (None if problems else cfg), uploaded, problems

@@ -1,8 +1,8 @@
 """The common currency of the data sources."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional
+from dataclasses import dataclass, field
+from typing import Mapping, Optional
 
 import numpy as np
 
@@ -16,6 +16,7 @@ class ImageSet:
     images: np.ndarray                 # uint8, (N, H, W, C), C in {1, 3}
     labels: Optional[np.ndarray]       # int, (N,), or None when the source has no labels
     name: str
+    skipped: Mapping[str, int] = field(default_factory=dict)   # reason -> files left out while loading
 
     def __post_init__(self):
         if self.images.dtype != np.uint8 or self.images.ndim != 4 or self.images.shape[-1] not in (1, 3):
@@ -28,6 +29,20 @@ class ImageSet:
 
     def __len__(self) -> int:
         return int(self.images.shape[0])
+
+    @property
+    def summary(self) -> str:
+        """One line for the user: '40 images loaded; 9 files skipped (7 not an image, 2 damaged)'."""
+        text = f"{len(self):,} image{'s' if len(self) != 1 else ''} loaded"
+        return f"{text}; {skipped_summary(self.skipped)}" if self.skipped else text
+
+
+def skipped_summary(skipped: Mapping[str, int]) -> str:
+    """'9 files skipped (7 not an image, 2 damaged)': reasons by count, largest first."""
+    total = sum(skipped.values())
+    parts = ", ".join(f"{count} {reason}" for reason, count in
+                      sorted(skipped.items(), key=lambda item: (-item[1], item[0])))
+    return f"{total} file{'s' if total != 1 else ''} skipped ({parts})"
 
 
 def one_line_reason(err: BaseException | str, limit: int = 160) -> str:

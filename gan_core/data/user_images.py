@@ -2,12 +2,18 @@
 
 Everything here is untrusted input. Nothing is extracted to disk; zip entries are read
 into memory after their declared sizes passed the limits, and every file must parse as
-one of the accepted image formats whatever its name says.
+one of the accepted image formats whatever its name says. Decoding is bounded in bytes,
+files and images, and also in total decoded pixels and wall time: a few hundred small
+files can each declare 4096x4096 pixels.
+
+Files that are not used are counted by reason in `ImageSet.skipped`; `ImageSet.summary`
+says so in one line.
 """
 from __future__ import annotations
 
 import io
 import os
+import time
 import zipfile
 import zlib
 from collections import Counter
@@ -17,8 +23,8 @@ from typing import BinaryIO, Callable, Iterable, Iterator, Optional
 
 import numpy as np
 
-from .image_decoding import ACCEPTED_NAMES, SkippedImage, SquareImage, decode_square
-from .imageset import DataError, ImageSet, one_line_reason
+from .image_decoding import ACCEPTED_NAMES, ShapeRules, SkippedImage, SquareImage, decode_square
+from .imageset import DataError, ImageSet, one_line_reason, skipped_summary
 
 GRAY_SIDE, COLOUR_SIDE = 28, 32
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")
@@ -27,14 +33,27 @@ MB = 1024 * 1024
 
 @dataclass(frozen=True)
 class UserImageLimits:
+    """Bounds on one folder or zip of untrusted images.
+
+    The pixel budget (width x height as decoded, summed; a JPEG decodes at a reduced scale)
+    is reached in about 9 s on two busy cores: a 1 MB zip of 40 flat 4096x4096 PNGs
+    (0.67 gigapixels) was refused then. The time budget catches slower decoders."""
     max_images: int = 20_000
     max_files: int = 100_000              # files looked at, images or not
     max_total_bytes: int = 200 * MB       # image bytes read (a zip's declared uncompressed total)
     max_file_bytes: int = 50 * MB
     max_side: int = 4096                  # width and height before resizing
     max_zip_ratio: int = 200              # uncompressed / compressed size of one entry
-    min_side: int = 4
+    min_side: int = 4                     # the smallest output side (image_size)
     max_out_side: int = 512
+    min_image_side: int = 8               # smaller images are skipped: a crop of them is a flat patch
+    max_aspect: float = 4.0               # longer / shorter side; longer strips are skipped
+    max_total_pixels: int = 500_000_000   # width x height decoded, summed over the set
+    max_seconds: float = 60.0             # wall time for decoding the whole set
+
+    @property
+    def shape_rules(self) -> ShapeRules:
+        return ShapeRules(max_side=self.max_side, min_side=self.min_image_side, max_aspect=self.max_aspect)
 
 
 # (display name, size in bytes, opener): the opener gives a binary stream of the file
@@ -158,20 +177,28 @@ def _decode_entries(entries: Iterable[_Entry], name: str, image_size: Optional[i
     sides = (image_size,) if image_size else (GRAY_SIDE, COLOUR_SIDE)
     images: list[SquareImage] = []
     skipped: Counter = Counter()
-    image_bytes = 0
+    image_bytes = pixels = 0
+    started = time.monotonic()
     for entry_name, size, open_entry in entries:
+        if time.monotonic() - started > limits.max_seconds:
+            raise DataError(f"decoding '{name}' took more than {limits.max_seconds:g} s "
+                            f"({len(images)} images so far): use fewer or smaller images")
         if size > limits.max_file_bytes:
             skipped[f"over {limits.max_file_bytes // MB} MB"] += 1
             continue
         try:
             with open_entry() as stream:
-                square = decode_square(stream, sides, limits.max_side)
+                square = decode_square(stream, sides, limits.shape_rules)
         except SkippedImage as skip:
             skipped[skip.reason] += 1
             continue
         except OSError as err:
             raise DataError(f"cannot read {entry_name} in '{name}' ({one_line_reason(err)})") from None
         image_bytes += size
+        pixels += square.decoded_pixels
+        if pixels > limits.max_total_pixels:
+            raise DataError(f"'{name}' holds more than {limits.max_total_pixels:,} pixels of images in total "
+                            f"(width x height as decoded); use fewer or smaller images")
         if limit_image_bytes and image_bytes > limits.max_total_bytes:
             raise DataError(f"'{name}' holds more than {limits.max_total_bytes // MB} MB of images; use fewer or smaller ones")
         if len(images) == limits.max_images:
@@ -180,9 +207,10 @@ def _decode_entries(entries: Iterable[_Entry], name: str, image_size: Optional[i
             sides = (COLOUR_SIDE,)        # colour decides the side: stop making 28-pixel copies
         images.append(square)
     if not images:
-        raise DataError(f"no images in '{name}': {_skipped_summary(skipped)} "
-                        f"(accepted formats: {ACCEPTED_NAMES})")
-    return ImageSet(images=_stack(images, image_size), labels=None, name=name)
+        raise DataError(f"no images in '{name}': {skipped_summary(skipped)} "
+                        f"(accepted formats: {ACCEPTED_NAMES}; at least {limits.min_image_side} px a side, "
+                        f"at most {limits.max_aspect:g}:1)")
+    return ImageSet(images=_stack(images, image_size), labels=None, name=name, skipped=dict(skipped))
 
 
 def _stack(images: list[SquareImage], image_size: Optional[int]) -> np.ndarray:
@@ -192,12 +220,6 @@ def _stack(images: list[SquareImage], image_size: Optional[int]) -> np.ndarray:
     side = image_size or COLOUR_SIDE
     return np.stack([image.pixels[side] if not image.gray else np.repeat(image.pixels[side][..., None], 3, axis=-1)
                      for image in images])
-
-
-def _skipped_summary(skipped: Counter) -> str:
-    total = sum(skipped.values())
-    parts = ", ".join(f"{count} {reason}" for reason, count in skipped.most_common())
-    return f"{total} file{'s' if total != 1 else ''} skipped ({parts})"
 
 
 def _hidden(part: str) -> bool:

@@ -4,11 +4,12 @@ TensorFlow loads only when the trainer is first used, so the CLI can reject a ba
 with one clean line before TensorFlow's start-up messages.
 """
 from .config import ToyConfig
-from .csv_points import PointsError, parse_points_csv
+from .csv_points import PointsError, parse_points_csv, read_points_csv
 from .datasets import BUILTIN, ToyDataset, builtin_dataset, points_dataset
 from .metrics import ModeMetrics, mode_metrics
 
-__all__ = ["ToyConfig", "PointsError", "parse_points_csv", "BUILTIN", "ToyDataset", "builtin_dataset",
+__all__ = ["ToyConfig", "PointsError", "parse_points_csv", "read_points_csv", "BUILTIN", "ToyDataset",
+           "builtin_dataset",
            "points_dataset", "ModeMetrics", "mode_metrics", "HISTORY_COLUMNS", "ToyTrainer"]
 
 

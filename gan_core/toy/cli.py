@@ -65,6 +65,8 @@ def run_toy(args: argparse.Namespace) -> int:
     except (ConfigError, PointsError, ValueError) as e:
         print(f"toy: error: {e}", file=sys.stderr)
         return 2
+    for note in dataset.notes:
+        print(f"toy: note: {note}", file=sys.stderr)
     from .trainer import ToyTrainer  # TensorFlow loads here, after the input is known to be good
 
     start = time.perf_counter()

@@ -42,6 +42,7 @@ class ToyDataset:
     reference: np.ndarray       # (R, 2) the "clean" data a sample's quality is measured against
     tolerance: float            # distance to `reference` within which a sample is high quality
     real_mode_share: np.ndarray  # (M,) share of real data per mode (uniform for mixtures)
+    notes: tuple = ()           # one-line notes on how the user's file was read (subsampling)
 
     @property
     def view_box(self) -> tuple[float, float, float, float]:
@@ -135,7 +136,7 @@ def _evenly_along(polyline: np.ndarray, n: int) -> np.ndarray:
     return polyline[np.searchsorted(arc, targets)]
 
 
-def points_dataset(points: np.ndarray, name: str = "csv") -> ToyDataset:
+def points_dataset(points: np.ndarray, name: str = "csv", notes: tuple = ()) -> ToyDataset:
     """A data set from the user's own points (already validated, (N, 2) finite).
 
     The points are centred and scaled to fit the square [-2, 2]^2, so the same network
@@ -151,7 +152,7 @@ def points_dataset(points: np.ndarray, name: str = "csv") -> ToyDataset:
     anchors = farthest_points(reference, min(_CSV_ANCHORS, len(reference)))
     share = np.bincount(nearest(reference, anchors)[0], minlength=len(anchors)) / len(reference)
     return ToyDataset(name=name, pool=points, noise_std=0.0, modes=anchors, reference=reference,
-                      tolerance=_own_neighbour_distance(reference, 95.0), real_mode_share=share)
+                      tolerance=_own_neighbour_distance(reference, 95.0), real_mode_share=share, notes=notes)
 
 
 def farthest_points(points: np.ndarray, n: int) -> np.ndarray:

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .csv_points import PointsError, parse_points_csv
+from .csv_points import PointsError, read_points_csv
 from .datasets import BUILTIN, ToyDataset, builtin_dataset, points_dataset
 
 
 def load_toy_dataset(name_or_path: str) -> ToyDataset:
-    """A built-in name ('ring', 'grid', 'spiral', 'moons') or a path to a CSV of x,y points."""
+    """A built-in name ('ring', 'grid', 'spiral', 'moons') or a path to a CSV of x,y points
+    (its notes, e.g. on subsampling, in `ToyDataset.notes`). Raises PointsError (one line)."""
     if name_or_path in BUILTIN:
         return builtin_dataset(name_or_path)
     path = Path(name_or_path)
@@ -21,6 +22,7 @@ def load_toy_dataset(name_or_path: str) -> ToyDataset:
     except OSError as e:
         raise PointsError(f"cannot read {path.name}: {e.strerror}") from None
     try:
-        return points_dataset(parse_points_csv(raw), name=path.stem)
+        read = read_points_csv(raw)
+        return points_dataset(read.points, name=path.stem, notes=read.notes)
     except PointsError as e:
         raise PointsError(f"{path.name}: {e}") from None

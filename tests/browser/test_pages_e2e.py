@@ -84,3 +84,29 @@ def test_a_page_address_opened_first_gets_the_apps_menu(tmp_path):
         assert menu.get_by_text("Hacks guide", exact=True).count() == 1
         assert menu.get_by_text("app", exact=True).count() == 0
         no_exception(page)
+
+
+def test_an_uploaded_csv_is_still_selected_after_visiting_another_page(tmp_path):
+    """Streamlit drops a page's widgets when another page is shown; the upload must survive."""
+    from pathlib import Path
+    case = Path(__file__).resolve().parents[1] / "data" / "cases" / "points" / "semicolon_decimal_comma.csv"
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    with app_server(runs) as url, browser_page() as page:
+        open_page(page, url, "2D playground")
+        page.get_by_role("button", name="Step both").wait_for(timeout=60_000)
+        page.locator('[data-testid="stSelectbox"]').filter(has_text="Dataset").click()
+        page.get_by_role("option", name="Your own points (CSV)").click()
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(case))
+        page.get_by_text("Upload a CSV of x,y points").wait_for(state="hidden", timeout=60_000)
+        menu = page.locator('[data-testid="stSidebarNav"]')
+        menu.get_by_text("Hacks guide", exact=True).click()
+        page.get_by_role("button", name=re.compile("Try it")).first.wait_for(timeout=60_000)
+        menu.get_by_text("2D playground", exact=True).click()
+        page.get_by_text("Using semicolon_decimal_comma.csv (uploaded before)").wait_for(timeout=60_000)
+        dataset = page.locator('[data-testid="stSelectbox"]').filter(has_text="Dataset")
+        shown = dataset.inner_text() + " ".join(field.input_value() for field in dataset.locator("input").all())
+        assert "Your own points (CSV)" in shown
+        assert page.get_by_text("Upload a CSV of x,y points").count() == 0
+        no_exception(page)
+        screenshot(page, "playground_csv_after_page_switch.png")
