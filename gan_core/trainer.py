@@ -1,9 +1,11 @@
 """The trainer: owns a background thread that runs the compiled step and publishes snapshots.
 
-Commands (pause, resume, stop, live hack changes) arrive through thread-safe flags and
-a queue and take effect between steps. Everything the thread learns goes onto a
+Commands (pause, resume, stop, roll back, live hack changes) arrive through thread-safe
+flags and a queue and take effect between steps. Everything the thread learns goes onto a
 `Board`; nothing here knows about Streamlit. Failures become a "failed" state with the
-message, never a silently dead thread.
+message, never a silently dead thread. With a run folder, every epoch's end, a stop and
+the end of the budget (mid-epoch too) write a checkpoint (run_saver.py); NaN/inf pauses,
+and `roll_back()` returns to the last good checkpoint.
 """
 from __future__ import annotations
 
@@ -20,9 +22,10 @@ import numpy as np
 from . import epoch_end
 from .conditional import labels_note
 from .config import ConfigError, TrainConfig
-from .data import ImageSet, load_images
+from .data import ImageSet
 from .live_hacks import LIVE_KEYS, live_values
-from .runs import RunFolder
+from .run_saver import RunSaver
+from .runs import RunFolder, keeps_its_data, load_run_data
 from .snapshot import Board, HackChange, Snapshot
 from .training_loop import flush_metrics, learning_rate_factor
 from .train_step import METRIC_NAMES, GanStep
@@ -59,6 +62,11 @@ class Trainer:
         self._lock = threading.Lock()
         self._pause_reason = ""
         self._recent: deque = deque(maxlen=200)     # last per-step rows, for the D-wins check
+        self._healthy = True                        # False from a NaN/inf until a roll-back
+        self._rollback_asked = threading.Event()
+        self._rollback_done = threading.Event()
+        self._rollback_result: object = None
+        self.saver: Optional[RunSaver] = None
 
     # -- commands (any thread) ---------------------------------------------------
     def start(self) -> None:
@@ -102,6 +110,30 @@ class Trainer:
         self._changes.put((key, live_values(candidate)[key]))
         return candidate
 
+    def roll_back(self, timeout: float = 30.0) -> TrainConfig:
+        """Go back to the last good checkpoint while paused (after a NaN/inf): weights,
+        optimizers, data order, random streams, the per-step rows and the live hacks as they
+        were at that step. Returns the config with those hacks; RuntimeError (one line) when
+        there is no checkpoint, the run is not paused, or the thread did not answer in time."""
+        if self.board.get("state") != "paused":
+            raise RuntimeError("roll back works on a paused run")
+        if self.last_good_step() is None:
+            raise RuntimeError("this run has no saved checkpoint to go back to")
+        self._rollback_done.clear()
+        self._rollback_asked.set()
+        if not self._rollback_done.wait(timeout):
+            raise RuntimeError("the trainer did not roll back in time")
+        if isinstance(self._rollback_result, Exception):
+            raise RuntimeError(str(self._rollback_result))
+        return self._rollback_result
+
+    def last_good_step(self) -> Optional[int]:
+        """The step of the checkpoint a roll-back would return to, or None when there is none."""
+        saver = self.saver
+        if saver is None or saver.run is None or saver.saved_step <= 0:
+            return None
+        return saver.saved_step
+
     def snapshot(self) -> Snapshot:
         return self.board.snapshot()
 
@@ -124,18 +156,25 @@ class Trainer:
 
     def _train(self) -> None:
         cfg = self.cfg
-        data = self._data or load_images(cfg.data.source)
+        if self._data is not None:
+            data = self._data
+        elif self.resume_from and self.run_dir is not None:
+            data = load_run_data(self.run_dir, cfg.data.source)
+        else:
+            from .data import load_images
+            data = load_images(cfg.data.source)
         step = GanStep(cfg, data.images, labels=data.labels)
         note = labels_note(cfg.model.use_labels, data.labels)
         if note:
             self.board.warn(note)
         self._gan_step = step      # for in-process diagnostics and tests; the UI never reads it
-        run = self._open_run_folder()
-        spe = max(1, len(data) // cfg.run.batch_size)
         self.counters = {"step": 0, "epoch": 0, "elapsed": 0.0}
-        if run is not None and self.resume_from:
-            self._restore(run, step)
-        work = epoch_end.EpochEnd(cfg, step, data, run, self.board)
+        self.saver = saver = RunSaver(None, step, self.board)
+        saver.run = self._open_run_folder(saver, data)
+        spe = max(1, len(data) // cfg.run.batch_size)
+        if saver.run is not None and self.resume_from:
+            self._restore(saver)
+        work = epoch_end.EpochEnd(cfg, step, data, saver, self.board)
         total = cfg.run.epochs * spe
         self.board.update(steps_per_epoch=spe, total_steps=total, state="running", classes=step.classes,
                           message="Compiling the training step (a few seconds, once)…")
@@ -149,6 +188,8 @@ class Trainer:
             if not self._running.is_set():
                 self._flush(pending, step)
                 pending = []
+                if self._rollback_asked.is_set():
+                    self._do_roll_back(saver, step)
                 self.board.update(state="paused", message=self._pause_reason or "Paused.",
                                   step=self.counters["step"], elapsed=self.counters["elapsed"])
                 self._running.wait(0.1)
@@ -175,6 +216,7 @@ class Trainer:
             epoch_done = self.counters["step"] % spe == 0
             if now - last_flush >= FLUSH_SECONDS or epoch_done:
                 if not self._flush(pending, step):
+                    self._healthy = False     # no checkpoint of these weights
                     self._running.clear()     # NaN: pause, keep everything for inspection
                 pending = []
                 self._schedule_learning_rates(step)
@@ -188,41 +230,100 @@ class Trainer:
             if epoch_done:
                 t1 = time.perf_counter()
                 self.counters["epoch"] += 1
-                record = work.finish_epoch(self.counters, self._live_cfg)
+                record = work.finish_epoch(self.counters, self._live_cfg, healthy=self._healthy)
                 self.counters["elapsed"] += time.perf_counter() - t1
                 self.board.update(epoch=self.counters["epoch"], elapsed=self.counters["elapsed"])
                 self._on_event("epoch", record)
             if self._budget_spent(total):
                 self._flush(pending, step)
+                self._final_save(saver)
                 self.board.update(state="finished", step=self.counters["step"], elapsed=self.counters["elapsed"],
                                   message=f"Finished: {self.counters['step']} steps, "
                                           f"{self.counters['epoch']} epochs in {self.counters['elapsed']:.0f} s.")
                 self._on_event("finished", None)
                 return
         self._flush(pending, step)
+        self._final_save(saver)
         self.board.update(state="stopped", step=self.counters["step"],
                           message=f"Stopped at step {self.counters['step']}.")
         self._on_event("stopped", None)
 
     # -- helpers of the thread ---------------------------------------------------
-    def _open_run_folder(self) -> Optional[RunFolder]:
+    def _open_run_folder(self, saver: RunSaver, data: ImageSet) -> Optional[RunFolder]:
+        """The run folder, created (with an upload's images kept in it) or opened for a
+        resume; None without one. A disk that refuses turns saving off with a warning."""
         if self.run_dir is None:
             return None
         if self.resume_from:
             return RunFolder.open(self.run_dir)
-        return RunFolder.create(self.run_dir, self.cfg)
+        try:
+            run = RunFolder.create(self.run_dir, self.cfg)
+            if keeps_its_data(self.cfg.data.source):
+                run.save_data(data.images, data.labels)
+            return run
+        except OSError as e:
+            saver.disable(e)
+            return None
 
-    def _restore(self, run: RunFolder, step: GanStep) -> None:
-        state = run.restore(step)
-        self.counters.update(step=int(state["step"]), epoch=int(state["epoch"]), elapsed=float(state["elapsed"]),
-                             saved_step=int(state["step"]))
-        for key, value in state.get("hacks", {}).items():
-            self.set_hack(key, value)
-        rows = [r for r in run.read_jsonl("metrics.jsonl") if r.get("step", 0) <= self.counters["step"]]
+    def _final_save(self, saver: RunSaver) -> None:
+        """Checkpoint where training ends (a stop or the budget, mid-epoch too) unless the
+        epoch's end just did, or the weights went bad."""
+        if saver.saving and self._healthy and saver.saved_step != self.counters["step"]:
+            self.board.update(message="Saving…")
+            saver.save(self.counters, self._live_cfg)
+
+    def _restore(self, saver: RunSaver) -> None:
+        """Continue from the newest checkpoint: weights, optimizers, streams, counters, the
+        per-step rows and grids up to its step, and the live hacks of that moment."""
+        state = saver.restore()
+        self._set_counters(state)
+        rows = saver.run.read_jsonl("metrics.jsonl")
         if rows:
             self.board.extend_series(np.array([[r[n] for n in METRIC_NAMES] for r in rows], dtype=np.float64))
-        epoch_end.reload_epochs(run, self.board, self.counters["epoch"])
+        epoch_end.reload_epochs(saver.run, self.board, self.counters["epoch"])
+        self._set_hacks_quietly(state.get("hacks", {}))
+        saver.mark_written(self.counters["step"])
+
+    def _set_counters(self, state: dict) -> None:
+        self.counters.update(step=int(state["step"]), epoch=int(state["epoch"]), elapsed=float(state["elapsed"]))
         self.board.update(step=self.counters["step"], epoch=self.counters["epoch"], elapsed=self.counters["elapsed"])
+
+    def _set_hacks_quietly(self, hacks: dict) -> None:
+        """Live hacks as a checkpoint recorded them, without change markers (they are in
+        changes.jsonl already)."""
+        with self._lock:
+            cfg = self._live_cfg
+            for key, value in hacks.items():
+                if key in LIVE_KEYS:
+                    cfg = cfg.with_value(key, value)
+            self._live_cfg = cfg.validated()
+        self._gan_step.live.assign(self._live_cfg.hacks)
+        self.board.update(hacks=live_values(self._live_cfg))
+
+    def _do_roll_back(self, saver: RunSaver, step: GanStep) -> None:
+        """On the trainer thread, while paused: back to the newest checkpoint."""
+        try:
+            state = saver.restore()
+            self._set_counters(state)
+            self.board.truncate(self.counters["step"])
+            self._recent.clear()
+            saved = state.get("hacks", {})
+            now = live_values(self._live_cfg)
+            for key, value in saved.items():
+                if key in LIVE_KEYS and list(np.ravel(now[key])) != list(np.ravel(value)):
+                    self.set_hack(key, value)   # marked on the chart at the roll-back step
+            self._apply_changes(step)
+            saver.mark_written(self.counters["step"])
+            self._healthy = True
+            self._pause_reason = (f"Rolled back to step {self.counters['step']} with the settings of then. "
+                                  "Change what diverged (e.g. lower the learning rates), then resume.")
+            self._rollback_result = self._live_cfg
+        except Exception as e:   # surfaced to the caller as one line; the run stays paused
+            logging.getLogger("gan_core.trainer").exception("roll back failed")
+            self._rollback_result = RuntimeError(f"roll back failed: {str(e).splitlines()[0] if str(e) else e}")
+        finally:
+            self._rollback_asked.clear()
+            self._rollback_done.set()
 
     def _apply_changes(self, step: GanStep) -> None:
         while True:
