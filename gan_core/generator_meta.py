@@ -33,11 +33,11 @@ def save_generator_with_meta(model, path, meta: dict) -> None:
         archive.writestr(ENTRY, json.dumps(meta, indent=2))
 
 
-def read_meta(path) -> Optional[dict]:
-    """The training values inside a `.keras` file, or None for a file without them
-    (trained elsewhere, or before they were recorded) or one that is not a zip."""
+def read_meta(file) -> Optional[dict]:
+    """The training values inside a `.keras` file (a path or a binary file object), or None
+    for a file without them (trained elsewhere, or before they were recorded) or not a zip."""
     try:
-        with zipfile.ZipFile(Path(path)) as archive:
+        with zipfile.ZipFile(file if hasattr(file, "read") else Path(file)) as archive:
             if ENTRY not in archive.namelist():
                 return None
             meta = json.loads(archive.read(ENTRY))
