@@ -32,7 +32,7 @@ import numpy as np
 
 from . import checkpoint
 from .config import ConfigError, TrainConfig
-from .fileio import atomic_write_bytes, atomic_write_text, atomic_write_with, fsync_path
+from .fileio import atomic_write_bytes, atomic_write_text, atomic_write_with
 
 DATA_FILE = "data.npz"
 TRIMMED = ("metrics.jsonl", "changes.jsonl", "epochs.jsonl")    # rows keyed by "step"
