@@ -165,3 +165,39 @@ def test_roll_back_without_a_checkpoint_is_refused_in_one_line(small_digits):
     t = Trainer(small_cfg(), data=small_digits)
     with pytest.raises(RuntimeError, match="paused"):
         t.roll_back()
+
+
+def test_the_train_page_offers_the_roll_back_after_nan_and_shows_the_settings_of_then(
+        tmp_path, monkeypatch, small_digits, open_page):
+    from pathlib import Path
+
+    from gan_core.pool import shared_pool
+
+    monkeypatch.setenv("GAN_LAB_RUNS", str(tmp_path / "runs"))
+    pool = shared_pool()
+    trainer_id = pool.start(lambda: Trainer(small_cfg(epochs=0), run_dir=tmp_path / "run", data=small_digits))
+    t = pool.get(trainer_id)
+    try:
+        wait_for(t, lambda s: s.epoch >= 1 and t.last_good_step())
+        good = t.last_good_step()
+        t.set_hack("hacks.flip_probability", 0.3)
+        wait_for(t, lambda s: s.hacks["hacks.flip_probability"] == 0.3)
+        end = time.time() + 60
+        while t.snapshot().state != "paused" and time.time() < end:
+            t._gan_step.set_learning_rates(1e38, 1e38)
+            time.sleep(0.01)
+        wait_for(t, lambda s: s.state == "paused" and "training paused" in s.message)
+
+        page = str(Path(__file__).resolve().parents[1] / "app_pages" / "train.py")
+        at = open_page(page)
+        at.session_state["trainer_id"] = trainer_id
+        at.session_state["ctl:hacks.flip_probability"] = 0.3
+        at.run()
+        button = at.button(key="btn_rollback")
+        assert button.label == f"Back to the last good checkpoint (step {good})"
+        button.click().run()
+        assert not at.exception, [e.message for e in at.exception]
+        assert t.snapshot().step == good
+        assert at.session_state["ctl:hacks.flip_probability"] == pytest.approx(0.05)
+    finally:
+        t.stop(timeout=60)
