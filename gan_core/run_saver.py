@@ -105,8 +105,10 @@ class RunSaver:
                                                "seconds": round(record.seconds, 3), "quality": record.quality,
                                                "order": order}])
         hacks = {k: _plain(v) for k, v in live_values(live).items()}
+        # "changes": how many change rows belong to this checkpoint (a change at the very step of a
+        # save may come after it, so the step alone cannot tell).
         state = {"epoch": counters["epoch"], "step": counters["step"], "elapsed": counters["elapsed"],
-                 "hacks": hacks}
+                 "hacks": hacks, "changes": self._changes_written}
         meta = training_meta(hacks, counters["step"], live.model.tanh_output, live.model.latent_dim)
         run.save_checkpoint(self.step, state, meta)
         self.saved_step = counters["step"]
@@ -115,5 +117,5 @@ class RunSaver:
         """Load the newest checkpoint into the step and cut the run's files back to it;
         returns its state (step, epoch, elapsed, hacks). RunError when there is none."""
         state = self.run.restore(self.step)
-        self.run.trim_to_step(int(state["step"]))
+        self.run.trim_to_step(int(state["step"]), state.get("changes"))
         return state

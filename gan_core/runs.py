@@ -141,9 +141,10 @@ class RunFolder:
     def latest_checkpoint(self) -> Path | None:
         return checkpoint.latest_checkpoint(self.path)
 
-    def trim_to_step(self, step: int) -> None:
+    def trim_to_step(self, step: int, changes: int | None = None) -> None:
         """Cut the per-step files back to rows with step <= `step` (and a torn last line),
-        so a resumed run writes each later step once."""
+        so a resumed run writes each later step once; changes.jsonl to its first `changes`
+        rows when given."""
         for name in TRIMMED:
             path = self.path / name
             if not path.exists():
@@ -156,6 +157,8 @@ class RunFolder:
                 except json.JSONDecodeError:
                     break
                 if not line.endswith("\n") or row.get("step", 0) > step:
+                    break
+                if name == "changes.jsonl" and changes is not None and len(kept) >= changes:
                     break
                 kept.append(line)
             if len(kept) != len(lines):

@@ -201,3 +201,28 @@ def test_the_train_page_offers_the_roll_back_after_nan_and_shows_the_settings_of
         assert at.session_state["ctl:hacks.flip_probability"] == pytest.approx(0.05)
     finally:
         t.stop(timeout=60)
+
+
+def test_resume_cuts_rows_past_the_checkpoint_and_a_torn_last_line(tmp_path):
+    from gan_core.runs import RunFolder
+
+    run = RunFolder.create(tmp_path / "run", small_cfg())
+    lines = "".join(json.dumps({"step": s, "g_loss": 0.5}) + "\n" for s in range(1, 26)) + '{"step": 26, "g_lo'
+    (run.path / "metrics.jsonl").write_text(lines)
+    (run.path / "changes.jsonl").write_text("".join(json.dumps({"step": s, "key": "k"}) + "\n" for s in (3, 20, 20)))
+    run.trim_to_step(20, changes=2)      # the second change at step 20 came after that checkpoint
+    assert [r["step"] for r in rows(run.path)] == list(range(1, 21))
+    assert [r["step"] for r in rows(run.path, "changes.jsonl")] == [3, 20]
+
+
+def test_a_checkpoint_whose_files_do_not_match_its_manifest_is_passed_over(tmp_path):
+    from gan_core.checkpoint import latest_checkpoint
+
+    for step, damaged in ((10, False), (20, True)):
+        folder = tmp_path / "checkpoints" / f"{step:08d}"
+        folder.mkdir(parents=True)
+        (folder / "state.json").write_text(json.dumps({"step": step}))
+        size = (folder / "state.json").stat().st_size
+        (folder / "manifest.json").write_text(json.dumps({"step": step, "files": {"state.json": size + damaged}}))
+    (tmp_path / "checkpoints" / ".00000030.partial").mkdir()        # a save cut short
+    assert latest_checkpoint(tmp_path).name == "00000010"
