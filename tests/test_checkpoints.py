@@ -226,3 +226,22 @@ def test_a_checkpoint_whose_files_do_not_match_its_manifest_is_passed_over(tmp_p
         (folder / "manifest.json").write_text(json.dumps({"step": step, "files": {"state.json": size + damaged}}))
     (tmp_path / "checkpoints" / ".00000030.partial").mkdir()        # a save cut short
     assert latest_checkpoint(tmp_path).name == "00000010"
+
+
+def test_the_saved_streams_continue_the_same_noise_and_shuffles(small_digits):
+    from gan_core.train_step import GanStep
+
+    cfg = small_cfg()
+    a = GanStep(cfg, small_digits.images, labels=small_digits.labels)
+    a.step()
+    arrays, plain = a.stream_state()
+    plain = json.loads(json.dumps(plain))                  # as read back from state.json
+    b = GanStep(cfg.with_value("run.seed", 7), small_digits.images, labels=small_digits.labels)
+    b.set_stream_state(arrays, plain)
+    assert int(b.cursor.numpy()) == int(a.cursor.numpy()) > 0
+    assert np.array_equal(b.sample_latent(5).numpy(), a.sample_latent(5).numpy())      # tf.random.Generator
+    a.new_epoch()
+    b.new_epoch()
+    assert np.array_equal(a.order.numpy(), b.order.numpy())                            # numpy shuffles
+    with pytest.raises(ValueError, match="saved data order has 3 entries"):
+        b.set_stream_state({**arrays, "order": np.arange(3)}, plain)
