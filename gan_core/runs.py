@@ -133,10 +133,13 @@ class RunFolder:
         """Commit a checkpoint (see checkpoint.py), then point generator.keras and
         discriminator.keras at it. Raises OSError when the disk refuses."""
         folder = checkpoint.write_checkpoint(self.path, step, state, generator_meta)
+        self._publish(folder)
+        return folder
+
+    def _publish(self, folder: Path) -> None:
         for name in PUBLISHED:
             atomic_write_with(self.path / name, lambda tmp, src=folder / name: _link_or_copy(src, tmp),
                               suffix=".keras")
-        return folder
 
     def latest_checkpoint(self) -> Path | None:
         return checkpoint.latest_checkpoint(self.path)
@@ -200,9 +203,15 @@ class RunFolder:
         if folder is None:
             raise RunError(f"{self.path} has no checkpoint to resume from")
         try:
-            return checkpoint.restore_checkpoint(folder, step)
+            state = checkpoint.restore_checkpoint(folder, step)
         except checkpoint.CheckpointError as e:
             raise RunError(str(e)) from None
+        try:
+            # A kill between a checkpoint's commit and this link left the older models shown.
+            self._publish(folder)
+        except OSError:
+            pass        # a read-only run still resumes; saving will say what the disk refuses
+        return state
 
 
 def _link_or_copy(src: Path, dst: str) -> None:
