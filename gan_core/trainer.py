@@ -85,7 +85,8 @@ class Trainer(RunKeeping):
             self._running.set()
 
     def stop(self, timeout: float = 2.0) -> bool:
-        """Ask the thread to stop; True if it ended within `timeout` seconds."""
+        """Ask the thread to stop (it writes a final checkpoint first when it has a run folder);
+        True if it ended within `timeout` seconds."""
         self._stop.set()
         self._running.set()
         if self._thread is None:
