@@ -71,6 +71,9 @@ def load_run_data(run_path, source: str):
 
 
 class RunFolder:
+    """One run's folder (layout above). Writes raise OSError when the disk refuses;
+    reads of a damaged or missing part raise RunError with one line."""
+
     def __init__(self, path):
         self.path = Path(path)
 
