@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--precision", choices=("fp32", "bf16"))
     t.add_argument("--seed", type=int)
     t.add_argument("--out", help="run folder to create (default: runs/<new id>)")
-    t.add_argument("--resume", metavar="DIR", help="continue a run folder from its last epoch")
+    t.add_argument("--resume", metavar="DIR", help="continue a run folder from its last complete checkpoint")
     t.add_argument("--final-samples", type=int, default=1000,
                    help="samples for the final quality report on digit data (0: skip)")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .config import TrainConfig
 from .presets import preset
-from .runs import RunFolder, default_runs_dir, new_run_id
+from .runs import RunError, RunFolder, default_runs_dir, load_run_data, new_run_id
 
 
 def config_from_args(args) -> TrainConfig:
@@ -53,11 +53,17 @@ def run_train(args) -> int:
     from .trainer import Trainer
 
     cfg = config_from_args(args)
-    data = load_images(cfg.data.source)          # fail here, before a folder is created
-    cfg, batch_note = fit_config_to_data(cfg, len(data), f"'{data.name}'")
     out = Path(args.resume) if args.resume else Path(args.out or default_runs_dir() / new_run_id(args.preset))
-    if not args.resume and (out / "config.json").exists():
-        raise ValueError(f"{out} already holds a run: use --resume {out} or another --out")
+    # Fail here, before a folder is created: the data, a taken folder, a folder that cannot be made.
+    data = load_run_data(out, cfg.data.source) if args.resume else load_images(cfg.data.source)
+    if args.resume:
+        if RunFolder.open(out).state() is None:
+            raise RunError(f"{out} has no checkpoint to resume from")
+    else:
+        if (out / "config.json").exists():
+            raise ValueError(f"{out} already holds a run: use --resume {out} or another --out")
+        _check_writable(out)
+    cfg, batch_note = fit_config_to_data(cfg, len(data), f"'{data.name}'")
     lines: list = []
     done = threading.Event()
 
@@ -73,14 +79,15 @@ def run_train(args) -> int:
     for note in (data.summary if data.skipped else "", batch_note):
         if note:
             print(f"note: {note}", file=sys.stderr)
+    shown = [0]
     trainer.start()
     try:
         while not done.wait(0.5):
-            _report(trainer, lines, tty)
+            _report(trainer, lines, tty, shown)
     except KeyboardInterrupt:
         trainer.stop()
         trainer.join()
-    _report(trainer, lines, tty)
+    _report(trainer, lines, tty, shown)
     snap = trainer.snapshot()
     if tty:
         print(file=sys.stderr)
@@ -92,13 +99,27 @@ def run_train(args) -> int:
     return 0
 
 
-def _report(trainer, lines: list, tty: bool) -> None:
+def _check_writable(out: Path) -> None:
+    """OSError (one line, exit 2) when the run folder cannot be made, before any training."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OSError(f"cannot create the run folder {out}: {e.strerror or e}") from None
+
+
+def _report(trainer, lines: list, tty: bool, shown: list) -> None:
+    """Print new epoch lines and new warnings (each once; `shown` holds how many were) and the bar."""
     snap = trainer.snapshot()
     while lines:
         record = lines.pop(0)
         if tty:
             print("\r" + " " * 100 + "\r", end="", file=sys.stderr)
         print(epoch_line(record, snap), file=sys.stderr)
+    for warning in snap.warnings[shown[0]:]:
+        if tty:
+            print("\r" + " " * 100 + "\r", end="", file=sys.stderr)
+        print(f"warning: {warning}", file=sys.stderr)
+    shown[0] = len(snap.warnings)
     if tty:
         print(f"\r{_bar(snap.progress)} step {snap.step} {snap.steps_per_s:5.1f} steps/s {snap.message[:40]}",
               end="", file=sys.stderr, flush=True)
@@ -108,10 +129,11 @@ def _final_quality(out: Path, cfg: TrainConfig, data, n: int) -> None:
     from .metrics import meter_for
     from .generator_source import load_generator, run_source
     from .sampling import sample_images
-    if not (out / "generator.keras").exists():
+    state = RunFolder(out).state() if (out / "config.json").exists() else None
+    if state is None or not (out / "generator.keras").exists():
         return
     generator, source = load_generator(run_source(out))
     report = meter_for(data).report(sample_images(generator, source, n, seed=12345)).to_dict()
-    report["seconds"] = json.loads((out / "state.json").read_text())["elapsed"]
+    report["seconds"] = state["elapsed"]
     (out / "final_quality.json").write_text(json.dumps(report, indent=2))
     print(json.dumps({"final_quality": report}))

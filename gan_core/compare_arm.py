@@ -6,25 +6,17 @@ fetching metrics with the health checks (flush_metrics) and the learning-rate de
 """
 from __future__ import annotations
 
-import hashlib
 import time
 from collections import deque
-
-import numpy as np
 
 from . import epoch_end
 from .config import TrainConfig
 from .data import ImageSet
 from .training_loop import flush_metrics
 from .snapshot import Board, EpochRecord
-from .train_step import GanStep
+from .train_step import GanStep, order_digest
 
 RECENT_ROWS = 200     # per-step rows kept for the "D wins" check
-
-
-def order_digest(order: np.ndarray) -> str:
-    """A short fingerprint of an epoch's data order, so two arms' orders can be compared cheaply."""
-    return hashlib.sha1(np.ascontiguousarray(order, dtype=np.int32).tobytes()).hexdigest()[:16]
 
 
 class Arm:

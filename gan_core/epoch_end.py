@@ -12,14 +12,14 @@ import numpy as np
 from . import monitor
 from .config import TrainConfig
 from .data import ImageSet
-from .live_hacks import live_values
 from .images import image_grid, png_bytes, to_uint8, upscale
 from .latent import with_class_code
 from .metrics import meter_for, upgrade_quality
 from .metrics.meter import reference_indices
+from .run_saver import RunSaver
 from .runs import RunFolder
 from .snapshot import Board, EpochRecord, HackChange
-from .train_step import METRIC_NAMES, GanStep
+from .train_step import GanStep, order_digest
 
 QUALITY_SAMPLES = 256     # per-epoch estimate; the CLI's final report uses more
 GRID_SCALE = 2            # 28-pixel digits stay crisp on a projector
@@ -39,10 +39,10 @@ def fixed_latent(n: int, dim: int, seed: int, classes: int = 0) -> dict:
 
 
 class EpochEnd:
-    def __init__(self, cfg: TrainConfig, step: GanStep, data: ImageSet, run: Optional[RunFolder], board: Board):
+    def __init__(self, cfg: TrainConfig, step: GanStep, data: ImageSet, saver: Optional[RunSaver], board: Board):
         self.cfg = cfg
         self.step = step
-        self.run = run
+        self.saver = saver
         self.board = board
         n_grid = cfg.run.grid_size ** 2
         self.grid_z = fixed_latent(n_grid, cfg.model.latent_dim, cfg.run.seed, step.classes)
@@ -50,8 +50,6 @@ class EpochEnd:
         # A random real subset: the embedded digits are sorted by class.
         self.real_diversity = monitor.sample_diversity(data.images[reference_indices(len(data), 512)])
         self.measure_quality = cfg.run.quality_every_epoch
-        # A resumed run starts with its saved rows on the board: they are on disk already.
-        self._rows_written = len(board.series_since(0)[METRIC_NAMES[0]])
         # Train or load the data set's judge now, so the first epoch's end does not pay for it.
         self.meter = meter_for(data) if self.measure_quality else None
 
@@ -59,7 +57,10 @@ class EpochEnd:
         z = z_sets[live.hacks.latent_distribution]
         return to_uint8(self.step.generate(z), self.cfg.model.tanh_output)
 
-    def finish_epoch(self, counters: dict, live: TrainConfig) -> EpochRecord:
+    def finish_epoch(self, counters: dict, live: TrainConfig, healthy: bool = True) -> EpochRecord:
+        """Grid, quality, collapse check and (when `healthy` and saving) a checkpoint for
+        the epoch just done; reshuffles the data for the next one."""
+        order = order_digest(self.step.order.numpy())
         self.step.new_epoch()
         epoch = counters["epoch"]
         grid_images = self.samples(self.grid_z, live)
@@ -75,30 +76,9 @@ class EpochEnd:
         record = EpochRecord(epoch=epoch, step=counters["step"], seconds=counters["elapsed"],
                              grid_png=png, quality=quality)
         self.board.add_epoch(record)
-        if self.run is not None:
-            self._save(record, counters, live)
+        if self.saver is not None and healthy:
+            self.saver.save(counters, live, record, order)
         return record
-
-    def _save(self, record: EpochRecord, counters: dict, live: TrainConfig) -> None:
-        run = self.run
-        run.save_grid_png(record.epoch, record.grid_png)
-        new = self.board.series_since(self._rows_written)
-        n = self._rows_written + len(new[METRIC_NAMES[0]])
-        first_step = counters["step"] - n + 1
-        rows = [{"step": first_step + self._rows_written + i, **{name: new[name][i] for name in METRIC_NAMES}}
-                for i in range(n - self._rows_written)]
-        self._rows_written = n
-        run.append_jsonl("metrics.jsonl", rows)
-        run.append_jsonl("changes.jsonl", [{"step": c.step, "key": c.key, "old": _plain(c.old),
-                                            "new": _plain(c.new), "label": c.label}
-                                           for c in self.board.changes() if c.step > counters.get("saved_step", -1)])
-        run.append_jsonl("epochs.jsonl", [{"epoch": record.epoch, "step": record.step,
-                                           "seconds": round(record.seconds, 3), "quality": record.quality}])
-        run.save_models(self.step.generator, self.step.discriminator)
-        hacks = {k: _plain(v) for k, v in live_values(live).items()}
-        run.save_state({"epoch": record.epoch, "step": counters["step"], "elapsed": counters["elapsed"],
-                        "hacks": hacks}, self.step.d_optimizer, self.step.g_optimizer)
-        counters["saved_step"] = counters["step"]
 
 
 def reload_epochs(run: RunFolder, board: Board, up_to_epoch: int) -> None:
@@ -111,8 +91,3 @@ def reload_epochs(run: RunFolder, board: Board, up_to_epoch: int) -> None:
                                     quality=upgrade_quality(row.get("quality"))))
     for row in run.read_jsonl("changes.jsonl"):
         board.add_change(HackChange(row["step"], row["key"], row["old"], row["new"], row["label"]))
-
-
-def _plain(value):
-    """JSON-friendly value (tuples become lists)."""
-    return list(value) if isinstance(value, tuple) else value

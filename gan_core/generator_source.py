@@ -7,6 +7,7 @@ sample its latent space and how to read its pixels; without one we assume and sa
 """
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 import time
@@ -110,7 +111,7 @@ def pretrained_source() -> GeneratorSource:
     path = folder / GENERATOR_FILE
     if not path.is_file():
         raise GeneratorError(f"no pretrained generator at {path}: train a run, or upload a .keras generator")
-    return _source_from_config("Pretrained", path, _read_config(folder))
+    return with_training_meta(_source_from_config("Pretrained", path, _read_config(folder)))
 
 
 def run_source(folder) -> GeneratorSource:
@@ -121,7 +122,7 @@ def run_source(folder) -> GeneratorSource:
         raise GeneratorError(f"{folder} is not a run folder (no {CONFIG_FILE})")
     if not path.is_file():
         raise GeneratorError(f"{folder} has no {GENERATOR_FILE} yet (no finished epoch)")
-    return _source_from_config(folder.name, path, _read_config(folder))
+    return with_training_meta(_source_from_config(folder.name, path, _read_config(folder)))
 
 
 def list_run_sources(folder=None) -> list[GeneratorSource]:
@@ -144,6 +145,27 @@ def list_run_sources(folder=None) -> list[GeneratorSource]:
             continue
     found.sort(key=lambda pair: pair[0], reverse=True)
     return [source for _, source in found]
+
+
+# -- the values it was trained with ------------------------------------------------------
+
+def with_training_meta(source: GeneratorSource, file=None) -> GeneratorSource:
+    """`source` sampled as its generator was last trained: the latent distribution recorded
+    inside the .keras file (generator_meta.py; `file` is the file or its bytes as a file
+    object, default `source.path`) wins over a config's starting value, with a note when
+    they differ. Unchanged for a file without the record."""
+    from .generator_meta import read_meta
+    meta = read_meta(source.path if file is None else file)
+    if meta is None or meta["latent_distribution"] == source.latent_distribution and source.config is not None:
+        return source
+    latent = meta["latent_distribution"]
+    notes = tuple(n for n in source.assumptions if not n.startswith("no config with the file: sampling"))
+    if source.config is None:
+        notes = (f"sampling a {latent} latent, as the file records it was trained",) + notes
+    else:
+        notes += (f"the latent was switched to {latent} during training (the run started with "
+                  f"{source.latent_distribution}): sampling {latent}",)
+    return replace(source, latent_distribution=latent, assumptions=notes)
 
 
 # -- loading and checking ---------------------------------------------------------------
@@ -246,7 +268,7 @@ def load_uploaded_generator(data: bytes, filename: str):
                              latent_dim=latent_dim, latent_distribution="gaussian",
                              tanh_output=True, image_shape=image_shape,
                              assumptions=notes, classes=classes)
-    return model, _with_output_range(model, source, None)
+    return model, _with_output_range(model, with_training_meta(source, io.BytesIO(data)), None)
 
 
 # -- running ------------------------------------------------------------------------

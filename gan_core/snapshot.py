@@ -128,6 +128,13 @@ class Board:
         with self._lock:
             return {name: values[start:] for name, values in self._fields["series"].items()}
 
+    def truncate(self, steps: int) -> None:
+        """Keep the first `steps` per-step rows and the changes up to step `steps` (a roll-back)."""
+        with self._lock:
+            for values in self._fields["series"].values():
+                del values[steps:]
+            self._changes = [c for c in self._changes if c.step <= steps]
+
     def changes(self) -> tuple:
         with self._lock:
             return tuple(self._changes)

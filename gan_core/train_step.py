@@ -8,6 +8,8 @@ only calls `step()`, and no batch crosses from Python per step.
 """
 from __future__ import annotations
 
+import hashlib
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -26,6 +28,11 @@ CLASS_LOSS_WEIGHT = 1.0
 # Per-step figures the step returns; the mean targets show label smoothing and flips at work.
 METRIC_NAMES = ("d_loss_real", "d_loss_fake", "g_loss", "d_acc_real", "d_acc_fake",
                 "d_target_real", "d_target_fake")
+
+
+def order_digest(order: np.ndarray) -> str:
+    """A short fingerprint of an epoch's data order (int permutation), so two orders compare cheaply."""
+    return hashlib.sha1(np.ascontiguousarray(order, dtype=np.int32).tobytes()).hexdigest()[:16]
 
 
 def make_optimizer(cfg: TrainConfig, learning_rate: float) -> keras.optimizers.Optimizer:
@@ -87,6 +94,30 @@ class GanStep:
         """A fresh shuffle of the real images (called between steps, not inside one)."""
         self.order.assign(self._shuffle_rng.permutation(self.n_images).astype(np.int32))
         self.cursor.assign(0)
+
+    def stream_state(self) -> tuple[dict, dict]:
+        """Where the data order and the random streams stand, for a checkpoint.
+
+        Returns (arrays, plain): arrays are numpy (the epoch's permutation, int32 (N,);
+        the cursor into it; the tf.random.Generator state, int64), plain is JSON-ready
+        (the numpy shuffle generator's bit-generator state, its algorithm name included).
+        """
+        arrays = {"order": self.order.numpy(), "cursor": np.asarray(self.cursor.numpy(), np.int32),
+                  "tf_rng_state": self.rng.state.numpy()}
+        return arrays, {"shuffle_rng": self._shuffle_rng.bit_generator.state}
+
+    def set_stream_state(self, arrays, plain: dict) -> None:
+        """Continue the data order and random streams saved by `stream_state` (between steps).
+
+        Raises ValueError when the saved permutation does not fit this data set.
+        """
+        order = np.asarray(arrays["order"], np.int32)
+        if order.shape != (self.n_images,):
+            raise ValueError(f"the saved data order has {order.size} entries, the data set {self.n_images}")
+        self.order.assign(order)
+        self.cursor.assign(int(arrays["cursor"]))
+        self.rng.state.assign(np.asarray(arrays["tf_rng_state"], np.int64))
+        self._shuffle_rng.bit_generator.state = plain["shuffle_rng"]
 
     def _next_real(self, n: int):
         """The next n real images in model scale, and their one-hot class codes."""

@@ -1,9 +1,11 @@
 """The trainer: owns a background thread that runs the compiled step and publishes snapshots.
 
-Commands (pause, resume, stop, live hack changes) arrive through thread-safe flags and
-a queue and take effect between steps. Everything the thread learns goes onto a
+Commands (pause, resume, stop, roll back, live hack changes) arrive through thread-safe
+flags and a queue and take effect between steps. Everything the thread learns goes onto a
 `Board`; nothing here knows about Streamlit. Failures become a "failed" state with the
-message, never a silently dead thread.
+message, never a silently dead thread. With a run folder, every epoch's end, a stop and
+the end of the budget (mid-epoch too) write a checkpoint (run_saver.py); NaN/inf pauses,
+and `roll_back()` returns to the last good checkpoint.
 """
 from __future__ import annotations
 
@@ -15,17 +17,18 @@ import time
 from pathlib import Path
 from typing import Callable, Optional
 
-import numpy as np
 
 from . import epoch_end
 from .conditional import labels_note
 from .config import ConfigError, TrainConfig
 from .data import ImageSet, fit_config_to_data, load_images
 from .live_hacks import LIVE_KEYS, live_values
-from .runs import RunFolder
+from .run_saver import RunSaver
+from .runs import load_run_data
 from .snapshot import ACTIVE_STATES, Board, HackChange, Snapshot, Status
+from .trainer_runs import RunKeeping
 from .training_loop import flush_metrics, learning_rate_factor
-from .train_step import METRIC_NAMES, GanStep
+from .train_step import GanStep
 
 FLUSH_SECONDS = 0.25      # how often per-step metrics are fetched from the graph
 MERGE_STEPS = 20          # changes of one hack this close together become one marker
@@ -39,7 +42,7 @@ def _format(value) -> str:
     return str(value)
 
 
-class Trainer:
+class Trainer(RunKeeping):
     def __init__(self, cfg: TrainConfig, run_dir=None, resume: bool = False,
                  data: Optional[ImageSet] = None, on_event: Optional[Callable[[str, object], None]] = None):
         self.cfg = cfg.validated()
@@ -59,6 +62,11 @@ class Trainer:
         self._lock = threading.Lock()
         self._pause_reason = ""
         self._recent: deque = deque(maxlen=200)     # last per-step rows, for the D-wins check
+        self._healthy = True                        # False from a NaN/inf until a roll-back
+        self._rollback_asked = threading.Event()
+        self._rollback_done = threading.Event()
+        self._rollback_result: object = None
+        self.saver: Optional[RunSaver] = None
 
     # -- commands (any thread) ---------------------------------------------------
     def start(self) -> None:
@@ -77,7 +85,8 @@ class Trainer:
             self._running.set()
 
     def stop(self, timeout: float = 2.0) -> bool:
-        """Ask the thread to stop; True if it ended within `timeout` seconds."""
+        """Ask the thread to stop (it writes a final checkpoint first when it has a run folder);
+        True if it ended within `timeout` seconds."""
         self._stop.set()
         self._running.set()
         if self._thread is None:
@@ -137,7 +146,12 @@ class Trainer:
 
     def _train(self) -> None:
         cfg = self.cfg
-        data = self._data or load_images(cfg.data.source)
+        if self._data is not None:
+            data = self._data
+        elif self.resume_from and self.run_dir is not None:
+            data = load_run_data(self.run_dir, cfg.data.source)
+        else:
+            data = load_images(cfg.data.source)
         cfg, batch_note = fit_config_to_data(cfg, len(data), f"'{data.name}'")   # a set smaller than one batch
         self.cfg = cfg
         if batch_note:
@@ -147,12 +161,13 @@ class Trainer:
         if note:
             self.board.warn(note)
         self._gan_step = step      # for in-process diagnostics and tests; the UI never reads it
-        run = self._open_run_folder()
-        spe = max(1, len(data) // cfg.run.batch_size)
         self.counters = {"step": 0, "epoch": 0, "elapsed": 0.0}
-        if run is not None and self.resume_from:
-            self._restore(run, step)
-        work = epoch_end.EpochEnd(cfg, step, data, run, self.board)
+        self.saver = saver = RunSaver(None, step, self.board)
+        saver.run = self._open_run_folder(saver, data)
+        spe = max(1, len(data) // cfg.run.batch_size)
+        if saver.run is not None and self.resume_from:
+            self._restore(saver)
+        work = epoch_end.EpochEnd(cfg, step, data, saver, self.board)
         total = cfg.run.epochs * spe
         self.board.update(steps_per_epoch=spe, total_steps=total, state="running", classes=step.classes,
                           message="Compiling the training step (a few seconds, once)…")
@@ -166,6 +181,8 @@ class Trainer:
             if not self._running.is_set():
                 self._flush(pending, step)
                 pending = []
+                if self._rollback_asked.is_set():
+                    self._do_roll_back(saver, step)
                 self.board.update(state="paused", message=self._pause_reason or "Paused.",
                                   step=self.counters["step"], elapsed=self.counters["elapsed"])
                 self._running.wait(0.1)
@@ -192,6 +209,7 @@ class Trainer:
             epoch_done = self.counters["step"] % spe == 0
             if now - last_flush >= FLUSH_SECONDS or epoch_done:
                 if not self._flush(pending, step):
+                    self._healthy = False     # no checkpoint of these weights
                     self._running.clear()     # NaN: pause, keep everything for inspection
                 pending = []
                 self._schedule_learning_rates(step)
@@ -205,42 +223,25 @@ class Trainer:
             if epoch_done:
                 t1 = time.perf_counter()
                 self.counters["epoch"] += 1
-                record = work.finish_epoch(self.counters, self._live_cfg)
+                record = work.finish_epoch(self.counters, self._live_cfg, healthy=self._healthy)
                 self.counters["elapsed"] += time.perf_counter() - t1
                 self.board.update(epoch=self.counters["epoch"], elapsed=self.counters["elapsed"])
                 self._on_event("epoch", record)
             if self._budget_spent(total):
                 self._flush(pending, step)
+                self._final_save(saver)
                 self.board.update(state="finished", step=self.counters["step"], elapsed=self.counters["elapsed"],
                                   message=f"Finished: {self.counters['step']} steps, "
                                           f"{self.counters['epoch']} epochs in {self.counters['elapsed']:.0f} s.")
                 self._on_event("finished", None)
                 return
         self._flush(pending, step)
+        self._final_save(saver)
         self.board.update(state="stopped", step=self.counters["step"],
                           message=f"Stopped at step {self.counters['step']}.")
         self._on_event("stopped", None)
 
     # -- helpers of the thread ---------------------------------------------------
-    def _open_run_folder(self) -> Optional[RunFolder]:
-        if self.run_dir is None:
-            return None
-        if self.resume_from:
-            return RunFolder.open(self.run_dir)
-        return RunFolder.create(self.run_dir, self.cfg)
-
-    def _restore(self, run: RunFolder, step: GanStep) -> None:
-        state = run.restore(step)
-        self.counters.update(step=int(state["step"]), epoch=int(state["epoch"]), elapsed=float(state["elapsed"]),
-                             saved_step=int(state["step"]))
-        for key, value in state.get("hacks", {}).items():
-            self.set_hack(key, value)
-        rows = [r for r in run.read_jsonl("metrics.jsonl") if r.get("step", 0) <= self.counters["step"]]
-        if rows:
-            self.board.extend_series(np.array([[r[n] for n in METRIC_NAMES] for r in rows], dtype=np.float64))
-        epoch_end.reload_epochs(run, self.board, self.counters["epoch"])
-        self.board.update(step=self.counters["step"], epoch=self.counters["epoch"], elapsed=self.counters["elapsed"])
-
     def _apply_changes(self, step: GanStep) -> None:
         while True:
             try:

@@ -3,7 +3,6 @@ import gc
 import time
 import weakref
 
-import numpy as np
 import pytest
 
 from gan_core.compare import CompareError, CompareJob, check_pair, differences, verdict

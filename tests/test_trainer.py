@@ -44,8 +44,11 @@ def test_a_run_writes_everything_per_epoch_and_resumes(tmp_path, small_digits):
     assert events[0] == "started" and events.count("epoch") == 2 and events[-1] == "finished"
     names = {p.name for p in run_dir.iterdir()}
     assert {"config.json", "metrics.jsonl", "epochs.jsonl", "grid_epoch_0001.png", "grid_epoch_0002.png",
-            "generator.keras", "discriminator.keras", "state.json", "optimizers.npz"} <= names
+            "generator.keras", "discriminator.keras", "checkpoints"} <= names
     assert not [n for n in names if n.startswith(".")]        # no temporary files left behind
+    assert sorted(p.name for p in (run_dir / "checkpoints").iterdir()) == ["00000010", "00000020"]
+    assert {p.name for p in (run_dir / "checkpoints" / "00000020").iterdir()} == {
+        "generator.keras", "discriminator.keras", "optimizers.npz", "streams.npz", "state.json", "manifest.json"}
     rows = [json.loads(l) for l in (run_dir / "metrics.jsonl").read_text().splitlines()]
     assert [r["step"] for r in rows] == list(range(1, 21))
 

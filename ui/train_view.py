@@ -67,10 +67,31 @@ def render_buttons(trainer, snap: Snapshot | Status | None) -> None:
                    on_click=lambda: trainer.resume() if trainer else None)
     cols[3].button("Stop", disabled=not active, key="btn_stop",
                    on_click=lambda: trainer.stop(timeout=2.0) if trainer else None)
+    good = trainer.last_good_step() if trainer is not None and state == "paused" else None
+    if good is not None:
+        st.button(f"Back to the last good checkpoint (step {good})", key="btn_rollback",
+                  on_click=roll_back, args=(trainer,),
+                  help="Weights, optimizers, data order and the live hacks as they were at that step; "
+                       "the run stays paused so you can change what diverged first.")
     if busy:
         st.info(busy)
-    if st.session_state.get("start_error"):
-        st.error(st.session_state["start_error"])
+    for key in ("start_error", "rollback_error"):
+        if st.session_state.get(key):
+            st.error(st.session_state[key])
+
+
+def roll_back(trainer) -> None:
+    """The roll-back button: back to the last checkpoint, and the sidebar shows its hacks."""
+    from .control_specs import LIVE_HACKS, widget_values
+    try:
+        cfg = trainer.roll_back()
+    except RuntimeError as e:
+        st.session_state["rollback_error"] = str(e)
+        return
+    st.session_state.pop("rollback_error", None)
+    values = widget_values(cfg)
+    for control in LIVE_HACKS:
+        st.session_state[control.widget_key] = values[control.widget_key]
 
 
 # -- reading the trainer ------------------------------------------------------------
