@@ -42,7 +42,7 @@ run: setup
 	$(BIN)/python -m streamlit run app.py --server.headless true --server.address localhost --server.port $(PORT)
 
 bench: setup
-	$(BIN)/python -m gan_core.bench_report --seed-reference $(SEED_REFERENCE)
+	$(BIN)/python -m gan_core.cli.bench_report --seed-reference $(SEED_REFERENCE)
 
 screenshots: setup browser
 	GAN_LAB_DOCS_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -m browser -k "end_to_end or latent_explorer or playground"
@@ -51,7 +51,7 @@ reliability: setup
 	$(BIN)/python -m devtools.reliability
 
 pretrained: setup
-	$(BIN)/python -m gan_core.pretrained assets/pretrained
+	$(BIN)/python -m gan_core.generators.pretrained assets/pretrained
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) runs test-artifacts .pytest_cache

@@ -17,11 +17,11 @@ _ROOT = Path(__file__).resolve().parents[1]
 if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
-from gan_core import compare_figures as figures  # noqa: E402
+from ui.figures import compare as figures  # noqa: E402
 from gan_core.browser_overrides import browser_override  # noqa: E402
-from gan_core import guide_cards as guide  # noqa: E402
-from gan_core.compare import CompareError, CompareJob, check_pair, differences, verdict  # noqa: E402
-from gan_core.pool import PoolBusy  # noqa: E402
+from gan_core.guide import lookup as guide  # noqa: E402
+from gan_core.compare.job import CompareError, CompareJob, check_pair, differences, verdict  # noqa: E402
+from gan_core.training.pool import PoolBusy  # noqa: E402
 from ui.session import followed_snapshot, trainer_pool  # noqa: E402
 from gan_core.config import ConfigError, TrainConfig  # noqa: E402
 from gan_core.presets import preset  # noqa: E402

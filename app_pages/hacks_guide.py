@@ -18,7 +18,7 @@ _ROOT = Path(__file__).resolve().parents[1]
 if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
-from gan_core import guide_cards as guide  # noqa: E402
+from gan_core.guide import lookup as guide  # noqa: E402
 
 COMPARE_PAGE = Path(__file__).resolve().parent / "compare.py"
 PLAYGROUND_PAGE = Path(__file__).resolve().parent / "playground.py"

@@ -21,14 +21,14 @@ _ROOT = Path(__file__).resolve().parents[1]
 if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
-from gan_core import latent  # noqa: E402
+from gan_core.generators import latent  # noqa: E402
 from gan_core.data import DataError, load_images  # noqa: E402
-from gan_core.generator_source import (GeneratorError, GeneratorSource, generate,  # noqa: E402
+from gan_core.generators.source import (GeneratorError, GeneratorSource, generate,  # noqa: E402
                                        interpolation_strip, list_run_sources, load_generator,
                                        load_uploaded_generator, pretrained_source)
-from gan_core.images import gif_bytes, image_grid, png_bytes, upscale  # noqa: E402
-from gan_core.pool import shared_pool  # noqa: E402
-from gan_core.output_range import range_text  # noqa: E402
+from gan_core.generators.images import gif_bytes, image_grid, png_bytes, upscale  # noqa: E402
+from gan_core.training.pool import shared_pool  # noqa: E402
+from gan_core.generators.output_range import range_text  # noqa: E402
 from ui.kept_upload import keep_choice, kept_upload, restore_choice  # noqa: E402
 
 N_SAMPLES, GRID_COLS, SCALE = 16, 4, 3

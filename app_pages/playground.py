@@ -13,7 +13,7 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # standalone runs find gan_core
 
 from gan_core.config import HacksConfig  # noqa: E402
-from gan_core.pool import PoolBusy  # noqa: E402
+from gan_core.training.pool import PoolBusy  # noqa: E402
 from gan_core.toy import PointsError, builtin_dataset, mode_metrics, points_dataset, read_points_csv  # noqa: E402
 from gan_core.toy.presets import DEFAULT_TOY_PRESET, TOY_PRESETS, toy_preset  # noqa: E402
 from ui.kept_upload import keep_choice, kept_upload, restore_choice  # noqa: E402
@@ -196,7 +196,7 @@ arrows = st.checkbox("Show G's gradient arrows",
 
 @st.fragment(run_every=REFRESH_SECONDS if state.toy_playing else None)
 def live_view():
-    from gan_core.toy.figures import loss_figure, playground_figure
+    from ui.figures.toy import loss_figure, playground_figure
     if state.toy_playing and not train(lambda: trainer.run(1 if slow else PLAY_BURST)):
         st.rerun()          # the Play button turns back into Play, and the page stops refreshing
     if state.get("toy_busy"):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gan_core.pool import shared_pool
+from gan_core.training.pool import shared_pool
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
@@ -15,9 +15,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # pytest run from a bare checkout puts only tests/ on the path
     sys.path.insert(0, str(ROOT))
 
-from gan_core import compare_figures as figures  # noqa: E402
-from gan_core import guide_cards as guide  # noqa: E402
-from gan_core.compare import CompareJob  # noqa: E402
+from ui.figures import compare as figures  # noqa: E402
+from gan_core.guide import lookup as guide  # noqa: E402
+from gan_core.compare.job import CompareJob  # noqa: E402
 from gan_core.presets import preset  # noqa: E402
 
 PAGE = ROOT / "app_pages" / "compare.py"

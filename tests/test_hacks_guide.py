@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # pytest run from a bare checkout puts only tests/ on the path
     sys.path.insert(0, str(ROOT))
 
-from gan_core import guide_cards as guide  # noqa: E402
+from gan_core.guide import lookup as guide  # noqa: E402
 from gan_core.config import TrainConfig  # noqa: E402
 from gan_core.presets import preset  # noqa: E402
 

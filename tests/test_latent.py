@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # pytest run from a bare checkout puts only tests/ on the path
     sys.path.insert(0, str(ROOT))
 
-from gan_core.latent import (angle_between, lerp, nearest_real, random_directions,  # noqa: E402
+from gan_core.generators.latent import (angle_between, lerp, nearest_real, random_directions,  # noqa: E402
                              sample_latent, slerp, vector_arithmetic, walk_2d)
 from gan_core.presets import preset  # noqa: E402
 
@@ -150,7 +150,7 @@ def test_nearest_real_by_features_uses_the_given_features():
 
 # -- generators on disk -----------------------------------------------------------------
 
-from gan_core.generator_source import (GeneratorError, generate, interpolation_strip,  # noqa: E402
+from gan_core.generators.source import (GeneratorError, generate, interpolation_strip,  # noqa: E402
                                        interpolation_strip_seconds, list_run_sources,
                                        load_generator, load_uploaded_generator, pretrained_source)
 

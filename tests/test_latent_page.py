@@ -193,8 +193,8 @@ def test_watching_a_run_that_still_trains_keeps_it_from_the_idle_janitor(tmp_pat
                                                                          small_digits):
     import time
 
-    from gan_core.pool import shared_pool
-    from gan_core.trainer import Trainer
+    from gan_core.training.pool import shared_pool
+    from gan_core.training.trainer import Trainer
 
     monkeypatch.setenv("GAN_LAB_PRETRAINED_DIR", str(tmp_path / "not-there"))
     cfg = preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=0", "run.grid_size=2",

@@ -4,9 +4,9 @@ import time
 
 import pytest
 
-from gan_core.pool import PoolBusy, TrainerPool
+from gan_core.training.pool import PoolBusy, TrainerPool
 from gan_core.presets import preset
-from gan_core.trainer import Trainer
+from gan_core.training.trainer import Trainer
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gan_core.guide_cards import CONTROL_LABELS
+from gan_core.guide.lookup import CONTROL_LABELS
 from gan_core.presets import preset
 from ui.control_specs import ALL_CONTROLS, config_from_widgets, widget_values
 
@@ -73,7 +73,7 @@ def _draw_script(snapshot):
 
 
 def test_live_view_draws_a_real_run(small_digits):
-    from gan_core.trainer import Trainer
+    from gan_core.training.trainer import Trainer
     cfg = preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=2", "run.grid_size=4"])
     t = Trainer(cfg, data=small_digits)
     t.start()
@@ -97,7 +97,7 @@ def test_live_view_draws_a_real_run(small_digits):
 
 
 def test_timelapse_and_csv_downloads(small_digits):
-    from gan_core.trainer import Trainer
+    from gan_core.training.trainer import Trainer
     from ui.train_view import metrics_csv, timelapse_gif
     cfg = preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=2", "run.grid_size=4",
                                               "run.quality_every_epoch=false"])
@@ -133,7 +133,7 @@ def _digits_zip(n: int = 80) -> bytes:
 def test_decoding_an_uploaded_set_needs_a_free_training_slot(page):
     from contextlib import ExitStack
 
-    from gan_core.pool import PoolBusy, shared_pool
+    from gan_core.training.pool import PoolBusy, shared_pool
     page.sidebar.selectbox(key="dataset").set_value("your images (.zip upload)").run()
     with ExitStack() as held:                 # every slot of this server taken, as by another browser
         try:

@@ -7,7 +7,7 @@ import pytest
 
 from gan_core.config import ConfigError
 from gan_core.presets import preset
-from gan_core.trainer import Trainer
+from gan_core.training.trainer import Trainer
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -116,7 +116,7 @@ def test_a_failure_becomes_a_failed_state_with_the_message():
 
 
 def test_fixed_latent_points_show_the_same_individuals_each_epoch(small_digits):
-    from gan_core.epoch_end import fixed_latent
+    from gan_core.training.epoch_end import fixed_latent
     a, b = fixed_latent(16, 100, 3), fixed_latent(16, 100, 3)
     assert np.array_equal(a["gaussian"], b["gaussian"])
     assert np.abs(a["uniform"]).max() <= 1.0

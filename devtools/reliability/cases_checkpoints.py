@@ -164,7 +164,7 @@ def nan_pause_and_roll_back(work: Path) -> str:
 
     from gan_core.data import load_images
     from gan_core.presets import preset
-    from gan_core.trainer import Trainer
+    from gan_core.training.trainer import Trainer
 
     cfg = preset("fast-demo").with_overrides(["run.epochs=0", "run.max_seconds=0", "run.grid_size=4",
                                               "run.quality_every_epoch=false", "run.batch_size=500"])

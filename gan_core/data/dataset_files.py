@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .imageset import DataError, one_line_reason
+from gan_core.data.imageset import DataError, one_line_reason
 
 CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer",
                    "dog", "frog", "horse", "ship", "truck")

@@ -14,10 +14,10 @@ from typing import Callable
 
 import numpy as np
 
-from .dataset_files import (CIFAR10_CLASSES, CIFAR10_TRAIN_BATCHES, cifar10_class_index,
+from gan_core.data.dataset_files import (CIFAR10_CLASSES, CIFAR10_TRAIN_BATCHES, cifar10_class_index,
                             read_cifar10_train, read_mnist_npz, select_class)
-from .download_errors import download_failure
-from .imageset import DataError, ImageSet, one_line_reason
+from gan_core.data.download_errors import download_failure
+from gan_core.data.imageset import DataError, ImageSet, one_line_reason
 
 KERAS_SOURCES = {
     "mnist": "MNIST handwritten digits, 60,000 images 28x28 grayscale (downloads once)",

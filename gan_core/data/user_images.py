@@ -23,8 +23,8 @@ from typing import BinaryIO, Callable, Iterable, Iterator, Optional
 
 import numpy as np
 
-from .image_decoding import ACCEPTED_NAMES, ShapeRules, SkippedImage, SquareImage, decode_square
-from .imageset import DataError, ImageSet, one_line_reason, skipped_summary
+from gan_core.data.image_decoding import ACCEPTED_NAMES, ShapeRules, SkippedImage, SquareImage, decode_square
+from gan_core.data.imageset import DataError, ImageSet, one_line_reason, skipped_summary
 
 GRAY_SIDE, COLOUR_SIDE = 28, 32
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")

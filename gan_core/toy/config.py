@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..config import DottedKeys, HacksConfig, TrainConfig
+from gan_core.config import DottedKeys, HacksConfig, TrainConfig
 
 OPTIMIZERS = ("adam", "sgd")
 

@@ -1,0 +1,67 @@
+"""Plotly figures of a training snapshot. Pure functions: snapshot in, figure out."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from gan_core.metrics import upgrade_quality
+from gan_core.metrics.wording import class_noun
+from gan_core.training.series import smooth, thin
+
+LOSS_LINES = (("d_loss_real", "D loss (real)", "#1f77b4"), ("d_loss_fake", "D loss (fake)", "#ff7f0e"),
+              ("g_loss", "G loss", "#2ca02c"))
+ACC_LINES = (("d_acc_real", "D accuracy on real", "#1f77b4"), ("d_acc_fake", "D accuracy on fake", "#ff7f0e"))
+
+
+def _figure(snapshot, lines, title: str, y_title: str, raw: bool, window: int, y_range=None) -> go.Figure:
+    fig = go.Figure()
+    for key, name, colour in lines:
+        values = np.asarray(snapshot.series.get(key, []), dtype=np.float64)
+        steps = np.arange(1, len(values) + 1)
+        shown = values if raw else smooth(values, window)
+        x, y = thin(steps, shown)
+        fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=name, line=dict(color=colour, width=2)))
+    for change in snapshot.changes:
+        fig.add_vline(x=change.step, line=dict(color="#d62728", dash="dot", width=1))
+        fig.add_annotation(x=change.step, y=1.0, yref="paper", text=change.label, showarrow=False,
+                           textangle=-90, xanchor="right", yanchor="top", font=dict(size=11, color="#d62728"))
+    fig.update_layout(title=title, height=320, margin=dict(l=10, r=10, t=40, b=10), xaxis_title="step",
+                      yaxis_title=y_title, legend=dict(orientation="h", y=-0.25), uirevision=title)
+    if y_range:
+        fig.update_yaxes(range=y_range)
+    return fig
+
+
+def loss_figure(snapshot, raw: bool = False, window: int = 25) -> go.Figure:
+    label = "raw" if raw else f"moving average of {window} steps"
+    return _figure(snapshot, LOSS_LINES, f"Losses per step ({label})", "binary cross-entropy", raw, window)
+
+
+def accuracy_figure(snapshot, raw: bool = False, window: int = 25) -> go.Figure:
+    label = "raw" if raw else f"moving average of {window} steps"
+    return _figure(snapshot, ACC_LINES, f"Discriminator accuracy ({label})", "share correct", raw, window,
+                   y_range=[-0.02, 1.02])
+
+
+def quality_figure(snapshot) -> go.Figure:
+    rated = [(e.epoch, upgrade_quality(e.quality)) for e in snapshot.epochs if e.quality]
+    epochs = [epoch for epoch, _ in rated]
+    fig = go.Figure()
+    if rated and rated[-1][1]["meter"] == "label-free":
+        for key, name in (("precision", "precision (%)"), ("recall", "recall (%)")):
+            fig.add_trace(go.Scatter(x=epochs, y=[100 * q.get(key, 0.0) for _, q in rated], mode="lines+markers",
+                                     name=name))
+    else:
+        last = rated[-1][1] if rated else {}
+        noun = class_noun(last) if last else "classes"
+        fig.add_trace(go.Scatter(x=epochs, y=[100 * q["recognized_share"] for _, q in rated], mode="lines+markers",
+                                 name=f"recognized {noun} (%)"))
+        if last.get("classes_present") is not None:
+            total = last.get("classes_total", 10)
+            fig.add_trace(go.Bar(x=epochs, y=[q.get("classes_present") for _, q in rated],
+                                 name=f"{noun} present (of {total})", yaxis="y2", opacity=0.35))
+            fig.update_layout(yaxis2=dict(title="classes", overlaying="y", side="right", range=[0, total]))
+    fig.update_layout(title="Sample quality per epoch", height=300, margin=dict(l=10, r=10, t=40, b=10),
+                      xaxis_title="epoch", yaxis=dict(title="%", range=[0, 100]),
+                      legend=dict(orientation="h", y=-0.3), uirevision="quality")
+    return fig
