@@ -12,10 +12,10 @@ setup: $(STAMP)
 
 # Reinstall only when the requirements or the lock change. The lock (constraints.txt)
 # pins every package, so a fresh machine gets the versions the tests passed with.
-$(STAMP): requirements.txt constraints.txt
+$(STAMP): requirements.txt requirements-test.txt constraints.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements.txt -c constraints.txt
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[test]"
 	touch $(STAMP)
 
 # Regenerate the lock from requirements.txt alone, in a throwaway venv: packages no longer
@@ -26,9 +26,9 @@ lock:
 	rm -rf $(LOCK_VENV)
 	$(PYTHON) -m venv $(LOCK_VENV)
 	$(LOCK_VENV)/bin/python -m pip install -q --upgrade pip
-	$(LOCK_VENV)/bin/python -m pip install -q -r requirements.txt $(if $(UPGRADE),,$(if $(wildcard constraints.txt),-c constraints.txt))
+	$(LOCK_VENV)/bin/python -m pip install -q -r requirements.txt -r requirements-test.txt $(if $(UPGRADE),,$(if $(wildcard constraints.txt),-c constraints.txt))
 	{ echo "# The exact set the tests passed with; regenerate with \`make lock\`."; \
-	  $(LOCK_VENV)/bin/python -m pip freeze --exclude-editable; } > constraints.txt.new
+	  $(LOCK_VENV)/bin/python -m pip freeze --exclude-editable | grep -v '^gan-hacks-lab'; } > constraints.txt.new
 	mv constraints.txt.new constraints.txt
 	rm -rf $(LOCK_VENV)
 

@@ -6,16 +6,11 @@ commands; the job's thread owns every Keras object.
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Optional
 
 import streamlit as st
 
 # Run on its own, Streamlit puts only app_pages/ on the import path.
-_ROOT = Path(__file__).resolve().parents[1]
-if str(_ROOT) not in sys.path:
-    sys.path.insert(0, str(_ROOT))
 
 from ui.figures import compare as figures  # noqa: E402
 from gan_core.browser_overrides import browser_override  # noqa: E402

@@ -5,7 +5,6 @@ Registered by app.py under the title "Hacks guide"; also runs on its own with
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,9 +13,6 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 # Run on its own, Streamlit puts only app_pages/ on the import path.
-_ROOT = Path(__file__).resolve().parents[1]
-if str(_ROOT) not in sys.path:
-    sys.path.insert(0, str(_ROOT))
 
 from gan_core.guide import lookup as guide  # noqa: E402
 

@@ -7,7 +7,6 @@ widget change costs one generator call: the one for the picture it changes.
 from __future__ import annotations
 
 import hashlib
-import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +16,6 @@ import streamlit as st
 from PIL import Image, ImageDraw, ImageFont
 
 # Run on its own, Streamlit puts only app_pages/ on the import path.
-_ROOT = Path(__file__).resolve().parents[1]
-if str(_ROOT) not in sys.path:
-    sys.path.insert(0, str(_ROOT))
 
 from gan_core.generators import latent  # noqa: E402
 from gan_core.data import DataError, load_images  # noqa: E402

@@ -4,13 +4,10 @@ Runs inside the app (st.navigation) or alone: `streamlit run app_pages/playgroun
 """
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
-from pathlib import Path
 
 import streamlit as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # standalone runs find gan_core
 
 from gan_core.config import HacksConfig  # noqa: E402
 from gan_core.training.pool import PoolBusy  # noqa: E402

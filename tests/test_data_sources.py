@@ -5,15 +5,12 @@ from __future__ import annotations
 import gzip
 import pickle
 import struct
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # pytest run from a bare checkout puts only tests/ on the path
-    sys.path.insert(0, str(ROOT))
 
 from gan_core.data import DataError, describe_sources, load_images  # noqa: E402
 from gan_core.data.dataset_files import read_cifar10_batch, read_mnist_npz  # noqa: E402

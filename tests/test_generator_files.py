@@ -16,8 +16,6 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # pytest run from a bare checkout puts only tests/ on the path
-    sys.path.insert(0, str(ROOT))
 
 from gan_core.generators.source import (GeneratorError, generate, load_generator,  # noqa: E402
                                        load_uploaded_generator, run_source)

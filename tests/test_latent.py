@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -13,8 +12,6 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # pytest run from a bare checkout puts only tests/ on the path
-    sys.path.insert(0, str(ROOT))
 
 from gan_core.generators.latent import (angle_between, lerp, nearest_real, random_directions,  # noqa: E402
                              sample_latent, slerp, vector_arithmetic, walk_2d)

@@ -1,15 +1,12 @@
 """The Latent explorer page, run by Streamlit's AppTest against a tiny real generator on disk."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # pytest run from a bare checkout puts only tests/ on the path
-    sys.path.insert(0, str(ROOT))
 
 from gan_core.presets import preset  # noqa: E402
 

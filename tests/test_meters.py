@@ -16,8 +16,6 @@ import pytest
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 from gan_core.compare.verdict import verdict  # noqa: E402
 from gan_core.data import ImageSet, load_images  # noqa: E402

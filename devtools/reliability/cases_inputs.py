@@ -161,7 +161,6 @@ def csv_over_the_row_limit(workdir: Path) -> str:
 def upload_kept_across_pages(workdir: Path) -> str:
     os.environ["GAN_LAB_RUNS"] = str(workdir / "runs")
     os.environ["GAN_LAB_CACHE"] = str(workdir / "cache")
-    sys.path.insert(0, str(ROOT))
     from streamlit.testing.v1 import AppTest
 
     from ui.train_controls import UPLOAD_OPTION
