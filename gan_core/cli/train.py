@@ -56,6 +56,7 @@ def run_train(args) -> int:
     out = Path(args.resume) if args.resume else Path(args.out or default_runs_dir() / new_run_id(args.preset))
     # Fail here, before a folder is created: the data, a taken folder, a folder that cannot be made.
     data = load_run_data(out, cfg.data.source) if args.resume else load_images(cfg.data.source)
+    cfg, batch_note = fit_config_to_data(cfg, len(data), f"'{data.name}'")   # below the floor: one line, exit 2
     if args.resume:
         if RunFolder.open(out).state() is None:
             raise RunError(f"{out} has no checkpoint to resume from")
@@ -63,7 +64,6 @@ def run_train(args) -> int:
         if (out / "config.json").exists():
             raise ValueError(f"{out} already holds a run: use --resume {out} or another --out")
         _check_writable(out)
-    cfg, batch_note = fit_config_to_data(cfg, len(data), f"'{data.name}'")
     lines: list = []
     done = threading.Event()
 
