@@ -58,6 +58,7 @@ def run_train(args) -> int:
     if not args.resume and (out / "config.json").exists():
         raise ValueError(f"{out} already holds a run: use --resume {out} or another --out")
     lines: list = []
+    warned = [0]          # how many of the run's warnings are printed
     done = threading.Event()
 
     def on_event(kind, payload):
@@ -72,11 +73,11 @@ def run_train(args) -> int:
     trainer.start()
     try:
         while not done.wait(0.5):
-            _report(trainer, lines, tty)
+            _report(trainer, lines, tty, warned)
     except KeyboardInterrupt:
         trainer.stop()
         trainer.join()
-    _report(trainer, lines, tty)
+    _report(trainer, lines, tty, warned)
     snap = trainer.snapshot()
     if tty:
         print(file=sys.stderr)
@@ -88,8 +89,13 @@ def run_train(args) -> int:
     return 0
 
 
-def _report(trainer, lines: list, tty: bool) -> None:
+def _report(trainer, lines: list, tty: bool, warned: list) -> None:
     snap = trainer.snapshot()
+    for text in snap.warnings[warned[0]:]:
+        if tty:
+            print("\r" + " " * 100 + "\r", end="", file=sys.stderr)
+        print(f"warning: {text}", file=sys.stderr)
+    warned[0] = len(snap.warnings)
     while lines:
         record = lines.pop(0)
         if tty:

@@ -9,7 +9,7 @@ from typing import Optional
 
 import numpy as np
 
-from . import monitor
+from . import health
 from .config import TrainConfig
 from .data import ImageSet
 from .live_hacks import live_values
@@ -18,6 +18,7 @@ from .latent import with_class_code
 from .runs import RunFolder
 from .snapshot import Board, EpochRecord, HackChange
 from .train_step import METRIC_NAMES, GanStep
+from .training_loop import epoch_checks
 
 QUALITY_SAMPLES = 256     # per-epoch estimate; the CLI's final report uses more
 GRID_SCALE = 2            # 28-pixel digits stay crisp on a projector
@@ -45,7 +46,9 @@ class EpochEnd:
         n_grid = cfg.run.grid_size ** 2
         self.grid_z = fixed_latent(n_grid, cfg.model.latent_dim, cfg.run.seed, step.classes)
         self.quality_z = fixed_latent(QUALITY_SAMPLES, cfg.model.latent_dim, cfg.run.seed + 1, step.classes)
-        self.real_diversity = monitor.sample_diversity(data.images[:512])
+        self.real_diversity = health.real_diversity(data.images, cfg.run.seed)
+        self.health = health.HealthWatch()
+        self._events_written = len(board.get("health_events", ()))
         self.measure_quality = cfg.run.quality_every_epoch and _is_digits(data.shape)
         # A resumed run starts with its saved rows on the board: they are on disk already.
         self._rows_written = len(board.series_since(0)[METRIC_NAMES[0]])
@@ -64,14 +67,11 @@ class EpochEnd:
         grid_images = self.samples(self.grid_z, live)
         picture = upscale(image_grid(grid_images, cols=self.cfg.run.grid_size), GRID_SCALE)
         png = png_bytes(picture)
-        # A fresh generator paints near-constant grey: judge collapse only once it has trained.
-        collapse = counters["step"] >= 200 and monitor.collapse_message(grid_images, self.real_diversity, epoch)
-        if collapse:
-            self.board.warn(collapse)
         quality = None
         if self.measure_quality:
             from .metrics import quality_report
             quality = quality_report(self.samples(self.quality_z, live)).to_dict()
+        epoch_checks(self.board, self.health, grid_images, self.real_diversity, counters["step"], epoch, quality)
         record = EpochRecord(epoch=epoch, step=counters["step"], seconds=counters["elapsed"],
                              grid_png=png, quality=quality)
         self.board.add_epoch(record)
@@ -94,6 +94,9 @@ class EpochEnd:
                                            for c in self.board.changes() if c.step > counters.get("saved_step", -1)])
         run.append_jsonl("epochs.jsonl", [{"epoch": record.epoch, "step": record.step,
                                            "seconds": round(record.seconds, 3), "quality": record.quality}])
+        events = tuple(self.board.get("health_events", ()))
+        run.append_jsonl("health.jsonl", list(events[self._events_written:]))
+        self._events_written = len(events)
         run.save_models(self.step.generator, self.step.discriminator)
         hacks = {k: _plain(v) for k, v in live_values(live).items()}
         run.save_state({"epoch": record.epoch, "step": counters["step"], "elapsed": counters["elapsed"],

@@ -17,10 +17,11 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from . import epoch_end
+from . import epoch_end, units
 from .conditional import labels_note
 from .config import ConfigError, TrainConfig
 from .data import ImageSet, load_images
+from .health import HealthWatch
 from .live_hacks import LIVE_KEYS, live_values
 from .runs import RunFolder
 from .snapshot import Board, HackChange, Snapshot
@@ -58,7 +59,7 @@ class Trainer:
         self._live_cfg = self.cfg                # the config with live changes applied
         self._lock = threading.Lock()
         self._pause_reason = ""
-        self._recent: deque = deque(maxlen=200)     # last per-step rows, for the D-wins check
+        self._recent = HealthWatch()     # last per-step rows, for the step-level health checks
 
     # -- commands (any thread) ---------------------------------------------------
     def start(self) -> None:
@@ -131,7 +132,7 @@ class Trainer:
             self.board.warn(note)
         self._gan_step = step      # for in-process diagnostics and tests; the UI never reads it
         run = self._open_run_folder()
-        spe = max(1, len(data) // cfg.run.batch_size)
+        spe = units.steps_per_epoch(len(data), cfg.run.batch_size, cfg.hacks.d_steps)
         self.counters = {"step": 0, "epoch": 0, "elapsed": 0.0}
         if run is not None and self.resume_from:
             self._restore(run, step)
@@ -143,7 +144,7 @@ class Trainer:
 
         pending: list = []
         last_flush = time.perf_counter()
-        rate_steps, rate_since = 0, last_flush
+        step_seconds: deque = deque(maxlen=units.RATE_WINDOW)
         compiled = False
         while not self._stop.is_set():
             if not self._running.is_set():
@@ -155,36 +156,32 @@ class Trainer:
                 if self._running.is_set() and not self._stop.is_set():
                     self._pause_reason = ""
                     self.board.update(state="running", message="")
-                    last_flush = rate_since = time.perf_counter()
-                    rate_steps = 0
+                    last_flush = time.perf_counter()
                 continue
             self._apply_changes(step)
             t0 = time.perf_counter()
             pending.append(step.step())
             self.counters["step"] += 1
-            rate_steps += 1
             now = time.perf_counter()
             if step.traces == 1 and not compiled:
                 # The one-off trace is not training time: keep it out of the budget.
                 compiled = True
                 self.board.update(compile_seconds=now - t0)
-                last_flush = rate_since = now
-                rate_steps = 0
+                last_flush = now
             else:
                 self.counters["elapsed"] += now - t0
-            epoch_done = self.counters["step"] % spe == 0
+                step_seconds.append(now - t0)
+            epoch_done = step.epoch_complete     # one pass over the real images (units.py)
             if now - last_flush >= FLUSH_SECONDS or epoch_done:
                 if not self._flush(pending, step):
                     self._running.clear()     # NaN: pause, keep everything for inspection
                 pending = []
                 self._schedule_learning_rates(step)
                 self.board.update(step=self.counters["step"], elapsed=self.counters["elapsed"],
-                                  steps_per_s=rate_steps / max(1e-9, now - rate_since))
+                                  steps_per_s=units.steps_per_second(step_seconds))
                 if self.board.get("message", "").startswith("Compiling"):
                     self.board.update(message="")
                 last_flush = now
-                if now - rate_since > 3.0:
-                    rate_steps, rate_since = 0, now
             if epoch_done:
                 t1 = time.perf_counter()
                 self.counters["epoch"] += 1
@@ -220,7 +217,9 @@ class Trainer:
             self.set_hack(key, value)
         rows = [r for r in run.read_jsonl("metrics.jsonl") if r.get("step", 0) <= self.counters["step"]]
         if rows:
-            self.board.extend_series(np.array([[r[n] for n in METRIC_NAMES] for r in rows], dtype=np.float64))
+            # A run saved before a metric existed reads NaN there (the health figures).
+            self.board.extend_series(np.array([[r.get(n, np.nan) for n in METRIC_NAMES] for r in rows],
+                                              dtype=np.float64))
         epoch_end.reload_epochs(run, self.board, self.counters["epoch"])
         self.board.update(step=self.counters["step"], epoch=self.counters["epoch"], elapsed=self.counters["elapsed"])
 

@@ -21,6 +21,7 @@ from gan_core.train_step import METRIC_NAMES
 from gan_core.trainer import Trainer
 
 from . import charts
+from .health_panel import draw_health
 from .session import remember, trainer_pool
 
 STATE_TEXT = {"idle": "Ready", "starting": "Starting", "running": "Training", "paused": "Paused",
@@ -111,6 +112,7 @@ def draw_panels(snap: Snapshot) -> None:
     with right:
         _draw_grid(snap)
         _draw_quality(snap)
+        draw_health(snap)
     _draw_downloads(snap)
 
 
