@@ -170,7 +170,8 @@ arrows = st.checkbox("Show G's gradient arrows",
 def live_view():
     from gan_core.toy.figures import loss_figure, playground_figure
     if state.toy_playing:
-        trainer.run(1 if slow else PLAY_BURST)
+        # The learning rates decay over Play as over `gan_core toy --max-seconds` (the same schedule).
+        trainer.run_scheduled(1 if slow else PLAY_BURST)
     metrics = mode_metrics(trainer.generated_points(), trainer.dataset)
     m1, m2, m3, m4 = st.columns(4)
     m1.metric("Modes covered", f"{metrics.modes_covered}/{metrics.modes_total}",
@@ -185,6 +186,9 @@ def live_view():
     plane.plotly_chart(playground_figure(trainer, show_arrows=arrows), use_container_width=True,
                        key="toy_playground")
     curves.plotly_chart(loss_figure(trainer), use_container_width=True, key="toy_losses")
+    curves.caption(f"Play decays both learning rates linearly to {trainer.config.optimizer.final_lr_fraction:g}× "
+                   f"over its first {trainer.config.run.max_seconds:g} s of training, as the CLI does; "
+                   f"now {trainer.lr_scale:.2f}×.")
     curves.caption("With label smoothing, targets above 1 make D's loss negative for confident answers: "
                "a dip below zero is expected, not a bug.")
 

@@ -110,3 +110,11 @@ def test_hacks_guide_preload_opens_the_collapse_preset_on_the_ring():
     by_label(at.selectbox, "Preset").set_value("default").run()
     assert not any("Loaded from the Hacks guide" in i.value for i in at.info)
     assert by_label(at.radio, "Generator loss").value == "non-saturating"
+
+
+def test_play_trains_on_the_decay_schedule_the_cli_uses(page):
+    by_label(page.button, "Play").click().run()       # this run trains one burst, as the fragment does
+    assert not page.exception, page.exception
+    trainer = page.session_state["toy_trainer"]
+    assert trainer.trained_seconds > 0
+    assert any("decays both learning rates" in c.value for c in page.caption)

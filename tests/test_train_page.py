@@ -110,4 +110,6 @@ def test_timelapse_and_csv_downloads(small_digits):
     import io
     assert Image.open(io.BytesIO(gif)).n_frames == 2
     rows = metrics_csv(snap).strip().splitlines()
-    assert rows[0].startswith("step,d_loss_real,d_loss_fake,g_loss") and len(rows) == 21
+    # Two epochs of one pass each over the 640 images, 32 real images a step: 40 rows.
+    assert rows[0].startswith("step,d_loss_real,d_loss_fake,g_loss") and len(rows) == 41
+    assert rows[0].endswith("d_grad_norm,g_grad_norm,d_prob_real,d_prob_fake")
