@@ -144,3 +144,19 @@ def test_cli_prints_each_warning_on_one_line_and_the_run_folder_keeps_it(tmp_pat
     assert any(line.startswith(f"warning: {health.D_WINS} at step ") for line in warnings), done.stderr
     rows = [json.loads(line) for line in (out / "health.jsonl").read_text().splitlines()]
     assert rows and rows[0]["name"] == health.D_WINS and "Try:" in rows[0]["text"]
+
+
+def test_epoch_checks_read_the_boards_g_loss_and_quality_per_epoch(small_digits):
+    """The epoch-end wiring: G's loss per epoch from the board's series, quality from its
+    epoch records plus the epoch just measured."""
+    from gan_core.snapshot import Board, EpochRecord
+    from gan_core.training_loop import epoch_checks
+    board, watch, spe = Board(), health.HealthWatch(), 10
+    for epoch, (g, share) in enumerate([(2.0, 0.9), (1.5, 0.8)], start=1):
+        board.extend_series(rows_with(spe, g_loss=g))
+        board.add_epoch(EpochRecord(epoch, epoch * spe, 1.0, b"", {"recognized_share": share}))
+    board.extend_series(rows_with(spe, g_loss=1.0))
+    reference = health.real_diversity(small_digits.images)
+    epoch_checks(board, watch, small_digits.images[:64], reference, 3 * spe, 3, {"recognized_share": 0.7})
+    assert [e["name"] for e in board.snapshot().health_events] == [health.FOOLING]
+    assert "G loss falls while quality falls" in board.snapshot().warnings[-1]
