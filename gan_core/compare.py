@@ -4,10 +4,10 @@ Fairness is the point: both arms start from the same seed (so identical architec
 get identical weights), see the same data in the same order, are drawn from the same
 fixed latent points and train the same number of steps. The steps are interleaved
 (A, B, A, B, ...) so a stop or a slow machine hits both alike. With a time budget each
-arm's own step and epoch-end time is counted (as on Train, see units.py), and the comparison ends when the arms have used
-`max_seconds` each on average: equal steps matter more than equal seconds, because a
-slower network (say one without strided convolutions) should not be rewarded with
-fewer updates or punished with more.
+arm's own step and epoch-end time is counted (as on Train, see units.py), and the
+comparison ends when the arms have used `max_seconds` each on average: equal steps
+matter more than equal seconds, because a slower network (say one without strided
+convolutions) should not be rewarded with fewer updates or punished with more.
 
 Like the trainer, nothing here knows about Streamlit: the page reads `snapshot()`.
 """

@@ -70,7 +70,8 @@ def test_base_filters_help_states_the_widths_the_models_build(side):
     assert widths_text(side) in BY_KEY["model.base_filters"].help
     g = build_generator(cfg, (side, side, 1))
     reshape = [layer for layer in g.layers if isinstance(layer, keras.layers.Reshape)][0]
-    ups = [layer for layer in g.layers if isinstance(layer, keras.layers.Conv2DTranspose)][:-1]   # the last is the image
+    # The last transposed convolution draws the image itself.
+    ups = [layer for layer in g.layers if isinstance(layer, keras.layers.Conv2DTranspose)][:-1]
     g_built = [reshape.output.shape[-1]] + [layer.filters for layer in ups]
     d = build_discriminator(cfg, (side, side, 1))
     d_built = [layer.filters for layer in d.layers if isinstance(layer, keras.layers.Conv2D)]
