@@ -194,7 +194,8 @@ arrows = st.checkbox("Show G's gradient arrows",
 @st.fragment(run_every=REFRESH_SECONDS if state.toy_playing else None)
 def live_view():
     from ui.figures.toy import loss_figure, playground_figure
-    if state.toy_playing and not train(lambda: trainer.run(1 if slow else PLAY_BURST)):
+    # The learning rates decay over Play as over `gan_core toy --max-seconds` (the same schedule).
+    if state.toy_playing and not train(lambda: trainer.run_scheduled(1 if slow else PLAY_BURST)):
         st.rerun()          # the Play button turns back into Play, and the page stops refreshing
     if state.get("toy_busy"):
         st.error(state.pop("toy_busy"))     # once: pressing Play again retries
@@ -211,6 +212,9 @@ def live_view():
     plane, curves = st.columns([3, 2])
     plane.plotly_chart(playground_figure(trainer, show_arrows=arrows), width="stretch", key="toy_playground")
     curves.plotly_chart(loss_figure(trainer), width="stretch", key="toy_losses")
+    curves.caption(f"Play decays both learning rates linearly to {trainer.config.optimizer.final_lr_fraction:g}× "
+                   f"over its first {trainer.config.run.max_seconds:g} s of training, as the CLI does; "
+                   f"now {trainer.lr_scale:.2f}×.")
     curves.caption("With label smoothing, targets above 1 make D's loss negative for confident answers: "
                "a dip below zero is expected, not a bug.")
 

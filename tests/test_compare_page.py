@@ -131,7 +131,8 @@ def test_a_finished_job_draws_grids_curves_quality_and_verdict(finished_job, pag
     assert page.slider(key="compare_epoch").value == 2
     assert len(page.get("plotly_chart")) == 3                   # losses, accuracy, quality
     assert page.success[0].value.startswith("Verdict: A: ")
-    assert "Finished: 20 steps for A and 20 for B" in " ".join(captions)
+    # Two epochs of one pass each over the 640 images (32 real images a step).
+    assert "Finished: 40 steps for A and 40 for B" in " ".join(captions)
     page.slider(key="compare_epoch").set_value(1).run()
     assert image_captions(page) == ["A — epoch 1", "B — epoch 1"]
 
@@ -143,7 +144,7 @@ def test_drawing_functions_render_a_real_jobs_snapshots(finished_job):
                                              "B: D loss (real)", "B: D loss (fake)", "B: G loss"]
     assert [t.line.dash for t in losses.data] == ["solid"] * 3 + ["dash"] * 3
     assert losses.data[2].line.color == losses.data[5].line.color
-    assert len(losses.data[0].x) == 20
+    assert len(losses.data[0].x) == 40
     assert len(figures.accuracy_figure(snap_a, snap_b).data) == 4
     assert [list(t.x) for t in figures.quality_figure(snap_a, snap_b).data] == [[1, 2], [1, 2]]
     rows = figures.quality_rows(snap_a, snap_b)

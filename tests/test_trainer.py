@@ -37,7 +37,8 @@ def test_a_run_writes_everything_per_epoch_and_resumes(tmp_path, small_digits):
     t.join(180)
     snap = t.snapshot()
     assert snap.state == "finished", snap.message
-    assert snap.epoch == 2 and snap.step == 20 and len(snap.series["g_loss"]) == 20
+    # An epoch is one pass over the 640 real images: 20 steps of 32 real images each.
+    assert snap.epoch == 2 and snap.step == 40 and len(snap.series["g_loss"]) == 40
     assert [e.epoch for e in snap.epochs] == [1, 2]
     assert snap.epochs[0].grid_png.startswith(b"\x89PNG")
     assert snap.epochs[-1].quality["n"] > 0 and 0 <= snap.epochs[-1].quality["recognized_share"] <= 1
@@ -50,17 +51,17 @@ def test_a_run_writes_everything_per_epoch_and_resumes(tmp_path, small_digits):
     assert {p.name for p in (run_dir / "checkpoints" / "00000020").iterdir()} == {
         "generator.keras", "discriminator.keras", "optimizers.npz", "streams.npz", "state.json", "manifest.json"}
     rows = [json.loads(l) for l in (run_dir / "metrics.jsonl").read_text().splitlines()]
-    assert [r["step"] for r in rows] == list(range(1, 21))
+    assert [r["step"] for r in rows] == list(range(1, 41))
 
     resumed = Trainer(small_cfg(epochs=3), run_dir=run_dir, resume=True, data=small_digits)
     resumed.start()
     resumed.join(180)
     snap = resumed.snapshot()
     assert snap.state == "finished", snap.message
-    assert snap.epoch == 3 and snap.step == 30 and len(snap.series["g_loss"]) == 30
+    assert snap.epoch == 3 and snap.step == 60 and len(snap.series["g_loss"]) == 60
     assert [e.epoch for e in snap.epochs] == [1, 2, 3]
     rows = [json.loads(l) for l in (run_dir / "metrics.jsonl").read_text().splitlines()]
-    assert [r["step"] for r in rows] == list(range(1, 31))      # each step once, also across the resume
+    assert [r["step"] for r in rows] == list(range(1, 61))      # each step once, also across the resume
     assert [json.loads(l)["epoch"] for l in (run_dir / "epochs.jsonl").read_text().splitlines()] == [1, 2, 3]
 
 

@@ -81,7 +81,7 @@ def trained(digits, tmp_path_factory):
     step = GanStep(cfg, digits.images, labels=digits.labels)
     for i in range(500):
         out = step.step()
-        if (i + 1) % (len(digits) // cfg.run.batch_size) == 0:
+        if step.epoch_complete:
             step.new_epoch()
     np.asarray(out)
     path = tmp_path_factory.mktemp("conditional") / "generator.keras"

@@ -8,8 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from gan_core.training.architecture import widths_text
 from gan_core.config import TrainConfig
 from gan_core.training.live_hacks import LIVE_KEYS
+from gan_core.slider_ranges import SLIDERS
 
 LEARNING_RATES = (1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 3e-4, 5e-4, 1e-3, 2e-3, 5e-3)
 
@@ -67,7 +69,7 @@ PRACTICES = (
     Control("model.leaky_relu", "LeakyReLU", "toggle",
             "On: LeakyReLU keeps a small gradient for negative inputs. Off: ReLU, which can go silent."),
     Control("model.leaky_slope", "LeakyReLU slope", "slider", "Slope for negative inputs (DCGAN: 0.2).",
-            0.0, 0.5, 0.05),
+            *SLIDERS["model.leaky_slope"]),
     Control("model.batch_norm", "Batch normalization", "toggle",
             "conv → BatchNorm → activation in G and D (not on D's input layer nor G's output)."),
     Control("model.gaussian_init", "Gaussian weight init (std 0.02)", "toggle",
@@ -81,7 +83,7 @@ PRACTICES = (
             "On: 4×4 kernels at stride 2. Off: 3×3 at stride 2, which overlaps unevenly: checkerboards."),
     Control("model.dropout", "Dropout in D", "slider",
             "Share of D's features dropped before its output; slows D down so G can keep up. 0 = off.",
-            0.0, 0.7, 0.05),
+            *SLIDERS["model.dropout"]),
     Control("model.use_labels", "Use the labels (conditional GAN)", "toggle",
             "On: G is told which digit to draw, and D judges image and digit together and names the "
             "digit (ganhacks: 'use labels'). Needs labelled data: your own images train without it."),
@@ -96,28 +98,35 @@ LIVE_HACKS = (
             "Off: one shuffled mixed batch."),
     Control("hacks.real_label_range", "Real label range", "range",
             "Targets for real images are drawn uniformly from this range (hard label: 1.0–1.0). "
-            "Above 1 the loss can go below zero: that is expected.", 0.0, 1.5, 0.05),
+            "Above 1 the loss can go below zero: that is expected.", *SLIDERS["hacks.real_label_range"]),
     Control("hacks.fake_label_range", "Fake label range", "range",
-            "Targets for fake images are drawn uniformly from this range (hard label: 0.0–0.0).", 0.0, 1.0, 0.05),
+            "Targets for fake images are drawn uniformly from this range (hard label: 0.0–0.0).",
+            *SLIDERS["hacks.fake_label_range"]),
     Control("hacks.flip_probability", "Label flip probability", "slider",
             "Each of D's targets is swapped real↔fake with this probability: noisy labels keep D humble.",
-            0.0, 0.5, 0.01),
+            *SLIDERS["hacks.flip_probability"]),
     Control("hacks.generator_loss", "Generator loss", "radio",
             "Non-saturating: G maximizes log D(G(z)). Minimax: G minimizes log(1 − D(G(z))), "
             "which is flat exactly when G is bad, so it learns slowly at first.",
             options=(("non-saturating", "non-saturating"), ("minimax", "minimax"))),
     Control("hacks.d_steps", "Discriminator steps per generator step", "slider",
-            "k in Goodfellow's algorithm 1: how many D updates before each G update.", 1, 5, 1),
+            "k in Goodfellow's algorithm 1: k discriminator rounds before each G update, each round two "
+            "half-batch updates (real and fake halves, or two mixed halves) on a fresh half-batch of real "
+            "images. A step then shows D k half-batches of real images, so an epoch (one pass over "
+            "them) has 1/k as many steps.", *SLIDERS["hacks.d_steps"]),
     Control("optimizer.d_learning_rate", "Discriminator learning rate", "lr", "Adam step size for D."),
     Control("optimizer.g_learning_rate", "Generator learning rate", "lr", "Adam step size for G."),
 )
 
 RUN_CONTROLS = (
     Control("model.base_filters", "Base filters", "number",
-            "Width of the networks (D: f, 2f; G: 2f, f). Wider learns more per step but steps slower.",
+            f"Width f of the networks: 28-pixel images {widths_text(28)}; 32-pixel images {widths_text(32)} "
+            "(G's widths from its smallest resolution up, D's from the image down). "
+            "Wider learns more per step but steps slower.",
             8, 128, 8),
     Control("run.batch_size", "Batch size", "number",
-            "Images per step (half real, half fake for D). Must be even.", 2, 512, 2),
+            "Images per step: each D update sees half a batch (real, fake or mixed), G's update a whole "
+            "batch of fakes. Must be even.", 2, 512, 2),
     Control("run.max_seconds", "Training time (s)", "number",
             "Seconds of training before it stops by itself; 0 trains until you press Stop.", 0, 3600, 10),
 )

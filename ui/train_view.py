@@ -23,6 +23,7 @@ from gan_core.training.trainer import Trainer
 
 from ui.figures import train as charts
 from ui.session import followed_snapshot, remember, trainer_pool
+from ui.health_panel import draw_health
 
 STATE_TEXT = {"idle": "Ready", "starting": "Starting", "running": "Training", "paused": "Paused",
               "stopping": "Stopping", "stopped": "Stopped", "finished": "Finished", "failed": "Failed"}
@@ -139,6 +140,7 @@ def draw_panels(snap: Snapshot) -> None:
     with right:
         _draw_grid(snap)
         _draw_quality(snap)
+        draw_health(snap)
     _draw_downloads(snap)
 
 

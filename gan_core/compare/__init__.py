@@ -16,7 +16,6 @@ _EXPORTS = {
     'CompareJob': 'job',
     'CompareStatus': 'job',
     'FLUSH_SECONDS': 'job',
-    'RECENT_ROWS': 'arm',
     'SHARED_KEYS': 'job',
     'check_pair': 'job',
     'collapsed': 'verdict',

@@ -9,14 +9,14 @@ from __future__ import annotations
 import time
 from collections import deque
 
-from gan_core.training import epoch_end
+
 from gan_core.config import TrainConfig
 from gan_core.data import ImageSet
+from gan_core.training import epoch_end, units
+from gan_core.training.health_watch import HealthWatch
 from gan_core.training.loop import flush_metrics
 from gan_core.training.snapshot import Board, EpochRecord
 from gan_core.training.step import GanStep, order_digest
-
-RECENT_ROWS = 200     # per-step rows kept for the "D wins" check
 
 
 class Arm:
@@ -30,8 +30,11 @@ class Arm:
         self.epoch_end = epoch_end.EpochEnd(cfg, self.step, data, None, board)
         self.counters = {"step": 0, "epoch": 0, "elapsed": 0.0}
         self.pending: list = []
-        self.recent: deque = deque(maxlen=RECENT_ROWS)
+        self.recent = HealthWatch()     # the step-level health checks
         self.compiled = False
+        self.steps_per_epoch = units.steps_per_epoch(len(data), cfg.run.batch_size, cfg.hacks.d_steps)
+        self.graded_step = -1          # the step of the last grid and quality
+        self._step_seconds: deque = deque(maxlen=units.RATE_WINDOW)
         self.dead_reason = ""          # set when its metrics went NaN/inf: it trains no further
         self.order_digests = [order_digest(self.step.order.numpy())]   # one per epoch started
 
@@ -54,7 +57,7 @@ class Arm:
 
     @property
     def elapsed(self) -> float:
-        """Seconds this arm spent in its own steps (the one-off compile and epoch ends excluded)."""
+        """This arm's budget seconds: its own steps and epoch ends (the one-off compile excluded), as on Train."""
         return self.counters["elapsed"]
 
     def train_one(self) -> None:
@@ -69,6 +72,7 @@ class Arm:
             self.board.update(compile_seconds=seconds)
         else:
             self.counters["elapsed"] += seconds
+            self._step_seconds.append(seconds)
 
     def flush(self, lr_factor: float) -> None:
         """Fetch the pending metrics onto the board, run the health checks, set the learning rates.
@@ -80,20 +84,23 @@ class Arm:
         self.pending = []
         opt = self.cfg.optimizer
         self.step.set_learning_rates(opt.d_learning_rate * lr_factor, opt.g_learning_rate * lr_factor)
-        rate = self.steps / self.elapsed if self.compiled and self.elapsed > 0 else 0.0
-        self.board.update(step=self.steps, elapsed=self.elapsed, steps_per_s=rate)
+        self.board.update(step=self.steps, elapsed=self.elapsed,
+                          steps_per_s=units.steps_per_second(self._step_seconds))
         if problem:
             self.dead_reason = problem
             self.board.update(state="stopped", message=f"{self.name} stopped: {problem.split(':')[0]}.")
 
     def finish_epoch(self) -> EpochRecord:
-        """Grid, quality and collapse check for the epoch just done; reshuffles the data.
+        """Grid, quality and health checks for the epoch just done; reshuffles the data.
 
-        Unlike a single run, this time is not charged to the arm: it is measurement, and the
-        first arm to reach it would also pay for warming up the shared quality judge.
+        Its time is charged to the arm, as a single run's epoch end is (units.py); the judge
+        is warmed up when the arm is built, so no arm pays for that.
         """
+        t0 = time.perf_counter()
         self.counters["epoch"] += 1
         record = self.epoch_end.finish_epoch(self.counters, self.cfg)
+        self.counters["elapsed"] += time.perf_counter() - t0
+        self.graded_step = self.steps
         self.order_digests.append(order_digest(self.step.order.numpy()))
         self.board.update(epoch=self.counters["epoch"])
         return record

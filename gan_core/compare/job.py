@@ -4,10 +4,10 @@ Fairness is the point: both arms start from the same seed (so identical architec
 get identical weights), see the same data in the same order, are drawn from the same
 fixed latent points and train the same number of steps. The steps are interleaved
 (A, B, A, B, ...) so a stop or a slow machine hits both alike. With a time budget each
-arm's own step time is counted, and the comparison ends when the arms have used
-`max_seconds` each on average: equal steps matter more than equal seconds, because a
-slower network (say one without strided convolutions) should not be rewarded with
-fewer updates or punished with more.
+arm's own step and epoch-end time is counted (as on Train, see units.py), and the
+comparison ends when the arms have used `max_seconds` each on average: equal steps
+matter more than equal seconds, because a slower network (say one without strided
+convolutions) should not be rewarded with fewer updates or punished with more.
 
 Like the trainer, nothing here knows about Streamlit: the page reads `snapshot()`.
 """
@@ -81,7 +81,7 @@ class CompareStatus(BudgetView):
     step: int = 0                 # steps per arm
     epoch: int = 0
     total_steps: int = 0          # 0 when only a time budget applies
-    elapsed: float = 0.0          # mean training seconds per arm (compile excluded)
+    elapsed: float = 0.0          # mean budget seconds per arm: steps and epoch ends (compile excluded)
     max_seconds: float = 0.0
 
 
@@ -183,10 +183,12 @@ class CompareJob:
             arms.append(Arm(name, cfg, data, board))
         self.arms = tuple(arms)
         run = self.cfg_a.run
-        spe = max(1, len(data) // run.batch_size)
+        # Equal steps for both arms; with different D steps per G step, enough for the arm
+        # that needs the most steps per pass over the data to make `epochs` passes.
+        spe = max(arm.steps_per_epoch for arm in self.arms)
         total = run.epochs * spe
-        for board in self.boards:
-            board.update(steps_per_epoch=spe, total_steps=total)
+        for board, arm in zip(self.boards, self.arms):
+            board.update(steps_per_epoch=arm.steps_per_epoch, total_steps=total)
         self._set(state="running", total_steps=total,
                   message="Compiling both training steps (a few seconds, once)…")
 
@@ -197,26 +199,27 @@ class CompareJob:
                 if not arm.compiled and self._stop.is_set():
                     break       # skip the other arm's one-off compile; equal steps matter only after it
                 arm.train_one()
-            step = live[0].steps
-            epoch_done = step % spe == 0
+            # Each arm ends its epoch after its own pass over the data (units.py): with
+            # different D steps per G step, the arms' epochs are different numbers of steps.
+            ending = [arm for arm in self.arms if arm.alive and arm.step.epoch_complete]
             now = time.perf_counter()
-            if now - last_flush >= FLUSH_SECONDS or epoch_done:
+            if now - last_flush >= FLUSH_SECONDS or ending:
                 self._flush_all(spe)
                 last_flush = now
-            if epoch_done:
-                for arm in self.arms:
-                    if arm.alive:
-                        arm.finish_epoch()
-                self._set(epoch=step // spe, elapsed=self._mean_elapsed())
+            for arm in ending:
+                arm.finish_epoch()
+            if ending:
+                self._set(epoch=min(arm.counters["epoch"] for arm in self.arms if arm.alive),
+                          elapsed=self._mean_elapsed())
             if self._budget_spent(total):
                 self._flush_all(spe)
-                if not epoch_done:
+                ungraded = [arm for arm in self.arms if arm.alive and arm.graded_step != arm.steps]
+                if ungraded:
                     # A short budget may end mid-epoch: grade where the arms stand, so the
                     # verdict never rests on an older picture (or on none at all).
                     self._set(message="Drawing the final grids…")
-                    for arm in self.arms:
-                        if arm.alive:
-                            arm.finish_epoch()
+                    for arm in ungraded:
+                        arm.finish_epoch()
                 self._set(state="finished", message=self._finished_message())
                 return
         self._end_stopped()
@@ -259,7 +262,7 @@ class CompareJob:
 
     def _finished_message(self) -> str:
         a, b = self.arms
-        spe = max(1, self.boards[0].get("steps_per_epoch", 1))
-        epochs = f"{a.steps / spe:.1f}".removesuffix(".0")
-        return (f"Finished: {a.steps} steps for A and {b.steps} for B ({epochs} epochs), "
+        passes = [f"{arm.steps / arm.steps_per_epoch:.1f}".removesuffix(".0") for arm in self.arms]
+        epochs = f"{passes[0]} epochs" if passes[0] == passes[1] else f"{passes[0]} and {passes[1]} epochs"
+        return (f"Finished: {a.steps} steps for A and {b.steps} for B ({epochs}), "
                 f"{a.elapsed:.0f} s (A) and {b.elapsed:.0f} s (B) of training.")

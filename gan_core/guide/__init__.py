@@ -1,7 +1,7 @@
 """The Hacks guide's content: what a card and a symptom are, the cards' and symptoms'
 texts, and lookups (filters, Compare's with/without pair).
 
-Modules: `cards`, `lookup`, `model`, `symptoms`.
+Modules: `cards`, `lookup`, `model`, `numbers`, `symptoms`.
 
 Public names are exported lazily (PEP 562), so importing one light module does not
 load TensorFlow through its neighbours.
@@ -10,12 +10,15 @@ from importlib import import_module
 
 _EXPORTS = {
     'ACGAN': 'model',
+    'ADAM_DEFAULT_BETA_1': 'numbers',
+    'ADAM_DEFAULT_LEARNING_RATE': 'numbers',
     'BATCH_NORM_PLACEMENT': 'model',
     'CARDS': 'cards',
     'CHOLLET': 'model',
     'COMPARE_BASE_PRESET': 'lookup',
     'CONTROL_LABELS': 'lookup',
     'DCGAN': 'model',
+    'D_STEPS_TRY': 'numbers',
     'GANHACKS': 'model',
     'GOODFELLOW': 'model',
     'GuideCard': 'model',
@@ -25,6 +28,7 @@ _EXPORTS = {
     'LIVE': 'model',
     'MIRZA': 'model',
     'NEXT_START': 'model',
+    'NUMBERS': 'numbers',
     'ODENA': 'model',
     'PRACTICE_CONTROLS': 'lookup',
     'PROJECTION': 'model',
@@ -34,7 +38,9 @@ _EXPORTS = {
     'card': 'lookup',
     'compare_configs': 'lookup',
     'compare_preload': 'lookup',
+    'fill': 'numbers',
     'filter_cards': 'lookup',
+    'number_text': 'numbers',
     'pair': 'model',
     'symptoms_for_card': 'lookup',
 }

@@ -49,6 +49,7 @@ class RunSaver:
         self.saved_step = 0
         self._rows_written = 0
         self._changes_written = 0
+        self._events_written = 0
 
     @property
     def saving(self) -> bool:
@@ -65,6 +66,7 @@ class RunSaver:
         self.saved_step = saved_step
         self._rows_written = len(self.board.series_since(0)[METRIC_NAMES[0]])
         self._changes_written = len(self.board.changes())
+        self._events_written = len(self.board.get("health_events", ()))
 
     def save(self, counters: dict, live: TrainConfig, record: Optional[EpochRecord] = None,
              order: str = "") -> bool:
@@ -100,6 +102,9 @@ class RunSaver:
                                             "new": _plain(c.new), "label": c.label}
                                            for c in changes[self._changes_written:]])
         self._changes_written = len(changes)
+        events = tuple(self.board.get("health_events", ()))    # the named health warnings (dicts)
+        run.append_jsonl("health.jsonl", list(events[self._events_written:]))
+        self._events_written = len(events)
         if record is not None:
             run.append_jsonl("epochs.jsonl", [{"epoch": record.epoch, "step": record.step,
                                                "seconds": round(record.seconds, 3), "quality": record.quality,

@@ -9,15 +9,15 @@ from typing import Optional
 
 import numpy as np
 
-from gan_core.training import health as monitor
 from gan_core.config import TrainConfig
 from gan_core.data import ImageSet
 from gan_core.generators.images import image_grid, png_bytes, to_uint8, upscale
 from gan_core.generators.latent import with_class_code
 from gan_core.metrics import meter_for, upgrade_quality
-from gan_core.metrics.meter import reference_indices
-from gan_core.store.saver import RunSaver
 from gan_core.store.runs import RunFolder
+from gan_core.store.saver import RunSaver
+from gan_core.training import health_watch as health
+from gan_core.training.loop import epoch_checks
 from gan_core.training.snapshot import Board, EpochRecord, HackChange
 from gan_core.training.step import GanStep, order_digest
 
@@ -48,7 +48,8 @@ class EpochEnd:
         self.grid_z = fixed_latent(n_grid, cfg.model.latent_dim, cfg.run.seed, step.classes)
         self.quality_z = fixed_latent(QUALITY_SAMPLES, cfg.model.latent_dim, cfg.run.seed + 1, step.classes)
         # A random real subset: the embedded digits are sorted by class.
-        self.real_diversity = monitor.sample_diversity(data.images[reference_indices(len(data), 512)])
+        self.real_diversity = health.real_diversity(data.images, cfg.run.seed)
+        self.health = health.HealthWatch()
         self.measure_quality = cfg.run.quality_every_epoch
         # Train or load the data set's judge now, so the first epoch's end does not pay for it.
         self.meter = meter_for(data) if self.measure_quality else None
@@ -66,13 +67,10 @@ class EpochEnd:
         grid_images = self.samples(self.grid_z, live)
         picture = upscale(image_grid(grid_images, cols=self.cfg.run.grid_size), GRID_SCALE)
         png = png_bytes(picture)
-        # A fresh generator paints near-constant grey: judge collapse only once it has trained.
-        collapse = counters["step"] >= 200 and monitor.collapse_message(grid_images, self.real_diversity, epoch)
-        if collapse:
-            self.board.warn(collapse)
         quality = None
         if self.meter is not None:
             quality = self.meter.report(self.samples(self.quality_z, live)).to_dict()
+        epoch_checks(self.board, self.health, grid_images, self.real_diversity, counters["step"], epoch, quality)
         record = EpochRecord(epoch=epoch, step=counters["step"], seconds=counters["elapsed"],
                              grid_png=png, quality=quality)
         self.board.add_epoch(record)

@@ -14,22 +14,14 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from gan_core.training.conditional import generator_name
 from gan_core.config import ModelConfig
+from gan_core.training.architecture import (GAUSSIAN_INIT_STD, KERNEL_DIVISIBLE, KERNEL_UNEVEN,
+                                            width_multiples)
+from gan_core.training.architecture import resolution_stages as _stages
+from gan_core.training.conditional import generator_name
 from gan_core.training.narrow_conv import NarrowConv2D, worth_it
 
 IMAGE_SHAPES = ((28, 28, 1), (32, 32, 3), (28, 28, 3), (32, 32, 1))
-
-
-def _stages(height: int, layout: str) -> int:
-    """How many 2x resolution changes between the dense seed and the image."""
-    if layout == "tutorial":
-        return 2
-    stages, size = 0, height
-    while size % 2 == 0 and size > 7:
-        size //= 2
-        stages += 1
-    return stages
 
 
 def check_image_shape(shape) -> tuple:
@@ -73,11 +65,11 @@ class _Builder:
 
     def init(self):
         if self.cfg.gaussian_init:
-            return keras.initializers.RandomNormal(mean=0.0, stddev=0.02, seed=self.seed())
+            return keras.initializers.RandomNormal(mean=0.0, stddev=GAUSSIAN_INIT_STD, seed=self.seed())
         return keras.initializers.GlorotUniform(seed=self.seed())
 
     def kernel(self) -> int:
-        return 4 if self.cfg.kernel_divisible_by_stride else 3
+        return KERNEL_DIVISIBLE if self.cfg.kernel_divisible_by_stride else KERNEL_UNEVEN
 
     def act(self, x):
         if self.cfg.leaky_relu:
@@ -133,7 +125,8 @@ def build_generator(cfg: ModelConfig, image_shape, precision: str = "fp32", clas
     tutorial = cfg.layout == "tutorial"
 
     z = keras.Input(shape=(cfg.latent_dim + classes,), name="z")
-    seed_width = f if tutorial else f * 2 ** stages
+    g_widths = [f * m for m in width_multiples(height, cfg.layout)[0]]
+    seed_width = g_widths[0]
     x = layers.Dense(seed_size * seed_size * seed_width, use_bias=not cfg.batch_norm,
                      kernel_initializer=b.init(), dtype=dtype, name=b.name("dense"))(z)
     x = b.norm_act(x)
@@ -145,7 +138,7 @@ def build_generator(cfg: ModelConfig, image_shape, precision: str = "fp32", clas
         image = b.conv(x, channels, 7, activation=out_act, dtype="float32")
     else:
         for i in range(stages - 1):
-            x = b.norm_act(b.upsample(x, f * 2 ** (stages - 1 - i), b.kernel()))
+            x = b.norm_act(b.upsample(x, g_widths[i + 1], b.kernel()))
         if cfg.g_extra_conv:
             x = b.norm_act(b.conv(x, x.shape[-1], 3))
         image = b.upsample(x, channels, b.kernel(), activation=out_act, dtype="float32")
@@ -163,16 +156,14 @@ def build_discriminator(cfg: ModelConfig, image_shape, precision: str = "fp32", 
     height, _, _ = check_image_shape(image_shape)
     dtype = "mixed_bfloat16" if precision == "bf16" else "float32"
     b = _Builder(cfg, dtype, "d", seed)
-    stages = _stages(height, cfg.layout)
     f = cfg.d_base_filters or cfg.base_filters
     tutorial = cfg.layout == "tutorial"
     kernel = 3 if tutorial else b.kernel()
 
     image = keras.Input(shape=tuple(image_shape), name="image")
     x = image
-    for i in range(stages):
-        width = f if tutorial else f * 2 ** i
-        x = b.downsample(x, width, kernel)
+    for i, multiple in enumerate(width_multiples(height, cfg.layout)[1]):
+        x = b.downsample(x, f * multiple, kernel)
         x = b.norm_act(x, normalize=i > 0)   # no BatchNorm on D's input layer
     if cfg.d_extra_conv:
         x = b.norm_act(b.conv(x, x.shape[-1], 3))

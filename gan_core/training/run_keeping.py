@@ -79,7 +79,9 @@ class RunKeeping:
         self._set_counters(state)
         rows = saver.run.read_jsonl("metrics.jsonl")
         if rows:
-            self.board.extend_series(np.array([[r[n] for n in METRIC_NAMES] for r in rows], dtype=np.float64))
+            # A run saved before a metric existed reads NaN there (the health figures).
+            self.board.extend_series(np.array([[r.get(n, np.nan) for n in METRIC_NAMES] for r in rows],
+                                              dtype=np.float64))
         epoch_end.reload_epochs(saver.run, self.board, self.counters["epoch"])
         self._set_hacks_quietly(state.get("hacks", {}))
         saver.mark_written(self.counters["step"])

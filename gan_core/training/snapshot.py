@@ -79,6 +79,7 @@ class Snapshot(BudgetView):
     changes: tuple = ()                             # HackChange, oldest first
     epochs: tuple = ()                              # EpochRecord, oldest first
     warnings: tuple = ()                            # collapse / NaN warnings, oldest first
+    health_events: tuple = ()                       # named health warnings (dicts), oldest first
     run_dir: str = ""
     config_json: str = ""
 

@@ -26,8 +26,12 @@ from gan_core.training.models import build_discriminator, build_generator
 CLASS_LOSS_WEIGHT = 1.0
 
 # Per-step figures the step returns; the mean targets show label smoothing and flips at work.
+# The last four feed the health checks (ganhacks #10, "track failures early"): the global
+# gradient norms of D (the larger of the step's last two updates) and of G, and D's mean
+# probability "real" on the real and on the fake half of its last update.
 METRIC_NAMES = ("d_loss_real", "d_loss_fake", "g_loss", "d_acc_real", "d_acc_fake",
-                "d_target_real", "d_target_fake")
+                "d_target_real", "d_target_fake",
+                "d_grad_norm", "g_grad_norm", "d_prob_real", "d_prob_fake")
 
 
 def order_digest(order: np.ndarray) -> str:
@@ -82,6 +86,7 @@ class GanStep:
         self.order = tf.Variable(self._shuffle_rng.permutation(self.n_images).astype(np.int32),
                                  trainable=False, name="epoch_order")
         self.cursor = tf.Variable(0, dtype=tf.int32, trainable=False, name="epoch_cursor")
+        self.reals_in_epoch = 0     # real images drawn since the epoch's shuffle
         if self.classes:
             self.labels = tf.Variable(np.asarray(labels, dtype=np.int32), trainable=False, name="real_labels")
         self.traces = 0
@@ -94,6 +99,7 @@ class GanStep:
         """A fresh shuffle of the real images (called between steps, not inside one)."""
         self.order.assign(self._shuffle_rng.permutation(self.n_images).astype(np.int32))
         self.cursor.assign(0)
+        self.reals_in_epoch = 0
 
     def stream_state(self) -> tuple[dict, dict]:
         """Where the data order and the random streams stand, for a checkpoint.
@@ -116,6 +122,7 @@ class GanStep:
             raise ValueError(f"the saved data order has {order.size} entries, the data set {self.n_images}")
         self.order.assign(order)
         self.cursor.assign(int(arrays["cursor"]))
+        self.reals_in_epoch = int(arrays["cursor"])     # the cursor counts this epoch's real images
         self.rng.state.assign(np.asarray(arrays["tf_rng_state"], np.int64))
         self._shuffle_rng.bit_generator.state = plain["shuffle_rng"]
 
@@ -163,7 +170,8 @@ class GanStep:
 
     # -- the step ----------------------------------------------------------------
     def _d_update(self, images, codes, is_real):
-        """One D update; returns its logits and the (smoothed, flipped) targets it used."""
+        """One D update; returns its logits, the (smoothed, flipped) targets it used and the
+        global norm of its gradient (float32 scalar)."""
         d_vars = self.discriminator.trainable_variables
         targets = self._targets(is_real)
         with tf.GradientTape() as tape:
@@ -175,27 +183,30 @@ class GanStep:
                 real = tf.cast(is_real, tf.float32)
                 wrong = tf.nn.softmax_cross_entropy_with_logits(codes, class_logits)
                 loss += CLASS_LOSS_WEIGHT * tf.reduce_sum(real * wrong) / tf.maximum(tf.reduce_sum(real), 1.0)
-        self.d_optimizer.apply_gradients(zip(tape.gradient(loss, d_vars), d_vars))
-        return logits, targets
+        grads = tape.gradient(loss, d_vars)
+        self.d_optimizer.apply_gradients(zip(grads, d_vars))
+        return logits, targets, tf.cast(tf.linalg.global_norm(grads), tf.float32)
 
     def compose_d_batches(self, real, fake):
         """What the two D updates of a step see (reads the live 'separate batches' switch)."""
         return hacks.discriminator_batches(self.rng, real, fake, self.live.separate)
 
     def _d_step(self, real, fake, codes):
-        """Two D updates on two half-batches; logits and targets back in [real..., fake...] order.
+        """Two D updates on two half-batches; logits and targets back in [real..., fake...] order,
+        then the larger of the two updates' gradient norms.
         `codes` are the classes of the real half, which the fakes were asked for too."""
         images, is_real, order = self.compose_d_batches(real, fake)
         halves = (None, None)
         if self.classes:
             codes = tf.gather(tf.concat([codes, codes], 0), order)
             halves = (codes[:self.half], codes[self.half:])
-        logits_1, targets_1 = self._d_update(images[:self.half], halves[0], is_real[:self.half])
-        logits_2, targets_2 = self._d_update(images[self.half:], halves[1], is_real[self.half:])
+        logits_1, targets_1, norm_1 = self._d_update(images[:self.half], halves[0], is_real[:self.half])
+        logits_2, targets_2, norm_2 = self._d_update(images[self.half:], halves[1], is_real[self.half:])
         back = tf.argsort(order)
         logits = tf.gather(tf.concat([logits_1, logits_2], 0), back)
         targets = tf.gather(tf.concat([targets_1, targets_2], 0), back)
-        return logits[:self.half], targets[:self.half], logits[self.half:], targets[self.half:]
+        return (logits[:self.half], targets[:self.half], logits[self.half:], targets[self.half:],
+                tf.maximum(norm_1, norm_2))
 
     def _train_step(self):
         self.traces += 1   # Python side effect: runs only while tracing
@@ -206,12 +217,13 @@ class GanStep:
             # The fakes are asked for the same classes as the real half, so D cannot tell
             # them apart by class frequencies.
             fake = tf.cast(self._fake(real_codes, self.half), tf.float32)
-            return (i + 1, *[tf.ensure_shape(t, [self.half])
-                             for t in self._d_step(real, fake, real_codes)])
+            *halves, norm = self._d_step(real, fake, real_codes)
+            return (i + 1, *[tf.ensure_shape(t, [self.half]) for t in halves], norm)
 
         zeros = tf.zeros([self.half])
-        _, real_logits, real_targets, fake_logits, fake_targets = tf.while_loop(
-            lambda i, *_: i < self.live.d_steps, d_body, (tf.constant(0), zeros, zeros, zeros, zeros))
+        _, real_logits, real_targets, fake_logits, fake_targets, d_norm = tf.while_loop(
+            lambda i, *_: i < self.live.d_steps, d_body,
+            (tf.constant(0), zeros, zeros, zeros, zeros, tf.constant(0.0)))
 
         g_vars = self.generator.trainable_variables
         codes = self._random_codes(self.batch)
@@ -223,16 +235,33 @@ class GanStep:
             if self.classes:
                 trained_on += CLASS_LOSS_WEIGHT * tf.reduce_mean(
                     tf.nn.softmax_cross_entropy_with_logits(codes, class_logits))
-        self.g_optimizer.apply_gradients(zip(tape.gradient(trained_on, g_vars), g_vars))
+        g_grads = tape.gradient(trained_on, g_vars)
+        self.g_optimizer.apply_gradients(zip(g_grads, g_vars))
 
         return tf.stack([hacks.bce_with_logits(real_targets, real_logits),
                          hacks.bce_with_logits(fake_targets, fake_logits),
                          g_loss, hacks.accuracy(real_logits, True), hacks.accuracy(fake_logits, False),
-                         tf.reduce_mean(real_targets), tf.reduce_mean(fake_targets)])
+                         tf.reduce_mean(real_targets), tf.reduce_mean(fake_targets),
+                         d_norm, tf.cast(tf.linalg.global_norm(g_grads), tf.float32),
+                         tf.reduce_mean(tf.sigmoid(real_logits)), tf.reduce_mean(tf.sigmoid(fake_logits))])
 
     def step(self) -> tf.Tensor:
         """Run one step; returns a tensor in METRIC_NAMES order (not yet fetched)."""
+        # Counted here, not in the graph: k is read once per step either way, and the epoch
+        # test below then needs no fetch from the step's variables.
+        self.reals_in_epoch += self.reals_per_step()
         return self._step()
+
+    def reals_per_step(self) -> int:
+        """Real images the next step draws: k discriminator rounds of one half-batch each."""
+        return self.half * int(self.live.d_steps.numpy())
+
+    @property
+    def epoch_complete(self) -> bool:
+        """True once another step would draw a real image this epoch has already shown D:
+        the epoch is one pass over the real images (the last n mod (k x half) are left out,
+        as a batched pass drops its remainder). new_epoch() starts the next pass."""
+        return self.reals_in_epoch + self.reals_per_step() > self.n_images
 
     # -- live settings -----------------------------------------------------------
     def set_learning_rates(self, d_lr: float, g_lr: float) -> None:

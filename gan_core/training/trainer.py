@@ -18,16 +18,17 @@ from pathlib import Path
 from typing import Callable, Optional
 
 
-from gan_core.training import epoch_end
-from gan_core.training.conditional import labels_note
 from gan_core.config import ConfigError, TrainConfig
 from gan_core.data import ImageSet, fit_config_to_data, load_images
-from gan_core.training.live_hacks import LIVE_KEYS, live_values
-from gan_core.store.saver import RunSaver
 from gan_core.store.runs import load_run_data
-from gan_core.training.snapshot import ACTIVE_STATES, Board, HackChange, Snapshot, Status
-from gan_core.training.run_keeping import RunKeeping
+from gan_core.store.saver import RunSaver
+from gan_core.training import epoch_end, units
+from gan_core.training.conditional import labels_note
+from gan_core.training.health_watch import HealthWatch
+from gan_core.training.live_hacks import LIVE_KEYS, live_values
 from gan_core.training.loop import flush_metrics, learning_rate_factor
+from gan_core.training.run_keeping import RunKeeping
+from gan_core.training.snapshot import ACTIVE_STATES, Board, HackChange, Snapshot, Status
 from gan_core.training.step import GanStep
 
 FLUSH_SECONDS = 0.25      # how often per-step metrics are fetched from the graph
@@ -61,7 +62,7 @@ class Trainer(RunKeeping):
         self._live_cfg = self.cfg                # the config with live changes applied
         self._lock = threading.Lock()
         self._pause_reason = ""
-        self._recent: deque = deque(maxlen=200)     # last per-step rows, for the D-wins check
+        self._recent = HealthWatch()                # last per-step rows, for the step-level health checks
         self._healthy = True                        # False from a NaN/inf until a roll-back
         self._rollback_asked = threading.Event()
         self._rollback_done = threading.Event()
@@ -164,7 +165,7 @@ class Trainer(RunKeeping):
         self.counters = {"step": 0, "epoch": 0, "elapsed": 0.0}
         self.saver = saver = RunSaver(None, step, self.board)
         saver.run = self._open_run_folder(saver, data)
-        spe = max(1, len(data) // cfg.run.batch_size)
+        spe = units.steps_per_epoch(len(data), cfg.run.batch_size, cfg.hacks.d_steps)
         if saver.run is not None and self.resume_from:
             self._restore(saver)
         work = epoch_end.EpochEnd(cfg, step, data, saver, self.board)
@@ -175,7 +176,7 @@ class Trainer(RunKeeping):
 
         pending: list = []
         last_flush = time.perf_counter()
-        rate_steps, rate_since = 0, last_flush
+        step_seconds: deque = deque(maxlen=units.RATE_WINDOW)
         compiled = False
         while not self._stop.is_set():
             if not self._running.is_set():
@@ -189,24 +190,22 @@ class Trainer(RunKeeping):
                 if self._running.is_set() and not self._stop.is_set():
                     self._pause_reason = ""
                     self.board.update(state="running", message="")
-                    last_flush = rate_since = time.perf_counter()
-                    rate_steps = 0
+                    last_flush = time.perf_counter()
                 continue
             self._apply_changes(step)
             t0 = time.perf_counter()
             pending.append(step.step())
             self.counters["step"] += 1
-            rate_steps += 1
             now = time.perf_counter()
             if step.traces == 1 and not compiled:
                 # The one-off trace is not training time: keep it out of the budget.
                 compiled = True
                 self.board.update(compile_seconds=now - t0)
-                last_flush = rate_since = now
-                rate_steps = 0
+                last_flush = now
             else:
                 self.counters["elapsed"] += now - t0
-            epoch_done = self.counters["step"] % spe == 0
+                step_seconds.append(now - t0)
+            epoch_done = step.epoch_complete     # one pass over the real images (units.py)
             if now - last_flush >= FLUSH_SECONDS or epoch_done:
                 if not self._flush(pending, step):
                     self._healthy = False     # no checkpoint of these weights
@@ -214,12 +213,10 @@ class Trainer(RunKeeping):
                 pending = []
                 self._schedule_learning_rates(step)
                 self.board.update(step=self.counters["step"], elapsed=self.counters["elapsed"],
-                                  steps_per_s=rate_steps / max(1e-9, now - rate_since))
+                                  steps_per_s=units.steps_per_second(step_seconds))
                 if self.board.get("message", "").startswith("Compiling"):
                     self.board.update(message="")
                 last_flush = now
-                if now - rate_since > 3.0:
-                    rate_steps, rate_since = 0, now
             if epoch_done:
                 t1 = time.perf_counter()
                 self.counters["epoch"] += 1
