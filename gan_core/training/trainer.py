@@ -144,6 +144,8 @@ class Trainer(RunKeeping):
         server's pool for an hour so its page can show it, and the board is all that needs."""
         self._data = None
         self._gan_step = None
+        if self.saver is not None:
+            self.saver.step = None      # keeps where the run stands on disk, not the networks
 
     def _train(self) -> None:
         cfg = self.cfg
