@@ -7,10 +7,7 @@ import plotly.graph_objects as go
 from gan_core.metrics import upgrade_quality
 from gan_core.metrics.wording import class_noun
 from gan_core.training.series import smooth, thin
-
-LOSS_LINES = (("d_loss_real", "D loss (real)", "#1f77b4"), ("d_loss_fake", "D loss (fake)", "#ff7f0e"),
-              ("g_loss", "G loss", "#2ca02c"))
-ACC_LINES = (("d_acc_real", "D accuracy on real", "#1f77b4"), ("d_acc_fake", "D accuracy on fake", "#ff7f0e"))
+from ui.figures.styles import ACC_LINES, LOSS_LINES
 
 
 def _figure(snapshot, lines, title: str, y_title: str, raw: bool, window: int, y_range=None) -> go.Figure:
