@@ -1,7 +1,7 @@
 """Where generators come from (the shipped pretrained one, training runs, uploads) and how to load them.
 
 A generator is a Keras 3 model saved as `.keras`: (batch, latent_dim) in, (batch, H, W, C)
-out with C in {1, 3}. A class-conditional one (see conditional.py) takes a one-hot class
+out with C in {1, 3}. A class-conditional one (see gan_core/training/conditional.py) takes a one-hot class
 code after z and says so in its name. Its config.json, when there is one, says how to
 sample its latent space and how to read its pixels; without one we assume and say so.
 Running a loaded one (latent points to images, interpolation strips) is running.py.
@@ -39,6 +39,13 @@ class GeneratorError(ValueError):
 
 @dataclass(frozen=True)
 class GeneratorSource:
+    """Where a generator comes from and how to use it: `name` shown to users, `path` of its
+    .keras file, its run's `config` (None for an upload), `latent_dim` (z without the class
+    code), `latent_distribution` ("gaussian" or "uniform"), `tanh_output` (pixels in [-1, 1],
+    else [0, 1]), `image_shape` (H, W, C) once loaded, `assumptions` (one-line notes on what was
+    guessed), `classes` (one-hot class inputs after z; 0: unconditional) and `output_range`
+    (the model outputs mapped to pixels 0 and 255, measured by output_range.py on loading).
+    """
     name: str
     path: Path
     config: Optional[TrainConfig]
@@ -153,7 +160,7 @@ def list_run_sources(folder=None) -> list[GeneratorSource]:
 
 def with_training_meta(source: GeneratorSource, file=None) -> GeneratorSource:
     """`source` sampled as its generator was last trained: the latent distribution recorded
-    inside the .keras file (generator_meta.py; `file` is the file or its bytes as a file
+    inside the .keras file (meta.py; `file` is the file or its bytes as a file
     object, default `source.path`) wins over a config's starting value, with a note when
     they differ. Unchanged for a file without the record."""
     from gan_core.generators.meta import read_meta

@@ -30,17 +30,27 @@ def _figure(snapshot, lines, title: str, y_title: str, raw: bool, window: int, y
 
 
 def loss_figure(snapshot, raw: bool = False, window: int = 25) -> go.Figure:
+    """D's real and fake losses and G's loss per step (binary cross-entropy), a trailing
+    average of `window` steps unless `raw`, thinned for drawing, with a dotted marker at
+    each live hack change.
+    """
     label = "raw" if raw else f"moving average of {window} steps"
     return _figure(snapshot, LOSS_LINES, f"Losses per step ({label})", "binary cross-entropy", raw, window)
 
 
 def accuracy_figure(snapshot, raw: bool = False, window: int = 25) -> go.Figure:
+    """D's accuracy on real and on fake per step (share correct, 0..1), averaged over `window`
+    steps unless `raw`, with the hack change markers.
+    """
     label = "raw" if raw else f"moving average of {window} steps"
     return _figure(snapshot, ACC_LINES, f"Discriminator accuracy ({label})", "share correct", raw, window,
                    y_range=[-0.02, 1.02])
 
 
 def quality_figure(snapshot) -> go.Figure:
+    """The quality meter per epoch: recognized share (%) and classes present for a judged data
+    set, precision and recall (%) for a label-free one.
+    """
     rated = [(e.epoch, upgrade_quality(e.quality)) for e in snapshot.epochs if e.quality]
     epochs = [epoch for epoch, _ in rated]
     fig = go.Figure()
