@@ -82,3 +82,14 @@ def test_control_labels_are_written_once_and_the_train_page_and_the_guide_read_t
     assert {c.key: c.label for c in ALL_CONTROLS} == LABELS      # every control, no label of its own
     assert CONTROL_LABELS == (*PRACTICE_LABELS.values(), *HACK_LABELS.values())
     assert len(set(LABELS.values())) == len(LABELS)                # no two controls share a label
+
+
+def test_the_playgrounds_loss_chart_uses_the_same_names_and_colours_as_the_train_page():
+    from gan_core.toy import ToyConfig, builtin_dataset
+    from gan_core.toy.trainer import ToyTrainer
+    from ui.figures.toy import loss_figure
+
+    trainer = ToyTrainer(ToyConfig().with_overrides(["run.batch_size=64", "run.eval_samples=200"]),
+                         builtin_dataset("ring"))
+    trainer.run(3)
+    assert _colours(loss_figure(trainer)) == {name: colour for _, name, colour in LOSS_LINES}
