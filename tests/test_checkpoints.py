@@ -89,7 +89,8 @@ def test_a_time_budget_ending_mid_epoch_saves_the_tail(tmp_path, small_digits):
 
 
 def test_latent_switched_live_to_uniform_samples_uniform_afterwards(tmp_path, small_digits):
-    from gan_core.generators.source import generate, load_generator, load_uploaded_generator, run_source
+    from gan_core.generators.running import generate
+    from gan_core.generators.source import load_generator, load_uploaded_generator, run_source
     from gan_core.generators.latent import sample_latent
     from gan_core.generators.sampling import sample_run
 

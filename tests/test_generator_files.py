@@ -17,7 +17,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from gan_core.generators.source import (GeneratorError, generate, load_generator,  # noqa: E402
+from gan_core.generators.running import generate  # noqa: E402
+from gan_core.generators.source import (GeneratorError, load_generator,  # noqa: E402
                                        load_uploaded_generator, run_source)
 from gan_core.generators.output_range import PROBE_SEED, decide_output_range  # noqa: E402
 from gan_core.presets import preset  # noqa: E402

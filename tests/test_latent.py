@@ -147,8 +147,9 @@ def test_nearest_real_by_features_uses_the_given_features():
 
 # -- generators on disk -----------------------------------------------------------------
 
-from gan_core.generators.source import (GeneratorError, generate, interpolation_strip,  # noqa: E402
-                                       interpolation_strip_seconds, list_run_sources,
+from gan_core.generators.running import (generate, interpolation_strip,  # noqa: E402
+                                        interpolation_strip_seconds)
+from gan_core.generators.source import (GeneratorError, list_run_sources,  # noqa: E402
                                        load_generator, load_uploaded_generator, pretrained_source)
 
 

@@ -7,7 +7,8 @@ from gan_core.generators import latent
 from gan_core.training.conditional import classes_of, label_classes, labels_note
 from gan_core.config import ModelConfig
 from gan_core.data import ImageSet
-from gan_core.generators.source import GeneratorSource, interpolation_strip, load_generator, load_uploaded_generator
+from gan_core.generators.running import interpolation_strip
+from gan_core.generators.source import GeneratorSource, load_generator, load_uploaded_generator
 from gan_core.training.models import build_discriminator, build_generator
 from gan_core.presets import preset
 from gan_core.training.step import GanStep

@@ -95,7 +95,8 @@ def pixel_budget(workdir: Path) -> str:
 
 
 def generator_range(workdir: Path) -> str:
-    from gan_core.generators.source import generate, load_uploaded_generator
+    from gan_core.generators.running import generate
+    from gan_core.generators.source import load_uploaded_generator
     name = "output_0_to_255.keras"
     model, source = load_uploaded_generator((CASE_FILES / "models" / name).read_bytes(), name)
     images = generate(model, source.latent(0, 16), source.pixel_range)

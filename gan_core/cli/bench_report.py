@@ -83,7 +83,8 @@ def main(argv=None) -> int:
 def _extras() -> dict:
     """Figures of other parts of the product that have a speed target."""
     out = {}
-    from gan_core.generators.source import GeneratorError, interpolation_strip_seconds, pretrained_source
+    from gan_core.generators.running import interpolation_strip_seconds
+    from gan_core.generators.source import GeneratorError, pretrained_source
     try:
         seconds = interpolation_strip_seconds(pretrained_source(), frames=16)
         out["interpolation_strip_16_s"] = round(seconds, 3)

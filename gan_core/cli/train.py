@@ -12,6 +12,13 @@ from gan_core.store.runs import RunError, RunFolder, default_runs_dir, load_run_
 
 
 def config_from_args(args) -> TrainConfig:
+    """The TrainConfig the `train` flags ask for, validated: the preset (or, with --resume, the
+    run's own config.json), then the --set lines, --data, --epochs or --max-seconds (each
+    sets the other budget to 0), --precision and --seed.
+
+    Raises ConfigError for a bad key or value, RunError for a --resume folder without a
+    config.json, ValueError when no budget is left (neither epochs nor seconds).
+    """
     cfg = RunFolder.open(args.resume).config() if args.resume else preset(args.preset)
     cfg = cfg.with_overrides(args.overrides)
     if args.data:
@@ -31,6 +38,10 @@ def config_from_args(args) -> TrainConfig:
 
 
 def epoch_line(record, snap) -> str:
+    """One stderr line for a finished epoch: epoch, step, training seconds so far, steps per
+    second, the latest D losses (real, fake), G loss and D accuracies (real/fake, 0..1), and
+    the quality meter's summary when the epoch was measured.
+    """
     s = snap.series
     last = {k: v[-1] for k, v in s.items() if v}
     text = (f"epoch {record.epoch:3d} | step {record.step:5d} | {record.seconds:6.1f} s | "
@@ -49,6 +60,14 @@ def _bar(progress: float, width: int = 30) -> str:
 
 
 def run_train(args) -> int:
+    """The `train` command: load the data, make (or reopen) the run folder, train with a
+    progress bar and a line per epoch on stderr, then write final_quality.json from
+    `--final-samples` samples. Ctrl-C stops with a final checkpoint.
+
+    Returns the exit code: 0, or 1 when training failed. Bad input is raised before any
+    folder is made (ConfigError, DataError, RunError, ValueError, OSError: the caller prints
+    one line and exits 2).
+    """
     from gan_core.data import fit_config_to_data, load_images
     from gan_core.training.trainer import Trainer
 

@@ -1,7 +1,8 @@
 """A/B comparisons: two configurations trained interleaved from the same start, the
 arms' bookkeeping, and the one-line verdict.
 
-Modules: `arm`, `job`, `verdict`.
+Modules: `arm`, `job`, `setup` (the Compare page's A/B pair from a card and typed lines),
+`verdict`.
 
 Public names are exported lazily (PEP 562), so importing one light module does not
 load TensorFlow through its neighbours.
@@ -12,6 +13,14 @@ _EXPORTS = {
     'Arm': 'arm',
     'CLEAR_LEAD': 'verdict',
     'COLLAPSED_CLASSES': 'verdict',
+    'OverrideError': 'setup',
+    'SAME': 'setup',
+    'apply_lines': 'setup',
+    'base_pair': 'setup',
+    'build_pair': 'setup',
+    'card_ids': 'setup',
+    'card_label': 'setup',
+    'describe_difference': 'setup',
     'CompareError': 'job',
     'CompareJob': 'job',
     'CompareStatus': 'job',

@@ -1,8 +1,8 @@
 """One arm of an A/B comparison: a GanStep with its own Board, epoch-end work and counters.
 
-The per-flush work it shares with the single-run trainer lives in training_loop.py:
+The per-flush work it shares with the single-run trainer lives in gan_core/training/loop.py:
 fetching metrics with the health checks (flush_metrics) and the learning-rate decay
-(learning_rate_factor, which compare.py computes once for both arms).
+(learning_rate_factor, which job.py computes once for both arms).
 """
 from __future__ import annotations
 

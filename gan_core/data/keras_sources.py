@@ -30,10 +30,18 @@ FASHION_MNIST_FILES = ("train-labels-idx1-ubyte.gz", "train-images-idx3-ubyte.gz
 
 
 def is_keras_source(source: str) -> bool:
+    """Whether `source` is loaded through keras.datasets: mnist, fashion-mnist, cifar10 or cifar10:<class>."""
     return source in KERAS_SOURCES or source.startswith("cifar10:")
 
 
 def load_keras_source(source: str) -> ImageSet:
+    """The training split of a keras data set as an ImageSet (uint8, labels int): MNIST and
+    Fashion-MNIST (60,000, 28x28x1), CIFAR-10 (50,000, 32x32x3) or one CIFAR-10 class (5,000).
+
+    Downloads into the keras cache the first time. Raises DataError (one line) for an unknown
+    source or class (before any download), and for a failed download: offline, the server's
+    HTTP answer, a full disk, a checksum mismatch or a corrupt archive.
+    """
     if source == "mnist":
         images, labels = _mnist_train()
         return ImageSet(images=images, labels=labels, name="mnist")

@@ -1,7 +1,8 @@
 """Trained generators: where they come from (pretrained, runs, uploads), how to load and
 run them, latent-space math, image conversion and encoding, sampling to files.
 
-Modules: `files`, `images`, `latent`, `meta`, `output_range`, `pretrained`, `sampling`, `source`.
+Modules: `files`, `images`, `latent`, `meta`, `output_range`, `pretrained`, `running`, `sampling`,
+`source`.
 
 Public names are exported lazily (PEP 562), so importing one light module does not
 load TensorFlow through its neighbours.
@@ -30,12 +31,12 @@ _EXPORTS = {
     'angle_between': 'latent',
     'build': 'pretrained',
     'decide_output_range': 'output_range',
-    'generate': 'source',
+    'generate': 'running',
     'gif_bytes': 'images',
     'image_grid': 'images',
     'interpolate': 'latent',
-    'interpolation_strip': 'source',
-    'interpolation_strip_seconds': 'source',
+    'interpolation_strip': 'running',
+    'interpolation_strip_seconds': 'running',
     'lerp': 'latent',
     'list_run_sources': 'source',
     'load_error_line': 'files',
@@ -58,6 +59,7 @@ _EXPORTS = {
     'sample_run': 'sampling',
     'save_generator_with_meta': 'meta',
     'slerp': 'latent',
+    'strip_and_gif': 'running',
     'to_model_scale': 'images',
     'to_pixels': 'output_range',
     'to_uint8': 'images',
@@ -65,6 +67,7 @@ _EXPORTS = {
     'upscale': 'images',
     'vector_arithmetic': 'latent',
     'walk_2d': 'latent',
+    'walk_directions': 'latent',
     'with_class_code': 'latent',
     'with_training_meta': 'source',
 }

@@ -142,6 +142,22 @@ def random_directions(seed: int, dim: int, count: int = 2, first=None) -> np.nda
     return np.stack(basis).astype(np.float32)
 
 
+def walk_directions(seed: int, latent_dim: int, classes: int = 0, toward=None) -> np.ndarray:
+    """Two orthonormal directions (2, latent_dim + classes) float32 for a 2-D walk.
+
+    Without `toward`: two random directions in z only (zeros over the class code, so a
+    conditional generator keeps each cell's class). With `toward` (a non-zero vector of the
+    full input size, e.g. one cell's point minus another's): that direction first, then a
+    random one at right angles. Raises ValueError for a zero or wrongly sized `toward`.
+    """
+    if toward is None:
+        return np.pad(random_directions(seed, latent_dim, 2), ((0, 0), (0, classes)))
+    toward = np.asarray(toward).reshape(-1)
+    if toward.size != latent_dim + classes:
+        raise ValueError("the first direction must be a non-zero vector of the latent size")
+    return random_directions(seed, toward.size, 2, first=toward)
+
+
 def walk_2d(center, dir_u, dir_v, step_size: float, n: int) -> np.ndarray:
     """An (n, n, dim) grid of points center + i*step*u + j*step*v, i and j centred on 0.
 

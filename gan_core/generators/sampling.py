@@ -5,7 +5,8 @@ from pathlib import Path
 
 import numpy as np
 
-from gan_core.generators.source import GeneratorSource, generate, load_generator, run_source
+from gan_core.generators.running import generate
+from gan_core.generators.source import GeneratorSource, load_generator, run_source
 
 _CHUNK = 256
 

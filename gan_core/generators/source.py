@@ -1,16 +1,16 @@
-"""Where generators come from (the shipped pretrained one, training runs, uploads) and how to run them.
+"""Where generators come from (the shipped pretrained one, training runs, uploads) and how to load them.
 
 A generator is a Keras 3 model saved as `.keras`: (batch, latent_dim) in, (batch, H, W, C)
-out with C in {1, 3}. A class-conditional one (see conditional.py) takes a one-hot class
+out with C in {1, 3}. A class-conditional one (see gan_core/training/conditional.py) takes a one-hot class
 code after z and says so in its name. Its config.json, when there is one, says how to
 sample its latent space and how to read its pixels; without one we assume and say so.
+Running a loaded one (latent points to images, interpolation strips) is running.py.
 """
 from __future__ import annotations
 
 import io
 import os
 import tempfile
-import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional, Tuple
@@ -20,10 +20,9 @@ import numpy as np
 from gan_core.training.conditional import classes_of
 from gan_core.config import ConfigError, TrainConfig
 from gan_core.generators.files import load_error_line, model_file_problem
-from gan_core.generators.images import image_grid, png_bytes, upscale
-from gan_core.generators.latent import interpolate, sample_latent
-from gan_core.generators.output_range import (PROBE_SEED, SIGMOID_RANGE, TANH_RANGE, decide_output_range, output_activation,
-                           to_pixels)
+from gan_core.generators.latent import sample_latent
+from gan_core.generators.output_range import (PROBE_SEED, SIGMOID_RANGE, TANH_RANGE, decide_output_range,
+                                              output_activation)
 
 PRETRAINED_DIR_ENV = "GAN_LAB_PRETRAINED_DIR"
 GENERATOR_FILE = "generator.keras"
@@ -40,6 +39,13 @@ class GeneratorError(ValueError):
 
 @dataclass(frozen=True)
 class GeneratorSource:
+    """Where a generator comes from and how to use it: `name` shown to users, `path` of its
+    .keras file, its run's `config` (None for an upload), `latent_dim` (z without the class
+    code), `latent_distribution` ("gaussian" or "uniform"), `tanh_output` (pixels in [-1, 1],
+    else [0, 1]), `image_shape` (H, W, C) once loaded, `assumptions` (one-line notes on what was
+    guessed), `classes` (one-hot class inputs after z; 0: unconditional) and `output_range`
+    (the model outputs mapped to pixels 0 and 255, measured by output_range.py on loading).
+    """
     name: str
     path: Path
     config: Optional[TrainConfig]
@@ -76,13 +82,16 @@ class GeneratorSource:
 # -- finding generators ---------------------------------------------------------------
 
 def pretrained_dir() -> Path:
+    """The folder of the shipped pretrained generator: `GAN_LAB_PRETRAINED_DIR` when set,
+    else the repository's `assets/pretrained/` (generator.keras and its config.json)."""
     override = os.environ.get(PRETRAINED_DIR_ENV)
     if override:
         return Path(override)
-    return Path(__file__).resolve().parent.parent / "assets" / "pretrained"
+    return Path(__file__).resolve().parents[2] / "assets" / "pretrained"
 
 
 def runs_dir() -> Path:
+    """The folder of training runs (`GAN_LAB_RUNS`, else `runs/`; gan_core.store.runs)."""
     from gan_core.store.runs import default_runs_dir
     return default_runs_dir()
 
@@ -151,7 +160,7 @@ def list_run_sources(folder=None) -> list[GeneratorSource]:
 
 def with_training_meta(source: GeneratorSource, file=None) -> GeneratorSource:
     """`source` sampled as its generator was last trained: the latent distribution recorded
-    inside the .keras file (generator_meta.py; `file` is the file or its bytes as a file
+    inside the .keras file (meta.py; `file` is the file or its bytes as a file
     object, default `source.path`) wins over a config's starting value, with a note when
     they differ. Unchanged for a file without the record."""
     from gan_core.generators.meta import read_meta
@@ -269,56 +278,3 @@ def load_uploaded_generator(data: bytes, filename: str):
                              tanh_output=True, image_shape=image_shape,
                              assumptions=notes, classes=classes)
     return model, _with_output_range(model, with_training_meta(source, io.BytesIO(data)), None)
-
-
-# -- running ------------------------------------------------------------------------
-
-def generate(model, z: np.ndarray, output_range, chunk: int = CHUNK) -> np.ndarray:
-    """uint8 images (N, H, W, C) for latent points z (N, dim), in fixed-size chunks.
-
-    `output_range` is the (low, high) model output that maps to pixels 0 and 255 (a source's
-    `pixel_range`), or a bool as before: True for tanh [-1, 1], False for sigmoid [0, 1].
-    """
-    z = np.asarray(z, dtype=np.float32)
-    if z.ndim == 1:
-        z = z[None, :]
-    n = len(z)
-    outs = []
-    for start in range(0, n, chunk):
-        part = z[start:start + chunk]
-        if len(part) < chunk:  # pad so the call has the one shape already traced
-            part = np.concatenate([part, np.zeros((chunk - len(part), z.shape[1]), np.float32)])
-        outs.append(np.asarray(model.predict_on_batch(part))[:min(chunk, n - start)])
-    if not outs:
-        raise ValueError("generate() needs at least one latent point")
-    if isinstance(output_range, bool):
-        output_range = TANH_RANGE if output_range else SIGMOID_RANGE
-    return to_pixels(np.concatenate(outs), output_range)
-
-
-def interpolation_strip(model, source: GeneratorSource, z_a, z_b, frames: int,
-                        spherical: bool = True, scale: int = 3) -> Tuple[np.ndarray, np.ndarray]:
-    """(frames as uint8 images, the strip as one upscaled picture) from z_a to z_b."""
-    path = interpolate(z_a, z_b, frames, spherical, source.classes)
-    images = generate(model, path, source.pixel_range)
-    return images, upscale(image_grid(images, cols=frames), scale)
-
-
-def interpolation_strip_seconds(source: GeneratorSource, frames: int = 16, repeats: int = 5,
-                                model=None) -> float:
-    """Median seconds to render a `frames`-frame spherical strip to PNG, model already loaded.
-
-    This is the latency a user sees after moving the Steps slider (load and first trace
-    are paid once, when the generator is chosen, and excluded). Pass `model` for a source
-    that is not a file (an upload).
-    """
-    if model is None:
-        model, source = load_generator(source)
-    z = source.latent(0, 2)
-    png_bytes(interpolation_strip(model, source, z[0], z[1], frames)[1])  # warm-up: first trace
-    times = []
-    for _ in range(max(1, repeats)):
-        start = time.perf_counter()
-        png_bytes(interpolation_strip(model, source, z[0], z[1], frames)[1])
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))

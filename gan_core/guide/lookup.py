@@ -1,5 +1,5 @@
-"""The Hacks guide's lookups over its cards (texts in guide_card_texts.py) and symptoms
-(guide_symptoms.py): find a card, filter, build Compare's with/without pair.
+"""The Hacks guide's lookups over its cards (texts in cards.py) and symptoms
+(symptoms.py): find a card, filter, build Compare's with/without pair.
 
 Each card names the exact config keys it is about and a pair of overrides ("a" with the
 practice, "b" without) that the Compare page applies to the dcgan-hacks preset, so the
@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from gan_core.config import TrainConfig
+from gan_core.control_labels import HACK_LABELS, PRACTICE_LABELS
 from gan_core.guide.cards import CARDS
 from gan_core.guide.model import BATCH_NORM_PLACEMENT, LIVE, NEXT_START, GuideCard, GuideError, Symptom
 from gan_core.guide.symptoms import SYMPTOMS
@@ -19,18 +20,10 @@ __all__ = ["BATCH_NORM_PLACEMENT", "CARDS", "COMPARE_BASE_PRESET", "CONTROL_LABE
            "KINDS", "LIVE", "NEXT_START", "SYMPTOMS", "Symptom", "card", "compare_configs", "compare_preload",
            "filter_cards", "symptoms_for_card"]
 
-# Labels of the Train page's controls, so a card can say which one to reach for.
-PRACTICE_CONTROLS = (
-    "Strided convolutions in D", "Transposed convolutions in G", "LeakyReLU", "LeakyReLU slope",
-    "Batch normalization", "Gaussian weight init (std 0.02)", "Adam beta_1 (DCGAN: 0.5)",
-    "tanh output, pixels in [-1, 1]", "Kernel size divisible by stride", "Dropout in D",
-    "Use the labels (conditional GAN)",
-)
-HACK_CONTROLS = (
-    "Latent distribution", "Separate real and fake batches", "Real label range", "Fake label range",
-    "Label flip probability", "Generator loss", "Discriminator steps per generator step",
-    "Generator learning rate", "Discriminator learning rate",
-)
+# Labels of the Train page's controls, so a card can say which one to reach for (one table,
+# gan_core/control_labels.py, which the Train page reads too).
+PRACTICE_CONTROLS = tuple(PRACTICE_LABELS.values())
+HACK_CONTROLS = tuple(HACK_LABELS.values())
 CONTROL_LABELS = PRACTICE_CONTROLS + HACK_CONTROLS
 
 COMPARE_BASE_PRESET = "dcgan-hacks"

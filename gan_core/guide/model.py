@@ -1,5 +1,5 @@
 """The Hacks guide's vocabulary: what a card and a symptom are, when a setting applies,
-and the sources the cards cite. The texts live in guide_card_texts.py and guide_symptoms.py."""
+and the sources the cards cite. The texts live in cards.py and symptoms.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -164,10 +164,12 @@ class Judge:
 
     @property
     def loaded_from_cache(self) -> bool:
+        """Whether this judge came from the cache file (no training time measured)."""
         return self.training_seconds is None
 
     @property
     def input_shape(self) -> tuple:
+        """(H, W, C) of the images it judges."""
         return tuple(self.model.input_shape[1:])
 
     def features_and_probabilities(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

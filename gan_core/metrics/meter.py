@@ -58,6 +58,7 @@ class QualityReport:
     reference_recognized_share: float
 
     def to_dict(self) -> dict:
+        """The report as JSON-ready values, with "meter": "judge" (epochs.jsonl, final_quality.json)."""
         d = {"meter": "judge", **asdict(self)}
         d["class_histogram"] = list(self.class_histogram)
         return d
@@ -76,6 +77,7 @@ class LabelFreeReport:
     k: int = K_NEIGHBOURS
 
     def to_dict(self) -> dict:
+        """The report as JSON-ready values, with "meter": "label-free" (epochs.jsonl, final_quality.json)."""
         return {"meter": "label-free", **asdict(self)}
 
 

@@ -2,7 +2,7 @@
 
 `checkpoints/NNNNNNNN/` (NNNNNNNN: the step) holds
 
-  generator.keras      the generator, with the hacks it was trained with inside (generator_meta)
+  generator.keras      the generator, with the hacks it was trained with inside (gan_core/generators/meta.py)
   discriminator.keras
   optimizers.npz       both optimizers' variables, d_0.. and g_0..
   streams.npz          the epoch's data permutation, the cursor in it, the tf.random.Generator state

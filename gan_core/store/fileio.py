@@ -22,10 +22,12 @@ def fsync_path(path) -> None:
 
 
 def atomic_write_bytes(path, data: bytes) -> None:
+    """Write `data` to `path` atomically and durably (see atomic_write_with); raises OSError."""
     atomic_write_with(path, lambda tmp: Path(tmp).write_bytes(data))
 
 
 def atomic_write_text(path, text: str) -> None:
+    """Write `text` as UTF-8 to `path` atomically and durably (see atomic_write_with); raises OSError."""
     atomic_write_bytes(path, text.encode("utf-8"))
 
 

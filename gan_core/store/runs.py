@@ -3,7 +3,7 @@
 Layout:
   config.json            the TrainConfig the run started with (live changes are in changes.jsonl)
   metrics.jsonl          one JSON object per step, steps 1, 2, ... each exactly once:
-                         step and the per-step metrics (train_step.METRIC_NAMES)
+                         step and the per-step metrics (gan_core.training.step.METRIC_NAMES)
   changes.jsonl          live hack changes: step, key, old, new, label
   epochs.jsonl           one JSON object per epoch: epoch, step, seconds, quality figures, and
                          `order`, a fingerprint of the data order the epoch trained on
@@ -12,7 +12,7 @@ Layout:
                          optimizers, data order, random streams, state; written at every
                          epoch end, at stop and when the budget ends (mid-epoch included)
   generator.keras        the newest checkpoint's generator (a hard link), with the hacks it
-  discriminator.keras    was trained with inside (generator_meta.py)
+  discriminator.keras    was trained with inside (gan_core/generators/meta.py)
   data.npz               an uploaded image set (uint8 images, int labels or none), kept so
                          the run can be resumed without the upload
 
@@ -50,10 +50,14 @@ class RunError(ValueError):
 
 
 def default_runs_dir() -> Path:
+    """The folder new runs go into: `GAN_LAB_RUNS`, else `runs/` under the working directory."""
     return Path(os.environ.get("GAN_LAB_RUNS", "runs"))
 
 
 def new_run_id(preset_name: str = "run") -> str:
+    """A new run folder name: local time, the preset name and a few digits from the process
+    id and the clock, e.g. "20250101-120000-dcgan-hacks-1234567" (sorts by time).
+    """
     stamp = time.strftime("%Y%m%d-%H%M%S")
     return f"{stamp}-{preset_name}-{os.getpid() % 10000:04d}{int(time.time() * 1000) % 1000:03d}"
 
@@ -80,6 +84,9 @@ class RunFolder:
     # -- creation and loading ----------------------------------------------------
     @classmethod
     def create(cls, path, cfg: TrainConfig) -> "RunFolder":
+        """Make the run folder at `path` (parents too) and write config.json atomically. Raises
+        RunError when the folder already holds a run, OSError when the disk refuses.
+        """
         path = Path(path)
         if (path / "config.json").exists():
             raise RunError(f"run folder {path} already holds a run: resume it or choose another --out")
@@ -90,12 +97,14 @@ class RunFolder:
 
     @classmethod
     def open(cls, path) -> "RunFolder":
+        """An existing run folder; RunError when `path` has no config.json."""
         path = Path(path)
         if not (path / "config.json").is_file():
             raise RunError(f"{path} is not a run folder (no config.json)")
         return cls(path)
 
     def config(self) -> TrainConfig:
+        """The TrainConfig in config.json, validated; RunError (one line) when it cannot be read."""
         try:
             return TrainConfig.from_json((self.path / "config.json").read_text()).validated()
         except (OSError, ConfigError) as e:
@@ -103,6 +112,7 @@ class RunFolder:
 
     # -- per-epoch writes --------------------------------------------------------
     def append_jsonl(self, name: str, rows: list[dict]) -> None:
+        """Append `rows` (one JSON object a line) to the file `name` and fsync it; raises OSError."""
         if not rows:
             return
         with open(self.path / name, "a", encoding="utf-8") as fh:
@@ -111,6 +121,7 @@ class RunFolder:
             os.fsync(fh.fileno())
 
     def read_jsonl(self, name: str) -> list[dict]:
+        """The rows of the file `name` ([] when it is missing), stopping at a torn last line."""
         path = self.path / name
         if not path.exists():
             return []
@@ -123,12 +134,15 @@ class RunFolder:
         return rows
 
     def grid_path(self, epoch: int) -> Path:
+        """The path of an epoch's grid PNG: grid_epoch_NNNN.png."""
         return self.path / f"grid_epoch_{epoch:04d}.png"
 
     def save_grid_png(self, epoch: int, png: bytes) -> None:
+        """Write an epoch's grid PNG bytes atomically; raises OSError."""
         atomic_write_bytes(self.grid_path(epoch), png)
 
     def grid_paths(self) -> list[Path]:
+        """Every grid PNG of the run, oldest epoch first."""
         return sorted(self.path.glob("grid_epoch_*.png"))
 
     # -- checkpoints -------------------------------------------------------------
@@ -145,6 +159,7 @@ class RunFolder:
                               suffix=".keras")
 
     def latest_checkpoint(self) -> Path | None:
+        """The newest complete checkpoint folder (checkpoint.py), or None."""
         return checkpoint.latest_checkpoint(self.path)
 
     def trim_to_step(self, step: int, changes: int | None = None) -> None:

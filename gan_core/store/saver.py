@@ -53,6 +53,7 @@ class RunSaver:
 
     @property
     def saving(self) -> bool:
+        """Whether this run still writes to disk: it has a folder and the disk has not refused."""
         return self.run is not None and not self.problem
 
     def disable(self, error: OSError) -> None:

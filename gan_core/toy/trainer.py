@@ -1,4 +1,4 @@
-"""The playground's trainer: one compiled step whose hacks are tf.Variables.
+"""The playground's trainer: compiled steps (D and G together, D only, G only) whose hacks are tf.Variables.
 
 Every live control (latent distribution, label ranges, flip probability, generator loss,
 D steps per G step, learning rates, Adam vs SGD) is a variable the compiled functions

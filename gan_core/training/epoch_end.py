@@ -39,6 +39,12 @@ def fixed_latent(n: int, dim: int, seed: int, classes: int = 0) -> dict:
 
 
 class EpochEnd:
+    """The work at each epoch's end for one trainer: the fixed-latent grid (grid_size² cells,
+    upscaled 2x, PNG), the quality meter on 256 fixed samples, the collapse check against the
+    real images' diversity, and a checkpoint through the saver. Made once per run, on the
+    trainer thread; with run.quality_every_epoch, building it trains or loads the data set's
+    judge, so the first epoch's end does not pay for it.
+    """
     def __init__(self, cfg: TrainConfig, step: GanStep, data: ImageSet, saver: Optional[RunSaver], board: Board):
         self.cfg = cfg
         self.step = step
@@ -55,6 +61,9 @@ class EpochEnd:
         self.meter = meter_for(data) if self.measure_quality else None
 
     def samples(self, z_sets: dict, live: TrainConfig) -> np.ndarray:
+        """uint8 images (N, H, W, C) the generator draws now for the fixed points of the live
+        latent distribution (`z_sets` as fixed_latent returns it).
+        """
         z = z_sets[live.hacks.latent_distribution]
         return to_uint8(self.step.generate(z), self.cfg.model.tanh_output)
 

@@ -36,15 +36,20 @@ class BudgetView:
 
     @property
     def progress(self) -> float:
+        """Share of the budget used, 0..1 (see budget_progress)."""
         return budget_progress(self.step, self.total_steps, self.elapsed, self.max_seconds)
 
     @property
     def active(self) -> bool:
+        """Whether the state is one of ACTIVE_STATES (starting, running, paused, stopping)."""
         return self.state in ACTIVE_STATES
 
 
 @dataclass(frozen=True)
 class HackChange:
+    """One live hack change: the step it took effect at, the dotted config key, the old and new
+    value, and the short label the curves show at that step.
+    """
     step: int
     key: str
     old: object
@@ -54,6 +59,9 @@ class HackChange:
 
 @dataclass(frozen=True)
 class EpochRecord:
+    """One finished epoch: its number, the step and training seconds at its end, the
+    fixed-latent grid as PNG bytes, and the quality report (None when not measured).
+    """
     epoch: int
     step: int
     seconds: float
@@ -63,6 +71,11 @@ class EpochRecord:
 
 @dataclass(frozen=True)
 class Snapshot(BudgetView):
+    """An immutable copy of everything a trainer published: state and message, step, epochs
+    done, steps per epoch, budget (total steps, 0 for a time budget; elapsed and max seconds),
+    speed (steps/s), compile seconds, classes (> 0: conditional G), per-step `series` (metric
+    name -> floats), live `hacks`, `changes`, `epochs`, `warnings`, run folder and config JSON.
+    """
     state: str = "idle"
     message: str = ""               # why it paused/failed/finished, or what it is doing
     step: int = 0
@@ -114,6 +127,7 @@ class Board:
         self._warnings: list = []
 
     def update(self, **values) -> None:
+        """Set scalar fields (state, message, step, ...) under the lock."""
         with self._lock:
             self._fields.update(values)
 
@@ -137,27 +151,34 @@ class Board:
             self._changes = [c for c in self._changes if c.step <= steps]
 
     def changes(self) -> tuple:
+        """The live hack changes so far (HackChange), oldest first."""
         with self._lock:
             return tuple(self._changes)
 
     def add_change(self, change: HackChange) -> None:
+        """Record a live hack change."""
         with self._lock:
             self._changes.append(change)
 
     def last_change(self) -> Optional[HackChange]:
+        """The newest HackChange, or None."""
         with self._lock:
             return self._changes[-1] if self._changes else None
 
     def drop_last_change(self) -> None:
+        """Forget the newest change: the trainer replaces it by one merged change when the same hack
+        changes again within a few steps (one slider drag, one marker)."""
         with self._lock:
             if self._changes:
                 self._changes.pop()
 
     def add_epoch(self, record: EpochRecord) -> None:
+        """Record a finished epoch."""
         with self._lock:
             self._epochs.append(record)
 
     def warn(self, text: str) -> None:
+        """Add a warning (collapse, NaN, disk); the same text twice in a row is kept once."""
         with self._lock:
             if not self._warnings or self._warnings[-1] != text:
                 self._warnings.append(text)
@@ -174,6 +195,7 @@ class Board:
             return Status(warnings=tuple(self._warnings), **values)
 
     def get(self, name, default=None):
+        """One field's current value (state, message, ...), or `default`."""
         with self._lock:
             return self._fields.get(name, default)
 
@@ -201,9 +223,13 @@ class SeriesFollower:
 
     @property
     def rows(self) -> int:
+        """How many per-step rows this follower holds."""
         return len(self._arrays[METRIC_NAMES[0]])
 
     def update(self, board: Board) -> dict:
+        """{metric name: float64 array (rows,) of every row so far}, copying from `board` only the
+        rows added since the last call.
+        """
         new = board.series_since(self.rows)
         if new[METRIC_NAMES[0]]:
             self._arrays = {name: np.concatenate([self._arrays[name], np.asarray(new[name], dtype=np.float64)])

@@ -4,7 +4,7 @@ Commands (pause, resume, stop, roll back, live hack changes) arrive through thre
 flags and a queue and take effect between steps. Everything the thread learns goes onto a
 `Board`; nothing here knows about Streamlit. Failures become a "failed" state with the
 message, never a silently dead thread. With a run folder, every epoch's end, a stop and
-the end of the budget (mid-epoch too) write a checkpoint (run_saver.py); NaN/inf pauses,
+the end of the budget (mid-epoch too) write a checkpoint (gan_core/store/saver.py); NaN/inf pauses,
 and `roll_back()` returns to the last good checkpoint.
 """
 from __future__ import annotations
@@ -44,6 +44,16 @@ def _format(value) -> str:
 
 
 class Trainer(RunKeeping):
+    """One DCGAN training in a background thread: build, train, publish, save.
+
+    `cfg` is validated at once (ConfigError). With `run_dir` the run writes its folder
+    (gan_core.store.runs), and `resume=True` continues its newest checkpoint; `data` is the
+    ImageSet to train on (None: `cfg.data.source` is loaded on the thread). `on_event(kind,
+    payload)` is called on the thread for "started", "epoch" (EpochRecord), "hack" (label),
+    "nan" (message), "finished", "stopped" and "failed" (message). Commands (start, pause,
+    resume, stop, set_hack, roll_back) are safe from any thread; readers take `snapshot()` or
+    `status()`. A Job of the pool (gan_core.training.pool).
+    """
     def __init__(self, cfg: TrainConfig, run_dir=None, resume: bool = False,
                  data: Optional[ImageSet] = None, on_event: Optional[Callable[[str, object], None]] = None):
         self.cfg = cfg.validated()
@@ -71,6 +81,7 @@ class Trainer(RunKeeping):
 
     # -- commands (any thread) ---------------------------------------------------
     def start(self) -> None:
+        """Start the training thread; RuntimeError when this trainer was already started (a trainer runs once)."""
         if self._thread is not None:
             raise RuntimeError("this trainer was already started")
         self.board.update(state="starting", message="Loading data and building the models…")
@@ -78,10 +89,12 @@ class Trainer(RunKeeping):
         self._thread.start()
 
     def pause(self) -> None:
+        """Pause between steps (only while running); the thread waits until resume or stop."""
         if self.board.get("state") == "running":
             self._running.clear()
 
     def resume(self) -> None:
+        """Go on after a pause; ignored in other states."""
         if self.board.get("state") in ("paused", "running"):
             self._running.set()
 
@@ -99,6 +112,7 @@ class Trainer(RunKeeping):
         return not self._thread.is_alive()
 
     def join(self, timeout: Optional[float] = None) -> None:
+        """Wait for the thread to end, at most `timeout` seconds (None: no limit)."""
         if self._thread is not None:
             self._thread.join(timeout)
 
@@ -113,6 +127,9 @@ class Trainer(RunKeeping):
         return candidate
 
     def snapshot(self) -> Snapshot:
+        """Everything published so far, copied (series, changes, epochs with their grids): for
+        readers that need the histories; a page polling each second uses status().
+        """
         return self.board.snapshot()
 
     def status(self) -> Status:
@@ -125,6 +142,7 @@ class Trainer(RunKeeping):
 
     @property
     def alive(self) -> bool:
+        """Whether the training thread is running now."""
         return self._thread is not None and self._thread.is_alive()
 
     # -- the thread ----------------------------------------------------------------

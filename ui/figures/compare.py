@@ -17,13 +17,10 @@ from gan_core.metrics import upgrade_quality
 from gan_core.metrics.wording import headline
 from gan_core.training.series import smooth, thin
 from gan_core.training.snapshot import EpochRecord, Snapshot
+from ui.figures.styles import ACC_LINES, LOSS_LINES, QUALITY_LINES
 
 SMOOTH_STEPS = 25
 ARM_DASH = {"A": "solid", "B": "dash"}
-LOSS_LINES = (("d_loss_real", "D loss (real)", "#1f77b4"), ("d_loss_fake", "D loss (fake)", "#ff7f0e"),
-              ("g_loss", "G loss", "#2ca02c"))
-ACC_LINES = (("d_acc_real", "D accuracy on real", "#1f77b4"), ("d_acc_fake", "D accuracy on fake", "#ff7f0e"))
-QUALITY_LINES = (("headline", "quality score", "#9467bd"),)
 LABEL_HEIGHT = 18          # pixels above each grid in the GIF for "A"/"B" and the epoch
 GAP = 12                   # pixels between the two grids in the GIF
 

@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 
 from gan_core.toy.surface import decision_surface, gradient_arrows
 from gan_core.toy.trainer import HISTORY_COLUMNS
+from ui.figures.styles import LOSS_LINES
 
 REAL_COLOUR = "#1b9e77"
 FAKE_COLOUR = "#d95f02"
@@ -51,10 +52,10 @@ def loss_figure(trainer, max_points: int = 1500) -> go.Figure:
         rows = np.linspace(0, len(history) - 1, max_points).astype(int)
     fig = go.Figure()
     col = {name: i for i, name in enumerate(HISTORY_COLUMNS)}
-    for name, label in (("d_loss_real", "D loss on real"), ("d_loss_fake", "D loss on fake"), ("g_loss", "G loss")):
+    for name, label, colour in LOSS_LINES:
         # A line needs two points: the first lone step shows as dots.
         fig.add_trace(go.Scatter(x=rows, y=history[rows, col[name]], mode="lines" if len(rows) > 1 else "markers",
-                                 name=label))
+                                 name=label, line=dict(color=colour), marker=dict(color=colour)))
     fig.update_layout(height=260, margin=dict(l=10, r=10, t=30, b=10), xaxis_title="update",
                       legend=dict(orientation="h", y=1.15), uirevision="losses")
     return fig

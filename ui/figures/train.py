@@ -7,10 +7,7 @@ import plotly.graph_objects as go
 from gan_core.metrics import upgrade_quality
 from gan_core.metrics.wording import class_noun
 from gan_core.training.series import smooth, thin
-
-LOSS_LINES = (("d_loss_real", "D loss (real)", "#1f77b4"), ("d_loss_fake", "D loss (fake)", "#ff7f0e"),
-              ("g_loss", "G loss", "#2ca02c"))
-ACC_LINES = (("d_acc_real", "D accuracy on real", "#1f77b4"), ("d_acc_fake", "D accuracy on fake", "#ff7f0e"))
+from ui.figures.styles import ACC_LINES, LOSS_LINES
 
 
 def _figure(snapshot, lines, title: str, y_title: str, raw: bool, window: int, y_range=None) -> go.Figure:
@@ -33,17 +30,27 @@ def _figure(snapshot, lines, title: str, y_title: str, raw: bool, window: int, y
 
 
 def loss_figure(snapshot, raw: bool = False, window: int = 25) -> go.Figure:
+    """D's real and fake losses and G's loss per step (binary cross-entropy), a trailing
+    average of `window` steps unless `raw`, thinned for drawing, with a dotted marker at
+    each live hack change.
+    """
     label = "raw" if raw else f"moving average of {window} steps"
     return _figure(snapshot, LOSS_LINES, f"Losses per step ({label})", "binary cross-entropy", raw, window)
 
 
 def accuracy_figure(snapshot, raw: bool = False, window: int = 25) -> go.Figure:
+    """D's accuracy on real and on fake per step (share correct, 0..1), averaged over `window`
+    steps unless `raw`, with the hack change markers.
+    """
     label = "raw" if raw else f"moving average of {window} steps"
     return _figure(snapshot, ACC_LINES, f"Discriminator accuracy ({label})", "share correct", raw, window,
                    y_range=[-0.02, 1.02])
 
 
 def quality_figure(snapshot) -> go.Figure:
+    """The quality meter per epoch: recognized share (%) and classes present for a judged data
+    set, precision and recall (%) for a label-free one.
+    """
     rated = [(e.epoch, upgrade_quality(e.quality)) for e in snapshot.epochs if e.quality]
     epochs = [epoch for epoch, _ in rated]
     fig = go.Figure()
