@@ -47,7 +47,7 @@ def test_a_run_writes_everything_per_epoch_and_resumes(tmp_path, small_digits):
     assert {"config.json", "metrics.jsonl", "epochs.jsonl", "grid_epoch_0001.png", "grid_epoch_0002.png",
             "generator.keras", "discriminator.keras", "checkpoints"} <= names
     assert not [n for n in names if n.startswith(".")]        # no temporary files left behind
-    assert sorted(p.name for p in (run_dir / "checkpoints").iterdir()) == ["00000010", "00000020"]
+    assert sorted(p.name for p in (run_dir / "checkpoints").iterdir()) == ["00000020", "00000040"]
     assert {p.name for p in (run_dir / "checkpoints" / "00000020").iterdir()} == {
         "generator.keras", "discriminator.keras", "optimizers.npz", "streams.npz", "state.json", "manifest.json"}
     rows = [json.loads(l) for l in (run_dir / "metrics.jsonl").read_text().splitlines()]
@@ -139,5 +139,5 @@ def test_a_finished_trainer_frees_its_models_at_once_and_still_shows_everything(
     gc.collect()
     assert step() is None and generator() is None          # the networks are gone...
     snap = t.snapshot()
-    assert snap.state == "finished" and len(snap.series["g_loss"]) == snap.step == 10
+    assert snap.state == "finished" and len(snap.series["g_loss"]) == snap.step == 20
     assert snap.epochs[-1].grid_png.startswith(b"\x89PNG")  # ...what the page shows stays

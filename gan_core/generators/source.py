@@ -21,7 +21,7 @@ from gan_core.training.conditional import classes_of
 from gan_core.config import ConfigError, TrainConfig
 from gan_core.generators.files import load_error_line, model_file_problem
 from gan_core.generators.latent import sample_latent
-from gan_core.generators.output_range import (PROBE_SEED, SIGMOID_RANGE, TANH_RANGE, decide_output_range,
+from gan_core.generators.output_range import (PROBE_SEED, TANH_RANGE, decide_output_range,
                                               output_activation)
 
 PRETRAINED_DIR_ENV = "GAN_LAB_PRETRAINED_DIR"

@@ -188,6 +188,11 @@ class HealthWatch:
         self.rows: deque = deque(maxlen=window)
         self.active: set = set()
 
+    def clear(self) -> None:
+        """Forget the window and the active warnings (after a roll-back to an earlier step)."""
+        self.rows.clear()
+        self.active.clear()
+
     def extend(self, rows) -> None:
         """Add per-step rows (n, len(METRIC_NAMES)), newest last."""
         self.rows.extend(np.asarray(rows, dtype=np.float64))
