@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 SEED_REFERENCE ?= ../shared/bench/seed_reference.py
 PORT ?= 8501
 
-.PHONY: setup lock browser test run bench pretrained reliability screenshots clean
+.PHONY: setup lock browser lint test run bench pretrained reliability screenshots clean
 
 setup: $(STAMP)
 
@@ -35,7 +35,12 @@ lock:
 browser:
 	bash scripts/ensure_chromium.sh
 
-test: setup browser
+# Style is part of the tests: ruff's lint rules and its formatter (settings in pyproject.toml).
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: setup browser lint
 	$(BIN)/python -m pytest -q
 
 run: setup
