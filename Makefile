@@ -6,16 +6,16 @@ STAMP := $(VENV)/.installed-stamp
 SEED_REFERENCE ?= ../shared/bench/seed_reference.py
 PORT ?= 8501
 
-.PHONY: setup lock browser test run bench pretrained reliability screenshots clean
+.PHONY: setup lock browser lint test run bench pretrained reliability screenshots clean
 
 setup: $(STAMP)
 
 # Reinstall only when the requirements or the lock change. The lock (constraints.txt)
 # pins every package, so a fresh machine gets the versions the tests passed with.
-$(STAMP): requirements.txt constraints.txt
+$(STAMP): requirements.txt requirements-test.txt constraints.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements.txt -c constraints.txt
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[test]"
 	touch $(STAMP)
 
 # Regenerate the lock from requirements.txt alone, in a throwaway venv: packages no longer
@@ -26,23 +26,28 @@ lock:
 	rm -rf $(LOCK_VENV)
 	$(PYTHON) -m venv $(LOCK_VENV)
 	$(LOCK_VENV)/bin/python -m pip install -q --upgrade pip
-	$(LOCK_VENV)/bin/python -m pip install -q -r requirements.txt $(if $(UPGRADE),,$(if $(wildcard constraints.txt),-c constraints.txt))
+	$(LOCK_VENV)/bin/python -m pip install -q -r requirements.txt -r requirements-test.txt $(if $(UPGRADE),,$(if $(wildcard constraints.txt),-c constraints.txt))
 	{ echo "# The exact set the tests passed with; regenerate with \`make lock\`."; \
-	  $(LOCK_VENV)/bin/python -m pip freeze --exclude-editable; } > constraints.txt.new
+	  $(LOCK_VENV)/bin/python -m pip freeze --exclude-editable | grep -v '^gan-hacks-lab'; } > constraints.txt.new
 	mv constraints.txt.new constraints.txt
 	rm -rf $(LOCK_VENV)
 
 browser:
 	bash scripts/ensure_chromium.sh
 
-test: setup browser
+# Style is part of the tests: ruff's lint rules and its formatter (settings in pyproject.toml).
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: setup browser lint
 	$(BIN)/python -m pytest -q
 
 run: setup
 	$(BIN)/python -m streamlit run app.py --server.headless true --server.address localhost --server.port $(PORT)
 
 bench: setup
-	$(BIN)/python -m gan_core.bench_report --seed-reference $(SEED_REFERENCE)
+	$(BIN)/python -m gan_core.cli.bench_report --seed-reference $(SEED_REFERENCE)
 
 screenshots: setup browser
 	GAN_LAB_DOCS_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -m browser -k "end_to_end or latent_explorer or playground"
@@ -51,7 +56,7 @@ reliability: setup
 	$(BIN)/python -m devtools.reliability
 
 pretrained: setup
-	$(BIN)/python -m gan_core.pretrained assets/pretrained
+	$(BIN)/python -m gan_core.generators.pretrained assets/pretrained
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) runs test-artifacts .pytest_cache

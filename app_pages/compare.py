@@ -2,30 +2,23 @@
 
 Registered by app.py under the title "Compare"; also runs on its own with
 `streamlit run app_pages/compare.py`. The page only reads the job's snapshots and sends it
-commands; the job's thread owns every Keras object.
+commands; the job's thread owns every Keras object. The A/B setup is
+gan_core/compare/setup.py, the live view ui/compare_view.py.
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Optional
 
 import streamlit as st
 
-# Run on its own, Streamlit puts only app_pages/ on the import path.
-_ROOT = Path(__file__).resolve().parents[1]
-if str(_ROOT) not in sys.path:
-    sys.path.insert(0, str(_ROOT))
-
-from gan_core import compare_figures as figures  # noqa: E402
-from gan_core.browser_overrides import browser_override  # noqa: E402
-from gan_core import guide_cards as guide  # noqa: E402
-from gan_core.compare import CompareError, CompareJob, check_pair, differences, verdict  # noqa: E402
-from gan_core.pool import PoolBusy  # noqa: E402
-from ui.session import followed_snapshot, trainer_pool  # noqa: E402
-from gan_core.config import ConfigError, TrainConfig  # noqa: E402
-from gan_core.presets import preset  # noqa: E402
-from ui.keras_guard import keep_keras_state  # noqa: E402
+from gan_core.compare.job import CompareJob
+from gan_core.compare.setup import SAME, build_pair, card_ids, card_label, describe_difference
+from gan_core.config import ConfigError, TrainConfig
+from gan_core.guide import lookup as guide
+from gan_core.training.pool import PoolBusy
+from ui.compare_view import draw
+from ui.keras_guard import keep_keras_state
+from ui.session import followed_snapshot, trainer_pool
 
 # Streamlit resets Keras for every thread after each script run (each live refresh too),
 # which breaks the comparison thread mid-build or mid-trace; app.py does this as well,
@@ -34,67 +27,11 @@ keep_keras_state()
 
 JOB = "compare_job"
 LOADED = "compare_loaded"        # the Hacks guide's pair, kept until another card is picked
-SAME = ""                        # select option: B identical to A (a check that runs are reproducible)
 TERMINAL = ("finished", "stopped", "failed")
 DEFAULT_CARD = "batch-norm"
 
 
 # -- the A/B setup -----------------------------------------------------------------------
-class OverrideError(ConfigError):
-    """A bad `key=value` line in the Advanced box; the message names the arm and the line."""
-
-
-def apply_lines(cfg: TrainConfig, text: str, arm: str) -> TrainConfig:
-    """Apply `key=value` lines (blank lines and # comments skipped), validating as it goes.
-
-    Only model., optimizer., hacks. and run. keys are taken (gan_core.browser_overrides):
-    the data set is the page's own, never a path typed into a box."""
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        key, sep, value = line.partition("=")
-        if not sep:
-            raise OverrideError(f"{arm} overrides, line {number}: expected key=value, got {line!r}")
-        try:
-            cfg = browser_override(cfg, key, value.strip()).validated()
-        except ConfigError as e:
-            raise OverrideError(f"{arm} overrides, line {number}: {e}") from None
-    return cfg
-
-
-def base_pair(card_id: str, loaded: Optional[dict]) -> tuple[TrainConfig, TrainConfig]:
-    """A and B before the budget and the Advanced lines: the preset with the card's two settings."""
-    if loaded is not None:
-        base = preset(guide.COMPARE_BASE_PRESET)
-        return _with(base, loaded.get("a", {})), _with(base, loaded.get("b", {}))
-    if card_id == SAME:
-        base = preset(guide.COMPARE_BASE_PRESET)
-        return base, base
-    return guide.compare_configs(guide.card(card_id))
-
-
-def _with(cfg: TrainConfig, overrides: dict) -> TrainConfig:
-    # A preload sits in session state, like everything a page keeps for a browser: the same
-    # allow-list as typed lines applies.
-    for key, value in overrides.items():
-        cfg = browser_override(cfg, key, value)
-    return cfg.validated()
-
-
-def build_pair(card_id: str, loaded: Optional[dict], seconds: float, lines_a: str, lines_b: str):
-    """(A, B) ready to train, or raises ConfigError with one line saying what is wrong."""
-    cfg_a, cfg_b = base_pair(card_id, loaded)
-    budget = [f"run.max_seconds={seconds}", "run.epochs=0"]
-    cfg_a = apply_lines(cfg_a.with_overrides(budget), lines_a, "A")
-    cfg_b = apply_lines(cfg_b.with_overrides(budget), lines_b, "B")
-    cfg_a, cfg_b = check_pair(cfg_a, cfg_b)
-    if not cfg_a.run.max_seconds and not cfg_a.run.epochs:
-        # The thread would outlive the browser tab with nothing to end it.
-        raise CompareError("a comparison needs a budget: set run.max_seconds or run.epochs above 0")
-    return cfg_a, cfg_b
-
-
 def take_preload() -> None:
     """Adopt the pair the Hacks guide's "Try it" left behind, once."""
     preload = st.session_state.pop("compare_preload", None)
@@ -106,26 +43,13 @@ def take_preload() -> None:
 
 
 def forget_preload() -> None:
+    """Another card was picked: the guide's pair no longer applies."""
     st.session_state.pop(LOADED, None)
 
 
-def card_ids() -> list[str]:
-    return [c.id for c in guide.CARDS]
-
-
-def card_label(card_id: str) -> str:
-    return "Nothing: B is A (same seed, same result)" if card_id == SAME else guide.card(card_id).title
-
-
-def describe_difference(cfg_a: TrainConfig, cfg_b: TrainConfig) -> str:
-    diff = differences(cfg_a, cfg_b)
-    if not diff:
-        return "A and B are identical: both arms should draw the same pictures, step for step."
-    parts = [f"`{key}` {a!r} → {b!r}" for key, (a, b) in diff.items()]
-    return "B differs from A in: " + "; ".join(parts)
-
-
 def setup() -> Optional[tuple[TrainConfig, TrainConfig]]:
+    """The card select, the budget and the Advanced boxes; (A, B), or None after showing
+    the one-line error."""
     take_preload()
     loaded = st.session_state.get(LOADED)
     if loaded is not None:
@@ -160,6 +84,7 @@ def setup() -> Optional[tuple[TrainConfig, TrainConfig]]:
 
 # -- commands ------------------------------------------------------------------------------
 def current_job() -> Optional[CompareJob]:
+    """This session's comparison (marked as watched), or None."""
     pool = trainer_pool()
     pool.touch(st.session_state.get(JOB))       # a watched job is not stopped as abandoned
     return pool.get(st.session_state.get(JOB))
@@ -196,90 +121,7 @@ def buttons(pair) -> None:
         st.error(st.session_state["compare_busy"])
 
 
-# -- the live view: drawing functions take snapshots ----------------------------------------
-def show_status(snap_a, snap_b, status) -> None:
-    total = f" of {status.total_steps:,}" if status.total_steps else ""
-    budget = f" of {status.max_seconds:.0f}" if status.max_seconds else ""
-    text = (f"{status.state.capitalize()} · step {status.step:,}{total} per arm · "
-            f"{status.elapsed:.0f}{budget} s of training per arm")
-    st.progress(status.progress, text=text)
-    if status.state == "failed":
-        st.error(status.message)
-    elif status.message:
-        st.caption(status.message)
-    if snap_a.steps_per_s or snap_b.steps_per_s:
-        st.caption(f"Speed of each arm on its own: A {snap_a.steps_per_s:.1f} steps/s, "
-                   f"B {snap_b.steps_per_s:.1f} steps/s.")
-    for arm, snap in (("A", snap_a), ("B", snap_b)):
-        for warning in snap.warnings[-2:]:
-            st.warning(f"{arm}: {warning}")
-
-
-def show_grids(snap_a, snap_b) -> None:
-    epochs = sorted({e.epoch for e in snap_a.epochs} | {e.epoch for e in snap_b.epochs})
-    if not epochs:
-        st.info("The first grids appear at the end of the first epoch.")
-        return
-    last = epochs[-1]
-    epoch = last
-    if len(epochs) > 1:
-        if st.session_state.get("compare_epoch_follow", True) or st.session_state.get("compare_epoch", 0) > last:
-            st.session_state["compare_epoch"] = last
-        epoch = st.slider("Epoch", epochs[0], last, key="compare_epoch", on_change=_follow_if_last, args=(last,),
-                          help="The same latent points in both arms and every epoch: scrub back to watch them learn.")
-    columns = st.columns(2)
-    for column, arm, snap in zip(columns, "AB", (snap_a, snap_b)):
-        record = figures.record_at(snap, epoch)
-        with column:
-            if record is None:
-                st.caption(f"{arm} — no grid yet")
-                continue
-            st.image(record.grid_png, caption=grid_caption(arm, record, snap.steps_per_epoch), width="stretch")
-            st.download_button(f"Grid {arm} (PNG)", record.grid_png, mime="image/png", on_click="ignore",
-                               file_name=f"grid_{arm}_epoch_{record.epoch:04d}.png", key=f"compare_png_{arm}")
-    st.download_button("Both, all epochs (GIF)", lambda: figures.side_by_side_gif(snap_a, snap_b),
-                       file_name="compare.gif", mime="image/gif", on_click="ignore", key="compare_gif",
-                       help="A left, B right, one frame per epoch.")
-
-
-def grid_caption(arm: str, record, steps_per_epoch: int) -> str:
-    partial = steps_per_epoch and record.step % steps_per_epoch
-    return f"{arm} — epoch {record.epoch}" + (f" (ended mid-epoch, step {record.step:,})" if partial else "")
-
-
-def _follow_if_last(last: int) -> None:
-    st.session_state["compare_epoch_follow"] = st.session_state.get("compare_epoch") == last
-
-
-def show_curves(snap_a, snap_b) -> None:
-    st.plotly_chart(figures.loss_figure(snap_a, snap_b), key="compare_losses", width="stretch")
-    st.caption("With label smoothing, real targets above 1 make D's loss dip below zero: expected, not a bug.")
-    st.plotly_chart(figures.accuracy_figure(snap_a, snap_b), key="compare_accuracy", width="stretch")
-
-
-def show_quality(snap_a, snap_b) -> None:
-    rows = figures.quality_rows(snap_a, snap_b)
-    if not any(value is not None for row in rows for key, value in row.items() if key != "epoch"):
-        return
-    st.plotly_chart(figures.quality_figure(snap_a, snap_b), key="compare_quality", width="stretch")
-    st.dataframe(rows, hide_index=True, key="compare_quality_table")
-
-
-def show_verdict(snap_a, snap_b, status) -> None:
-    if status.state == "finished":
-        st.success(f"Verdict: {verdict(snap_a, snap_b)}")
-    elif status.state == "stopped" and (snap_a.epochs or snap_b.epochs):
-        st.info(f"Stopped early. So far: {verdict(snap_a, snap_b)}")
-
-
-def draw(snap_a, snap_b, status) -> None:
-    show_status(snap_a, snap_b, status)
-    show_verdict(snap_a, snap_b, status)
-    show_grids(snap_a, snap_b)
-    show_curves(snap_a, snap_b)
-    show_quality(snap_a, snap_b)
-
-
+# -- the live view (drawn by ui/compare_view.py from snapshots) -------------------------------
 def _live_body() -> None:
     job = current_job()
     if job is None:

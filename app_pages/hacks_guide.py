@@ -5,7 +5,6 @@ Registered by app.py under the title "Hacks guide"; also runs on its own with
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,11 +13,9 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 # Run on its own, Streamlit puts only app_pages/ on the import path.
-_ROOT = Path(__file__).resolve().parents[1]
-if str(_ROOT) not in sys.path:
-    sys.path.insert(0, str(_ROOT))
 
-from gan_core import guide_cards as guide  # noqa: E402
+from gan_core.guide import lookup as guide  # noqa: E402
+from gan_core.guide.numbers import NUMBERS  # noqa: E402
 
 COMPARE_PAGE = Path(__file__).resolve().parent / "compare.py"
 PLAYGROUND_PAGE = Path(__file__).resolve().parent / "playground.py"
@@ -34,14 +31,15 @@ def _small_figure(fig: go.Figure, x_title: str, y_title: str) -> go.Figure:
     return fig
 
 
-def activation_figure(slope: float = 0.2) -> go.Figure:
+def activation_figure(slope: float = NUMBERS["leaky_slope"]) -> go.Figure:
     x = np.linspace(-3.0, 3.0, 121)
     fig = go.Figure([go.Scatter(x=x, y=np.maximum(x, 0.0), name="ReLU"),
                      go.Scatter(x=x, y=np.where(x > 0, x, slope * x), name=f"LeakyReLU ({slope})")])
     return _small_figure(fig, "input", "output")
 
 
-def label_target_figure(real_range=(0.7, 1.2), fake_range=(0.0, 0.3)) -> go.Figure:
+def label_target_figure(real_range=(NUMBERS["real_low"], NUMBERS["real_high"]),
+                        fake_range=(NUMBERS["fake_low"], NUMBERS["fake_high"])) -> go.Figure:
     rng = np.random.default_rng(0)
     real = rng.uniform(*real_range, 2000)
     fake = rng.uniform(*fake_range, 2000)
@@ -61,7 +59,7 @@ def generator_loss_figure() -> go.Figure:
     return _small_figure(fig, "D(G(z)): how real D thinks a fake is", "G's loss")
 
 
-def overlap_figure(kernel: int, stride: int = 2, size: int = 6) -> go.Figure:
+def overlap_figure(kernel: int, stride: int = int(NUMBERS["stride"]), size: int = 6) -> go.Figure:
     """How many kernel taps of a transposed convolution land on each output pixel."""
     full = (size - 1) * stride + kernel
     count = np.zeros((full, full))
@@ -85,12 +83,13 @@ def show_visual(card: guide.GuideCard) -> None:
     elif card.visual == "generator_loss":
         st.plotly_chart(generator_loss_figure(), key=f"viz-{card.id}", config=_CHART_CONFIG)
     elif card.visual == "overlap":
+        uneven, even = int(NUMBERS["kernel_uneven"]), int(NUMBERS["kernel_even"])
         left, right = st.columns(2)
         with left:
-            st.plotly_chart(overlap_figure(3), key=f"viz-{card.id}-3", config=_CHART_CONFIG)
+            st.plotly_chart(overlap_figure(uneven), key=f"viz-{card.id}-{uneven}", config=_CHART_CONFIG)
         with right:
-            st.plotly_chart(overlap_figure(4), key=f"viz-{card.id}-4", config=_CHART_CONFIG)
-        st.caption("Taps per output pixel: uneven with 3x3 (checkerboard), even with 4x4.")
+            st.plotly_chart(overlap_figure(even), key=f"viz-{card.id}-{even}", config=_CHART_CONFIG)
+        st.caption(f"Taps per output pixel: uneven with {uneven}x{uneven} (checkerboard), even with {even}x{even}.")
 
 
 # -- cards -----------------------------------------------------------------------------

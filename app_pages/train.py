@@ -1,8 +1,5 @@
 """Train: watch a DCGAN learn and switch the hacks while it trains."""
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # also runnable on its own
 
 import streamlit as st
 

@@ -98,7 +98,7 @@ def screenshot(page, name: str, docs_name: str | None = None) -> Path:
 def _headless_rate(window: float, warm_epochs: int) -> float:
     """Steps/s of the default preset's trainer in this process, nothing attached."""
     from gan_core.presets import preset
-    from gan_core.trainer import Trainer
+    from gan_core.training.trainer import Trainer
     cfg = preset("dcgan-hacks").with_overrides(["run.max_seconds=0", "run.epochs=0"])
     t = Trainer(cfg)
     t.start()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .config import ConfigError, TrainConfig
+from gan_core.config import ConfigError, TrainConfig
 
 # Sections a browser may set, in the order the message lists them.
 BROWSER_SECTIONS = ("model", "optimizer", "hacks", "run")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .config import (ConfigError, DataConfig, HacksConfig, ModelConfig, OptimizerConfig,
+from gan_core.config import (ConfigError, DataConfig, HacksConfig, ModelConfig, OptimizerConfig,
                      RunConfig, TrainConfig)
 
 DEFAULT_PRESET = "dcgan-hacks"

@@ -7,14 +7,15 @@ import numpy as np
 import pytest
 
 from gan_core.presets import preset
-from gan_core.trainer import Trainer
+from gan_core.training.trainer import Trainer
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 def small_cfg(**run):
+    """640 digits at batch 128 (64 real images a step): 10 steps per epoch."""
     cfg = preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=2", "run.grid_size=4",
-                                              "run.quality_every_epoch=false"])
+                                              "run.quality_every_epoch=false", "run.batch_size=128"])
     for k, v in run.items():
         cfg = cfg.with_value(f"run.{k}", v)
     return cfg
@@ -89,9 +90,10 @@ def test_a_time_budget_ending_mid_epoch_saves_the_tail(tmp_path, small_digits):
 
 
 def test_latent_switched_live_to_uniform_samples_uniform_afterwards(tmp_path, small_digits):
-    from gan_core.generator_source import generate, load_generator, load_uploaded_generator, run_source
-    from gan_core.latent import sample_latent
-    from gan_core.sampling import sample_run
+    from gan_core.generators.running import generate
+    from gan_core.generators.source import load_generator, load_uploaded_generator, run_source
+    from gan_core.generators.latent import sample_latent
+    from gan_core.generators.sampling import sample_run
 
     run_dir = tmp_path / "run"
     t = Trainer(small_cfg(epochs=1), run_dir=run_dir, data=small_digits)
@@ -171,7 +173,7 @@ def test_the_train_page_offers_the_roll_back_after_nan_and_shows_the_settings_of
         tmp_path, monkeypatch, small_digits, open_page):
     from pathlib import Path
 
-    from gan_core.pool import shared_pool
+    from gan_core.training.pool import shared_pool
 
     monkeypatch.setenv("GAN_LAB_RUNS", str(tmp_path / "runs"))
     pool = shared_pool()
@@ -204,7 +206,7 @@ def test_the_train_page_offers_the_roll_back_after_nan_and_shows_the_settings_of
 
 
 def test_resume_cuts_rows_past_the_checkpoint_and_a_torn_last_line(tmp_path):
-    from gan_core.runs import RunFolder
+    from gan_core.store.runs import RunFolder
 
     run = RunFolder.create(tmp_path / "run", small_cfg())
     lines = "".join(json.dumps({"step": s, "g_loss": 0.5}) + "\n" for s in range(1, 26)) + '{"step": 26, "g_lo'
@@ -216,7 +218,7 @@ def test_resume_cuts_rows_past_the_checkpoint_and_a_torn_last_line(tmp_path):
 
 
 def test_a_checkpoint_whose_files_do_not_match_its_manifest_is_passed_over(tmp_path):
-    from gan_core.checkpoint import latest_checkpoint
+    from gan_core.store.checkpoint import latest_checkpoint
 
     for step, damaged in ((10, False), (20, True)):
         folder = tmp_path / "checkpoints" / f"{step:08d}"
@@ -229,7 +231,7 @@ def test_a_checkpoint_whose_files_do_not_match_its_manifest_is_passed_over(tmp_p
 
 
 def test_the_saved_streams_continue_the_same_noise_and_shuffles(small_digits):
-    from gan_core.train_step import GanStep
+    from gan_core.training.step import GanStep
 
     cfg = small_cfg()
     a = GanStep(cfg, small_digits.images, labels=small_digits.labels)

@@ -5,11 +5,11 @@ import weakref
 
 import pytest
 
-from gan_core.compare import CompareError, CompareJob, check_pair, differences, verdict
-from gan_core.training_loop import learning_rate_factor
+from gan_core.compare.job import CompareError, CompareJob, check_pair, differences, verdict
+from gan_core.training.loop import learning_rate_factor
 from gan_core.data import ImageSet
 from gan_core.presets import preset
-from gan_core.snapshot import EpochRecord, Snapshot
+from gan_core.training.snapshot import EpochRecord, Snapshot
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -2,22 +2,19 @@
 from __future__ import annotations
 
 import io
-import sys
 from pathlib import Path
 
 import pytest
 
-from gan_core.pool import shared_pool
+from gan_core.training.pool import shared_pool
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # pytest run from a bare checkout puts only tests/ on the path
-    sys.path.insert(0, str(ROOT))
 
-from gan_core import compare_figures as figures  # noqa: E402
-from gan_core import guide_cards as guide  # noqa: E402
-from gan_core.compare import CompareJob  # noqa: E402
+from ui.figures import compare as figures  # noqa: E402
+from gan_core.guide import lookup as guide  # noqa: E402
+from gan_core.compare.job import CompareJob  # noqa: E402
 from gan_core.presets import preset  # noqa: E402
 
 PAGE = ROOT / "app_pages" / "compare.py"
@@ -134,7 +131,8 @@ def test_a_finished_job_draws_grids_curves_quality_and_verdict(finished_job, pag
     assert page.slider(key="compare_epoch").value == 2
     assert len(page.get("plotly_chart")) == 3                   # losses, accuracy, quality
     assert page.success[0].value.startswith("Verdict: A: ")
-    assert "Finished: 20 steps for A and 20 for B" in " ".join(captions)
+    # Two epochs of one pass each over the 640 images (32 real images a step).
+    assert "Finished: 40 steps for A and 40 for B" in " ".join(captions)
     page.slider(key="compare_epoch").set_value(1).run()
     assert image_captions(page) == ["A — epoch 1", "B — epoch 1"]
 
@@ -146,7 +144,7 @@ def test_drawing_functions_render_a_real_jobs_snapshots(finished_job):
                                              "B: D loss (real)", "B: D loss (fake)", "B: G loss"]
     assert [t.line.dash for t in losses.data] == ["solid"] * 3 + ["dash"] * 3
     assert losses.data[2].line.color == losses.data[5].line.color
-    assert len(losses.data[0].x) == 20
+    assert len(losses.data[0].x) == 40
     assert len(figures.accuracy_figure(snap_a, snap_b).data) == 4
     assert [list(t.x) for t in figures.quality_figure(snap_a, snap_b).data] == [[1, 2], [1, 2]]
     rows = figures.quality_rows(snap_a, snap_b)

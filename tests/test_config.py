@@ -104,7 +104,7 @@ def test_setting_the_retired_switch_names_the_knob_to_use():
 
 
 def test_the_optimizers_momentum_is_the_configs_beta_1():
-    from gan_core.train_step import make_optimizer
+    from gan_core.training.step import make_optimizer
     assert float(make_optimizer(preset("no-hacks"), 1e-3).beta_1) == pytest.approx(0.9)
     assert float(make_optimizer(preset("dcgan-hacks"), 1e-3).beta_1) == pytest.approx(0.5)
     tuned = preset("no-hacks").with_value("optimizer.beta_1", "0.5")

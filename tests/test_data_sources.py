@@ -5,15 +5,12 @@ from __future__ import annotations
 import gzip
 import pickle
 import struct
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # pytest run from a bare checkout puts only tests/ on the path
-    sys.path.insert(0, str(ROOT))
 
 from gan_core.data import DataError, describe_sources, load_images  # noqa: E402
 from gan_core.data.dataset_files import read_cifar10_batch, read_mnist_npz  # noqa: E402
@@ -153,11 +150,35 @@ def test_cifar_batch_that_tries_to_run_code_is_refused(tmp_path):
         read_cifar10_batch(tmp_path / "data_batch_1")
 
 
+@pytest.fixture
+def no_network(monkeypatch):
+    """This machine offline for the test: every connection and name lookup fails as they do
+    without a network (the socket calls urllib makes), so no download can start even where
+    there is a network. Returns the list of hosts something tried to reach."""
+    import errno
+    import socket
+
+    tried = []
+
+    def refuse_connection(address, *args, **kwargs):
+        tried.append(address[0])
+        raise OSError(errno.ENETUNREACH, "Network is unreachable")
+
+    def refuse_lookup(host, *args, **kwargs):
+        tried.append(host)
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "create_connection", refuse_connection)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse_lookup)
+    return tried
+
+
 @pytest.mark.parametrize("source", ["mnist", "fashion-mnist", "cifar10:frog"])
-def test_offline_download_failure_names_the_embedded_default(keras_datasets, source):
-    # nothing cached: keras really tries to download, which fails without a network
+def test_offline_download_failure_names_the_embedded_default(keras_datasets, no_network, source):
+    # nothing cached: keras really tries to download, and the network is blocked
     with pytest.raises(DataError) as err:
         load_images(source)
+    assert no_network, "keras did not try to download"
     message = str(err.value)
     assert "\n" not in message
     assert "needs the internet the first time" in message and "mnist-5k" in message

@@ -16,12 +16,11 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # pytest run from a bare checkout puts only tests/ on the path
-    sys.path.insert(0, str(ROOT))
 
-from gan_core.generator_source import (GeneratorError, generate, load_generator,  # noqa: E402
+from gan_core.generators.running import generate  # noqa: E402
+from gan_core.generators.source import (GeneratorError, load_generator,  # noqa: E402
                                        load_uploaded_generator, run_source)
-from gan_core.output_range import PROBE_SEED, decide_output_range  # noqa: E402
+from gan_core.generators.output_range import PROBE_SEED, decide_output_range  # noqa: E402
 from gan_core.presets import preset  # noqa: E402
 
 CASES = ROOT / "tests" / "data" / "cases" / "models"

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from gan_core import hacks
+from gan_core.training import hacks
 
 
 @pytest.fixture

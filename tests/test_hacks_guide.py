@@ -1,17 +1,14 @@
 """The Hacks guide: card data that matches the config, and the page that shows it."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # pytest run from a bare checkout puts only tests/ on the path
-    sys.path.insert(0, str(ROOT))
 
-from gan_core import guide_cards as guide  # noqa: E402
+from gan_core.guide import lookup as guide  # noqa: E402
 from gan_core.config import TrainConfig  # noqa: E402
 from gan_core.presets import preset  # noqa: E402
 

@@ -15,8 +15,6 @@ import pytest
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # pytest run from a bare checkout puts only tests/ on the path
-    sys.path.insert(0, str(ROOT))
 
 from gan_core.data import (MIN_BATCH, DataError, UserImageLimits, fitted_batch_size, load_images,  # noqa: E402
                            load_images_from_folder, load_images_from_zip_bytes)

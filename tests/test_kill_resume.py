@@ -14,8 +14,8 @@ import pytest
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 ROOT = Path(__file__).resolve().parents[1]
-# 5,000 digits at batch 250: 20 steps per epoch, 60 in all.
-TRAIN = ["train", "--preset", "fast-demo", "--set", "run.batch_size=250", "--set", "run.grid_size=4",
+# 5,000 digits at batch 500 (250 real images a step): 20 steps per epoch, 60 in all.
+TRAIN = ["train", "--preset", "fast-demo", "--set", "run.batch_size=500", "--set", "run.grid_size=4",
          "--set", "run.quality_every_epoch=false", "--final-samples", "0"]
 CHECKPOINT_FILES = ("generator.keras", "discriminator.keras", "optimizers.npz", "streams.npz", "state.json",
                     "manifest.json")
@@ -115,11 +115,12 @@ def test_a_disk_that_refuses_mid_run_gives_one_warning_and_training_goes_on(tmp_
 def test_a_run_on_an_uploaded_set_resumes_and_samples_later(tmp_path, small_digits):
     from gan_core.data import ImageSet
     from gan_core.presets import preset
-    from gan_core.trainer import Trainer
+    from gan_core.training.trainer import Trainer
 
     upload = ImageSet(small_digits.images[:256], None, "upload")       # an upload has no labels
     cfg = preset("fast-demo").with_overrides(["run.epochs=1", "run.max_seconds=0", "run.grid_size=4",
-                                              "run.quality_every_epoch=false", "data.source=uploaded"])
+                                              "run.quality_every_epoch=false", "data.source=uploaded",
+                                              "run.batch_size=128"])   # 256 images, 64 real a step: 4 steps an epoch
     run = tmp_path / "run"
     t = Trainer(cfg, run_dir=run, data=upload)
     t.start()

@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -13,10 +12,8 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # pytest run from a bare checkout puts only tests/ on the path
-    sys.path.insert(0, str(ROOT))
 
-from gan_core.latent import (angle_between, lerp, nearest_real, random_directions,  # noqa: E402
+from gan_core.generators.latent import (angle_between, lerp, nearest_real, random_directions,  # noqa: E402
                              sample_latent, slerp, vector_arithmetic, walk_2d)
 from gan_core.presets import preset  # noqa: E402
 
@@ -150,8 +147,9 @@ def test_nearest_real_by_features_uses_the_given_features():
 
 # -- generators on disk -----------------------------------------------------------------
 
-from gan_core.generator_source import (GeneratorError, generate, interpolation_strip,  # noqa: E402
-                                       interpolation_strip_seconds, list_run_sources,
+from gan_core.generators.running import (generate, interpolation_strip,  # noqa: E402
+                                        interpolation_strip_seconds)
+from gan_core.generators.source import (GeneratorError, list_run_sources,  # noqa: E402
                                        load_generator, load_uploaded_generator, pretrained_source)
 
 

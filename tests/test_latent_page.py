@@ -1,15 +1,12 @@
 """The Latent explorer page, run by Streamlit's AppTest against a tiny real generator on disk."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # pytest run from a bare checkout puts only tests/ on the path
-    sys.path.insert(0, str(ROOT))
 
 from gan_core.presets import preset  # noqa: E402
 
@@ -193,8 +190,8 @@ def test_watching_a_run_that_still_trains_keeps_it_from_the_idle_janitor(tmp_pat
                                                                          small_digits):
     import time
 
-    from gan_core.pool import shared_pool
-    from gan_core.trainer import Trainer
+    from gan_core.training.pool import shared_pool
+    from gan_core.training.trainer import Trainer
 
     monkeypatch.setenv("GAN_LAB_PRETRAINED_DIR", str(tmp_path / "not-there"))
     cfg = preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=0", "run.grid_size=2",

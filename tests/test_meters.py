@@ -16,17 +16,15 @@ import pytest
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
-from gan_core.compare_verdict import verdict  # noqa: E402
+from gan_core.compare.verdict import verdict  # noqa: E402
 from gan_core.data import ImageSet, load_images  # noqa: E402
-from gan_core.images import png_bytes  # noqa: E402
+from gan_core.generators.images import png_bytes  # noqa: E402
 from gan_core.metrics import (JudgeMeter, LabelFreeMeter, judge_for_dataset, judge_for_source,  # noqa: E402
                               meter_for, metric_cards, summary, upgrade_quality)
 from gan_core.metrics.label_free import kernel_distance, precision_recall  # noqa: E402
 from gan_core.metrics.meter import reference_indices  # noqa: E402
-from gan_core.snapshot import EpochRecord, Snapshot  # noqa: E402
+from gan_core.training.snapshot import EpochRecord, Snapshot  # noqa: E402
 
 
 # ---------------------------------------------------------------- non-digit shapes, made here
@@ -214,10 +212,10 @@ def test_old_fid_records_still_display_under_todays_name():
 
 
 def test_a_run_folder_from_before_still_opens_and_shows_its_figures(tmp_path):
-    from gan_core.epoch_end import reload_epochs
+    from gan_core.training.epoch_end import reload_epochs
     from gan_core.presets import preset
-    from gan_core.runs import RunFolder
-    from gan_core.snapshot import Board
+    from gan_core.store.runs import RunFolder
+    from gan_core.training.snapshot import Board
 
     raw = preset("no-hacks").to_dict()
     raw["optimizer"].update(dcgan_adam=False, beta_1=0.5)      # what the old switch wrote

@@ -3,7 +3,7 @@ import pytest
 from keras import layers
 
 from gan_core.config import ModelConfig
-from gan_core.models import build_discriminator, build_generator
+from gan_core.training.models import build_discriminator, build_generator
 
 
 def _layer_types(model):

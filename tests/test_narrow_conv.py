@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from gan_core.narrow_conv import NarrowConv2D, worth_it
+from gan_core.training.narrow_conv import NarrowConv2D, worth_it
 
 
 def _output_and_gradients(layer, x):

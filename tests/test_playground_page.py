@@ -115,7 +115,7 @@ def test_hacks_guide_preload_opens_the_collapse_preset_on_the_ring():
 def test_a_burst_needs_a_free_training_slot_and_says_so_plainly(page):
     from contextlib import ExitStack
 
-    from gan_core.pool import PoolBusy, shared_pool
+    from gan_core.training.pool import PoolBusy, shared_pool
     with ExitStack() as held:                 # every slot of this server taken, as by another browser
         try:
             while True:
@@ -132,3 +132,11 @@ def test_a_burst_needs_a_free_training_slot_and_says_so_plainly(page):
     by_label(page.button, "Step both").click().run()
     assert not page.error
     assert metric(page, "Generator steps") == "1"
+
+
+def test_play_trains_on_the_decay_schedule_the_cli_uses(page):
+    by_label(page.button, "Play").click().run()       # this run trains one burst, as the fragment does
+    assert not page.exception, page.exception
+    trainer = page.session_state["toy_trainer"]
+    assert trainer.trained_seconds > 0
+    assert any("decays both learning rates" in c.value for c in page.caption)

@@ -12,8 +12,6 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # pytest run from a bare checkout puts only tests/ on the path
-    sys.path.insert(0, str(ROOT))
 
 from gan_core.toy import PointsError, read_points_csv  # noqa: E402
 from gan_core.toy.source import load_toy_dataset  # noqa: E402

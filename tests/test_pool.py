@@ -4,9 +4,9 @@ import time
 
 import pytest
 
-from gan_core.pool import PoolBusy, TrainerPool
+from gan_core.training.pool import PoolBusy, TrainerPool
 from gan_core.presets import preset
-from gan_core.trainer import Trainer
+from gan_core.training.trainer import Trainer
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -142,3 +142,17 @@ def test_a_page_showing_a_runs_folder_keeps_its_trainer_alive(small_digits, tmp_
     while pool.get(trainer_id).is_active() and time.time() < deadline:
         time.sleep(0.2)
     assert pool.get(trainer_id).snapshot().state == "stopped"
+
+
+def test_trainers_and_comparisons_are_both_jobs_the_pool_holds(small_digits):
+    from gan_core.compare.job import CompareJob
+    from gan_core.training.pool import Job
+
+    cfg = preset("fast-demo").with_overrides(["run.max_seconds=5", "run.epochs=0", "run.grid_size=2"])
+    trainer, comparison = Trainer(cfg, data=small_digits), CompareJob(cfg, cfg, data=small_digits)
+    assert isinstance(trainer, Job) and isinstance(comparison, Job)
+    assert not isinstance(object(), Job)          # a bare object is not mistaken for one
+    pool = TrainerPool(max_active=2)
+    ids = [pool.adopt(trainer), pool.adopt(comparison)]
+    assert [pool.get(i) for i in ids] == [trainer, comparison]
+    assert pool.active_count() == 0               # neither started: no slot taken

@@ -18,7 +18,7 @@ def test_the_server_refuses_uploads_above_100_mb():
 def test_an_uploaded_model_that_needs_unsafe_loading_is_refused_and_its_code_never_runs(tmp_path):
     import keras
 
-    from gan_core.generator_source import GeneratorError, load_uploaded_generator
+    from gan_core.generators.source import GeneratorError, load_uploaded_generator
 
     marker = tmp_path / "code-ran"
     # A Lambda layer carries Python bytecode; this one leaves a file behind whenever it runs.

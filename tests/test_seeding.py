@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from gan_core.config import ModelConfig
-from gan_core.models import build_discriminator, build_generator
+from gan_core.training.models import build_discriminator, build_generator
 from gan_core.presets import preset
-from gan_core.train_step import GanStep
+from gan_core.training.step import GanStep
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -308,3 +308,21 @@ def test_collapse_preset_piles_the_points_where_the_default_spreads_them_over_th
     assert result["collapse"].kl > 1.0              # most points sit by one or two modes (log 8 = 2.08)
     assert result["default"].modes_covered >= 7     # 8/8 here; one spare for another CPU's rounding
     assert result["default"].kl < 0.2
+
+
+# -- the learning-rate decay on the page (Play) matches the CLI's --------------------------
+def test_play_decays_the_learning_rates_like_the_cli_and_holds_the_final_fraction():
+    from gan_core.toy.trainer import decay_scale
+    assert decay_scale(0.0, 30.0, 0.01) == 1.0
+    assert decay_scale(15.0, 30.0, 0.01) == pytest.approx(0.505)
+    assert decay_scale(99.0, 30.0, 0.01) == pytest.approx(0.01)
+    assert decay_scale(5.0, 0.0, 0.01) == 1.0
+    trainer = small_trainer(extra=["run.max_seconds=0.5", "optimizer.final_lr_fraction=0.1"])
+    trainer.run_scheduled(1)
+    assert trainer.lr_scale == 1.0 and trainer.trained_seconds > 0
+    while trainer.trained_seconds < 0.5:
+        trainer.run_scheduled(20)
+    trainer.run_scheduled(1)
+    lr = float(trainer._d_opt.learning_rate.numpy())
+    assert trainer.lr_scale == pytest.approx(0.1)
+    assert lr == pytest.approx(0.1 * trainer.config.optimizer.d_learning_rate, rel=1e-5)

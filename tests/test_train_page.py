@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gan_core.guide_cards import CONTROL_LABELS
+from gan_core.guide.lookup import CONTROL_LABELS
 from gan_core.presets import preset
 from ui.control_specs import ALL_CONTROLS, config_from_widgets, widget_values
 
@@ -73,7 +73,7 @@ def _draw_script(snapshot):
 
 
 def test_live_view_draws_a_real_run(small_digits):
-    from gan_core.trainer import Trainer
+    from gan_core.training.trainer import Trainer
     cfg = preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=2", "run.grid_size=4"])
     t = Trainer(cfg, data=small_digits)
     t.start()
@@ -97,7 +97,7 @@ def test_live_view_draws_a_real_run(small_digits):
 
 
 def test_timelapse_and_csv_downloads(small_digits):
-    from gan_core.trainer import Trainer
+    from gan_core.training.trainer import Trainer
     from ui.train_view import metrics_csv, timelapse_gif
     cfg = preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=2", "run.grid_size=4",
                                               "run.quality_every_epoch=false"])
@@ -111,7 +111,9 @@ def test_timelapse_and_csv_downloads(small_digits):
     import io
     assert Image.open(io.BytesIO(gif)).n_frames == 2
     rows = metrics_csv(snap).strip().splitlines()
-    assert rows[0].startswith("step,d_loss_real,d_loss_fake,g_loss") and len(rows) == 21
+    # Two epochs of one pass each over the 640 images, 32 real images a step: 40 rows.
+    assert rows[0].startswith("step,d_loss_real,d_loss_fake,g_loss") and len(rows) == 41
+    assert rows[0].endswith("d_grad_norm,g_grad_norm,d_prob_real,d_prob_fake")
 
 
 def _digits_zip(n: int = 80) -> bytes:
@@ -133,7 +135,7 @@ def _digits_zip(n: int = 80) -> bytes:
 def test_decoding_an_uploaded_set_needs_a_free_training_slot(page):
     from contextlib import ExitStack
 
-    from gan_core.pool import PoolBusy, shared_pool
+    from gan_core.training.pool import PoolBusy, shared_pool
     page.sidebar.selectbox(key="dataset").set_value("your images (.zip upload)").run()
     with ExitStack() as held:                 # every slot of this server taken, as by another browser
         try:
@@ -149,3 +151,32 @@ def test_decoding_an_uploaded_set_needs_a_free_training_slot(page):
     page.run()                                # a slot is free: the same upload is decoded now
     assert not page.exception and not page.error
     assert any(c.value.startswith("80 images") for c in page.sidebar.caption)
+
+
+def test_health_panel_shows_the_figures_and_a_named_warning_with_its_hack(small_digits):
+    """A real run provoked into 'D wins' (minimax against a strong D): the Train page's
+    Health panel shows the step's figures and the warning with what to try. With k = 5 an
+    epoch of the 640 images is 4 steps: 20 epochs give the 50-step window room."""
+    from gan_core.training import health_watch as health
+    from gan_core.training.trainer import Trainer
+    cfg = preset("fast-demo").with_overrides([
+        "run.max_seconds=0", "run.epochs=20", "run.grid_size=2", "run.quality_every_epoch=false",
+        "hacks.generator_loss=minimax", "optimizer.d_learning_rate=0.005", "optimizer.g_learning_rate=0.00001",
+        "hacks.d_steps=5", "hacks.real_label_range=1,1", "hacks.fake_label_range=0,0", "hacks.flip_probability=0",
+        "model.dropout=0"])
+    t = Trainer(cfg, data=small_digits)
+    t.start()
+    t.join(300)
+    snap = t.snapshot()
+    assert snap.state == "finished", snap.message
+    assert [e["name"] for e in snap.health_events][:1] == [health.D_WINS]
+    at = AppTest.from_function(_draw_script, args=(snap,), default_timeout=30)
+    at.run()
+    assert not at.exception
+    expander = [e for e in at.expander if e.label == "Health"]
+    assert expander
+    captions = [c.value for c in expander[0].caption]
+    assert any(c.startswith("Gradient norm D ") for c in captions)
+    assert any("D's mean output: real 1.00" in c for c in captions)
+    shown = [w.value for w in expander[0].warning]
+    assert any(w.startswith(f"**{health.D_WINS}** at step") and "Try: the non-saturating G loss" in w for w in shown)

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from gan_core.presets import preset
-from gan_core.train_step import METRIC_NAMES, GanStep
+from gan_core.training.step import METRIC_NAMES, GanStep
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

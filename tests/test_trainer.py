@@ -7,7 +7,7 @@ import pytest
 
 from gan_core.config import ConfigError
 from gan_core.presets import preset
-from gan_core.trainer import Trainer
+from gan_core.training.trainer import Trainer
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -37,7 +37,8 @@ def test_a_run_writes_everything_per_epoch_and_resumes(tmp_path, small_digits):
     t.join(180)
     snap = t.snapshot()
     assert snap.state == "finished", snap.message
-    assert snap.epoch == 2 and snap.step == 20 and len(snap.series["g_loss"]) == 20
+    # An epoch is one pass over the 640 real images: 20 steps of 32 real images each.
+    assert snap.epoch == 2 and snap.step == 40 and len(snap.series["g_loss"]) == 40
     assert [e.epoch for e in snap.epochs] == [1, 2]
     assert snap.epochs[0].grid_png.startswith(b"\x89PNG")
     assert snap.epochs[-1].quality["n"] > 0 and 0 <= snap.epochs[-1].quality["recognized_share"] <= 1
@@ -46,21 +47,21 @@ def test_a_run_writes_everything_per_epoch_and_resumes(tmp_path, small_digits):
     assert {"config.json", "metrics.jsonl", "epochs.jsonl", "grid_epoch_0001.png", "grid_epoch_0002.png",
             "generator.keras", "discriminator.keras", "checkpoints"} <= names
     assert not [n for n in names if n.startswith(".")]        # no temporary files left behind
-    assert sorted(p.name for p in (run_dir / "checkpoints").iterdir()) == ["00000010", "00000020"]
+    assert sorted(p.name for p in (run_dir / "checkpoints").iterdir()) == ["00000020", "00000040"]
     assert {p.name for p in (run_dir / "checkpoints" / "00000020").iterdir()} == {
         "generator.keras", "discriminator.keras", "optimizers.npz", "streams.npz", "state.json", "manifest.json"}
     rows = [json.loads(l) for l in (run_dir / "metrics.jsonl").read_text().splitlines()]
-    assert [r["step"] for r in rows] == list(range(1, 21))
+    assert [r["step"] for r in rows] == list(range(1, 41))
 
     resumed = Trainer(small_cfg(epochs=3), run_dir=run_dir, resume=True, data=small_digits)
     resumed.start()
     resumed.join(180)
     snap = resumed.snapshot()
     assert snap.state == "finished", snap.message
-    assert snap.epoch == 3 and snap.step == 30 and len(snap.series["g_loss"]) == 30
+    assert snap.epoch == 3 and snap.step == 60 and len(snap.series["g_loss"]) == 60
     assert [e.epoch for e in snap.epochs] == [1, 2, 3]
     rows = [json.loads(l) for l in (run_dir / "metrics.jsonl").read_text().splitlines()]
-    assert [r["step"] for r in rows] == list(range(1, 31))      # each step once, also across the resume
+    assert [r["step"] for r in rows] == list(range(1, 61))      # each step once, also across the resume
     assert [json.loads(l)["epoch"] for l in (run_dir / "epochs.jsonl").read_text().splitlines()] == [1, 2, 3]
 
 
@@ -116,7 +117,7 @@ def test_a_failure_becomes_a_failed_state_with_the_message():
 
 
 def test_fixed_latent_points_show_the_same_individuals_each_epoch(small_digits):
-    from gan_core.epoch_end import fixed_latent
+    from gan_core.training.epoch_end import fixed_latent
     a, b = fixed_latent(16, 100, 3), fixed_latent(16, 100, 3)
     assert np.array_equal(a["gaussian"], b["gaussian"])
     assert np.abs(a["uniform"]).max() <= 1.0
@@ -138,5 +139,5 @@ def test_a_finished_trainer_frees_its_models_at_once_and_still_shows_everything(
     gc.collect()
     assert step() is None and generator() is None          # the networks are gone...
     snap = t.snapshot()
-    assert snap.state == "finished" and len(snap.series["g_loss"]) == snap.step == 10
+    assert snap.state == "finished" and len(snap.series["g_loss"]) == snap.step == 20
     assert snap.epochs[-1].grid_png.startswith(b"\x89PNG")  # ...what the page shows stays

@@ -3,7 +3,6 @@ another page (Streamlit drops a page's widget state when another page is shown).
 from __future__ import annotations
 
 import io
-import sys
 import zipfile
 from pathlib import Path
 
@@ -13,8 +12,6 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # pytest run from a bare checkout puts only tests/ on the path
-    sys.path.insert(0, str(ROOT))
 
 from ui.train_controls import UPLOAD_OPTION  # noqa: E402
 

@@ -3,14 +3,15 @@ without labels still train (unconditioned, with a note)."""
 import numpy as np
 import pytest
 
-from gan_core import latent
-from gan_core.conditional import classes_of, label_classes, labels_note
+from gan_core.generators import latent
+from gan_core.training.conditional import classes_of, label_classes, labels_note
 from gan_core.config import ModelConfig
 from gan_core.data import ImageSet
-from gan_core.generator_source import GeneratorSource, interpolation_strip, load_generator, load_uploaded_generator
-from gan_core.models import build_discriminator, build_generator
+from gan_core.generators.running import interpolation_strip
+from gan_core.generators.source import GeneratorSource, load_generator, load_uploaded_generator
+from gan_core.training.models import build_discriminator, build_generator
 from gan_core.presets import preset
-from gan_core.train_step import GanStep
+from gan_core.training.step import GanStep
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -81,7 +82,7 @@ def trained(digits, tmp_path_factory):
     step = GanStep(cfg, digits.images, labels=digits.labels)
     for i in range(500):
         out = step.step()
-        if (i + 1) % (len(digits) // cfg.run.batch_size) == 0:
+        if step.epoch_complete:
             step.new_epoch()
     np.asarray(out)
     path = tmp_path_factory.mktemp("conditional") / "generator.keras"
@@ -90,7 +91,7 @@ def trained(digits, tmp_path_factory):
 
 
 def test_the_generator_draws_the_digit_it_is_asked_for(trained):
-    from gan_core.images import to_uint8
+    from gan_core.generators.images import to_uint8
     from gan_core.metrics import get_classifier
 
     step, _ = trained
@@ -121,8 +122,8 @@ def _labelled_cfg(epochs: int):
 
 
 def test_a_conditional_run_saves_resumes_and_samples(tmp_path, small_digits):
-    from gan_core.sampling import sample_run
-    from gan_core.trainer import Trainer
+    from gan_core.generators.sampling import sample_run
+    from gan_core.training.trainer import Trainer
 
     run_dir = tmp_path / "run"
     first = Trainer(_labelled_cfg(1), run_dir=run_dir, data=small_digits)
@@ -140,7 +141,7 @@ def test_a_conditional_run_saves_resumes_and_samples(tmp_path, small_digits):
 
 
 def test_own_images_without_labels_train_with_a_note(small_digits):
-    from gan_core.trainer import Trainer
+    from gan_core.training.trainer import Trainer
 
     own = ImageSet(small_digits.images, None, "own images")
     t = Trainer(_labelled_cfg(1), data=own)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import sys
 import zipfile
 from pathlib import Path
 
@@ -11,8 +10,6 @@ import pytest
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # pytest run from a bare checkout puts only tests/ on the path
-    sys.path.insert(0, str(ROOT))
 
 from gan_core.data import (DataError, UserImageLimits, load_images,  # noqa: E402
                            load_images_from_folder, load_images_from_zip_bytes)

@@ -1,15 +1,19 @@
 """The Train page's controls as data: label, config key, widget kind, range, help.
 
-Kept free of Streamlit so that the labels, the mapping to config keys and the value
-conversions are testable, and the Hacks guide can point at the same labels.
+Kept free of Streamlit so that the mapping to config keys and the value conversions are
+testable. The labels themselves are gan_core/control_labels.py, which the Hacks guide
+reads too.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from gan_core.training.architecture import widths_text
 from gan_core.config import TrainConfig
-from gan_core.live_hacks import LIVE_KEYS
+from gan_core.control_labels import LABELS
+from gan_core.training.live_hacks import LIVE_KEYS
+from gan_core.slider_ranges import SLIDERS
 
 LEARNING_RATES = (1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 3e-4, 5e-4, 1e-3, 2e-3, 5e-3)
 
@@ -60,65 +64,72 @@ class Control:
 
 
 PRACTICES = (
-    Control("model.strided_downsample", "Strided convolutions in D", "toggle",
+    Control("model.strided_downsample", LABELS["model.strided_downsample"], "toggle",
             "On: D shrinks images with stride-2 convolutions (learned). Off: convolution + max pooling."),
-    Control("model.strided_upsample", "Transposed convolutions in G", "toggle",
+    Control("model.strided_upsample", LABELS["model.strided_upsample"], "toggle",
             "On: G grows images with stride-2 transposed convolutions. Off: UpSampling2D + convolution."),
-    Control("model.leaky_relu", "LeakyReLU", "toggle",
+    Control("model.leaky_relu", LABELS["model.leaky_relu"], "toggle",
             "On: LeakyReLU keeps a small gradient for negative inputs. Off: ReLU, which can go silent."),
-    Control("model.leaky_slope", "LeakyReLU slope", "slider", "Slope for negative inputs (DCGAN: 0.2).",
-            0.0, 0.5, 0.05),
-    Control("model.batch_norm", "Batch normalization", "toggle",
+    Control("model.leaky_slope", LABELS["model.leaky_slope"], "slider", "Slope for negative inputs (DCGAN: 0.2).",
+            *SLIDERS["model.leaky_slope"]),
+    Control("model.batch_norm", LABELS["model.batch_norm"], "toggle",
             "conv → BatchNorm → activation in G and D (not on D's input layer nor G's output)."),
-    Control("model.gaussian_init", "Gaussian weight init (std 0.02)", "toggle",
+    Control("model.gaussian_init", LABELS["model.gaussian_init"], "toggle",
             "On: weights drawn from N(0, 0.02) as in DCGAN. Off: Keras' Glorot uniform default."),
-    Control("optimizer.beta_1", "Adam beta_1 (DCGAN: 0.5)", "slider",
+    Control("optimizer.beta_1", LABELS["optimizer.beta_1"], "slider",
             "Adam's momentum for both networks. DCGAN: 0.5, less memory for a moving target; "
             "Adam's default: 0.9.", 0.0, 0.95, 0.05),
-    Control("model.tanh_output", "tanh output, pixels in [-1, 1]", "toggle",
+    Control("model.tanh_output", LABELS["model.tanh_output"], "toggle",
             "On: G ends in tanh and pixels are scaled to [-1, 1]. Off: sigmoid output with pixels in [0, 1]."),
-    Control("model.kernel_divisible_by_stride", "Kernel size divisible by stride", "toggle",
+    Control("model.kernel_divisible_by_stride", LABELS["model.kernel_divisible_by_stride"], "toggle",
             "On: 4×4 kernels at stride 2. Off: 3×3 at stride 2, which overlaps unevenly: checkerboards."),
-    Control("model.dropout", "Dropout in D", "slider",
+    Control("model.dropout", LABELS["model.dropout"], "slider",
             "Share of D's features dropped before its output; slows D down so G can keep up. 0 = off.",
-            0.0, 0.7, 0.05),
-    Control("model.use_labels", "Use the labels (conditional GAN)", "toggle",
+            *SLIDERS["model.dropout"]),
+    Control("model.use_labels", LABELS["model.use_labels"], "toggle",
             "On: G is told which digit to draw, and D judges image and digit together and names the "
             "digit (ganhacks: 'use labels'). Needs labelled data: your own images train without it."),
 )
 
 LIVE_HACKS = (
-    Control("hacks.latent_distribution", "Latent distribution", "radio",
+    Control("hacks.latent_distribution", LABELS["hacks.latent_distribution"], "radio",
             "Where G's input points come from: a standard Gaussian, or uniform in [-1, 1] (original DCGAN).",
             options=(("gaussian", "Gaussian"), ("uniform", "Uniform"))),
-    Control("hacks.separate_batches", "Separate real and fake batches", "toggle",
+    Control("hacks.separate_batches", LABELS["hacks.separate_batches"], "toggle",
             "On: D learns from an all-real batch, then an all-fake one (BatchNorm statistics stay pure). "
             "Off: one shuffled mixed batch."),
-    Control("hacks.real_label_range", "Real label range", "range",
+    Control("hacks.real_label_range", LABELS["hacks.real_label_range"], "range",
             "Targets for real images are drawn uniformly from this range (hard label: 1.0–1.0). "
-            "Above 1 the loss can go below zero: that is expected.", 0.0, 1.5, 0.05),
-    Control("hacks.fake_label_range", "Fake label range", "range",
-            "Targets for fake images are drawn uniformly from this range (hard label: 0.0–0.0).", 0.0, 1.0, 0.05),
-    Control("hacks.flip_probability", "Label flip probability", "slider",
+            "Above 1 the loss can go below zero: that is expected.", *SLIDERS["hacks.real_label_range"]),
+    Control("hacks.fake_label_range", LABELS["hacks.fake_label_range"], "range",
+            "Targets for fake images are drawn uniformly from this range (hard label: 0.0–0.0).",
+            *SLIDERS["hacks.fake_label_range"]),
+    Control("hacks.flip_probability", LABELS["hacks.flip_probability"], "slider",
             "Each of D's targets is swapped real↔fake with this probability: noisy labels keep D humble.",
-            0.0, 0.5, 0.01),
-    Control("hacks.generator_loss", "Generator loss", "radio",
+            *SLIDERS["hacks.flip_probability"]),
+    Control("hacks.generator_loss", LABELS["hacks.generator_loss"], "radio",
             "Non-saturating: G maximizes log D(G(z)). Minimax: G minimizes log(1 − D(G(z))), "
             "which is flat exactly when G is bad, so it learns slowly at first.",
             options=(("non-saturating", "non-saturating"), ("minimax", "minimax"))),
-    Control("hacks.d_steps", "Discriminator steps per generator step", "slider",
-            "k in Goodfellow's algorithm 1: how many D updates before each G update.", 1, 5, 1),
-    Control("optimizer.d_learning_rate", "Discriminator learning rate", "lr", "Adam step size for D."),
-    Control("optimizer.g_learning_rate", "Generator learning rate", "lr", "Adam step size for G."),
+    Control("hacks.d_steps", LABELS["hacks.d_steps"], "slider",
+            "k in Goodfellow's algorithm 1: k discriminator rounds before each G update, each round two "
+            "half-batch updates (real and fake halves, or two mixed halves) on a fresh half-batch of real "
+            "images. A step then shows D k half-batches of real images, so an epoch (one pass over "
+            "them) has 1/k as many steps.", *SLIDERS["hacks.d_steps"]),
+    Control("optimizer.d_learning_rate", LABELS["optimizer.d_learning_rate"], "lr", "Adam step size for D."),
+    Control("optimizer.g_learning_rate", LABELS["optimizer.g_learning_rate"], "lr", "Adam step size for G."),
 )
 
 RUN_CONTROLS = (
-    Control("model.base_filters", "Base filters", "number",
-            "Width of the networks (D: f, 2f; G: 2f, f). Wider learns more per step but steps slower.",
+    Control("model.base_filters", LABELS["model.base_filters"], "number",
+            f"Width f of the networks: 28-pixel images {widths_text(28)}; 32-pixel images {widths_text(32)} "
+            "(G's widths from its smallest resolution up, D's from the image down). "
+            "Wider learns more per step but steps slower.",
             8, 128, 8),
-    Control("run.batch_size", "Batch size", "number",
-            "Images per step (half real, half fake for D). Must be even.", 2, 512, 2),
-    Control("run.max_seconds", "Training time (s)", "number",
+    Control("run.batch_size", LABELS["run.batch_size"], "number",
+            "Images per step: each D update sees half a batch (real, fake or mixed), G's update a whole "
+            "batch of fakes. Must be even.", 2, 512, 2),
+    Control("run.max_seconds", LABELS["run.max_seconds"], "number",
             "Seconds of training before it stops by itself; 0 trains until you press Stop.", 0, 3600, 10),
 )
 

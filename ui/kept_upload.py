@@ -26,6 +26,7 @@ class KeptFile:
 
 
 def kept_file(name: str, data: bytes) -> KeptFile:
+    """A KeptFile of an upload's name and bytes, with their SHA-256 hex digest."""
     return KeptFile(name=name, data=data, digest=hashlib.sha256(data).hexdigest())
 
 

@@ -10,11 +10,11 @@ from typing import Optional
 
 import streamlit as st
 
-from gan_core.pool import TrainerPool, shared_pool
-from gan_core.snapshot import Board, SeriesFollower, Snapshot
-from gan_core.trainer import Trainer
+from gan_core.training.pool import TrainerPool, shared_pool
+from gan_core.training.snapshot import Board, SeriesFollower, Snapshot
+from gan_core.training.trainer import Trainer
 
-from .keras_guard import keep_keras_state
+from ui.keras_guard import keep_keras_state
 
 keep_keras_state()     # pages run standalone too
 

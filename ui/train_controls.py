@@ -13,13 +13,13 @@ import streamlit as st
 from gan_core.config import ConfigError, TrainConfig
 from gan_core.data import (CROP_POLICY, DataError, UserImageLimits, describe_sources, fit_config_to_data,
                            load_images_from_zip_bytes)
-from gan_core.pool import PoolBusy
+from gan_core.training.pool import PoolBusy
 from gan_core.presets import DEFAULT_PRESET, describe, preset, preset_names
 
-from .control_specs import LEARNING_RATES, LIVE_HACKS, PRACTICES, RUN_CONTROLS, Control, config_from_widgets, \
+from ui.control_specs import LEARNING_RATES, LIVE_HACKS, PRACTICES, RUN_CONTROLS, Control, config_from_widgets, \
     widget_values
-from .kept_upload import keep_choice, kept_upload, restore_choice
-from .session import current_trainer, trainer_pool
+from ui.kept_upload import keep_choice, kept_upload, restore_choice
+from ui.session import current_trainer, trainer_pool
 
 UPLOAD_OPTION = "your images (.zip upload)"
 

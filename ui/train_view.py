@@ -13,16 +13,17 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from gan_core.images import gif_bytes
+from gan_core.generators.images import gif_bytes
 from gan_core.metrics import metric_cards
-from gan_core.pool import PoolBusy
-from gan_core.runs import default_runs_dir, new_run_id
-from gan_core.snapshot import Snapshot, Status
-from gan_core.train_step import METRIC_NAMES
-from gan_core.trainer import Trainer
+from gan_core.training.pool import PoolBusy
+from gan_core.store.runs import default_runs_dir, new_run_id
+from gan_core.training.snapshot import Snapshot, Status
+from gan_core.training.step import METRIC_NAMES
+from gan_core.training.trainer import Trainer
 
-from . import charts
-from .session import followed_snapshot, remember, trainer_pool
+from ui.figures import train as charts
+from ui.session import followed_snapshot, remember, trainer_pool
+from ui.health_panel import draw_health
 
 STATE_TEXT = {"idle": "Ready", "starting": "Starting", "running": "Training", "paused": "Paused",
               "stopping": "Stopping", "stopped": "Stopped", "finished": "Finished", "failed": "Failed"}
@@ -82,7 +83,7 @@ def render_buttons(trainer, snap: Snapshot | Status | None) -> None:
 
 def roll_back(trainer) -> None:
     """The roll-back button: back to the last checkpoint, and the sidebar shows its hacks."""
-    from .control_specs import LIVE_HACKS, widget_values
+    from ui.control_specs import LIVE_HACKS, widget_values
     try:
         cfg = trainer.roll_back()
     except RuntimeError as e:
@@ -139,6 +140,7 @@ def draw_panels(snap: Snapshot) -> None:
     with right:
         _draw_grid(snap)
         _draw_quality(snap)
+        draw_health(snap)
     _draw_downloads(snap)
 
 

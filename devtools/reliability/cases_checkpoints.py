@@ -18,8 +18,8 @@ from pathlib import Path
 from devtools.reliability import Case
 
 ROOT = Path(__file__).resolve().parents[2]
-# 5,000 digits at batch 500: 10 steps per epoch.
-TRAIN = ["train", "--preset", "fast-demo", "--set", "run.batch_size=500", "--set", "run.grid_size=4",
+# 5,000 digits at batch 1000 (500 real images a step): 10 steps per epoch.
+TRAIN = ["train", "--preset", "fast-demo", "--set", "run.batch_size=1000", "--set", "run.grid_size=4",
          "--set", "run.quality_every_epoch=false", "--final-samples", "0"]
 SPE = 10
 
@@ -164,10 +164,10 @@ def nan_pause_and_roll_back(work: Path) -> str:
 
     from gan_core.data import load_images
     from gan_core.presets import preset
-    from gan_core.trainer import Trainer
+    from gan_core.training.trainer import Trainer
 
     cfg = preset("fast-demo").with_overrides(["run.epochs=0", "run.max_seconds=0", "run.grid_size=4",
-                                              "run.quality_every_epoch=false", "run.batch_size=500"])
+                                              "run.quality_every_epoch=false", "run.batch_size=1000"])
     run = work / "run"
     t = Trainer(cfg, run_dir=run, data=load_images("mnist-5k"))
     t.start()

@@ -95,7 +95,8 @@ def pixel_budget(workdir: Path) -> str:
 
 
 def generator_range(workdir: Path) -> str:
-    from gan_core.generator_source import generate, load_uploaded_generator
+    from gan_core.generators.running import generate
+    from gan_core.generators.source import load_uploaded_generator
     name = "output_0_to_255.keras"
     model, source = load_uploaded_generator((CASE_FILES / "models" / name).read_bytes(), name)
     images = generate(model, source.latent(0, 16), source.pixel_range)
@@ -119,7 +120,7 @@ def generator_config_disagrees_via_sample(workdir: Path) -> str:
 
 
 def generator_files(workdir: Path) -> str:
-    from gan_core.generator_source import GeneratorError, load_uploaded_generator
+    from gan_core.generators.source import GeneratorError, load_uploaded_generator
     whole = (CASE_FILES / "models" / "output_0_to_1.keras").read_bytes()
     files = {name: (CASE_FILES / "models" / name).read_bytes()
              for name in ("unregistered_custom_layer.keras", "hdf5_model_renamed.keras")}
@@ -161,7 +162,6 @@ def csv_over_the_row_limit(workdir: Path) -> str:
 def upload_kept_across_pages(workdir: Path) -> str:
     os.environ["GAN_LAB_RUNS"] = str(workdir / "runs")
     os.environ["GAN_LAB_CACHE"] = str(workdir / "cache")
-    sys.path.insert(0, str(ROOT))
     from streamlit.testing.v1 import AppTest
 
     from ui.train_controls import UPLOAD_OPTION

@@ -45,9 +45,9 @@ def trainer_cycles(cycles: int, warm_up: int = 2) -> dict:
     (so the step is traced and the trainer finishes its epoch work), the others are stopped while
     they build. Returns before/after figures; raises AssertionError on a leftover or a refusal."""
     from gan_core.data import ImageSet, load_images
-    from gan_core.pool import TrainerPool
+    from gan_core.training.pool import TrainerPool
     from gan_core.presets import preset
-    from gan_core.trainer import Trainer
+    from gan_core.training.trainer import Trainer
 
     digits = load_images("mnist-5k")
     data = ImageSet(digits.images[:640], digits.labels[:640], "soak-digits")

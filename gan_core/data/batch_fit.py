@@ -9,7 +9,7 @@ discriminator's BatchNorm statistics over a half-batch of 4 or fewer are mostly 
 """
 from __future__ import annotations
 
-from .imageset import DataError
+from gan_core.data.imageset import DataError
 
 MIN_BATCH = 8
 

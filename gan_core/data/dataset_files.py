@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .imageset import DataError, one_line_reason
+from gan_core.data.imageset import DataError, one_line_reason
 
 CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer",
                    "dog", "frog", "horse", "ship", "truck")
@@ -84,6 +84,9 @@ def cifar10_class_index(wanted: str) -> int:
 
 
 def select_class(images: np.ndarray, labels: np.ndarray, index: int) -> tuple[np.ndarray, np.ndarray]:
+    """The images and labels of one class: `images` (N, ...) and int `labels` (N,) filtered to
+    `labels == index`, in their order.
+    """
     keep = labels == index
     return images[keep], labels[keep]
 

@@ -16,7 +16,7 @@ import urllib.error
 import zipfile
 import zlib
 
-from .imageset import one_line_reason
+from gan_core.data.imageset import one_line_reason
 
 OFFLINE_HINT = "the embedded 'mnist-5k' works offline"
 _DISK_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))

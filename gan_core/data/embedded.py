@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .imageset import DataError, ImageSet
+from gan_core.data.imageset import DataError, ImageSet
 
 EMBEDDED_FILE = Path(__file__).resolve().parents[2] / "assets" / "data" / "mnist_5k.npz"
 

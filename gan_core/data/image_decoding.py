@@ -38,6 +38,12 @@ class SkippedImage(Exception):
 
 @dataclass(frozen=True)
 class SquareImage:
+    """One decoded image, centre-cropped to a square and resized to each wanted side.
+
+    `gray`: whether it was grayscale; `pixels`: side -> uint8 (side, side) when gray,
+    (side, side, 3) RGB otherwise; `decoded_pixels`: width x height actually decoded (after a
+    JPEG's reduced-scale draft), counted against the set's pixel budget.
+    """
     gray: bool
     pixels: dict                # side -> uint8 (side, side) when gray, (side, side, 3) otherwise
     decoded_pixels: int = 0     # width x height actually decoded (after a JPEG's reduced-scale draft)
@@ -54,10 +60,12 @@ class ShapeRules:
 
 
 def too_small_reason(min_side: int) -> str:
+    """The skip reason for an image under `min_side` pixels on a side, as counted in the summary line."""
     return f"smaller than {min_side} px on a side"
 
 
 def aspect_reason(max_aspect: float) -> str:
+    """The skip reason for an image longer than `max_aspect`:1, as counted in the summary line."""
     return f"aspect ratio over {max_aspect:g}:1"
 
 

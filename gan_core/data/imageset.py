@@ -13,6 +13,10 @@ class DataError(ValueError):
 
 @dataclass(frozen=True)
 class ImageSet:
+    """A data set's images: uint8 `images` (N, H, W, C) with C in {1, 3} and pixels 0..255, int
+    `labels` (N,) or None, the `name` shown to users, and `skipped` (reason -> files left out
+    while loading). Raises DataError when the images are not uint8 (N, H, W, 1|3).
+    """
     images: np.ndarray                 # uint8, (N, H, W, C), C in {1, 3}
     labels: Optional[np.ndarray]       # int, (N,), or None when the source has no labels
     name: str
@@ -25,6 +29,7 @@ class ImageSet:
 
     @property
     def shape(self) -> tuple:
+        """(H, W, C) of one image."""
         return tuple(self.images.shape[1:])
 
     def __len__(self) -> int:

@@ -14,10 +14,10 @@ from typing import Callable
 
 import numpy as np
 
-from .dataset_files import (CIFAR10_CLASSES, CIFAR10_TRAIN_BATCHES, cifar10_class_index,
+from gan_core.data.dataset_files import (CIFAR10_CLASSES, CIFAR10_TRAIN_BATCHES, cifar10_class_index,
                             read_cifar10_train, read_mnist_npz, select_class)
-from .download_errors import download_failure
-from .imageset import DataError, ImageSet, one_line_reason
+from gan_core.data.download_errors import download_failure
+from gan_core.data.imageset import DataError, ImageSet, one_line_reason
 
 KERAS_SOURCES = {
     "mnist": "MNIST handwritten digits, 60,000 images 28x28 grayscale (downloads once)",
@@ -30,10 +30,18 @@ FASHION_MNIST_FILES = ("train-labels-idx1-ubyte.gz", "train-images-idx3-ubyte.gz
 
 
 def is_keras_source(source: str) -> bool:
+    """Whether `source` is loaded through keras.datasets: mnist, fashion-mnist, cifar10 or cifar10:<class>."""
     return source in KERAS_SOURCES or source.startswith("cifar10:")
 
 
 def load_keras_source(source: str) -> ImageSet:
+    """The training split of a keras data set as an ImageSet (uint8, labels int): MNIST and
+    Fashion-MNIST (60,000, 28x28x1), CIFAR-10 (50,000, 32x32x3) or one CIFAR-10 class (5,000).
+
+    Downloads into the keras cache the first time. Raises DataError (one line) for an unknown
+    source or class (before any download), and for a failed download: offline, the server's
+    HTTP answer, a full disk, a checksum mismatch or a corrupt archive.
+    """
     if source == "mnist":
         images, labels = _mnist_train()
         return ImageSet(images=images, labels=labels, name="mnist")

@@ -6,11 +6,11 @@ import zipfile
 from pathlib import Path
 from typing import Optional
 
-from .dataset_files import CIFAR10_CLASSES
-from .embedded import load_mnist_5k
-from .imageset import DataError, ImageSet
-from .keras_sources import KERAS_SOURCES, is_keras_source, load_keras_source
-from .user_images import load_images_from_folder, load_images_from_zip
+from gan_core.data.dataset_files import CIFAR10_CLASSES
+from gan_core.data.embedded import load_mnist_5k
+from gan_core.data.imageset import DataError, ImageSet
+from gan_core.data.keras_sources import KERAS_SOURCES, is_keras_source, load_keras_source
+from gan_core.data.user_images import load_images_from_folder, load_images_from_zip
 
 EMBEDDED_SOURCES = {
     "mnist-5k": "5,000 MNIST digits embedded with the app (28x28, works offline) - the default",

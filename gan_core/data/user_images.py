@@ -23,8 +23,8 @@ from typing import BinaryIO, Callable, Iterable, Iterator, Optional
 
 import numpy as np
 
-from .image_decoding import ACCEPTED_NAMES, ShapeRules, SkippedImage, SquareImage, decode_square
-from .imageset import DataError, ImageSet, one_line_reason, skipped_summary
+from gan_core.data.image_decoding import ACCEPTED_NAMES, ShapeRules, SkippedImage, SquareImage, decode_square
+from gan_core.data.imageset import DataError, ImageSet, one_line_reason, skipped_summary
 
 GRAY_SIDE, COLOUR_SIDE = 28, 32
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")
@@ -53,6 +53,7 @@ class UserImageLimits:
 
     @property
     def shape_rules(self) -> ShapeRules:
+        """The per-image size rules (max side, min side, max aspect) these limits imply."""
         return ShapeRules(max_side=self.max_side, min_side=self.min_image_side, max_aspect=self.max_aspect)
 
 
@@ -76,6 +77,11 @@ def load_images_from_folder(path, image_size: Optional[int] = None,
 
 def load_images_from_zip(path, image_size: Optional[int] = None,
                          limits: UserImageLimits = UserImageLimits()) -> ImageSet:
+    """Every image inside the zip file at `path`, as for a folder (hidden files and __MACOSX
+    left out); images resized to `image_size` (None: 28 when all are grayscale, else 32) within `limits`.
+    Raises DataError (one line) for a missing or unreadable zip, one with no files or no
+    usable image, or one past a limit (bytes, files, images, pixels, seconds, zip ratio).
+    """
     zip_path = Path(path).expanduser()
     if not zip_path.is_file():
         raise DataError(f"no such file: '{path}'")

@@ -15,8 +15,8 @@ from typing import Optional
 
 import numpy as np
 
-from .judges import MNIST_JUDGE, JudgeSpec
-from .junk import junk_images
+from gan_core.metrics.judges import MNIST_JUDGE, JudgeSpec
+from gan_core.metrics.junk import junk_images
 
 # Bump when the architecture or recipe changes: the cached file's name carries it,
 # so an old model is never loaded for a new recipe.
@@ -55,7 +55,7 @@ def stratified_subset(labels: np.ndarray, limit: int, seed: int) -> np.ndarray:
 def judge_training_data(spec: JudgeSpec, recipe: ClassifierRecipe) -> tuple[np.ndarray, np.ndarray]:
     """(uint8 images (N, H, W, C), int labels (N,)): the judge's data set, subsampled per the spec.
     Raises DataError when the set cannot be loaded (e.g. offline and never downloaded)."""
-    from ..data import load_images
+    from gan_core.data import load_images
 
     real = load_images(spec.training_source)
     keep = stratified_subset(real.labels, spec.max_train_images, recipe.seed)
@@ -164,10 +164,12 @@ class Judge:
 
     @property
     def loaded_from_cache(self) -> bool:
+        """Whether this judge came from the cache file (no training time measured)."""
         return self.training_seconds is None
 
     @property
     def input_shape(self) -> tuple:
+        """(H, W, C) of the images it judges."""
         return tuple(self.model.input_shape[1:])
 
     def features_and_probabilities(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

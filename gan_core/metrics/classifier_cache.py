@@ -16,10 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..fileio import atomic_write_with
-from .classifier import (CLASSIFIER_VERSION, FEATURES_LAYER, ClassifierRecipe, Judge, data_fingerprint,
+from gan_core.store.fileio import atomic_write_with
+from gan_core.metrics.classifier import (CLASSIFIER_VERSION, FEATURES_LAYER, ClassifierRecipe, Judge, data_fingerprint,
                          judge_training_data, measure_validation_accuracy, train_and_measure)
-from .judges import MNIST_JUDGE, JudgeSpec
+from gan_core.metrics.judges import MNIST_JUDGE, JudgeSpec
 
 log = logging.getLogger(__name__)
 

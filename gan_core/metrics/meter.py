@@ -11,12 +11,12 @@ from typing import Optional, Tuple, Union
 
 import numpy as np
 
-from .classifier import Judge
-from .classifier_cache import get_judge
-from .frechet import frechet_distance, gaussian_fit
-from .judges import JudgeSpec, judge_for_dataset
-from .label_free import K_NEIGHBOURS, kernel_distance, pooled_pixels, precision_recall
-from .validation import as_image_batch
+from gan_core.metrics.classifier import Judge
+from gan_core.metrics.classifier_cache import get_judge
+from gan_core.metrics.frechet import frechet_distance, gaussian_fit
+from gan_core.metrics.judges import JudgeSpec, judge_for_dataset
+from gan_core.metrics.label_free import K_NEIGHBOURS, kernel_distance, pooled_pixels, precision_recall
+from gan_core.metrics.validation import as_image_batch
 
 # "Confidently recognized": the judge's top class probability reaches this.
 CONFIDENCE = 0.9
@@ -58,6 +58,7 @@ class QualityReport:
     reference_recognized_share: float
 
     def to_dict(self) -> dict:
+        """The report as JSON-ready values, with "meter": "judge" (epochs.jsonl, final_quality.json)."""
         d = {"meter": "judge", **asdict(self)}
         d["class_histogram"] = list(self.class_histogram)
         return d
@@ -76,6 +77,7 @@ class LabelFreeReport:
     k: int = K_NEIGHBOURS
 
     def to_dict(self) -> dict:
+        """The report as JSON-ready values, with "meter": "label-free" (epochs.jsonl, final_quality.json)."""
         return {"meter": "label-free", **asdict(self)}
 
 
@@ -148,7 +150,7 @@ def meter_for(data, judge: Optional[Judge] = None) -> Meter:
 def quality_report(images: np.ndarray, judge: Optional[Judge] = None, data=None):
     """One report of `images` against `data` (default: the embedded digits) with its meter."""
     if data is None:
-        from ..data import load_images
+        from gan_core.data import load_images
         data = load_images("mnist-5k")
     as_image_batch(images, data.shape)      # a bad batch fails before any judge is trained
     return meter_for(data, judge).report(images)

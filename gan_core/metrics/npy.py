@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .meter import meter_for
-from .validation import MetricsError, as_image_batch
+from gan_core.metrics.meter import meter_for
+from gan_core.metrics.validation import MetricsError, as_image_batch
 
 
 def load_digits_npy(path) -> np.ndarray:
@@ -32,7 +32,7 @@ def metrics_from_npy(path, source: str = "mnist-5k") -> dict:
     """Quality report (as a dict) of uint8 images (N, H, W, C) stored in a .npy file, measured
     by the meter of the data set `source` names (its judge, or the label-free meter).
     Raises MetricsError (or DataError for the source) with one line."""
-    from ..data import load_images
+    from gan_core.data import load_images
 
     images = load_digits_npy(path)
     try:

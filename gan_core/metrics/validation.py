@@ -27,7 +27,7 @@ def as_image_batch(images, shape: tuple) -> np.ndarray:
                            f"got shape {images.shape}")
     if images.dtype != np.uint8:
         raise MetricsError(f"quality metrics need uint8 pixels 0-255, got {images.dtype} "
-                           f"(generator output converts with gan_core.images.to_uint8)")
+                           f"(generator output converts with gan_core.generators.images.to_uint8)")
     if images.shape[0] < MIN_IMAGES:
         raise MetricsError(f"quality metrics need at least {MIN_IMAGES} images, got {images.shape[0]}")
     return images

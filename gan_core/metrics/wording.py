@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .judges import JUDGES, MNIST_JUDGE
+from gan_core.metrics.judges import JUDGES, MNIST_JUDGE
 
 
 def upgrade_quality(quality: Optional[dict]) -> Optional[dict]:

@@ -2,8 +2,8 @@
 import argparse
 import sys
 
-from ..quiet_tensorflow import import_tensorflow_quietly
-from .cli import configure_toy_parser, run_toy
+from gan_core.cli.quiet_tensorflow import import_tensorflow_quietly
+from gan_core.toy.cli import configure_toy_parser, run_toy
 
 
 def main(argv=None) -> int:

@@ -7,11 +7,11 @@ import sys
 import time
 import types
 
-from ..config import ConfigError
-from .csv_points import PointsError
-from .metrics import mode_metrics
-from .presets import DEFAULT_TOY_PRESET, TOY_PRESETS, toy_preset
-from .source import load_toy_dataset
+from gan_core.config import ConfigError
+from gan_core.toy.csv_points import PointsError
+from gan_core.toy.metrics import mode_metrics
+from gan_core.toy.presets import DEFAULT_TOY_PRESET, TOY_PRESETS, toy_preset
+from gan_core.toy.source import load_toy_dataset
 
 
 def add_toy_parser(subparsers) -> argparse.ArgumentParser:
@@ -67,7 +67,7 @@ def run_toy(args: argparse.Namespace) -> int:
         return 2
     for note in dataset.notes:
         print(f"toy: note: {note}", file=sys.stderr)
-    from .trainer import ToyTrainer  # TensorFlow loads here, after the input is known to be good
+    from gan_core.toy.trainer import ToyTrainer  # TensorFlow loads here, after the input is known to be good
 
     start = time.perf_counter()
     trainer = ToyTrainer(cfg, dataset)

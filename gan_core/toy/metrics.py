@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .datasets import ToyDataset, nearest
+from gan_core.toy.datasets import ToyDataset, nearest
 
 EPSILON = 1e-6
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..config import ConfigError, HacksConfig
-from .config import ToyConfig, ToyOptimizerConfig, ToyRunConfig
+from gan_core.config import ConfigError, HacksConfig
+from gan_core.toy.config import ToyConfig, ToyOptimizerConfig, ToyRunConfig
 
 DEFAULT_TOY_PRESET = "default"
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .csv_points import PointsError, read_points_csv
-from .datasets import BUILTIN, ToyDataset, builtin_dataset, points_dataset
+from gan_core.toy.csv_points import PointsError, read_points_csv
+from gan_core.toy.datasets import BUILTIN, ToyDataset, builtin_dataset, points_dataset
 
 
 def load_toy_dataset(name_or_path: str) -> ToyDataset:

@@ -1,4 +1,4 @@
-"""The playground's trainer: one compiled step whose hacks are tf.Variables.
+"""The playground's trainer: compiled steps (D and G together, D only, G only) whose hacks are tf.Variables.
 
 Every live control (latent distribution, label ranges, flip probability, generator loss,
 D steps per G step, learning rates, Adam vs SGD) is a variable the compiled functions
@@ -14,16 +14,24 @@ from dataclasses import replace
 import numpy as np
 import tensorflow as tf
 
-from .. import hacks
-from ..config import HacksConfig
-from .config import ToyConfig
-from .datasets import ToyDataset
-from .models import build_discriminator, build_generator
-from .optim import SwitchableOptimizer
+from gan_core.training import hacks
+from gan_core.config import HacksConfig
+from gan_core.toy.config import ToyConfig
+from gan_core.toy.datasets import ToyDataset
+from gan_core.toy.models import build_discriminator, build_generator
+from gan_core.toy.optim import SwitchableOptimizer
 
 # Columns of `history`: one row per generator step (or per lone D / G step).
 HISTORY_COLUMNS = ("step", "d_loss_real", "d_loss_fake", "g_loss", "d_acc_real", "d_acc_fake")
 
+
+
+def decay_scale(elapsed: float, budget: float, final_fraction: float) -> float:
+    """The learning-rate factor after `elapsed` of `budget` seconds: linear from 1 down to
+    `final_fraction`, then held there; 1.0 when there is no budget (0)."""
+    if budget <= 0:
+        return 1.0
+    return 1.0 - (1.0 - final_fraction) * min(elapsed / budget, 1.0)
 
 class ToyTrainer:
     """A toy GAN on 2-D points: the two MLPs, an averaged G, the live hack variables and the
@@ -64,6 +72,7 @@ class ToyTrainer:
         self._non_saturating = tf.Variable(1.0, trainable=False)
         self._d_steps = tf.Variable(1, trainable=False)
         self._lr_scale = 1.0
+        self.trained_seconds = 0.0     # time in scheduled training (run_scheduled), for the decay
 
         o = self.config.optimizer
         self._d_opt = SwitchableOptimizer(self.discriminator.trainable_variables, o.d_learning_rate, o.beta_1)
@@ -241,6 +250,22 @@ class ToyTrainer:
         g = float(self._g_only().numpy())
         self._record([np.nan], [np.nan], [g], [np.nan], [np.nan], new_g=1)
 
+    def run_scheduled(self, n_steps: int) -> int:
+        """`n_steps` rounds at the learning rates of the same linear decay as train_for, over
+        this trainer's scheduled training seconds against `run.max_seconds` (the playground's
+        Play; past the budget the rates stay at the final fraction). Returns G steps so far."""
+        self.set_lr_scale(decay_scale(self.trained_seconds, self.config.run.max_seconds,
+                                      self.config.optimizer.final_lr_fraction))
+        start = time.perf_counter()
+        self.run(n_steps)
+        self.trained_seconds += time.perf_counter() - start
+        return self.steps
+
+    @property
+    def lr_scale(self) -> float:
+        """The factor on both configured learning rates now (1.0 before any decay)."""
+        return self._lr_scale
+
     def train_for(self, seconds: float, burst: int = 200) -> int:
         """Train in bursts until `seconds` pass, decaying the learning rates linearly to
         `optimizer.final_lr_fraction` of their value over the budget. Returns G steps."""
@@ -252,7 +277,7 @@ class ToyTrainer:
         start = time.perf_counter()
         elapsed = 0.0
         while True:
-            self.set_lr_scale(1.0 - (1.0 - final) * min(elapsed / seconds, 1.0) if seconds > 0 else 1.0)
+            self.set_lr_scale(decay_scale(elapsed, seconds, final))
             self.run(burst)
             elapsed = time.perf_counter() - start
             if elapsed >= seconds:

@@ -1,0 +1,108 @@
+"""`make bench`: the seed reference loop and our step, side by side in one run.
+
+Each measurement runs in its own process (fresh TensorFlow, no shared thread pools),
+and the rounds alternate between the contenders so a noisy neighbour hurts both alike.
+The best round of each counts. Ratios, not absolute times, are what to compare.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from gan_core.presets import preset
+
+
+def _json_line(cmd: list[str]) -> dict:
+    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    for line in reversed(out.stdout.splitlines()):
+        if line.startswith("{"):
+            return json.loads(line)
+    raise RuntimeError(f"{' '.join(cmd[:4])}… printed no JSON: {out.stderr.strip().splitlines()[-1:]}")
+
+
+def bf16_supported() -> bool:
+    """Whether /proc/cpuinfo lists avx512_bf16 or amx_bf16 (False where it cannot be read).
+
+    Elsewhere bf16 is emulated and about 10x slower than fp32 (measured), so it is not timed.
+    """
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def main(argv=None) -> int:
+    """Run the benchmark rounds and print a table and one JSON summary line; returns the exit
+    code (0, or 2 when the --seed-reference script is missing). RuntimeError when a contender
+    prints no JSON line.
+    """
+    ap = argparse.ArgumentParser(prog="python -m gan_core.cli.bench_report")
+    ap.add_argument("--seed-reference", required=True, help="the seed-style reference script")
+    ap.add_argument("--steps", type=int, default=40)
+    ap.add_argument("--rounds", type=int, default=2)
+    a = ap.parse_args(argv)
+    if not Path(a.seed_reference).is_file():
+        print(f"error: seed reference {a.seed_reference} not found", file=sys.stderr)
+        return 2
+    batch = preset("seed-tutorial").run.batch_size
+    py = sys.executable
+    ours = [py, "-m", "gan_core", "bench", "--preset", "seed-tutorial", "--batch", str(batch),
+            "--steps", str(a.steps), "--json"]
+    contenders = {
+        "seed reference": [py, a.seed_reference, "--steps", str(a.steps), "--batch", str(batch), "--json"],
+        "ours fp32": ours + ["--precision", "fp32"],
+    }
+    if bf16_supported():
+        contenders["ours bf16"] = ours + ["--precision", "bf16"]
+    best: dict[str, float] = {}
+    for r in range(a.rounds):
+        for name, cmd in contenders.items():
+            rate = _json_line(cmd)["steps_per_s"]
+            best[name] = max(best.get(name, 0.0), rate)
+            print(f"round {r + 1}: {name:15s} {rate:6.2f} steps/s", flush=True)
+    ref = best["seed reference"]
+    print(f"\nseed-tutorial network, batch {batch}, best of {a.rounds} rounds:")
+    for name, rate in best.items():
+        print(f"  {name:15s} {rate:6.2f} steps/s   {rate / ref:5.2f}x the seed reference")
+    default = _json_line([py, "-m", "gan_core", "bench", "--preset", "dcgan-hacks", "--steps", str(a.steps * 2),
+                          "--json"])
+    print(f"  default preset (dcgan-hacks, batch {default['batch']}): {default['steps_per_s']:.2f} steps/s")
+    summary = {name.replace(" ", "_"): round(rate, 3) for name, rate in best.items()}
+    summary.update({f"ratio_{k}": round(v / ref, 3) for k, v in summary.items() if not k.startswith("seed")})
+    summary["default_steps_per_s"] = round(default["steps_per_s"], 3)
+    extra = _extras()
+    summary.update(extra)
+    print(json.dumps(summary))
+    return 0
+
+
+def _extras() -> dict:
+    """Figures of other parts of the product that have a speed target."""
+    out = {}
+    from gan_core.generators.running import interpolation_strip_seconds
+    from gan_core.generators.source import GeneratorError, pretrained_source
+    try:
+        seconds = interpolation_strip_seconds(pretrained_source(), frames=16)
+        out["interpolation_strip_16_s"] = round(seconds, 3)
+        print(f"  latent explorer: 16-frame interpolation strip in {seconds:.3f} s (target < 1 s)")
+    except GeneratorError as e:
+        print(f"  latent explorer: skipped ({e})")
+    try:
+        from devtools.app_harness import ui_attached_speed
+    except ImportError:
+        print("  app speed: skipped (run from the repository root)")
+        return out
+    figures = ui_attached_speed()
+    out.update(figures)
+    print(f"  default preset, trainer alone: {figures['headless_steps_per_s']:.2f} steps/s; "
+          f"with the app open in a browser: {figures['app_steps_per_s']:.2f} steps/s "
+          f"({figures['app_vs_headless']:.0%}, target >= 90%)")
+    return out
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,158 @@
+"""The `train` command: a progress bar, a line per epoch, a final quality report."""
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from pathlib import Path
+
+from gan_core.config import TrainConfig
+from gan_core.presets import preset
+from gan_core.store.runs import RunError, RunFolder, default_runs_dir, load_run_data, new_run_id
+
+
+def config_from_args(args) -> TrainConfig:
+    """The TrainConfig the `train` flags ask for, validated: the preset (or, with --resume, the
+    run's own config.json), then the --set lines, --data, --epochs or --max-seconds (each
+    sets the other budget to 0), --precision and --seed.
+
+    Raises ConfigError for a bad key or value, RunError for a --resume folder without a
+    config.json, ValueError when no budget is left (neither epochs nor seconds).
+    """
+    cfg = RunFolder.open(args.resume).config() if args.resume else preset(args.preset)
+    cfg = cfg.with_overrides(args.overrides)
+    if args.data:
+        cfg = cfg.with_value("data.source", args.data)
+    if args.epochs is not None:
+        cfg = cfg.with_overrides(["run.epochs=%d" % args.epochs, "run.max_seconds=0"])
+    if args.max_seconds is not None:
+        cfg = cfg.with_overrides(["run.max_seconds=%s" % args.max_seconds, "run.epochs=0"])
+    if args.precision:
+        cfg = cfg.with_value("run.precision", args.precision)
+    if args.seed is not None:
+        cfg = cfg.with_value("run.seed", args.seed)
+    cfg = cfg.validated()
+    if not cfg.run.epochs and not cfg.run.max_seconds:
+        raise ValueError("give a budget: --epochs N or --max-seconds S")
+    return cfg
+
+
+def epoch_line(record, snap) -> str:
+    """One stderr line for a finished epoch: epoch, step, training seconds so far, steps per
+    second, the latest D losses (real, fake), G loss and D accuracies (real/fake, 0..1), and
+    the quality meter's summary when the epoch was measured.
+    """
+    s = snap.series
+    last = {k: v[-1] for k, v in s.items() if v}
+    text = (f"epoch {record.epoch:3d} | step {record.step:5d} | {record.seconds:6.1f} s | "
+            f"{snap.steps_per_s:5.1f} steps/s | D real {last.get('d_loss_real', 0):.3f} "
+            f"fake {last.get('d_loss_fake', 0):.3f} | G {last.get('g_loss', 0):.3f} | "
+            f"D acc {last.get('d_acc_real', 0):.2f}/{last.get('d_acc_fake', 0):.2f}")
+    if record.quality:
+        from gan_core.metrics import summary
+        text += f" | {summary(record.quality)}"
+    return text
+
+
+def _bar(progress: float, width: int = 30) -> str:
+    filled = int(round(progress * width))
+    return "[" + "#" * filled + "." * (width - filled) + f"] {progress:4.0%}"
+
+
+def run_train(args) -> int:
+    """The `train` command: load the data, make (or reopen) the run folder, train with a
+    progress bar and a line per epoch on stderr, then write final_quality.json from
+    `--final-samples` samples. Ctrl-C stops with a final checkpoint.
+
+    Returns the exit code: 0, or 1 when training failed. Bad input is raised before any
+    folder is made (ConfigError, DataError, RunError, ValueError, OSError: the caller prints
+    one line and exits 2).
+    """
+    from gan_core.data import fit_config_to_data, load_images
+    from gan_core.training.trainer import Trainer
+
+    cfg = config_from_args(args)
+    out = Path(args.resume) if args.resume else Path(args.out or default_runs_dir() / new_run_id(args.preset))
+    # Fail here, before a folder is created: the data, a taken folder, a folder that cannot be made.
+    data = load_run_data(out, cfg.data.source) if args.resume else load_images(cfg.data.source)
+    cfg, batch_note = fit_config_to_data(cfg, len(data), f"'{data.name}'")   # below the floor: one line, exit 2
+    if args.resume:
+        if RunFolder.open(out).state() is None:
+            raise RunError(f"{out} has no checkpoint to resume from")
+    else:
+        if (out / "config.json").exists():
+            raise ValueError(f"{out} already holds a run: use --resume {out} or another --out")
+        _check_writable(out)
+    lines: list = []
+    done = threading.Event()
+
+    def on_event(kind, payload):
+        if kind == "epoch":
+            lines.append(payload)
+        if kind in ("finished", "stopped", "failed"):
+            done.set()
+
+    trainer = Trainer(cfg, run_dir=out, resume=bool(args.resume), data=data, on_event=on_event)
+    tty = sys.stderr.isatty()
+    print(f"training {cfg.data.source} ({len(data)} images {data.shape}) into {out}", file=sys.stderr)
+    for note in (data.summary if data.skipped else "", batch_note):
+        if note:
+            print(f"note: {note}", file=sys.stderr)
+    shown = [0]
+    trainer.start()
+    try:
+        while not done.wait(0.5):
+            _report(trainer, lines, tty, shown)
+    except KeyboardInterrupt:
+        trainer.stop()
+        trainer.join()
+    _report(trainer, lines, tty, shown)
+    snap = trainer.snapshot()
+    if tty:
+        print(file=sys.stderr)
+    print(snap.message, file=sys.stderr)
+    if snap.state == "failed":
+        return 1
+    if args.final_samples and snap.epochs is not None:
+        _final_quality(out, cfg, data, args.final_samples)
+    return 0
+
+
+def _check_writable(out: Path) -> None:
+    """OSError (one line, exit 2) when the run folder cannot be made, before any training."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OSError(f"cannot create the run folder {out}: {e.strerror or e}") from None
+
+
+def _report(trainer, lines: list, tty: bool, shown: list) -> None:
+    """Print new epoch lines and new warnings (each once; `shown` holds how many were) and the bar."""
+    snap = trainer.snapshot()
+    while lines:
+        record = lines.pop(0)
+        if tty:
+            print("\r" + " " * 100 + "\r", end="", file=sys.stderr)
+        print(epoch_line(record, snap), file=sys.stderr)
+    for warning in snap.warnings[shown[0]:]:
+        if tty:
+            print("\r" + " " * 100 + "\r", end="", file=sys.stderr)
+        print(f"warning: {warning}", file=sys.stderr)
+    shown[0] = len(snap.warnings)
+    if tty:
+        print(f"\r{_bar(snap.progress)} step {snap.step} {snap.steps_per_s:5.1f} steps/s {snap.message[:40]}",
+              end="", file=sys.stderr, flush=True)
+
+
+def _final_quality(out: Path, cfg: TrainConfig, data, n: int) -> None:
+    from gan_core.metrics import meter_for
+    from gan_core.generators.source import load_generator, run_source
+    from gan_core.generators.sampling import sample_images
+    state = RunFolder(out).state() if (out / "config.json").exists() else None
+    if state is None or not (out / "generator.keras").exists():
+        return
+    generator, source = load_generator(run_source(out))
+    report = meter_for(data).report(sample_images(generator, source, n, seed=12345)).to_dict()
+    report["seconds"] = state["elapsed"]
+    (out / "final_quality.json").write_text(json.dumps(report, indent=2))
+    print(json.dumps({"final_quality": report}))

@@ -1,0 +1,268 @@
+"""A/B comparison: two runs that differ by one setting, trained side by side in one thread.
+
+Fairness is the point: both arms start from the same seed (so identical architectures
+get identical weights), see the same data in the same order, are drawn from the same
+fixed latent points and train the same number of steps. The steps are interleaved
+(A, B, A, B, ...) so a stop or a slow machine hits both alike. With a time budget each
+arm's own step and epoch-end time is counted (as on Train, see units.py), and the
+comparison ends when the arms have used `max_seconds` each on average: equal steps
+matter more than equal seconds, because a slower network (say one without strided
+convolutions) should not be rewarded with fewer updates or punished with more.
+
+Like the trainer, nothing here knows about Streamlit: the page reads `snapshot()`.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, replace
+from typing import Optional
+
+from gan_core.compare.arm import Arm
+from gan_core.training.loop import learning_rate_factor
+from gan_core.compare.verdict import verdict
+from gan_core.config import ConfigError, TrainConfig
+from gan_core.data import ImageSet, load_images
+from gan_core.training.live_hacks import live_values
+from gan_core.training.snapshot import Board, BudgetView, Snapshot
+
+__all__ = ["CompareError", "CompareJob", "CompareStatus", "SHARED_KEYS", "check_pair", "verdict"]
+
+log = logging.getLogger(__name__)
+
+FLUSH_SECONDS = 0.25
+# Settings a fair comparison needs to be equal in both arms.
+SHARED_KEYS = ("data.source", "run.batch_size", "run.seed", "run.epochs", "run.max_seconds", "run.grid_size")
+
+
+class CompareError(ConfigError):
+    """A pair of configs that cannot be compared fairly; one line naming the difference."""
+
+
+def _value(cfg: TrainConfig, key: str):
+    section, name = key.split(".")
+    return getattr(getattr(cfg, section), name)
+
+
+def check_pair(cfg_a: TrainConfig, cfg_b: TrainConfig) -> tuple[TrainConfig, TrainConfig]:
+    """Both configs validated and agreeing on SHARED_KEYS, else a one-line CompareError."""
+    checked = []
+    for name, cfg in (("A", cfg_a), ("B", cfg_b)):
+        try:
+            checked.append(cfg.validated())
+        except ConfigError as e:
+            raise CompareError(f"{name}: {e}") from None
+    for key in SHARED_KEYS:
+        va, vb = _value(checked[0], key), _value(checked[1], key)
+        if va != vb:
+            raise CompareError(f"A and B must use the same {key} for a fair comparison: A has {va!r}, B has {vb!r}")
+    return checked[0], checked[1]
+
+
+def differences(cfg_a: TrainConfig, cfg_b: TrainConfig) -> dict[str, tuple]:
+    """Dotted key -> (A's value, B's value) for every setting the two configs disagree on."""
+    flat_a, flat_b = _flat(cfg_a), _flat(cfg_b)
+    return {k: (flat_a[k], flat_b[k]) for k in flat_a if flat_a[k] != flat_b[k]}
+
+
+def _flat(cfg: TrainConfig) -> dict:
+    return {f"{s}.{n}": v for s, section in cfg.to_dict().items() for n, v in section.items()}
+
+
+@dataclass(frozen=True)
+class CompareStatus(BudgetView):
+    """The comparison's own state (frozen): one of the trainer's states, a one-line message,
+    steps per arm, epochs, the step budget (0: time only) and mean training seconds per
+    arm against max_seconds (0: no time limit); `progress` and `active` from BudgetView.
+    """
+    state: str = "idle"           # the trainer's states: idle, starting, running, stopping, stopped, finished, failed
+    message: str = ""
+    step: int = 0                 # steps per arm
+    epoch: int = 0
+    total_steps: int = 0          # 0 when only a time budget applies
+    elapsed: float = 0.0          # mean budget seconds per arm: steps and epoch ends (compile excluded)
+    max_seconds: float = 0.0
+
+
+class CompareJob:
+    """Trains A and B in one background thread; `snapshot()` -> (Snapshot A, Snapshot B, CompareStatus)."""
+
+    def __init__(self, cfg_a: TrainConfig, cfg_b: TrainConfig, data: Optional[ImageSet] = None):
+        self.cfg_a, self.cfg_b = check_pair(cfg_a, cfg_b)
+        self._data = data
+        self.boards = (Board(), Board())
+        for board, cfg in zip(self.boards, (self.cfg_a, self.cfg_b)):
+            board.update(state="idle", hacks=live_values(cfg), config_json=cfg.to_json(),
+                         max_seconds=cfg.run.max_seconds)
+        self._lock = threading.Lock()
+        self._status = CompareStatus(max_seconds=self.cfg_a.run.max_seconds)
+        self._stop = threading.Event()
+        self._thread: Optional[threading.Thread] = None
+        self.arms: tuple[Arm, ...] = ()     # for diagnostics and tests; the page never reads it
+
+    # -- commands (any thread) ---------------------------------------------------
+    def start(self) -> None:
+        """Start the comparison thread (loads data, builds both arms, trains).
+
+        Raises RuntimeError when this job was already started; a job runs once.
+        """
+        if self._thread is not None:
+            raise RuntimeError("this comparison was already started")
+        self._set(state="starting", message="Loading data and building both networks…")
+        self._thread = threading.Thread(target=self._run, name="gan-compare", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 2.0) -> bool:
+        """Ask the thread to stop; True if it ended within `timeout` seconds."""
+        self._stop.set()
+        if self._thread is None:
+            self._set(state="stopped", message="Stopped before it started.")
+            return True
+        if self.status().active:
+            self._set(state="stopping", message="Stopping…")
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def join(self, timeout: Optional[float] = None) -> None:
+        """Wait for the thread to end, at most `timeout` seconds (None: no limit)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def is_active(self) -> bool:
+        """Whether the comparison is starting, running or stopping."""
+        return self.status().active
+
+    def status(self) -> CompareStatus:
+        """The latest CompareStatus (an immutable copy; safe from any thread)."""
+        with self._lock:
+            return self._status
+
+    def snapshot(self) -> tuple[Snapshot, Snapshot, CompareStatus]:
+        """(Snapshot of A, Snapshot of B, CompareStatus): copies the page can read from any thread."""
+        return self.boards[0].snapshot(), self.boards[1].snapshot(), self.status()
+
+    @property
+    def alive(self) -> bool:
+        """Whether the comparison thread is running now."""
+        return self._thread is not None and self._thread.is_alive()
+
+    # -- the thread ----------------------------------------------------------------
+    def _set(self, **values) -> None:
+        with self._lock:
+            self._status = replace(self._status, **values)
+        shown = {k: values[k] for k in ("state", "message") if k in values}
+        for arm_board in self.boards:
+            # An arm stopped by NaN keeps its own state and message, unless the whole job failed.
+            if shown and (arm_board.get("state") != "stopped" or values.get("state") == "failed"):
+                arm_board.update(**shown)
+
+    def _run(self) -> None:
+        try:
+            self._train()
+        except Exception as e:   # surfaced to the UI; the thread ends cleanly
+            log.exception("the comparison failed")     # the UI shows one line; the log keeps the trace
+            first = str(e).strip().splitlines()[0] if str(e).strip() else ""
+            self._set(state="failed", message=f"{type(e).__name__}: {first}")
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        # A finished job stays in the pool for an hour so its page can show it; the boards
+        # are all that needs, so the four networks and the data set go now.
+        for arm in self.arms:
+            arm.release()
+        self._data = None
+
+    def _train(self) -> None:
+        data = self._data if self._data is not None else load_images(self.cfg_a.data.source)
+        arms = []
+        for name, cfg, board in zip("AB", (self.cfg_a, self.cfg_b), self.boards):
+            if self._stop.is_set():
+                return self._end_stopped()
+            arms.append(Arm(name, cfg, data, board))
+        self.arms = tuple(arms)
+        run = self.cfg_a.run
+        # Equal steps for both arms; with different D steps per G step, enough for the arm
+        # that needs the most steps per pass over the data to make `epochs` passes.
+        spe = max(arm.steps_per_epoch for arm in self.arms)
+        total = run.epochs * spe
+        for board, arm in zip(self.boards, self.arms):
+            board.update(steps_per_epoch=arm.steps_per_epoch, total_steps=total)
+        self._set(state="running", total_steps=total,
+                  message="Compiling both training steps (a few seconds, once)…")
+
+        last_flush = time.perf_counter()
+        while not self._stop.is_set():
+            live = [arm for arm in self.arms if arm.alive]
+            for arm in live:
+                if not arm.compiled and self._stop.is_set():
+                    break       # skip the other arm's one-off compile; equal steps matter only after it
+                arm.train_one()
+            # Each arm ends its epoch after its own pass over the data (units.py): with
+            # different D steps per G step, the arms' epochs are different numbers of steps.
+            ending = [arm for arm in self.arms if arm.alive and arm.step.epoch_complete]
+            now = time.perf_counter()
+            if now - last_flush >= FLUSH_SECONDS or ending:
+                self._flush_all(spe)
+                last_flush = now
+            for arm in ending:
+                arm.finish_epoch()
+            if ending:
+                self._set(epoch=min(arm.counters["epoch"] for arm in self.arms if arm.alive),
+                          elapsed=self._mean_elapsed())
+            if self._budget_spent(total):
+                self._flush_all(spe)
+                ungraded = [arm for arm in self.arms if arm.alive and arm.graded_step != arm.steps]
+                if ungraded:
+                    # A short budget may end mid-epoch: grade where the arms stand, so the
+                    # verdict never rests on an older picture (or on none at all).
+                    self._set(message="Drawing the final grids…")
+                    for arm in ungraded:
+                        arm.finish_epoch()
+                self._set(state="finished", message=self._finished_message())
+                return
+        self._end_stopped()
+
+    def _end_stopped(self) -> None:
+        if self.arms:
+            self._flush_all(max(1, self.boards[0].get("steps_per_epoch", 1)))
+        step = self.arms[0].steps if self.arms else 0
+        self._set(state="stopped", message=f"Stopped at step {step}.")
+
+    def _flush_all(self, spe: int) -> None:
+        live = [arm for arm in self.arms if arm.alive]
+        progress_step = live[0].steps if live else self.arms[0].steps
+        elapsed = self._mean_elapsed()
+        # One schedule for both arms, driven by the shared progress, so at any step both
+        # use the same learning-rate factor.
+        factor = learning_rate_factor(self.cfg_a.optimizer, self.cfg_a.run, elapsed, progress_step, spe)
+        for arm in live:
+            arm.flush(factor)
+        message = self.status().message
+        if message.startswith("Compiling") and all(arm.compiled for arm in self.arms):
+            message = ""
+        dead = [f"{arm.name}: {arm.dead_reason.split(':')[0]}" for arm in self.arms if not arm.alive]
+        if dead:
+            message = "; ".join(dead) + " - that arm stopped, the other goes on."
+        self._set(step=progress_step, elapsed=elapsed, message=message)
+
+    def _mean_elapsed(self) -> float:
+        live = [arm for arm in self.arms if arm.alive] or list(self.arms)
+        return sum(arm.elapsed for arm in live) / len(live)
+
+    def _budget_spent(self, total_steps: int) -> bool:
+        live = [arm for arm in self.arms if arm.alive]
+        if not live:
+            return True
+        if total_steps and live[0].steps >= total_steps:
+            return True
+        max_seconds = self.cfg_a.run.max_seconds
+        return bool(max_seconds) and self._mean_elapsed() >= max_seconds
+
+    def _finished_message(self) -> str:
+        a, b = self.arms
+        passes = [f"{arm.steps / arm.steps_per_epoch:.1f}".removesuffix(".0") for arm in self.arms]
+        epochs = f"{passes[0]} epochs" if passes[0] == passes[1] else f"{passes[0]} and {passes[1]} epochs"
+        return (f"Finished: {a.steps} steps for A and {b.steps} for B ({epochs}), "
+                f"{a.elapsed:.0f} s (A) and {b.elapsed:.0f} s (B) of training.")

@@ -1,0 +1,59 @@
+"""The one-line verdict of a comparison, from the two arms' snapshots."""
+from __future__ import annotations
+
+from gan_core.metrics import upgrade_quality
+from gan_core.metrics.wording import headline
+from gan_core.training.snapshot import Snapshot
+
+COLLAPSED_CLASSES = 3     # this few classes (but some) means the generator lost modes
+CLEAR_LEAD = 0.10         # lead in the headline score (recognized share, or mean of precision
+                          # and recall) that counts as a real difference (256 samples)
+
+
+def went_nan(snap: Snapshot) -> bool:
+    """Whether the arm's warnings say a metric became NaN or +-inf."""
+    return any(" became nan" in w.lower() or " became inf" in w.lower() or " became -inf" in w.lower()
+               for w in snap.warnings)
+
+
+def collapsed(snap: Snapshot) -> bool:
+    """Mode collapse: the last rated epoch shows 1 to COLLAPSED_CLASSES digit classes, or a
+    warning mentions collapse.
+    """
+    quality = _last_quality(snap)
+    few_classes = quality is not None and 0 < (quality.get("classes_present") or 0) <= COLLAPSED_CLASSES
+    return few_classes or any("collapse" in w.lower() for w in snap.warnings)
+
+
+def _last_quality(snap: Snapshot):
+    for record in reversed(snap.epochs):
+        if record.quality:
+            return upgrade_quality(record.quality)
+    return None
+
+
+def _describe(name: str, snap: Snapshot) -> str:
+    if went_nan(snap):
+        return f"{name}: NaN - training broke down"
+    quality = _last_quality(snap)
+    if quality is None:
+        text = f"{name}: no finished epoch yet" if not snap.epochs else f"{name}: no quality figures"
+    else:
+        text = f"{name}: {headline(quality)[0]}"
+    return text + (" - mode collapse" if collapsed(snap) else "")
+
+
+def verdict(snap_a: Snapshot, snap_b: Snapshot) -> str:
+    """E.g. "A: 91% recognized, 10 digits; B: 12% recognized, 3 digits - mode collapse. A is clearly ahead."
+    (MNIST judge) or "A: precision 62%, recall 41%; B: ..." (label-free)."""
+    text = f"{_describe('A', snap_a)}; {_describe('B', snap_b)}"
+    qa, qb = _last_quality(snap_a), _last_quality(snap_b)
+    nan_a, nan_b = went_nan(snap_a), went_nan(snap_b)
+    if nan_a != nan_b:
+        return text + f". {'B' if nan_a else 'A'} is ahead."
+    if qa is None or qb is None or nan_a:
+        return text + "."
+    lead = headline(qa)[1] - headline(qb)[1]
+    if abs(lead) >= CLEAR_LEAD:
+        return text + f". {'A' if lead > 0 else 'B'} is clearly ahead."
+    return text + ". Too close to call."

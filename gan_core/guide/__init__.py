@@ -1,0 +1,55 @@
+"""The Hacks guide's content: what a card and a symptom are, the cards' and symptoms'
+texts, and lookups (filters, Compare's with/without pair).
+
+Modules: `cards`, `lookup`, `model`, `numbers`, `symptoms`.
+
+Public names are exported lazily (PEP 562), so importing one light module does not
+load TensorFlow through its neighbours.
+"""
+from importlib import import_module
+
+_EXPORTS = {
+    'ACGAN': 'model',
+    'ADAM_DEFAULT_BETA_1': 'numbers',
+    'ADAM_DEFAULT_LEARNING_RATE': 'numbers',
+    'BATCH_NORM_PLACEMENT': 'model',
+    'CARDS': 'cards',
+    'CHOLLET': 'model',
+    'COMPARE_BASE_PRESET': 'lookup',
+    'CONTROL_LABELS': 'lookup',
+    'DCGAN': 'model',
+    'D_STEPS_TRY': 'numbers',
+    'GANHACKS': 'model',
+    'GOODFELLOW': 'model',
+    'GuideCard': 'model',
+    'GuideError': 'model',
+    'HACK_CONTROLS': 'lookup',
+    'KINDS': 'lookup',
+    'LIVE': 'model',
+    'MIRZA': 'model',
+    'NEXT_START': 'model',
+    'NUMBERS': 'numbers',
+    'ODENA': 'model',
+    'PRACTICE_CONTROLS': 'lookup',
+    'PROJECTION': 'model',
+    'SALIMANS': 'model',
+    'SYMPTOMS': 'symptoms',
+    'Symptom': 'model',
+    'card': 'lookup',
+    'compare_configs': 'lookup',
+    'compare_preload': 'lookup',
+    'fill': 'numbers',
+    'filter_cards': 'lookup',
+    'number_text': 'numbers',
+    'pair': 'model',
+    'symptoms_for_card': 'lookup',
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    """Import the module that defines `name` on first use."""
+    if name in _EXPORTS:
+        return getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,75 @@
+"""The Hacks guide's vocabulary: what a card and a symptom are, when a setting applies,
+and the sources the cards cite. The texts live in cards.py and symptoms.py."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional
+
+LIVE = "live"              # the train step reads it every step
+NEXT_START = "next start"  # it shapes the networks or optimizers, built when a run starts
+
+BATCH_NORM_PLACEMENT = (
+    "This app places BatchNorm between the convolution and the activation "
+    "(conv -> BatchNorm -> activation), and leaves it out of the discriminator's input "
+    "layer and the generator's output layer. The DCGAN paper's prose and its code disagree "
+    "on the order; conv -> BN -> activation is the common choice."
+)
+
+DCGAN = "Radford, Metz & Chintala 2015 - DCGAN paper (arXiv:1511.06434)"
+GANHACKS = "Chintala et al. 2016 - ganhacks list, 'How to Train a GAN?'"
+GOODFELLOW = "Goodfellow et al. 2014 - Generative Adversarial Nets"
+SALIMANS = "Salimans et al. 2016 - Improved Techniques for Training GANs"
+ODENA = "Odena, Dumoulin & Olah 2016 - Deconvolution and Checkerboard Artifacts"
+CHOLLET = "Chollet - Deep Learning with Python, the Keras GAN example"
+MIRZA = "Mirza & Osindero 2014 - Conditional Generative Adversarial Nets"
+ACGAN = "Odena, Olah & Shlens 2017 - Conditional Image Synthesis with Auxiliary Classifier GANs"
+PROJECTION = "Miyato & Koyama 2018 - cGANs with Projection Discriminator"
+
+class GuideError(ValueError):
+    """A request for a card or a filter the guide does not have; one-line message."""
+
+
+@dataclass(frozen=True)
+class GuideCard:
+    """One Hacks guide card: a DCGAN practice (applies at the next start) or a training hack
+    (live). `overrides` {"a": {key: value}, "b": {...}} is the with/without pair Compare
+    applies; `control` is the Train page label to reach for; `sources` cite where it comes from.
+    """
+    id: str
+    title: str
+    kind: str              # "practice" (next start) or "hack" (live)
+    what: str
+    why: str
+    on: str                # the value with the practice, in words
+    off: str               # what beginners do instead
+    sources: tuple[str, ...]
+    control: str           # label of the Train page control
+    applies: str           # LIVE or NEXT_START
+    overrides: dict[str, dict[str, Any]]   # {"a": {key: with}, "b": {key: without}}
+    related_controls: tuple[str, ...] = ()
+    visual: Optional[str] = None           # name of a small illustration the page can draw
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The dotted config keys the card is about (those of its "with" overrides)."""
+        return tuple(self.overrides["a"])
+
+
+@dataclass(frozen=True)
+class Symptom:
+    """Something a learner sees while training, what it means, its likely causes and the ids of
+    the cards that help; `expected` marks behaviour that is not a fault.
+    """
+    id: str
+    title: str
+    looks_like: str
+    explanation: str
+    causes: tuple[str, ...]
+    cards: tuple[str, ...]   # ids of the cards that help
+    expected: bool = False   # True: not a fault, just how the numbers behave
+    playground_preset: str = ""   # a 2D playground preset that shows the symptom ("" = none)
+
+
+def pair(with_: dict[str, Any], without: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """A card's overrides: "a" with the practice, "b" without it."""
+    return {"a": with_, "b": without}

@@ -1,0 +1,64 @@
+"""Every number the Hacks guide's cards state, read from where the app defines it: the
+config defaults, the presets, the Train page's slider ranges (slider_ranges.py) and the
+model constants (architecture.py). Card texts are format strings filled from NUMBERS, so
+a changed preset or slider changes the card too.
+"""
+from __future__ import annotations
+
+from gan_core.training.architecture import GAUSSIAN_INIT_STD, KERNEL_DIVISIBLE, KERNEL_UNEVEN, STRIDE
+from gan_core.config import HacksConfig, ModelConfig, OptimizerConfig
+from gan_core.presets import preset
+from gan_core.slider_ranges import SLIDERS
+
+# Adam's own defaults (Kingma & Ba 2015; keras.optimizers.Adam), what "off" means for the
+# DCGAN optimizer practice.
+ADAM_DEFAULT_LEARNING_RATE = 1e-3
+ADAM_DEFAULT_BETA_1 = 0.9
+
+# The "with" value of the d-steps card's comparison.
+D_STEPS_TRY = 2
+
+_hacks_preset = preset("dcgan-hacks").optimizer
+_paper_model = preset("dcgan-paper").model
+
+NUMBERS: dict[str, float] = {
+    "leaky_slope": ModelConfig().leaky_slope,
+    "init_std": GAUSSIAN_INIT_STD,
+    "stride": STRIDE,
+    "kernel_even": KERNEL_DIVISIBLE,
+    "kernel_uneven": KERNEL_UNEVEN,
+    "dcgan_lr": OptimizerConfig().d_learning_rate,
+    "dcgan_beta_1": OptimizerConfig().beta_1,
+    "adam_lr": ADAM_DEFAULT_LEARNING_RATE,
+    "adam_beta_1": ADAM_DEFAULT_BETA_1,
+    "hacks_lr": _hacks_preset.d_learning_rate,
+    "hacks_final_lr": _hacks_preset.d_learning_rate * _hacks_preset.final_lr_fraction,
+    "dropout": _paper_model.dropout,
+    "dropout_low": SLIDERS["model.dropout"][0],
+    "dropout_high": SLIDERS["model.dropout"][1],
+    "real_low": HacksConfig().real_label_range[0],
+    "real_high": HacksConfig().real_label_range[1],
+    "fake_low": HacksConfig().fake_label_range[0],
+    "fake_high": HacksConfig().fake_label_range[1],
+    "flip": HacksConfig().flip_probability,
+    "flip_low": SLIDERS["hacks.flip_probability"][0],
+    "flip_high": SLIDERS["hacks.flip_probability"][1],
+    "d_steps": HacksConfig().d_steps,
+    "d_steps_try": D_STEPS_TRY,
+    "d_steps_low": SLIDERS["hacks.d_steps"][0],
+    "d_steps_high": SLIDERS["hacks.d_steps"][1],
+}
+
+
+def number_text(value: float) -> str:
+    """A number as the cards write it: 0.0002, 0.3, 1.2, 5 (no trailing zeros, no exponent)."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
+
+
+def fill(template: str) -> str:
+    """A card text with each {name} replaced by NUMBERS[name] as number_text writes it.
+
+    Raises KeyError for a name NUMBERS lacks (a typo in a card fails at import, not on screen).
+    """
+    return template.format(**{name: number_text(v) for name, v in NUMBERS.items()})

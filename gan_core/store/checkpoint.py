@@ -1,0 +1,151 @@
+"""Checkpoints: a run's whole training state as one folder that is either complete or absent.
+
+`checkpoints/NNNNNNNN/` (NNNNNNNN: the step) holds
+
+  generator.keras      the generator, with the hacks it was trained with inside (gan_core/generators/meta.py)
+  discriminator.keras
+  optimizers.npz       both optimizers' variables, d_0.. and g_0..
+  streams.npz          the epoch's data permutation, the cursor in it, the tf.random.Generator state
+  state.json           step, epoch, elapsed seconds, live hacks, the numpy shuffle generator's state
+  manifest.json        written last: every file above with its size
+
+It is written as `checkpoints/.NNNNNNNN.partial/`: each file is fsynced, the manifest
+last, then the folder; the folder is renamed to its final name and `checkpoints/` is
+fsynced. The rename is the commit (rename is atomic on POSIX file systems), so a SIGKILL
+or power cut at any moment leaves the previous checkpoint or the new one, never a mix.
+Only the newest KEEP are kept.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+
+from gan_core.store.fileio import fsync_path
+from gan_core.generators.meta import save_generator_with_meta
+
+KEEP = 2
+FOLDER = "checkpoints"
+MANIFEST = "manifest.json"
+# Seconds to sleep between the files of a checkpoint, read at each save. Only tests set it,
+# so that a SIGKILL can land inside a save at a chosen point.
+PAUSE_ENV = "GAN_LAB_TEST_CHECKPOINT_PAUSE"
+
+
+class CheckpointError(ValueError):
+    """A checkpoint cannot be read or does not fit the run; one line a user can act on."""
+
+
+def _pause() -> None:
+    seconds = float(os.environ.get(PAUSE_ENV, "0") or 0)
+    if seconds > 0:
+        time.sleep(seconds)
+
+
+def _write(folder: Path, name: str, writer) -> None:
+    path = folder / name
+    writer(path)
+    fsync_path(path)
+    _pause()
+
+
+def write_checkpoint(run_path, step, state: dict, generator_meta: dict) -> Path:
+    """Save a GanStep's models, optimizers and streams with `state` (JSON-ready; must hold
+    "step") as one complete checkpoint; returns its folder. Raises OSError (full disk,
+    unwritable folder) with nothing half-written left in place."""
+    root = Path(run_path) / FOLDER
+    root.mkdir(exist_ok=True)
+    name = f"{int(state['step']):08d}"
+    final = root / name
+    partial = root / f".{name}.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir()
+    try:
+        arrays, plain = step.stream_state()
+        optimizers = {f"d_{i}": np.asarray(v) for i, v in enumerate(step.d_optimizer.variables)}
+        optimizers.update({f"g_{i}": np.asarray(v) for i, v in enumerate(step.g_optimizer.variables)})
+        _write(partial, "generator.keras", lambda p: save_generator_with_meta(step.generator, p, generator_meta))
+        _write(partial, "discriminator.keras", lambda p: step.discriminator.save(str(p)))
+        _write(partial, "optimizers.npz", lambda p: np.savez(p, **optimizers))
+        _write(partial, "streams.npz", lambda p: np.savez(p, **arrays))
+        _write(partial, "state.json", lambda p: p.write_text(json.dumps({**state, **plain}, indent=2)))
+        files = {p.name: p.stat().st_size for p in partial.iterdir()}
+        _write(partial, MANIFEST, lambda p: p.write_text(json.dumps({"step": int(state["step"]), "files": files})))
+        fsync_path(partial)
+        if final.exists():        # the same step saved again (a stop right after an epoch's save)
+            shutil.rmtree(final)
+        os.rename(partial, final)
+        fsync_path(root)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    prune(root)
+    return final
+
+
+def is_complete(folder: Path) -> bool:
+    """True when the manifest is there and every file it lists has its recorded size."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text())
+        return all((folder / name).stat().st_size == size for name, size in manifest["files"].items())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+
+
+def checkpoints(run_path) -> list[Path]:
+    """Complete checkpoint folders of a run, oldest first."""
+    root = Path(run_path) / FOLDER
+    if not root.is_dir():
+        return []
+    found = [p for p in root.iterdir() if p.name.isdigit() and p.is_dir() and is_complete(p)]
+    return sorted(found, key=lambda p: int(p.name))
+
+
+def latest_checkpoint(run_path) -> Optional[Path]:
+    """The newest complete checkpoint, or None."""
+    found = checkpoints(run_path)
+    return found[-1] if found else None
+
+
+def prune(root: Path, keep: int = KEEP) -> None:
+    """Remove all but the newest `keep` complete checkpoints and any leftover partial folder."""
+    done = sorted((p for p in root.iterdir() if p.name.isdigit()), key=lambda p: int(p.name))
+    for old in done[:-keep]:
+        shutil.rmtree(old, ignore_errors=True)
+    for leftover in root.glob(".*.partial"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def read_state(folder: Path) -> dict:
+    """state.json of a checkpoint; CheckpointError when it cannot be read."""
+    try:
+        return json.loads((folder / "state.json").read_text())
+    except (OSError, ValueError) as e:
+        raise CheckpointError(f"{folder} cannot be read: {e}") from None
+
+
+def restore_checkpoint(folder: Path, step) -> dict:
+    """Load a checkpoint into a GanStep (weights, optimizers, data order, random streams);
+    returns its state. CheckpointError (one line) when the files do not fit the step."""
+    import keras
+
+    from gan_core.training import narrow_conv  # noqa: F401  registers the layer our models are saved with
+    state = read_state(folder)
+    try:
+        for name, model in (("generator", step.generator), ("discriminator", step.discriminator)):
+            saved = keras.models.load_model(folder / f"{name}.keras", compile=False, safe_mode=True)
+            model.set_weights(saved.get_weights())
+        with np.load(folder / "optimizers.npz") as arrays:
+            for prefix, opt in (("d", step.d_optimizer), ("g", step.g_optimizer)):
+                for i, var in enumerate(opt.variables):
+                    var.assign(arrays[f"{prefix}_{i}"])
+        with np.load(folder / "streams.npz") as arrays:
+            step.set_stream_state(arrays, state)
+    except (OSError, ValueError, KeyError) as e:
+        raise CheckpointError(f"{folder} cannot be restored: {str(e).splitlines()[0]}") from None
+    return state

@@ -1,0 +1,64 @@
+"""The hack settings that change while training runs, held as tf.Variables.
+
+The compiled step reads these variables every step, so moving a slider assigns a
+value and never retraces. Learning rates live in the optimizers' own variables.
+"""
+from __future__ import annotations
+
+import tensorflow as tf
+
+from gan_core.config import HacksConfig, TrainConfig
+
+# config key -> what a person calls it (for markers on the loss plot)
+LIVE_KEYS = {
+    "hacks.latent_distribution": "latent",
+    "hacks.separate_batches": "separate batches",
+    "hacks.real_label_range": "real labels",
+    "hacks.fake_label_range": "fake labels",
+    "hacks.flip_probability": "flip",
+    "hacks.generator_loss": "G loss",
+    "hacks.d_steps": "D steps",
+    "optimizer.d_learning_rate": "D lr",
+    "optimizer.g_learning_rate": "G lr",
+}
+
+
+class LiveHacks:
+    """The live hacks of one run as non-trainable tf.Variables the compiled step reads.
+
+    gaussian (bool), separate (bool), real_range and fake_range ((2,) float32 targets),
+    flip_probability (float32, 0..0.5), non_saturating (bool), d_steps (int32, 1..10).
+    Sources: ganhacks (Chintala et al. 2016) for latent, batches, smoothing and flips;
+    Goodfellow et al. 2014 for the non-saturating G loss and k D steps per G step.
+    """
+    def __init__(self, hacks: HacksConfig):
+        def var(value, dtype, name):
+            return tf.Variable(value, dtype=dtype, trainable=False, name=name)
+
+        self.gaussian = var(True, tf.bool, "gaussian_latent")
+        self.separate = var(True, tf.bool, "separate_batches")
+        self.real_range = var([1.0, 1.0], tf.float32, "real_label_range")
+        self.fake_range = var([0.0, 0.0], tf.float32, "fake_label_range")
+        self.flip_probability = var(0.0, tf.float32, "flip_probability")
+        self.non_saturating = var(True, tf.bool, "non_saturating")
+        self.d_steps = var(1, tf.int32, "d_steps")
+        self.assign(hacks)
+
+    def assign(self, hacks: HacksConfig) -> None:
+        """Copy a HacksConfig into the variables (takes effect at the next step, no retrace)."""
+        self.gaussian.assign(hacks.latent_distribution == "gaussian")
+        self.separate.assign(bool(hacks.separate_batches))
+        self.real_range.assign(list(hacks.real_label_range))
+        self.fake_range.assign(list(hacks.fake_label_range))
+        self.flip_probability.assign(float(hacks.flip_probability))
+        self.non_saturating.assign(hacks.generator_loss == "non-saturating")
+        self.d_steps.assign(int(hacks.d_steps))
+
+
+def live_values(cfg: TrainConfig) -> dict:
+    """{dotted key: value} of every LIVE_KEYS setting in `cfg` (hacks and the two learning rates)."""
+    out = {}
+    for key in LIVE_KEYS:
+        section, name = key.split(".")
+        out[key] = getattr(getattr(cfg, section), name)
+    return out

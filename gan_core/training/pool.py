@@ -1,0 +1,235 @@
+"""The server's training jobs: at most N at once, reattach by id, stop the abandoned.
+
+A job is anything that satisfies the `Job` protocol: a `Trainer` (gan_core.training.trainer)
+or a `CompareJob` (gan_core.compare.job). `is_active()` is a scalar read: the pool asks it
+often, and never copies a job's histories.
+
+Shorter work started from a browser (a burst of the 2-D playground, decoding an uploaded
+image set) holds a slot too, for as long as it runs: `with pool.slot(): ...`. So "at most
+N at once" holds whoever clicks what.
+
+One pool per server process (the app keeps it in st.cache_resource, shared by every
+browser session), so its own tables are guarded by a lock. A page calls `touch(id)` (or
+`touch_run(folder)`) whenever it shows a job; a job no page has shown for `idle_seconds` is
+stopped (Streamlit does not clean up threads that outlive their session).
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterator, Optional, Protocol, runtime_checkable
+
+if TYPE_CHECKING:      # pages that only watch jobs need not import TensorFlow
+    from gan_core.training.snapshot import BudgetView
+
+
+@runtime_checkable
+class Job(Protocol):
+    """What the pool holds: one background training (a `Trainer`, a `CompareJob`).
+
+    Both train on the same cores, so both count against the pool's slots. A job may also
+    have a `run_dir` attribute (the folder it writes, a `Path`, or None): `touch_run` reads
+    it when present.
+    """
+
+    def start(self) -> None:
+        """Start the job's thread; raises RuntimeError when it was already started."""
+
+    def stop(self, timeout: float = 2.0) -> bool:
+        """Ask the thread to stop; True when it ended within `timeout` seconds."""
+
+    def join(self, timeout: Optional[float] = None) -> None:
+        """Wait for the thread to end, at most `timeout` seconds (None: no limit)."""
+
+    def is_active(self) -> bool:
+        """Whether it is starting, running, paused or stopping: one scalar read, no copies."""
+
+    def status(self) -> BudgetView:
+        """Its latest status (state, message, step, budget; `progress` in [0, 1], `active`)."""
+
+
+class PoolBusy(RuntimeError):
+    """No free training slot; the message says so plainly."""
+
+
+@dataclass
+class _Entry:
+    job: Job
+    last_seen: float = field(default_factory=time.monotonic)
+
+
+def _env_number(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+class TrainerPool:
+    """The server's training jobs: at most `max_active` at once (slots), found again by id,
+    stopped when no page has shown them for `idle_seconds`.
+
+    `max_active` defaults to `GAN_LAB_MAX_TRAININGS` (1: one training saturates two cores),
+    `idle_seconds` to `GAN_LAB_IDLE_SECONDS` (300 s); finished jobs are forgotten after
+    `keep_finished_seconds` (seconds) nobody looked at them. Thread-safe.
+    """
+
+    def __init__(self, max_active: Optional[int] = None, idle_seconds: Optional[float] = None,
+                 keep_finished_seconds: float = 3600.0):
+        # One training saturates two cores; a second one would halve both.
+        self.max_active = int(max_active if max_active is not None else _env_number("GAN_LAB_MAX_TRAININGS", 1))
+        self.idle_seconds = float(idle_seconds if idle_seconds is not None
+                                  else _env_number("GAN_LAB_IDLE_SECONDS", 300))
+        self.keep_finished_seconds = keep_finished_seconds
+        self._entries: dict[str, _Entry] = {}
+        self._held = 0                   # slots held by `slot()` blocks right now
+        self._lock = threading.Lock()
+        self._janitor: Optional[threading.Thread] = None
+
+    def active_count(self) -> int:
+        """Jobs running now plus short pieces of work holding a slot (polled by pages)."""
+        with self._lock:
+            jobs, held = [e.job for e in self._entries.values()], self._held
+        return held + sum(1 for job in jobs if job.is_active())
+
+    def _active_locked(self) -> int:
+        # Admission must count and claim in one step, so this one runs under the lock;
+        # is_active() reads one scalar, nothing more.
+        return self._held + sum(1 for e in self._entries.values() if e.job.is_active())
+
+    def busy_message(self) -> Optional[str]:
+        """The one-line "machine is busy" text when every slot is taken, else None."""
+        return self._busy_text(self.active_count())
+
+    def _busy_text(self, active: int) -> Optional[str]:
+        if active < self.max_active:
+            return None
+        return (f"The machine is busy: {active} training{'s' if active != 1 else ''} already running "
+                f"(this server allows {self.max_active} at a time). Try again when one finishes.")
+
+    def start(self, make_job: Callable[[], Job]) -> str:
+        """Create a job with `make_job()` and start it if a slot is free; returns its id
+        (12 hex characters). Raises PoolBusy (nothing is created) when every slot is taken."""
+        with self._lock:
+            busy = self._busy_text(self._active_locked())
+            if busy:
+                raise PoolBusy(busy)
+            job = make_job()
+            job_id = uuid.uuid4().hex[:12]
+            self._entries[job_id] = _Entry(job)
+            job.start()
+        self._ensure_janitor()
+        return job_id
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """Hold one training slot while the `with` block runs (work a browser started that is
+        not a job: a burst of the 2-D playground, decoding an uploaded image set).
+
+        Raises PoolBusy (the same plain message as `start`) at once when no slot is free;
+        it never waits. The slot is given back when the block ends, by return or by raise.
+        Keep the block short: pages block on it, and the idle janitor does not see it.
+        """
+        with self._lock:
+            busy = self._busy_text(self._active_locked())
+            if busy:
+                raise PoolBusy(busy)
+            self._held += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._held -= 1
+
+    def adopt(self, job: Job) -> str:
+        """Register a job started elsewhere (a script, a test) so pages can show it."""
+        trainer_id = uuid.uuid4().hex[:12]
+        with self._lock:
+            self._entries[trainer_id] = _Entry(job)
+        return trainer_id
+
+    def get(self, trainer_id: Optional[str]) -> Optional[Job]:
+        """The job with this id, or None (no id, an unknown one, or one forgotten)."""
+        if not trainer_id:
+            return None
+        with self._lock:
+            entry = self._entries.get(trainer_id)
+            return entry.job if entry else None
+
+    def touch(self, trainer_id: Optional[str]) -> None:
+        """Mark the job with this id as shown now (the idle janitor spares it); unknown ids
+        and None are ignored."""
+        with self._lock:
+            entry = self._entries.get(trainer_id or "")
+            if entry:
+                entry.last_seen = time.monotonic()
+
+    def touch_run(self, run_dir) -> bool:
+        """Mark the jobs that write into folder `run_dir` as watched (a page showing that run's
+        files, such as the Latent explorer on a run that is still training); True when one
+        of them is still active."""
+        wanted = Path(run_dir).resolve()
+        with self._lock:
+            entries = list(self._entries.values())
+        watched = [e for e in entries if getattr(e.job, "run_dir", None) is not None
+                   and Path(e.job.run_dir).resolve() == wanted]
+        with self._lock:
+            for entry in watched:
+                entry.last_seen = time.monotonic()
+        return any(entry.job.is_active() for entry in watched)
+
+    def sweep(self) -> list[str]:
+        """Stop jobs nobody has looked at for idle_seconds; forget old finished ones.
+        Returns the ids of the jobs it stopped."""
+        now = time.monotonic()
+        stopped, forget = [], []
+        with self._lock:
+            items = list(self._entries.items())
+        for trainer_id, entry in items:
+            idle = now - entry.last_seen
+            if entry.job.is_active() and idle > self.idle_seconds:
+                entry.job.stop(timeout=0.1)
+                stopped.append(trainer_id)
+            elif not entry.job.is_active() and idle > self.keep_finished_seconds:
+                forget.append(trainer_id)
+        with self._lock:
+            for trainer_id in forget:
+                self._entries.pop(trainer_id, None)
+        return stopped
+
+    def stop_all(self) -> None:
+        """Stop every job, waiting up to 2 s for each (server shutdown, tests)."""
+        with self._lock:
+            jobs = [e.job for e in self._entries.values()]
+        for job in jobs:
+            job.stop(timeout=2.0)
+
+    def _ensure_janitor(self) -> None:
+        with self._lock:
+            if self._janitor is not None and self._janitor.is_alive():
+                return
+            self._janitor = threading.Thread(target=self._janitor_loop, name="trainer-janitor", daemon=True)
+            self._janitor.start()
+
+    def _janitor_loop(self) -> None:
+        while True:
+            time.sleep(min(5.0, max(0.2, self.idle_seconds / 4)))
+            self.sweep()
+
+
+_SHARED: Optional[TrainerPool] = None
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_pool() -> TrainerPool:
+    """The one pool of this server process, shared by every browser session."""
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is None:
+            _SHARED = TrainerPool()
+        return _SHARED

@@ -1,0 +1,281 @@
+"""One compiled GAN training step: k discriminator updates, then one generator update.
+
+A custom step (GradientTape, two optimizers, explicit variable lists) instead of the
+tutorials' composite model with `discriminator.trainable = False`, which Keras 3
+reads at call time and so silently freezes D for good. The real images live in a
+tf.Variable and are drawn in-graph from a per-epoch permutation: the Python loop
+only calls `step()`, and no batch crosses from Python per step.
+"""
+from __future__ import annotations
+
+import hashlib
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from gan_core.training import hacks
+from gan_core.training.conditional import label_classes
+from gan_core.config import TrainConfig
+from gan_core.generators.images import to_model_scale
+from gan_core.training.live_hacks import LiveHacks
+from gan_core.training.models import build_discriminator, build_generator
+
+# Weight of the class terms (D naming real classes, G being named as asked) against the
+# real/fake loss, as in the AC-GAN paper.
+CLASS_LOSS_WEIGHT = 1.0
+
+# Per-step figures the step returns; the mean targets show label smoothing and flips at work.
+# The last four feed the health checks (ganhacks #10, "track failures early"): the global
+# gradient norms of D (the larger of the step's last two updates) and of G, and D's mean
+# probability "real" on the real and on the fake half of its last update.
+METRIC_NAMES = ("d_loss_real", "d_loss_fake", "g_loss", "d_acc_real", "d_acc_fake",
+                "d_target_real", "d_target_fake",
+                "d_grad_norm", "g_grad_norm", "d_prob_real", "d_prob_fake")
+
+
+def order_digest(order: np.ndarray) -> str:
+    """A short fingerprint of an epoch's data order (int permutation), so two orders compare cheaply."""
+    return hashlib.sha1(np.ascontiguousarray(order, dtype=np.int32).tobytes()).hexdigest()[:16]
+
+
+def make_optimizer(cfg: TrainConfig, learning_rate: float) -> keras.optimizers.Optimizer:
+    """Adam at `learning_rate` with the config's beta_1 (0.5 in the DCGAN recipe, Radford et
+    al. 2015; Adam's default is 0.9); beta_2 stays Keras' 0.999.
+    """
+    return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=cfg.optimizer.beta_1)
+
+
+class GanStep:
+    """Models, optimizers, live hack variables and the compiled step for one run."""
+
+    def __init__(self, cfg: TrainConfig, images_uint8: np.ndarray, seed: int | None = None,
+                 labels: np.ndarray | None = None):
+        self.cfg = cfg
+        seed = cfg.run.seed if seed is None else seed
+        self.image_shape = tuple(images_uint8.shape[1:])
+        self.n_images = int(images_uint8.shape[0])
+        self.batch = cfg.run.batch_size
+        if self.n_images < self.batch:
+            raise ValueError(f"the data set has {self.n_images} images, fewer than one batch of {self.batch}")
+        self.half = self.batch // 2
+        self.latent_dim = cfg.model.latent_dim
+        self.tanh_output = cfg.model.tanh_output
+
+        # Class-conditional when asked for and the data can say which class each image is.
+        self.classes = label_classes(labels) if cfg.model.use_labels else 0
+        if self.classes and len(labels) != self.n_images:
+            raise ValueError(f"{len(labels)} labels for {self.n_images} images")
+
+        # Same weights for the same seed (Compare relies on it), from seeded layers: a process-wide
+        # seed would be raced by any other thread building or loading a model meanwhile.
+        self.generator = build_generator(cfg.model, self.image_shape, cfg.run.precision, self.classes, seed=seed)
+        self.discriminator = build_discriminator(cfg.model, self.image_shape, cfg.run.precision, self.classes,
+                                                 seed=seed)
+        self.d_optimizer = make_optimizer(cfg, cfg.optimizer.d_learning_rate)
+        self.g_optimizer = make_optimizer(cfg, cfg.optimizer.g_learning_rate)
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.generator.trainable_variables)
+
+        self.live = LiveHacks(cfg.hacks)
+        self.rng = tf.random.Generator.from_seed(seed)
+        self._shuffle_rng = np.random.default_rng(seed)
+        # uint8 in a variable: 4x smaller than floats, and captured by reference, not
+        # baked into the graph as a constant.
+        self.data = tf.Variable(images_uint8, trainable=False, dtype=tf.uint8, name="real_images")
+        self.order = tf.Variable(self._shuffle_rng.permutation(self.n_images).astype(np.int32),
+                                 trainable=False, name="epoch_order")
+        self.cursor = tf.Variable(0, dtype=tf.int32, trainable=False, name="epoch_cursor")
+        self.reals_in_epoch = 0     # real images drawn since the epoch's shuffle
+        if self.classes:
+            self.labels = tf.Variable(np.asarray(labels, dtype=np.int32), trainable=False, name="real_labels")
+        self.traces = 0
+        # autograph off: it would transpile every helper on each trace (seconds on 2 cores);
+        # the only loop is written as tf.while_loop.
+        self._step = tf.function(self._train_step, autograph=False)
+
+    # -- data --------------------------------------------------------------------
+    def new_epoch(self) -> None:
+        """A fresh shuffle of the real images (called between steps, not inside one)."""
+        self.order.assign(self._shuffle_rng.permutation(self.n_images).astype(np.int32))
+        self.cursor.assign(0)
+        self.reals_in_epoch = 0
+
+    def stream_state(self) -> tuple[dict, dict]:
+        """Where the data order and the random streams stand, for a checkpoint.
+
+        Returns (arrays, plain): arrays are numpy (the epoch's permutation, int32 (N,);
+        the cursor into it; the tf.random.Generator state, int64), plain is JSON-ready
+        (the numpy shuffle generator's bit-generator state, its algorithm name included).
+        """
+        arrays = {"order": self.order.numpy(), "cursor": np.asarray(self.cursor.numpy(), np.int32),
+                  "tf_rng_state": self.rng.state.numpy()}
+        return arrays, {"shuffle_rng": self._shuffle_rng.bit_generator.state}
+
+    def set_stream_state(self, arrays, plain: dict) -> None:
+        """Continue the data order and random streams saved by `stream_state` (between steps).
+
+        Raises ValueError when the saved permutation does not fit this data set.
+        """
+        order = np.asarray(arrays["order"], np.int32)
+        if order.shape != (self.n_images,):
+            raise ValueError(f"the saved data order has {order.size} entries, the data set {self.n_images}")
+        self.order.assign(order)
+        self.cursor.assign(int(arrays["cursor"]))
+        self.reals_in_epoch = int(arrays["cursor"])     # the cursor counts this epoch's real images
+        self.rng.state.assign(np.asarray(arrays["tf_rng_state"], np.int64))
+        self._shuffle_rng.bit_generator.state = plain["shuffle_rng"]
+
+    def _next_real(self, n: int):
+        """The next n real images in model scale, and their one-hot class codes."""
+        positions = (self.cursor + tf.range(n)) % self.n_images
+        self.cursor.assign((self.cursor + n) % self.n_images)
+        index = tf.gather(self.order, positions)
+        pixels = tf.cast(tf.gather(self.data, index), tf.float32) / 255.0
+        return (pixels * 2.0 - 1.0 if self.tanh_output else pixels), self._codes_of(index)
+
+    def _codes_of(self, index):
+        """One-hot classes of the real images at `index`; None when unconditional."""
+        if not self.classes:
+            return None
+        return tf.one_hot(tf.gather(self.labels, index), self.classes)
+
+    def _random_codes(self, n: int):
+        """Classes for G to draw, in the data's own class proportions (labels of random reals)."""
+        if not self.classes:
+            return None
+        return self._codes_of(self.rng.uniform([n], 0, self.n_images, dtype=tf.int32))
+
+    def sample_latent(self, n: int) -> tf.Tensor:
+        """Latent points as the step draws them (reads the live distribution variable)."""
+        return self._latent(n)
+
+    def _latent(self, n: int) -> tf.Tensor:
+        return hacks.sample_latent(self.rng, n, self.latent_dim, self.live.gaussian)
+
+    def _judge(self, images, codes):
+        """D's real/fake logits (float32, flat) and, when conditional, its class logits."""
+        if not self.classes:
+            return tf.reshape(tf.cast(self.discriminator(images, training=True), tf.float32), [-1]), None
+        logits, class_logits = self.discriminator([images, codes], training=True)
+        return tf.reshape(tf.cast(logits, tf.float32), [-1]), tf.cast(class_logits, tf.float32)
+
+    def _fake(self, codes, n: int) -> tf.Tensor:
+        z = self._latent(n)
+        return self.generator(tf.concat([z, codes], axis=1) if self.classes else z, training=True)
+
+    def _targets(self, is_real) -> tf.Tensor:
+        return hacks.discriminator_targets(self.rng, is_real, self.live.flip_probability,
+                                           tf.unstack(self.live.real_range), tf.unstack(self.live.fake_range))
+
+    # -- the step ----------------------------------------------------------------
+    def _d_update(self, images, codes, is_real):
+        """One D update; returns its logits, the (smoothed, flipped) targets it used and the
+        global norm of its gradient (float32 scalar)."""
+        d_vars = self.discriminator.trainable_variables
+        targets = self._targets(is_real)
+        with tf.GradientTape() as tape:
+            logits, class_logits = self._judge(images, codes)
+            loss = hacks.bce_with_logits(targets, logits)
+            if self.classes:
+                # D learns to name the classes of real images only: naming G's attempts
+                # would teach it G's mistakes.
+                real = tf.cast(is_real, tf.float32)
+                wrong = tf.nn.softmax_cross_entropy_with_logits(codes, class_logits)
+                loss += CLASS_LOSS_WEIGHT * tf.reduce_sum(real * wrong) / tf.maximum(tf.reduce_sum(real), 1.0)
+        grads = tape.gradient(loss, d_vars)
+        self.d_optimizer.apply_gradients(zip(grads, d_vars))
+        return logits, targets, tf.cast(tf.linalg.global_norm(grads), tf.float32)
+
+    def compose_d_batches(self, real, fake):
+        """What the two D updates of a step see (reads the live 'separate batches' switch)."""
+        return hacks.discriminator_batches(self.rng, real, fake, self.live.separate)
+
+    def _d_step(self, real, fake, codes):
+        """Two D updates on two half-batches; logits and targets back in [real..., fake...] order,
+        then the larger of the two updates' gradient norms.
+        `codes` are the classes of the real half, which the fakes were asked for too."""
+        images, is_real, order = self.compose_d_batches(real, fake)
+        halves = (None, None)
+        if self.classes:
+            codes = tf.gather(tf.concat([codes, codes], 0), order)
+            halves = (codes[:self.half], codes[self.half:])
+        logits_1, targets_1, norm_1 = self._d_update(images[:self.half], halves[0], is_real[:self.half])
+        logits_2, targets_2, norm_2 = self._d_update(images[self.half:], halves[1], is_real[self.half:])
+        back = tf.argsort(order)
+        logits = tf.gather(tf.concat([logits_1, logits_2], 0), back)
+        targets = tf.gather(tf.concat([targets_1, targets_2], 0), back)
+        return (logits[:self.half], targets[:self.half], logits[self.half:], targets[self.half:],
+                tf.maximum(norm_1, norm_2))
+
+    def _train_step(self):
+        self.traces += 1   # Python side effect: runs only while tracing
+        # The last D update's logits and targets feed the reported metrics; the plotted
+        # D losses are the ones D trained on (so smoothing above 1 can push them below 0).
+        def d_body(i, *_):
+            real, real_codes = self._next_real(self.half)
+            # The fakes are asked for the same classes as the real half, so D cannot tell
+            # them apart by class frequencies.
+            fake = tf.cast(self._fake(real_codes, self.half), tf.float32)
+            *halves, norm = self._d_step(real, fake, real_codes)
+            return (i + 1, *[tf.ensure_shape(t, [self.half]) for t in halves], norm)
+
+        zeros = tf.zeros([self.half])
+        _, real_logits, real_targets, fake_logits, fake_targets, d_norm = tf.while_loop(
+            lambda i, *_: i < self.live.d_steps, d_body,
+            (tf.constant(0), zeros, zeros, zeros, zeros, tf.constant(0.0)))
+
+        g_vars = self.generator.trainable_variables
+        codes = self._random_codes(self.batch)
+        with tf.GradientTape() as tape:
+            g_logits, class_logits = self._judge(self._fake(codes, self.batch), codes)
+            g_loss = hacks.generator_loss(g_logits, self.live.non_saturating)
+            # The plotted g_loss stays the real/fake part, comparable with and without labels.
+            trained_on = g_loss
+            if self.classes:
+                trained_on += CLASS_LOSS_WEIGHT * tf.reduce_mean(
+                    tf.nn.softmax_cross_entropy_with_logits(codes, class_logits))
+        g_grads = tape.gradient(trained_on, g_vars)
+        self.g_optimizer.apply_gradients(zip(g_grads, g_vars))
+
+        return tf.stack([hacks.bce_with_logits(real_targets, real_logits),
+                         hacks.bce_with_logits(fake_targets, fake_logits),
+                         g_loss, hacks.accuracy(real_logits, True), hacks.accuracy(fake_logits, False),
+                         tf.reduce_mean(real_targets), tf.reduce_mean(fake_targets),
+                         d_norm, tf.cast(tf.linalg.global_norm(g_grads), tf.float32),
+                         tf.reduce_mean(tf.sigmoid(real_logits)), tf.reduce_mean(tf.sigmoid(fake_logits))])
+
+    def step(self) -> tf.Tensor:
+        """Run one step; returns a tensor in METRIC_NAMES order (not yet fetched)."""
+        # Counted here, not in the graph: k is read once per step either way, and the epoch
+        # test below then needs no fetch from the step's variables.
+        self.reals_in_epoch += self.reals_per_step()
+        return self._step()
+
+    def reals_per_step(self) -> int:
+        """Real images the next step draws: k discriminator rounds of one half-batch each."""
+        return self.half * int(self.live.d_steps.numpy())
+
+    @property
+    def epoch_complete(self) -> bool:
+        """True once another step would draw a real image this epoch has already shown D:
+        the epoch is one pass over the real images (the last n mod (k x half) are left out,
+        as a batched pass drops its remainder). new_epoch() starts the next pass."""
+        return self.reals_in_epoch + self.reals_per_step() > self.n_images
+
+    # -- live settings -----------------------------------------------------------
+    def set_learning_rates(self, d_lr: float, g_lr: float) -> None:
+        """Assign both optimizers' learning rates (live changes and the decay; no retrace)."""
+        self.d_optimizer.learning_rate.assign(d_lr)
+        self.g_optimizer.learning_rate.assign(g_lr)
+
+    # -- sampling ----------------------------------------------------------------
+    def generate(self, z: np.ndarray) -> np.ndarray:
+        """Generator output (inference mode) for latent points (with their class code when
+        conditional, see latent.sample_latent), as float32 numpy."""
+        out = self.generator(tf.convert_to_tensor(z, tf.float32), training=False)
+        return np.asarray(tf.cast(out, tf.float32))
+
+    def real_in_model_scale(self, images_uint8: np.ndarray) -> np.ndarray:
+        """uint8 images (n, H, W, C) as float32 in the generator's scale: [-1, 1] (tanh) or [0, 1]."""
+        return to_model_scale(images_uint8, self.tanh_output)

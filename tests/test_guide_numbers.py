@@ -1,0 +1,83 @@
+"""The Hacks guide states only numbers the code defines, and help texts state the real widths."""
+import importlib
+import re
+
+import pytest
+
+from gan_core.guide import cards as guide_card_texts
+from gan_core.training.architecture import widths_text
+from gan_core.config import ModelConfig
+from gan_core.guide.numbers import NUMBERS, number_text
+from gan_core.slider_ranges import SLIDERS
+from ui.control_specs import BY_KEY
+
+# 0 and 1 are the hard labels, means and the "1" of log(1 - D): arithmetic, not settings.
+ARITHMETIC = {"0", "1"}
+# Digits named as pictures ("a shape half 4, half 9"), not as settings.
+DIGIT_EXAMPLES = {"use-labels": {"4", "9"}}
+NUMBER = re.compile(r"(?<![A-Za-z_\d.])\d+(?:\.\d+)?")
+
+
+def stated_numbers(card) -> set:
+    return set(NUMBER.findall(" ".join((card.title, card.what, card.why, card.on, card.off))))
+
+
+@pytest.mark.parametrize("card", guide_card_texts.CARDS, ids=lambda c: c.id)
+def test_every_number_a_card_states_is_one_the_code_defines(card):
+    from_code = {number_text(v) for v in NUMBERS.values()} | ARITHMETIC | DIGIT_EXAMPLES.get(card.id, set())
+    assert stated_numbers(card) <= from_code, stated_numbers(card) - from_code
+
+
+@pytest.mark.parametrize("name", sorted(NUMBERS))
+def test_each_number_reaches_the_cards_from_its_source(name, monkeypatch):
+    """Change one number where the code defines it: the card text changes with it."""
+    monkeypatch.setitem(NUMBERS, name, 0.123)
+    try:
+        cards = importlib.reload(guide_card_texts).CARDS
+        assert any("0.123" in " ".join((c.title, c.what, c.why, c.on, c.off)) for c in cards)
+    finally:
+        monkeypatch.undo()
+        importlib.reload(guide_card_texts)
+
+
+def test_the_cards_state_the_train_pages_slider_ranges_and_preset_values():
+    cards = {c.id: c for c in guide_card_texts.CARDS}
+    d_steps = BY_KEY["hacks.d_steps"]
+    assert f"slider {number_text(d_steps.low)} to {number_text(d_steps.high)}" in cards["d-steps"].on
+    dropout = BY_KEY["model.dropout"]
+    assert f"slider {number_text(dropout.low)} to {number_text(dropout.high)}" in cards["dropout"].what
+    flips = BY_KEY["hacks.flip_probability"]
+    assert f"slider {number_text(flips.low)} to {number_text(flips.high)}" in cards["label-flips"].what
+    for key, (low, high, step) in SLIDERS.items():
+        assert (BY_KEY[key].low, BY_KEY[key].high, BY_KEY[key].step) == (low, high, step)
+    from gan_core.presets import preset
+    hacks = preset("dcgan-hacks").optimizer
+    assert f"uses {number_text(hacks.d_learning_rate)}" in cards["dcgan-adam"].why
+    assert cards["dropout"].overrides["a"]["model.dropout"] == preset("dcgan-paper").model.dropout
+
+
+def test_mixed_batches_are_described_as_two_updates_as_the_step_makes_them():
+    card = {c.id: c for c in guide_card_texts.CARDS}["separate-batches"]
+    assert "two updates" in card.what and "one update on a shuffled" not in card.what
+
+
+@pytest.mark.parametrize("side", [28, 32])
+def test_base_filters_help_states_the_widths_the_models_build(side):
+    import keras
+    from gan_core.training.models import build_discriminator, build_generator
+    f = 8
+    cfg = ModelConfig(base_filters=f, dropout=0.0)
+    assert widths_text(side) in BY_KEY["model.base_filters"].help
+    g = build_generator(cfg, (side, side, 1))
+    reshape = [layer for layer in g.layers if isinstance(layer, keras.layers.Reshape)][0]
+    # The last transposed convolution draws the image itself.
+    ups = [layer for layer in g.layers if isinstance(layer, keras.layers.Conv2DTranspose)][:-1]
+    g_built = [reshape.output.shape[-1]] + [layer.filters for layer in ups]
+    d = build_discriminator(cfg, (side, side, 1))
+    d_built = [layer.filters for layer in d.layers if isinstance(layer, keras.layers.Conv2D)]
+    words = widths_text(side)
+    g_text, d_text = words.removeprefix("G ").split("; D ")
+    as_numbers = lambda text: [f * (int(w[:-1]) if w != "f" else 1) for w in text.split(", ")]
+    assert g_built == as_numbers(g_text) and d_built == as_numbers(d_text)
+    if side == 28:
+        assert words == "G 4f, 2f; D f, 2f"
