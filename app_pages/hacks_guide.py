@@ -173,8 +173,10 @@ def main() -> None:
     cards = guide.filter_cards(FILTERS[shown], query)
     if not cards:
         st.warning(f"No card matches '{query}'.")
-    for card in cards:
-        show_card(card)
+    for heading, members in guide.by_era(cards):
+        st.header(heading)
+        for card in members:
+            show_card(card)
     show_symptoms({c.id for c in cards})
 
 

@@ -2,7 +2,7 @@
 model builders, the one compiled step, the background trainer with its loop, epoch-end
 work, published snapshots and health checks, and the server-wide pool of jobs.
 
-Modules: `conditional`, `epoch_end`, `hacks`, `health`, `live_hacks`, `loop`, `models`, `narrow_conv`, `pool`, `run_keeping`, `series`, `snapshot`, `step`, `trainer`.
+Modules: `conditional`, `ema`, `epoch_end`, `hack_layers`, `hacks`, `health`, `live_hacks`, `loop`, `models`, `narrow_conv`, `pool`, `run_keeping`, `series`, `snapshot`, `step`, `trainer`.
 
 Public names are exported lazily (PEP 562), so importing one light module does not
 load TensorFlow through its neighbours.
@@ -19,6 +19,7 @@ _EXPORTS = {
     'FLUSH_SECONDS': 'trainer',
     'GRID_SCALE': 'epoch_end',
     'GanStep': 'step',
+    'GeneratorAverage': 'ema',
     'HackChange': 'snapshot',
     'IMAGE_SHAPES': 'models',
     'LIVE_KEYS': 'live_hacks',
@@ -28,12 +29,16 @@ _EXPORTS = {
     'MAX_PROJECTED_CHANNELS': 'narrow_conv',
     'MERGE_STEPS': 'trainer',
     'METRIC_NAMES': 'step',
+    'MINIBATCH_GROUP': 'hack_layers',
+    'MinibatchStdDev': 'hack_layers',
     'NarrowConv2D': 'narrow_conv',
+    'POWER_ITERATIONS': 'hack_layers',
     'PoolBusy': 'pool',
     'QUALITY_SAMPLES': 'epoch_end',
     'RunKeeping': 'run_keeping',
     'SEED_STRIDE': 'models',
     'STATES': 'snapshot',
+    'SamplingDropout': 'hack_layers',
     'SeriesFollower': 'snapshot',
     'Snapshot': 'snapshot',
     'Status': 'snapshot',
@@ -50,6 +55,7 @@ _EXPORTS = {
     'discriminator_batches': 'hacks',
     'discriminator_targets': 'hacks',
     'discriminator_wins_message': 'health',
+    'ema_update': 'ema',
     'fixed_latent': 'epoch_end',
     'flip_labels': 'hacks',
     'flush_metrics': 'loop',
@@ -57,9 +63,12 @@ _EXPORTS = {
     'generator_name': 'conditional',
     'label_classes': 'conditional',
     'labels_note': 'conditional',
+    'largest_singular_value': 'hack_layers',
     'learning_rate_factor': 'loop',
     'live_values': 'live_hacks',
+    'make_discriminator_optimizer': 'step',
     'make_optimizer': 'step',
+    'minibatch_stddev': 'hack_layers',
     'non_finite_message': 'health',
     'order_digest': 'step',
     'reload_epochs': 'epoch_end',
@@ -68,7 +77,9 @@ _EXPORTS = {
     'shared_pool': 'pool',
     'smooth': 'series',
     'smooth_labels': 'hacks',
+    'spectral_normalized': 'hack_layers',
     'thin': 'series',
+    'warmed_up_decay': 'ema',
     'worth_it': 'narrow_conv',
 }
 
