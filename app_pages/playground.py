@@ -39,7 +39,8 @@ def preset_controls(name: str) -> dict:
     return {"toy_latent": h.latent_distribution, "toy_real_range": tuple(h.real_label_range),
             "toy_fake_range": tuple(h.fake_label_range), "toy_flip": float(h.flip_probability),
             "toy_g_loss": h.generator_loss, "toy_d_steps": int(h.d_steps), "toy_optimizer": o.name,
-            "toy_d_lr": o.d_learning_rate, "toy_g_lr": o.g_learning_rate}
+            "toy_d_lr": o.d_learning_rate, "toy_g_lr": o.g_learning_rate, "toy_d_optimizer": o.d_optimizer,
+            "toy_spectral_norm": cfg.model.spectral_norm}
 
 
 def load_preset() -> None:
@@ -122,6 +123,9 @@ def hack_controls():
                         help="k in Goodfellow's algorithm 1: D updates before each G update.")
     optimizer = st.radio("Optimizer", ["adam", "sgd"], horizontal=True, format_func=str.upper, key="toy_optimizer",
                          help="Adam or plain SGD; switching keeps Adam's moments for later.")
+    d_optimizer = st.radio("D's optimizer", ["same", "adam", "sgd"], horizontal=True, key="toy_d_optimizer",
+                           format_func=lambda v: "same as G" if v == "same" else v.upper(),
+                           help="ganhacks #9: SGD for D while G keeps Adam. SGD wants a D rate ~10x Adam's.")
     d_lr = st.select_slider("D learning rate", LEARNING_RATES, key="toy_d_lr",
                             help="Step size of D's optimizer.")
     g_lr = st.select_slider("G learning rate", LEARNING_RATES, key="toy_g_lr",
@@ -130,7 +134,8 @@ def hack_controls():
     hacks = HacksConfig(latent_distribution=latent, real_label_range=tuple(real_range),
                         fake_label_range=tuple(fake_range), flip_probability=flip,
                         generator_loss=g_loss, d_steps=d_steps)
-    opt = replace(base.optimizer, name=optimizer, d_learning_rate=d_lr, g_learning_rate=g_lr)
+    opt = replace(base.optimizer, name=optimizer, d_optimizer=d_optimizer, d_learning_rate=d_lr,
+                  g_learning_rate=g_lr)
     return hacks, opt
 
 
@@ -138,9 +143,14 @@ def current_trainer(key, dataset):
     """The session's trainer; a new one when the data changes, on reset, or when a preset is
     picked (load_preset forgets the key)."""
     from gan_core.toy import ToyTrainer
-    if key is not None and state.get("toy_trainer_key") != key:
-        state.toy_trainer = ToyTrainer(replace(base, data=replace(base.data, dataset=key.split(":")[0])), dataset)
-        state.toy_trainer_key = key
+    # Spectral normalization shapes D, so switching it builds fresh networks.
+    spectral = bool(state.get("toy_spectral_norm", False))
+    full_key = None if key is None else f"{key}|sn={spectral}"
+    if full_key is not None and state.get("toy_trainer_key") != full_key:
+        cfg = replace(base, data=replace(base.data, dataset=key.split(":")[0]),
+                      model=replace(base.model, spectral_norm=spectral))
+        state.toy_trainer = ToyTrainer(cfg, dataset)
+        state.toy_trainer_key = full_key
     return state.get("toy_trainer")
 
 
@@ -155,6 +165,9 @@ with st.sidebar:
     key, dataset = chosen_dataset()
     st.subheader("Hacks (live)")
     hacks, optimizer = hack_controls()
+    st.toggle("Spectral normalization in D", key="toy_spectral_norm",
+              help="Each of D's dense kernels divided by its largest singular value (Miyato et al. 2018): "
+                   "D's shading changes more gently. Switching it starts fresh networks.")
 
 trainer = current_trainer(key, dataset)
 if trainer is None:

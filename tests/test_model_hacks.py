@@ -188,3 +188,30 @@ def test_bad_values_get_one_line(pair, message):
     with pytest.raises(ConfigError) as err:
         TrainConfig().with_overrides([pair]).validated()
     assert message in str(err.value) and "\n" not in str(err.value)
+
+
+# -- the 2D playground --------------------------------------------------------------------
+def test_toy_spectral_norm_keeps_every_d_kernel_at_singular_value_one():
+    from gan_core.toy import ToyTrainer, builtin_dataset
+    from gan_core.toy.config import ToyConfig
+    cfg = ToyConfig().with_overrides(["model.spectral_norm=true", "run.batch_size=64", "model.d_hidden=16",
+                                      "model.hidden=16"])
+    trainer = ToyTrainer(cfg, builtin_dataset("ring"))
+    trainer.run(30)
+    wrapped = [l for l in trainer.discriminator.layers if isinstance(l, keras.layers.SpectralNormalization)]
+    assert len(wrapped) == cfg.model.depth + 1
+    for layer in wrapped:
+        assert largest_singular_value(layer.kernel) == pytest.approx(1.0, abs=0.1), layer.name
+
+
+def test_toy_d_optimizer_switches_d_alone_live():
+    from gan_core.toy import ToyTrainer, builtin_dataset
+    from gan_core.toy.config import ToyConfig
+    cfg = ToyConfig().with_overrides(["run.batch_size=64", "model.d_hidden=16", "model.hidden=16"])
+    trainer = ToyTrainer(cfg, builtin_dataset("ring"))
+    assert bool(trainer._d_opt.use_adam.numpy()) and bool(trainer._g_opt.use_adam.numpy())
+    trainer.apply_live(cfg.with_value("optimizer.d_optimizer", "sgd"))
+    assert not trainer._d_opt.use_adam.numpy() and trainer._g_opt.use_adam.numpy()
+    trainer.run(3)
+    with pytest.raises(ConfigError, match="optimizer.d_optimizer must be 'same', 'adam' or 'sgd'"):
+        cfg.with_value("optimizer.d_optimizer", "rmsprop").validated()
