@@ -13,8 +13,7 @@ from gan_core.generators.meta import read_meta
 from gan_core.generators.source import generate
 from gan_core.store.checkpoint import TRAINED_GENERATOR, restore_checkpoint, write_checkpoint
 from gan_core.training.ema import ema_update, warmed_up_decay
-from gan_core.training.hack_layers import (MinibatchStdDev, SamplingDropout, largest_singular_value,
-                                           minibatch_stddev)
+from gan_core.training.hack_layers import MinibatchStdDev, SamplingDropout, largest_singular_value, minibatch_stddev
 from gan_core.training.models import build_discriminator, build_generator
 from gan_core.training.step import GanStep
 
@@ -38,11 +37,11 @@ def load(path):
 def test_spectral_norm_brings_every_d_kernels_largest_singular_value_to_one():
     cfg = small("model.spectral_norm=true", "model.d_extra_conv=true")
     d = build_discriminator(cfg.model, SHAPE)
-    wrapped = [l for l in d.layers if isinstance(l, keras.layers.SpectralNormalization)]
+    wrapped = [layer for layer in d.layers if isinstance(layer, keras.layers.SpectralNormalization)]
     assert len(wrapped) == 4      # three convs and the logit
     for layer in wrapped:          # make the kernels far from 1 first
         layer.kernel.assign(layer.kernel * 50.0)
-    assert all(largest_singular_value(l.kernel) > 2.0 for l in wrapped)
+    assert all(largest_singular_value(layer.kernel) > 2.0 for layer in wrapped)
     x = tf.random.normal((8, *SHAPE), seed=1)
     for _ in range(30):            # one power iteration per training call
         d(x, training=True)
@@ -86,7 +85,7 @@ def test_minibatch_stddev_takes_a_batch_not_divisible_by_the_group():
 
 def test_minibatch_stddev_in_d_adds_one_channel_and_loads_back(tmp_path):
     d = build_discriminator(small("model.minibatch_stddev=true").model, SHAPE)
-    layer = next(l for l in d.layers if isinstance(l, MinibatchStdDev))
+    layer = next(layer for layer in d.layers if isinstance(layer, MinibatchStdDev))
     assert layer.output.shape[-1] == layer.input.shape[-1] + 1
     d.save(tmp_path / "d.keras")
     x = tf.random.normal((8, *SHAPE), seed=3)
@@ -101,7 +100,7 @@ def test_g_dropout_makes_the_same_z_draw_different_images_also_after_save_and_lo
     np.testing.assert_array_equal(same[0], same[1])      # without it, same z, same image
 
     g = build_generator(small("model.g_dropout=0.5").model, SHAPE)
-    assert any(isinstance(l, SamplingDropout) for l in g.layers)
+    assert any(isinstance(layer, SamplingDropout) for layer in g.layers)
     drawn = generate(g, z, True)
     assert np.abs(drawn[0].astype(int) - drawn[1].astype(int)).max() > 0
     g.save(tmp_path / "g.keras")
@@ -198,7 +197,7 @@ def test_toy_spectral_norm_keeps_every_d_kernel_at_singular_value_one():
                                       "model.hidden=16"])
     trainer = ToyTrainer(cfg, builtin_dataset("ring"))
     trainer.run(30)
-    wrapped = [l for l in trainer.discriminator.layers if isinstance(l, keras.layers.SpectralNormalization)]
+    wrapped = [layer for layer in trainer.discriminator.layers if isinstance(layer, keras.layers.SpectralNormalization)]
     assert len(wrapped) == cfg.model.depth + 1
     for layer in wrapped:
         assert largest_singular_value(layer.kernel) == pytest.approx(1.0, abs=0.1), layer.name

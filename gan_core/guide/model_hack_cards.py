@@ -6,8 +6,21 @@ All apply at the next start. Each "Try it" pair is applied to the dcgan-hacks pr
 """
 from __future__ import annotations
 
-from gan_core.guide.model import (DCGAN, ERA_LATER, GANHACKS, HEUSEL, ISOLA, KARRAS, MIYATO, NEXT_START, SAGAN,
-                                  SALIMANS, YAZICI, GuideCard, pair)
+from gan_core.guide.model import (
+                                  DCGAN,
+                                  ERA_LATER,
+                                  GANHACKS,
+                                  HEUSEL,
+                                  ISOLA,
+                                  KARRAS,
+                                  MIYATO,
+                                  NEXT_START,
+                                  SAGAN,
+                                  SALIMANS,
+                                  YAZICI,
+                                  GuideCard,
+                                  pair,
+)
 
 MODEL_HACK_CARDS: tuple[GuideCard, ...] = (
     GuideCard(
