@@ -74,7 +74,8 @@ MODEL_HACK_CARDS: tuple[GuideCard, ...] = (
         why="A D that may become arbitrarily sharp gives G huge or vanishing gradients and wins "
             "too easily. Bounding every layer bounds how fast D's verdict can change across "
             "images (D is 1-Lipschitz per layer), which steadies G's signal without tuning. It "
-            "is cheap and became a default of later GANs (SAGAN, BigGAN). Measured here (60 s, digits without labels): 35% recognized with it, "
+            "is cheap and became a default of later GANs (SAGAN, BigGAN). Measured here (60 s, "
+            "digits without labels): 35% recognized with it, "
             "52% without, at a similar Fréchet distance (31 vs 32); its published gains are for "
             "longer runs.",
         on="SpectralNormalization on every D conv and dense (1 power iteration)", off="none",
