@@ -164,7 +164,8 @@ def main() -> None:
         "helps, where it comes from and which control on the Train page sets it. Practices "
         "shape the networks and take effect at the next start; hacks change the training step "
         "and apply live. **Try it** trains the setting on and off side by side, starting from "
-        f"the `{guide.COMPARE_BASE_PRESET}` preset.")
+        f"the `{guide.COMPARE_BASE_PRESET}` preset. The cards come in two groups: 2016's lists "
+        "(the DCGAN practices and ganhacks) first, then the stabilizers that came after them.")
     st.info(guide.BATCH_NORM_PLACEMENT)
     st.markdown("[Jump to the symptoms](#symptoms)")
     left, right = st.columns([1, 1])
@@ -176,8 +177,10 @@ def main() -> None:
     cards = guide.filter_cards(FILTERS[shown], query)
     if not cards:
         st.warning(f"No card matches '{query}'.")
-    for card in cards:
-        show_card(card)
+    for heading, members in guide.by_era(cards):
+        st.header(heading)
+        for card in members:
+            show_card(card)
     show_symptoms({c.id for c in cards})
 
 

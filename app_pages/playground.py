@@ -35,9 +35,14 @@ def current_trainer(key, dataset):
     """The session's trainer; a new one when the data changes, on reset, or when a preset is
     picked (load_preset forgets the key)."""
     from gan_core.toy import ToyTrainer
-    if key is not None and state.get("toy_trainer_key") != key:
-        state.toy_trainer = ToyTrainer(replace(base, data=replace(base.data, dataset=key.split(":")[0])), dataset)
-        state.toy_trainer_key = key
+    # Spectral normalization shapes D, so switching it builds fresh networks.
+    spectral = bool(state.get("toy_spectral_norm", False))
+    full_key = None if key is None else f"{key}|sn={spectral}"
+    if full_key is not None and state.get("toy_trainer_key") != full_key:
+        cfg = replace(base, data=replace(base.data, dataset=key.split(":")[0]),
+                      model=replace(base.model, spectral_norm=spectral))
+        state.toy_trainer = ToyTrainer(cfg, dataset)
+        state.toy_trainer_key = full_key
     return state.get("toy_trainer")
 
 

@@ -57,6 +57,14 @@ class ModelConfig:
     # images (an auxiliary classifier head), and G is rewarded when D names the class it
     # was asked for. Needs a data set with labels; without them the run trains unconditioned.
     use_labels: bool = False
+    # Later architecture hacks (next start; off keeps the networks above unchanged):
+    # dropout in G at training and sampling time as G's noise (ganhacks #17; Isola et al. 2017),
+    # rate 0..0.7, 0 = off; the minibatch standard deviation as one more channel near D's end
+    # (Karras et al. 2018, group size 4); spectral normalization of every conv and dense
+    # kernel of D (Miyato et al. 2018, one power iteration per training call).
+    g_dropout: float = 0.0
+    minibatch_stddev: bool = False
+    spectral_norm: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,10 @@ class OptimizerConfig:
     # Linear decay of both learning rates to this fraction over the run's budget
     # (1.0 = constant). Late decay settles the oscillation of the two players.
     final_lr_fraction: float = 1.0
+    # D's optimizer: "adam" or "sgd" (plain SGD, no momentum; ganhacks #9). d_learning_rate is
+    # D's step size whichever it is: SGD wants about 10x Adam's (so 2e-3 where Adam had 2e-4),
+    # and the Hacks guide's pair sets both. G keeps Adam.
+    d_optimizer: str = "adam"
 
 
 @dataclass(frozen=True)
@@ -105,6 +117,10 @@ class RunConfig:
     precision: str = "fp32"       # or "bf16" (Keras mixed_bfloat16)
     grid_size: int = 8            # grid_size x grid_size fixed latent points
     quality_every_epoch: bool = True
+    # Exponential moving average of G's weights, which then draws the grid, the quality
+    # samples and the saved generator (Karras et al. 2018; Yazici et al. 2019): 0 = off,
+    # else the decay in [0.5, 1), usually 0.999. Next start: the averaged copy is built then.
+    ema_decay: float = 0.0
 
 
 class DottedKeys:
@@ -219,6 +235,10 @@ class TrainConfig(DottedKeys):
         need(r.max_seconds >= 0, f"run.max_seconds must be 0 (no limit) or positive, got {r.max_seconds}")
         need(r.precision in ("fp32", "bf16"), f"run.precision must be 'fp32' or 'bf16', got {r.precision!r}")
         need(1 <= r.grid_size <= 16, f"run.grid_size must be in 1..16, got {r.grid_size}")
+        need(0.0 <= m.g_dropout <= 0.7, f"model.g_dropout must be in [0, 0.7], got {m.g_dropout}")
+        need(o.d_optimizer in ("adam", "sgd"), f"optimizer.d_optimizer must be 'adam' or 'sgd', got {o.d_optimizer!r}")
+        need(r.ema_decay == 0.0 or 0.5 <= r.ema_decay < 1.0,
+             f"run.ema_decay must be 0 (off) or in [0.5, 1), got {r.ema_decay}")
         return out
 
     # -- JSON ---------------------------------------------------------------------

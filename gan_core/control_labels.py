@@ -35,6 +35,16 @@ HACK_LABELS = {
     "optimizer.g_learning_rate": "Generator learning rate",
 }
 
+# Settings beyond the DCGAN paper that apply at the next start (ganhacks #9, #15, #17 and
+# the stabilizers that came after: Miyato et al. 2018, Karras et al. 2018).
+MODEL_HACK_LABELS = {
+    "optimizer.d_optimizer": "Discriminator optimizer",
+    "model.g_dropout": "Dropout in G (also when sampling)",
+    "model.minibatch_stddev": "Minibatch standard deviation in D",
+    "model.spectral_norm": "Spectral normalization in D",
+    "run.ema_decay": "Moving average of G (EMA decay)",
+}
+
 # The run's size and budget.
 RUN_LABELS = {
     "model.base_filters": "Base filters",
@@ -43,4 +53,4 @@ RUN_LABELS = {
 }
 
 # Every control's label by its dotted config key.
-LABELS = {**PRACTICE_LABELS, **HACK_LABELS, **RUN_LABELS}
+LABELS = {**PRACTICE_LABELS, **HACK_LABELS, **MODEL_HACK_LABELS, **RUN_LABELS}

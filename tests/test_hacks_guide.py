@@ -22,6 +22,8 @@ CONFIG_KEYS_THE_GUIDE_COVERS = {
     "model.kernel_divisible_by_stride", "model.dropout", "hacks.latent_distribution",
     "hacks.separate_batches", "hacks.real_label_range", "hacks.fake_label_range",
     "hacks.flip_probability", "hacks.generator_loss", "hacks.d_steps",
+    "optimizer.d_optimizer", "model.g_dropout", "model.minibatch_stddev", "model.spectral_norm",
+    "run.ema_decay",
 }
 
 
@@ -98,7 +100,22 @@ def test_filter_by_kind_and_by_every_search_word():
         c.id for c in guide.CARDS if "checkerboard" in (c.what + c.why + c.off + c.title).lower()]
     assert [c.id for c in guide.filter_cards("all", "hacks.d_steps")] == ["d-steps"]
     assert [c.id for c in guide.filter_cards("hacks", "label smoothing one-sided")] == ["soft-real-labels"]
-    assert guide.filter_cards("practices", "salimans") == []
+    assert [c.id for c in guide.filter_cards("practices", "salimans")] == ["minibatch-stddev"]
+
+
+def test_guide_groups_2016s_list_apart_from_what_came_after():
+    groups = dict(guide.by_era(guide.CARDS))
+    early, later = ({c.id for c in groups[guide.ERAS[era]]} for era in (guide.ERA_2016, guide.ERA_LATER))
+    assert {"batch-norm", "label-flips", "sgd-discriminator", "g-dropout", "minibatch-stddev"} <= early
+    assert {"spectral-norm", "ema-generator", "ttur"} <= later
+    assert early.isdisjoint(later) and len(early) + len(later) == len(guide.CARDS)
+
+
+def test_ttur_card_is_a_pair_of_rates_with_d_faster_and_no_momentum():
+    with_, without = guide.compare_configs(guide.card("ttur"))
+    assert with_.optimizer.d_learning_rate == 4 * with_.optimizer.g_learning_rate == 4e-4
+    assert with_.optimizer.beta_1 == 0.0
+    assert without.optimizer.d_learning_rate == without.optimizer.g_learning_rate
 
 
 def test_unknown_card_or_filter_is_a_one_line_error():
@@ -128,7 +145,10 @@ def page(open_page) -> AppTest:
 
 
 def test_page_renders_every_card_with_its_try_button_and_the_symptoms(page):
-    assert rendered_titles(page) == [c.title for c in guide.CARDS]
+    assert rendered_titles(page) == [c.title for _, cards in guide.by_era(guide.CARDS) for c in cards]
+    assert sorted(rendered_titles(page)) == sorted(c.title for c in guide.CARDS)
+    headers = [h.value for h in page.header]
+    assert headers[:2] == [guide.ERAS[guide.ERA_2016], guide.ERAS[guide.ERA_LATER]]
     assert {b.key for b in page.button} == ({f"try-{c.id}" for c in guide.CARDS}
                                            | {f"watch-{s.id}" for s in guide.SYMPTOMS if s.playground_preset})
     assert len(page.get("plotly_chart")) >= 4

@@ -15,7 +15,7 @@ from gan_core.control_labels import LABELS
 from gan_core.training.live_hacks import LIVE_KEYS
 from gan_core.slider_ranges import SLIDERS
 
-LEARNING_RATES = (1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 3e-4, 5e-4, 1e-3, 2e-3, 5e-3)
+LEARNING_RATES = (1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 3e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2)  # 1e-2: SGD for D
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,25 @@ PRACTICES = (
     Control("model.use_labels", LABELS["model.use_labels"], "toggle",
             "On: G is told which digit to draw, and D judges image and digit together and names the "
             "digit (ganhacks: 'use labels'). Needs labelled data: your own images train without it."),
+    # Hacks after the DCGAN paper that shape the networks or optimizers (next start).
+    Control("optimizer.d_optimizer", LABELS["optimizer.d_optimizer"], "radio",
+            "Adam, or plain SGD for D only (ganhacks #9); G keeps Adam. SGD needs a D learning rate "
+            "about 10× Adam's: 2e-3 where Adam had 2e-4.",
+            options=(("adam", "Adam"), ("sgd", "SGD"))),
+    Control("model.g_dropout", LABELS["model.g_dropout"], "slider",
+            "Share of G's hidden features dropped, in training AND when drawing samples: G's second "
+            "noise source (ganhacks #17; pix2pix, Isola et al. 2017 use 0.5). The same z then draws "
+            "a slightly different image each time. 0 = off.", 0.0, 0.7, 0.05),
+    Control("model.minibatch_stddev", LABELS["model.minibatch_stddev"], "toggle",
+            "D gets one extra channel near its end: how much the images of each group of 4 differ. "
+            "A collapsed G's batch is too alike, and D can now see it (Karras et al. 2018, ProGAN)."),
+    Control("model.spectral_norm", LABELS["model.spectral_norm"], "toggle",
+            "Every conv and dense kernel of D is divided by its largest singular value (one power "
+            "iteration per step), so D cannot grow arbitrarily sharp (Miyato et al. 2018)."),
+    Control("run.ema_decay", LABELS["run.ema_decay"], "number",
+            "The grid, the quality figures and the saved generator come from a moving average of G's "
+            "weights: 0 = off, 0.999 usual (Karras et al. 2018; Yazıcı et al. 2019); 0.99 for short runs.",
+            0.0, 0.9999, 0.001),
 )
 
 LIVE_HACKS = (
@@ -116,7 +135,8 @@ LIVE_HACKS = (
             "half-batch updates (real and fake halves, or two mixed halves) on a fresh half-batch of real "
             "images. A step then shows D k half-batches of real images, so an epoch (one pass over "
             "them) has 1/k as many steps.", *SLIDERS["hacks.d_steps"]),
-    Control("optimizer.d_learning_rate", LABELS["optimizer.d_learning_rate"], "lr", "Adam step size for D."),
+    Control("optimizer.d_learning_rate", LABELS["optimizer.d_learning_rate"], "lr",
+            "D's step size (Adam's, or SGD's when D uses SGD: then ~10× larger)."),
     Control("optimizer.g_learning_rate", LABELS["optimizer.g_learning_rate"], "lr", "Adam step size for G."),
 )
 

@@ -32,7 +32,8 @@ def preset_controls(name: str) -> dict:
     return {"toy_latent": h.latent_distribution, "toy_real_range": tuple(h.real_label_range),
             "toy_fake_range": tuple(h.fake_label_range), "toy_flip": float(h.flip_probability),
             "toy_g_loss": h.generator_loss, "toy_d_steps": int(h.d_steps), "toy_optimizer": o.name,
-            "toy_d_lr": o.d_learning_rate, "toy_g_lr": o.g_learning_rate}
+            "toy_d_lr": o.d_learning_rate, "toy_g_lr": o.g_learning_rate, "toy_d_optimizer": o.d_optimizer,
+            "toy_spectral_norm": cfg.model.spectral_norm}
 
 
 def load_preset() -> None:
@@ -113,6 +114,9 @@ def hack_controls(base: ToyConfig) -> tuple[HacksConfig, ToyOptimizerConfig]:
                         help="k in Goodfellow's algorithm 1: D updates before each G update.")
     optimizer = st.radio("Optimizer", ["adam", "sgd"], horizontal=True, format_func=str.upper, key="toy_optimizer",
                          help="Adam or plain SGD; switching keeps Adam's moments for later.")
+    d_optimizer = st.radio("D's optimizer", ["same", "adam", "sgd"], horizontal=True, key="toy_d_optimizer",
+                           format_func=lambda v: "same as G" if v == "same" else v.upper(),
+                           help="ganhacks #9: SGD for D while G keeps Adam. SGD wants a D rate ~10x Adam's.")
     d_lr = st.select_slider("D learning rate", TOY_LEARNING_RATES, key="toy_d_lr",
                             help="Step size of D's optimizer.")
     g_lr = st.select_slider("G learning rate", TOY_LEARNING_RATES, key="toy_g_lr",
@@ -121,7 +125,11 @@ def hack_controls(base: ToyConfig) -> tuple[HacksConfig, ToyOptimizerConfig]:
     hacks = HacksConfig(latent_distribution=latent, real_label_range=tuple(real_range),
                         fake_label_range=tuple(fake_range), flip_probability=flip,
                         generator_loss=g_loss, d_steps=d_steps)
-    return hacks, replace(base.optimizer, name=optimizer, d_learning_rate=d_lr, g_learning_rate=g_lr)
+    st.toggle("Spectral normalization in D", key="toy_spectral_norm",
+              help="Each of D's dense kernels divided by its largest singular value (Miyato et al. 2018): "
+                   "D's shading changes more gently. Switching it starts fresh networks.")
+    return hacks, replace(base.optimizer, name=optimizer, d_optimizer=d_optimizer, d_learning_rate=d_lr,
+                          g_learning_rate=g_lr)
 
 
 def show_metrics(trainer) -> None:

@@ -1,8 +1,7 @@
 """Trained generators: where they come from (pretrained, runs, uploads), how to load and
 run them, latent-space math, image conversion and encoding, sampling to files.
 
-Modules: `files`, `images`, `latent`, `meta`, `output_range`, `pretrained`, `running`, `sampling`,
-`source`.
+Modules: `files`, `images`, `latent`, `meta`, `output_range`, `pretrained`, `running`, `sampling`, `source`.
 
 Public names are exported lazily (PEP 562), so importing one light module does not
 load TensorFlow through its neighbours.

@@ -218,6 +218,7 @@ def _load_model(path: Path, shown_name: str):
     import keras  # deferred: the listing functions above must not pay for TensorFlow
 
     from gan_core.training import narrow_conv  # noqa: F401  registers the layer our generators are saved with
+    from gan_core.training import hack_layers  # noqa: F401  registers G's sampling dropout
 
     try:
         return keras.models.load_model(str(path), safe_mode=True, compile=False)

@@ -1,7 +1,7 @@
 """The Hacks guide's content: what a card and a symptom are, the cards' and symptoms'
 texts, and lookups (filters, Compare's with/without pair).
 
-Modules: `cards`, `lookup`, `model`, `numbers`, `symptoms`.
+Modules: `cards`, `lookup`, `model`, `model_hack_cards`, `numbers`, `symptoms`.
 
 Public names are exported lazily (PEP 562), so importing one light module does not
 load TensorFlow through its neighbours.
@@ -19,22 +19,34 @@ _EXPORTS = {
     'CONTROL_LABELS': 'lookup',
     'DCGAN': 'model',
     'D_STEPS_TRY': 'numbers',
+    'ERAS': 'model',
+    'ERA_2016': 'model',
+    'ERA_LATER': 'model',
     'GANHACKS': 'model',
     'GOODFELLOW': 'model',
     'GuideCard': 'model',
     'GuideError': 'model',
     'HACK_CONTROLS': 'lookup',
+    'HEUSEL': 'model',
+    'ISOLA': 'model',
+    'KARRAS': 'model',
     'KINDS': 'lookup',
     'LIVE': 'model',
     'MIRZA': 'model',
+    'MIYATO': 'model',
+    'MODEL_HACK_CARDS': 'model_hack_cards',
+    'MODEL_HACK_CONTROLS': 'lookup',
     'NEXT_START': 'model',
     'NUMBERS': 'numbers',
     'ODENA': 'model',
     'PRACTICE_CONTROLS': 'lookup',
     'PROJECTION': 'model',
+    'SAGAN': 'model',
     'SALIMANS': 'model',
     'SYMPTOMS': 'symptoms',
     'Symptom': 'model',
+    'YAZICI': 'model',
+    'by_era': 'lookup',
     'card': 'lookup',
     'compare_configs': 'lookup',
     'compare_preload': 'lookup',

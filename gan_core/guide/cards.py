@@ -232,3 +232,8 @@ CARDS: tuple[GuideCard, ...] = (
         sources=(GOODFELLOW, GANHACKS), control="Discriminator steps per generator step",
         applies=LIVE, overrides=pair({"hacks.d_steps": NUMBERS["d_steps_try"]}, {"hacks.d_steps": NUMBERS["d_steps"]})),
 )
+
+# Settings beyond the DCGAN paper that shape the networks or optimizers (next start).
+from gan_core.guide.model_hack_cards import MODEL_HACK_CARDS  # noqa: E402
+
+CARDS = CARDS + MODEL_HACK_CARDS

@@ -10,21 +10,24 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from gan_core.config import TrainConfig
-from gan_core.control_labels import HACK_LABELS, PRACTICE_LABELS
+from gan_core.control_labels import HACK_LABELS, MODEL_HACK_LABELS, PRACTICE_LABELS
 from gan_core.guide.cards import CARDS
-from gan_core.guide.model import BATCH_NORM_PLACEMENT, LIVE, NEXT_START, GuideCard, GuideError, Symptom
+from gan_core.guide.model import (BATCH_NORM_PLACEMENT, ERA_2016, ERA_LATER, ERAS, LIVE, NEXT_START, GuideCard,
+                                  GuideError, Symptom)
 from gan_core.guide.symptoms import SYMPTOMS
 from gan_core.presets import preset
 
 __all__ = ["BATCH_NORM_PLACEMENT", "CARDS", "COMPARE_BASE_PRESET", "CONTROL_LABELS", "GuideCard", "GuideError",
            "KINDS", "LIVE", "NEXT_START", "SYMPTOMS", "Symptom", "card", "compare_configs", "compare_preload",
-           "filter_cards", "symptoms_for_card"]
+           "filter_cards", "symptoms_for_card", "ERAS", "ERA_2016", "ERA_LATER", "by_era"]
 
 # Labels of the Train page's controls, so a card can say which one to reach for (one table,
 # gan_core/control_labels.py, which the Train page reads too).
 PRACTICE_CONTROLS = tuple(PRACTICE_LABELS.values())
 HACK_CONTROLS = tuple(HACK_LABELS.values())
-CONTROL_LABELS = PRACTICE_CONTROLS + HACK_CONTROLS
+# Controls of the settings beyond the DCGAN paper that apply at the next start.
+MODEL_HACK_CONTROLS = tuple(MODEL_HACK_LABELS.values())
+CONTROL_LABELS = PRACTICE_CONTROLS + HACK_CONTROLS + MODEL_HACK_CONTROLS
 
 COMPARE_BASE_PRESET = "dcgan-hacks"
 
@@ -45,6 +48,13 @@ def filter_cards(kind: str = "all", query: str = "") -> list[GuideCard]:
         raise GuideError(f"unknown card filter '{kind}' (use one of: {', '.join(KINDS)})")
     words = query.lower().split()
     return [c for c in CARDS if c.kind in KINDS[kind] and all(w in _haystack(c) for w in words)]
+
+
+def by_era(cards: list[GuideCard]) -> list[tuple[str, list[GuideCard]]]:
+    """The cards in the guide's two groups, in order: (ERAS heading, cards) for 2016's list
+    (DCGAN practices and ganhacks), then for what came after (2017-2021); empty groups left out."""
+    groups = [(ERAS[era], [c for c in cards if c.era == era]) for era in ERAS]
+    return [(heading, members) for heading, members in groups if members]
 
 
 def _haystack(c: GuideCard) -> str:

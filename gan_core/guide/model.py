@@ -24,6 +24,19 @@ CHOLLET = "Chollet - Deep Learning with Python, the Keras GAN example"
 MIRZA = "Mirza & Osindero 2014 - Conditional Generative Adversarial Nets"
 ACGAN = "Odena, Olah & Shlens 2017 - Conditional Image Synthesis with Auxiliary Classifier GANs"
 PROJECTION = "Miyato & Koyama 2018 - cGANs with Projection Discriminator"
+ISOLA = "Isola et al. 2017 - Image-to-Image Translation with Conditional Adversarial Networks (pix2pix)"
+KARRAS = "Karras et al. 2018 - Progressive Growing of GANs (ProGAN)"
+MIYATO = "Miyato et al. 2018 - Spectral Normalization for Generative Adversarial Networks"
+YAZICI = "Yazıcı et al. 2019 - The Unusual Effectiveness of Averaging in GAN Training"
+HEUSEL = "Heusel et al. 2017 - GANs Trained by a Two Time-Scale Update Rule (TTUR)"
+SAGAN = "Zhang et al. 2019 - Self-Attention GANs (SAGAN)"
+
+# The two groups the guide shows: what a student found in 2016's lists, and the
+# stabilizers current GAN code uses, which came after them.
+ERA_2016 = "2016"
+ERA_LATER = "2017-2021"
+ERAS = {ERA_2016: "2015–2016: the DCGAN practices and the ganhacks list",
+        ERA_LATER: "2017–2021: what came after (the stabilizers of current GAN code)"}
 
 class GuideError(ValueError):
     """A request for a card or a filter the guide does not have; one-line message."""
@@ -48,6 +61,7 @@ class GuideCard:
     overrides: dict[str, dict[str, Any]]   # {"a": {key: with}, "b": {key: without}}
     related_controls: tuple[str, ...] = ()
     visual: Optional[str] = None           # name of a small illustration the page can draw
+    era: str = ERA_2016                    # ERA_2016 (DCGAN, ganhacks) or ERA_LATER (2017-2021)
 
     @property
     def keys(self) -> tuple[str, ...]:

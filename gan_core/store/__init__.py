@@ -18,6 +18,7 @@ _EXPORTS = {
     'RunError': 'runs',
     'RunFolder': 'runs',
     'RunSaver': 'saver',
+    'TRAINED_GENERATOR': 'checkpoint',
     'TRIMMED': 'runs',
     'atomic_write_bytes': 'fileio',
     'atomic_write_text': 'fileio',

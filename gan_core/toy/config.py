@@ -40,6 +40,8 @@ class ToyModelConfig:
     # PacGAN packing: D judges this many points at once (1 = one point, the plain GAN).
     # run.batch_size counts packs, so a step draws batch_size * pack points of each kind.
     pack: int = 1
+    # Spectral normalization of D's dense layers (Miyato et al. 2018); next start (reset).
+    spectral_norm: bool = False
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class ToyOptimizerConfig:
     is Adam's; final_lr_fraction in (0, 1] ends a timed run's linear decay.
     """
     name: str = "adam"         # or "sgd"; switchable live
+    # D's own choice (ganhacks #9: SGD for D, Adam for G): "same" follows `name`. Live.
+    d_optimizer: str = "same"
     d_learning_rate: float = 2e-3
     g_learning_rate: float = 2e-3
     beta_1: float = 0.5
@@ -107,6 +111,8 @@ class ToyConfig(DottedKeys):
         need(1 <= m.depth <= 8, f"model.depth must be in 1..8, got {m.depth}")
         need(1 <= m.pack <= 8, f"model.pack must be in 1..8, got {m.pack}")
         need(o.name in OPTIMIZERS, f"optimizer.name must be 'adam' or 'sgd', got {o.name!r}")
+        need(o.d_optimizer in ("same",) + OPTIMIZERS,
+             f"optimizer.d_optimizer must be 'same', 'adam' or 'sgd', got {o.d_optimizer!r}")
         for name in ("d_learning_rate", "g_learning_rate"):
             lr = getattr(o, name)
             need(0.0 < lr <= 1.0, f"optimizer.{name} must be in (0, 1], got {lr}")

@@ -52,7 +52,7 @@ class ToyTrainer:
         self._ema_decay = tf.Variable(0.0, trainable=False)
         self._g_updates = tf.Variable(0.0, trainable=False)
         self.discriminator = build_discriminator(m.d_hidden, m.depth, seed=r.seed, data_scale=dataset.scale,
-                                                 pack=m.pack)
+                                                 pack=m.pack, spectral_norm=m.spectral_norm)
         self._pack = m.pack
         self._rng = tf.random.Generator.from_seed(r.seed)
         self._batch = r.batch_size
@@ -109,8 +109,9 @@ class ToyTrainer:
         self._non_saturating.assign(1.0 if h.generator_loss == "non-saturating" else 0.0)
         self._d_steps.assign(h.d_steps)
         self._ema_decay.assign(config.run.ema_decay)
-        for opt in (self._d_opt, self._g_opt):
-            opt.use_adam.assign(config.optimizer.name == "adam")
+        o = config.optimizer
+        self._g_opt.use_adam.assign(o.name == "adam")
+        self._d_opt.use_adam.assign((o.name if o.d_optimizer == "same" else o.d_optimizer) == "adam")
         self.config = replace(self.config, optimizer=config.optimizer, hacks=h,
                               run=replace(self.config.run, ema_decay=config.run.ema_decay))
         self._set_learning_rates()

@@ -2,7 +2,7 @@
 model builders, the one compiled step, the background trainer with its loop, epoch-end
 work, published snapshots and health checks, and the server-wide pool of jobs.
 
-Modules: `architecture`, `conditional`, `epoch_end`, `hacks`, `health`, `health_watch`, `live_hacks`, `loop`, `models`, `narrow_conv`, `pool`, `run_keeping`, `series`, `snapshot`, `step`, `trainer`, `units`.
+Modules: `architecture`, `conditional`, `ema`, `epoch_end`, `hack_layers`, `hacks`, `health`, `health_watch`, `live_hacks`, `loop`, `models`, `narrow_conv`, `pool`, `run_keeping`, `series`, `snapshot`, `step`, `trainer`, `units`.
 
 Public names are exported lazily (PEP 562), so importing one light module does not
 load TensorFlow through its neighbours.
@@ -30,10 +30,12 @@ _EXPORTS = {
     'GRAD_WINDOW': 'health_watch',
     'GRID_SCALE': 'epoch_end',
     'GanStep': 'step',
+    'GeneratorAverage': 'ema',
     'HackChange': 'snapshot',
     'HealthWarning': 'health_watch',
     'HealthWatch': 'health_watch',
     'IMAGE_SHAPES': 'models',
+    'Job': 'pool',
     'KERNEL_DIVISIBLE': 'architecture',
     'KERNEL_UNEVEN': 'architecture',
     'LIVE_KEYS': 'live_hacks',
@@ -44,8 +46,11 @@ _EXPORTS = {
     'MAX_PROJECTED_CHANNELS': 'narrow_conv',
     'MERGE_STEPS': 'trainer',
     'METRIC_NAMES': 'step',
+    'MINIBATCH_GROUP': 'hack_layers',
     'MIN_COLLAPSE_STEP': 'health_watch',
+    'MinibatchStdDev': 'hack_layers',
     'NarrowConv2D': 'narrow_conv',
+    'POWER_ITERATIONS': 'hack_layers',
     'PoolBusy': 'pool',
     'QUALITY_DROP': 'health_watch',
     'QUALITY_EPOCHS': 'health_watch',
@@ -56,6 +61,7 @@ _EXPORTS = {
     'SEED_STRIDE': 'models',
     'STATES': 'snapshot',
     'STRIDE': 'architecture',
+    'SamplingDropout': 'hack_layers',
     'SeriesFollower': 'snapshot',
     'Snapshot': 'snapshot',
     'Status': 'snapshot',
@@ -71,6 +77,7 @@ _EXPORTS = {
     'd_wins': 'health_watch',
     'discriminator_batches': 'hacks',
     'discriminator_targets': 'hacks',
+    'ema_update': 'ema',
     'epoch_checks': 'loop',
     'epoch_means': 'health_watch',
     'exploding_gradients': 'health_watch',
@@ -83,9 +90,12 @@ _EXPORTS = {
     'generator_name': 'conditional',
     'label_classes': 'conditional',
     'labels_note': 'conditional',
+    'largest_singular_value': 'hack_layers',
     'learning_rate_factor': 'loop',
     'live_values': 'live_hacks',
+    'make_discriminator_optimizer': 'step',
     'make_optimizer': 'step',
+    'minibatch_stddev': 'hack_layers',
     'mode_collapse': 'health_watch',
     'non_finite_message': 'health',
     'order_digest': 'step',
@@ -101,9 +111,11 @@ _EXPORTS = {
     'shared_pool': 'pool',
     'smooth': 'series',
     'smooth_labels': 'hacks',
+    'spectral_normalized': 'hack_layers',
     'steps_per_epoch': 'units',
     'steps_per_second': 'units',
     'thin': 'series',
+    'warmed_up_decay': 'ema',
     'width_multiples': 'architecture',
     'widths_text': 'architecture',
     'worth_it': 'narrow_conv',
