@@ -125,6 +125,8 @@ def show_card(card: guide.GuideCard) -> None:
         with text:
             st.markdown(f"**What it is.** {card.what}")
             st.markdown(f"**Why it helps.** {card.why}")
+            if card.measured:
+                st.caption(f"Measured here (a same-seed Compare pair): {card.measured}")
             st.markdown(f"**On:** {card.on}  \n**Off:** {card.off}")
             keys = ", ".join(f"`{k}`" for k in card.keys)
             st.caption(f"Config: {keys} · Source: {'; '.join(card.sources)}")

@@ -10,7 +10,7 @@ import tensorflow as tf
 from gan_core.browser_overrides import browser_override
 from gan_core.config import ConfigError, TrainConfig
 from gan_core.generators.meta import read_meta
-from gan_core.generators.source import generate
+from gan_core.generators.running import generate
 from gan_core.store.checkpoint import TRAINED_GENERATOR, restore_checkpoint, write_checkpoint
 from gan_core.training.ema import ema_update, warmed_up_decay
 from gan_core.training.hack_layers import MinibatchStdDev, SamplingDropout, largest_singular_value, minibatch_stddev

@@ -75,12 +75,12 @@ def test_train_and_compare_charts_draw_each_metric_in_the_same_colour():
 
 
 def test_control_labels_are_written_once_and_the_train_page_and_the_guide_read_the_same_table():
-    from gan_core.control_labels import HACK_LABELS, LABELS, PRACTICE_LABELS
+    from gan_core.control_labels import HACK_LABELS, LABELS, MODEL_HACK_LABELS, PRACTICE_LABELS
     from gan_core.guide.lookup import CONTROL_LABELS
     from ui.control_specs import ALL_CONTROLS
 
     assert {c.key: c.label for c in ALL_CONTROLS} == LABELS      # every control, no label of its own
-    assert CONTROL_LABELS == (*PRACTICE_LABELS.values(), *HACK_LABELS.values())
+    assert CONTROL_LABELS == (*PRACTICE_LABELS.values(), *HACK_LABELS.values(), *MODEL_HACK_LABELS.values())
     assert len(set(LABELS.values())) == len(LABELS)                # no two controls share a label
 
 

@@ -62,6 +62,9 @@ class GuideCard:
     related_controls: tuple[str, ...] = ()
     visual: Optional[str] = None           # name of a small illustration the page can draw
     era: str = ERA_2016                    # ERA_2016 (DCGAN, ganhacks) or ERA_LATER (2017-2021)
+    # What a same-seed Compare pair measured on this project (figures from a run, not settings
+    # of the code, so they are kept apart from the texts whose numbers come from the code).
+    measured: str = ""
 
     @property
     def keys(self) -> tuple[str, ...]:
