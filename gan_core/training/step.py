@@ -25,6 +25,12 @@ from gan_core.training.models import build_discriminator, build_generator
 # real/fake loss, as in the AC-GAN paper.
 CLASS_LOSS_WEIGHT = 1.0
 
+# Experience replay (Shrivastava et al. 2017): a ring of past fakes inside the step. Each D
+# round writes a few of its fresh fakes, so with the default batch the ring spans the last
+# ~250 rounds rather than the last ~60; float16 halves its memory (pixels need no more).
+REPLAY_CAPACITY = 2048
+REPLAY_WRITES = 8
+
 # Per-step figures the step returns; the mean targets show label smoothing and flips at work.
 METRIC_NAMES = ("d_loss_real", "d_loss_fake", "g_loss", "d_acc_real", "d_acc_fake",
                 "d_target_real", "d_target_fake")
@@ -84,6 +90,10 @@ class GanStep:
         self.cursor = tf.Variable(0, dtype=tf.int32, trainable=False, name="epoch_cursor")
         if self.classes:
             self.labels = tf.Variable(np.asarray(labels, dtype=np.int32), trainable=False, name="real_labels")
+        self.replay = tf.Variable(tf.zeros((REPLAY_CAPACITY, *self.image_shape), tf.float16),
+                                  trainable=False, name="replay_buffer")
+        self.replay_cursor = tf.Variable(0, dtype=tf.int32, trainable=False, name="replay_cursor")
+        self.replay_filled = tf.Variable(0, dtype=tf.int32, trainable=False, name="replay_filled")
         self.traces = 0
         # autograph off: it would transpile every helper on each trace (seconds on 2 cores);
         # the only loop is written as tf.while_loop.
@@ -147,6 +157,31 @@ class GanStep:
         return hacks.sample_latent(self.rng, n, self.latent_dim, self.live.gaussian)
 
     def _judge(self, images, codes):
+        """D's real/fake logits (float32, flat) and, when conditional, its class logits, for
+        images before D's input hacks (augmentation, instance noise), which this applies."""
+        return self._judge_seen(self._d_input(images), codes)
+
+    def _d_input(self, images) -> tf.Tensor:
+        """What D sees of `images` (model scale): DiffAugment, then instance noise, both defined
+        on [-1, 1] pixels. Each sits behind a tf.cond, so off draws no random numbers and costs nothing."""
+        x = tf.cast(images, tf.float32)
+        x = x if self.tanh_output else x * 2.0 - 1.0
+        x = hacks.diff_augment(self.rng, x, self.live.augment, background=-1.0)
+        std = hacks.instance_noise_std(self.live.instance_noise, self.live.budget_progress)
+        x = tf.cond(std > 0.0, lambda: hacks.add_instance_noise(self.rng, x, std), lambda: tf.identity(x))
+        return x if self.tanh_output else (x + 1.0) / 2.0
+
+    def _with_replay(self, fresh) -> tf.Tensor:
+        """The fake half with the live replay share drawn from the ring of past fakes; then a
+        few of the fresh ones go into the ring (always, so a share switched on later finds it full)."""
+        use = (self.live.replay_share > 0.0) & (self.replay_filled > 0)
+        fake = tf.cond(use, lambda: hacks.mix_replayed(self.rng, fresh, self.replay, self.replay_filled,
+                                                        self.live.replay_share)[0],
+                       lambda: tf.identity(tf.cast(fresh, tf.float32)))
+        hacks.ring_write(self.replay, self.replay_cursor, self.replay_filled, fresh[:min(self.half, REPLAY_WRITES)])
+        return fake
+
+    def _judge_seen(self, images, codes):
         """D's real/fake logits (float32, flat) and, when conditional, its class logits."""
         if not self.classes:
             return tf.reshape(tf.cast(self.discriminator(images, training=True), tf.float32), [-1]), None
@@ -163,20 +198,48 @@ class GanStep:
 
     # -- the step ----------------------------------------------------------------
     def _d_update(self, images, codes, is_real):
-        """One D update; returns its logits and the (smoothed, flipped) targets it used."""
+        """One D update; returns its logits and the (smoothed, flipped) targets it used.
+
+        The R1 penalty's extra gradient runs only while γ > 0 (a tf.cond: both branches are
+        traced once, one runs)."""
         d_vars = self.discriminator.trainable_variables
         targets = self._targets(is_real)
-        with tf.GradientTape() as tape:
-            logits, class_logits = self._judge(images, codes)
-            loss = hacks.bce_with_logits(targets, logits)
+        seen = self._d_input(images)
+
+        def loss_of(logits, class_logits):
+            loss = hacks.discriminator_loss(self.live.loss_kind, targets, logits)
             if self.classes:
                 # D learns to name the classes of real images only: naming G's attempts
                 # would teach it G's mistakes.
                 real = tf.cast(is_real, tf.float32)
                 wrong = tf.nn.softmax_cross_entropy_with_logits(codes, class_logits)
                 loss += CLASS_LOSS_WEIGHT * tf.reduce_sum(real * wrong) / tf.maximum(tf.reduce_sum(real), 1.0)
-        self.d_optimizer.apply_gradients(zip(tape.gradient(loss, d_vars), d_vars))
-        return logits, targets
+            return loss
+
+        def gradients(tape, loss):
+            return [g if g is not None else tf.zeros_like(v) for g, v in zip(tape.gradient(loss, d_vars), d_vars)]
+
+        def plain():
+            with tf.GradientTape() as tape:
+                logits, class_logits = self._judge_seen(seen, codes)
+                loss = loss_of(logits, class_logits)
+            return [logits, *gradients(tape, loss)]
+
+        def with_r1():
+            heads = {}
+
+            def judge(x):
+                heads["logits"], heads["class"] = self._judge_seen(x, codes)
+                return heads["logits"]
+
+            with tf.GradientTape() as tape:
+                penalty, logits = hacks.r1_penalty(judge, seen, is_real)
+                loss = loss_of(logits, heads["class"]) + 0.5 * self.live.r1_gamma * penalty
+            return [logits, *gradients(tape, loss)]
+
+        out = tf.cond(self.live.r1_gamma > 0.0, with_r1, plain)
+        self.d_optimizer.apply_gradients(zip(out[1:], d_vars))
+        return out[0], targets
 
     def compose_d_batches(self, real, fake):
         """What the two D updates of a step see (reads the live 'separate batches' switch)."""
@@ -205,7 +268,7 @@ class GanStep:
             real, real_codes = self._next_real(self.half)
             # The fakes are asked for the same classes as the real half, so D cannot tell
             # them apart by class frequencies.
-            fake = tf.cast(self._fake(real_codes, self.half), tf.float32)
+            fake = self._with_replay(tf.cast(self._fake(real_codes, self.half), tf.float32))
             return (i + 1, *[tf.ensure_shape(t, [self.half])
                              for t in self._d_step(real, fake, real_codes)])
 
@@ -217,7 +280,7 @@ class GanStep:
         codes = self._random_codes(self.batch)
         with tf.GradientTape() as tape:
             g_logits, class_logits = self._judge(self._fake(codes, self.batch), codes)
-            g_loss = hacks.generator_loss(g_logits, self.live.non_saturating)
+            g_loss = hacks.adversarial_generator_loss(self.live.loss_kind, g_logits, self.live.non_saturating)
             # The plotted g_loss stays the real/fake part, comparable with and without labels.
             trained_on = g_loss
             if self.classes:
@@ -225,9 +288,11 @@ class GanStep:
                     tf.nn.softmax_cross_entropy_with_logits(codes, class_logits))
         self.g_optimizer.apply_gradients(zip(tape.gradient(trained_on, g_vars), g_vars))
 
-        return tf.stack([hacks.bce_with_logits(real_targets, real_logits),
-                         hacks.bce_with_logits(fake_targets, fake_logits),
-                         g_loss, hacks.accuracy(real_logits, True), hacks.accuracy(fake_logits, False),
+        kind = self.live.loss_kind
+        return tf.stack([hacks.discriminator_loss(kind, real_targets, real_logits),
+                         hacks.discriminator_loss(kind, fake_targets, fake_logits),
+                         g_loss, hacks.decision_accuracy(kind, real_logits, True),
+                         hacks.decision_accuracy(kind, fake_logits, False),
                          tf.reduce_mean(real_targets), tf.reduce_mean(fake_targets)])
 
     def step(self) -> tf.Tensor:
@@ -239,6 +304,10 @@ class GanStep:
         """Assign both optimizers' learning rates (live changes and the decay; no retrace)."""
         self.d_optimizer.learning_rate.assign(d_lr)
         self.g_optimizer.learning_rate.assign(g_lr)
+
+    def set_budget_progress(self, progress: float) -> None:
+        """The share of the run's budget spent (0..1), which the instance noise decays over (no retrace)."""
+        self.live.budget_progress.assign(float(progress))
 
     # -- sampling ----------------------------------------------------------------
     def generate(self, z: np.ndarray) -> np.ndarray:

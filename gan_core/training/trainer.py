@@ -27,7 +27,7 @@ from gan_core.store.saver import RunSaver
 from gan_core.store.runs import load_run_data
 from gan_core.training.snapshot import ACTIVE_STATES, Board, HackChange, Snapshot, Status
 from gan_core.training.run_keeping import RunKeeping
-from gan_core.training.loop import flush_metrics, learning_rate_factor
+from gan_core.training.loop import budget_progress, flush_metrics, learning_rate_factor
 from gan_core.training.step import GanStep
 
 FLUSH_SECONDS = 0.25      # how often per-step metrics are fetched from the graph
@@ -271,6 +271,9 @@ class Trainer(RunKeeping):
         factor = learning_rate_factor(opt, self.cfg.run, self.counters["elapsed"], self.counters["step"],
                                       self.board.get("steps_per_epoch", 1))
         step.set_learning_rates(opt.d_learning_rate * factor, opt.g_learning_rate * factor)
+        # The instance noise decays over the same budget.
+        step.set_budget_progress(budget_progress(self.cfg.run, self.counters["elapsed"], self.counters["step"],
+                                                 self.board.get("steps_per_epoch", 1)))
 
     def _flush(self, pending: list, step: GanStep) -> bool:
         """Fetch pending per-step metrics; False (and a warning) if any is NaN/inf."""
