@@ -22,6 +22,7 @@ CONFIG_KEYS_THE_GUIDE_COVERS = {
     "model.kernel_divisible_by_stride", "model.dropout", "hacks.latent_distribution",
     "hacks.separate_batches", "hacks.real_label_range", "hacks.fake_label_range",
     "hacks.flip_probability", "hacks.generator_loss", "hacks.d_steps",
+    "hacks.instance_noise", "hacks.replay_share", "hacks.adversarial_loss", "hacks.r1_gamma", "hacks.diff_augment",
 }
 
 

@@ -21,7 +21,7 @@ def page(tmp_path, monkeypatch, open_page):
 def _labels(at):
     sb = at.sidebar
     widgets = (list(sb.toggle) + list(sb.slider) + list(sb.radio) + list(sb.selectbox) + list(sb.select_slider)
-               + list(sb.number_input))
+               + list(sb.number_input) + list(sb.multiselect))
     return {w.label for w in widgets}
 
 

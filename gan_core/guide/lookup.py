@@ -30,6 +30,7 @@ HACK_CONTROLS = (
     "Latent distribution", "Separate real and fake batches", "Real label range", "Fake label range",
     "Label flip probability", "Generator loss", "Discriminator steps per generator step",
     "Generator learning rate", "Discriminator learning rate",
+    "Instance noise (start std)", "Experience replay share", "Adversarial loss", "R1 penalty γ", "DiffAugment",
 )
 CONTROL_LABELS = PRACTICE_CONTROLS + HACK_CONTROLS
 

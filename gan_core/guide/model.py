@@ -25,6 +25,16 @@ MIRZA = "Mirza & Osindero 2014 - Conditional Generative Adversarial Nets"
 ACGAN = "Odena, Olah & Shlens 2017 - Conditional Image Synthesis with Auxiliary Classifier GANs"
 PROJECTION = "Miyato & Koyama 2018 - cGANs with Projection Discriminator"
 
+# Sources of the step-level stabilizers (instance noise, replay, losses, R1, DiffAugment).
+SONDERBY = "Sønderby et al. 2017 - Amortised MAP Inference for Image Super-resolution (instance noise; arXiv 2016)"
+ARJOVSKY_BOTTOU = "Arjovsky & Bottou 2017 - Towards Principled Methods for Training GANs"
+SHRIVASTAVA = "Shrivastava et al. 2017 - Learning from Simulated and Unsupervised Images through Adversarial Training"
+MAO = "Mao et al. 2017 - Least Squares Generative Adversarial Networks"
+LIM_YE = "Lim & Ye 2017 - Geometric GAN (the hinge loss)"
+SAGAN = "Zhang et al. 2019 - Self-Attention GANs (SAGAN)"
+MESCHEDER = "Mescheder, Geiger & Nowozin 2018 - Which Training Methods for GANs do actually Converge? (R1)"
+ZHAO_DIFFAUGMENT = "Zhao et al. 2020 - Differentiable Augmentation for Data-Efficient GAN Training"
+
 class GuideError(ValueError):
     """A request for a card or a filter the guide does not have; one-line message."""
 
