@@ -149,3 +149,15 @@ def test_decoding_an_uploaded_set_needs_a_free_training_slot(page):
     page.run()                                # a slot is free: the same upload is decoded now
     assert not page.exception and not page.error
     assert any(c.value.startswith("80 images") for c in page.sidebar.caption)
+
+
+def test_the_loss_chart_caption_says_what_the_losses_mean_under_each_adversarial_loss():
+    from gan_core.training.snapshot import Snapshot
+    from ui.train_view import _labels_above_one, loss_caption
+    smoothed = {"hacks.real_label_range": (0.7, 1.2)}
+    assert loss_caption(Snapshot(hacks={**smoothed, "hacks.adversarial_loss": "bce"})) == ""
+    assert _labels_above_one(Snapshot(hacks={**smoothed, "hacks.adversarial_loss": "bce"}))
+    hinge = Snapshot(hacks={**smoothed, "hacks.adversarial_loss": "hinge"})
+    assert "relu(1 − D(x))" in loss_caption(hinge) and "−D(G(z))" in loss_caption(hinge)
+    assert not _labels_above_one(hinge)          # no cross-entropy, so no dip below zero to explain
+    assert "above 0.5" in loss_caption(Snapshot(hacks={"hacks.adversarial_loss": "least-squares"}))

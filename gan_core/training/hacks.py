@@ -195,7 +195,7 @@ def decision_accuracy(kind, outputs: tf.Tensor, is_real: bool) -> tf.Tensor:
 def r1_penalty(judge, images: tf.Tensor, weights):
     """R1 (Mescheder et al. 2018): the mean of ‖∇ₓD(x)‖² over the images with weight 1.
 
-    `judge` maps images (n, H, W, C) to D's outputs (n,); `weights` (n,) is 1 for the real
+    `judge` maps images (n, H, W, C), or points (n, d), to D's outputs (n,); `weights` (n,) is 1 for the real
     images the penalty covers and 0 for the rest (0 when none are real). Returns (penalty,
     outputs): the outputs of the same forward pass, so the caller's loss needs no second one.
     Multiply the penalty by γ/2 for the loss term; it is differentiable in D's weights.
@@ -206,7 +206,8 @@ def r1_penalty(judge, images: tf.Tensor, weights):
         outputs = _flat(judge(images))
         total = tf.reduce_sum(outputs)
     grads = tape.gradient(total, images)
-    sq_norm = tf.reduce_sum(tf.square(tf.cast(grads, tf.float32)), axis=[1, 2, 3])
+    # Per image, over every other axis: images (n, H, W, C) or 2-D points (n, 2) alike.
+    sq_norm = tf.reduce_sum(tf.reshape(tf.square(tf.cast(grads, tf.float32)), [tf.shape(images)[0], -1]), axis=1)
     w = _flat(weights)
     return tf.reduce_sum(w * sq_norm) / tf.maximum(tf.reduce_sum(w), 1.0), outputs
 
