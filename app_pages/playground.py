@@ -39,7 +39,8 @@ def preset_controls(name: str) -> dict:
     return {"toy_latent": h.latent_distribution, "toy_real_range": tuple(h.real_label_range),
             "toy_fake_range": tuple(h.fake_label_range), "toy_flip": float(h.flip_probability),
             "toy_g_loss": h.generator_loss, "toy_d_steps": int(h.d_steps), "toy_optimizer": o.name,
-            "toy_d_lr": o.d_learning_rate, "toy_g_lr": o.g_learning_rate}
+            "toy_d_lr": o.d_learning_rate, "toy_g_lr": o.g_learning_rate,
+            "toy_adv_loss": h.adversarial_loss, "toy_r1": float(h.r1_gamma)}
 
 
 def load_preset() -> None:
@@ -120,6 +121,13 @@ def hack_controls():
                            "whose gradient vanishes when D rejects G's points confidently.")
     d_steps = st.slider("Discriminator steps per generator step", 1, 10, key="toy_d_steps",
                         help="k in Goodfellow's algorithm 1: D updates before each G update.")
+    adv_loss = st.radio("Adversarial loss", ["bce", "least-squares", "hinge"], horizontal=True, key="toy_adv_loss",
+                        help="bce: cross-entropy (the generator-loss choice applies to it); least-squares: D pulls "
+                             "its output to 1 for real, 0 for fake (Mao et al. 2017); hinge: relu(1 ∓ D), G "
+                             "maximizes D (Lim & Ye 2017). The surface shows sigmoid(D), a probability for bce only.")
+    r1 = st.slider("R1 penalty γ", 0.0, 10.0, step=0.1, key="toy_r1",
+                   help="γ/2 · ‖∇D(x)‖² on real points in D's loss: D flattens around the data, so the "
+                        "arrows calm down near the modes (Mescheder et al. 2018). 0 = off.")
     optimizer = st.radio("Optimizer", ["adam", "sgd"], horizontal=True, format_func=str.upper, key="toy_optimizer",
                          help="Adam or plain SGD; switching keeps Adam's moments for later.")
     d_lr = st.select_slider("D learning rate", LEARNING_RATES, key="toy_d_lr",
@@ -129,7 +137,7 @@ def hack_controls():
                                  "pulls the points tighter onto the modes.")
     hacks = HacksConfig(latent_distribution=latent, real_label_range=tuple(real_range),
                         fake_label_range=tuple(fake_range), flip_probability=flip,
-                        generator_loss=g_loss, d_steps=d_steps)
+                        generator_loss=g_loss, d_steps=d_steps, adversarial_loss=adv_loss, r1_gamma=r1)
     opt = replace(base.optimizer, name=optimizer, d_learning_rate=d_lr, g_learning_rate=g_lr)
     return hacks, opt
 
