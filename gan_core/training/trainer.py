@@ -35,6 +35,8 @@ MERGE_STEPS = 20          # changes of one hack this close together become one m
 
 
 def _format(value) -> str:
+    if value == "":
+        return "none"        # an empty set of DiffAugment policies
     if isinstance(value, float):
         return f"{value:.2g}" if value < 0.01 else f"{value:.2f}"
     if isinstance(value, tuple):
