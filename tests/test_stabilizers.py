@@ -26,7 +26,7 @@ def test_replay_share_is_the_share_drawn_from_the_filled_buffer(rng, share):
     buffer = tf.concat([tf.fill([10, 4, 4, 1], 0.5), tf.fill([90, 4, 4, 1], 9.0)], 0)   # 10 rows filled
     shares = []
     for _ in range(20):
-        images, replayed = hacks.mix_replayed(rng, fresh, buffer, 10, share)
+        images, replayed, _ = hacks.mix_replayed(rng, fresh, buffer, 10, share)
         images, replayed = images.numpy(), replayed.numpy()
         assert np.all(images[replayed] == 0.5)       # only filled rows are drawn, never the empty tail
         assert np.all(images[~replayed] == -1.0)
@@ -35,14 +35,15 @@ def test_replay_share_is_the_share_drawn_from_the_filled_buffer(rng, share):
 
 
 def test_replay_draws_nothing_while_the_buffer_is_empty(rng):
-    _, replayed = hacks.mix_replayed(rng, tf.zeros([8, 2, 2, 1]), tf.ones([16, 2, 2, 1]), 0, 1.0)
+    _, replayed, _ = hacks.mix_replayed(rng, tf.zeros([8, 2, 2, 1]), tf.ones([16, 2, 2, 1]), 0, 1.0)
     assert not replayed.numpy().any()
 
 
 def test_replay_buffer_draws_spread_over_every_filled_row(rng):
     buffer = tf.reshape(tf.range(50, dtype=tf.float32), [50, 1, 1, 1])
-    images, _ = hacks.mix_replayed(rng, tf.zeros([4000, 1, 1, 1]) - 1, buffer, 50, 1.0)
+    images, _, index = hacks.mix_replayed(rng, tf.zeros([4000, 1, 1, 1]) - 1, buffer, 50, 1.0)
     counts = np.bincount(images.numpy().reshape(-1).astype(int), minlength=50)
+    assert np.array_equal(images.numpy().reshape(-1), index.numpy())      # the row it says it drew
     assert counts.min() > 40          # uniform: 80 expected per row
 
 

@@ -186,3 +186,21 @@ def test_r1_penalty_changes_ds_update_only_when_gamma_is_positive(small_digits):
         runs[name] = np.concatenate([w.numpy().ravel() for w in s.discriminator.trainable_weights])
     assert np.allclose(runs["off"], runs["off again"], atol=1e-6)          # same seed, same update
     assert not np.allclose(runs["off"], runs["on"], atol=1e-4)             # the penalty moved D
+
+
+def test_a_replayed_fake_keeps_the_class_it_was_drawn_for(small_digits):
+    """Conditional runs: the ring keeps each fake's class, and D judges a replayed fake with it."""
+    cfg = preset("fast-demo").with_overrides(["run.batch_size=32", "model.use_labels=true",
+                                              "hacks.replay_share=1"])
+    s = GanStep(cfg, small_digits.images, labels=small_digits.labels)
+    for _ in range(4):
+        s.step()
+    assert s.classes == 10 and int(s.replay_filled.numpy()) == 4 * 8
+    fresh = tf.zeros([16, 28, 28, 1])
+    asked = tf.one_hot(tf.fill([16], 3), 10)
+    fake, codes = s._with_replay(fresh, asked)
+    stored = s.replay_classes.numpy()[:32]
+    assert len(set(stored.tolist())) > 1                          # the classes of the written fakes
+    assert np.abs(fake.numpy()).max() > 0                          # all replayed: none of the zeros
+    assert set(np.argmax(codes.numpy(), 1).tolist()) <= set(stored.tolist())
+    assert s.traces == 1

@@ -125,7 +125,8 @@ def mix_replayed(rng: tf.random.Generator, fresh: tf.Tensor, buffer: tf.Tensor, 
 
     fresh (n, H, W, C) float; buffer (capacity, H, W, C), of which the first `filled` rows hold
     fakes. round(share * n) of the n images (share in [0, 1]) are replaced by uniformly drawn
-    buffer rows, none while the buffer is empty. Returns (images float32, replayed (n,) bool).
+    buffer rows, none while the buffer is empty. Returns (images float32, replayed (n,) bool,
+    index (n,) int32: the buffer row each replayed image came from).
     Sources: ganhacks #8; Shrivastava et al. 2017 (half the batch from the buffer).
     """
     fresh = tf.cast(fresh, tf.float32)
@@ -137,18 +138,20 @@ def mix_replayed(rng: tf.random.Generator, fresh: tf.Tensor, buffer: tf.Tensor, 
     replayed = tf.range(n) < count
     index = rng.uniform([n], 0, tf.maximum(filled, 1), dtype=tf.int32)
     old = tf.cast(tf.gather(buffer, index), tf.float32)
-    return tf.where(replayed[:, None, None, None], old, fresh), replayed
+    return tf.where(replayed[:, None, None, None], old, fresh), replayed, index
 
 
-def ring_write(buffer: tf.Variable, cursor: tf.Variable, filled: tf.Variable, images: tf.Tensor) -> None:
+def ring_write(buffer: tf.Variable, cursor: tf.Variable, filled: tf.Variable, images: tf.Tensor) -> tf.Tensor:
     """Write `images` (m, H, W, C), m ≤ capacity, into the ring `buffer` at `cursor`, wrapping
-    around; `cursor` moves on and `filled` (rows holding fakes) grows up to the capacity."""
+    around; `cursor` moves on and `filled` (rows holding fakes) grows up to the capacity.
+    Returns the rows written ((m,) int32), for anything kept beside the images (their classes)."""
     capacity = tf.shape(buffer)[0]
     m = tf.shape(images)[0]
     rows = (cursor + tf.range(m)) % capacity
     buffer.scatter_nd_update(rows[:, None], tf.cast(tf.stop_gradient(images), buffer.dtype))
     cursor.assign((cursor + m) % capacity)
     filled.assign(tf.minimum(filled + m, capacity))
+    return rows
 
 
 def _flat(x) -> tf.Tensor:

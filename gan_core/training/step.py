@@ -94,6 +94,8 @@ class GanStep:
                                   trainable=False, name="replay_buffer")
         self.replay_cursor = tf.Variable(0, dtype=tf.int32, trainable=False, name="replay_cursor")
         self.replay_filled = tf.Variable(0, dtype=tf.int32, trainable=False, name="replay_filled")
+        self.replay_classes = tf.Variable(tf.zeros([REPLAY_CAPACITY], tf.int32), trainable=False,
+                                          name="replay_classes")
         self.traces = 0
         # autograph off: it would transpile every helper on each trace (seconds on 2 cores);
         # the only loop is written as tf.while_loop.
@@ -171,15 +173,32 @@ class GanStep:
         x = tf.cond(std > 0.0, lambda: hacks.add_instance_noise(self.rng, x, std), lambda: tf.identity(x))
         return x if self.tanh_output else (x + 1.0) / 2.0
 
-    def _with_replay(self, fresh) -> tf.Tensor:
-        """The fake half with the live replay share drawn from the ring of past fakes; then a
-        few of the fresh ones go into the ring (always, so a share switched on later finds it full)."""
+    def _with_replay(self, fresh, codes):
+        """The fake half with the live replay share drawn from the ring of past fakes, and the
+        classes the fakes were asked for (None when unconditional): a replayed fake keeps the class
+        it was drawn for. Then a few of the fresh ones go into the ring (always, so a share
+        switched on later finds it full)."""
+        fresh = tf.cast(fresh, tf.float32)
         use = (self.live.replay_share > 0.0) & (self.replay_filled > 0)
-        fake = tf.cond(use, lambda: hacks.mix_replayed(self.rng, fresh, self.replay, self.replay_filled,
-                                                        self.live.replay_share)[0],
-                       lambda: tf.identity(tf.cast(fresh, tf.float32)))
-        hacks.ring_write(self.replay, self.replay_cursor, self.replay_filled, fresh[:min(self.half, REPLAY_WRITES)])
-        return fake
+
+        def replayed():
+            fake, chosen, index = hacks.mix_replayed(self.rng, fresh, self.replay, self.replay_filled,
+                                                     self.live.replay_share)
+            if codes is None:
+                return fake
+            old = tf.one_hot(tf.gather(self.replay_classes, index), self.classes, dtype=codes.dtype)
+            return fake, tf.where(chosen[:, None], old, codes)
+
+        def fresh_only():
+            return tf.identity(fresh) if codes is None else (tf.identity(fresh), tf.identity(codes))
+
+        out = tf.cond(use, replayed, fresh_only)
+        writes = min(self.half, REPLAY_WRITES)
+        rows = hacks.ring_write(self.replay, self.replay_cursor, self.replay_filled, fresh[:writes])
+        if codes is None:
+            return out, None
+        self.replay_classes.scatter_nd_update(rows[:, None], tf.argmax(codes[:writes], axis=1, output_type=tf.int32))
+        return out
 
     def _judge_seen(self, images, codes):
         """D's real/fake logits (float32, flat) and, when conditional, its class logits."""
@@ -245,13 +264,14 @@ class GanStep:
         """What the two D updates of a step see (reads the live 'separate batches' switch)."""
         return hacks.discriminator_batches(self.rng, real, fake, self.live.separate)
 
-    def _d_step(self, real, fake, codes):
+    def _d_step(self, real, fake, codes, fake_codes=None):
         """Two D updates on two half-batches; logits and targets back in [real..., fake...] order.
-        `codes` are the classes of the real half, which the fakes were asked for too."""
+        `codes` are the classes of the real half, which the fresh fakes were asked for too;
+        `fake_codes` (default: `codes`) differ where a replayed fake was drawn for another class."""
         images, is_real, order = self.compose_d_batches(real, fake)
         halves = (None, None)
         if self.classes:
-            codes = tf.gather(tf.concat([codes, codes], 0), order)
+            codes = tf.gather(tf.concat([codes, codes if fake_codes is None else fake_codes], 0), order)
             halves = (codes[:self.half], codes[self.half:])
         logits_1, targets_1 = self._d_update(images[:self.half], halves[0], is_real[:self.half])
         logits_2, targets_2 = self._d_update(images[self.half:], halves[1], is_real[self.half:])
@@ -268,9 +288,9 @@ class GanStep:
             real, real_codes = self._next_real(self.half)
             # The fakes are asked for the same classes as the real half, so D cannot tell
             # them apart by class frequencies.
-            fake = self._with_replay(tf.cast(self._fake(real_codes, self.half), tf.float32))
+            fake, fake_codes = self._with_replay(tf.cast(self._fake(real_codes, self.half), tf.float32), real_codes)
             return (i + 1, *[tf.ensure_shape(t, [self.half])
-                             for t in self._d_step(real, fake, real_codes)])
+                             for t in self._d_step(real, fake, real_codes, fake_codes)])
 
         zeros = tf.zeros([self.half])
         _, real_logits, real_targets, fake_logits, fake_targets = tf.while_loop(
