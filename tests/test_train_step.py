@@ -170,11 +170,11 @@ def test_diff_augment_flags_reach_what_d_sees(step):
 
 
 def test_replay_buffer_fills_from_the_step_and_is_drawn_from(step):
-    from gan_core.training.step import REPLAY_WRITES
-    before = int(step.replay_filled.numpy())
+    from gan_core.training.replay import REPLAY_WRITES
+    before = int(step.replay.filled.numpy())
     step.step()
-    assert int(step.replay_filled.numpy()) == before + min(step.half, REPLAY_WRITES)
-    assert np.abs(step.replay.numpy()[:before + 1]).max() > 0     # real fakes, not the zeros it started with
+    assert int(step.replay.filled.numpy()) == before + min(step.half, REPLAY_WRITES)
+    assert np.abs(step.replay.images.numpy()[:before + 1]).max() > 0     # real fakes, not the zeros it started with
 
 
 def test_r1_penalty_changes_ds_update_only_when_gamma_is_positive(small_digits):
@@ -195,11 +195,11 @@ def test_a_replayed_fake_keeps_the_class_it_was_drawn_for(small_digits):
     s = GanStep(cfg, small_digits.images, labels=small_digits.labels)
     for _ in range(4):
         s.step()
-    assert s.classes == 10 and int(s.replay_filled.numpy()) == 4 * 8
+    assert s.classes == 10 and int(s.replay.filled.numpy()) == 4 * 8
     fresh = tf.zeros([16, 28, 28, 1])
     asked = tf.one_hot(tf.fill([16], 3), 10)
-    fake, codes = s._with_replay(fresh, asked)
-    stored = s.replay_classes.numpy()[:32]
+    fake, codes = s.replay.replay(s.rng, fresh, asked, s.live.replay_share)
+    stored = s.replay.classes.numpy()[:32]
     assert len(set(stored.tolist())) > 1                          # the classes of the written fakes
     assert np.abs(fake.numpy()).max() > 0                          # all replayed: none of the zeros
     assert set(np.argmax(codes.numpy(), 1).tolist()) <= set(stored.tolist())

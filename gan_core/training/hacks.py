@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-from gan_core.config import ADVERSARIAL_LOSSES, DIFF_AUGMENT_POLICIES as AUGMENT_POLICIES, diff_augment_problem
+from gan_core.config import DIFF_AUGMENT_POLICIES as AUGMENT_POLICIES
+from gan_core.config import diff_augment_problem
 
 
 def sample_latent(rng: tf.random.Generator, n: int, dim: int, gaussian) -> tf.Tensor:

@@ -19,17 +19,12 @@ from gan_core.training.conditional import label_classes
 from gan_core.config import TrainConfig
 from gan_core.generators.images import to_model_scale
 from gan_core.training.live_hacks import LiveHacks
+from gan_core.training.replay import ReplayRing
 from gan_core.training.models import build_discriminator, build_generator
 
 # Weight of the class terms (D naming real classes, G being named as asked) against the
 # real/fake loss, as in the AC-GAN paper.
 CLASS_LOSS_WEIGHT = 1.0
-
-# Experience replay (Shrivastava et al. 2017): a ring of past fakes inside the step. Each D
-# round writes a few of its fresh fakes, so with the default batch the ring spans the last
-# ~250 rounds rather than the last ~60; float16 halves its memory (pixels need no more).
-REPLAY_CAPACITY = 2048
-REPLAY_WRITES = 8
 
 # Per-step figures the step returns; the mean targets show label smoothing and flips at work.
 METRIC_NAMES = ("d_loss_real", "d_loss_fake", "g_loss", "d_acc_real", "d_acc_fake",
@@ -90,12 +85,7 @@ class GanStep:
         self.cursor = tf.Variable(0, dtype=tf.int32, trainable=False, name="epoch_cursor")
         if self.classes:
             self.labels = tf.Variable(np.asarray(labels, dtype=np.int32), trainable=False, name="real_labels")
-        self.replay = tf.Variable(tf.zeros((REPLAY_CAPACITY, *self.image_shape), tf.float16),
-                                  trainable=False, name="replay_buffer")
-        self.replay_cursor = tf.Variable(0, dtype=tf.int32, trainable=False, name="replay_cursor")
-        self.replay_filled = tf.Variable(0, dtype=tf.int32, trainable=False, name="replay_filled")
-        self.replay_classes = tf.Variable(tf.zeros([REPLAY_CAPACITY], tf.int32), trainable=False,
-                                          name="replay_classes")
+        self.replay = ReplayRing(self.image_shape)
         self.traces = 0
         # autograph off: it would transpile every helper on each trace (seconds on 2 cores);
         # the only loop is written as tf.while_loop.
@@ -172,33 +162,6 @@ class GanStep:
         std = hacks.instance_noise_std(self.live.instance_noise, self.live.budget_progress)
         x = tf.cond(std > 0.0, lambda: hacks.add_instance_noise(self.rng, x, std), lambda: tf.identity(x))
         return x if self.tanh_output else (x + 1.0) / 2.0
-
-    def _with_replay(self, fresh, codes):
-        """The fake half with the live replay share drawn from the ring of past fakes, and the
-        classes the fakes were asked for (None when unconditional): a replayed fake keeps the class
-        it was drawn for. Then a few of the fresh ones go into the ring (always, so a share
-        switched on later finds it full)."""
-        fresh = tf.cast(fresh, tf.float32)
-        use = (self.live.replay_share > 0.0) & (self.replay_filled > 0)
-
-        def replayed():
-            fake, chosen, index = hacks.mix_replayed(self.rng, fresh, self.replay, self.replay_filled,
-                                                     self.live.replay_share)
-            if codes is None:
-                return fake
-            old = tf.one_hot(tf.gather(self.replay_classes, index), self.classes, dtype=codes.dtype)
-            return fake, tf.where(chosen[:, None], old, codes)
-
-        def fresh_only():
-            return tf.identity(fresh) if codes is None else (tf.identity(fresh), tf.identity(codes))
-
-        out = tf.cond(use, replayed, fresh_only)
-        writes = min(self.half, REPLAY_WRITES)
-        rows = hacks.ring_write(self.replay, self.replay_cursor, self.replay_filled, fresh[:writes])
-        if codes is None:
-            return out, None
-        self.replay_classes.scatter_nd_update(rows[:, None], tf.argmax(codes[:writes], axis=1, output_type=tf.int32))
-        return out
 
     def _judge_seen(self, images, codes):
         """D's real/fake logits (float32, flat) and, when conditional, its class logits."""
@@ -288,7 +251,8 @@ class GanStep:
             real, real_codes = self._next_real(self.half)
             # The fakes are asked for the same classes as the real half, so D cannot tell
             # them apart by class frequencies.
-            fake, fake_codes = self._with_replay(tf.cast(self._fake(real_codes, self.half), tf.float32), real_codes)
+            fake, fake_codes = self.replay.replay(self.rng, self._fake(real_codes, self.half), real_codes,
+                                                  self.live.replay_share)
             return (i + 1, *[tf.ensure_shape(t, [self.half])
                              for t in self._d_step(real, fake, real_codes, fake_codes)])
 
