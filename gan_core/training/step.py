@@ -182,8 +182,8 @@ class GanStep:
     def _d_update(self, images, codes, is_real):
         """One D update; returns its logits and the (smoothed, flipped) targets it used.
 
-        The R1 penalty's extra gradient runs only while γ > 0 (a tf.cond: both branches are
-        traced once, one runs)."""
+        The R1 penalty's gradient (a second pass through D on the same images) runs only while
+        γ > 0 (a tf.cond: both branches are traced once, one runs)."""
         d_vars = self.discriminator.trainable_variables
         targets = self._targets(is_real)
         seen = self._d_input(images)
@@ -201,27 +201,24 @@ class GanStep:
         def gradients(tape, loss):
             return [g if g is not None else tf.zeros_like(v) for g, v in zip(tape.gradient(loss, d_vars), d_vars)]
 
-        def plain():
-            with tf.GradientTape() as tape:
-                logits, class_logits = self._judge_seen(seen, codes)
-                loss = loss_of(logits, class_logits)
-            return [logits, *gradients(tape, loss)]
+        with tf.GradientTape() as tape:
+            logits, class_logits = self._judge_seen(seen, codes)
+            loss = loss_of(logits, class_logits)
+        grads = gradients(tape, loss)
 
-        def with_r1():
-            heads = {}
+        def r1_gradients():
+            # A pass of its own, as StyleGAN2 does for its regularizers: the main update above
+            # stays outside any branch, so γ = 0 leaves the step as it was.
+            with tf.GradientTape() as r1_tape:
+                penalty, _ = hacks.r1_penalty(lambda x: self._judge_seen(x, codes)[0], seen, is_real)
+                term = 0.5 * self.live.r1_gamma * penalty
+            return gradients(r1_tape, term)
 
-            def judge(x):
-                heads["logits"], heads["class"] = self._judge_seen(x, codes)
-                return heads["logits"]
-
-            with tf.GradientTape() as tape:
-                penalty, logits = hacks.r1_penalty(judge, seen, is_real)
-                loss = loss_of(logits, heads["class"]) + 0.5 * self.live.r1_gamma * penalty
-            return [logits, *gradients(tape, loss)]
-
-        out = tf.cond(self.live.r1_gamma > 0.0, with_r1, plain)
-        self.d_optimizer.apply_gradients(zip(out[1:], d_vars))
-        return out[0], targets
+        # An all-fake half (separate batches) has no real image to penalize: skip it too.
+        wanted = (self.live.r1_gamma > 0.0) & (tf.reduce_sum(tf.cast(is_real, tf.float32)) > 0.0)
+        extra = tf.cond(wanted, r1_gradients, lambda: [tf.zeros_like(v) for v in d_vars])
+        self.d_optimizer.apply_gradients(zip([g + e for g, e in zip(grads, extra)], d_vars))
+        return logits, targets
 
     def compose_d_batches(self, real, fake):
         """What the two D updates of a step see (reads the live 'separate batches' switch)."""
