@@ -12,6 +12,24 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any, ClassVar, Tuple
 
 
+# The adversarial losses and DiffAugment policies `hacks.adversarial_loss` / `hacks.diff_augment`
+# take; the train step indexes its live variables in this order.
+ADVERSARIAL_LOSSES = ("bce", "least-squares", "hinge")
+DIFF_AUGMENT_POLICIES = ("translation", "cutout", "color")
+INSTANCE_NOISE_MAX = 1.0     # an std of 1 already buries [-1, 1] pixels
+R1_GAMMA_MAX = 100.0
+
+
+def diff_augment_problem(policies: str) -> str | None:
+    """One line naming the first unknown policy in comma-separated `policies`, else None."""
+    names = [p.strip() for p in str(policies).split(",") if p.strip()]
+    unknown = [p for p in names if p not in DIFF_AUGMENT_POLICIES]
+    if unknown:
+        return (f"hacks.diff_augment: unknown policy {unknown[0]!r} (a comma-separated set of "
+                f"{', '.join(DIFF_AUGMENT_POLICIES)}, or empty for none)")
+    return None
+
+
 class ConfigError(ValueError):
     """A bad configuration value; the message is one line a user can act on."""
 
@@ -102,6 +120,12 @@ class HacksConfig:
     flip_probability: float = 0.05
     generator_loss: str = "non-saturating"      # or "minimax"
     d_steps: int = 1
+    # After the DCGAN-era list (all live; 0 / "bce" / "" is off, values and sources in GUIDE §8):
+    instance_noise: float = 0.0        # start std of N(0, σ²) on D's inputs, [-1, 1] pixels, decays to 0
+    replay_share: float = 0.0          # share of D's fake half drawn from a buffer of past fakes, 0..1
+    adversarial_loss: str = "bce"      # or "least-squares" (Mao et al. 2017) or "hinge" (Lim & Ye 2017)
+    r1_gamma: float = 0.0              # γ of the R1 penalty γ/2·E[‖∇D(x)‖²] on reals (Mescheder et al. 2018)
+    diff_augment: str = ""             # DiffAugment policies, comma-separated: translation, cutout, color
 
 
 @dataclass(frozen=True)
@@ -229,6 +253,14 @@ class TrainConfig(DottedKeys):
         need(h.generator_loss in ("non-saturating", "minimax"),
              f"hacks.generator_loss must be 'non-saturating' or 'minimax', got {h.generator_loss!r}")
         need(1 <= h.d_steps <= 10, f"hacks.d_steps must be in 1..10, got {h.d_steps}")
+        need(0.0 <= h.instance_noise <= INSTANCE_NOISE_MAX,
+             f"hacks.instance_noise must be in [0, {INSTANCE_NOISE_MAX:g}], got {h.instance_noise}")
+        need(0.0 <= h.replay_share <= 1.0, f"hacks.replay_share must be in [0, 1], got {h.replay_share}")
+        need(h.adversarial_loss in ADVERSARIAL_LOSSES,
+             f"hacks.adversarial_loss must be one of {', '.join(ADVERSARIAL_LOSSES)}, got {h.adversarial_loss!r}")
+        need(0.0 <= h.r1_gamma <= R1_GAMMA_MAX, f"hacks.r1_gamma must be in [0, {R1_GAMMA_MAX:g}], got {h.r1_gamma}")
+        augment = diff_augment_problem(h.diff_augment)
+        need(augment is None, augment or "")
         need(r.batch_size >= 2 and r.batch_size % 2 == 0 and r.batch_size <= 1024,
              f"run.batch_size must be a positive even number up to 1024, got {r.batch_size}")
         need(r.epochs >= 0, f"run.epochs must be 0 (no limit) or positive, got {r.epochs}")

@@ -33,6 +33,11 @@ HACK_LABELS = {
     "hacks.d_steps": "Discriminator steps per generator step",
     "optimizer.d_learning_rate": "Discriminator learning rate",
     "optimizer.g_learning_rate": "Generator learning rate",
+    "hacks.instance_noise": "Instance noise (start std)",
+    "hacks.replay_share": "Experience replay share",
+    "hacks.adversarial_loss": "Adversarial loss",
+    "hacks.r1_gamma": "R1 penalty γ",
+    "hacks.diff_augment": "DiffAugment",
 }
 
 # Settings beyond the DCGAN paper that apply at the next start (ganhacks #9, #15, #17 and

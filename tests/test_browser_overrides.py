@@ -55,3 +55,29 @@ def test_a_long_key_is_not_echoed_in_full():
 def test_an_unknown_field_of_an_allowed_section_is_still_refused():
     with pytest.raises(ConfigError, match="unknown config key 'model.path'"):
         browser_override(TrainConfig(), "model.path", "/etc")
+
+
+LATER_HACKS = {"hacks.instance_noise": ("0.1", 0.1), "hacks.replay_share": ("0.5", 0.5),
+               "hacks.adversarial_loss": ("hinge", "hinge"), "hacks.r1_gamma": ("1", 1.0),
+               "hacks.diff_augment": ("translation,cutout", "translation,cutout")}
+
+
+@pytest.mark.parametrize("key", LATER_HACKS)
+def test_the_later_hacks_are_taken_from_a_browser(key):
+    text, value = LATER_HACKS[key]
+    cfg = browser_override(TrainConfig(), key, text).validated()
+    section, name = key.split(".")
+    assert getattr(getattr(cfg, section), name) == value
+
+
+@pytest.mark.parametrize("key,text,expected", [
+    ("hacks.adversarial_loss", "wasserstein", "hacks.adversarial_loss must be one of bce, least-squares, hinge"),
+    ("hacks.diff_augment", "translation,flip", "hacks.diff_augment: unknown policy 'flip'"),
+    ("hacks.replay_share", "1.5", "hacks.replay_share must be in [0, 1]"),
+    ("hacks.r1_gamma", "-1", "hacks.r1_gamma must be in [0, 100]"),
+    ("hacks.instance_noise", "two", "hacks.instance_noise must be a number"),
+])
+def test_a_bad_later_hack_value_is_one_line(key, text, expected):
+    with pytest.raises(ConfigError) as refused:
+        browser_override(TrainConfig(), key, text).validated()
+    assert expected in str(refused.value) and "\n" not in str(refused.value)

@@ -21,6 +21,8 @@ def cli(*args, timeout=300):
     (["train", "--epochs", "x"], "invalid int value: 'x'"),
     (["train", "--epochs", "1", "--max-seconds", "3"], "not allowed with argument"),
     (["train", "--data", "no-such-folder/", "--epochs", "1"], "no-such-folder"),
+    (["train", "--set", "hacks.adversarial_loss=wgan"], "hacks.adversarial_loss must be one of"),
+    (["train", "--set", "hacks.diff_augment=zoom"], "hacks.diff_augment: unknown policy 'zoom'"),
     (["bogus"], "invalid choice: 'bogus'"),
     (["sample", "--run", "no-such-run", "--n", "3", "--out", "x.npy"], "is not a run folder"),
     (["metrics", "missing.npy"], "missing.npy"),
@@ -73,6 +75,20 @@ def test_train_sample_metrics_round_trip(tmp_path):
     resumed = cli("train", "--resume", str(run), "--epochs", "2", "--final-samples", "0")
     assert resumed.returncode == 0, resumed.stderr
     assert "epoch   2 |" in resumed.stderr
+
+
+def test_train_takes_the_later_hacks_with_set(tmp_path):
+    run = tmp_path / "run"
+    sets = ["hacks.instance_noise=0.1", "hacks.replay_share=0.5", "hacks.adversarial_loss=least-squares",
+            "hacks.r1_gamma=1", "hacks.diff_augment=translation,cutout,color", "run.batch_size=250",
+            "run.grid_size=2", "run.quality_every_epoch=false"]
+    out = cli("train", "--preset", "fast-demo", "--epochs", "1", "--final-samples", "0", "--out", str(run),
+              *[a for s in sets for a in ("--set", s)])
+    assert out.returncode == 0, out.stderr
+    hacks = json.loads((run / "config.json").read_text())["hacks"]
+    assert (hacks["instance_noise"], hacks["replay_share"], hacks["adversarial_loss"], hacks["r1_gamma"],
+            hacks["diff_augment"]) == (0.1, 0.5, "least-squares", 1.0, "translation,cutout,color")
+    assert "epoch   1 |" in out.stderr
 
 
 def test_bench_prints_one_json_line():

@@ -153,3 +153,16 @@ def test_drawing_functions_render_a_real_jobs_snapshots(finished_job):
     grid = Image.open(io.BytesIO(snap_a.epochs[0].grid_png))
     assert gif.n_frames == 2
     assert gif.size == (2 * grid.width + figures.GAP, grid.height + figures.LABEL_HEIGHT)
+
+
+def test_the_later_hacks_are_taken_as_overrides_and_named_in_the_difference(page):
+    page.text_area(key="compare_overrides_a").input(
+        "hacks.instance_noise=0.1\nhacks.replay_share=0.5\nhacks.adversarial_loss=hinge\n"
+        "hacks.r1_gamma=1\nhacks.diff_augment=translation,cutout").run()
+    assert not page.error
+    difference = next(m.value for m in page.markdown if m.value.startswith("B differs from A in"))
+    for key in ("hacks.instance_noise", "hacks.replay_share", "hacks.adversarial_loss", "hacks.r1_gamma",
+                "hacks.diff_augment"):
+        assert f"`{key}`" in difference
+    page.text_area(key="compare_overrides_a").input("hacks.diff_augment=zoom").run()
+    assert page.error[0].value.startswith("A overrides, line 1: hacks.diff_augment: unknown policy 'zoom'")

@@ -24,6 +24,7 @@ CONFIG_KEYS_THE_GUIDE_COVERS = {
     "hacks.flip_probability", "hacks.generator_loss", "hacks.d_steps",
     "optimizer.d_optimizer", "model.g_dropout", "model.minibatch_stddev", "model.spectral_norm",
     "run.ema_decay",
+    "hacks.instance_noise", "hacks.replay_share", "hacks.adversarial_loss", "hacks.r1_gamma", "hacks.diff_augment",
 }
 
 

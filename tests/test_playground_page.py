@@ -31,10 +31,10 @@ def page(open_page):
 
 def test_page_shows_every_control_with_its_label(page):
     assert by_label(page.selectbox, "Dataset").value == "Ring of 8 Gaussians"
-    for label in ("Latent distribution", "Generator loss"):
+    for label in ("Latent distribution", "Generator loss", "Adversarial loss"):
         by_label(page.radio, label)
     for label in ("Real label range", "Fake label range", "Label flip probability",
-                  "Discriminator steps per generator step"):
+                  "Discriminator steps per generator step", "R1 penalty γ"):
         by_label(page.slider, label)
     for label in ("Step D", "Step G", "Step both", "Play"):
         by_label(page.button, label)
@@ -62,6 +62,17 @@ def test_changing_a_hack_keeps_the_training(page):
     assert not page.exception, page.exception
     assert metric(page, "Generator steps") == "1"
     assert page.session_state["toy_trainer"].config.hacks.flip_probability == pytest.approx(0.2)
+
+
+def test_the_adversarial_loss_and_r1_reach_the_running_points_gan(page):
+    by_label(page.button, "Step both").click().run()
+    by_label(page.radio, "Adversarial loss").set_value("hinge").run()
+    by_label(page.slider, "R1 penalty γ").set_value(1.0).run()
+    by_label(page.button, "Step both").click().run()
+    assert not page.exception, page.exception
+    assert metric(page, "Generator steps") == "2"                      # the same training went on
+    hacks = page.session_state["toy_trainer"].config.hacks
+    assert (hacks.adversarial_loss, hacks.r1_gamma) == ("hinge", 1.0)
 
 
 def test_bad_csv_shows_an_error_and_keeps_the_current_training(page):

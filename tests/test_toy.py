@@ -152,6 +152,8 @@ def test_config_overrides_use_the_main_vocabulary():
     ("model.colour=red", "unknown toy config key 'model.colour'"),
     ("run.ema_decay=1", "run.ema_decay must be in [0, 1)"),
     ("model.pack=0", "model.pack must be in 1..8"),
+    ("hacks.diff_augment=translation", "hacks.diff_augment applies to the image trainer only"),
+    ("hacks.adversarial_loss=wgan", "hacks.adversarial_loss must be one of bce, least-squares, hinge"),
 ])
 def test_bad_config_values_are_one_line_errors(pair, fragment):
     with pytest.raises(ConfigError) as err:
@@ -177,6 +179,30 @@ def test_live_hack_changes_do_not_retrace():
     trainer.step_g()
     assert trainer.trace_count == traced
     assert trainer.d_updates == 3 + 1 + 3 * 3 + 7 * 3 + 1
+
+
+def test_the_adversarial_loss_and_r1_change_live_without_a_retrace():
+    trainer = small_trainer()
+    trainer.run(2)
+    traced = trainer.trace_count
+    seen = {}
+    for loss, gamma in (("least-squares", 0.0), ("hinge", 1.0), ("bce", 10.0), ("bce", 0.0)):
+        trainer.apply_live(ToyConfig().with_overrides(SMALL + [f"hacks.adversarial_loss={loss}",
+                                                               f"hacks.r1_gamma={gamma}"]))
+        trainer.run(3)
+        seen[(loss, gamma)] = trainer.history[-1]
+    assert trainer.trace_count == traced
+    assert np.all(np.isfinite(np.stack(list(seen.values()))))
+    assert seen[("least-squares", 0.0)][1:3].min() >= 0          # ½(D − t)² never goes below 0
+
+
+def test_r1_changes_ds_update_on_points():
+    a, b = small_trainer(), small_trainer(extra=["hacks.r1_gamma=10"])
+    a.step_d()
+    b.step_d()
+    wa = np.concatenate([w.numpy().ravel() for w in a.discriminator.trainable_variables])
+    wb = np.concatenate([w.numpy().ravel() for w in b.discriminator.trainable_variables])
+    assert not np.allclose(wa, wb, atol=1e-5)
 
 
 def test_step_controls_count_steps_and_record_losses():

@@ -21,7 +21,7 @@ def page(tmp_path, monkeypatch, open_page):
 def _labels(at):
     sb = at.sidebar
     widgets = (list(sb.toggle) + list(sb.slider) + list(sb.radio) + list(sb.selectbox) + list(sb.select_slider)
-               + list(sb.number_input))
+               + list(sb.number_input) + list(sb.multiselect))
     return {w.label for w in widgets}
 
 
@@ -180,3 +180,15 @@ def test_health_panel_shows_the_figures_and_a_named_warning_with_its_hack(small_
     assert any("D's mean output: real 1.00" in c for c in captions)
     shown = [w.value for w in expander[0].warning]
     assert any(w.startswith(f"**{health.D_WINS}** at step") and "Try: the non-saturating G loss" in w for w in shown)
+
+
+def test_the_loss_chart_caption_says_what_the_losses_mean_under_each_adversarial_loss():
+    from gan_core.training.snapshot import Snapshot
+    from ui.train_view import _labels_above_one, loss_caption
+    smoothed = {"hacks.real_label_range": (0.7, 1.2)}
+    assert loss_caption(Snapshot(hacks={**smoothed, "hacks.adversarial_loss": "bce"})) == ""
+    assert _labels_above_one(Snapshot(hacks={**smoothed, "hacks.adversarial_loss": "bce"}))
+    hinge = Snapshot(hacks={**smoothed, "hacks.adversarial_loss": "hinge"})
+    assert "relu(1 − D(x))" in loss_caption(hinge) and "−D(G(z))" in loss_caption(hinge)
+    assert not _labels_above_one(hinge)          # no cross-entropy, so no dip below zero to explain
+    assert "above 0.5" in loss_caption(Snapshot(hacks={"hacks.adversarial_loss": "least-squares"}))

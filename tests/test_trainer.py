@@ -93,6 +93,26 @@ def test_a_bad_live_value_is_refused_and_changes_nothing(small_digits):
     assert t.snapshot().hacks["hacks.real_label_range"] == (0.7, 1.2)
 
 
+def test_the_later_hacks_change_on_a_running_trainer_with_markers(small_digits):
+    t = Trainer(small_cfg(epochs=0, max_seconds=0), data=small_digits)
+    t.start()
+    wait_for(t, lambda s: s.state == "running" and s.step > 1)
+    with pytest.raises(ConfigError, match="unknown policy 'zoom'"):
+        t.set_hack("hacks.diff_augment", "translation,zoom")
+    for key, value in (("hacks.adversarial_loss", "hinge"), ("hacks.r1_gamma", 1.0),
+                       ("hacks.diff_augment", "translation,cutout"), ("hacks.replay_share", 0.5),
+                       ("hacks.instance_noise", 0.1)):
+        t.set_hack(key, value)
+    before = t.snapshot().step
+    snap = wait_for(t, lambda s: s.step > before + 3 and len(s.changes) >= 5)
+    labels = [c.label for c in snap.changes]
+    assert "loss bce → hinge" in labels and "DiffAugment none → translation,cutout" in labels
+    live = t._gan_step.live
+    assert int(live.loss_kind.numpy()) == 2 and live.augment.numpy().tolist() == [True, True, False]
+    assert t._gan_step.traces == 1
+    assert t.stop(timeout=5.0) is True
+
+
 def test_nan_pauses_with_a_message(small_digits):
     t = Trainer(small_cfg(epochs=0, max_seconds=0), data=small_digits)
     t.start()

@@ -25,12 +25,12 @@ class Control:
     """
     key: str                      # dotted config key
     label: str                    # exact label people and browser tests look for
-    kind: str                     # toggle | slider | range | select | radio | number | lr
+    kind: str                     # toggle | slider | range | select | radio | number | lr | multiselect
     help: str
     low: float = 0.0
     high: float = 1.0
     step: float = 0.01
-    options: tuple = ()           # for select/radio: (config value, shown text) pairs
+    options: tuple = ()           # for select/radio/multiselect: (config value, shown text) pairs
 
     @property
     def live(self) -> bool:
@@ -44,8 +44,12 @@ class Control:
 
     def to_widget(self, value: Any) -> Any:
         """A config value as the widget shows it: an option's text, a (low, high) float pair for a
-        range, the nearest LEARNING_RATES entry for a learning rate; other kinds unchanged.
+        range, the nearest LEARNING_RATES entry for a learning rate, a list of option texts for a
+        multiselect (whose config value is comma-separated text); other kinds unchanged.
         """
+        if self.kind == "multiselect":
+            chosen = {v.strip() for v in str(value).split(",") if v.strip()}
+            return [text for v, text in self.options if v in chosen]
         if self.kind in ("select", "radio"):
             return dict(self.options).get(value, value)
         if self.kind == "range":
@@ -56,6 +60,9 @@ class Control:
 
     def from_widget(self, shown: Any) -> Any:
         """The widget's value as a config value (the inverse of to_widget; a learning rate as is)."""
+        if self.kind == "multiselect":
+            chosen = set(shown)
+            return ",".join(v for v, text in self.options if text in chosen)
         if self.kind in ("select", "radio"):
             return {text: v for v, text in self.options}.get(shown, shown)
         if self.kind == "range":
@@ -135,6 +142,28 @@ LIVE_HACKS = (
             "half-batch updates (real and fake halves, or two mixed halves) on a fresh half-batch of real "
             "images. A step then shows D k half-batches of real images, so an epoch (one pass over "
             "them) has 1/k as many steps.", *SLIDERS["hacks.d_steps"]),
+    Control("hacks.instance_noise", LABELS["hacks.instance_noise"], "slider",
+            "Gaussian noise added to every image D sees, real and fake (pixels in [-1, 1]); this std at "
+            "the start, falling linearly to 0 over the run's time or epochs. Usual: 0.1. 0 = off. "
+            "ganhacks #13; Sønderby et al. 2016; Arjovsky & Bottou 2017.", 0.0, 0.5, 0.01),
+    Control("hacks.replay_share", LABELS["hacks.replay_share"], "slider",
+            "Share of D's fake half drawn from a buffer of 2,048 earlier fakes instead of fresh ones, so D "
+            "keeps rejecting what G drew before. Usual: 0.5. 0 = off. ganhacks #8; Shrivastava et al. 2017.",
+            0.0, 1.0, 0.05),
+    Control("hacks.adversarial_loss", LABELS["hacks.adversarial_loss"], "radio",
+            "Binary cross-entropy (the original GAN; the generator-loss choice applies to it), least-squares "
+            "(D pulls its output to 1 for real, 0 for fake; Mao et al. 2017, a=0, b=c=1) or hinge "
+            "(D: relu(1 − D(x)) + relu(1 + D(G(z))), G: −D(G(z)); Lim & Ye 2017, SAGAN).",
+            options=(("bce", "BCE"), ("least-squares", "least-squares"), ("hinge", "hinge"))),
+    Control("hacks.r1_gamma", LABELS["hacks.r1_gamma"], "slider",
+            "Adds γ/2 · ‖∇ₓD(x)‖² on real images to D's loss, so D stays smooth where the data is. "
+            "Usual: 0.1–10, low for small images. 0 = off (costs nothing). Mescheder et al. 2018.",
+            0.0, 10.0, 0.1),
+    Control("hacks.diff_augment", LABELS["hacks.diff_augment"], "multiselect",
+            "The same random, differentiable augmentation of real and fake images before D, in D's and G's "
+            "updates: translation (up to ⅛ of the side), cutout (a square of half the side), color "
+            "(brightness, saturation, contrast). Made for a few thousand images. Zhao et al. 2020.",
+            options=(("translation", "translation"), ("cutout", "cutout"), ("color", "color"))),
     Control("optimizer.d_learning_rate", LABELS["optimizer.d_learning_rate"], "lr",
             "D's step size (Adam's, or SGD's when D uses SGD: then ~10× larger)."),
     Control("optimizer.g_learning_rate", LABELS["optimizer.g_learning_rate"], "lr", "Adam step size for G."),

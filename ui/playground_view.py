@@ -33,7 +33,8 @@ def preset_controls(name: str) -> dict:
             "toy_fake_range": tuple(h.fake_label_range), "toy_flip": float(h.flip_probability),
             "toy_g_loss": h.generator_loss, "toy_d_steps": int(h.d_steps), "toy_optimizer": o.name,
             "toy_d_lr": o.d_learning_rate, "toy_g_lr": o.g_learning_rate, "toy_d_optimizer": o.d_optimizer,
-            "toy_spectral_norm": cfg.model.spectral_norm}
+            "toy_spectral_norm": cfg.model.spectral_norm, "toy_adv_loss": h.adversarial_loss,
+            "toy_r1": float(h.r1_gamma)}
 
 
 def load_preset() -> None:
@@ -110,6 +111,13 @@ def hack_controls(base: ToyConfig) -> tuple[HacksConfig, ToyOptimizerConfig]:
     g_loss = st.radio("Generator loss", ["non-saturating", "minimax"], horizontal=True, key="toy_g_loss",
                       help="Non-saturating: G maximises log D(G(z)). Minimax: G minimises log(1 - D(G(z))), "
                            "whose gradient vanishes when D rejects G's points confidently.")
+    adv_loss = st.radio("Adversarial loss", ["bce", "least-squares", "hinge"], horizontal=True, key="toy_adv_loss",
+                        help="bce: cross-entropy (the generator-loss choice applies to it); least-squares: D pulls "
+                             "its output to 1 for real, 0 for fake (Mao et al. 2017); hinge: relu(1 ∓ D), G "
+                             "maximizes D (Lim & Ye 2017). The surface shows sigmoid(D), a probability for bce only.")
+    r1 = st.slider("R1 penalty γ", 0.0, 10.0, step=0.1, key="toy_r1",
+                   help="γ/2 · ‖∇D(x)‖² on real points in D's loss: D flattens around the data, so the "
+                        "arrows calm down near the modes (Mescheder et al. 2018). 0 = off.")
     d_steps = st.slider("Discriminator steps per generator step", 1, 10, key="toy_d_steps",
                         help="k in Goodfellow's algorithm 1: D updates before each G update.")
     optimizer = st.radio("Optimizer", ["adam", "sgd"], horizontal=True, format_func=str.upper, key="toy_optimizer",
@@ -124,7 +132,7 @@ def hack_controls(base: ToyConfig) -> tuple[HacksConfig, ToyOptimizerConfig]:
                                  "pulls the points tighter onto the modes.")
     hacks = HacksConfig(latent_distribution=latent, real_label_range=tuple(real_range),
                         fake_label_range=tuple(fake_range), flip_probability=flip,
-                        generator_loss=g_loss, d_steps=d_steps)
+                        generator_loss=g_loss, d_steps=d_steps, adversarial_loss=adv_loss, r1_gamma=r1)
     st.toggle("Spectral normalization in D", key="toy_spectral_norm",
               help="Each of D's dense kernels divided by its largest singular value (Miyato et al. 2018): "
                    "D's shading changes more gently. Switching it starts fresh networks.")

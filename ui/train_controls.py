@@ -68,6 +68,8 @@ def _widget(control: Control, live: bool) -> None:
         st.radio(control.label, [text for _, text in control.options], horizontal=True, **kwargs)
     elif control.kind == "select":
         st.selectbox(control.label, [text for _, text in control.options], **kwargs)
+    elif control.kind == "multiselect":
+        st.multiselect(control.label, [text for _, text in control.options], **kwargs)
     elif control.kind == "lr":
         st.select_slider(control.label, options=LEARNING_RATES, format_func=lambda v: f"{v:g}", **kwargs)
 

@@ -136,6 +136,8 @@ def draw_panels(snap: Snapshot) -> None:
         if _labels_above_one(snap):
             st.caption("With real-label targets above 1 (smoothing up to 1.2), binary cross-entropy is negative "
                        "for confident predictions, so the D loss on real images can dip below zero. Expected.")
+        if loss_caption(snap):
+            st.caption(loss_caption(snap))
         st.plotly_chart(charts.accuracy_figure(snap, raw=raw), key="acc_chart", width="stretch")
     with right:
         _draw_grid(snap)
@@ -146,7 +148,24 @@ def draw_panels(snap: Snapshot) -> None:
 
 def _labels_above_one(snap: Snapshot) -> bool:
     real = snap.hacks.get("hacks.real_label_range", (1.0, 1.0))
-    return float(real[1]) > 1.0
+    return float(real[1]) > 1.0 and snap.hacks.get("hacks.adversarial_loss", "bce") == "bce"
+
+
+# What the plotted losses mean under each adversarial loss other than BCE (whose meaning the
+# chart's titles already give). t is D's target: 1 real, 0 fake, or the smoothed/flipped value.
+LOSS_MEANINGS = {
+    "least-squares": "Least-squares loss (Mao et al. 2017): the D losses are ½(D(x) − t)², the squared "
+                     "distance of D's output from its target, never below 0; the G loss is ½(D(G(z)) − 1)². "
+                     "D counts an image as real when its output is above 0.5.",
+    "hinge": "Hinge loss (Lim & Ye 2017): the D losses are relu(1 − D(x)) on real and relu(1 + D(G(z))) on "
+             "fake images, 0 once every image is past the margin; the G loss is −D(G(z)), negative when D "
+             "scores the fakes as real. D counts an image as real when its output is above 0.",
+}
+
+
+def loss_caption(snap: Snapshot) -> str:
+    """What the loss curves mean under the run's adversarial loss now; "" for BCE."""
+    return LOSS_MEANINGS.get(snap.hacks.get("hacks.adversarial_loss", "bce"), "")
 
 
 def _draw_grid(snap: Snapshot) -> None:

@@ -74,16 +74,18 @@ class Arm:
             self.counters["elapsed"] += seconds
             self._step_seconds.append(seconds)
 
-    def flush(self, lr_factor: float) -> None:
+    def flush(self, lr_factor: float, progress: float = 0.0) -> None:
         """Fetch the pending metrics onto the board, run the health checks, set the learning rates.
 
-        The learning rates become the configured ones times `lr_factor` (in (0, 1], the shared decay).
+        The learning rates become the configured ones times `lr_factor` (in (0, 1], the shared decay);
+        `progress` (0..1, the shared share of the budget spent) drives the instance noise's decay.
         A NaN/inf metric marks the arm dead and its board "stopped".
         """
         problem = flush_metrics(self.board, self.pending, self.steps, self.recent)
         self.pending = []
         opt = self.cfg.optimizer
         self.step.set_learning_rates(opt.d_learning_rate * lr_factor, opt.g_learning_rate * lr_factor)
+        self.step.set_budget_progress(progress)
         self.board.update(step=self.steps, elapsed=self.elapsed,
                           steps_per_s=units.steps_per_second(self._step_seconds))
         if problem:

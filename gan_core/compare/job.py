@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 from gan_core.compare.arm import Arm
-from gan_core.training.loop import learning_rate_factor
+from gan_core.training.loop import budget_progress, learning_rate_factor
 from gan_core.compare.verdict import verdict
 from gan_core.config import ConfigError, TrainConfig
 from gan_core.data import ImageSet, load_images
@@ -237,8 +237,9 @@ class CompareJob:
         # One schedule for both arms, driven by the shared progress, so at any step both
         # use the same learning-rate factor.
         factor = learning_rate_factor(self.cfg_a.optimizer, self.cfg_a.run, elapsed, progress_step, spe)
+        progress = budget_progress(self.cfg_a.run, elapsed, progress_step, spe)
         for arm in live:
-            arm.flush(factor)
+            arm.flush(factor, progress)
         message = self.status().message
         if message.startswith("Compiling") and all(arm.compiled for arm in self.arms):
             message = ""

@@ -38,6 +38,16 @@ ERA_LATER = "2017-2021"
 ERAS = {ERA_2016: "2015–2016: the DCGAN practices and the ganhacks list",
         ERA_LATER: "2017–2021: what came after (the stabilizers of current GAN code)"}
 
+# Sources of the step-level stabilizers (instance noise, replay, losses, R1, DiffAugment).
+SONDERBY = "Sønderby et al. 2017 - Amortised MAP Inference for Image Super-resolution (instance noise; arXiv 2016)"
+ARJOVSKY_BOTTOU = "Arjovsky & Bottou 2017 - Towards Principled Methods for Training GANs"
+SHRIVASTAVA = "Shrivastava et al. 2017 - Learning from Simulated and Unsupervised Images through Adversarial Training"
+MAO = "Mao et al. 2017 - Least Squares Generative Adversarial Networks"
+LIM_YE = "Lim & Ye 2017 - Geometric GAN (the hinge loss)"
+SAGAN = "Zhang et al. 2019 - Self-Attention GANs (SAGAN)"
+MESCHEDER = "Mescheder, Geiger & Nowozin 2018 - Which Training Methods for GANs do actually Converge? (R1)"
+ZHAO_DIFFAUGMENT = "Zhao et al. 2020 - Differentiable Augmentation for Data-Efficient GAN Training"
+
 class GuideError(ValueError):
     """A request for a card or a filter the guide does not have; one-line message."""
 

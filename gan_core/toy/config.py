@@ -17,6 +17,10 @@ OPTIMIZERS = ("adam", "sgd")
 # at 1e-2; 0.1 shows what a far too large step does.
 TOY_LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1)
 
+# Hacks of the image trainer the playground does not have: DiffAugment's translation, cutout and
+# colour mean nothing for 2-D points; instance noise and replay are not built here.
+IMAGE_ONLY_HACKS = ("diff_augment", "instance_noise", "replay_share")
+
 
 @dataclass(frozen=True)
 class ToyDataConfig:
@@ -121,6 +125,9 @@ class ToyConfig(DottedKeys):
              f"optimizer.final_lr_fraction must be in (0, 1], got {o.final_lr_fraction}")
         # The hack rules live in the main config; only its hacks lines concern us.
         out += [p for p in TrainConfig(hacks=self.hacks).problems() if p.startswith("hacks.")]
+        # The adversarial loss and R1 apply to points as they do to images; these do not (yet).
+        for name in IMAGE_ONLY_HACKS:
+            need(not getattr(self.hacks, name), f"hacks.{name} applies to the image trainer only, not the 2D playground")
         need(2 <= r.batch_size <= 4096, f"run.batch_size must be in 2..4096, got {r.batch_size}")
         need(r.max_seconds >= 0, f"run.max_seconds must be 0 (one step) or positive, got {r.max_seconds}")
         need(0.0 <= r.ema_decay < 1.0, f"run.ema_decay must be in [0, 1), got {r.ema_decay}")

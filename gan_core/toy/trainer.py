@@ -14,6 +14,7 @@ from dataclasses import replace
 import numpy as np
 import tensorflow as tf
 
+from gan_core.config import ADVERSARIAL_LOSSES
 from gan_core.training import hacks
 from gan_core.config import HacksConfig
 from gan_core.toy.config import ToyConfig
@@ -71,6 +72,8 @@ class ToyTrainer:
         self._flip = tf.Variable(0.0, trainable=False)
         self._non_saturating = tf.Variable(1.0, trainable=False)
         self._d_steps = tf.Variable(1, trainable=False)
+        self._loss_kind = tf.Variable(0, trainable=False)          # index into ADVERSARIAL_LOSSES
+        self._r1_gamma = tf.Variable(0.0, trainable=False)
         self._lr_scale = 1.0
         self.trained_seconds = 0.0     # time in scheduled training (run_scheduled), for the decay
 
@@ -108,6 +111,8 @@ class ToyTrainer:
         self._flip.assign(h.flip_probability)
         self._non_saturating.assign(1.0 if h.generator_loss == "non-saturating" else 0.0)
         self._d_steps.assign(h.d_steps)
+        self._loss_kind.assign(ADVERSARIAL_LOSSES.index(h.adversarial_loss))
+        self._r1_gamma.assign(h.r1_gamma)
         self._ema_decay.assign(config.run.ema_decay)
         o = config.optimizer
         self._g_opt.use_adam.assign(o.name == "adam")
@@ -151,21 +156,37 @@ class ToyTrainer:
         t_real = hacks.discriminator_targets(self._rng, ones, self._flip, self._real_range, self._fake_range)
         t_fake = hacks.discriminator_targets(self._rng, zeros, self._flip, self._real_range, self._fake_range)
         variables = self.discriminator.trainable_variables
-        with tf.GradientTape() as tape:
+
+        def losses():
             real_logits = self.discriminator(real, training=True)
             fake_logits = self.discriminator(fake, training=True)
-            loss_real = hacks.bce_with_logits(t_real, real_logits)
-            loss_fake = hacks.bce_with_logits(t_fake, fake_logits)
-            loss = loss_real + loss_fake
-        self._d_opt.apply(tape.gradient(loss, variables))
-        return tf.stack([loss_real, loss_fake,
-                         hacks.accuracy(real_logits, True), hacks.accuracy(fake_logits, False)])
+            return (real_logits, fake_logits, hacks.discriminator_loss(self._loss_kind, t_real, real_logits),
+                    hacks.discriminator_loss(self._loss_kind, t_fake, fake_logits))
+
+        def plain():
+            with tf.GradientTape() as tape:
+                real_logits, fake_logits, loss_real, loss_fake = losses()
+                loss = loss_real + loss_fake
+            return [real_logits, fake_logits, loss_real, loss_fake, *tape.gradient(loss, variables)]
+
+        def with_r1():
+            # R1 (Mescheder et al. 2018): γ/2 · E‖∇ₓD(x)‖² on the real points, only while γ > 0.
+            with tf.GradientTape() as tape:
+                real_logits, fake_logits, loss_real, loss_fake = losses()
+                penalty, _ = hacks.r1_penalty(lambda x: self.discriminator(x, training=True), real, ones)
+                loss = loss_real + loss_fake + 0.5 * self._r1_gamma * penalty
+            return [real_logits, fake_logits, loss_real, loss_fake, *tape.gradient(loss, variables)]
+
+        real_logits, fake_logits, loss_real, loss_fake, *grads = tf.cond(self._r1_gamma > 0.0, with_r1, plain)
+        self._d_opt.apply(grads)
+        return tf.stack([loss_real, loss_fake, hacks.decision_accuracy(self._loss_kind, real_logits, True),
+                         hacks.decision_accuracy(self._loss_kind, fake_logits, False)])
 
     def _g_update(self):
         variables = self.generator.trainable_variables
         with tf.GradientTape() as tape:
             logits = self.discriminator(self._fake_batch(), training=True)
-            loss = hacks.generator_loss(logits, self._non_saturating)
+            loss = hacks.adversarial_generator_loss(self._loss_kind, logits, self._non_saturating)
         self._g_opt.apply(tape.gradient(loss, variables))
         self._update_average()
         return loss
@@ -217,7 +238,7 @@ class ToyTrainer:
             logits = self.discriminator(self._copies(points), training=False)
             # A sum, not a mean: each point's gradient is then its own loss's gradient.
             n = tf.cast(tf.shape(points)[0], tf.float32)
-            loss = hacks.generator_loss(logits, self._non_saturating) * n
+            loss = hacks.adversarial_generator_loss(self._loss_kind, logits, self._non_saturating) * n
         return tape.gradient(loss, points)
 
     def _generate_body(self, averaged):

@@ -59,12 +59,18 @@ def epoch_checks(board: Board, watch: health.HealthWatch, samples_uint8: np.ndar
         publish(board, warning)
 
 
-def learning_rate_factor(opt: OptimizerConfig, run: RunConfig, elapsed: float, step: int,
-                         steps_per_epoch: int) -> float:
-    """Linear decay towards final_lr_fraction over the budget (whichever of time or steps is further)."""
+def budget_progress(run: RunConfig, elapsed: float, step: int, steps_per_epoch: int) -> float:
+    """The share of the run's budget spent, 0..1: training seconds against max_seconds or steps
+    against the epochs' steps, whichever is further; 0 throughout when the run has no budget."""
     progress = 0.0
     if run.max_seconds:
         progress = elapsed / run.max_seconds
     if run.epochs:
         progress = max(progress, step / (run.epochs * max(1, steps_per_epoch)))
-    return 1.0 - (1.0 - opt.final_lr_fraction) * min(1.0, progress)
+    return min(1.0, progress)
+
+
+def learning_rate_factor(opt: OptimizerConfig, run: RunConfig, elapsed: float, step: int,
+                         steps_per_epoch: int) -> float:
+    """Linear decay towards final_lr_fraction over the budget (whichever of time or steps is further)."""
+    return 1.0 - (1.0 - opt.final_lr_fraction) * budget_progress(run, elapsed, step, steps_per_epoch)

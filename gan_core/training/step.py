@@ -20,6 +20,7 @@ from gan_core.config import TrainConfig
 from gan_core.generators.images import to_model_scale
 from gan_core.training.ema import GeneratorAverage
 from gan_core.training.live_hacks import LiveHacks
+from gan_core.training.replay import ReplayRing
 from gan_core.training.models import build_discriminator, build_generator
 
 # Weight of the class terms (D naming real classes, G being named as asked) against the
@@ -106,6 +107,7 @@ class GanStep:
         self.reals_in_epoch = 0     # real images drawn since the epoch's shuffle
         if self.classes:
             self.labels = tf.Variable(np.asarray(labels, dtype=np.int32), trainable=False, name="real_labels")
+        self.replay = ReplayRing(self.image_shape)
         self.traces = 0
         # autograph off: it would transpile every helper on each trace (seconds on 2 cores);
         # the only loop is written as tf.while_loop.
@@ -171,6 +173,21 @@ class GanStep:
         return hacks.sample_latent(self.rng, n, self.latent_dim, self.live.gaussian)
 
     def _judge(self, images, codes):
+        """D's real/fake logits (float32, flat) and, when conditional, its class logits, for
+        images before D's input hacks (augmentation, instance noise), which this applies."""
+        return self._judge_seen(self._d_input(images), codes)
+
+    def _d_input(self, images) -> tf.Tensor:
+        """What D sees of `images` (model scale): DiffAugment, then instance noise, both defined
+        on [-1, 1] pixels. Each sits behind a tf.cond, so off draws no random numbers and costs nothing."""
+        x = tf.cast(images, tf.float32)
+        x = x if self.tanh_output else x * 2.0 - 1.0
+        x = hacks.diff_augment(self.rng, x, self.live.augment, background=-1.0)
+        std = hacks.instance_noise_std(self.live.instance_noise, self.live.budget_progress)
+        x = tf.cond(std > 0.0, lambda: hacks.add_instance_noise(self.rng, x, std), lambda: tf.identity(x))
+        return x if self.tanh_output else (x + 1.0) / 2.0
+
+    def _judge_seen(self, images, codes):
         """D's real/fake logits (float32, flat) and, when conditional, its class logits."""
         if not self.classes:
             return tf.reshape(tf.cast(self.discriminator(images, training=True), tf.float32), [-1]), None
@@ -188,34 +205,60 @@ class GanStep:
     # -- the step ----------------------------------------------------------------
     def _d_update(self, images, codes, is_real):
         """One D update; returns its logits, the (smoothed, flipped) targets it used and the
-        global norm of its gradient (float32 scalar)."""
+        global norm of its gradient (float32 scalar, R1's part included).
+
+        The R1 penalty's gradient (a second pass through D on the same images) runs only while
+        γ > 0 (a tf.cond: both branches are traced once, one runs)."""
         d_vars = self.discriminator.trainable_variables
         targets = self._targets(is_real)
-        with tf.GradientTape() as tape:
-            logits, class_logits = self._judge(images, codes)
-            loss = hacks.bce_with_logits(targets, logits)
+        seen = self._d_input(images)
+
+        def loss_of(logits, class_logits):
+            loss = hacks.discriminator_loss(self.live.loss_kind, targets, logits)
             if self.classes:
                 # D learns to name the classes of real images only: naming G's attempts
                 # would teach it G's mistakes.
                 real = tf.cast(is_real, tf.float32)
                 wrong = tf.nn.softmax_cross_entropy_with_logits(codes, class_logits)
                 loss += CLASS_LOSS_WEIGHT * tf.reduce_sum(real * wrong) / tf.maximum(tf.reduce_sum(real), 1.0)
-        grads = tape.gradient(loss, d_vars)
-        self.d_optimizer.apply_gradients(zip(grads, d_vars))
-        return logits, targets, tf.cast(tf.linalg.global_norm(grads), tf.float32)
+            return loss
+
+        def gradients(tape, loss):
+            return [g if g is not None else tf.zeros_like(v) for g, v in zip(tape.gradient(loss, d_vars), d_vars)]
+
+        with tf.GradientTape() as tape:
+            logits, class_logits = self._judge_seen(seen, codes)
+            loss = loss_of(logits, class_logits)
+        grads = gradients(tape, loss)
+
+        def r1_gradients():
+            # A pass of its own, as StyleGAN2 does for its regularizers: the main update above
+            # stays outside any branch, so γ = 0 leaves the step as it was.
+            with tf.GradientTape() as r1_tape:
+                penalty, _ = hacks.r1_penalty(lambda x: self._judge_seen(x, codes)[0], seen, is_real)
+                term = 0.5 * self.live.r1_gamma * penalty
+            return gradients(r1_tape, term)
+
+        # An all-fake half (separate batches) has no real image to penalize: skip it too.
+        wanted = (self.live.r1_gamma > 0.0) & (tf.reduce_sum(tf.cast(is_real, tf.float32)) > 0.0)
+        extra = tf.cond(wanted, r1_gradients, lambda: [tf.zeros_like(v) for v in d_vars])
+        total = [g + e for g, e in zip(grads, extra)]
+        self.d_optimizer.apply_gradients(zip(total, d_vars))
+        return logits, targets, tf.cast(tf.linalg.global_norm(total), tf.float32)
 
     def compose_d_batches(self, real, fake):
         """What the two D updates of a step see (reads the live 'separate batches' switch)."""
         return hacks.discriminator_batches(self.rng, real, fake, self.live.separate)
 
-    def _d_step(self, real, fake, codes):
+    def _d_step(self, real, fake, codes, fake_codes=None):
         """Two D updates on two half-batches; logits and targets back in [real..., fake...] order,
         then the larger of the two updates' gradient norms.
-        `codes` are the classes of the real half, which the fakes were asked for too."""
+        `codes` are the classes of the real half, which the fresh fakes were asked for too;
+        `fake_codes` (default: `codes`) differ where a replayed fake was drawn for another class."""
         images, is_real, order = self.compose_d_batches(real, fake)
         halves = (None, None)
         if self.classes:
-            codes = tf.gather(tf.concat([codes, codes], 0), order)
+            codes = tf.gather(tf.concat([codes, codes if fake_codes is None else fake_codes], 0), order)
             halves = (codes[:self.half], codes[self.half:])
         logits_1, targets_1, norm_1 = self._d_update(images[:self.half], halves[0], is_real[:self.half])
         logits_2, targets_2, norm_2 = self._d_update(images[self.half:], halves[1], is_real[self.half:])
@@ -233,8 +276,9 @@ class GanStep:
             real, real_codes = self._next_real(self.half)
             # The fakes are asked for the same classes as the real half, so D cannot tell
             # them apart by class frequencies.
-            fake = tf.cast(self._fake(real_codes, self.half), tf.float32)
-            *halves, norm = self._d_step(real, fake, real_codes)
+            fake, fake_codes = self.replay.replay(self.rng, self._fake(real_codes, self.half), real_codes,
+                                                  self.live.replay_share)
+            *halves, norm = self._d_step(real, fake, real_codes, fake_codes)
             return (i + 1, *[tf.ensure_shape(t, [self.half]) for t in halves], norm)
 
         zeros = tf.zeros([self.half])
@@ -246,7 +290,7 @@ class GanStep:
         codes = self._random_codes(self.batch)
         with tf.GradientTape() as tape:
             g_logits, class_logits = self._judge(self._fake(codes, self.batch), codes)
-            g_loss = hacks.generator_loss(g_logits, self.live.non_saturating)
+            g_loss = hacks.adversarial_generator_loss(self.live.loss_kind, g_logits, self.live.non_saturating)
             # The plotted g_loss stays the real/fake part, comparable with and without labels.
             trained_on = g_loss
             if self.classes:
@@ -257,9 +301,11 @@ class GanStep:
         if self.ema is not None:
             self.ema.update()
 
-        return tf.stack([hacks.bce_with_logits(real_targets, real_logits),
-                         hacks.bce_with_logits(fake_targets, fake_logits),
-                         g_loss, hacks.accuracy(real_logits, True), hacks.accuracy(fake_logits, False),
+        kind = self.live.loss_kind
+        return tf.stack([hacks.discriminator_loss(kind, real_targets, real_logits),
+                         hacks.discriminator_loss(kind, fake_targets, fake_logits),
+                         g_loss, hacks.decision_accuracy(kind, real_logits, True),
+                         hacks.decision_accuracy(kind, fake_logits, False),
                          tf.reduce_mean(real_targets), tf.reduce_mean(fake_targets),
                          d_norm, tf.cast(tf.linalg.global_norm(g_grads), tf.float32),
                          tf.reduce_mean(tf.sigmoid(real_logits)), tf.reduce_mean(tf.sigmoid(fake_logits))])
@@ -287,6 +333,10 @@ class GanStep:
         """Assign both optimizers' learning rates (live changes and the decay; no retrace)."""
         self.d_optimizer.learning_rate.assign(d_lr)
         self.g_optimizer.learning_rate.assign(g_lr)
+
+    def set_budget_progress(self, progress: float) -> None:
+        """The share of the run's budget spent (0..1), which the instance noise decays over (no retrace)."""
+        self.live.budget_progress.assign(float(progress))
 
     # -- sampling ----------------------------------------------------------------
     @property

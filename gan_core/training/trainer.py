@@ -26,7 +26,7 @@ from gan_core.training import epoch_end, units
 from gan_core.training.conditional import labels_note
 from gan_core.training.health_watch import HealthWatch
 from gan_core.training.live_hacks import LIVE_KEYS, live_values
-from gan_core.training.loop import flush_metrics, learning_rate_factor
+from gan_core.training.loop import budget_progress, flush_metrics, learning_rate_factor
 from gan_core.training.run_keeping import RunKeeping
 from gan_core.training.snapshot import ACTIVE_STATES, Board, HackChange, Snapshot, Status
 from gan_core.training.step import GanStep
@@ -36,6 +36,8 @@ MERGE_STEPS = 20          # changes of one hack this close together become one m
 
 
 def _format(value) -> str:
+    if value == "":
+        return "none"        # an empty set of DiffAugment policies
     if isinstance(value, float):
         return f"{value:.2g}" if value < 0.01 else f"{value:.2f}"
     if isinstance(value, tuple):
@@ -288,6 +290,9 @@ class Trainer(RunKeeping):
         factor = learning_rate_factor(opt, self.cfg.run, self.counters["elapsed"], self.counters["step"],
                                       self.board.get("steps_per_epoch", 1))
         step.set_learning_rates(opt.d_learning_rate * factor, opt.g_learning_rate * factor)
+        # The instance noise decays over the same budget.
+        step.set_budget_progress(budget_progress(self.cfg.run, self.counters["elapsed"], self.counters["step"],
+                                                 self.board.get("steps_per_epoch", 1)))
 
     def _flush(self, pending: list, step: GanStep) -> bool:
         """Fetch pending per-step metrics; False (and a warning) if any is NaN/inf."""
