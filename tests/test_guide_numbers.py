@@ -17,7 +17,8 @@ ARITHMETIC = {"0", "1"}
 # Numbers that are not settings: digits named as examples, a paper's year, a formula's constant,
 # Keras' own defaults the card contrasts with.
 DIGIT_EXAMPLES = {"use-labels": {"4", "9"}, "minibatch-stddev": {"2016"}, "sgd-discriminator": {"10"},
-                  "ema-generator": {"10", "0.999"}, "ttur": {"0.999"}}
+                  "ema-generator": {"10", "0.999"}, "ttur": {"0.999"},
+                  "r1-penalty": {"0.1", "10"}}   # the literature's usual γ range (Mescheder et al. 2018)
 NUMBER = re.compile(r"(?<![A-Za-z_\d.])\d+(?:\.\d+)?")
 
 
