@@ -5,6 +5,7 @@ The Train page (ui/control_specs.py) shows them on its widgets and the Hacks gui
 (gan_core/guide) names them on its cards ("reach for ..."), so both read this table and
 can never drift apart. Browser tests look for the exact texts.
 """
+
 from __future__ import annotations
 
 # Architecture and optimizer practices: they apply at the next start.

@@ -1,5 +1,6 @@
 """The later model and optimizer hacks on real Keras models: spectral normalization, the
 minibatch-stddev channel, dropout in G at sampling time, the moving average of G, SGD for D."""
+
 from __future__ import annotations
 
 import keras
@@ -30,6 +31,7 @@ def images(n: int = 64) -> np.ndarray:
 
 def load(path):
     from gan_core.training import hack_layers, narrow_conv  # noqa: F401
+
     return keras.models.load_model(path, safe_mode=True, compile=False)
 
 
@@ -38,12 +40,12 @@ def test_spectral_norm_brings_every_d_kernels_largest_singular_value_to_one():
     cfg = small("model.spectral_norm=true", "model.d_extra_conv=true")
     d = build_discriminator(cfg.model, SHAPE)
     wrapped = [layer for layer in d.layers if isinstance(layer, keras.layers.SpectralNormalization)]
-    assert len(wrapped) == 4      # three convs and the logit
-    for layer in wrapped:          # make the kernels far from 1 first
+    assert len(wrapped) == 4  # three convs and the logit
+    for layer in wrapped:  # make the kernels far from 1 first
         layer.kernel.assign(layer.kernel * 50.0)
     assert all(largest_singular_value(layer.kernel) > 2.0 for layer in wrapped)
     x = tf.random.normal((8, *SHAPE), seed=1)
-    for _ in range(30):            # one power iteration per training call
+    for _ in range(30):  # one power iteration per training call
         d(x, training=True)
     for layer in wrapped:
         assert largest_singular_value(layer.kernel) == pytest.approx(1.0, abs=0.05), layer.name
@@ -63,8 +65,8 @@ def test_spectral_norm_d_trains_in_bf16_and_survives_save_and_load(tmp_path):
 # -- minibatch standard deviation --------------------------------------------------------
 def test_minibatch_stddev_value_on_a_known_batch():
     x = np.zeros((8, 2, 2, 3), np.float32)
-    x[0:4:2], x[1:4:2] = 1.0, 3.0       # first group of 4: each feature is 1 or 3, std 1
-    x[4:] = 7.0                          # second group: all alike, std ~0
+    x[0:4:2], x[1:4:2] = 1.0, 3.0  # first group of 4: each feature is 1 or 3, std 1
+    x[4:] = 7.0  # second group: all alike, std ~0
     out = minibatch_stddev(tf.constant(x)).numpy()
     assert out.shape == (8, 2, 2, 1)
     np.testing.assert_allclose(out[:4], 1.0, atol=1e-5)
@@ -78,7 +80,7 @@ def test_minibatch_stddev_takes_a_batch_not_divisible_by_the_group():
     x = tf.constant(np.arange(6 * 1 * 1 * 1, dtype=np.float32).reshape(6, 1, 1, 1))
     out = minibatch_stddev(x).numpy().ravel()
     np.testing.assert_allclose(out[:4], np.std([0, 1, 2, 3]), rtol=1e-4)
-    np.testing.assert_allclose(out[4:], 0.5, rtol=1e-4)         # the last group is images 4 and 5
+    np.testing.assert_allclose(out[4:], 0.5, rtol=1e-4)  # the last group is images 4 and 5
     with pytest.raises(ValueError, match="group size"):
         minibatch_stddev(x, group_size=0)
 
@@ -97,7 +99,7 @@ def test_g_dropout_makes_the_same_z_draw_different_images_also_after_save_and_lo
     z = np.repeat(np.random.default_rng(4).standard_normal((1, 100)).astype(np.float32), 2, axis=0)
     plain = build_generator(small().model, SHAPE)
     same = generate(plain, z, True)
-    np.testing.assert_array_equal(same[0], same[1])      # without it, same z, same image
+    np.testing.assert_array_equal(same[0], same[1])  # without it, same z, same image
 
     g = build_generator(small("model.g_dropout=0.5").model, SHAPE)
     assert any(isinstance(layer, SamplingDropout) for layer in g.layers)
@@ -121,8 +123,10 @@ def test_ema_weights_equal_the_hand_computed_average_and_draw_the_samples():
     for e, a in zip(expected, step.ema.average.trainable_variables):
         np.testing.assert_allclose(a.numpy(), e, rtol=1e-5, atol=1e-6)
     # The average is not G, and it is what draws the grid and quality samples.
-    assert any(not np.allclose(a.numpy(), g.numpy()) for a, g in
-               zip(step.ema.average.trainable_variables, step.generator.trainable_variables))
+    assert any(
+        not np.allclose(a.numpy(), g.numpy())
+        for a, g in zip(step.ema.average.trainable_variables, step.generator.trainable_variables)
+    )
     z = np.random.default_rng(5).standard_normal((4, 100)).astype(np.float32)
     np.testing.assert_allclose(step.generate(z), step.ema.average(z, training=False).numpy(), atol=1e-6)
 
@@ -164,25 +168,35 @@ def test_sgd_d_takes_plain_gradient_steps_at_d_learning_rate():
     grad = tf.ones_like(var)
     step.d_optimizer.apply_gradients([(grad, var)])
     np.testing.assert_allclose(var.numpy(), before - 0.002, rtol=1e-5)
-    step.step()          # and it trains inside the compiled step
+    step.step()  # and it trains inside the compiled step
 
 
 # -- the keys, from the CLI's --set and from a browser --------------------------------------
-@pytest.mark.parametrize("pair", ["optimizer.d_optimizer=sgd", "model.g_dropout=0.5",
-                                  "model.minibatch_stddev=true", "model.spectral_norm=true",
-                                  "run.ema_decay=0.999"])
+@pytest.mark.parametrize(
+    "pair",
+    [
+        "optimizer.d_optimizer=sgd",
+        "model.g_dropout=0.5",
+        "model.minibatch_stddev=true",
+        "model.spectral_norm=true",
+        "run.ema_decay=0.999",
+    ],
+)
 def test_each_key_is_taken_by_set_and_by_compare_overrides(pair):
     key, _, value = pair.partition("=")
     assert TrainConfig().with_overrides([pair]).validated() == browser_override(TrainConfig(), key, value).validated()
 
 
-@pytest.mark.parametrize("pair, message", [
-    ("optimizer.d_optimizer=rmsprop", "optimizer.d_optimizer must be 'adam' or 'sgd'"),
-    ("model.g_dropout=0.9", "model.g_dropout must be in [0, 0.7]"),
-    ("run.ema_decay=0.3", "run.ema_decay must be 0 (off) or in [0.5, 1)"),
-    ("run.ema_decay=1", "run.ema_decay must be 0 (off) or in [0.5, 1)"),
-    ("model.spectral_norm=maybe", "model.spectral_norm must be true/false"),
-])
+@pytest.mark.parametrize(
+    "pair, message",
+    [
+        ("optimizer.d_optimizer=rmsprop", "optimizer.d_optimizer must be 'adam' or 'sgd'"),
+        ("model.g_dropout=0.9", "model.g_dropout must be in [0, 0.7]"),
+        ("run.ema_decay=0.3", "run.ema_decay must be 0 (off) or in [0.5, 1)"),
+        ("run.ema_decay=1", "run.ema_decay must be 0 (off) or in [0.5, 1)"),
+        ("model.spectral_norm=maybe", "model.spectral_norm must be true/false"),
+    ],
+)
 def test_bad_values_get_one_line(pair, message):
     with pytest.raises(ConfigError) as err:
         TrainConfig().with_overrides([pair]).validated()
@@ -193,8 +207,10 @@ def test_bad_values_get_one_line(pair, message):
 def test_toy_spectral_norm_keeps_every_d_kernel_at_singular_value_one():
     from gan_core.toy import ToyTrainer, builtin_dataset
     from gan_core.toy.config import ToyConfig
-    cfg = ToyConfig().with_overrides(["model.spectral_norm=true", "run.batch_size=64", "model.d_hidden=16",
-                                      "model.hidden=16"])
+
+    cfg = ToyConfig().with_overrides(
+        ["model.spectral_norm=true", "run.batch_size=64", "model.d_hidden=16", "model.hidden=16"]
+    )
     trainer = ToyTrainer(cfg, builtin_dataset("ring"))
     trainer.run(30)
     wrapped = [layer for layer in trainer.discriminator.layers if isinstance(layer, keras.layers.SpectralNormalization)]
@@ -206,6 +222,7 @@ def test_toy_spectral_norm_keeps_every_d_kernel_at_singular_value_one():
 def test_toy_d_optimizer_switches_d_alone_live():
     from gan_core.toy import ToyTrainer, builtin_dataset
     from gan_core.toy.config import ToyConfig
+
     cfg = ToyConfig().with_overrides(["run.batch_size=64", "model.d_hidden=16", "model.hidden=16"])
     trainer = ToyTrainer(cfg, builtin_dataset("ring"))
     assert bool(trainer._d_opt.use_adam.numpy()) and bool(trainer._g_opt.use_adam.numpy())

@@ -1,5 +1,6 @@
 """The hacks after the 2016 list (instance noise, replay, the three losses, R1, DiffAugment):
 statistics measured on many seeded samples, losses against their hand formulas."""
+
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -23,12 +24,12 @@ def test_instance_noise_has_the_asked_std_and_decays_linearly_to_zero(rng):
 @pytest.mark.parametrize("share", [0.0, 0.25, 0.5, 1.0])
 def test_replay_share_is_the_share_drawn_from_the_filled_buffer(rng, share):
     fresh = tf.fill([64, 4, 4, 1], -1.0)
-    buffer = tf.concat([tf.fill([10, 4, 4, 1], 0.5), tf.fill([90, 4, 4, 1], 9.0)], 0)   # 10 rows filled
+    buffer = tf.concat([tf.fill([10, 4, 4, 1], 0.5), tf.fill([90, 4, 4, 1], 9.0)], 0)  # 10 rows filled
     shares = []
     for _ in range(20):
         images, replayed, _ = hacks.mix_replayed(rng, fresh, buffer, 10, share)
         images, replayed = images.numpy(), replayed.numpy()
-        assert np.all(images[replayed] == 0.5)       # only filled rows are drawn, never the empty tail
+        assert np.all(images[replayed] == 0.5)  # only filled rows are drawn, never the empty tail
         assert np.all(images[~replayed] == -1.0)
         shares.append(replayed.mean())
     assert np.mean(shares) == pytest.approx(share, abs=1 / 64)
@@ -43,8 +44,8 @@ def test_replay_buffer_draws_spread_over_every_filled_row(rng):
     buffer = tf.reshape(tf.range(50, dtype=tf.float32), [50, 1, 1, 1])
     images, _, index = hacks.mix_replayed(rng, tf.zeros([4000, 1, 1, 1]) - 1, buffer, 50, 1.0)
     counts = np.bincount(images.numpy().reshape(-1).astype(int), minlength=50)
-    assert np.array_equal(images.numpy().reshape(-1), index.numpy())      # the row it says it drew
-    assert counts.min() > 40          # uniform: 80 expected per row
+    assert np.array_equal(images.numpy().reshape(-1), index.numpy())  # the row it says it drew
+    assert counts.min() > 40  # uniform: 80 expected per row
 
 
 def test_ring_write_wraps_around_and_counts_what_it_holds():
@@ -68,7 +69,7 @@ TARGETS = np.array([1.0, 1.0, 0.0, 0.0], np.float32)
 def test_the_three_discriminator_losses_match_their_formulas():
     real, fake = OUT[:2], OUT[2:]
     bce = np.mean(np.r_[_softplus(-real), _softplus(fake)])
-    lsgan = np.mean(np.r_[0.5 * (real - 1) ** 2, 0.5 * fake ** 2])          # a=0, b=1
+    lsgan = np.mean(np.r_[0.5 * (real - 1) ** 2, 0.5 * fake**2])  # a=0, b=1
     hinge = np.mean(np.r_[np.maximum(0, 1 - real), np.maximum(0, 1 + fake)])
     got = [float(hacks.discriminator_loss(k, TARGETS, OUT)) for k in range(3)]
     assert got == pytest.approx([bce, lsgan, hinge], rel=1e-5)
@@ -77,7 +78,7 @@ def test_the_three_discriminator_losses_match_their_formulas():
 def test_the_three_generator_losses_match_their_formulas():
     ns = np.mean(_softplus(-OUT))
     mm = -np.mean(_softplus(OUT))
-    lsgan = np.mean(0.5 * (OUT - 1) ** 2)                                   # c=1
+    lsgan = np.mean(0.5 * (OUT - 1) ** 2)  # c=1
     hinge = -np.mean(OUT)
     got = [float(hacks.adversarial_generator_loss(k, OUT, True)) for k in range(3)]
     assert got == pytest.approx([ns, lsgan, hinge], rel=1e-5)
@@ -97,35 +98,35 @@ def test_a_live_loss_index_picks_the_loss_without_a_new_trace():
 
 
 def test_decision_accuracy_uses_each_losss_midpoint():
-    out = tf.constant([0.3, 0.7])        # least-squares: below and above 0.5
-    assert float(hacks.decision_accuracy(0, out, True)) == 1.0      # BCE/hinge: sign
+    out = tf.constant([0.3, 0.7])  # least-squares: below and above 0.5
+    assert float(hacks.decision_accuracy(0, out, True)) == 1.0  # BCE/hinge: sign
     assert float(hacks.decision_accuracy(1, out, True)) == 0.5
     assert float(hacks.decision_accuracy(1, out, False)) == 0.5
 
 
 def test_r1_penalty_is_the_squared_input_gradient_of_real_images_only():
     w = tf.constant(np.random.default_rng(0).normal(size=(1, 5, 5, 1)), tf.float32)
-    judge = lambda x: tf.reduce_sum(x * w, axis=[1, 2, 3]) ** 2 / 2     # ∇ₓ = D_lin(x)·w
+    judge = lambda x: tf.reduce_sum(x * w, axis=[1, 2, 3]) ** 2 / 2  # ∇ₓ = D_lin(x)·w
     x = tf.constant(np.random.default_rng(1).normal(size=(4, 5, 5, 1)), tf.float32)
     lin = tf.reduce_sum(x * w, axis=[1, 2, 3]).numpy()
-    per_image = lin ** 2 * float(tf.reduce_sum(w * w))
+    per_image = lin**2 * float(tf.reduce_sum(w * w))
     penalty, outputs = hacks.r1_penalty(judge, x, tf.constant([1.0, 1.0, 0.0, 0.0]))
     assert float(penalty) == pytest.approx(per_image[:2].mean(), rel=1e-4)
-    assert outputs.numpy() == pytest.approx(lin ** 2 / 2, rel=1e-5)
+    assert outputs.numpy() == pytest.approx(lin**2 / 2, rel=1e-5)
     assert float(hacks.r1_penalty(judge, x, tf.zeros([4]))[0]) == 0.0
 
 
 def test_translation_moves_content_whole_within_an_eighth_of_the_side(rng):
     x = -np.ones([400, 28, 28, 1], np.float32)
-    x[:, 10:18, 12:16] = np.linspace(0, 1, 8)[None, :, None, None]       # a blob away from the edges
+    x[:, 10:18, 12:16] = np.linspace(0, 1, 8)[None, :, None, None]  # a blob away from the edges
     out = hacks.translate(rng, tf.constant(x)).numpy()
     shifts = set()
     for src, dst in zip(x, out):
         (y0, x0), (y1, x1) = np.argwhere(src > -1).min(0)[:2], np.argwhere(dst > -1).min(0)[:2]
         dy, dx = y1 - y0, x1 - x0
-        assert np.array_equal(np.roll(src, (dy, dx), axis=(0, 1)), dst)   # same content, moved
+        assert np.array_equal(np.roll(src, (dy, dx), axis=(0, 1)), dst)  # same content, moved
         shifts.add((dy, dx))
-    assert {s for pair in shifts for s in pair} == set(range(-4, 5))      # round(28/8) = 4 px each way
+    assert {s for pair in shifts for s in pair} == set(range(-4, 5))  # round(28/8) = 4 px each way
 
 
 def test_translation_fills_the_uncovered_border_with_background(rng):

@@ -6,30 +6,31 @@ Modules: `arm`, `job`, `setup`, `verdict`.
 Public names are exported lazily (PEP 562), so importing one light module does not
 load TensorFlow through its neighbours.
 """
+
 from importlib import import_module
 
 _EXPORTS = {
-    'Arm': 'arm',
-    'CLEAR_LEAD': 'verdict',
-    'COLLAPSED_CLASSES': 'verdict',
-    'CompareError': 'job',
-    'CompareJob': 'job',
-    'CompareStatus': 'job',
-    'FLUSH_SECONDS': 'job',
-    'OverrideError': 'setup',
-    'SAME': 'setup',
-    'SHARED_KEYS': 'job',
-    'apply_lines': 'setup',
-    'base_pair': 'setup',
-    'build_pair': 'setup',
-    'card_ids': 'setup',
-    'card_label': 'setup',
-    'check_pair': 'job',
-    'collapsed': 'verdict',
-    'describe_difference': 'setup',
-    'differences': 'job',
-    'verdict': 'verdict',
-    'went_nan': 'verdict',
+    "Arm": "arm",
+    "CLEAR_LEAD": "verdict",
+    "COLLAPSED_CLASSES": "verdict",
+    "CompareError": "job",
+    "CompareJob": "job",
+    "CompareStatus": "job",
+    "FLUSH_SECONDS": "job",
+    "OverrideError": "setup",
+    "SAME": "setup",
+    "SHARED_KEYS": "job",
+    "apply_lines": "setup",
+    "base_pair": "setup",
+    "build_pair": "setup",
+    "card_ids": "setup",
+    "card_label": "setup",
+    "check_pair": "job",
+    "collapsed": "verdict",
+    "describe_difference": "setup",
+    "differences": "job",
+    "verdict": "verdict",
+    "went_nan": "verdict",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -6,6 +6,7 @@ The update runs inside the compiled step (a handful of fused ops over G's variab
 traced once; no Python per step), and the decay is a tf.Variable, so changing it never
 retraces.
 """
+
 from __future__ import annotations
 
 import keras
@@ -19,8 +20,11 @@ def warmed_up_decay(decay, updates):
     closely, so a short run's average is not stuck near G's random start (at 0.999 the
     start would still weigh ~37% after 1,000 steps). Floats or tensors.
     """
-    return tf.minimum(decay, (1.0 + updates) / (10.0 + updates)) if tf.is_tensor(updates) else \
-        min(decay, (1.0 + updates) / (10.0 + updates))
+    return (
+        tf.minimum(decay, (1.0 + updates) / (10.0 + updates))
+        if tf.is_tensor(updates)
+        else min(decay, (1.0 + updates) / (10.0 + updates))
+    )
 
 
 def ema_update(average: float, current: float, decay: float) -> float:

@@ -5,6 +5,7 @@ The two own layers are registered Keras serializables, so generators and discrim
 saved with them load with safe_mode=True (like NarrowConv2D): import this module before
 loading a `.keras` file.
 """
+
 from __future__ import annotations
 
 import keras
@@ -83,8 +84,9 @@ def spectral_normalized(layer: keras.layers.Layer) -> keras.layers.Layer:
     largest singular value, so D's every layer is at most 1-Lipschitz (Miyato et al. 2018).
     The wrapper keeps the layer's name and dtype policy; Keras saves and loads it as is.
     """
-    return keras.layers.SpectralNormalization(layer, power_iterations=POWER_ITERATIONS,
-                                              dtype=layer.dtype_policy, name=f"{layer.name}_sn")
+    return keras.layers.SpectralNormalization(
+        layer, power_iterations=POWER_ITERATIONS, dtype=layer.dtype_policy, name=f"{layer.name}_sn"
+    )
 
 
 def largest_singular_value(kernel) -> float:

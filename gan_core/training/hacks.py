@@ -4,6 +4,7 @@ Each takes its parameters as tensors (or tf.Variables), so the compiled train st
 read the current slider value every step without retracing. `rng` is a
 `tf.random.Generator`, which keeps runs reproducible and threads independent.
 """
+
 from __future__ import annotations
 
 import tensorflow as tf
@@ -103,8 +104,8 @@ def accuracy(logits: tf.Tensor, is_real: bool) -> tf.Tensor:
 # Where D's raw output splits "real" from "fake" under each loss: the logit sign for BCE and
 # hinge; for least-squares (targets a=0, b=1, Mao et al. 2017) the midpoint 0.5.
 DECISION_THRESHOLDS = (0.0, 0.5, 0.0)
-TRANSLATION_RATIO = 0.125     # shift up to 1/8 of the side (Zhao et al. 2020)
-CUTOUT_RATIO = 0.5            # a square of half the side (Zhao et al. 2020)
+TRANSLATION_RATIO = 0.125  # shift up to 1/8 of the side (Zhao et al. 2020)
+CUTOUT_RATIO = 0.5  # a square of half the side (Zhao et al. 2020)
 
 
 def instance_noise_std(start_std, progress) -> tf.Tensor:
@@ -170,9 +171,13 @@ def discriminator_loss(kind, targets: tf.Tensor, outputs: tf.Tensor) -> tf.Tenso
     is picked by index, so a live change never retraces.
     """
     x, t = _flat(outputs), _flat(targets)
-    losses = tf.stack([bce_with_logits(t, x),
-                       tf.reduce_mean(0.5 * tf.square(x - t)),
-                       tf.reduce_mean(tf.nn.relu(1.0 - (2.0 * t - 1.0) * x))])
+    losses = tf.stack(
+        [
+            bce_with_logits(t, x),
+            tf.reduce_mean(0.5 * tf.square(x - t)),
+            tf.reduce_mean(tf.nn.relu(1.0 - (2.0 * t - 1.0) * x)),
+        ]
+    )
     return tf.gather(losses, tf.cast(kind, tf.int32))
 
 
@@ -183,9 +188,7 @@ def adversarial_generator_loss(kind, fake_outputs: tf.Tensor, non_saturating) ->
     hinge: −E[D(G(z))] (negative when D scores fakes as real). `non_saturating` matters for bce only.
     """
     x = _flat(fake_outputs)
-    losses = tf.stack([generator_loss(x, non_saturating),
-                       tf.reduce_mean(0.5 * tf.square(x - 1.0)),
-                       -tf.reduce_mean(x)])
+    losses = tf.stack([generator_loss(x, non_saturating), tf.reduce_mean(0.5 * tf.square(x - 1.0)), -tf.reduce_mean(x)])
     return tf.gather(losses, tf.cast(kind, tf.int32))
 
 
@@ -226,8 +229,9 @@ def augment_flags(policies: str) -> list[bool]:
     return [p in names for p in AUGMENT_POLICIES]
 
 
-def translate(rng: tf.random.Generator, images: tf.Tensor, background=-1.0,
-              ratio: float = TRANSLATION_RATIO) -> tf.Tensor:
+def translate(
+    rng: tf.random.Generator, images: tf.Tensor, background=-1.0, ratio: float = TRANSLATION_RATIO
+) -> tf.Tensor:
     """Each image (n, H, W, C) shifted by its own whole-pixel offset in [-s, s] per axis,
     s = round(ratio · side) (4 px for 28, Zhao et al. 2020); the uncovered border is filled
     with `background` (-1: black in [-1, 1] pixels). Differentiable (a gather)."""
@@ -236,7 +240,7 @@ def translate(rng: tf.random.Generator, images: tf.Tensor, background=-1.0,
     sy, sx = int(h * ratio + 0.5), int(w * ratio + 0.5)
     dy = rng.uniform([n, 1], -sy, sy + 1, dtype=tf.int32)
     dx = rng.uniform([n, 1], -sx, sx + 1, dtype=tf.int32)
-    rows = tf.range(h)[None, :] - dy          # the source row of each output row
+    rows = tf.range(h)[None, :] - dy  # the source row of each output row
     cols = tf.range(w)[None, :] - dx
     out = tf.gather(images, tf.clip_by_value(rows, 0, h - 1), axis=1, batch_dims=1)
     out = tf.gather(out, tf.clip_by_value(cols, 0, w - 1), axis=2, batch_dims=1)

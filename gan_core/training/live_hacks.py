@@ -3,6 +3,7 @@
 The compiled step reads these variables every step, so moving a slider assigns a
 value and never retraces. Learning rates live in the optimizers' own variables.
 """
+
 from __future__ import annotations
 
 import tensorflow as tf
@@ -41,6 +42,7 @@ class LiveHacks:
     loss_kind (int32 index into ADVERSARIAL_LOSSES); r1_gamma (float32 ≥ 0); augment
     ((3,) bool, one per DIFF_AUGMENT_POLICIES entry). Sources in GUIDE §8 and the cards.
     """
+
     def __init__(self, hacks: HacksConfig):
         def var(value, dtype, name):
             return tf.Variable(value, dtype=dtype, trainable=False, name=name)

@@ -3,6 +3,7 @@
 The compiled step replays from it and writes to it without any Python per sample
 (ganhacks #8; Shrivastava et al. 2017).
 """
+
 from __future__ import annotations
 
 import tensorflow as tf

@@ -6,6 +6,7 @@ reads at call time and so silently freezes D for good. The real images live in a
 tf.Variable and are drawn in-graph from a per-epoch permutation: the Python loop
 only calls `step()`, and no batch crosses from Python per step.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -14,14 +15,14 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from gan_core.training import hacks
-from gan_core.training.conditional import label_classes
 from gan_core.config import TrainConfig
 from gan_core.generators.images import to_model_scale
+from gan_core.training import hacks
+from gan_core.training.conditional import label_classes
 from gan_core.training.ema import GeneratorAverage
 from gan_core.training.live_hacks import LiveHacks
-from gan_core.training.replay import ReplayRing
 from gan_core.training.models import build_discriminator, build_generator
+from gan_core.training.replay import ReplayRing
 
 # Weight of the class terms (D naming real classes, G being named as asked) against the
 # real/fake loss, as in the AC-GAN paper.
@@ -31,9 +32,19 @@ CLASS_LOSS_WEIGHT = 1.0
 # The last four feed the health checks (ganhacks #10, "track failures early"): the global
 # gradient norms of D (the larger of the step's last two updates) and of G, and D's mean
 # probability "real" on the real and on the fake half of its last update.
-METRIC_NAMES = ("d_loss_real", "d_loss_fake", "g_loss", "d_acc_real", "d_acc_fake",
-                "d_target_real", "d_target_fake",
-                "d_grad_norm", "g_grad_norm", "d_prob_real", "d_prob_fake")
+METRIC_NAMES = (
+    "d_loss_real",
+    "d_loss_fake",
+    "g_loss",
+    "d_acc_real",
+    "d_acc_fake",
+    "d_target_real",
+    "d_target_fake",
+    "d_grad_norm",
+    "g_grad_norm",
+    "d_prob_real",
+    "d_prob_fake",
+)
 
 
 def order_digest(order: np.ndarray) -> str:
@@ -62,8 +73,9 @@ def make_discriminator_optimizer(cfg: TrainConfig) -> keras.optimizers.Optimizer
 class GanStep:
     """Models, optimizers, live hack variables and the compiled step for one run."""
 
-    def __init__(self, cfg: TrainConfig, images_uint8: np.ndarray, seed: int | None = None,
-                 labels: np.ndarray | None = None):
+    def __init__(
+        self, cfg: TrainConfig, images_uint8: np.ndarray, seed: int | None = None, labels: np.ndarray | None = None
+    ):
         self.cfg = cfg
         seed = cfg.run.seed if seed is None else seed
         self.image_shape = tuple(images_uint8.shape[1:])
@@ -83,8 +95,9 @@ class GanStep:
         # Same weights for the same seed (Compare relies on it), from seeded layers: a process-wide
         # seed would be raced by any other thread building or loading a model meanwhile.
         self.generator = build_generator(cfg.model, self.image_shape, cfg.run.precision, self.classes, seed=seed)
-        self.discriminator = build_discriminator(cfg.model, self.image_shape, cfg.run.precision, self.classes,
-                                                 seed=seed)
+        self.discriminator = build_discriminator(
+            cfg.model, self.image_shape, cfg.run.precision, self.classes, seed=seed
+        )
         self.d_optimizer = make_discriminator_optimizer(cfg)
         self.g_optimizer = make_optimizer(cfg, cfg.optimizer.g_learning_rate)
         self.d_optimizer.build(self.discriminator.trainable_variables)
@@ -93,18 +106,22 @@ class GanStep:
         # The moving average of G's weights (run.ema_decay > 0) draws every sample.
         self.ema = None
         if cfg.run.ema_decay > 0:
-            self.ema = GeneratorAverage(self.generator, lambda: build_generator(
-                cfg.model, self.image_shape, cfg.run.precision, self.classes, seed=seed), cfg.run.ema_decay)
+            self.ema = GeneratorAverage(
+                self.generator,
+                lambda: build_generator(cfg.model, self.image_shape, cfg.run.precision, self.classes, seed=seed),
+                cfg.run.ema_decay,
+            )
         self.live = LiveHacks(cfg.hacks)
         self.rng = tf.random.Generator.from_seed(seed)
         self._shuffle_rng = np.random.default_rng(seed)
         # uint8 in a variable: 4x smaller than floats, and captured by reference, not
         # baked into the graph as a constant.
         self.data = tf.Variable(images_uint8, trainable=False, dtype=tf.uint8, name="real_images")
-        self.order = tf.Variable(self._shuffle_rng.permutation(self.n_images).astype(np.int32),
-                                 trainable=False, name="epoch_order")
+        self.order = tf.Variable(
+            self._shuffle_rng.permutation(self.n_images).astype(np.int32), trainable=False, name="epoch_order"
+        )
         self.cursor = tf.Variable(0, dtype=tf.int32, trainable=False, name="epoch_cursor")
-        self.reals_in_epoch = 0     # real images drawn since the epoch's shuffle
+        self.reals_in_epoch = 0  # real images drawn since the epoch's shuffle
         if self.classes:
             self.labels = tf.Variable(np.asarray(labels, dtype=np.int32), trainable=False, name="real_labels")
         self.replay = ReplayRing(self.image_shape)
@@ -127,8 +144,11 @@ class GanStep:
         the cursor into it; the tf.random.Generator state, int64), plain is JSON-ready
         (the numpy shuffle generator's bit-generator state, its algorithm name included).
         """
-        arrays = {"order": self.order.numpy(), "cursor": np.asarray(self.cursor.numpy(), np.int32),
-                  "tf_rng_state": self.rng.state.numpy()}
+        arrays = {
+            "order": self.order.numpy(),
+            "cursor": np.asarray(self.cursor.numpy(), np.int32),
+            "tf_rng_state": self.rng.state.numpy(),
+        }
         return arrays, {"shuffle_rng": self._shuffle_rng.bit_generator.state}
 
     def set_stream_state(self, arrays, plain: dict) -> None:
@@ -141,7 +161,7 @@ class GanStep:
             raise ValueError(f"the saved data order has {order.size} entries, the data set {self.n_images}")
         self.order.assign(order)
         self.cursor.assign(int(arrays["cursor"]))
-        self.reals_in_epoch = int(arrays["cursor"])     # the cursor counts this epoch's real images
+        self.reals_in_epoch = int(arrays["cursor"])  # the cursor counts this epoch's real images
         self.rng.state.assign(np.asarray(arrays["tf_rng_state"], np.int64))
         self._shuffle_rng.bit_generator.state = plain["shuffle_rng"]
 
@@ -199,8 +219,13 @@ class GanStep:
         return self.generator(tf.concat([z, codes], axis=1) if self.classes else z, training=True)
 
     def _targets(self, is_real) -> tf.Tensor:
-        return hacks.discriminator_targets(self.rng, is_real, self.live.flip_probability,
-                                           tf.unstack(self.live.real_range), tf.unstack(self.live.fake_range))
+        return hacks.discriminator_targets(
+            self.rng,
+            is_real,
+            self.live.flip_probability,
+            tf.unstack(self.live.real_range),
+            tf.unstack(self.live.fake_range),
+        )
 
     # -- the step ----------------------------------------------------------------
     def _d_update(self, images, codes, is_real):
@@ -259,32 +284,39 @@ class GanStep:
         halves = (None, None)
         if self.classes:
             codes = tf.gather(tf.concat([codes, codes if fake_codes is None else fake_codes], 0), order)
-            halves = (codes[:self.half], codes[self.half:])
-        logits_1, targets_1, norm_1 = self._d_update(images[:self.half], halves[0], is_real[:self.half])
-        logits_2, targets_2, norm_2 = self._d_update(images[self.half:], halves[1], is_real[self.half:])
+            halves = (codes[: self.half], codes[self.half :])
+        logits_1, targets_1, norm_1 = self._d_update(images[: self.half], halves[0], is_real[: self.half])
+        logits_2, targets_2, norm_2 = self._d_update(images[self.half :], halves[1], is_real[self.half :])
         back = tf.argsort(order)
         logits = tf.gather(tf.concat([logits_1, logits_2], 0), back)
         targets = tf.gather(tf.concat([targets_1, targets_2], 0), back)
-        return (logits[:self.half], targets[:self.half], logits[self.half:], targets[self.half:],
-                tf.maximum(norm_1, norm_2))
+        return (
+            logits[: self.half],
+            targets[: self.half],
+            logits[self.half :],
+            targets[self.half :],
+            tf.maximum(norm_1, norm_2),
+        )
 
     def _train_step(self):
-        self.traces += 1   # Python side effect: runs only while tracing
+        self.traces += 1  # Python side effect: runs only while tracing
+
         # The last D update's logits and targets feed the reported metrics; the plotted
         # D losses are the ones D trained on (so smoothing above 1 can push them below 0).
         def d_body(i, *_):
             real, real_codes = self._next_real(self.half)
             # The fakes are asked for the same classes as the real half, so D cannot tell
             # them apart by class frequencies.
-            fake, fake_codes = self.replay.replay(self.rng, self._fake(real_codes, self.half), real_codes,
-                                                  self.live.replay_share)
+            fake, fake_codes = self.replay.replay(
+                self.rng, self._fake(real_codes, self.half), real_codes, self.live.replay_share
+            )
             *halves, norm = self._d_step(real, fake, real_codes, fake_codes)
             return (i + 1, *[tf.ensure_shape(t, [self.half]) for t in halves], norm)
 
         zeros = tf.zeros([self.half])
         _, real_logits, real_targets, fake_logits, fake_targets, d_norm = tf.while_loop(
-            lambda i, *_: i < self.live.d_steps, d_body,
-            (tf.constant(0), zeros, zeros, zeros, zeros, tf.constant(0.0)))
+            lambda i, *_: i < self.live.d_steps, d_body, (tf.constant(0), zeros, zeros, zeros, zeros, tf.constant(0.0))
+        )
 
         g_vars = self.generator.trainable_variables
         codes = self._random_codes(self.batch)
@@ -295,20 +327,29 @@ class GanStep:
             trained_on = g_loss
             if self.classes:
                 trained_on += CLASS_LOSS_WEIGHT * tf.reduce_mean(
-                    tf.nn.softmax_cross_entropy_with_logits(codes, class_logits))
+                    tf.nn.softmax_cross_entropy_with_logits(codes, class_logits)
+                )
         g_grads = tape.gradient(trained_on, g_vars)
         self.g_optimizer.apply_gradients(zip(g_grads, g_vars))
         if self.ema is not None:
             self.ema.update()
 
         kind = self.live.loss_kind
-        return tf.stack([hacks.discriminator_loss(kind, real_targets, real_logits),
-                         hacks.discriminator_loss(kind, fake_targets, fake_logits),
-                         g_loss, hacks.decision_accuracy(kind, real_logits, True),
-                         hacks.decision_accuracy(kind, fake_logits, False),
-                         tf.reduce_mean(real_targets), tf.reduce_mean(fake_targets),
-                         d_norm, tf.cast(tf.linalg.global_norm(g_grads), tf.float32),
-                         tf.reduce_mean(tf.sigmoid(real_logits)), tf.reduce_mean(tf.sigmoid(fake_logits))])
+        return tf.stack(
+            [
+                hacks.discriminator_loss(kind, real_targets, real_logits),
+                hacks.discriminator_loss(kind, fake_targets, fake_logits),
+                g_loss,
+                hacks.decision_accuracy(kind, real_logits, True),
+                hacks.decision_accuracy(kind, fake_logits, False),
+                tf.reduce_mean(real_targets),
+                tf.reduce_mean(fake_targets),
+                d_norm,
+                tf.cast(tf.linalg.global_norm(g_grads), tf.float32),
+                tf.reduce_mean(tf.sigmoid(real_logits)),
+                tf.reduce_mean(tf.sigmoid(fake_logits)),
+            ]
+        )
 
     def step(self) -> tf.Tensor:
         """Run one step; returns a tensor in METRIC_NAMES order (not yet fetched)."""
