@@ -67,8 +67,12 @@ def test_each_page_opens_and_its_main_button_works(tmp_path, title, button):
             expect(steps).to_have_text("1", timeout=60_000)  # one D round and one G update
             page.get_by_role("button", name="Play").click()
             page.wait_for_timeout(6000)  # a few bursts, for the picture
-            screenshot(page, "playground_playing.png", docs_name="playground.png")
             page.get_by_role("button", name="Pause").click()
+            page.get_by_role("button", name="Play").wait_for(timeout=30_000)
+            page.mouse.move(5, 5)  # no tooltip in the picture
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(2000)  # the last redraw settles (no faded, stale elements)
+            screenshot(page, "playground_playing.png", docs_name="playground.png")
         else:
             page.get_by_role("button", name=button).first.click()
             # the progress line counts steps per arm once both arms train
