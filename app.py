@@ -1,4 +1,5 @@
 """GAN Hacks Lab: train a DCGAN in the browser and switch the classic training hacks live."""
+
 import streamlit as st
 
 from ui.keras_guard import import_tensorflow_once, keep_keras_state

@@ -5,9 +5,8 @@ Registered by app.py under the title "Compare"; also runs on its own with
 commands; the job's thread owns every Keras object. The A/B setup is
 gan_core/compare/setup.py, the live view ui/compare_view.py.
 """
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 import streamlit as st
 
@@ -26,7 +25,7 @@ from ui.session import followed_snapshot, trainer_pool
 keep_keras_state()
 
 JOB = "compare_job"
-LOADED = "compare_loaded"        # the Hacks guide's pair, kept until another card is picked
+LOADED = "compare_loaded"  # the Hacks guide's pair, kept until another card is picked
 TERMINAL = ("finished", "stopped", "failed")
 DEFAULT_CARD = "batch-norm"
 
@@ -47,7 +46,7 @@ def forget_preload() -> None:
     st.session_state.pop(LOADED, None)
 
 
-def setup() -> Optional[tuple[TrainConfig, TrainConfig]]:
+def setup() -> tuple[TrainConfig, TrainConfig] | None:
     """The card select, the budget and the Advanced boxes; (A, B), or None after showing
     the one-line error."""
     take_preload()
@@ -58,18 +57,30 @@ def setup() -> Optional[tuple[TrainConfig, TrainConfig]]:
     left, right = st.columns([2, 1])
     with left:
         card_id = st.selectbox(
-            "Practice or hack to switch off in B", [SAME, *card_ids()], format_func=card_label,
-            key="compare_card", on_change=forget_preload,
+            "Practice or hack to switch off in B",
+            [SAME, *card_ids()],
+            format_func=card_label,
+            key="compare_card",
+            on_change=forget_preload,
             help=f"A is the `{guide.COMPARE_BASE_PRESET}` preset with every practice and hack on; "
-                 "B is the same with this one setting off.")
+            "B is the same with this one setting off.",
+        )
     with right:
         seconds = st.number_input(
-            "Seconds per arm", min_value=5, max_value=1800, value=60, step=5, key="compare_seconds",
+            "Seconds per arm",
+            min_value=5,
+            max_value=1800,
+            value=60,
+            step=5,
+            key="compare_seconds",
             help="Training time for each side. Both sides train the same number of steps, one after the "
-                 "other, so the whole comparison takes about twice this, plus compiling and the grids.")
+            "other, so the whole comparison takes about twice this, plus compiling and the grids.",
+        )
     with st.expander("Advanced"):
-        st.caption("Override any setting for one side, one `key=value` per line, e.g. `model.base_filters=16`. "
-                   "Data source, batch size, seed, budget and grid size must be the same on both sides.")
+        st.caption(
+            "Override any setting for one side, one `key=value` per line, e.g. `model.base_filters=16`. "
+            "Data source, batch size, seed, budget and grid size must be the same on both sides."
+        )
         col_a, col_b = st.columns(2)
         lines_a = col_a.text_area("A overrides", key="compare_overrides_a", placeholder="model.base_filters=16")
         lines_b = col_b.text_area("B overrides", key="compare_overrides_b", placeholder="hacks.d_steps=2")
@@ -83,17 +94,17 @@ def setup() -> Optional[tuple[TrainConfig, TrainConfig]]:
 
 
 # -- commands ------------------------------------------------------------------------------
-def current_job() -> Optional[CompareJob]:
+def current_job() -> CompareJob | None:
     """This session's comparison (marked as watched), or None."""
     pool = trainer_pool()
-    pool.touch(st.session_state.get(JOB))       # a watched job is not stopped as abandoned
+    pool.touch(st.session_state.get(JOB))  # a watched job is not stopped as abandoned
     return pool.get(st.session_state.get(JOB))
 
 
 def start_job(cfg_a: TrainConfig, cfg_b: TrainConfig) -> None:
     old = current_job()
     if old is not None:
-        old.stop(timeout=2.0)         # one comparison per browser session
+        old.stop(timeout=2.0)  # one comparison per browser session
     try:
         # Comparisons share the server's training slots with the Train page.
         st.session_state[JOB] = trainer_pool().start(lambda: CompareJob(cfg_a, cfg_b))
@@ -108,12 +119,12 @@ def buttons(pair) -> None:
     job = current_job()
     active = job is not None and job.status().active
     left, right, _ = st.columns([1, 1, 3])
-    start_help = ("Stop the running comparison first." if active else
-                  "Train A and B from the same start, step by step.")
-    if left.button("Start comparison", key="compare_start", type="primary", disabled=pair is None or active,
-                   help=start_help):
+    start_help = "Stop the running comparison first." if active else "Train A and B from the same start, step by step."
+    if left.button(
+        "Start comparison", key="compare_start", type="primary", disabled=pair is None or active, help=start_help
+    ):
         start_job(*pair)
-        st.rerun()          # redraw the buttons for a running job (the live view refreshes only itself)
+        st.rerun()  # redraw the buttons for a running job (the live view refreshes only itself)
     if right.button("Stop", key="compare_stop", disabled=not active, help="Stop both arms now."):
         job.stop(timeout=2.0)
         st.rerun()
@@ -125,8 +136,10 @@ def buttons(pair) -> None:
 def _live_body() -> None:
     job = current_job()
     if job is None:
-        st.info("Pick a setting and press **Start comparison**: A and B start from the same weights, see the "
-                "same images in the same order and draw the same latent points, so any difference is the setting.")
+        st.info(
+            "Pick a setting and press **Start comparison**: A and B start from the same weights, see the "
+            "same images in the same order and draw the same latent points, so any difference is the setting."
+        )
         return
     # Refreshed every second: each arm's series are followed, so only the new rows are copied.
     snap_a, snap_b = (followed_snapshot(board, f"compare_follower_{arm}") for arm, board in zip("ab", job.boards))
@@ -135,7 +148,7 @@ def _live_body() -> None:
     seen = st.session_state.get("compare_seen_state")
     st.session_state["compare_seen_state"] = status.state
     if status.state in TERMINAL and seen is not None and seen not in TERMINAL:
-        st.rerun()          # once: the buttons follow, and the page stops polling
+        st.rerun()  # once: the buttons follow, and the page stops polling
 
 
 @st.fragment(run_every=1.0)
@@ -150,8 +163,10 @@ def still_view() -> None:
 
 def main() -> None:
     st.title("Compare")
-    st.caption("Train two runs that differ by one setting, side by side: same seed, same starting weights, "
-               "same data order, same latent points, same number of steps.")
+    st.caption(
+        "Train two runs that differ by one setting, side by side: same seed, same starting weights, "
+        "same data order, same latent points, same number of steps."
+    )
     pair = setup()
     buttons(pair)
     job = current_job()

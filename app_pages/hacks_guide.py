@@ -3,6 +3,7 @@
 Registered by app.py under the title "Hacks guide"; also runs on its own with
 `streamlit run app_pages/hacks_guide.py`.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,7 +14,6 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 # Run on its own, Streamlit puts only app_pages/ on the import path.
-
 from gan_core.guide import lookup as guide  # noqa: E402
 from gan_core.guide.numbers import NUMBERS  # noqa: E402
 
@@ -25,26 +25,39 @@ _CHART_CONFIG = {"displayModeBar": False, "staticPlot": True}
 
 # -- small illustrations -------------------------------------------------------------
 def _small_figure(fig: go.Figure, x_title: str, y_title: str) -> go.Figure:
-    fig.update_layout(height=220, margin=dict(l=10, r=10, t=10, b=10),
-                      legend=dict(orientation="h", y=-0.35), xaxis_title=x_title,
-                      yaxis_title=y_title)
+    fig.update_layout(
+        height=220,
+        margin=dict(l=10, r=10, t=10, b=10),
+        legend=dict(orientation="h", y=-0.35),
+        xaxis_title=x_title,
+        yaxis_title=y_title,
+    )
     return fig
 
 
 def activation_figure(slope: float = NUMBERS["leaky_slope"]) -> go.Figure:
     x = np.linspace(-3.0, 3.0, 121)
-    fig = go.Figure([go.Scatter(x=x, y=np.maximum(x, 0.0), name="ReLU"),
-                     go.Scatter(x=x, y=np.where(x > 0, x, slope * x), name=f"LeakyReLU ({slope})")])
+    fig = go.Figure(
+        [
+            go.Scatter(x=x, y=np.maximum(x, 0.0), name="ReLU"),
+            go.Scatter(x=x, y=np.where(x > 0, x, slope * x), name=f"LeakyReLU ({slope})"),
+        ]
+    )
     return _small_figure(fig, "input", "output")
 
 
-def label_target_figure(real_range=(NUMBERS["real_low"], NUMBERS["real_high"]),
-                        fake_range=(NUMBERS["fake_low"], NUMBERS["fake_high"])) -> go.Figure:
+def label_target_figure(
+    real_range=(NUMBERS["real_low"], NUMBERS["real_high"]), fake_range=(NUMBERS["fake_low"], NUMBERS["fake_high"])
+) -> go.Figure:
     rng = np.random.default_rng(0)
     real = rng.uniform(*real_range, 2000)
     fake = rng.uniform(*fake_range, 2000)
-    fig = go.Figure([go.Histogram(x=fake, name=f"fake targets {list(fake_range)}", nbinsx=20),
-                     go.Histogram(x=real, name=f"real targets {list(real_range)}", nbinsx=20)])
+    fig = go.Figure(
+        [
+            go.Histogram(x=fake, name=f"fake targets {list(fake_range)}", nbinsx=20),
+            go.Histogram(x=real, name=f"real targets {list(real_range)}", nbinsx=20),
+        ]
+    )
     fig.update_layout(barmode="overlay")
     fig.update_traces(opacity=0.7)
     fig.add_vline(x=0.0, line_dash="dot")
@@ -54,8 +67,12 @@ def label_target_figure(real_range=(NUMBERS["real_low"], NUMBERS["real_high"]),
 
 def generator_loss_figure() -> go.Figure:
     d = np.linspace(0.005, 0.995, 199)
-    fig = go.Figure([go.Scatter(x=d, y=np.log(1.0 - d), name="minimax: log(1 - D), flat near 0"),
-                     go.Scatter(x=d, y=-np.log(d), name="non-saturating: -log D, steep near 0")])
+    fig = go.Figure(
+        [
+            go.Scatter(x=d, y=np.log(1.0 - d), name="minimax: log(1 - D), flat near 0"),
+            go.Scatter(x=d, y=-np.log(d), name="non-saturating: -log D, steep near 0"),
+        ]
+    )
     return _small_figure(fig, "D(G(z)): how real D thinks a fake is", "G's loss")
 
 
@@ -65,13 +82,19 @@ def overlap_figure(kernel: int, stride: int = int(NUMBERS["stride"]), size: int 
     count = np.zeros((full, full))
     for i in range(size):
         for j in range(size):
-            count[i * stride:i * stride + kernel, j * stride:j * stride + kernel] += 1
+            count[i * stride : i * stride + kernel, j * stride : j * stride + kernel] += 1
     inner = count[kernel:-kernel, kernel:-kernel]  # the border is uneven for any kernel
-    fig = go.Figure(go.Heatmap(z=inner, colorscale="Greys", zmin=0, zmax=kernel * kernel,
-                               showscale=False, texttemplate="%{z}"))
-    fig.update_layout(height=160, width=160, margin=dict(l=0, r=0, t=24, b=0),
-                      title=dict(text=f"{kernel}x{kernel}, stride {stride}", font=dict(size=12)),
-                      xaxis=dict(visible=False), yaxis=dict(visible=False, scaleanchor="x"))
+    fig = go.Figure(
+        go.Heatmap(z=inner, colorscale="Greys", zmin=0, zmax=kernel * kernel, showscale=False, texttemplate="%{z}")
+    )
+    fig.update_layout(
+        height=160,
+        width=160,
+        margin=dict(l=0, r=0, t=24, b=0),
+        title=dict(text=f"{kernel}x{kernel}, stride {stride}", font=dict(size=12)),
+        xaxis=dict(visible=False),
+        yaxis=dict(visible=False, scaleanchor="x"),
+    )
     return fig
 
 
@@ -125,14 +148,17 @@ def show_card(card: guide.GuideCard) -> None:
         with text:
             st.markdown(f"**What it is.** {card.what}")
             st.markdown(f"**Why it helps.** {card.why}")
+            if card.measured:
+                st.caption(f"Measured here (a same-seed Compare pair): {card.measured}")
             st.markdown(f"**On:** {card.on}  \n**Off:** {card.off}")
             keys = ", ".join(f"`{k}`" for k in card.keys)
             st.caption(f"Config: {keys} · Source: {'; '.join(card.sources)}")
         if visual is not None:
             with visual:
                 show_visual(card)
-        if st.button("Try it", key=f"try-{card.id}",
-                     help="Train this setting on and off side by side on the Compare page"):
+        if st.button(
+            "Try it", key=f"try-{card.id}", help="Train this setting on and off side by side on the Compare page"
+        ):
             open_compare(card)
 
 
@@ -147,13 +173,14 @@ def show_symptoms(shown_ids: set[str]) -> None:
             links = []
             for card_id in s.cards:
                 title = guide.card(card_id).title
-                links.append(f"[{title}](#{card_id})" if card_id in shown_ids
-                             else f"{title} (hidden by the filter)")
+                links.append(f"[{title}](#{card_id})" if card_id in shown_ids else f"{title} (hidden by the filter)")
             st.markdown("Helps: " + " · ".join(links))
             if s.playground_preset and st.button(
-                    "Watch it in 2D", key=f"watch-{s.id}",
-                    help="Open the 2D playground on the ring of 8 Gaussians with settings that collapse it, "
-                         "then press Play: the points pile onto a few modes and hop between them."):
+                "Watch it in 2D",
+                key=f"watch-{s.id}",
+                help="Open the 2D playground on the ring of 8 Gaussians with settings that collapse it, "
+                "then press Play: the points pile onto a few modes and hop between them.",
+            ):
                 open_playground(s.playground_preset)
 
 
@@ -164,20 +191,25 @@ def main() -> None:
         "helps, where it comes from and which control on the Train page sets it. Practices "
         "shape the networks and take effect at the next start; hacks change the training step "
         "and apply live. **Try it** trains the setting on and off side by side, starting from "
-        f"the `{guide.COMPARE_BASE_PRESET}` preset.")
+        f"the `{guide.COMPARE_BASE_PRESET}` preset. The cards come in two groups: 2016's lists "
+        "(the DCGAN practices and ganhacks) first, then the stabilizers that came after them."
+    )
     st.info(guide.BATCH_NORM_PLACEMENT)
     st.markdown("[Jump to the symptoms](#symptoms)")
     left, right = st.columns([1, 1])
     with left:
         shown = st.radio("Show", list(FILTERS), horizontal=True, key="guide_filter")
     with right:
-        query = st.text_input("Search the cards", key="guide_search",
-                              placeholder="e.g. smoothing, checkerboard, beta_1")
+        query = st.text_input(
+            "Search the cards", key="guide_search", placeholder="e.g. smoothing, checkerboard, beta_1"
+        )
     cards = guide.filter_cards(FILTERS[shown], query)
     if not cards:
         st.warning(f"No card matches '{query}'.")
-    for card in cards:
-        show_card(card)
+    for heading, members in guide.by_era(cards):
+        st.header(heading)
+        for card in members:
+            show_card(card)
     show_symptoms({c.id for c in cards})
 
 

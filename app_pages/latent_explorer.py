@@ -5,6 +5,7 @@ Registered by app.py under the title "Latent explorer"; also runs on its own wit
 pictures is ui/latent_view.py (a widget change costs one generator call: the one for the
 picture it changes); the latent math is gan_core/generators/latent.py.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -15,16 +16,29 @@ from gan_core.generators import latent
 from gan_core.generators.images import image_grid, png_bytes, upscale
 from gan_core.generators.running import strip_and_gif
 from ui.figures.latent import numbered_grid
-from ui.latent_view import (EACH_CLASS, MAX_SEED, N_SAMPLES, LoadedGenerator, cell, choose_generator, class_choice,
-                            describe, images, memo, nearest_by_features)
+from ui.latent_view import (
+    EACH_CLASS,
+    MAX_SEED,
+    N_SAMPLES,
+    LoadedGenerator,
+    cell,
+    choose_generator,
+    class_choice,
+    describe,
+    images,
+    memo,
+    nearest_by_features,
+)
 
 GRID_COLS, SCALE = 4, 3
 DIGIT_SHAPE = (28, 28, 1)
 # Streamlit resamples (blurs) any picture wider than this; enlarge strips only up to it.
 MAX_PICTURE_WIDTH = 1460
-WHY_SPHERICAL = ("Spherical suits a Gaussian latent: in high dimension its samples live near a shell of "
-                 "radius sqrt(latent size), and straight-line midpoints fall inside that shell, where the "
-                 "generator saw few points during training.")
+WHY_SPHERICAL = (
+    "Spherical suits a Gaussian latent: in high dimension its samples live near a shell of "
+    "radius sqrt(latent size), and straight-line midpoints fall inside that shell, where the "
+    "generator saw few points during training."
+)
 
 
 def _next_seed() -> None:
@@ -45,8 +59,10 @@ def samples_section(gen: LoadedGenerator) -> tuple[np.ndarray, np.ndarray]:
     labels = None if wanted in (None, EACH_CLASS) else np.full(N_SAMPLES, wanted)
     z = gen.source.latent(seed, N_SAMPLES, labels)
     pictures = images(gen, "samples", z)
-    st.image(png_bytes(numbered_grid(pictures, GRID_COLS, SCALE)),
-             caption=f"Cells 1-{N_SAMPLES} for seed {seed}; the sections below refer to these numbers.")
+    st.image(
+        png_bytes(numbered_grid(pictures, GRID_COLS, SCALE)),
+        caption=f"Cells 1-{N_SAMPLES} for seed {seed}; the sections below refer to these numbers.",
+    )
     return z, pictures
 
 
@@ -64,7 +80,7 @@ def interpolation_section(gen: LoadedGenerator, z: np.ndarray) -> None:
     else:
         sa = int(left.number_input("From seed", 0, MAX_SEED, 1, key="latent_from_seed"))
         sb = int(right.number_input("To seed", 0, MAX_SEED, 2, key="latent_to_seed"))
-        with left:   # a conditional generator morphs one class into another along the way
+        with left:  # a conditional generator morphs one class into another along the way
             ca = class_choice(src, "From class", "latent_from_class", min(3, src.classes - 1), each=False)
         with right:
             cb = class_choice(src, "To class", "latent_to_class", min(8, src.classes - 1), each=False)
@@ -76,8 +92,12 @@ def interpolation_section(gen: LoadedGenerator, z: np.ndarray) -> None:
     st.caption(WHY_SPHERICAL)
     spherical = method == "spherical"
     scale = max(1, min(SCALE, MAX_PICTURE_WIDTH // (steps * (src.image_shape[1] + 2))))
-    strip, gif = memo(gen, f"strip-{steps}-{spherical}", np.stack([z_a, z_b]),
-                      lambda: strip_and_gif(gen.model, src, z_a, z_b, steps, spherical, scale))
+    strip, gif = memo(
+        gen,
+        f"strip-{steps}-{spherical}",
+        np.stack([z_a, z_b]),
+        lambda: strip_and_gif(gen.model, src, z_a, z_b, steps, spherical, scale),
+    )
     st.image(strip, caption=f"{method.capitalize()} walk, {steps} frames, {label}")
     st.image(gif, caption="The walk as an animation")
     st.download_button("Download the walk (GIF)", gif, file_name="latent_walk.gif", mime="image/gif")
@@ -87,8 +107,7 @@ def walk_section(gen: LoadedGenerator, z: np.ndarray) -> None:
     st.subheader("2-D walk")
     src = gen.source
     center = cell("Centre cell", 1, "latent_walk_center")
-    mode = st.radio("Directions", ["random", "from one cell towards another"], horizontal=True,
-                    key="latent_walk_mode")
+    mode = st.radio("Directions", ["random", "from one cell towards another"], horizontal=True, key="latent_walk_mode")
     dir_seed = st.session_state.get("latent_direction_seed", 0)
     if mode == "random":
         st.button("New directions", on_click=_new_directions)
@@ -107,21 +126,33 @@ def walk_section(gen: LoadedGenerator, z: np.ndarray) -> None:
         directions = latent.walk_directions(dir_seed, src.latent_dim, src.classes, toward=toward)
         across = f"cell {p} towards cell {q} ({np.linalg.norm(toward):.1f} latent units apart)"
     left, right = st.columns(2)
-    step = left.slider("Step size", 0.1, 4.0, 1.0, 0.1, key="latent_walk_step",
-                       help="Latent units per cell; the directions have length 1.")
+    step = left.slider(
+        "Step size",
+        0.1,
+        4.0,
+        1.0,
+        0.1,
+        key="latent_walk_step",
+        help="Latent units per cell; the directions have length 1.",
+    )
     n = right.slider("Grid size", 3, 9, 7, 2, key="latent_walk_size")
     grid_z = latent.walk_2d(z[center - 1], directions[0], directions[1], step, n).reshape(n * n, -1)
-    st.image(png_bytes(upscale(image_grid(images(gen, "walk", grid_z), cols=n), 2)),
-             caption=f"Centre: cell {center}. Across: {across}; down: a random direction at right angles.")
+    st.image(
+        png_bytes(upscale(image_grid(images(gen, "walk", grid_z), cols=n), 2)),
+        caption=f"Centre: cell {center}. Across: {across}; down: a random direction at right angles.",
+    )
 
 
 def arithmetic_section(gen: LoadedGenerator, z: np.ndarray, pictures: np.ndarray) -> None:
     st.subheader("Vector arithmetic")
-    st.caption("Result = mean(A) - mean(B) + mean(C). Averaging a few cells per group keeps what they "
-               "share: e.g. A = thick 7s, B = thin 7s, C = thin 1s gives a thick 1.")
-    groups = {name: col.multiselect(f"{name} cells", range(1, N_SAMPLES + 1), default=[default],
-                                    key=f"latent_arith_{name}")
-              for col, name, default in zip(st.columns(3), "ABC", (1, 2, 3))}
+    st.caption(
+        "Result = mean(A) - mean(B) + mean(C). Averaging a few cells per group keeps what they "
+        "share: e.g. A = thick 7s, B = thin 7s, C = thin 1s gives a thick 1."
+    )
+    groups = {
+        name: col.multiselect(f"{name} cells", range(1, N_SAMPLES + 1), default=[default], key=f"latent_arith_{name}")
+        for col, name, default in zip(st.columns(3), "ABC", (1, 2, 3))
+    }
     if not all(groups.values()):
         st.info("Choose at least one cell for each of A, B and C.")
         return
@@ -131,15 +162,19 @@ def arithmetic_section(gen: LoadedGenerator, z: np.ndarray, pictures: np.ndarray
         col.image(png_bytes(upscale(pic, 4)), caption=title)
         if name.strip():
             chosen = pictures[[i - 1 for i in groups[name]]]
-            col.image(png_bytes(upscale(image_grid(chosen, cols=min(4, len(chosen))), 2)),
-                      caption=f"{name}: cells {', '.join(map(str, groups[name]))}")
+            col.image(
+                png_bytes(upscale(image_grid(chosen, cols=min(4, len(chosen))), 2)),
+                caption=f"{name}: cells {', '.join(map(str, groups[name]))}",
+            )
 
 
 def nearest_real_section(gen: LoadedGenerator, pictures: np.ndarray) -> None:
     st.subheader("Nearest real image")
     if tuple(gen.source.image_shape) != DIGIT_SHAPE:
-        st.info("Not available for this generator: the real images to compare with are the embedded "
-                "28x28 digits, and it makes images of another size.")
+        st.info(
+            "Not available for this generator: the real images to compare with are the embedded "
+            "28x28 digits, and it makes images of another size."
+        )
         return
     try:
         reals = load_images("mnist-5k")
@@ -149,12 +184,19 @@ def nearest_real_section(gen: LoadedGenerator, pictures: np.ndarray) -> None:
     left, right = st.columns(2)
     with left:
         chosen = cell("Sample cell", 1, "latent_nearest_cell")
-    by = right.radio("Compare", ["pixels", "classifier features"], horizontal=True, key="latent_nearest_by",
-                     help="Classifier features compare what the digit classifier sees (shape, stroke), "
-                          "not exact pixel positions.")
-    sample = pictures[chosen - 1:chosen]
-    found = memo(gen, "nearest-features", sample,
-                 lambda: nearest_by_features(sample, reals.images)) if by != "pixels" else None
+    by = right.radio(
+        "Compare",
+        ["pixels", "classifier features"],
+        horizontal=True,
+        key="latent_nearest_by",
+        help="Classifier features compare what the digit classifier sees (shape, stroke), not exact pixel positions.",
+    )
+    sample = pictures[chosen - 1 : chosen]
+    found = (
+        memo(gen, "nearest-features", sample, lambda: nearest_by_features(sample, reals.images))
+        if by != "pixels"
+        else None
+    )
     if found is None:
         by = "pixels"
         found = memo(gen, "nearest-pixels", sample, lambda: latent.nearest_real(sample, reals.images))
@@ -162,11 +204,15 @@ def nearest_real_section(gen: LoadedGenerator, pictures: np.ndarray) -> None:
     left, right, _ = st.columns([1, 1, 2])
     left.image(png_bytes(upscale(pictures[chosen - 1], 5)), caption=f"Sample, cell {chosen}")
     label = f", a {reals.labels[idx[0]]}" if reals.labels is not None else ""
-    right.image(png_bytes(upscale(reals.images[idx[0]], 5)),
-                caption=f"Nearest real digit #{idx[0]}{label}: {by} distance {dist[0]:.2f}")
+    right.image(
+        png_bytes(upscale(reals.images[idx[0]], 5)),
+        caption=f"Nearest real digit #{idx[0]}{label}: {by} distance {dist[0]:.2f}",
+    )
     space = "pixels scaled to [0, 1]" if by == "pixels" else "the digit classifier's features"
-    st.caption(f"Distance: Euclidean, over {space}, against 5,000 real digits. Near 0 would mean the "
-               "generator copies a training image; a new digit close to a real one is what we want.")
+    st.caption(
+        f"Distance: Euclidean, over {space}, against 5,000 real digits. Near 0 would mean the "
+        "generator copies a training image; a new digit close to a real one is what we want."
+    )
 
 
 def render() -> None:

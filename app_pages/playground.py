@@ -4,29 +4,32 @@ Runs inside the app (st.navigation) or alone: `streamlit run app_pages/playgroun
 The data select, the hack controls and the metrics row are ui/playground_view.py; the
 figures ui/figures/toy.py; the GAN itself gan_core/toy.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
 
 import streamlit as st
 
-from gan_core.training.pool import PoolBusy
 from gan_core.toy.presets import DEFAULT_TOY_PRESET, TOY_PRESETS, toy_preset
+from gan_core.training.pool import PoolBusy
 from ui.playground_view import chosen_dataset, hack_controls, preset_controls, show_metrics, take_preload
 from ui.session import trainer_pool
 
-PLAY_BURST = 80          # steps per refresh while playing
+PLAY_BURST = 80  # steps per refresh while playing
 REFRESH_SECONDS = 0.5
 
 st.title("2D playground")
-st.caption("A generator (G) learns to place points where the real ones are; a discriminator (D) shades the "
-           "plane by how real each spot looks. Change any hack while it trains and watch the points react.")
+st.caption(
+    "A generator (G) learns to place points where the real ones are; a discriminator (D) shades the "
+    "plane by how real each spot looks. Change any hack while it trains and watch the points react."
+)
 
 state = st.session_state
 state.setdefault("toy_playing", False)
 state.setdefault("toy_preset", DEFAULT_TOY_PRESET)
 take_preload()
-if "toy_latent" not in state:        # first visit, or back from another page
+if "toy_latent" not in state:  # first visit, or back from another page
     state.update(preset_controls(state.toy_preset))
 base = toy_preset(state.toy_preset)
 
@@ -35,9 +38,16 @@ def current_trainer(key, dataset):
     """The session's trainer; a new one when the data changes, on reset, or when a preset is
     picked (load_preset forgets the key)."""
     from gan_core.toy import ToyTrainer
-    if key is not None and state.get("toy_trainer_key") != key:
-        state.toy_trainer = ToyTrainer(replace(base, data=replace(base.data, dataset=key.split(":")[0])), dataset)
-        state.toy_trainer_key = key
+
+    # Spectral normalization shapes D, so switching it builds fresh networks.
+    spectral = bool(state.get("toy_spectral_norm", False))
+    full_key = None if key is None else f"{key}|sn={spectral}"
+    if full_key is not None and state.get("toy_trainer_key") != full_key:
+        cfg = replace(
+            base, data=replace(base.data, dataset=key.split(":")[0]), model=replace(base.model, spectral_norm=spectral)
+        )
+        state.toy_trainer = ToyTrainer(cfg, dataset)
+        state.toy_trainer_key = full_key
     return state.get("toy_trainer")
 
 
@@ -59,8 +69,10 @@ def train(work) -> bool:
 
 
 if state.get("toy_loaded"):
-    st.info(f"Loaded from the Hacks guide: the '{state.toy_loaded}' preset on the ring. "
-            f"{TOY_PRESETS[state.toy_loaded][0]} Press Play.")
+    st.info(
+        f"Loaded from the Hacks guide: the '{state.toy_loaded}' preset on the ring. "
+        f"{TOY_PRESETS[state.toy_loaded][0]} Press Play."
+    )
 with st.sidebar:
     key, dataset = chosen_dataset()
     st.subheader("Hacks (live)")
@@ -78,33 +90,43 @@ if cols[1].button("Step G", help="One generator update; D stands still."):
     train(trainer.step_g)
 if cols[2].button("Step both", help="k discriminator updates, then one generator update."):
     train(trainer.step_both)
-cols[3].button("Pause" if state.toy_playing else "Play", on_click=toggle_play,
-               help="Train continuously, redrawing after each short burst.")
+cols[3].button(
+    "Pause" if state.toy_playing else "Play",
+    on_click=toggle_play,
+    help="Train continuously, redrawing after each short burst.",
+)
 slow = cols[4].toggle("Slow motion", help="While playing, one training step per refresh.")
 if cols[5].button("Reset", help="Fresh networks on the same data."):
     state.pop("toy_trainer_key", None)
     st.rerun()
-arrows = st.checkbox("Show G's gradient arrows",
-                     help="Minus the gradient of G's loss at some generated points: where G wants to move them.")
+arrows = st.checkbox(
+    "Show G's gradient arrows",
+    help="Minus the gradient of G's loss at some generated points: where G wants to move them.",
+)
 
 
 @st.fragment(run_every=REFRESH_SECONDS if state.toy_playing else None)
 def live_view():
     from ui.figures.toy import loss_figure, playground_figure
+
     # The learning rates decay over Play as over `gan_core toy --max-seconds` (the same schedule).
     if state.toy_playing and not train(lambda: trainer.run_scheduled(1 if slow else PLAY_BURST)):
-        st.rerun()          # the Play button turns back into Play, and the page stops refreshing
+        st.rerun()  # the Play button turns back into Play, and the page stops refreshing
     if state.get("toy_busy"):
-        st.error(state.pop("toy_busy"))     # once: pressing Play again retries
+        st.error(state.pop("toy_busy"))  # once: pressing Play again retries
     show_metrics(trainer)
     plane, curves = st.columns([3, 2])
     plane.plotly_chart(playground_figure(trainer, show_arrows=arrows), width="stretch", key="toy_playground")
     curves.plotly_chart(loss_figure(trainer), width="stretch", key="toy_losses")
-    curves.caption(f"Play decays both learning rates linearly to {trainer.config.optimizer.final_lr_fraction:g}× "
-                   f"over its first {trainer.config.run.max_seconds:g} s of training, as the CLI does; "
-                   f"now {trainer.lr_scale:.2f}×.")
-    curves.caption("With label smoothing, targets above 1 make D's loss negative for confident answers: "
-                   "a dip below zero is expected, not a bug.")
+    curves.caption(
+        f"Play decays both learning rates linearly to {trainer.config.optimizer.final_lr_fraction:g}× "
+        f"over its first {trainer.config.run.max_seconds:g} s of training, as the CLI does; "
+        f"now {trainer.lr_scale:.2f}×."
+    )
+    curves.caption(
+        "With label smoothing, targets above 1 make D's loss negative for confident answers: "
+        "a dip below zero is expected, not a bug."
+    )
 
 
 live_view()

@@ -1,6 +1,5 @@
 """Train: watch a DCGAN learn and switch the hacks while it trains."""
 
-
 import streamlit as st
 
 from ui.session import current_trainer
@@ -13,8 +12,10 @@ TERMINAL = ("finished", "stopped", "failed")
 PANEL_SECONDS = 4.0
 
 st.title("Train a GAN")
-st.caption("Press **Start training**, watch the curves and the grid, and move the live hacks in the sidebar "
-           "while it trains. Each marker on the curves is a change you made.")
+st.caption(
+    "Press **Start training**, watch the curves and the grid, and move the live hacks in the sidebar "
+    "while it trains. Each marker on the curves is a change you made."
+)
 
 config, uploaded, problems = render_sidebar()
 st.session_state["pending_config"] = config
@@ -29,20 +30,22 @@ def _live_body(refreshing: bool) -> None:
     # Polled every second: scalars only, never the run's whole history.
     status = trainer.status() if trainer else None
     if status is not None and status.active and not refreshing:
-        st.rerun()          # a button in this still view started training: switch to the live view
+        st.rerun()  # a button in this still view started training: switch to the live view
     render_buttons(trainer, status)
     if status is None:
-        st.info("Nothing is training yet. The default preset learns to draw digits from 5,000 real MNIST "
-                "images; the first grid appears after a few seconds.")
+        st.info(
+            "Nothing is training yet. The default preset learns to draw digits from 5,000 real MNIST "
+            "images; the first grid appears after a few seconds."
+        )
         return
     if refreshing:
-        draw_status(status)   # the panels refresh in their own, slower fragment
+        draw_status(status)  # the panels refresh in their own, slower fragment
     else:
         draw_live(panel_snapshot(trainer))
     seen = st.session_state.get("seen_state")
     st.session_state["seen_state"] = status.state
     if status.state in TERMINAL and seen not in TERMINAL and seen is not None:
-        st.rerun()          # refresh the whole page once: buttons and sidebar follow the new state
+        st.rerun()  # refresh the whole page once: buttons and sidebar follow the new state
 
 
 @st.fragment(run_every=1.0)

@@ -1,4 +1,5 @@
 """Start the real app on a free port and drive Debian's chromium with Playwright."""
+
 from __future__ import annotations
 
 import os
@@ -13,9 +14,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--disable-dev-shm-usage"]
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 def chromium_path() -> str:
@@ -37,9 +46,26 @@ def app_server(runs_dir: Path, extra_env: dict | None = None, timeout: float = 9
     env = dict(os.environ, GAN_LAB_RUNS=str(runs_dir), PYTHONUNBUFFERED="1", **(extra_env or {}))
     log = open(runs_dir.parent / f"streamlit-{port}.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + timeout
@@ -68,6 +94,7 @@ def app_server(runs_dir: Path, extra_env: dict | None = None, timeout: float = 9
 @contextmanager
 def browser_page(width: int = 1500, height: int = 1100):
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
         try:
@@ -99,6 +126,7 @@ def _headless_rate(window: float, warm_epochs: int) -> float:
     """Steps/s of the default preset's trainer in this process, nothing attached."""
     from gan_core.presets import preset
     from gan_core.training.trainer import Trainer
+
     cfg = preset("dcgan-hacks").with_overrides(["run.max_seconds=0", "run.epochs=0"])
     t = Trainer(cfg)
     t.start()
@@ -116,6 +144,7 @@ def _app_rate(window: float, warm_epochs: int) -> float:
     """The same run started from the Train page with the page open in chromium."""
     import re
     import tempfile
+
     step_re = re.compile(r"step (\d+)")
     with tempfile.TemporaryDirectory() as tmp:
         runs = Path(tmp) / "runs"
@@ -146,5 +175,8 @@ def _app_rate(window: float, warm_epochs: int) -> float:
 def ui_attached_speed(window: float = 20.0, warm_epochs: int = 2) -> dict:
     headless = _headless_rate(window, warm_epochs)
     app = _app_rate(window, warm_epochs)
-    return {"headless_steps_per_s": round(headless, 3), "app_steps_per_s": round(app, 3),
-            "app_vs_headless": round(app / headless, 3)}
+    return {
+        "headless_steps_per_s": round(headless, 3),
+        "app_steps_per_s": round(app, 3),
+        "app_vs_headless": round(app / headless, 3),
+    }

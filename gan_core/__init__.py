@@ -9,4 +9,5 @@ checkpoints, atomic files), `data` (image sources), `metrics` (quality meters), 
 (the Hacks guide's content), `toy` (the 2-D playground's GAN) and `cli` (`python -m
 gan_core`, `gan-lab`). Nothing here imports Streamlit, plotly or the `ui` package.
 """
+
 __version__ = "0.1.0"

@@ -6,6 +6,7 @@ networks, the optimizers, the hacks and the run's budget are taken from such tex
 `data.*` never is: a data set comes from the page's own select or from an upload, so a
 browser cannot point the server at a folder (nor learn from an error whether one exists).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -31,10 +32,10 @@ def check_browser_key(key: str) -> str:
         return key
     shown = key if len(key) <= _ECHO_CHARS else key[:_ECHO_CHARS] + "…"
     if section == "data":
-        raise ConfigError(f"'{shown}' cannot be set here: the data set comes from the Dataset select "
-                          "or an upload")
-    raise ConfigError(f"'{shown}' cannot be set here: only {', '.join(s + '.' for s in BROWSER_SECTIONS)} "
-                      "settings are accepted")
+        raise ConfigError(f"'{shown}' cannot be set here: the data set comes from the Dataset select or an upload")
+    raise ConfigError(
+        f"'{shown}' cannot be set here: only {', '.join(s + '.' for s in BROWSER_SECTIONS)} settings are accepted"
+    )
 
 
 def browser_override(cfg: TrainConfig, key: str, value: Any) -> TrainConfig:

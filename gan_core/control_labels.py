@@ -5,6 +5,7 @@ The Train page (ui/control_specs.py) shows them on its widgets and the Hacks gui
 (gan_core/guide) names them on its cards ("reach for ..."), so both read this table and
 can never drift apart. Browser tests look for the exact texts.
 """
+
 from __future__ import annotations
 
 # Architecture and optimizer practices: they apply at the next start.
@@ -33,6 +34,21 @@ HACK_LABELS = {
     "hacks.d_steps": "Discriminator steps per generator step",
     "optimizer.d_learning_rate": "Discriminator learning rate",
     "optimizer.g_learning_rate": "Generator learning rate",
+    "hacks.instance_noise": "Instance noise (start std)",
+    "hacks.replay_share": "Experience replay share",
+    "hacks.adversarial_loss": "Adversarial loss",
+    "hacks.r1_gamma": "R1 penalty γ",
+    "hacks.diff_augment": "DiffAugment",
+}
+
+# Settings beyond the DCGAN paper that apply at the next start (ganhacks #9, #15, #17 and
+# the stabilizers that came after: Miyato et al. 2018, Karras et al. 2018).
+MODEL_HACK_LABELS = {
+    "optimizer.d_optimizer": "Discriminator optimizer",
+    "model.g_dropout": "Dropout in G (also when sampling)",
+    "model.minibatch_stddev": "Minibatch standard deviation in D",
+    "model.spectral_norm": "Spectral normalization in D",
+    "run.ema_decay": "Moving average of G (EMA decay)",
 }
 
 # The run's size and budget.
@@ -43,4 +59,4 @@ RUN_LABELS = {
 }
 
 # Every control's label by its dotted config key.
-LABELS = {**PRACTICE_LABELS, **HACK_LABELS, **RUN_LABELS}
+LABELS = {**PRACTICE_LABELS, **HACK_LABELS, **MODEL_HACK_LABELS, **RUN_LABELS}

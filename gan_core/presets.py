@@ -1,10 +1,10 @@
 """Named starting points. Each is a full, validated TrainConfig."""
+
 from __future__ import annotations
 
 from dataclasses import replace
 
-from gan_core.config import (ConfigError, DataConfig, HacksConfig, ModelConfig, OptimizerConfig,
-                     RunConfig, TrainConfig)
+from gan_core.config import ConfigError, DataConfig, HacksConfig, ModelConfig, OptimizerConfig, RunConfig, TrainConfig
 
 DEFAULT_PRESET = "dcgan-hacks"
 
@@ -12,8 +12,7 @@ DEFAULT_PRESET = "dcgan-hacks"
 _DCGAN_BASE = TrainConfig(
     data=DataConfig("mnist-5k"),
     model=ModelConfig(base_filters=32, dropout=0.3),
-    optimizer=OptimizerConfig(d_learning_rate=5e-4, g_learning_rate=5e-4, beta_1=0.5,
-                              final_lr_fraction=0.1),
+    optimizer=OptimizerConfig(d_learning_rate=5e-4, g_learning_rate=5e-4, beta_1=0.5, final_lr_fraction=0.1),
     hacks=HacksConfig(),
     run=RunConfig(batch_size=64, max_seconds=120.0),
 )
@@ -25,8 +24,7 @@ _DCGAN_BASE = TrainConfig(
 _DCGAN_HACKS = replace(
     _DCGAN_BASE,
     model=ModelConfig(base_filters=16, dropout=0.0, d_extra_conv=True, use_labels=True),
-    optimizer=OptimizerConfig(d_learning_rate=1e-3, g_learning_rate=1e-3, beta_1=0.5,
-                              final_lr_fraction=0.1),
+    optimizer=OptimizerConfig(d_learning_rate=1e-3, g_learning_rate=1e-3, beta_1=0.5, final_lr_fraction=0.1),
     run=RunConfig(batch_size=32, max_seconds=120.0),
 )
 
@@ -34,44 +32,74 @@ _DCGAN_HACKS = replace(
 # Adam defaults, sigmoid output, 3x3 kernels at stride 2, hard labels, minimax loss.
 _NO_HACKS = TrainConfig(
     data=DataConfig("mnist-5k"),
-    model=ModelConfig(base_filters=32, strided_downsample=False, strided_upsample=False,
-                      leaky_relu=False, batch_norm=False, gaussian_init=False, tanh_output=False,
-                      kernel_divisible_by_stride=False, dropout=0.0),
+    model=ModelConfig(
+        base_filters=32,
+        strided_downsample=False,
+        strided_upsample=False,
+        leaky_relu=False,
+        batch_norm=False,
+        gaussian_init=False,
+        tanh_output=False,
+        kernel_divisible_by_stride=False,
+        dropout=0.0,
+    ),
     optimizer=OptimizerConfig(d_learning_rate=1e-3, g_learning_rate=1e-3, beta_1=0.9),
-    hacks=HacksConfig(latent_distribution="uniform", separate_batches=False,
-                      real_label_range=(1.0, 1.0), fake_label_range=(0.0, 0.0),
-                      flip_probability=0.0, generator_loss="minimax", d_steps=1),
+    hacks=HacksConfig(
+        latent_distribution="uniform",
+        separate_batches=False,
+        real_label_range=(1.0, 1.0),
+        fake_label_range=(0.0, 0.0),
+        flip_probability=0.0,
+        generator_loss="minimax",
+        d_steps=1,
+    ),
     run=RunConfig(batch_size=64, max_seconds=120.0),
 )
 
 # The network and batch of the Keras tutorial loop in the speed baseline.
 _SEED_TUTORIAL = TrainConfig(
     data=DataConfig("mnist-5k"),
-    model=ModelConfig(layout="tutorial", base_filters=128, batch_norm=False, gaussian_init=False,
-                      kernel_divisible_by_stride=False, dropout=0.4),
+    model=ModelConfig(
+        layout="tutorial",
+        base_filters=128,
+        batch_norm=False,
+        gaussian_init=False,
+        kernel_divisible_by_stride=False,
+        dropout=0.4,
+    ),
     optimizer=OptimizerConfig(d_learning_rate=2e-4, g_learning_rate=2e-4, beta_1=0.5),
     hacks=HacksConfig(real_label_range=(1.0, 1.0), fake_label_range=(0.0, 0.0), flip_probability=0.0),
     run=RunConfig(batch_size=128, max_seconds=120.0),
 )
 
 PRESETS: dict[str, tuple[str, TrainConfig]] = {
-    "dcgan-hacks": ("Every DCGAN practice and training hack on, tuned to learn digits fast on 2 CPU cores: "
-                    "base width 16, batch 32, Adam 1e-3 decaying to 1e-4, a third conv in D, no dropout, "
-                    "and the digit labels (a conditional GAN).",
-                    _DCGAN_HACKS),
-    "no-hacks": ("Every practice and hack off: what a beginner writes first. Watch it struggle.",
-                 _NO_HACKS),
-    "seed-tutorial": ("The Keras tutorial's network without BatchNorm (batch 128); collapses easily.",
-                      _SEED_TUTORIAL),
-    "dcgan-paper": ("The DCGAN paper's plain recipe: Adam 2e-4, hard labels, base width 64.",
-                    replace(_DCGAN_BASE,
-                            model=replace(_DCGAN_BASE.model, base_filters=64),
-                            optimizer=OptimizerConfig(),
-                            hacks=replace(HacksConfig(), real_label_range=(1.0, 1.0),
-                                          fake_label_range=(0.0, 0.0), flip_probability=0.0))),
-    "fast-demo": ("A small network for a quick look: fewer filters, first digits within ~30 s.",
-                  replace(_DCGAN_BASE, model=replace(_DCGAN_BASE.model, base_filters=16),
-                          run=replace(_DCGAN_BASE.run, max_seconds=45.0))),
+    "dcgan-hacks": (
+        "Every DCGAN practice and training hack on, tuned to learn digits fast on 2 CPU cores: "
+        "base width 16, batch 32, Adam 1e-3 decaying to 1e-4, a third conv in D, no dropout, "
+        "and the digit labels (a conditional GAN).",
+        _DCGAN_HACKS,
+    ),
+    "no-hacks": ("Every practice and hack off: what a beginner writes first. Watch it struggle.", _NO_HACKS),
+    "seed-tutorial": ("The Keras tutorial's network without BatchNorm (batch 128); collapses easily.", _SEED_TUTORIAL),
+    "dcgan-paper": (
+        "The DCGAN paper's plain recipe: Adam 2e-4, hard labels, base width 64.",
+        replace(
+            _DCGAN_BASE,
+            model=replace(_DCGAN_BASE.model, base_filters=64),
+            optimizer=OptimizerConfig(),
+            hacks=replace(
+                HacksConfig(), real_label_range=(1.0, 1.0), fake_label_range=(0.0, 0.0), flip_probability=0.0
+            ),
+        ),
+    ),
+    "fast-demo": (
+        "A small network for a quick look: fewer filters, first digits within ~30 s.",
+        replace(
+            _DCGAN_BASE,
+            model=replace(_DCGAN_BASE.model, base_filters=16),
+            run=replace(_DCGAN_BASE.run, max_seconds=45.0),
+        ),
+    ),
 }
 
 

@@ -1,6 +1,7 @@
 """The Train page's slider ranges (low, high, step) by config key, kept in gan_core so the
 Hacks guide's cards can state them without importing the UI (ui/control_specs.py builds
 its sliders from this table)."""
+
 from __future__ import annotations
 
 SLIDERS: dict[str, tuple[float, float, float]] = {

@@ -1,5 +1,6 @@
 """No run lost: final checkpoints at stop and budget end, resume that continues the data
 order, the generator's own hack values, a disk that refuses, NaN and the roll-back."""
+
 import json
 import time
 
@@ -14,8 +15,9 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 def small_cfg(**run):
     """640 digits at batch 128 (64 real images a step): 10 steps per epoch."""
-    cfg = preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=2", "run.grid_size=4",
-                                              "run.quality_every_epoch=false", "run.batch_size=128"])
+    cfg = preset("fast-demo").with_overrides(
+        ["run.max_seconds=0", "run.epochs=2", "run.grid_size=4", "run.quality_every_epoch=false", "run.batch_size=128"]
+    )
     for k, v in run.items():
         cfg = cfg.with_value(f"run.{k}", v)
     return cfg
@@ -38,7 +40,7 @@ def rows(run_dir, name="metrics.jsonl"):
 def stop_mid_epoch(t, after=13):
     """Stop a running trainer at a step that does not end an epoch (pause, look, stop)."""
     while True:
-        wait_for(t, lambda s: s.step >= after and s.state == "running")
+        wait_for(t, lambda s, after=after: s.step >= after and s.state == "running")
         t.pause()
         snap = wait_for(t, lambda s: s.state == "paused")
         if snap.step % snap.steps_per_epoch:
@@ -62,11 +64,11 @@ def test_stop_mid_epoch_keeps_every_step_and_resume_continues_the_data_order(tmp
     run_to_end(small_cfg(epochs=3), reference, small_digits)
 
     run_dir = tmp_path / "run"
-    t = Trainer(small_cfg(epochs=0), run_dir=run_dir, data=small_digits)    # no budget: until stopped
+    t = Trainer(small_cfg(epochs=0), run_dir=run_dir, data=small_digits)  # no budget: until stopped
     t.start()
     stop_mid_epoch(t)
     stopped = t.snapshot()
-    assert stopped.state == "stopped" and stopped.step % 10 != 0, stopped.step     # mid-epoch
+    assert stopped.state == "stopped" and stopped.step % 10 != 0, stopped.step  # mid-epoch
     # the tail after the last epoch is on disk: one row per step, a checkpoint at that step
     assert [r["step"] for r in rows(run_dir)] == list(range(1, stopped.step + 1))
     assert (run_dir / "checkpoints" / f"{stopped.step:08d}" / "manifest.json").exists()
@@ -90,10 +92,10 @@ def test_a_time_budget_ending_mid_epoch_saves_the_tail(tmp_path, small_digits):
 
 
 def test_latent_switched_live_to_uniform_samples_uniform_afterwards(tmp_path, small_digits):
-    from gan_core.generators.running import generate
-    from gan_core.generators.source import load_generator, load_uploaded_generator, run_source
     from gan_core.generators.latent import sample_latent
+    from gan_core.generators.running import generate
     from gan_core.generators.sampling import sample_run
+    from gan_core.generators.source import load_generator, load_uploaded_generator, run_source
 
     run_dir = tmp_path / "run"
     t = Trainer(small_cfg(epochs=1), run_dir=run_dir, data=small_digits)
@@ -118,7 +120,7 @@ def test_latent_switched_live_to_uniform_samples_uniform_afterwards(tmp_path, sm
 
 def test_an_unwritable_runs_folder_trains_on_without_saving_and_says_so(tmp_path, small_digits):
     blocker = tmp_path / "runs"
-    blocker.write_text("a file where the runs folder should be")      # mkdir fails, even for root
+    blocker.write_text("a file where the runs folder should be")  # mkdir fails, even for root
     snap = run_to_end(small_cfg(epochs=1), blocker / "run", small_digits)
     assert snap.step == 10
     warning = [w for w in snap.warnings if w.startswith("Cannot save")]
@@ -147,7 +149,7 @@ def test_nan_pauses_and_rolls_back_to_the_last_good_checkpoint(tmp_path, small_d
         time.sleep(0.01)
     snap = wait_for(t, lambda s: s.state == "paused" and "training paused" in s.message)
     assert "nan" in snap.message.lower() or "inf" in snap.message.lower()
-    assert t.last_good_step() == good           # nothing non-finite was saved
+    assert t.last_good_step() == good  # nothing non-finite was saved
 
     cfg = t.roll_back()
     snap = wait_for(t, lambda s: s.state == "paused" and s.message.startswith("Rolled back"))
@@ -170,7 +172,8 @@ def test_roll_back_without_a_checkpoint_is_refused_in_one_line(small_digits):
 
 
 def test_the_train_page_offers_the_roll_back_after_nan_and_shows_the_settings_of_then(
-        tmp_path, monkeypatch, small_digits, open_page):
+    tmp_path, monkeypatch, small_digits, open_page
+):
     from pathlib import Path
 
     from gan_core.training.pool import shared_pool
@@ -212,7 +215,7 @@ def test_resume_cuts_rows_past_the_checkpoint_and_a_torn_last_line(tmp_path):
     lines = "".join(json.dumps({"step": s, "g_loss": 0.5}) + "\n" for s in range(1, 26)) + '{"step": 26, "g_lo'
     (run.path / "metrics.jsonl").write_text(lines)
     (run.path / "changes.jsonl").write_text("".join(json.dumps({"step": s, "key": "k"}) + "\n" for s in (3, 20, 20)))
-    run.trim_to_step(20, changes=2)      # the second change at step 20 came after that checkpoint
+    run.trim_to_step(20, changes=2)  # the second change at step 20 came after that checkpoint
     assert [r["step"] for r in rows(run.path)] == list(range(1, 21))
     assert [r["step"] for r in rows(run.path, "changes.jsonl")] == [3, 20]
 
@@ -226,7 +229,7 @@ def test_a_checkpoint_whose_files_do_not_match_its_manifest_is_passed_over(tmp_p
         (folder / "state.json").write_text(json.dumps({"step": step}))
         size = (folder / "state.json").stat().st_size
         (folder / "manifest.json").write_text(json.dumps({"step": step, "files": {"state.json": size + damaged}}))
-    (tmp_path / "checkpoints" / ".00000030.partial").mkdir()        # a save cut short
+    (tmp_path / "checkpoints" / ".00000030.partial").mkdir()  # a save cut short
     assert latest_checkpoint(tmp_path).name == "00000010"
 
 
@@ -237,13 +240,13 @@ def test_the_saved_streams_continue_the_same_noise_and_shuffles(small_digits):
     a = GanStep(cfg, small_digits.images, labels=small_digits.labels)
     a.step()
     arrays, plain = a.stream_state()
-    plain = json.loads(json.dumps(plain))                  # as read back from state.json
+    plain = json.loads(json.dumps(plain))  # as read back from state.json
     b = GanStep(cfg.with_value("run.seed", 7), small_digits.images, labels=small_digits.labels)
     b.set_stream_state(arrays, plain)
     assert int(b.cursor.numpy()) == int(a.cursor.numpy()) > 0
-    assert np.array_equal(b.sample_latent(5).numpy(), a.sample_latent(5).numpy())      # tf.random.Generator
+    assert np.array_equal(b.sample_latent(5).numpy(), a.sample_latent(5).numpy())  # tf.random.Generator
     a.new_epoch()
     b.new_epoch()
-    assert np.array_equal(a.order.numpy(), b.order.numpy())                            # numpy shuffles
+    assert np.array_equal(a.order.numpy(), b.order.numpy())  # numpy shuffles
     with pytest.raises(ValueError, match="saved data order has 3 entries"):
         b.set_stream_state({**arrays, "order": np.arange(3)}, plain)

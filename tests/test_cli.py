@@ -1,4 +1,5 @@
 """The command line as a user types it: real processes, real files."""
+
 import json
 import subprocess
 import sys
@@ -10,22 +11,28 @@ ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 
 
 def cli(*args, timeout=300):
-    return subprocess.run([sys.executable, "-m", "gan_core", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "gan_core", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
 
 
-@pytest.mark.parametrize("args,expected", [
-    (["train", "--preset", "nope"], "unknown preset 'nope'"),
-    (["train", "--set", "hacks.flip_probability=0.9"], "hacks.flip_probability must be in [0, 0.5]"),
-    (["train", "--set", "nonsense"], "--set expects key=value"),
-    (["train", "--epochs", "x"], "invalid int value: 'x'"),
-    (["train", "--epochs", "1", "--max-seconds", "3"], "not allowed with argument"),
-    (["train", "--data", "no-such-folder/", "--epochs", "1"], "no-such-folder"),
-    (["bogus"], "invalid choice: 'bogus'"),
-    (["sample", "--run", "no-such-run", "--n", "3", "--out", "x.npy"], "is not a run folder"),
-    (["metrics", "missing.npy"], "missing.npy"),
-    (["bench", "--preset", "seed-tutorial", "--steps", "0"], "at least 1"),
-])
+@pytest.mark.parametrize(
+    "args,expected",
+    [
+        (["train", "--preset", "nope"], "unknown preset 'nope'"),
+        (["train", "--set", "hacks.flip_probability=0.9"], "hacks.flip_probability must be in [0, 0.5]"),
+        (["train", "--set", "nonsense"], "--set expects key=value"),
+        (["train", "--epochs", "x"], "invalid int value: 'x'"),
+        (["train", "--epochs", "1", "--max-seconds", "3"], "not allowed with argument"),
+        (["train", "--data", "no-such-folder/", "--epochs", "1"], "no-such-folder"),
+        (["train", "--set", "hacks.adversarial_loss=wgan"], "hacks.adversarial_loss must be one of"),
+        (["train", "--set", "hacks.diff_augment=zoom"], "hacks.diff_augment: unknown policy 'zoom'"),
+        (["bogus"], "invalid choice: 'bogus'"),
+        (["sample", "--run", "no-such-run", "--n", "3", "--out", "x.npy"], "is not a run folder"),
+        (["metrics", "missing.npy"], "missing.npy"),
+        (["bench", "--preset", "seed-tutorial", "--steps", "0"], "at least 1"),
+    ],
+)
 def test_bad_input_exits_2_with_one_line(args, expected):
     out = cli(*args)
     assert out.returncode == 2, out.stderr
@@ -48,10 +55,23 @@ def test_presets_lists_each_with_a_line():
 
 def test_train_sample_metrics_round_trip(tmp_path):
     run = tmp_path / "run"
-    out = cli("train", "--preset", "fast-demo", "--epochs", "1", "--set", "run.batch_size=250",
-              "--set", "run.grid_size=4", "--final-samples", "200", "--out", str(run))
+    out = cli(
+        "train",
+        "--preset",
+        "fast-demo",
+        "--epochs",
+        "1",
+        "--set",
+        "run.batch_size=250",
+        "--set",
+        "run.grid_size=4",
+        "--final-samples",
+        "200",
+        "--out",
+        str(run),
+    )
     assert out.returncode == 0, out.stderr
-    assert "epoch   1 |" in out.stderr                     # the one-line summary per epoch
+    assert "epoch   1 |" in out.stderr  # the one-line summary per epoch
     final = json.loads(out.stdout.strip().splitlines()[-1])["final_quality"]
     assert final["n"] == 200 and 0 <= final["recognized_share"] <= 1
     assert (run / "grid_epoch_0001.png").exists() and (run / "generator.keras").exists()
@@ -73,6 +93,42 @@ def test_train_sample_metrics_round_trip(tmp_path):
     resumed = cli("train", "--resume", str(run), "--epochs", "2", "--final-samples", "0")
     assert resumed.returncode == 0, resumed.stderr
     assert "epoch   2 |" in resumed.stderr
+
+
+def test_train_takes_the_later_hacks_with_set(tmp_path):
+    run = tmp_path / "run"
+    sets = [
+        "hacks.instance_noise=0.1",
+        "hacks.replay_share=0.5",
+        "hacks.adversarial_loss=least-squares",
+        "hacks.r1_gamma=1",
+        "hacks.diff_augment=translation,cutout,color",
+        "run.batch_size=250",
+        "run.grid_size=2",
+        "run.quality_every_epoch=false",
+    ]
+    out = cli(
+        "train",
+        "--preset",
+        "fast-demo",
+        "--epochs",
+        "1",
+        "--final-samples",
+        "0",
+        "--out",
+        str(run),
+        *[a for s in sets for a in ("--set", s)],
+    )
+    assert out.returncode == 0, out.stderr
+    hacks = json.loads((run / "config.json").read_text())["hacks"]
+    assert (
+        hacks["instance_noise"],
+        hacks["replay_share"],
+        hacks["adversarial_loss"],
+        hacks["r1_gamma"],
+        hacks["diff_augment"],
+    ) == (0.1, 0.5, "least-squares", 1.0, "translation,cutout,color")
+    assert "epoch   1 |" in out.stderr
 
 
 def test_bench_prints_one_json_line():

@@ -1,4 +1,5 @@
 """A/B comparisons as a user sees them: fair arms, the same start, clear refusals, a verdict."""
+
 import gc
 import time
 import weakref
@@ -6,17 +7,16 @@ import weakref
 import pytest
 
 from gan_core.compare.job import CompareError, CompareJob, check_pair, differences, verdict
-from gan_core.training.loop import learning_rate_factor
 from gan_core.data import ImageSet
 from gan_core.presets import preset
+from gan_core.training.loop import learning_rate_factor
 from gan_core.training.snapshot import EpochRecord, Snapshot
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 def small_cfg(*overrides):
-    return preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=2", "run.grid_size=4",
-                                               *overrides])
+    return preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=2", "run.grid_size=4", *overrides])
 
 
 def wait_for(job, predicate, timeout=180):
@@ -55,13 +55,13 @@ def test_both_arms_train_the_same_steps_on_the_same_data_order(loss_pair):
     steps = status.step
     assert steps > 1 and snap_a.step == snap_b.step == steps
     assert len(snap_a.series["g_loss"]) == len(snap_b.series["g_loss"]) == steps
-    assert status.elapsed >= 1.5 and snap_a.elapsed > 0 and snap_b.elapsed > 0   # each arm's own time
+    assert status.elapsed >= 1.5 and snap_a.elapsed > 0 and snap_b.elapsed > 0  # each arm's own time
     arm_a, arm_b = loss_pair.arms
     assert arm_a.order_digests == arm_b.order_digests
     assert len(set(arm_a.order_digests)) == len(arm_a.order_digests) == len(snap_a.epochs) + 1  # reshuffled
     for snap in (snap_a, snap_b):
         assert [e.epoch for e in snap.epochs] == list(range(1, len(snap.epochs) + 1))
-        assert snap.epochs[-1].step == steps          # the last grid shows where training ended
+        assert snap.epochs[-1].step == steps  # the last grid shows where training ended
         assert snap.epochs[-1].grid_png.startswith(b"\x89PNG")
         assert 0 <= snap.epochs[-1].quality["recognized_share"] <= 1
     assert f"{steps} steps for A and {steps} for B" in status.message
@@ -72,12 +72,12 @@ def test_same_start_then_the_generator_loss_sign_tells_the_arms_apart(loss_pair)
     # D updates before G in a step: same weights, data, z and label noise give the same D figures.
     for name in ("d_loss_real", "d_loss_fake", "d_acc_real", "d_acc_fake", "d_target_real", "d_target_fake"):
         assert snap_a.series[name][0] == snap_b.series[name][0], name
-    assert min(snap_a.series["g_loss"]) > 0          # non-saturating: -log D(G(z))
-    assert max(snap_b.series["g_loss"]) < 0          # minimax: log(1 - D(G(z)))
+    assert min(snap_a.series["g_loss"]) > 0  # non-saturating: -log D(G(z))
+    assert max(snap_b.series["g_loss"]) < 0  # minimax: log(1 - D(G(z)))
 
 
 def test_identical_configs_train_identically_and_stop_promptly(small_digits):
-    cfg = small_cfg("run.epochs=0", "run.quality_every_epoch=false")     # no budget: runs until stopped
+    cfg = small_cfg("run.epochs=0", "run.quality_every_epoch=false")  # no budget: runs until stopped
     job = CompareJob(cfg, cfg, data=small_digits)
     job.start()
     wait_for(job, lambda a, b, s: s.state == "running" and a.epoch >= 1 and s.step > 12)
@@ -113,7 +113,7 @@ def test_a_failure_in_the_thread_becomes_a_failed_state_with_the_reason(small_di
 
 
 def test_learning_rates_decay_on_one_schedule_for_both_arms():
-    cfg = preset("dcgan-hacks")             # final_lr_fraction 0.1 over a 120 s budget
+    cfg = preset("dcgan-hacks")  # final_lr_fraction 0.1 over a 120 s budget
     assert learning_rate_factor(cfg.optimizer, cfg.run, 0.0, 0, 10) == 1.0
     assert learning_rate_factor(cfg.optimizer, cfg.run, 60.0, 500, 10) == pytest.approx(0.55)
     assert learning_rate_factor(cfg.optimizer, cfg.run, 500.0, 900, 10) == pytest.approx(0.1)
@@ -123,26 +123,32 @@ def test_learning_rates_decay_on_one_schedule_for_both_arms():
 def arm(share=None, classes=None, warnings=()):
     epochs = ()
     if share is not None:
-        epochs = (EpochRecord(epoch=1, step=10, seconds=1.0, grid_png=b"", quality={"recognized_share": 0.05}),
-                  EpochRecord(epoch=2, step=20, seconds=2.0, grid_png=b"",
-                              quality={"recognized_share": share, "classes_present": classes}))
+        epochs = (
+            EpochRecord(epoch=1, step=10, seconds=1.0, grid_png=b"", quality={"recognized_share": 0.05}),
+            EpochRecord(
+                epoch=2,
+                step=20,
+                seconds=2.0,
+                grid_png=b"",
+                quality={"recognized_share": share, "classes_present": classes},
+            ),
+        )
     return Snapshot(state="finished", epochs=epochs, warnings=tuple(warnings))
 
 
 def test_verdict_names_shares_digits_and_mode_collapse():
     text = verdict(arm(0.91, 10), arm(0.12, 3))
-    assert text == ("A: 91% recognized, 10 digits; B: 12% recognized, 3 digits - mode collapse. "
-                    "A is clearly ahead.")
+    assert text == ("A: 91% recognized, 10 digits; B: 12% recognized, 3 digits - mode collapse. A is clearly ahead.")
     collapse_warning = "Epoch 4: the samples look alike (diversity 0.010 vs 0.300 for real images) - mode collapse."
     text = verdict(arm(0.40, 7, [collapse_warning]), arm(0.44, 8))
-    assert text == ("A: 40% recognized, 7 digits - mode collapse; B: 44% recognized, 8 digits. "
-                    "Too close to call.")
+    assert text == ("A: 40% recognized, 7 digits - mode collapse; B: 44% recognized, 8 digits. Too close to call.")
 
 
 def test_verdict_says_nan_and_when_nothing_finished_yet():
     nan = "g_loss became nan at step 37: training paused. Lower the learning rates."
     assert verdict(arm(0.6, 10), arm(0.0, 0, [nan])) == (
-        "A: 60% recognized, 10 digits; B: NaN - training broke down. A is ahead.")
+        "A: 60% recognized, 10 digits; B: NaN - training broke down. A is ahead."
+    )
     assert verdict(arm(), arm()) == "A: no finished epoch yet; B: no finished epoch yet."
     assert "0 digits" in verdict(arm(0.0, 0), arm(0.0, 0))
-    assert "collapse" not in verdict(arm(0.0, 0), arm(0.0, 0))       # untrained is not collapsed
+    assert "collapse" not in verdict(arm(0.0, 0), arm(0.0, 0))  # untrained is not collapsed

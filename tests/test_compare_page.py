@@ -1,21 +1,22 @@
 """The Compare page: A/B setup, the Hacks guide's preload, refusals, and drawing a real finished job."""
+
 from __future__ import annotations
 
 import io
 from pathlib import Path
 
 import pytest
-
-from gan_core.training.pool import shared_pool
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from gan_core.training.pool import shared_pool
+
 ROOT = Path(__file__).resolve().parents[1]
 
-from ui.figures import compare as figures  # noqa: E402
-from gan_core.guide import lookup as guide  # noqa: E402
 from gan_core.compare.job import CompareJob  # noqa: E402
+from gan_core.guide import lookup as guide  # noqa: E402
 from gan_core.presets import preset  # noqa: E402
+from ui.figures import compare as figures  # noqa: E402
 
 PAGE = ROOT / "app_pages" / "compare.py"
 PAGE_TIMEOUT = 60  # two shared cores: plotly's first import alone can take seconds
@@ -48,7 +49,7 @@ def button(at: AppTest, label: str):
 
 def test_controls_and_the_default_pair(page):
     assert {"Start comparison", "Stop"} <= {b.label for b in page.button}
-    assert button(page, "Stop").disabled                       # nothing to stop yet
+    assert button(page, "Stop").disabled  # nothing to stop yet
     select = page.selectbox(key="compare_card")
     assert select.value == "batch-norm"
     assert {c.title for c in guide.CARDS} <= set(select.options)
@@ -90,20 +91,25 @@ def test_a_data_path_typed_in_both_boxes_is_refused_and_nothing_trains(page, tmp
     page.text_area(key="compare_overrides_a").input(f"data.source={folder}")
     page.text_area(key="compare_overrides_b").input(f"data.source={folder}").run()
     assert [e.value for e in page.error] == [
-        "A overrides, line 1: 'data.source' cannot be set here: the data set comes from the Dataset select "
-        "or an upload"]
+        "A overrides, line 1: 'data.source' cannot be set here: the data set comes from the Dataset select or an upload"
+    ]
     assert str(folder) not in " ".join(e.value for e in page.error)
-    assert button(page, "Start comparison").disabled      # (AppTest, like a browser, cannot click it)
+    assert button(page, "Start comparison").disabled  # (AppTest, like a browser, cannot click it)
     assert "compare_job" not in page.session_state
     assert shared_pool().active_count() == before
 
 
 def test_a_preload_with_a_data_key_is_refused(page):
-    page.session_state["compare_preload"] = {"card": "batch-norm", "title": "forged",
-                                             "a": {"data.source": "/some/folder"}, "b": {}}
+    page.session_state["compare_preload"] = {
+        "card": "batch-norm",
+        "title": "forged",
+        "a": {"data.source": "/some/folder"},
+        "b": {},
+    }
     page.run()
     assert [e.value for e in page.error] == [
-        "'data.source' cannot be set here: the data set comes from the Dataset select or an upload"]
+        "'data.source' cannot be set here: the data set comes from the Dataset select or an upload"
+    ]
     assert button(page, "Start comparison").disabled
 
 
@@ -113,7 +119,7 @@ def test_start_then_stop_runs_one_job_per_session(page):
     job = shared_pool().get(page.session_state["compare_job"])
     assert job.status().active
     assert job.cfg_b.model.batch_norm is False and job.cfg_a.run.max_seconds == 60
-    assert button(page, "Start comparison").disabled               # one comparison at a time
+    assert button(page, "Start comparison").disabled  # one comparison at a time
     button(page, "Stop").click().run()
     job.join(120)
     assert job.status().state == "stopped"
@@ -129,7 +135,7 @@ def test_a_finished_job_draws_grids_curves_quality_and_verdict(finished_job, pag
     captions = [c.value for c in page.caption]
     assert not any("no grid yet" in c for c in captions)
     assert page.slider(key="compare_epoch").value == 2
-    assert len(page.get("plotly_chart")) == 3                   # losses, accuracy, quality
+    assert len(page.get("plotly_chart")) == 3  # losses, accuracy, quality
     assert page.success[0].value.startswith("Verdict: A: ")
     # Two epochs of one pass each over the 640 images (32 real images a step).
     assert "Finished: 40 steps for A and 40 for B" in " ".join(captions)
@@ -140,8 +146,14 @@ def test_a_finished_job_draws_grids_curves_quality_and_verdict(finished_job, pag
 def test_drawing_functions_render_a_real_jobs_snapshots(finished_job):
     snap_a, snap_b, _ = finished_job.snapshot()
     losses = figures.loss_figure(snap_a, snap_b)
-    assert [t.name for t in losses.data] == ["A: D loss (real)", "A: D loss (fake)", "A: G loss",
-                                             "B: D loss (real)", "B: D loss (fake)", "B: G loss"]
+    assert [t.name for t in losses.data] == [
+        "A: D loss (real)",
+        "A: D loss (fake)",
+        "A: G loss",
+        "B: D loss (real)",
+        "B: D loss (fake)",
+        "B: G loss",
+    ]
     assert [t.line.dash for t in losses.data] == ["solid"] * 3 + ["dash"] * 3
     assert losses.data[2].line.color == losses.data[5].line.color
     assert len(losses.data[0].x) == 40
@@ -153,3 +165,22 @@ def test_drawing_functions_render_a_real_jobs_snapshots(finished_job):
     grid = Image.open(io.BytesIO(snap_a.epochs[0].grid_png))
     assert gif.n_frames == 2
     assert gif.size == (2 * grid.width + figures.GAP, grid.height + figures.LABEL_HEIGHT)
+
+
+def test_the_later_hacks_are_taken_as_overrides_and_named_in_the_difference(page):
+    page.text_area(key="compare_overrides_a").input(
+        "hacks.instance_noise=0.1\nhacks.replay_share=0.5\nhacks.adversarial_loss=hinge\n"
+        "hacks.r1_gamma=1\nhacks.diff_augment=translation,cutout"
+    ).run()
+    assert not page.error
+    difference = next(m.value for m in page.markdown if m.value.startswith("B differs from A in"))
+    for key in (
+        "hacks.instance_noise",
+        "hacks.replay_share",
+        "hacks.adversarial_loss",
+        "hacks.r1_gamma",
+        "hacks.diff_augment",
+    ):
+        assert f"`{key}`" in difference
+    page.text_area(key="compare_overrides_a").input("hacks.diff_augment=zoom").run()
+    assert page.error[0].value.startswith("A overrides, line 1: hacks.diff_augment: unknown policy 'zoom'")

@@ -1,10 +1,18 @@
 """The Compare page's A/B setup, without the page: cards, preloads and typed lines to two configs."""
+
 from __future__ import annotations
 
 import pytest
 
-from gan_core.compare.setup import (SAME, OverrideError, apply_lines, base_pair, build_pair, card_label,
-                                    describe_difference)
+from gan_core.compare.setup import (
+    SAME,
+    OverrideError,
+    apply_lines,
+    base_pair,
+    build_pair,
+    card_label,
+    describe_difference,
+)
 from gan_core.config import ConfigError
 from gan_core.guide import lookup as guide
 from gan_core.presets import preset

@@ -1,5 +1,6 @@
 """Data sources: keras datasets (from a temporary keras cache) and the embedded digits;
 the user's own folders and zips are in test_user_images.py."""
+
 from __future__ import annotations
 
 import gzip
@@ -16,8 +17,8 @@ from gan_core.data import DataError, describe_sources, load_images  # noqa: E402
 from gan_core.data.dataset_files import read_cifar10_batch, read_mnist_npz  # noqa: E402
 from gan_core.data.download_errors import download_failure  # noqa: E402
 
-
 # ---------------------------------------------------------------- keras cache
+
 
 @pytest.fixture
 def keras_datasets(tmp_path, monkeypatch):
@@ -26,6 +27,7 @@ def keras_datasets(tmp_path, monkeypatch):
     Keras reads KERAS_HOME once, at import, so the value it already read is moved too.
     """
     from keras.src.backend import config as keras_config
+
     home = tmp_path / "keras_home"
     home.mkdir()
     monkeypatch.setenv("KERAS_HOME", str(home))
@@ -76,8 +78,7 @@ def test_damaged_cached_fashion_mnist_says_to_delete_it(keras_datasets):
 def test_cached_mnist_npz_is_read_without_downloading(keras_datasets):
     x_train = np.random.default_rng(0).integers(0, 256, (5, 28, 28), dtype=np.uint8)
     y_train = np.array([1, 2, 3, 4, 5], dtype=np.uint8)
-    np.savez(keras_datasets / "mnist.npz", x_train=x_train, y_train=y_train,
-             x_test=x_train[:1], y_test=y_train[:1])
+    np.savez(keras_datasets / "mnist.npz", x_train=x_train, y_train=y_train, x_test=x_train[:1], y_test=y_train[:1])
 
     data = load_images("mnist")
 
@@ -95,10 +96,16 @@ def test_mnist_npz_without_training_arrays_is_rejected(tmp_path):
 def _cifar_batch(labels: list[int], first_value: int) -> dict:
     """Image i has red = first_value + i, green = 100, blue = 200 everywhere, stored as
     CIFAR does: one row of 1024 red, 1024 green, 1024 blue values per image."""
-    rows = [np.concatenate([np.full(1024, first_value + i), np.full(1024, 100), np.full(1024, 200)])
-            for i in range(len(labels))]
-    return {b"batch_label": b"test batch", b"labels": list(labels),
-            b"data": np.stack(rows).astype(np.uint8), b"filenames": [b"x.png"] * len(labels)}
+    rows = [
+        np.concatenate([np.full(1024, first_value + i), np.full(1024, 100), np.full(1024, 200)])
+        for i in range(len(labels))
+    ]
+    return {
+        b"batch_label": b"test batch",
+        b"labels": list(labels),
+        b"data": np.stack(rows).astype(np.uint8),
+        b"filenames": [b"x.png"] * len(labels),
+    }
 
 
 def _write_cifar10(datasets) -> None:
@@ -140,6 +147,7 @@ def test_unknown_cifar10_class_lists_the_classes():
 class _RunsCode:
     def __reduce__(self):
         import os
+
         return os.system, ("echo hacked",)
 
 
@@ -187,6 +195,7 @@ def test_offline_download_failure_names_the_embedded_default(keras_datasets, no_
 
 # ---------------------------------------------------------------- why a download failed
 
+
 def _raised(action) -> BaseException:
     try:
         action()
@@ -201,26 +210,38 @@ def _file_url(path) -> str:
 
 def test_a_checksum_mismatch_is_named_as_such(tmp_path):
     import keras
+
     (tmp_path / "served.npz").write_bytes(b"not the archive keras expects")
-    err = _raised(lambda: keras.utils.get_file("mnist.npz", origin=_file_url(tmp_path / "served.npz"),
-                                               file_hash="0" * 64, cache_dir=str(tmp_path / "cache")))
+    err = _raised(
+        lambda: keras.utils.get_file(
+            "mnist.npz",
+            origin=_file_url(tmp_path / "served.npz"),
+            file_hash="0" * 64,
+            cache_dir=str(tmp_path / "cache"),
+        )
+    )
     message = download_failure("mnist", err, tmp_path / "cache")
     assert "failed its checksum" in message and "try again" in message and "\n" not in message
 
 
 def test_a_corrupt_archive_is_named_as_such(tmp_path):
     import io
-    import keras
     import tarfile
+
+    import keras
+
     payload = np.random.default_rng(0).integers(0, 256, 200_000, dtype=np.uint8).tobytes()
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
         info = tarfile.TarInfo("cifar-10-batches-py/data_batch_1")
         info.size = len(payload)
         tar.addfile(info, io.BytesIO(payload))
-    (tmp_path / "cifar.tar.gz").write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])   # cut short
-    err = _raised(lambda: keras.utils.get_file("cifar.tar.gz", origin=_file_url(tmp_path / "cifar.tar.gz"),
-                                               extract=True, cache_dir=str(tmp_path / "cache")))
+    (tmp_path / "cifar.tar.gz").write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])  # cut short
+    err = _raised(
+        lambda: keras.utils.get_file(
+            "cifar.tar.gz", origin=_file_url(tmp_path / "cifar.tar.gz"), extract=True, cache_dir=str(tmp_path / "cache")
+        )
+    )
     message = download_failure("cifar10:frog", err, tmp_path / "cache")
     assert "archive is corrupt" in message and "delete its files" in message and "\n" not in message
 
@@ -228,13 +249,15 @@ def test_a_corrupt_archive_is_named_as_such(tmp_path):
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs the Linux /dev/full device")
 def test_a_full_disk_is_named_as_such(tmp_path):
     def write_to_a_full_disk():
-        with open("/dev/full", "wb") as fh:      # every write fails with ENOSPC, as on a full disk
+        with open("/dev/full", "wb") as fh:  # every write fails with ENOSPC, as on a full disk
             fh.write(b"x" * 65536)
+
     message = download_failure("fashion-mnist", _raised(write_to_a_full_disk), tmp_path)
     assert "the disk is full" in message and "free some space" in message and "\n" not in message
 
 
 # ---------------------------------------------------------------- named sources
+
 
 def test_embedded_digits_are_5000_with_500_per_class():
     data = load_images("mnist-5k")
@@ -249,12 +272,15 @@ def test_source_list_starts_with_the_offline_default():
     assert all(text and "\n" not in text for text in sources.values())
 
 
-@pytest.mark.parametrize("source, expected", [
-    ("", "no data source given"),
-    ("imagenet", "unknown data source 'imagenet'"),
-    ("photos/missing", "no such folder or file"),
-    ("missing.zip", "no such folder or file"),
-])
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("", "no data source given"),
+        ("imagenet", "unknown data source 'imagenet'"),
+        ("photos/missing", "no such folder or file"),
+        ("missing.zip", "no such folder or file"),
+    ],
+)
 def test_bad_source_names(source, expected):
     with pytest.raises(DataError, match=expected):
         load_images(source)

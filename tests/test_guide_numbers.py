@@ -1,20 +1,30 @@
 """The Hacks guide states only numbers the code defines, and help texts state the real widths."""
+
 import importlib
 import re
 
 import pytest
 
-from gan_core.guide import cards as guide_card_texts
-from gan_core.training.architecture import widths_text
 from gan_core.config import ModelConfig
+from gan_core.guide import cards as guide_card_texts
 from gan_core.guide.numbers import NUMBERS, number_text
 from gan_core.slider_ranges import SLIDERS
+from gan_core.training.architecture import widths_text
 from ui.control_specs import BY_KEY
 
 # 0 and 1 are the hard labels, means and the "1" of log(1 - D): arithmetic, not settings.
 ARITHMETIC = {"0", "1"}
 # Digits named as pictures ("a shape half 4, half 9"), not as settings.
-DIGIT_EXAMPLES = {"use-labels": {"4", "9"}}
+# Numbers that are not settings: digits named as examples, a paper's year, a formula's constant,
+# Keras' own defaults the card contrasts with.
+DIGIT_EXAMPLES = {
+    "use-labels": {"4", "9"},
+    "minibatch-stddev": {"2016"},
+    "sgd-discriminator": {"10"},
+    "ema-generator": {"10", "0.999"},
+    "ttur": {"0.999"},
+    "r1-penalty": {"0.1", "10"},
+}  # the literature's usual γ range (Mescheder et al. 2018)
 NUMBER = re.compile(r"(?<![A-Za-z_\d.])\d+(?:\.\d+)?")
 
 
@@ -24,7 +34,16 @@ def stated_numbers(card) -> set:
 
 @pytest.mark.parametrize("card", guide_card_texts.CARDS, ids=lambda c: c.id)
 def test_every_number_a_card_states_is_one_the_code_defines(card):
-    from_code = {number_text(v) for v in NUMBERS.values()} | ARITHMETIC | DIGIT_EXAMPLES.get(card.id, set())
+    # The card's own Try-it pair is code too: the values Compare will really set.
+    pair_values = {
+        number_text(v)
+        for side in card.overrides.values()
+        for v in side.values()
+        if isinstance(v, (int, float)) and not isinstance(v, bool)
+    }
+    from_code = (
+        {number_text(v) for v in NUMBERS.values()} | ARITHMETIC | pair_values | DIGIT_EXAMPLES.get(card.id, set())
+    )
     assert stated_numbers(card) <= from_code, stated_numbers(card) - from_code
 
 
@@ -51,6 +70,7 @@ def test_the_cards_state_the_train_pages_slider_ranges_and_preset_values():
     for key, (low, high, step) in SLIDERS.items():
         assert (BY_KEY[key].low, BY_KEY[key].high, BY_KEY[key].step) == (low, high, step)
     from gan_core.presets import preset
+
     hacks = preset("dcgan-hacks").optimizer
     assert f"uses {number_text(hacks.d_learning_rate)}" in cards["dcgan-adam"].why
     assert cards["dropout"].overrides["a"]["model.dropout"] == preset("dcgan-paper").model.dropout
@@ -64,7 +84,9 @@ def test_mixed_batches_are_described_as_two_updates_as_the_step_makes_them():
 @pytest.mark.parametrize("side", [28, 32])
 def test_base_filters_help_states_the_widths_the_models_build(side):
     import keras
+
     from gan_core.training.models import build_discriminator, build_generator
+
     f = 8
     cfg = ModelConfig(base_filters=f, dropout=0.0)
     assert widths_text(side) in BY_KEY["model.base_filters"].help

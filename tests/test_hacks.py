@@ -1,4 +1,5 @@
 """The hacks are statistical: test their statistics on many samples, seeded."""
+
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -61,9 +62,9 @@ def test_discriminator_batches_keep_every_image_with_its_label(rng, separate):
     assert sorted(order.numpy().tolist()) == list(range(16))
     first_half = is_real[:8]
     if separate:
-        assert first_half.tolist() == [1.0] * 8           # an all-real batch, then an all-fake one
+        assert first_half.tolist() == [1.0] * 8  # an all-real batch, then an all-fake one
     else:
-        assert 0 < first_half.sum() < 8                   # both halves mix real and fake
+        assert 0 < first_half.sum() < 8  # both halves mix real and fake
 
 
 def test_minimax_loss_saturates_where_the_non_saturating_one_does_not():

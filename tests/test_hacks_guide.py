@@ -1,4 +1,5 @@
 """The Hacks guide: card data that matches the config, and the page that shows it."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,26 +9,47 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from gan_core.guide import lookup as guide  # noqa: E402
 from gan_core.config import TrainConfig  # noqa: E402
+from gan_core.guide import lookup as guide  # noqa: E402
 from gan_core.presets import preset  # noqa: E402
 
 PAGE = ROOT / "app_pages" / "hacks_guide.py"
 PAGE_TIMEOUT = 60  # two shared cores: plotly's first import alone can take seconds
 
 CONFIG_KEYS_THE_GUIDE_COVERS = {
-    "model.batch_norm", "model.strided_downsample", "model.strided_upsample", "model.leaky_relu",
-    "model.gaussian_init", "optimizer.d_learning_rate",
-    "optimizer.g_learning_rate", "optimizer.beta_1", "model.tanh_output",
-    "model.kernel_divisible_by_stride", "model.dropout", "hacks.latent_distribution",
-    "hacks.separate_batches", "hacks.real_label_range", "hacks.fake_label_range",
-    "hacks.flip_probability", "hacks.generator_loss", "hacks.d_steps",
+    "model.batch_norm",
+    "model.strided_downsample",
+    "model.strided_upsample",
+    "model.leaky_relu",
+    "model.gaussian_init",
+    "optimizer.d_learning_rate",
+    "optimizer.g_learning_rate",
+    "optimizer.beta_1",
+    "model.tanh_output",
+    "model.kernel_divisible_by_stride",
+    "model.dropout",
+    "hacks.latent_distribution",
+    "hacks.separate_batches",
+    "hacks.real_label_range",
+    "hacks.fake_label_range",
+    "hacks.flip_probability",
+    "hacks.generator_loss",
+    "hacks.d_steps",
+    "optimizer.d_optimizer",
+    "model.g_dropout",
+    "model.minibatch_stddev",
+    "model.spectral_norm",
+    "run.ema_decay",
+    "hacks.instance_noise",
+    "hacks.replay_share",
+    "hacks.adversarial_loss",
+    "hacks.r1_gamma",
+    "hacks.diff_augment",
 }
 
 
 def flat(cfg: TrainConfig) -> dict[str, object]:
-    return {f"{section}.{name}": value
-            for section, fields in cfg.to_dict().items() for name, value in fields.items()}
+    return {f"{section}.{name}": value for section, fields in cfg.to_dict().items() for name, value in fields.items()}
 
 
 def changed_keys(x: TrainConfig, y: TrainConfig) -> set[str]:
@@ -95,10 +117,26 @@ def test_filter_by_kind_and_by_every_search_word():
     assert {c.kind for c in hacks} == {"hack"} and {c.kind for c in practices} == {"practice"}
     assert len(hacks) + len(practices) == len(guide.filter_cards("all")) == len(guide.CARDS)
     assert [c.id for c in guide.filter_cards("all", "Checkerboard")] == [
-        c.id for c in guide.CARDS if "checkerboard" in (c.what + c.why + c.off + c.title).lower()]
+        c.id for c in guide.CARDS if "checkerboard" in (c.what + c.why + c.off + c.title).lower()
+    ]
     assert [c.id for c in guide.filter_cards("all", "hacks.d_steps")] == ["d-steps"]
     assert [c.id for c in guide.filter_cards("hacks", "label smoothing one-sided")] == ["soft-real-labels"]
-    assert guide.filter_cards("practices", "salimans") == []
+    assert [c.id for c in guide.filter_cards("practices", "salimans")] == ["minibatch-stddev"]
+
+
+def test_guide_groups_2016s_list_apart_from_what_came_after():
+    groups = dict(guide.by_era(guide.CARDS))
+    early, later = ({c.id for c in groups[guide.ERAS[era]]} for era in (guide.ERA_2016, guide.ERA_LATER))
+    assert {"batch-norm", "label-flips", "sgd-discriminator", "g-dropout", "minibatch-stddev"} <= early
+    assert {"spectral-norm", "ema-generator", "ttur"} <= later
+    assert early.isdisjoint(later) and len(early) + len(later) == len(guide.CARDS)
+
+
+def test_ttur_card_is_a_pair_of_rates_with_d_faster_and_no_momentum():
+    with_, without = guide.compare_configs(guide.card("ttur"))
+    assert with_.optimizer.d_learning_rate == 4 * with_.optimizer.g_learning_rate == 4e-4
+    assert with_.optimizer.beta_1 == 0.0
+    assert without.optimizer.d_learning_rate == without.optimizer.g_learning_rate
 
 
 def test_unknown_card_or_filter_is_a_one_line_error():
@@ -111,8 +149,12 @@ def test_unknown_card_or_filter_is_a_one_line_error():
 def test_preload_is_a_plain_copy_of_the_cards_pair():
     c = guide.card("dcgan-adam")
     preload = guide.compare_preload(c)
-    assert preload == {"card": "dcgan-adam", "title": "DCGAN Adam (beta_1 0.5)",
-                       "a": c.overrides["a"], "b": c.overrides["b"]}
+    assert preload == {
+        "card": "dcgan-adam",
+        "title": "DCGAN Adam (beta_1 0.5)",
+        "a": c.overrides["a"],
+        "b": c.overrides["b"],
+    }
     preload["a"]["optimizer.beta_1"] = 0.1
     assert c.overrides["a"]["optimizer.beta_1"] == 0.5
 
@@ -128,9 +170,13 @@ def page(open_page) -> AppTest:
 
 
 def test_page_renders_every_card_with_its_try_button_and_the_symptoms(page):
-    assert rendered_titles(page) == [c.title for c in guide.CARDS]
-    assert {b.key for b in page.button} == ({f"try-{c.id}" for c in guide.CARDS}
-                                           | {f"watch-{s.id}" for s in guide.SYMPTOMS if s.playground_preset})
+    assert rendered_titles(page) == [c.title for _, cards in guide.by_era(guide.CARDS) for c in cards]
+    assert sorted(rendered_titles(page)) == sorted(c.title for c in guide.CARDS)
+    headers = [h.value for h in page.header]
+    assert headers[:2] == [guide.ERAS[guide.ERA_2016], guide.ERAS[guide.ERA_LATER]]
+    assert {b.key for b in page.button} == (
+        {f"try-{c.id}" for c in guide.CARDS} | {f"watch-{s.id}" for s in guide.SYMPTOMS if s.playground_preset}
+    )
     assert len(page.get("plotly_chart")) >= 4
     markdown = "\n".join(m.value for m in page.markdown)
     for s in guide.SYMPTOMS:
@@ -160,8 +206,11 @@ def test_try_it_stores_the_pair_and_explains_when_compare_is_missing(page):
     page.button(key="try-non-saturating").click().run()
     assert not page.exception
     assert page.session_state["compare_preload"] == {
-        "card": "non-saturating", "title": "Non-saturating generator loss",
-        "a": {"hacks.generator_loss": "non-saturating"}, "b": {"hacks.generator_loss": "minimax"}}
+        "card": "non-saturating",
+        "title": "Non-saturating generator loss",
+        "a": {"hacks.generator_loss": "non-saturating"},
+        "b": {"hacks.generator_loss": "minimax"},
+    }
     assert "Compare page" in page.info[-1].value
 
 

@@ -1,5 +1,6 @@
 """Image sets users bring (tests/data/cases/images) and more of the same kinds: degenerate
 sizes, strips, files over the limits, broken zips, CMYK, sets smaller than one batch."""
+
 from __future__ import annotations
 
 import io
@@ -16,8 +17,15 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from gan_core.data import (MIN_BATCH, DataError, UserImageLimits, fitted_batch_size, load_images,  # noqa: E402
-                           load_images_from_folder, load_images_from_zip_bytes)
+from gan_core.data import (  # noqa: E402
+    MIN_BATCH,
+    DataError,
+    UserImageLimits,
+    fitted_batch_size,
+    load_images,
+    load_images_from_folder,
+    load_images_from_zip_bytes,
+)
 
 CASES = ROOT / "tests" / "data" / "cases" / "images"
 
@@ -33,17 +41,18 @@ def _gray(height, width, value=128):
 
 def _cli(*args, env_extra=None, timeout=600):
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **(env_extra or {})}
-    return subprocess.run([sys.executable, "-m", "gan_core", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "gan_core", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 # -- the case files ----------------------------------------------------------------------------
 
+
 def test_odd_sizes_case_skips_degenerate_and_oversized_images_in_one_summary():
     data = load_images(str(CASES / "odd_sizes"))
-    assert len(data) == 5        # 3 normal 28x28, the landscape photo and the portrait
-    assert data.summary == ("5 images loaded; 4 files skipped "
-                            "(3 smaller than 8 px on a side, 1 larger than 4096x4096)")
+    assert len(data) == 5  # 3 normal 28x28, the landscape photo and the portrait
+    assert data.summary == ("5 images loaded; 4 files skipped (3 smaller than 8 px on a side, 1 larger than 4096x4096)")
 
 
 def test_non_square_case_photos_are_centre_cropped(tmp_path):
@@ -78,17 +87,17 @@ def test_cmyk_case_is_21_colour_images():
 
 # -- more of the same kinds ----------------------------------------------------------------------
 
+
 def test_small_images_and_strips_are_skipped_and_counted_whatever_their_format(tmp_path):
-    _save(tmp_path / "icon.gif", _gray(7, 7), fmt="GIF")                 # under 8 px
-    _save(tmp_path / "line.bmp", _gray(2, 300), fmt="BMP")               # a strip, and under 8 px
-    _save(tmp_path / "banner.jpg", _gray(30, 130), fmt="JPEG")           # 4.3:1
-    _save(tmp_path / "tall.webp", _gray(170, 40), fmt="WEBP")            # 4.25:1
-    _save(tmp_path / "edge_4_to_1.png", _gray(8, 32))                    # exactly 4:1 and 8 px: kept
+    _save(tmp_path / "icon.gif", _gray(7, 7), fmt="GIF")  # under 8 px
+    _save(tmp_path / "line.bmp", _gray(2, 300), fmt="BMP")  # a strip, and under 8 px
+    _save(tmp_path / "banner.jpg", _gray(30, 130), fmt="JPEG")  # 4.3:1
+    _save(tmp_path / "tall.webp", _gray(170, 40), fmt="WEBP")  # 4.25:1
+    _save(tmp_path / "edge_4_to_1.png", _gray(8, 32))  # exactly 4:1 and 8 px: kept
     _save(tmp_path / "photo.png", _gray(40, 60))
     data = load_images_from_folder(tmp_path)
     assert len(data) == 2
-    assert data.summary == ("2 images loaded; 4 files skipped "
-                            "(2 aspect ratio over 4:1, 2 smaller than 8 px on a side)")
+    assert data.summary == ("2 images loaded; 4 files skipped (2 aspect ratio over 4:1, 2 smaller than 8 px on a side)")
 
 
 def test_only_degenerate_images_is_one_line_naming_the_rules(tmp_path):
@@ -112,7 +121,7 @@ def test_zip_with_bad_entries_uses_the_good_ones_and_counts_the_rest():
         archive.writestr("set/page.jpg", b"<html>404</html>")
         noisy = io.BytesIO()
         Image.fromarray(np.random.default_rng(3).integers(0, 256, (40, 40), dtype=np.uint8)).save(noisy, "PNG")
-        archive.writestr("set/cut.png", noisy.getvalue()[:len(noisy.getvalue()) // 2])   # a broken download
+        archive.writestr("set/cut.png", noisy.getvalue()[: len(noisy.getvalue()) // 2])  # a broken download
     data = load_images_from_zip_bytes(buf.getvalue(), "mine.zip")
     assert len(data) == 8
     assert data.summary == "8 images loaded; 3 files skipped (2 not an image, 1 damaged)"
@@ -120,8 +129,8 @@ def test_zip_with_bad_entries_uses_the_good_ones_and_counts_the_rest():
 
 def test_cmyk_jpeg_keeps_its_colours(tmp_path):
     rgb = np.zeros((32, 32, 3), dtype=np.uint8)
-    rgb[:16] = (200, 40, 30)          # red top
-    rgb[16:] = (20, 60, 180)          # blue bottom
+    rgb[:16] = (200, 40, 30)  # red top
+    rgb[16:] = (20, 60, 180)  # blue bottom
     Image.fromarray(rgb).convert("CMYK").save(tmp_path / "print.jpg", format="JPEG", quality=95)
     assert Image.open(tmp_path / "print.jpg").mode == "CMYK"
     image = load_images_from_folder(tmp_path, image_size=32).images[0].astype(int)
@@ -142,11 +151,14 @@ def test_palette_and_gray_alpha_images_are_converted(tmp_path):
 def test_pillow_warning_text_is_never_printed(tmp_path):
     # Pillow warns between MAX_IMAGE_PIXELS and twice that; lowered here so a small file triggers it
     _save(tmp_path / "set" / "big.png", _gray(40, 40))
-    code = ("from PIL import Image; Image.MAX_IMAGE_PIXELS = 1000\n"
-            "from gan_core.data import load_images\n"
-            f"print(len(load_images({str(tmp_path / 'set')!r})))\n")
-    done = subprocess.run([sys.executable, "-W", "default", "-c", code], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+    code = (
+        "from PIL import Image; Image.MAX_IMAGE_PIXELS = 1000\n"
+        "from gan_core.data import load_images\n"
+        f"print(len(load_images({str(tmp_path / 'set')!r})))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-W", "default", "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0 and done.stdout.strip() == "1", done.stderr
     assert "Warning" not in done.stderr and "DecompressionBomb" not in done.stderr, done.stderr
 
@@ -156,8 +168,10 @@ def test_decoding_is_bounded_in_total_pixels(tmp_path):
         _save(tmp_path / f"{i}.png", _gray(100, 100))
     with pytest.raises(DataError) as err:
         load_images_from_folder(tmp_path, limits=UserImageLimits(max_total_pixels=25_000))
-    assert str(err.value) == ("'" + tmp_path.name + "' holds more than 25,000 pixels of images in total "
-                              "(width x height as decoded); use fewer or smaller images")
+    assert str(err.value) == (
+        "'" + tmp_path.name + "' holds more than 25,000 pixels of images in total "
+        "(width x height as decoded); use fewer or smaller images"
+    )
     assert len(load_images_from_folder(tmp_path, limits=UserImageLimits(max_total_pixels=30_000))) == 3
 
 
@@ -170,14 +184,17 @@ def test_decoding_is_bounded_in_wall_time(tmp_path):
 
 # -- sets smaller than one batch -----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("n, batch, expected", [(40, 32, 32), (21, 32, 20), (9, 64, 8), (8, 8, 8), (64, 64, 64)])
 def test_batch_is_lowered_to_the_largest_even_size_the_set_fills(n, batch, expected):
     fitted, note = fitted_batch_size(n, batch, "'mine'")
     assert fitted == expected
     assert (note == "") == (expected == batch)
     if note:
-        assert note == (f"'mine' has {n} images, fewer than one batch of {batch}: training with batch size "
-                        f"{expected} (the smallest allowed is {MIN_BATCH})")
+        assert note == (
+            f"'mine' has {n} images, fewer than one batch of {batch}: training with batch size "
+            f"{expected} (the smallest allowed is {MIN_BATCH})"
+        )
 
 
 def test_a_set_below_the_floor_is_one_line():
@@ -188,18 +205,40 @@ def test_a_set_below_the_floor_is_one_line():
 
 def test_cli_trains_the_21_image_case_with_a_lowered_batch_and_says_so(tmp_path):
     out = tmp_path / "run"
-    done = _cli("train", "--preset", "dcgan-hacks", "--data", str(CASES / "small_set_21_cmyk.zip"),
-                "--epochs", "1", "--out", str(out), env_extra={"GAN_LAB_CACHE": str(tmp_path / "cache")})
+    done = _cli(
+        "train",
+        "--preset",
+        "dcgan-hacks",
+        "--data",
+        str(CASES / "small_set_21_cmyk.zip"),
+        "--epochs",
+        "1",
+        "--out",
+        str(out),
+        env_extra={"GAN_LAB_CACHE": str(tmp_path / "cache")},
+    )
     assert done.returncode == 0, done.stderr
-    assert ("note: 'small_set_21_cmyk.zip' has 21 images, fewer than one batch of 32: training with batch "
-            "size 20 (the smallest allowed is 8)") in done.stderr
+    assert (
+        "note: 'small_set_21_cmyk.zip' has 21 images, fewer than one batch of 32: training with batch "
+        "size 20 (the smallest allowed is 8)"
+    ) in done.stderr
     assert "Traceback" not in done.stderr
     assert json.loads((out / "config.json").read_text())["run"]["batch_size"] == 20
 
 
 def test_cli_prints_the_skipped_summary_of_the_broken_mix_case(tmp_path):
-    done = _cli("train", "--preset", "seed-tutorial", "--data", str(CASES / "broken_mix.zip"), "--epochs", "1",
-                "--out", str(tmp_path / "run"), env_extra={"GAN_LAB_CACHE": str(tmp_path / "cache")})
+    done = _cli(
+        "train",
+        "--preset",
+        "seed-tutorial",
+        "--data",
+        str(CASES / "broken_mix.zip"),
+        "--epochs",
+        "1",
+        "--out",
+        str(tmp_path / "run"),
+        env_extra={"GAN_LAB_CACHE": str(tmp_path / "cache")},
+    )
     assert done.returncode == 0, done.stderr
     assert "note: 40 images loaded; 9 files skipped (7 not an image, 2 damaged)" in done.stderr
 
@@ -209,6 +248,7 @@ def test_cli_refuses_a_set_below_the_floor_in_one_line_with_exit_2(tmp_path):
         _save(tmp_path / "five" / f"{i}.png", _gray(28, 28, 40 * i))
     done = _cli("train", "--data", str(tmp_path / "five"), "--epochs", "1", "--out", str(tmp_path / "run"))
     assert done.returncode == 2
-    assert done.stderr.strip() == ("error: 'five' has 5 images; training needs at least 8 (the smallest batch): "
-                                   "add more images")
+    assert done.stderr.strip() == (
+        "error: 'five' has 5 images; training needs at least 8 (the smallest batch): add more images"
+    )
     assert not (tmp_path / "run").exists()

@@ -1,5 +1,6 @@
 """A real `python -m gan_core train` killed with SIGKILL inside a checkpoint save, then
 `--resume`: one metrics row per step, and the data order an unbroken run has."""
+
 import json
 import os
 import signal
@@ -15,15 +16,39 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 ROOT = Path(__file__).resolve().parents[1]
 # 5,000 digits at batch 500 (250 real images a step): 20 steps per epoch, 60 in all.
-TRAIN = ["train", "--preset", "fast-demo", "--set", "run.batch_size=500", "--set", "run.grid_size=4",
-         "--set", "run.quality_every_epoch=false", "--final-samples", "0"]
-CHECKPOINT_FILES = ("generator.keras", "discriminator.keras", "optimizers.npz", "streams.npz", "state.json",
-                    "manifest.json")
+TRAIN = [
+    "train",
+    "--preset",
+    "fast-demo",
+    "--set",
+    "run.batch_size=500",
+    "--set",
+    "run.grid_size=4",
+    "--set",
+    "run.quality_every_epoch=false",
+    "--final-samples",
+    "0",
+]
+CHECKPOINT_FILES = (
+    "generator.keras",
+    "discriminator.keras",
+    "optimizers.npz",
+    "streams.npz",
+    "state.json",
+    "manifest.json",
+)
 
 
 def cli(*args, env=None, timeout=300, **kwargs):
-    return subprocess.run([sys.executable, "-m", "gan_core", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, **(env or {})}, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "gan_core", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        **kwargs,
+    )
 
 
 def jsonl(path):
@@ -34,8 +59,13 @@ def kill_inside_save(run: Path, step: int, files_written: int, timeout=300) -> N
     """Train with a pause between checkpoint files; SIGKILL once the checkpoint of `step`
     has `files_written` files in its partial folder."""
     env = {**os.environ, "GAN_LAB_TEST_CHECKPOINT_PAUSE": "0.6"}
-    proc = subprocess.Popen([sys.executable, "-m", "gan_core", *TRAIN, "--epochs", "3", "--out", str(run)],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gan_core", *TRAIN, "--epochs", "3", "--out", str(run)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     partial = run / "checkpoints" / f".{step:08d}.partial"
     end = time.time() + timeout
     try:
@@ -61,10 +91,14 @@ def reference(tmp_path_factory):
     return run
 
 
-@pytest.mark.parametrize("files_written", [1, 4, len(CHECKPOINT_FILES)],
-                         ids=["after-generator", "after-optimizers", "manifest-written-not-renamed"])
+@pytest.mark.parametrize(
+    "files_written",
+    [1, 4, len(CHECKPOINT_FILES)],
+    ids=["after-generator", "after-optimizers", "manifest-written-not-renamed"],
+)
 def test_sigkill_inside_a_save_then_resume_keeps_one_row_per_step_and_the_data_order(
-        tmp_path, reference, files_written):
+    tmp_path, reference, files_written
+):
     run = tmp_path / "run"
     kill_inside_save(run, 40, files_written)
     # Epoch 2's rows reached the disk before its checkpoint did; the checkpoint did not.
@@ -73,14 +107,14 @@ def test_sigkill_inside_a_save_then_resume_keeps_one_row_per_step_and_the_data_o
 
     out = cli("train", "--resume", str(run), "--epochs", "3", "--final-samples", "0")
     assert out.returncode == 0, out.stderr
-    assert "epoch   2 |" in out.stderr and "epoch   1 |" not in out.stderr     # went on, did not replay
+    assert "epoch   2 |" in out.stderr and "epoch   1 |" not in out.stderr  # went on, did not replay
     steps = [r["step"] for r in jsonl(run / "metrics.jsonl")]
     assert steps == list(range(1, 61))
     epochs = jsonl(run / "epochs.jsonl")
     assert [e["epoch"] for e in epochs] == [1, 2, 3]
     assert [e["order"] for e in epochs] == [e["order"] for e in jsonl(reference / "epochs.jsonl")]
     left = sorted(p.name for p in (run / "checkpoints").iterdir())
-    assert left == ["00000040", "00000060"]                  # the last two, no partial folder left
+    assert left == ["00000040", "00000060"]  # the last two, no partial folder left
     assert {p.name for p in (run / "checkpoints" / "00000060").iterdir()} == set(CHECKPOINT_FILES)
     state = json.loads((run / "checkpoints" / "00000060" / "state.json").read_text())
     assert state["step"] == 60 and state["epoch"] == 3
@@ -97,6 +131,7 @@ def test_a_run_folder_that_cannot_be_made_is_one_line_and_exit_2(tmp_path):
 
 def _limit_file_size():
     import resource
+
     resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
 
 
@@ -109,7 +144,7 @@ def test_a_disk_that_refuses_mid_run_gives_one_warning_and_training_goes_on(tmp_
     assert len(warnings) == 1, out.stderr
     assert "File too large" in warnings[0] and "Training goes on without saving" in warnings[0]
     assert "epoch   2 |" in out.stderr and "Finished: 40 steps" in out.stderr
-    assert not [p for p in (run / "checkpoints").iterdir()]     # no half checkpoint left behind
+    assert not [p for p in (run / "checkpoints").iterdir()]  # no half checkpoint left behind
 
 
 def test_a_run_on_an_uploaded_set_resumes_and_samples_later(tmp_path, small_digits):
@@ -117,10 +152,17 @@ def test_a_run_on_an_uploaded_set_resumes_and_samples_later(tmp_path, small_digi
     from gan_core.presets import preset
     from gan_core.training.trainer import Trainer
 
-    upload = ImageSet(small_digits.images[:256], None, "upload")       # an upload has no labels
-    cfg = preset("fast-demo").with_overrides(["run.epochs=1", "run.max_seconds=0", "run.grid_size=4",
-                                              "run.quality_every_epoch=false", "data.source=uploaded",
-                                              "run.batch_size=128"])   # 256 images, 64 real a step: 4 steps an epoch
+    upload = ImageSet(small_digits.images[:256], None, "upload")  # an upload has no labels
+    cfg = preset("fast-demo").with_overrides(
+        [
+            "run.epochs=1",
+            "run.max_seconds=0",
+            "run.grid_size=4",
+            "run.quality_every_epoch=false",
+            "data.source=uploaded",
+            "run.batch_size=128",
+        ]
+    )  # 256 images, 64 real a step: 4 steps an epoch
     run = tmp_path / "run"
     t = Trainer(cfg, run_dir=run, data=upload)
     t.start()

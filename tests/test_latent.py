@@ -1,4 +1,5 @@
 """Latent math, and finding / loading / running generators with real Keras models on disk."""
+
 from __future__ import annotations
 
 import io
@@ -13,8 +14,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from gan_core.generators.latent import (angle_between, lerp, nearest_real, random_directions,  # noqa: E402
-                             sample_latent, slerp, vector_arithmetic, walk_2d)
+from gan_core.generators.latent import (  # noqa: E402
+    angle_between,
+    lerp,
+    nearest_real,
+    random_directions,
+    sample_latent,
+    slerp,
+    vector_arithmetic,
+    walk_2d,
+)
 from gan_core.presets import preset  # noqa: E402
 
 DIM = 100
@@ -36,6 +45,7 @@ def save_tiny_generator(folder, config=None, activation="tanh"):
 
 # -- sampling ---------------------------------------------------------------------------
 
+
 def test_gaussian_samples_look_standard_normal_and_repeat_with_the_seed():
     z = sample_latent(7, 2000, DIM, "gaussian")
     assert z.shape == (2000, DIM) and z.dtype == np.float32
@@ -56,6 +66,7 @@ def test_unknown_distribution_is_a_one_line_error():
 
 
 # -- interpolation ----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("path", [lerp, slerp])
 def test_interpolations_hit_both_ends_exactly(path):
@@ -95,6 +106,7 @@ def test_interpolation_needs_two_steps():
 
 # -- directions, walks, arithmetic ------------------------------------------------------
 
+
 def test_random_directions_are_orthonormal_and_can_start_from_a_given_one():
     d = random_directions(0, DIM, 2)
     np.testing.assert_allclose(d @ d.T, np.eye(2), atol=1e-6)
@@ -125,6 +137,7 @@ def test_vector_arithmetic_is_mean_a_minus_mean_b_plus_mean_c():
 
 # -- nearest real image -----------------------------------------------------------------
 
+
 def test_nearest_real_finds_the_copied_image_at_distance_zero():
     rng = np.random.default_rng(0)
     reals = rng.integers(0, 256, (50, 28, 28, 1), dtype=np.uint8)
@@ -138,8 +151,13 @@ def test_nearest_real_finds_the_copied_image_at_distance_zero():
 def test_nearest_real_by_features_uses_the_given_features():
     reals = np.zeros((3, 28, 28, 1), np.uint8)
     samples = np.zeros((1, 28, 28, 1), np.uint8)
-    idx, dist = nearest_real(samples, reals, "features", sample_features=np.array([[0.0, 2.0]]),
-                             real_features=np.array([[5.0, 5.0], [0.0, 1.0], [9.0, 0.0]]))
+    idx, dist = nearest_real(
+        samples,
+        reals,
+        "features",
+        sample_features=np.array([[0.0, 2.0]]),
+        real_features=np.array([[5.0, 5.0], [0.0, 1.0], [9.0, 0.0]]),
+    )
     assert idx.tolist() == [1] and dist[0] == pytest.approx(1.0)
     with pytest.raises(ValueError, match="needs sample_features"):
         nearest_real(samples, reals, "features")
@@ -147,10 +165,14 @@ def test_nearest_real_by_features_uses_the_given_features():
 
 # -- generators on disk -----------------------------------------------------------------
 
-from gan_core.generators.running import (generate, interpolation_strip,  # noqa: E402
-                                        interpolation_strip_seconds)
-from gan_core.generators.source import (GeneratorError, list_run_sources,  # noqa: E402
-                                       load_generator, load_uploaded_generator, pretrained_source)
+from gan_core.generators.running import generate, interpolation_strip, interpolation_strip_seconds  # noqa: E402
+from gan_core.generators.source import (  # noqa: E402
+    GeneratorError,
+    list_run_sources,
+    load_generator,
+    load_uploaded_generator,
+    pretrained_source,
+)
 
 
 def test_pretrained_source_loads_and_generates_uint8_images(tmp_path, monkeypatch):
@@ -191,8 +213,11 @@ def test_uploaded_classifier_is_not_a_generator(tmp_path):
 
     classifier = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10)])
     classifier.save(str(tmp_path / "clf.keras"))
-    with pytest.raises(GeneratorError, match=r"not a generator: it takes \(batch, 28, 28, 1\) "
-                                             r"and returns \(batch, 10\)") as err:
+    with pytest.raises(
+        GeneratorError,
+        match=r"not a generator: it takes \(batch, 28, 28, 1\) "
+        r"and returns \(batch, 10\)",
+    ) as err:
         load_uploaded_generator((tmp_path / "clf.keras").read_bytes(), "clf.keras")
     assert "\n" not in str(err.value)
 
@@ -204,12 +229,15 @@ def _zip_with_a_text_file() -> bytes:
     return buf.getvalue()
 
 
-@pytest.mark.parametrize("data, name, message", [
-    (b"PK\x03\x04 this is not a zip", "broken.keras", "not a .keras zip archive"),
-    (_zip_with_a_text_file(), "other.keras", "could not be read as a Keras model"),
-    (b"\x00" * 64, "weights.h5", "not a .keras file"),
-    (b"", "empty.keras", "is empty"),
-])
+@pytest.mark.parametrize(
+    "data, name, message",
+    [
+        (b"PK\x03\x04 this is not a zip", "broken.keras", "not a .keras zip archive"),
+        (_zip_with_a_text_file(), "other.keras", "could not be read as a Keras model"),
+        (b"\x00" * 64, "weights.h5", "not a .keras file"),
+        (b"", "empty.keras", "is empty"),
+    ],
+)
 def test_bad_uploads_are_one_line_errors(data, name, message):
     with pytest.raises(GeneratorError, match=message) as err:
         load_uploaded_generator(data, name)

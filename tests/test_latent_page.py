@@ -1,4 +1,5 @@
 """The Latent explorer page, run by Streamlit's AppTest against a tiny real generator on disk."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -171,7 +172,7 @@ def test_uploaded_generator_is_used_and_the_page_says_what_it_assumed(page, tmp_
 
 
 def test_the_shipped_conditional_generator_draws_the_class_picked_on_the_page(monkeypatch, empty_runs, open_page):
-    monkeypatch.delenv("GAN_LAB_PRETRAINED_DIR", raising=False)   # the generator in assets/
+    monkeypatch.delenv("GAN_LAB_PRETRAINED_DIR", raising=False)  # the generator in assets/
     at = open_page(PAGE, PAGE_TIMEOUT)
     assert any("one-hot code for 10 classes" in c.value for c in at.caption)
     assert at.selectbox(key="latent_class").value == "each in turn"
@@ -186,16 +187,18 @@ def test_the_shipped_conditional_generator_draws_the_class_picked_on_the_page(mo
     assert not at.exception
 
 
-def test_watching_a_run_that_still_trains_keeps_it_from_the_idle_janitor(tmp_path, monkeypatch, empty_runs,
-                                                                         small_digits):
+def test_watching_a_run_that_still_trains_keeps_it_from_the_idle_janitor(
+    tmp_path, monkeypatch, empty_runs, small_digits
+):
     import time
 
     from gan_core.training.pool import shared_pool
     from gan_core.training.trainer import Trainer
 
     monkeypatch.setenv("GAN_LAB_PRETRAINED_DIR", str(tmp_path / "not-there"))
-    cfg = preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=0", "run.grid_size=2",
-                                              "run.quality_every_epoch=false"])
+    cfg = preset("fast-demo").with_overrides(
+        ["run.max_seconds=0", "run.epochs=0", "run.grid_size=2", "run.quality_every_epoch=false"]
+    )
     trainer = Trainer(cfg, run_dir=empty_runs / "live", data=small_digits)
     pool = shared_pool()
     pool.adopt(trainer)

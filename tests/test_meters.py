@@ -1,6 +1,7 @@
 """The quality meter of each data set: which judge measures it (by its name, never its shape),
 the judges of the keras data sets (trained on small files written into the keras cache), the
 label-free meter, and that a non-digit set gets no digit wording anywhere a user looks."""
+
 from __future__ import annotations
 
 import gzip
@@ -20,14 +21,22 @@ ROOT = Path(__file__).resolve().parents[1]
 from gan_core.compare.verdict import verdict  # noqa: E402
 from gan_core.data import ImageSet, load_images  # noqa: E402
 from gan_core.generators.images import png_bytes  # noqa: E402
-from gan_core.metrics import (JudgeMeter, LabelFreeMeter, judge_for_dataset, judge_for_source,  # noqa: E402
-                              meter_for, metric_cards, summary, upgrade_quality)
+from gan_core.metrics import (  # noqa: E402
+    JudgeMeter,
+    LabelFreeMeter,
+    judge_for_dataset,
+    judge_for_source,
+    meter_for,
+    metric_cards,
+    summary,
+    upgrade_quality,
+)
 from gan_core.metrics.label_free import kernel_distance, precision_recall  # noqa: E402
 from gan_core.metrics.meter import reference_indices  # noqa: E402
 from gan_core.training.snapshot import EpochRecord, Snapshot  # noqa: E402
 
-
 # ---------------------------------------------------------------- non-digit shapes, made here
+
 
 def shapes(n: int, seed: int = 0) -> np.ndarray:
     """uint8 (n, 28, 28, 1): white outlined squares, rings and crosses on black, random size and place."""
@@ -65,11 +74,21 @@ def cache(tmp_path, monkeypatch):
 
 # ---------------------------------------------------------------- which judge
 
-@pytest.mark.parametrize("source, judge", [
-    ("mnist-5k", "mnist"), ("mnist", "mnist"), ("fashion-mnist", "fashion-mnist"),
-    ("cifar10", "cifar10"), ("cifar10:frog", "cifar10"), ("cifar10:6", "cifar10"),
-    ("photos/", None), ("shapes.zip", None), ("", None),
-])
+
+@pytest.mark.parametrize(
+    "source, judge",
+    [
+        ("mnist-5k", "mnist"),
+        ("mnist", "mnist"),
+        ("fashion-mnist", "fashion-mnist"),
+        ("cifar10", "cifar10"),
+        ("cifar10:frog", "cifar10"),
+        ("cifar10:6", "cifar10"),
+        ("photos/", None),
+        ("shapes.zip", None),
+        ("", None),
+    ],
+)
 def test_the_judge_is_picked_by_the_data_sets_name(source, judge):
     spec = judge_for_source(source)
     assert (spec.name if spec else None) == judge
@@ -77,24 +96,25 @@ def test_the_judge_is_picked_by_the_data_sets_name(source, judge):
 
 def test_unlabelled_images_never_get_a_judge_whatever_their_name_or_shape():
     images = shapes(20)
-    assert judge_for_dataset(ImageSet(images, None, "mnist")) is None          # a user folder called "mnist"
+    assert judge_for_dataset(ImageSet(images, None, "mnist")) is None  # a user folder called "mnist"
     assert judge_for_dataset(ImageSet(images, np.zeros(20, np.int64), "my shapes")) is None
     assert judge_for_dataset(ImageSet(images, np.zeros(20, np.int64), "mnist-5k")).name == "mnist"
 
 
 def test_reference_sets_are_drawn_at_random_not_from_the_head_of_a_sorted_file(digits):
     picked = digits.labels[reference_indices(len(digits), 200)]
-    assert len(set(picked.tolist())) == 10 and len(picked) == 200    # the file's head is 500 zeros
-    assert list(reference_indices(5000, 50)) == list(reference_indices(5000, 50))     # seeded
+    assert len(set(picked.tolist())) == 10 and len(picked) == 200  # the file's head is 500 zeros
+    assert list(reference_indices(5000, 50)) == list(reference_indices(5000, 50))  # seeded
 
 
 # ---------------------------------------------------------------- the label-free meter
+
 
 def test_precision_and_recall_tell_quality_from_coverage():
     rng = np.random.default_rng(0)
     real = rng.normal(size=(300, 8))
     assert precision_recall(real.copy(), real) == (1.0, 1.0)
-    collapsed = np.repeat(real[:1], 300, axis=0)               # one real sample, 300 times
+    collapsed = np.repeat(real[:1], 300, axis=0)  # one real sample, 300 times
     precision, recall = precision_recall(collapsed, real)
     assert precision == 1.0 and recall <= 0.02
     assert precision_recall(real + 50.0, real) == (0.0, 0.0)
@@ -122,10 +142,12 @@ def test_label_free_meter_on_shapes_scores_real_shapes_high_and_noise_zero():
 
 # ---------------------------------------------------------------- judges of the keras data sets
 
+
 @pytest.fixture
 def keras_datasets(tmp_path, monkeypatch):
     """An empty keras cache (KERAS_HOME); keras read the variable at import, so move that too."""
     from keras.src.backend import config as keras_config
+
     home = tmp_path / "keras_home"
     (home / "datasets").mkdir(parents=True)
     monkeypatch.setenv("KERAS_HOME", str(home))
@@ -144,7 +166,7 @@ def _class_pictures(labels: np.ndarray, side: int, channels: int, seed: int) -> 
     rng = np.random.default_rng(seed)
     images = rng.integers(0, 40, size=(len(labels), side, side, channels)).astype(np.uint8)
     for i, c in enumerate(labels):
-        images[i, 2 * c + 2:2 * c + 5] = 230
+        images[i, 2 * c + 2 : 2 * c + 5] = 230
     return images
 
 
@@ -178,7 +200,7 @@ def test_fashion_mnist_gets_its_own_judge_cached_under_its_name_and_data(keras_d
 
 def _cifar_batch(labels: list[int], seed: int) -> dict:
     images = _class_pictures(np.array(labels), 32, 3, seed)
-    rows = images.transpose(0, 3, 1, 2).reshape(len(labels), 3 * 1024)     # R, G, B planes per row
+    rows = images.transpose(0, 3, 1, 2).reshape(len(labels), 3 * 1024)  # R, G, B planes per row
     return {b"labels": list(labels), b"data": rows}
 
 
@@ -191,15 +213,16 @@ def test_a_cifar10_class_run_is_measured_by_the_ten_class_judge_against_that_cla
     frogs = load_images("cifar10:frog")
     meter = meter_for(frogs)
     assert meter.judge.spec.name == "cifar10" and meter.judge.model.output_shape == (None, 10)
-    assert meter.reference_n == len(frogs) == 15         # the reference is the frogs only
+    assert meter.reference_n == len(frogs) == 15  # the reference is the frogs only
     report = meter.report(frogs.images).to_dict()
-    assert report["classes_present"] is None and report["classes_total"] == 1   # one class: no class count
+    assert report["classes_present"] is None and report["classes_total"] == 1  # one class: no class count
     recognized = sum(report["class_histogram"])
-    assert report["class_histogram"][6] == recognized     # "recognized" means recognized as a frog
+    assert report["class_histogram"][6] == recognized  # "recognized" means recognized as a frog
     assert "classes" not in summary(report) and "CIFAR-10 judge" in summary(report)
 
 
 # ---------------------------------------------------------------- old run folders
+
 
 def test_old_fid_records_still_display_under_todays_name():
     old = {"n": 256, "recognized_share": 0.5, "classes_present": 9, "class_histogram": [1] * 10, "fid": 12.5}
@@ -212,13 +235,13 @@ def test_old_fid_records_still_display_under_todays_name():
 
 
 def test_a_run_folder_from_before_still_opens_and_shows_its_figures(tmp_path):
-    from gan_core.training.epoch_end import reload_epochs
     from gan_core.presets import preset
     from gan_core.store.runs import RunFolder
+    from gan_core.training.epoch_end import reload_epochs
     from gan_core.training.snapshot import Board
 
     raw = preset("no-hacks").to_dict()
-    raw["optimizer"].update(dcgan_adam=False, beta_1=0.5)      # what the old switch wrote
+    raw["optimizer"].update(dcgan_adam=False, beta_1=0.5)  # what the old switch wrote
     (tmp_path / "config.json").write_text(json.dumps(raw))
     old = {"n": 256, "recognized_share": 0.31, "classes_present": 7, "class_histogram": [8] * 10, "fid": 40.2}
     (tmp_path / "epochs.jsonl").write_text(json.dumps({"epoch": 1, "step": 78, "seconds": 3.0, "quality": old}) + "\n")
@@ -235,6 +258,7 @@ def test_a_run_folder_from_before_still_opens_and_shows_its_figures(tmp_path):
 
 # ---------------------------------------------------------------- no digit wording for shapes
 
+
 def _no_digit_words(text: str) -> None:
     lowered = text.lower()
     assert "digit" not in lowered and "recogni" not in lowered, text
@@ -242,12 +266,14 @@ def _no_digit_words(text: str) -> None:
 
 def _shape_snapshot(quality: dict) -> Snapshot:
     grid = png_bytes(shapes(1)[0, :, :, 0])
-    return Snapshot(state="finished", epochs=(EpochRecord(epoch=1, step=4, seconds=1.0, grid_png=grid,
-                                                          quality=quality),))
+    return Snapshot(
+        state="finished", epochs=(EpochRecord(epoch=1, step=4, seconds=1.0, grid_png=grid, quality=quality),)
+    )
 
 
 def _draw_script(snapshot):
     from ui.train_view import draw_live
+
     draw_live(snapshot)
 
 
@@ -262,8 +288,11 @@ def test_shapes_get_no_digit_verdict_on_the_train_page_or_in_compare(shapes_fold
     at.run()
     assert not at.exception
     shown = [f"{m.label} {m.value} {m.proto.help}" for m in at.metric]
-    assert [m.label for m in at.metric] == ["Precision (k-NN, k=3)", "Recall (k-NN, k=3)",
-                                            "Kernel distance (pooled pixels)"]
+    assert [m.label for m in at.metric] == [
+        "Precision (k-NN, k=3)",
+        "Recall (k-NN, k=3)",
+        "Kernel distance (pooled pixels)",
+    ]
     shown += [c.proto.spec for c in at.get("plotly_chart")]
     _no_digit_words(" ".join(shown))
 
@@ -274,10 +303,29 @@ def test_shapes_get_no_digit_verdict_on_the_train_page_or_in_compare(shapes_fold
 
 def test_training_on_shapes_from_the_command_line_never_says_digits(shapes_folder, tmp_path):
     run = tmp_path / "run"
-    out = subprocess.run([sys.executable, "-m", "gan_core", "train", "--preset", "fast-demo", "--data",
-                          str(shapes_folder), "--epochs", "1", "--final-samples", "100", "--out", str(run)],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300,
-                         env={**__import__("os").environ, "GAN_LAB_CACHE": str(tmp_path / "cache")})
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gan_core",
+            "train",
+            "--preset",
+            "fast-demo",
+            "--data",
+            str(shapes_folder),
+            "--epochs",
+            "1",
+            "--final-samples",
+            "100",
+            "--out",
+            str(run),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**__import__("os").environ, "GAN_LAB_CACHE": str(tmp_path / "cache")},
+    )
     assert out.returncode == 0, out.stderr
     epoch_lines = [line for line in out.stderr.splitlines() if line.startswith("epoch ")]
     assert len(epoch_lines) == 1 and "precision" in epoch_lines[0] and "kernel distance" in epoch_lines[0]
@@ -285,16 +333,21 @@ def test_training_on_shapes_from_the_command_line_never_says_digits(shapes_folde
     final = json.loads((run / "final_quality.json").read_text())
     assert final["meter"] == "label-free" and final["n"] == 100
     _no_digit_words(json.dumps(final))
-    assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").iterdir())   # no judge was trained
+    assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").iterdir())  # no judge was trained
 
 
 def test_the_metrics_command_measures_with_the_named_data_sets_meter(shapes_folder, tmp_path):
     np.save(tmp_path / "samples.npy", shapes(40, seed=8))
 
     def metrics(*args):
-        return subprocess.run([sys.executable, "-m", "gan_core", "metrics", str(tmp_path / "samples.npy"), *args],
-                              cwd=ROOT, capture_output=True, text=True, timeout=300,
-                              env={**__import__("os").environ, "GAN_LAB_CACHE": str(tmp_path / "cache")})
+        return subprocess.run(
+            [sys.executable, "-m", "gan_core", "metrics", str(tmp_path / "samples.npy"), *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**__import__("os").environ, "GAN_LAB_CACHE": str(tmp_path / "cache")},
+        )
 
     out = metrics("--data", str(shapes_folder))
     assert out.returncode == 0, out.stderr

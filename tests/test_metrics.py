@@ -1,4 +1,5 @@
 """Quality metrics with the real digit classifier: trained once per test session into a temporary cache."""
+
 import json
 import os
 import shutil
@@ -11,9 +12,19 @@ import pytest
 import scipy.linalg
 
 from gan_core.data import load_images
-from gan_core.metrics import (GaussianFit, MetricsError, QualityReport, cache_dir, classifier_cache_path,
-                              frechet_distance, gaussian_fit, get_classifier, load_or_train_classifier,
-                              metrics_from_npy, quality_report)
+from gan_core.metrics import (
+    GaussianFit,
+    MetricsError,
+    QualityReport,
+    cache_dir,
+    classifier_cache_path,
+    frechet_distance,
+    gaussian_fit,
+    get_classifier,
+    load_or_train_classifier,
+    metrics_from_npy,
+    quality_report,
+)
 
 
 @pytest.fixture(scope="session")
@@ -55,6 +66,7 @@ def noise_report(classifier):
 
 
 # --- the classifier and its cache -------------------------------------------------------------
+
 
 def test_classifier_tells_held_out_digits_apart(classifier):
     assert classifier.validation_accuracy >= 0.95
@@ -105,6 +117,7 @@ def test_cache_folder_precedence(tmp_path, monkeypatch):
 
 # --- the report -------------------------------------------------------------------------------
 
+
 def test_real_digits_are_recognized_in_all_ten_classes_with_a_small_frechet_distance(real_report):
     assert real_report.n == 1000
     assert real_report.recognized_share >= 0.9
@@ -132,7 +145,7 @@ def test_a_few_stray_samples_do_not_count_as_a_class(classifier, real_digits):
     images, labels = real_digits
     ones, sevens = images[labels == 1][:400], images[labels == 7][:3]
     report = quality_report(np.concatenate([ones, sevens]), classifier)
-    assert report.class_histogram[7] >= 1     # recognized, but under 1% of the batch
+    assert report.class_histogram[7] >= 1  # recognized, but under 1% of the batch
     assert report.classes_present == 1
 
 
@@ -144,8 +157,18 @@ def test_images_without_a_channel_axis_give_the_same_report(classifier, real_100
 
 def test_report_is_frozen_and_serializes_to_json(real_report):
     data = json.loads(json.dumps(real_report.to_dict()))
-    assert set(data) == {"meter", "judge", "n", "recognized_share", "classes_present", "classes_total",
-                         "class_histogram", "frechet_distance", "reference_n", "reference_recognized_share"}
+    assert set(data) == {
+        "meter",
+        "judge",
+        "n",
+        "recognized_share",
+        "classes_present",
+        "classes_total",
+        "class_histogram",
+        "frechet_distance",
+        "reference_n",
+        "reference_recognized_share",
+    }
     assert data["meter"] == "judge" and data["judge"] == "mnist"
     assert len(data["class_histogram"]) == 10 and all(isinstance(c, int) for c in data["class_histogram"])
     with pytest.raises(FrozenInstanceError):
@@ -153,32 +176,40 @@ def test_report_is_frozen_and_serializes_to_json(real_report):
     assert isinstance(real_report, QualityReport)
 
 
-@pytest.mark.parametrize("images, words", [
-    (np.zeros((10, 32, 32, 3), np.uint8), "28x28 grayscale images"),
-    (np.zeros((10, 28, 28, 3), np.uint8), "28x28 grayscale images"),
-    (np.zeros((28, 28), np.uint8), "28x28 grayscale images"),
-    (np.zeros((10, 28, 28, 1), np.float32), "uint8"),
-    (np.zeros((1, 28, 28, 1), np.uint8), "at least 2 images"),
-    (np.zeros((0, 28, 28), np.uint8), "at least 2 images"),
-    ([[0] * 28] * 28, "numpy array"),
-])
+@pytest.mark.parametrize(
+    "images, words",
+    [
+        (np.zeros((10, 32, 32, 3), np.uint8), "28x28 grayscale images"),
+        (np.zeros((10, 28, 28, 3), np.uint8), "28x28 grayscale images"),
+        (np.zeros((28, 28), np.uint8), "28x28 grayscale images"),
+        (np.zeros((10, 28, 28, 1), np.float32), "uint8"),
+        (np.zeros((1, 28, 28, 1), np.uint8), "at least 2 images"),
+        (np.zeros((0, 28, 28), np.uint8), "at least 2 images"),
+        ([[0] * 28] * 28, "numpy array"),
+    ],
+)
 def test_bad_inputs_get_a_one_line_metrics_error(images, words):
     with pytest.raises(MetricsError, match=words) as err:
-        quality_report(images)     # rejected before any classifier is needed
+        quality_report(images)  # rejected before any classifier is needed
     assert "\n" not in str(err.value)
 
 
 # --- the Fréchet distance -----------------------------------------------------------------------
 
+
 def test_frechet_distance_of_known_gaussians():
-    one_d = frechet_distance(GaussianFit(np.array([0.0]), np.array([[1.0]])),
-                             GaussianFit(np.array([3.0]), np.array([[4.0]])))
+    one_d = frechet_distance(
+        GaussianFit(np.array([0.0]), np.array([[1.0]])), GaussianFit(np.array([3.0]), np.array([[4.0]]))
+    )
     assert one_d == pytest.approx(9 + 1 + 4 - 2 * 2)
 
 
 def test_frechet_distance_agrees_with_scipy_sqrtm_and_is_zero_for_identical_fits():
     rng = np.random.default_rng(0)
-    a, b = gaussian_fit(rng.normal(size=(300, 8))), gaussian_fit(rng.normal(1.0, 2.0, size=(300, 8)) @ rng.normal(size=(8, 8)))
+    a, b = (
+        gaussian_fit(rng.normal(size=(300, 8))),
+        gaussian_fit(rng.normal(1.0, 2.0, size=(300, 8)) @ rng.normal(size=(8, 8))),
+    )
     covmean = scipy.linalg.sqrtm(a.cov @ b.cov).real
     expected = np.sum((a.mean - b.mean) ** 2) + np.trace(a.cov) + np.trace(b.cov) - 2 * np.trace(covmean)
     assert frechet_distance(a, b) == pytest.approx(expected, rel=1e-6)
@@ -187,13 +218,14 @@ def test_frechet_distance_agrees_with_scipy_sqrtm_and_is_zero_for_identical_fits
 
 def test_frechet_distance_handles_singular_covariances():
     rng = np.random.default_rng(1)
-    few = gaussian_fit(rng.normal(size=(5, 32)))        # rank 4 in 32 dimensions
-    dead = gaussian_fit(np.zeros((50, 32)))              # all features zero
+    few = gaussian_fit(rng.normal(size=(5, 32)))  # rank 4 in 32 dimensions
+    dead = gaussian_fit(np.zeros((50, 32)))  # all features zero
     d = frechet_distance(few, dead)
-    assert np.isfinite(d) and d == pytest.approx(np.sum(few.mean ** 2) + np.trace(few.cov))
+    assert np.isfinite(d) and d == pytest.approx(np.sum(few.mean**2) + np.trace(few.cov))
 
 
 # --- the CLI's .npy entry point -----------------------------------------------------------------
+
 
 def test_metrics_from_npy_reports_on_saved_digits(classifier, real_1000, tmp_path):
     path = tmp_path / "samples.npy"
@@ -228,15 +260,18 @@ def _write_rgb(path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("make, words", [
-    (lambda p: p / "missing.npy", "no such file"),
-    (lambda p: p, "not a file"),
-    (lambda p: _write_text(p / "notes.npy"), "not a readable .npy"),
-    (lambda p: _write_npz(p / "bundle.npz"), "npz archive"),
-    (lambda p: _write_objects(p / "objects.npy"), "not a readable .npy"),
-    (lambda p: _write_floats(p / "floats.npy"), "uint8"),
-    (lambda p: _write_rgb(p / "rgb.npy"), "28x28 grayscale images"),
-])
+@pytest.mark.parametrize(
+    "make, words",
+    [
+        (lambda p: p / "missing.npy", "no such file"),
+        (lambda p: p, "not a file"),
+        (lambda p: _write_text(p / "notes.npy"), "not a readable .npy"),
+        (lambda p: _write_npz(p / "bundle.npz"), "npz archive"),
+        (lambda p: _write_objects(p / "objects.npy"), "not a readable .npy"),
+        (lambda p: _write_floats(p / "floats.npy"), "uint8"),
+        (lambda p: _write_rgb(p / "rgb.npy"), "28x28 grayscale images"),
+    ],
+)
 def test_metrics_from_npy_rejects_bad_files_in_one_line(make, words, tmp_path):
     path = make(tmp_path)
     with pytest.raises(MetricsError, match=words) as err:

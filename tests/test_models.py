@@ -21,9 +21,20 @@ def test_shapes_for_both_image_sizes(shape, layout):
 
 
 def test_each_practice_switches_the_architecture():
-    on, off = ModelConfig(base_filters=8), ModelConfig(
-        base_filters=8, strided_downsample=False, strided_upsample=False, leaky_relu=False, batch_norm=False,
-        gaussian_init=False, tanh_output=False, kernel_divisible_by_stride=False, dropout=0.0)
+    on, off = (
+        ModelConfig(base_filters=8),
+        ModelConfig(
+            base_filters=8,
+            strided_downsample=False,
+            strided_upsample=False,
+            leaky_relu=False,
+            batch_norm=False,
+            gaussian_init=False,
+            tanh_output=False,
+            kernel_divisible_by_stride=False,
+            dropout=0.0,
+        ),
+    )
     g_on, d_on = build_generator(on, (28, 28, 1)), build_discriminator(on, (28, 28, 1))
     g_off, d_off = build_generator(off, (28, 28, 1)), build_discriminator(off, (28, 28, 1))
     assert "MaxPooling2D" in _layer_types(d_off) and "MaxPooling2D" not in _layer_types(d_on)
@@ -45,11 +56,11 @@ def test_batch_norm_is_not_on_ds_input_layer_nor_gs_output():
     d = build_discriminator(cfg, (28, 28, 1))
     types = _layer_types(d)
     first_conv = types.index("Conv2D")
-    assert types[first_conv + 1] == "LeakyReLU"          # conv -> activation, no BN on the input layer
+    assert types[first_conv + 1] == "LeakyReLU"  # conv -> activation, no BN on the input layer
     second_conv = types.index("Conv2D", first_conv + 1)
-    assert types[second_conv + 1:second_conv + 3] == ["BatchNormalization", "LeakyReLU"]
+    assert types[second_conv + 1 : second_conv + 3] == ["BatchNormalization", "LeakyReLU"]
     g = build_generator(cfg, (28, 28, 1))
-    assert _layer_types(g)[-1] == "Conv2DTranspose"       # the output layer is not normalized
+    assert _layer_types(g)[-1] == "Conv2DTranspose"  # the output layer is not normalized
 
 
 def test_gaussian_init_has_std_002():

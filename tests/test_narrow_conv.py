@@ -1,4 +1,5 @@
 """The fast image-head convolution must be Keras' Conv2D in everything but speed."""
+
 import keras
 import numpy as np
 import pytest

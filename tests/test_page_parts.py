@@ -1,6 +1,7 @@
 """The pieces the pages are made of, tested without a page: pictures, captions, walk
 directions, the playground's presets against its learning-rate choices, one line style
 per metric on every chart."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,20 +28,38 @@ def test_numbered_grid_tiles_enlarges_and_writes_each_cells_number():
     assert grid.dtype == np.uint8 and grid.shape == (2 * (2 + 2 * 30), 2 * (2 + 3 * 30), 3)
     # Black cells: every bright pixel is a number; cell 1 and cell 6 both have one.
     yellow = grid[..., 0] > 200
-    assert yellow[4:40, 4:40].any() and yellow[2 * 32:2 * 32 + 36, 2 * 62:2 * 62 + 36].any()
-    assert not yellow[40:60, 40:60].any()            # the middle of a cell stays as drawn
+    assert yellow[4:40, 4:40].any() and yellow[2 * 32 : 2 * 32 + 36, 2 * 62 : 2 * 62 + 36].any()
+    assert not yellow[40:60, 40:60].any()  # the middle of a cell stays as drawn
 
 
 def test_source_caption_says_latent_classes_shape_and_output_range():
-    src = GeneratorSource(name="Run x", path=Path("g.keras"), config=None, latent_dim=100,
-                          latent_distribution="uniform", tanh_output=True, image_shape=(28, 28, 1), classes=10)
+    src = GeneratorSource(
+        name="Run x",
+        path=Path("g.keras"),
+        config=None,
+        latent_dim=100,
+        latent_distribution="uniform",
+        tanh_output=True,
+        image_shape=(28, 28, 1),
+        classes=10,
+    )
     text = source_caption(src)
-    assert text == ("Run x: latent size 100, uniform latent, then a one-hot code for 10 classes (trained with "
-                    "labels: it draws the class you ask for), 28x28x1 images, output in [-1, 1] (tanh).")
-    assert source_caption(GeneratorSource(name="U", path=Path("u.keras"), config=None, latent_dim=8,
-                                          latent_distribution="gaussian", tanh_output=False,
-                                          image_shape=(32, 32, 3), output_range=(0.0, 255.0))).endswith(
-        "32x32x3 images, output in [0, 255].")
+    assert text == (
+        "Run x: latent size 100, uniform latent, then a one-hot code for 10 classes (trained with "
+        "labels: it draws the class you ask for), 28x28x1 images, output in [-1, 1] (tanh)."
+    )
+    assert source_caption(
+        GeneratorSource(
+            name="U",
+            path=Path("u.keras"),
+            config=None,
+            latent_dim=8,
+            latent_distribution="gaussian",
+            tanh_output=False,
+            image_shape=(32, 32, 3),
+            output_range=(0.0, 255.0),
+        )
+    ).endswith("32x32x3 images, output in [0, 255].")
 
 
 def test_random_walk_directions_leave_the_class_code_alone_and_towards_starts_with_it():
@@ -68,20 +87,24 @@ def _colours(fig) -> dict:
 def test_train_and_compare_charts_draw_each_metric_in_the_same_colour():
     snap = Snapshot(series={key: [0.5, 0.6, 0.7] for key, _, _ in LOSS_LINES + ACC_LINES})
     expected = {name: colour for _, name, colour in LOSS_LINES + ACC_LINES}
-    for fig in (train_figures.loss_figure(snap), train_figures.accuracy_figure(snap),
-                compare_figures.loss_figure(snap, snap), compare_figures.accuracy_figure(snap, snap)):
+    for fig in (
+        train_figures.loss_figure(snap),
+        train_figures.accuracy_figure(snap),
+        compare_figures.loss_figure(snap, snap),
+        compare_figures.accuracy_figure(snap, snap),
+    ):
         colours = _colours(fig)
         assert colours and all(expected[name] == colour for name, colour in colours.items())
 
 
 def test_control_labels_are_written_once_and_the_train_page_and_the_guide_read_the_same_table():
-    from gan_core.control_labels import HACK_LABELS, LABELS, PRACTICE_LABELS
+    from gan_core.control_labels import HACK_LABELS, LABELS, MODEL_HACK_LABELS, PRACTICE_LABELS
     from gan_core.guide.lookup import CONTROL_LABELS
     from ui.control_specs import ALL_CONTROLS
 
-    assert {c.key: c.label for c in ALL_CONTROLS} == LABELS      # every control, no label of its own
-    assert CONTROL_LABELS == (*PRACTICE_LABELS.values(), *HACK_LABELS.values())
-    assert len(set(LABELS.values())) == len(LABELS)                # no two controls share a label
+    assert {c.key: c.label for c in ALL_CONTROLS} == LABELS  # every control, no label of its own
+    assert CONTROL_LABELS == (*PRACTICE_LABELS.values(), *HACK_LABELS.values(), *MODEL_HACK_LABELS.values())
+    assert len(set(LABELS.values())) == len(LABELS)  # no two controls share a label
 
 
 def test_the_playgrounds_loss_chart_uses_the_same_names_and_colours_as_the_train_page():
@@ -89,7 +112,8 @@ def test_the_playgrounds_loss_chart_uses_the_same_names_and_colours_as_the_train
     from gan_core.toy.trainer import ToyTrainer
     from ui.figures.toy import loss_figure
 
-    trainer = ToyTrainer(ToyConfig().with_overrides(["run.batch_size=64", "run.eval_samples=200"]),
-                         builtin_dataset("ring"))
+    trainer = ToyTrainer(
+        ToyConfig().with_overrides(["run.batch_size=64", "run.eval_samples=200"]), builtin_dataset("ring")
+    )
     trainer.run(3)
     assert _colours(loss_figure(trainer)) == {name: colour for _, name, colour in LOSS_LINES}

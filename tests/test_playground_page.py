@@ -3,6 +3,7 @@
 AppTest does not run `run_every` fragments, so "Play" is checked only for its label switch;
 the live refresh needs a real browser.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -31,10 +32,15 @@ def page(open_page):
 
 def test_page_shows_every_control_with_its_label(page):
     assert by_label(page.selectbox, "Dataset").value == "Ring of 8 Gaussians"
-    for label in ("Latent distribution", "Generator loss"):
+    for label in ("Latent distribution", "Generator loss", "Adversarial loss"):
         by_label(page.radio, label)
-    for label in ("Real label range", "Fake label range", "Label flip probability",
-                  "Discriminator steps per generator step"):
+    for label in (
+        "Real label range",
+        "Fake label range",
+        "Label flip probability",
+        "Discriminator steps per generator step",
+        "R1 penalty γ",
+    ):
         by_label(page.slider, label)
     for label in ("Step D", "Step G", "Step both", "Play"):
         by_label(page.button, label)
@@ -64,13 +70,24 @@ def test_changing_a_hack_keeps_the_training(page):
     assert page.session_state["toy_trainer"].config.hacks.flip_probability == pytest.approx(0.2)
 
 
+def test_the_adversarial_loss_and_r1_reach_the_running_points_gan(page):
+    by_label(page.button, "Step both").click().run()
+    by_label(page.radio, "Adversarial loss").set_value("hinge").run()
+    by_label(page.slider, "R1 penalty γ").set_value(1.0).run()
+    by_label(page.button, "Step both").click().run()
+    assert not page.exception, page.exception
+    assert metric(page, "Generator steps") == "2"  # the same training went on
+    hacks = page.session_state["toy_trainer"].config.hacks
+    assert (hacks.adversarial_loss, hacks.r1_gamma) == ("hinge", 1.0)
+
+
 def test_bad_csv_shows_an_error_and_keeps_the_current_training(page):
     by_label(page.button, "Step both").click().run()
     by_label(page.selectbox, "Dataset").set_value("Your own points (CSV)").run()
     page.file_uploader[0].set_value(("mine.csv", b"x,y\n1,2\n3,oops\n", "text/csv")).run()
     assert not page.exception, page.exception
     assert any("'oops' is not a number" in e.value for e in page.error)
-    assert metric(page, "Generator steps") == "1"     # the ring training is still there
+    assert metric(page, "Generator steps") == "1"  # the ring training is still there
 
 
 def test_good_csv_trains_on_the_users_points(page):
@@ -92,7 +109,7 @@ def test_preset_sets_every_control_and_starts_fresh_networks(page):
     assert by_label(page.select_slider, "G learning rate").value == pytest.approx(1e-2)
     assert metric(page, "Generator steps") == "0"
     trainer = page.session_state["toy_trainer"]
-    assert trainer.config.optimizer.beta_1 == pytest.approx(0.9)     # fixed at build: a new trainer
+    assert trainer.config.optimizer.beta_1 == pytest.approx(0.9)  # fixed at build: a new trainer
     assert trainer.config.run.ema_decay == 0.0
 
 
@@ -116,7 +133,8 @@ def test_a_burst_needs_a_free_training_slot_and_says_so_plainly(page):
     from contextlib import ExitStack
 
     from gan_core.training.pool import PoolBusy, shared_pool
-    with ExitStack() as held:                 # every slot of this server taken, as by another browser
+
+    with ExitStack() as held:  # every slot of this server taken, as by another browser
         try:
             while True:
                 held.enter_context(shared_pool().slot())
@@ -128,14 +146,14 @@ def test_a_burst_needs_a_free_training_slot_and_says_so_plainly(page):
         assert page.error[0].value.startswith("The machine is busy")
         assert metric(page, "Generator steps") == "0"
         by_label(page.button, "Play").click().run()
-        by_label(page.button, "Play")         # refused: playing stops at once
+        by_label(page.button, "Play")  # refused: playing stops at once
     by_label(page.button, "Step both").click().run()
     assert not page.error
     assert metric(page, "Generator steps") == "1"
 
 
 def test_play_trains_on_the_decay_schedule_the_cli_uses(page):
-    by_label(page.button, "Play").click().run()       # this run trains one burst, as the fragment does
+    by_label(page.button, "Play").click().run()  # this run trains one burst, as the fragment does
     assert not page.exception, page.exception
     trainer = page.session_state["toy_trainer"]
     assert trainer.trained_seconds > 0

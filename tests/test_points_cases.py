@@ -1,6 +1,7 @@
 """Point CSVs users bring (tests/data/cases/points) and more of the same kinds: spreadsheet
 exports with other separators, decimal commas, quotes, comments, padding, too many rows, a
 spread float32 cannot hold."""
+
 from __future__ import annotations
 
 import os
@@ -49,15 +50,18 @@ def _comma(v: float) -> str:
     return f"{v}".replace(".", ",")
 
 
-@pytest.mark.parametrize("text", [
-    _text(lambda x, y: f"{_comma(x)}\t{_comma(y)}", header="x\ty"),                       # tabs, decimal commas
-    _text(lambda x, y: f'"{_comma(x)}";"{_comma(y)}"', header='"x";"y"', line_end="\r\n"),  # quoted ; with CRLF
-    _text(lambda x, y: f"{x}   {y}", comment="# exported by my script"),                   # spaces only
-    _text(lambda x, y: f" {x} ; {y} ;", header="x;y;"),                                     # trailing separator
-    "\ufeff" + _text(lambda x, y: f"{x},{y}", header="x,y"),                                # a BOM
-    _text(lambda x, y: f"'{x}','{y}'", header="'x','y'"),                                    # single quotes
-    _text(lambda x, y: f"{x}, {y}", comment="  # indented comment\n\n\n"),                  # blank lines
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        _text(lambda x, y: f"{_comma(x)}\t{_comma(y)}", header="x\ty"),  # tabs, decimal commas
+        _text(lambda x, y: f'"{_comma(x)}";"{_comma(y)}"', header='"x";"y"', line_end="\r\n"),  # quoted ; with CRLF
+        _text(lambda x, y: f"{x}   {y}", comment="# exported by my script"),  # spaces only
+        _text(lambda x, y: f" {x} ; {y} ;", header="x;y;"),  # trailing separator
+        "\ufeff" + _text(lambda x, y: f"{x},{y}", header="x,y"),  # a BOM
+        _text(lambda x, y: f"'{x}','{y}'", header="'x','y'"),  # single quotes
+        _text(lambda x, y: f"{x}, {y}", comment="  # indented comment\n\n\n"),  # blank lines
+    ],
+)
 def test_other_spreadsheet_exports_read_the_same_points(text):
     np.testing.assert_allclose(read_points_csv(text.encode()).points, POINTS.astype(np.float32))
 
@@ -95,13 +99,20 @@ def test_a_large_offset_with_a_spread_float32_holds_is_kept():
 def test_toy_command_reads_a_case_file_and_says_when_it_subsamples(tmp_path):
     angles = np.linspace(0, 2 * np.pi, 100_500)
     big = tmp_path / "big.csv"
-    big.write_text("x;y\n" + "".join(f"{_comma(round(np.cos(a), 4))};{_comma(round(np.sin(a), 4))}\n"
-                                     for a in angles))
+    big.write_text("x;y\n" + "".join(f"{_comma(round(np.cos(a), 4))};{_comma(round(np.sin(a), 4))}\n" for a in angles))
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    for path, note in ((CASES / "semicolon_decimal_comma.csv", None),
-                       (big, "toy: note: 100,500 points read; training on a random 100,000 of them (the limit)")):
-        done = subprocess.run([sys.executable, "-m", "gan_core", "toy", "--dataset", str(path), "--max-seconds",
-                               "0.5", "--json"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    for path, note in (
+        (CASES / "semicolon_decimal_comma.csv", None),
+        (big, "toy: note: 100,500 points read; training on a random 100,000 of them (the limit)"),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "gan_core", "toy", "--dataset", str(path), "--max-seconds", "0.5", "--json"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert done.returncode == 0, done.stderr
         assert '"dataset": "' + path.stem + '"' in done.stdout
         assert (note in done.stderr) if note else "note" not in done.stderr

@@ -1,26 +1,28 @@
 """The server-wide trainer pool: a limit, plain 'busy' refusals, reattach, idle stop."""
+
 import threading
 import time
 
 import pytest
 
-from gan_core.training.pool import PoolBusy, TrainerPool
 from gan_core.presets import preset
+from gan_core.training.pool import PoolBusy, TrainerPool
 from gan_core.training.trainer import Trainer
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 def endless(small_digits):
-    cfg = preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=0", "run.grid_size=2",
-                                              "run.quality_every_epoch=false"])
+    cfg = preset("fast-demo").with_overrides(
+        ["run.max_seconds=0", "run.epochs=0", "run.grid_size=2", "run.quality_every_epoch=false"]
+    )
     return lambda: Trainer(cfg, data=small_digits)
 
 
 def test_limit_busy_message_reattach_and_idle_stop(small_digits):
     pool = TrainerPool(max_active=1, idle_seconds=1.0)
     first = pool.start(endless(small_digits))
-    assert pool.get(first) is pool.get(first) and pool.get(first) is not None     # same trainer on refresh
+    assert pool.get(first) is pool.get(first) and pool.get(first) is not None  # same trainer on refresh
     with pytest.raises(PoolBusy, match="The machine is busy: 1 training already running"):
         pool.start(endless(small_digits))
     assert "busy" in pool.busy_message()
@@ -43,7 +45,7 @@ def test_touch_keeps_a_watched_trainer_alive(small_digits):
         time.sleep(0.1)
     assert pool.get(trainer_id).snapshot().active
     pool.stop_all()
-    pool.get(trainer_id).join(60)          # stop() may return while the first trace finishes
+    pool.get(trainer_id).join(60)  # stop() may return while the first trace finishes
     assert pool.get(trainer_id).snapshot().state == "stopped"
 
 
@@ -68,9 +70,12 @@ def test_two_threads_asking_for_the_last_slot_at_once_get_one_slot_and_one_busy_
         t.start()
     for t in threads:
         t.join(60)
-    assert sorted(outcomes) == ["The machine is busy: 1 training already running (this server allows 1 at a "
-                                "time). Try again when one finishes.", "ran"]
-    assert pool.active_count() == 0                 # given back when the block ended
+    assert sorted(outcomes) == [
+        "The machine is busy: 1 training already running (this server allows 1 at a "
+        "time). Try again when one finishes.",
+        "ran",
+    ]
+    assert pool.active_count() == 0  # given back when the block ended
 
 
 def test_many_threads_never_hold_more_slots_than_the_limit():
@@ -128,16 +133,17 @@ def test_a_held_slot_refuses_a_training_and_a_training_refuses_a_slot(small_digi
 
 def test_a_page_showing_a_runs_folder_keeps_its_trainer_alive(small_digits, tmp_path):
     pool = TrainerPool(max_active=1, idle_seconds=0.6)
-    cfg = preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=0", "run.grid_size=2",
-                                              "run.quality_every_epoch=false"])
+    cfg = preset("fast-demo").with_overrides(
+        ["run.max_seconds=0", "run.epochs=0", "run.grid_size=2", "run.quality_every_epoch=false"]
+    )
     run_dir = tmp_path / "runs" / "demo"
     trainer_id = pool.start(lambda: Trainer(cfg, run_dir=run_dir, data=small_digits))
     end = time.time() + 2.0
     while time.time() < end:
-        pool.touch_run(tmp_path / "runs" / ".." / "runs" / "demo")     # the same folder, spelled otherwise
+        pool.touch_run(tmp_path / "runs" / ".." / "runs" / "demo")  # the same folder, spelled otherwise
         time.sleep(0.1)
     assert pool.get(trainer_id).is_active()
-    pool.touch_run(tmp_path / "elsewhere")                                  # another folder: no effect
+    pool.touch_run(tmp_path / "elsewhere")  # another folder: no effect
     deadline = time.time() + 30
     while pool.get(trainer_id).is_active() and time.time() < deadline:
         time.sleep(0.2)
@@ -151,8 +157,8 @@ def test_trainers_and_comparisons_are_both_jobs_the_pool_holds(small_digits):
     cfg = preset("fast-demo").with_overrides(["run.max_seconds=5", "run.epochs=0", "run.grid_size=2"])
     trainer, comparison = Trainer(cfg, data=small_digits), CompareJob(cfg, cfg, data=small_digits)
     assert isinstance(trainer, Job) and isinstance(comparison, Job)
-    assert not isinstance(object(), Job)          # a bare object is not mistaken for one
+    assert not isinstance(object(), Job)  # a bare object is not mistaken for one
     pool = TrainerPool(max_active=2)
     ids = [pool.adopt(trainer), pool.adopt(comparison)]
     assert [pool.get(i) for i in ids] == [trainer, comparison]
-    assert pool.active_count() == 0               # neither started: no slot taken
+    assert pool.active_count() == 0  # neither started: no slot taken

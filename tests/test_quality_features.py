@@ -1,4 +1,5 @@
 """The capacity options beyond the DCGAN paper: a wider D, an extra conv in D and in G."""
+
 import numpy as np
 import pytest
 from keras import layers
@@ -22,7 +23,9 @@ def test_defaults_keep_the_paper_networks():
 def test_d_base_filters_widens_only_the_discriminator():
     cfg = ModelConfig(base_filters=8, d_base_filters=12)
     assert _conv_widths(build_discriminator(cfg, SHAPE)) == [12, 24]
-    assert build_generator(cfg, SHAPE).count_params() == build_generator(ModelConfig(base_filters=8), SHAPE).count_params()
+    assert (
+        build_generator(cfg, SHAPE).count_params() == build_generator(ModelConfig(base_filters=8), SHAPE).count_params()
+    )
 
 
 def test_extra_convs_add_a_stride_one_3x3_layer_and_keep_shapes():

@@ -1,4 +1,5 @@
 """What a browser can make the server do: upload size, and no code run from an uploaded model."""
+
 from __future__ import annotations
 
 import tomllib
@@ -12,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_the_server_refuses_uploads_above_100_mb():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert 0 < config["server"]["maxUploadSize"] <= 100
-    assert config["server"]["address"] == "localhost"        # `streamlit run` alone stays local too
+    assert config["server"]["address"] == "localhost"  # `streamlit run` alone stays local too
 
 
 def test_an_uploaded_model_that_needs_unsafe_loading_is_refused_and_its_code_never_runs(tmp_path):
@@ -28,7 +29,7 @@ def test_an_uploaded_model_that_needs_unsafe_loading_is_refused_and_its_code_nev
     x = keras.layers.Lambda(function)(x)
     model = keras.Model(z, keras.layers.Reshape((28, 28, 1))(x))
     model.save(tmp_path / "g.keras")
-    marker.unlink()                      # building the model above ran it once
+    marker.unlink()  # building the model above ran it once
 
     with pytest.raises(GeneratorError, match=r"^g\.keras could not be read as a Keras model: .*Lambda"):
         load_uploaded_generator((tmp_path / "g.keras").read_bytes(), "g.keras")

@@ -3,6 +3,7 @@
 Compare's fairness rests on it: both arms start from the same weights while other browser
 sessions of the same server build or load models at the same moment.
 """
+
 from __future__ import annotations
 
 import threading
@@ -11,8 +12,8 @@ import numpy as np
 import pytest
 
 from gan_core.config import ModelConfig
-from gan_core.training.models import build_discriminator, build_generator
 from gan_core.presets import preset
+from gan_core.training.models import build_discriminator, build_generator
 from gan_core.training.step import GanStep
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -42,13 +43,14 @@ class Meddler:
 
     def _run(self):
         import keras
+
         while not self.stop.is_set():
-            keras.utils.set_random_seed(1000 + self.rounds)        # what a careless thread would do
+            keras.utils.set_random_seed(1000 + self.rounds)  # what a careless thread would do
             model = build_generator(SMALL, SHAPE, seed=1000 + self.rounds)
             path = self.tmp_path / f"g{self.rounds % 2}.keras"
             model.save(path)
             keras.models.load_model(path, compile=False, safe_mode=True)
-            keras.initializers.RandomNormal()((64, 64))             # a draw from the global stream
+            keras.initializers.RandomNormal()((64, 64))  # a draw from the global stream
             self.rounds += 1
 
     def __enter__(self):
@@ -69,7 +71,7 @@ def test_a_seed_gives_the_same_weights_while_another_thread_reseeds_builds_and_l
         try:
             for _ in range(3):
                 results.append(networks(3))
-        except Exception as e:        # surfaced below: a failing thread must fail the test
+        except Exception as e:  # surfaced below: a failing thread must fail the test
             errors.append(e)
 
     with Meddler(tmp_path) as meddler:

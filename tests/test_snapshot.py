@@ -1,4 +1,5 @@
 """What a polling page reads: scalars every second, and only the new rows of the curves."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -27,12 +28,12 @@ def test_a_follower_ends_with_every_row_while_copying_only_the_new_ones():
     board.extend_series(rows(0, 5))
     first = follower.update(board)
     assert list(first["g_loss"]) == [0, 1, 2, 3, 4]
-    assert board.series_since(follower.rows)["g_loss"] == []          # nothing new: nothing copied
+    assert board.series_since(follower.rows)["g_loss"] == []  # nothing new: nothing copied
     board.extend_series(rows(5, 3))
-    assert len(board.series_since(follower.rows)["g_loss"]) == 3       # the next update copies 3 rows
+    assert len(board.series_since(follower.rows)["g_loss"]) == 3  # the next update copies 3 rows
     second = follower.update(board)
     assert list(second["g_loss"]) == list(range(8)) == board.snapshot().series["g_loss"]
-    assert list(first["g_loss"]) == [0, 1, 2, 3, 4]                     # an earlier draw's data is untouched
+    assert list(first["g_loss"]) == [0, 1, 2, 3, 4]  # an earlier draw's data is untouched
 
 
 def test_a_snapshot_without_series_leaves_them_to_the_follower():

@@ -1,5 +1,6 @@
 """A short soak: trainings started and stopped through the pool, and browser sessions opened
 and dropped against the real app, leave no thread behind (`make reliability` runs 50 of each)."""
+
 from __future__ import annotations
 
 import pytest

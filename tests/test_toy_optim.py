@@ -1,10 +1,10 @@
 """The playground's switchable optimizer must take the same steps as Keras' own Adam and SGD."""
+
 from __future__ import annotations
 
+import keras
 import numpy as np
 import pytest
-
-import keras
 import tensorflow as tf
 
 from gan_core.toy.optim import SwitchableOptimizer
@@ -35,11 +35,14 @@ def test_switchable_optimizer_matches_keras_on_the_same_gradients(name):
         return lambda g, _v: opt.apply(g)
 
     def theirs(variables):
-        opt = (keras.optimizers.Adam(0.01, beta_1=0.5, beta_2=0.999, epsilon=1e-7) if name == "adam"
-               else keras.optimizers.SGD(0.01))
+        opt = (
+            keras.optimizers.Adam(0.01, beta_1=0.5, beta_2=0.999, epsilon=1e-7)
+            if name == "adam"
+            else keras.optimizers.SGD(0.01)
+        )
         return lambda g, v: opt.apply_gradients(zip(g, v))
 
     a, b = _run(ours, start, grads), _run(theirs, start, grads)
-    assert not np.allclose(a[0], start[0])          # both really moved
+    assert not np.allclose(a[0], start[0])  # both really moved
     for x, y in zip(a, b):
         np.testing.assert_allclose(x, y, rtol=1e-4, atol=1e-6)

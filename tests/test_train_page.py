@@ -1,4 +1,5 @@
 """The Train page's logic with AppTest (the live fragment's drawing is tested directly below)."""
+
 from pathlib import Path
 
 import pytest
@@ -20,15 +21,22 @@ def page(tmp_path, monkeypatch, open_page):
 
 def _labels(at):
     sb = at.sidebar
-    widgets = (list(sb.toggle) + list(sb.slider) + list(sb.radio) + list(sb.selectbox) + list(sb.select_slider)
-               + list(sb.number_input))
+    widgets = (
+        list(sb.toggle)
+        + list(sb.slider)
+        + list(sb.radio)
+        + list(sb.selectbox)
+        + list(sb.select_slider)
+        + list(sb.number_input)
+        + list(sb.multiselect)
+    )
     return {w.label for w in widgets}
 
 
 def test_every_control_is_there_with_its_exact_label(page):
     labels = _labels(page)
     assert {"Preset", "Dataset"} <= labels
-    assert set(CONTROL_LABELS) <= labels             # the labels the Hacks guide points at
+    assert set(CONTROL_LABELS) <= labels  # the labels the Hacks guide points at
     assert [b.label for b in page.button] == ["Start training", "Pause", "Resume", "Stop"]
 
 
@@ -44,7 +52,7 @@ def test_choosing_a_preset_fills_every_control(page):
     assert page.sidebar.radio(key="ctl:hacks.generator_loss").value == "minimax"
     assert page.sidebar.radio(key="ctl:hacks.latent_distribution").value == "Uniform"
     assert page.sidebar.slider(key="ctl:hacks.real_label_range").value == (1.0, 1.0)
-    assert page.sidebar.slider(key="ctl:optimizer.beta_1").value == pytest.approx(0.9)   # Adam's default
+    assert page.sidebar.slider(key="ctl:optimizer.beta_1").value == pytest.approx(0.9)  # Adam's default
     page.sidebar.selectbox(key="preset").set_value("dcgan-hacks").run()
     assert page.sidebar.toggle(key="ctl:model.batch_norm").value is True
     assert page.sidebar.slider(key="ctl:hacks.flip_probability").value == pytest.approx(0.05)
@@ -67,17 +75,21 @@ def test_widget_values_round_trip_every_preset():
 
 def _draw_script(snapshot):
     import streamlit as st
+
     from ui.train_view import draw_live
+
     draw_live(snapshot)
     st.session_state["drawn"] = True
 
 
 def test_live_view_draws_a_real_run(small_digits):
     from gan_core.training.trainer import Trainer
+
     cfg = preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=2", "run.grid_size=4"])
     t = Trainer(cfg, data=small_digits)
     t.start()
     import time
+
     while t.snapshot().step < 3:
         time.sleep(0.05)
     t.set_hack("hacks.flip_probability", 0.3)
@@ -89,26 +101,31 @@ def test_live_view_draws_a_real_run(small_digits):
     assert at.session_state["drawn"]
     assert "Finished" in at.markdown[0].value
     charts = at.get("plotly_chart")
-    assert len(charts) >= 3                       # losses, accuracy, quality
+    assert len(charts) >= 3  # losses, accuracy, quality
     import json
+
     annotations = [a["text"] for c in charts for a in json.loads(c.proto.spec)["layout"].get("annotations", [])]
-    assert "flip 0.05 → 0.30" in annotations       # the marker where the hack changed
+    assert "flip 0.05 → 0.30" in annotations  # the marker where the hack changed
     assert at.get("download_button") and len(at.get("download_button")) == 4
 
 
 def test_timelapse_and_csv_downloads(small_digits):
     from gan_core.training.trainer import Trainer
     from ui.train_view import metrics_csv, timelapse_gif
-    cfg = preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=2", "run.grid_size=4",
-                                              "run.quality_every_epoch=false"])
+
+    cfg = preset("fast-demo").with_overrides(
+        ["run.max_seconds=0", "run.epochs=2", "run.grid_size=4", "run.quality_every_epoch=false"]
+    )
     t = Trainer(cfg, data=small_digits)
     t.start()
     t.join(120)
     snap = t.snapshot()
     gif = timelapse_gif(snap)
     assert gif.startswith(b"GIF8")
-    from PIL import Image
     import io
+
+    from PIL import Image
+
     assert Image.open(io.BytesIO(gif)).n_frames == 2
     rows = metrics_csv(snap).strip().splitlines()
     # Two epochs of one pass each over the 640 images, 32 real images a step: 40 rows.
@@ -122,6 +139,7 @@ def _digits_zip(n: int = 80) -> bytes:
 
     import numpy as np
     from PIL import Image
+
     rng = np.random.default_rng(0)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
@@ -136,8 +154,9 @@ def test_decoding_an_uploaded_set_needs_a_free_training_slot(page):
     from contextlib import ExitStack
 
     from gan_core.training.pool import PoolBusy, shared_pool
+
     page.sidebar.selectbox(key="dataset").set_value("your images (.zip upload)").run()
-    with ExitStack() as held:                 # every slot of this server taken, as by another browser
+    with ExitStack() as held:  # every slot of this server taken, as by another browser
         try:
             while True:
                 held.enter_context(shared_pool().slot())
@@ -148,7 +167,7 @@ def test_decoding_an_uploaded_set_needs_a_free_training_slot(page):
         assert not page.exception
         assert [e.value for e in page.error] == [shared_pool().busy_message()]
         assert {b.label: b.disabled for b in page.button}["Start training"]
-    page.run()                                # a slot is free: the same upload is decoded now
+    page.run()  # a slot is free: the same upload is decoded now
     assert not page.exception and not page.error
     assert any(c.value.startswith("80 images") for c in page.sidebar.caption)
 
@@ -159,11 +178,23 @@ def test_health_panel_shows_the_figures_and_a_named_warning_with_its_hack(small_
     epoch of the 640 images is 4 steps: 20 epochs give the 50-step window room."""
     from gan_core.training import health_watch as health
     from gan_core.training.trainer import Trainer
-    cfg = preset("fast-demo").with_overrides([
-        "run.max_seconds=0", "run.epochs=20", "run.grid_size=2", "run.quality_every_epoch=false",
-        "hacks.generator_loss=minimax", "optimizer.d_learning_rate=0.005", "optimizer.g_learning_rate=0.00001",
-        "hacks.d_steps=5", "hacks.real_label_range=1,1", "hacks.fake_label_range=0,0", "hacks.flip_probability=0",
-        "model.dropout=0"])
+
+    cfg = preset("fast-demo").with_overrides(
+        [
+            "run.max_seconds=0",
+            "run.epochs=20",
+            "run.grid_size=2",
+            "run.quality_every_epoch=false",
+            "hacks.generator_loss=minimax",
+            "optimizer.d_learning_rate=0.005",
+            "optimizer.g_learning_rate=0.00001",
+            "hacks.d_steps=5",
+            "hacks.real_label_range=1,1",
+            "hacks.fake_label_range=0,0",
+            "hacks.flip_probability=0",
+            "model.dropout=0",
+        ]
+    )
     t = Trainer(cfg, data=small_digits)
     t.start()
     t.join(300)
@@ -180,3 +211,16 @@ def test_health_panel_shows_the_figures_and_a_named_warning_with_its_hack(small_
     assert any("D's mean output: real 1.00" in c for c in captions)
     shown = [w.value for w in expander[0].warning]
     assert any(w.startswith(f"**{health.D_WINS}** at step") and "Try: the non-saturating G loss" in w for w in shown)
+
+
+def test_the_loss_chart_caption_says_what_the_losses_mean_under_each_adversarial_loss():
+    from gan_core.training.snapshot import Snapshot
+    from ui.train_view import _labels_above_one, loss_caption
+
+    smoothed = {"hacks.real_label_range": (0.7, 1.2)}
+    assert loss_caption(Snapshot(hacks={**smoothed, "hacks.adversarial_loss": "bce"})) == ""
+    assert _labels_above_one(Snapshot(hacks={**smoothed, "hacks.adversarial_loss": "bce"}))
+    hinge = Snapshot(hacks={**smoothed, "hacks.adversarial_loss": "hinge"})
+    assert "relu(1 − D(x))" in loss_caption(hinge) and "−D(G(z))" in loss_caption(hinge)
+    assert not _labels_above_one(hinge)  # no cross-entropy, so no dip below zero to explain
+    assert "above 0.5" in loss_caption(Snapshot(hacks={"hacks.adversarial_loss": "least-squares"}))

@@ -1,9 +1,10 @@
 """Units: an epoch is one pass over the real images, the budget and steps/s mean the same on Train and Compare."""
+
 import pytest
 
-from gan_core.training import units
 from gan_core.compare.arm import Arm
 from gan_core.presets import preset
+from gan_core.training import units
 from gan_core.training.snapshot import Board
 from gan_core.training.step import GanStep
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_steps_per_epoch_counts_the_real_images_d_sees():
     # The README's figure: the default preset (batch 32, k = 1) on mnist-5k.
     assert units.steps_per_epoch(5000, preset("dcgan-hacks").run.batch_size, preset("dcgan-hacks").hacks.d_steps) == 312
-    assert units.steps_per_epoch(5000, 32, 2) == 156       # two D rounds: twice the real images per step
+    assert units.steps_per_epoch(5000, 32, 2) == 156  # two D rounds: twice the real images per step
     assert units.steps_per_epoch(10, 64, 1) == 1
 
 
@@ -52,20 +53,24 @@ def test_a_compare_arm_charges_its_epoch_end_to_the_budget_like_train(small_digi
     before = arm.elapsed
     assert arm.board.get("steps_per_s") > 0
     arm.finish_epoch()
-    assert arm.elapsed > before      # the grid and checks count, as a single run's epoch end does
+    assert arm.elapsed > before  # the grid and checks count, as a single run's epoch end does
 
 
 def test_compare_arms_with_different_d_steps_each_end_an_epoch_after_their_own_pass(small_digits):
     from gan_core.compare.job import CompareJob
+
     base = ["run.max_seconds=0", "run.epochs=1", "run.grid_size=2", "run.quality_every_epoch=false"]
-    job = CompareJob(preset("fast-demo").with_overrides(base),
-                     preset("fast-demo").with_overrides(base + ["hacks.d_steps=2"]), data=small_digits)
+    job = CompareJob(
+        preset("fast-demo").with_overrides(base),
+        preset("fast-demo").with_overrides(base + ["hacks.d_steps=2"]),
+        data=small_digits,
+    )
     job.start()
     job.join(300)
     snap_a, snap_b, status = job.snapshot()
     assert status.state == "finished", status.message
     # 640 images at batch 64: A (k = 1) passes once in 20 steps, B (k = 2) in 10.
     assert snap_a.steps_per_epoch == 20 and snap_b.steps_per_epoch == 10
-    assert snap_a.step == snap_b.step == 20                        # equal steps, enough for A's one pass
+    assert snap_a.step == snap_b.step == 20  # equal steps, enough for A's one pass
     assert [e.step for e in snap_a.epochs] == [20] and [e.step for e in snap_b.epochs] == [10, 20]
     assert "(1 and 2 epochs)" in status.message

@@ -1,5 +1,6 @@
 """Uploads in the app: identified by their content, and still selected after a visit to
 another page (Streamlit drops a page's widget state when another page is shown)."""
+
 from __future__ import annotations
 
 import io
@@ -16,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 from ui.train_controls import UPLOAD_OPTION  # noqa: E402
 
 CASES = ROOT / "tests" / "data" / "cases"
-TIMEOUT = 120      # the first run imports TensorFlow; a generator upload loads a model
+TIMEOUT = 120  # the first run imports TensorFlow; a generator upload loads a model
 
 
 @pytest.fixture
@@ -57,8 +58,9 @@ def _bmp(value: int) -> bytes:
 
 def test_train_upload_survives_a_page_switch_and_its_caption_says_what_was_left_out(app):
     app.sidebar.selectbox(key="dataset").set_value(UPLOAD_OPTION).run()
-    app.sidebar.file_uploader(key="upload_zip").upload("broken_mix.zip",
-                                                      (CASES / "images" / "broken_mix.zip").read_bytes()).run()
+    app.sidebar.file_uploader(key="upload_zip").upload(
+        "broken_mix.zip", (CASES / "images" / "broken_mix.zip").read_bytes()
+    ).run()
     summary = "40 images loaded; 9 files skipped (7 not an image, 2 damaged)"
     crop = "each image is centre-cropped to a square, then resized"
     assert any(summary in c and crop in c for c in _captions(app)), _captions(app)
@@ -75,15 +77,17 @@ def test_train_upload_survives_a_page_switch_and_its_caption_says_what_was_left_
 def test_train_page_fits_the_batch_or_refuses_before_start(app):
     app.sidebar.selectbox(key="dataset").set_value(UPLOAD_OPTION).run()
     app.sidebar.file_uploader(key="upload_zip").upload(
-        "small.zip", (CASES / "images" / "small_set_21_cmyk.zip").read_bytes()).run()
+        "small.zip", (CASES / "images" / "small_set_21_cmyk.zip").read_bytes()
+    ).run()
     infos = [i.value for i in app.sidebar.info]
     assert any("has 21 images, fewer than one batch of 32: training with batch size 20" in i for i in infos), infos
     assert app.session_state["pending_config"].run.batch_size == 20
 
     app.sidebar.file_uploader(key="upload_zip").upload("five.zip", _zip({f"{i}.bmp": _bmp(40 * i) for i in range(5)}))
     app.run()
-    assert [e.value for e in app.error] == ["'five.zip' has 5 images; training needs at least 8 (the smallest "
-                                            "batch): add more images"]
+    assert [e.value for e in app.error] == [
+        "'five.zip' has 5 images; training needs at least 8 (the smallest batch): add more images"
+    ]
     assert app.button(key="btn_start").disabled
 
 
@@ -103,8 +107,9 @@ def test_two_zips_with_the_same_name_and_size_are_two_data_sets(app):
 def test_playground_csv_survives_a_page_switch(app):
     app.switch_page("app_pages/playground.py").run()
     app.selectbox(key="toy_dataset").set_value("Your own points (CSV)").run()
-    app.file_uploader(key="toy_csv").upload("semicolon_decimal_comma.csv",
-                                            (CASES / "points" / "semicolon_decimal_comma.csv").read_bytes()).run()
+    app.file_uploader(key="toy_csv").upload(
+        "semicolon_decimal_comma.csv", (CASES / "points" / "semicolon_decimal_comma.csv").read_bytes()
+    ).run()
     assert not app.error and not app.info
 
     _visit(app, "app_pages/hacks_guide.py", "app_pages/playground.py")
@@ -117,8 +122,9 @@ def test_playground_csv_survives_a_page_switch(app):
 def test_latent_explorer_upload_survives_a_page_switch(app):
     app.switch_page("app_pages/latent_explorer.py").run()
     app.selectbox(key="latent_generator").set_value("Upload a .keras file").run()
-    app.file_uploader(key="latent_upload").upload("output_0_to_255.keras",
-                                                  (CASES / "models" / "output_0_to_255.keras").read_bytes()).run()
+    app.file_uploader(key="latent_upload").upload(
+        "output_0_to_255.keras", (CASES / "models" / "output_0_to_255.keras").read_bytes()
+    ).run()
     assert any("output in [0, 255]" in c for c in _captions(app)), _captions(app)
     assert any("output range ≈ [0, 255], not [0, 1]" in i.value for i in app.info)
 

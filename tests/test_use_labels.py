@@ -1,16 +1,17 @@
 """'Use labels': a class-conditional generator draws the digit it is asked for, and runs
 without labels still train (unconditioned, with a note)."""
+
 import numpy as np
 import pytest
 
-from gan_core.generators import latent
-from gan_core.training.conditional import classes_of, label_classes, labels_note
 from gan_core.config import ModelConfig
 from gan_core.data import ImageSet
+from gan_core.generators import latent
 from gan_core.generators.running import interpolation_strip
 from gan_core.generators.source import GeneratorSource, load_generator, load_uploaded_generator
-from gan_core.training.models import build_discriminator, build_generator
 from gan_core.presets import preset
+from gan_core.training.conditional import classes_of, label_classes, labels_note
+from gan_core.training.models import build_discriminator, build_generator
 from gan_core.training.step import GanStep
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_label_classes_needs_at_least_two_classes():
     assert label_classes(np.array([0, 1, 9, 3])) == 10
     assert label_classes(None) == 0
-    assert label_classes(np.full(50, 6)) == 0          # e.g. cifar10:frog
+    assert label_classes(np.full(50, 6)) == 0  # e.g. cifar10:frog
     assert "no labels" in labels_note(True, None)
     assert "single class" in labels_note(True, np.full(5, 6))
     assert labels_note(True, np.arange(10)) == "" and labels_note(False, None) == ""
@@ -40,7 +41,7 @@ def test_class_code_cycles_or_follows_the_labels_asked_for():
     z = latent.sample_latent(3, 12, 5, classes=10)
     assert z.shape == (12, 15)
     assert list(z[:, 5:].argmax(1)) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]
-    assert np.array_equal(z[:, :5], latent.sample_latent(3, 12, 5))   # same z, code appended
+    assert np.array_equal(z[:, :5], latent.sample_latent(3, 12, 5))  # same z, code appended
     sevens = latent.sample_latent(3, 4, 5, classes=10, labels=[7] * 4)
     assert set(sevens[:, 5:].argmax(1)) == {7} and np.all(sevens[:, 5:].sum(1) == 1)
     with pytest.raises(ValueError, match="one class in 0..9"):
@@ -52,7 +53,7 @@ def test_interpolation_morphs_the_class_code_in_a_straight_line():
     b = latent.sample_latent(2, 1, 8, classes=10, labels=[8])[0]
     path = latent.interpolate(a, b, 5, spherical=True, code_size=10)
     assert np.array_equal(path[0], a) and np.array_equal(path[-1], b)
-    assert np.allclose(path[:, 10 - 2 + 3], [1, 0.75, 0.5, 0.25, 0])    # class 3 fades out evenly
+    assert np.allclose(path[:, 10 - 2 + 3], [1, 0.75, 0.5, 0.25, 0])  # class 3 fades out evenly
     assert np.allclose(path[:, 8 + 8], [0, 0.25, 0.5, 0.75, 1])
     # the z part still follows the great circle: norms between the ends' norms
     norms = np.linalg.norm(path[:, :8], axis=1)
@@ -80,7 +81,7 @@ def trained(digits, tmp_path_factory):
     """The default preset's step, trained 500 steps on the embedded digits with their labels."""
     cfg = preset("dcgan-hacks").validated()
     step = GanStep(cfg, digits.images, labels=digits.labels)
-    for i in range(500):
+    for _ in range(500):
         out = step.step()
         if step.epoch_complete:
             step.new_epoch()
@@ -106,8 +107,9 @@ def test_the_generator_draws_the_digit_it_is_asked_for(trained):
 
 def test_a_saved_conditional_generator_loads_with_its_class_count(trained, tmp_path):
     step, path = trained
-    source = GeneratorSource(name="t", path=path, config=None, latent_dim=0,
-                             latent_distribution="gaussian", tanh_output=True)
+    source = GeneratorSource(
+        name="t", path=path, config=None, latent_dim=0, latent_distribution="gaussian", tanh_output=True
+    )
     model, loaded = load_generator(source)
     assert loaded.classes == 10 and loaded.latent_dim == step.latent_dim
     frames, strip = interpolation_strip(model, loaded, *loaded.latent(0, 2, labels=[3, 8]), 6)
@@ -117,8 +119,9 @@ def test_a_saved_conditional_generator_loads_with_its_class_count(trained, tmp_p
 
 
 def _labelled_cfg(epochs: int):
-    return preset("fast-demo").with_overrides(["model.use_labels=true", "run.max_seconds=0",
-                                               f"run.epochs={epochs}", "run.grid_size=4"])
+    return preset("fast-demo").with_overrides(
+        ["model.use_labels=true", "run.max_seconds=0", f"run.epochs={epochs}", "run.grid_size=4"]
+    )
 
 
 def test_a_conditional_run_saves_resumes_and_samples(tmp_path, small_digits):

@@ -1,4 +1,5 @@
 """The user's own images (folders and zips) as untrusted input, including what a user can get wrong."""
+
 from __future__ import annotations
 
 import io
@@ -11,11 +12,10 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from gan_core.data import (DataError, UserImageLimits, load_images,  # noqa: E402
-                           load_images_from_folder, load_images_from_zip_bytes)
-
+from gan_core.data import DataError, UserImageLimits, load_images, load_images_from_folder, load_images_from_zip_bytes  # noqa: E402
 
 # ---------------------------------------------------------------- user images
+
 
 def _png(path, array, fmt="PNG") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -69,8 +69,14 @@ def test_one_colour_image_makes_the_set_rgb_at_32_pixels(tmp_path):
 
 
 def test_every_accepted_format_loads(tmp_path):
-    for suffix, fmt, options in ((".png", "PNG", {}), (".jpg", "JPEG", {}), (".jpeg", "JPEG", {}),
-                                 (".bmp", "BMP", {}), (".gif", "GIF", {}), (".webp", "WEBP", {"lossless": True})):
+    for suffix, fmt, options in (
+        (".png", "PNG", {}),
+        (".jpg", "JPEG", {}),
+        (".jpeg", "JPEG", {}),
+        (".bmp", "BMP", {}),
+        (".gif", "GIF", {}),
+        (".webp", "WEBP", {"lossless": True}),
+    ):
         Image.fromarray(_gray(12, 12, 60)).save(tmp_path / f"img{suffix}", format=fmt, **options)
     data = load_images_from_folder(tmp_path)
     assert data.images.shape == (6, 28, 28, 1)
@@ -112,16 +118,20 @@ def test_hidden_files_and_macos_metadata_are_ignored(tmp_path):
 
 
 def test_transparent_pixels_become_white(tmp_path):
-    rgba = np.zeros((10, 10, 4), dtype=np.uint8)        # fully transparent black
-    rgba[:5, :, :] = [0, 0, 0, 255]                      # top half opaque black
+    rgba = np.zeros((10, 10, 4), dtype=np.uint8)  # fully transparent black
+    rgba[:5, :, :] = [0, 0, 0, 255]  # top half opaque black
     _png(tmp_path / "icon.png", rgba)
     image = load_images_from_folder(tmp_path, image_size=10).images[0, ..., 0]
     assert image[0].max() == 0 and image[-1].min() == 255
 
 
 def test_zip_upload_and_zip_path_give_the_same_images(tmp_path):
-    files = {"digits/one.png": _png_bytes(_gray(28, 28, 10)), "digits/two.png": _png_bytes(_gray(40, 40, 240)),
-             "__MACOSX/digits/._one.png": b"resource fork", "readme.txt": b"my digits"}
+    files = {
+        "digits/one.png": _png_bytes(_gray(28, 28, 10)),
+        "digits/two.png": _png_bytes(_gray(40, 40, 240)),
+        "__MACOSX/digits/._one.png": b"resource fork",
+        "readme.txt": b"my digits",
+    }
     data = _zip_bytes(files)
     (tmp_path / "digits.zip").write_bytes(data)
 
@@ -160,7 +170,7 @@ def test_damaged_image_is_counted_as_damaged(tmp_path):
         load_images_from_folder(tmp_path)
 
 
-@pytest.mark.parametrize("suffix", [".png", ""])     # named as images, or found only by content
+@pytest.mark.parametrize("suffix", [".png", ""])  # named as images, or found only by content
 def test_too_many_images(tmp_path, suffix):
     for i in range(3):
         _png(tmp_path / f"{i}{suffix}", _gray(8, 8))
@@ -197,7 +207,7 @@ def test_zip_entries_outside_the_archive_are_refused(entry):
 
 
 def test_zip_bomb_is_refused():
-    data = _zip_bytes({"zeros.bmp": bytes(20 * 1024 * 1024)})    # 20 MB of zeros, ~20 kB packed
+    data = _zip_bytes({"zeros.bmp": bytes(20 * 1024 * 1024)})  # 20 MB of zeros, ~20 kB packed
     with pytest.raises(DataError, match="zip bomb"):
         load_images_from_zip_bytes(data, "bomb.zip")
 
@@ -226,6 +236,6 @@ def test_zip_without_files():
 def test_zip_with_a_damaged_entry():
     image = _png_bytes(np.random.default_rng(2).integers(0, 256, (16, 16), dtype=np.uint8))
     data = bytearray(_zip_bytes({"a.png": image}, zipfile.ZIP_STORED))
-    data[data.index(image) + len(image) // 2] ^= 0xFF      # flip bits inside the stored file: its CRC fails
+    data[data.index(image) + len(image) // 2] ^= 0xFF  # flip bits inside the stored file: its CRC fails
     with pytest.raises(DataError, match="'hurt.zip' is damaged at a.png"):
         load_images_from_zip_bytes(bytes(data), "hurt.zip")

@@ -4,6 +4,7 @@ Every function takes snapshots (gan_core.training.snapshot.Snapshot, one per arm
 job's CompareStatus; none touches the job or Keras. The figures come from
 ui/figures/compare.py.
 """
+
 from __future__ import annotations
 
 import streamlit as st
@@ -26,16 +27,19 @@ def show_status(snap_a: Snapshot, snap_b: Snapshot, status: CompareStatus) -> No
     arm's speed and its two latest warnings."""
     total = f" of {status.total_steps:,}" if status.total_steps else ""
     budget = f" of {status.max_seconds:.0f}" if status.max_seconds else ""
-    text = (f"{status.state.capitalize()} · step {status.step:,}{total} per arm · "
-            f"{status.elapsed:.0f}{budget} s of training per arm")
+    text = (
+        f"{status.state.capitalize()} · step {status.step:,}{total} per arm · "
+        f"{status.elapsed:.0f}{budget} s of training per arm"
+    )
     st.progress(status.progress, text=text)
     if status.state == "failed":
         st.error(status.message)
     elif status.message:
         st.caption(status.message)
     if snap_a.steps_per_s or snap_b.steps_per_s:
-        st.caption(f"Speed of each arm on its own: A {snap_a.steps_per_s:.1f} steps/s, "
-                   f"B {snap_b.steps_per_s:.1f} steps/s.")
+        st.caption(
+            f"Speed of each arm on its own: A {snap_a.steps_per_s:.1f} steps/s, B {snap_b.steps_per_s:.1f} steps/s."
+        )
     for arm, snap in (("A", snap_a), ("B", snap_b)):
         for warning in snap.warnings[-2:]:
             st.warning(f"{arm}: {warning}")
@@ -58,8 +62,15 @@ def show_grids(snap_a: Snapshot, snap_b: Snapshot) -> None:
     if len(epochs) > 1:
         if st.session_state.get("compare_epoch_follow", True) or st.session_state.get("compare_epoch", 0) > last:
             st.session_state["compare_epoch"] = last
-        epoch = st.slider("Epoch", epochs[0], last, key="compare_epoch", on_change=_follow_if_last, args=(last,),
-                          help="The same latent points in both arms and every epoch: scrub back to watch them learn.")
+        epoch = st.slider(
+            "Epoch",
+            epochs[0],
+            last,
+            key="compare_epoch",
+            on_change=_follow_if_last,
+            args=(last,),
+            help="The same latent points in both arms and every epoch: scrub back to watch them learn.",
+        )
     columns = st.columns(2)
     for column, arm, snap in zip(columns, "AB", (snap_a, snap_b)):
         record = figures.record_at(snap, epoch)
@@ -68,11 +79,23 @@ def show_grids(snap_a: Snapshot, snap_b: Snapshot) -> None:
                 st.caption(f"{arm} — no grid yet")
                 continue
             st.image(record.grid_png, caption=grid_caption(arm, record, snap.steps_per_epoch), width="stretch")
-            st.download_button(f"Grid {arm} (PNG)", record.grid_png, mime="image/png", on_click="ignore",
-                               file_name=f"grid_{arm}_epoch_{record.epoch:04d}.png", key=f"compare_png_{arm}")
-    st.download_button("Both, all epochs (GIF)", lambda: figures.side_by_side_gif(snap_a, snap_b),
-                       file_name="compare.gif", mime="image/gif", on_click="ignore", key="compare_gif",
-                       help="A left, B right, one frame per epoch.")
+            st.download_button(
+                f"Grid {arm} (PNG)",
+                record.grid_png,
+                mime="image/png",
+                on_click="ignore",
+                file_name=f"grid_{arm}_epoch_{record.epoch:04d}.png",
+                key=f"compare_png_{arm}",
+            )
+    st.download_button(
+        "Both, all epochs (GIF)",
+        lambda: figures.side_by_side_gif(snap_a, snap_b),
+        file_name="compare.gif",
+        mime="image/gif",
+        on_click="ignore",
+        key="compare_gif",
+        help="A left, B right, one frame per epoch.",
+    )
 
 
 def show_curves(snap_a: Snapshot, snap_b: Snapshot) -> None:

@@ -1,5 +1,6 @@
 """The Train page's Health panel (ganhacks #10, "track failures early"): the step's own
 health figures and the named warnings with the hack to try. Reads a Snapshot only."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -13,11 +14,13 @@ def health_lines(snap: Snapshot) -> list[str]:
     fig = health.figures(health.recent_rows(snap.series))
     if not fig:
         return []
-    return [f"Gradient norm D {fig['d_grad_norm']:.1f} · G {fig['g_grad_norm']:.1f} "
-            f"(warning above {health.GRAD_LIMIT:.0f})",
-            f"D's mean output: real {fig['d_prob_real']:.2f} · fake {fig['d_prob_fake']:.2f} "
-            f"(D wins: fake ≤ {health.D_WINS_FAKE_PROB} with real ≥ {health.D_WINS_REAL_PROB})",
-            f"D loss {fig['d_loss']:.3f} · variance {fig['d_loss_var']:.4f} over the last {fig['steps']} steps"]
+    return [
+        f"Gradient norm D {fig['d_grad_norm']:.1f} · G {fig['g_grad_norm']:.1f} "
+        f"(warning above {health.GRAD_LIMIT:.0f})",
+        f"D's mean output: real {fig['d_prob_real']:.2f} · fake {fig['d_prob_fake']:.2f} "
+        f"(D wins: fake ≤ {health.D_WINS_FAKE_PROB} with real ≥ {health.D_WINS_REAL_PROB})",
+        f"D loss {fig['d_loss']:.3f} · variance {fig['d_loss_var']:.4f} over the last {fig['steps']} steps",
+    ]
 
 
 def draw_health(snap: Snapshot) -> None:

@@ -8,11 +8,12 @@ from the widgets' on_change callbacks, and the widgets are filled from them agai
 An upload is identified by the SHA-256 of its bytes, never by its name and size: two
 different zips with the same name and size are two data sets.
 """
+
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional, Sequence
 
 import streamlit as st
 
@@ -20,6 +21,7 @@ import streamlit as st
 @dataclass(frozen=True)
 class KeptFile:
     """An uploaded file: name as the user's browser sent it, bytes, SHA-256 hex digest."""
+
     name: str
     data: bytes
     digest: str
@@ -36,13 +38,13 @@ def _kept_key(key: str) -> str:
 
 def _keep_upload(key: str) -> None:
     upload = st.session_state.get(key)
-    if upload is None:        # the user removed the file
+    if upload is None:  # the user removed the file
         st.session_state.pop(_kept_key(key), None)
     else:
         st.session_state[_kept_key(key)] = kept_file(upload.name, upload.getvalue())
 
 
-def kept_upload(label: str, types: Sequence[str], key: str, help: Optional[str] = None) -> Optional[KeptFile]:
+def kept_upload(label: str, types: Sequence[str], key: str, help: str | None = None) -> KeptFile | None:
     """A file_uploader whose file is still used after a page switch; None until one is uploaded.
 
     After a switch the widget shows empty; a caption names the file still in use, and a new
@@ -55,7 +57,7 @@ def kept_upload(label: str, types: Sequence[str], key: str, help: Optional[str] 
     return kept
 
 
-def restore_choice(key: str, options: Optional[Sequence] = None) -> None:
+def restore_choice(key: str, options: Sequence | None = None) -> None:
     """Before drawing the widget `key`: give it back the value the user chose before a page
     switch (when it is still one of `options`, if given)."""
     kept = st.session_state.get(_kept_key(key))

@@ -6,6 +6,7 @@ state for *every* thread - the trainer thread mid-build or mid-trace included - 
 runs a full garbage collection that holds the GIL. Our trainers own their Keras
 objects and need neither, so the app turns that clean-up off for this process.
 """
+
 from __future__ import annotations
 
 import threading
@@ -17,7 +18,7 @@ def keep_keras_state() -> None:
     """
     try:
         from streamlit.runtime.scriptrunner import script_runner
-    except ImportError:      # a Streamlit without that module does not do the clean-up
+    except ImportError:  # a Streamlit without that module does not do the clean-up
         return
     if getattr(script_runner, "_clean_problem_modules", None) is not _no_cleanup:
         script_runner._clean_problem_modules = _no_cleanup

@@ -5,13 +5,14 @@ A generator is loaded in `st.cache_resource` (shared by every session, so calls 
 its lock); each picture is memoized in the session keyed by (weights, kind, latent
 points), so a widget change costs one generator call: the one for the picture it changes.
 """
+
 from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
 
 import numpy as np
 import streamlit as st
@@ -20,13 +21,19 @@ from gan_core.data import load_images
 from gan_core.generators import latent
 from gan_core.generators.output_range import range_text
 from gan_core.generators.running import generate
-from gan_core.generators.source import (GeneratorError, GeneratorSource, list_run_sources, load_generator,
-                                       load_uploaded_generator, pretrained_source)
+from gan_core.generators.source import (
+    GeneratorError,
+    GeneratorSource,
+    list_run_sources,
+    load_generator,
+    load_uploaded_generator,
+    pretrained_source,
+)
 from gan_core.training.pool import shared_pool
 from ui.kept_upload import keep_choice, kept_upload, restore_choice
 
-N_SAMPLES = 16                 # cells of the sample grid, numbered 1..16 for the other sections
-MAX_SEED = 2**31 - 1           # the largest seed numpy's default_rng takes as a 32-bit int
+N_SAMPLES = 16  # cells of the sample grid, numbered 1..16 for the other sections
+MAX_SEED = 2**31 - 1  # the largest seed numpy's default_rng takes as a 32-bit int
 EACH_CLASS = "each in turn"
 PRETRAINED, UPLOAD = "Pretrained generator", "Upload a .keras file"
 _MEMO_KEY, _MEMO_SIZE = "latent_explorer_memo", 32
@@ -81,15 +88,19 @@ def images(gen: LoadedGenerator, what: str, z: np.ndarray) -> np.ndarray:
     return memo(gen, what, z, lambda: generate(gen.model, z, gen.source.pixel_range))
 
 
-def choose_generator() -> Optional[LoadedGenerator]:
+def choose_generator() -> LoadedGenerator | None:
     """The "Generator" select (pretrained, each run newest first, an upload) and the chosen
     generator loaded; None, after a one-line warning or error, when there is none to use."""
     runs = {f"Run {s.name}": s for s in list_run_sources()}
     options = [PRETRAINED, *runs, UPLOAD]
-    restore_choice("latent_generator", options)      # a page switch drops the widget's value
-    choice = st.selectbox("Generator", options, key="latent_generator",
-                          help="Runs are listed newest first. A run that is still training is reloaded "
-                               "when its generator file changes (after each epoch).")
+    restore_choice("latent_generator", options)  # a page switch drops the widget's value
+    choice = st.selectbox(
+        "Generator",
+        options,
+        key="latent_generator",
+        help="Runs are listed newest first. A run that is still training is reloaded "
+        "when its generator file changes (after each epoch).",
+    )
     keep_choice("latent_generator")
     try:
         if choice == UPLOAD:
@@ -129,11 +140,17 @@ def source_caption(source: GeneratorSource) -> str:
     gaussian latent, 28x28x1 images, output in [-1, 1] (tanh)."."""
     h, w, c = source.image_shape
     scale = {(-1.0, 1.0): "[-1, 1] (tanh)", (0.0, 1.0): "[0, 1] (sigmoid)"}.get(
-        tuple(source.pixel_range), range_text(source.pixel_range))
-    conditional = (f", then a one-hot code for {source.classes} classes (trained with labels: "
-                   f"it draws the class you ask for)" if source.classes else "")
-    return (f"{source.name}: latent size {source.latent_dim}, {source.latent_distribution} latent"
-            f"{conditional}, {h}x{w}x{c} images, output in {scale}.")
+        tuple(source.pixel_range), range_text(source.pixel_range)
+    )
+    conditional = (
+        f", then a one-hot code for {source.classes} classes (trained with labels: it draws the class you ask for)"
+        if source.classes
+        else ""
+    )
+    return (
+        f"{source.name}: latent size {source.latent_dim}, {source.latent_distribution} latent"
+        f"{conditional}, {h}x{w}x{c} images, output in {scale}."
+    )
 
 
 def describe(source: GeneratorSource) -> None:
@@ -149,9 +166,14 @@ def class_choice(src: GeneratorSource, label: str, key: str, default=EACH_CLASS,
     if not src.classes:
         return None
     options = ([EACH_CLASS] if each else []) + list(range(src.classes))
-    return st.selectbox(label, options, index=options.index(default), key=key,
-                        help="This generator was trained with labels and draws the class it is asked for. "
-                             "'Each in turn' asks cell by cell for 0, 1, 2, ...")
+    return st.selectbox(
+        label,
+        options,
+        index=options.index(default),
+        key=key,
+        help="This generator was trained with labels and draws the class it is asked for. "
+        "'Each in turn' asks cell by cell for 0, 1, 2, ...",
+    )
 
 
 def cell(label: str, default: int, key: str) -> int:

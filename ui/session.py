@@ -3,20 +3,19 @@
 The trainer id lives in the URL (?run=<id>), so a refresh - a new Streamlit session -
 finds the same trainer in the server-wide pool instead of starting a second one.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Optional
 
 import streamlit as st
 
 from gan_core.training.pool import TrainerPool, shared_pool
 from gan_core.training.snapshot import Board, SeriesFollower, Snapshot
 from gan_core.training.trainer import Trainer
-
 from ui.keras_guard import keep_keras_state
 
-keep_keras_state()     # pages run standalone too
+keep_keras_state()  # pages run standalone too
 
 QUERY_KEY = "run"
 
@@ -26,7 +25,7 @@ def trainer_pool() -> TrainerPool:
     return shared_pool()
 
 
-def current_id() -> Optional[str]:
+def current_id() -> str | None:
     """This session's trainer id (from session state or the URL's ?run=), if the pool still
     holds that trainer; else None.
     """
@@ -37,7 +36,7 @@ def current_id() -> Optional[str]:
     return None
 
 
-def current_trainer() -> Optional[Trainer]:
+def current_trainer() -> Trainer | None:
     """This session's Trainer, or None; looking marks it seen, so the pool's idle sweep spares it."""
     trainer_id = current_id()
     pool = trainer_pool()
@@ -56,7 +55,7 @@ def followed_snapshot(board: Board, key: str) -> Snapshot:
     (kept under session_state[key]), which copies only the rows added since the last draw."""
     held = st.session_state.get(key)
     if held is None or held[0] is not board:
-        held = (board, SeriesFollower())           # another run: follow it from its first row
+        held = (board, SeriesFollower())  # another run: follow it from its first row
         st.session_state[key] = held
     series = held[1].update(board)
     return replace(board.snapshot(series=False), series=series)

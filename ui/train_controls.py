@@ -4,20 +4,31 @@ Widgets keep their values in st.session_state under `ctl:<config key>`. A live h
 widget sends its new value to the running trainer from its on_change callback; the
 next training step uses it. Everything else applies at the next start.
 """
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 import streamlit as st
 
 from gan_core.config import ConfigError, TrainConfig
-from gan_core.data import (CROP_POLICY, DataError, UserImageLimits, describe_sources, fit_config_to_data,
-                           load_images_from_zip_bytes)
-from gan_core.training.pool import PoolBusy
+from gan_core.data import (
+    CROP_POLICY,
+    DataError,
+    UserImageLimits,
+    describe_sources,
+    fit_config_to_data,
+    load_images_from_zip_bytes,
+)
 from gan_core.presets import DEFAULT_PRESET, describe, preset, preset_names
-
-from ui.control_specs import LEARNING_RATES, LIVE_HACKS, PRACTICES, RUN_CONTROLS, Control, config_from_widgets, \
-    widget_values
+from gan_core.training.pool import PoolBusy
+from ui.control_specs import (
+    LEARNING_RATES,
+    LIVE_HACKS,
+    PRACTICES,
+    RUN_CONTROLS,
+    Control,
+    config_from_widgets,
+    widget_values,
+)
 from ui.kept_upload import keep_choice, kept_upload, restore_choice
 from ui.session import current_trainer, trainer_pool
 
@@ -58,16 +69,20 @@ def _widget(control: Control, live: bool) -> None:
         st.toggle(control.label, **kwargs)
     elif control.kind in ("slider", "range"):
         cast = int if isinstance(current, int) and not isinstance(current, bool) else float
-        st.slider(control.label, min_value=cast(control.low), max_value=cast(control.high),
-                  step=cast(control.step), **kwargs)
+        st.slider(
+            control.label, min_value=cast(control.low), max_value=cast(control.high), step=cast(control.step), **kwargs
+        )
     elif control.kind == "number":
         cast = float if isinstance(current, float) else int
-        st.number_input(control.label, min_value=cast(control.low), max_value=cast(control.high),
-                        step=cast(control.step), **kwargs)
+        st.number_input(
+            control.label, min_value=cast(control.low), max_value=cast(control.high), step=cast(control.step), **kwargs
+        )
     elif control.kind == "radio":
         st.radio(control.label, [text for _, text in control.options], horizontal=True, **kwargs)
     elif control.kind == "select":
         st.selectbox(control.label, [text for _, text in control.options], **kwargs)
+    elif control.kind == "multiselect":
+        st.multiselect(control.label, [text for _, text in control.options], **kwargs)
     elif control.kind == "lr":
         st.select_slider(control.label, options=LEARNING_RATES, format_func=lambda v: f"{v:g}", **kwargs)
 
@@ -80,32 +95,39 @@ def _init_state() -> None:
         st.session_state.setdefault("dataset", preset(DEFAULT_PRESET).data.source)
 
 
-def _dataset_block() -> tuple[str, Optional[object], Optional[str]]:
+def _dataset_block() -> tuple[str, object | None, str | None]:
     sources = describe_sources()
     options = list(sources) + [UPLOAD_OPTION]
-    choice = st.selectbox("Dataset", options, key="dataset",
-                          help="The embedded 'mnist-5k' works offline; the others download once "
-                               "(internet needed the first time).",
-                          format_func=lambda s: s if s == UPLOAD_OPTION else f"{s} — {sources[s]}")
+    choice = st.selectbox(
+        "Dataset",
+        options,
+        key="dataset",
+        help="The embedded 'mnist-5k' works offline; the others download once (internet needed the first time).",
+        format_func=lambda s: s if s == UPLOAD_OPTION else f"{s} — {sources[s]}",
+    )
     keep_choice("dataset")
     if choice != UPLOAD_OPTION:
         return choice, None, None
-    upload = kept_upload("Images (.zip of PNG/JPEG files)", ["zip"], key="upload_zip",
-                         help=f"PNG, JPEG, BMP, GIF or WebP files; {CROP_POLICY}. Files that are not "
-                              f"images, damaged, under {UserImageLimits().min_image_side} px a side or "
-                              f"longer than {UserImageLimits().max_aspect:g}:1 are skipped and counted.")
+    upload = kept_upload(
+        "Images (.zip of PNG/JPEG files)",
+        ["zip"],
+        key="upload_zip",
+        help=f"PNG, JPEG, BMP, GIF or WebP files; {CROP_POLICY}. Files that are not "
+        f"images, damaged, under {UserImageLimits().min_image_side} px a side or "
+        f"longer than {UserImageLimits().max_aspect:g}:1 are skipped and counted.",
+    )
     if upload is None:
         return "upload", None, "Upload a .zip of images to train on them."
-    if st.session_state.get("upload_cache_key") != upload.digest:    # content, not name and size
+    if st.session_state.get("upload_cache_key") != upload.digest:  # content, not name and size
         try:
-            with trainer_pool().slot():     # decoding takes the cores like a training: it needs a slot
+            with trainer_pool().slot():  # decoding takes the cores like a training: it needs a slot
                 st.session_state["upload_set"] = load_images_from_zip_bytes(upload.data, upload.name)
             st.session_state.pop("upload_error", None)
         except DataError as e:
             st.session_state["upload_set"] = None
             st.session_state["upload_error"] = f"{e}"
         except PoolBusy as e:
-            return "upload", None, str(e)      # not remembered: decoded once a slot is free
+            return "upload", None, str(e)  # not remembered: decoded once a slot is free
         st.session_state["upload_cache_key"] = upload.digest
     if st.session_state.get("upload_error"):
         return "upload", None, st.session_state["upload_error"]
@@ -121,14 +143,19 @@ def data_caption(images) -> str:
     return f"{images.summary} · {images.shape[0]}×{images.shape[1]} {colour} · {CROP_POLICY}."
 
 
-def render_sidebar() -> tuple[Optional[TrainConfig], Optional[object], list[str]]:
+def render_sidebar() -> tuple[TrainConfig | None, object | None, list[str]]:
     """Draw the controls; returns (config or None, uploaded ImageSet or None, problems)."""
-    restore_choice("dataset", [*describe_sources(), UPLOAD_OPTION])   # before the preset defaults
+    restore_choice("dataset", [*describe_sources(), UPLOAD_OPTION])  # before the preset defaults
     _init_state()
     sb = st.sidebar
     with sb:
-        st.selectbox("Preset", preset_names(), key="preset", on_change=_fill_from_preset,
-                     help="A named starting point; choosing one fills every control below.")
+        st.selectbox(
+            "Preset",
+            preset_names(),
+            key="preset",
+            on_change=_fill_from_preset,
+            help="A named starting point; choosing one fills every control below.",
+        )
         st.caption(describe(st.session_state["preset"]))
         source, uploaded, data_problem = _dataset_block()
         batch_note = st.empty()

@@ -3,6 +3,7 @@
 `draw_live(snapshot)` only reads a Snapshot, so tests can call it directly (AppTest does
 not run `run_every` fragments).
 """
+
 from __future__ import annotations
 
 import csv
@@ -15,18 +16,25 @@ from PIL import Image
 
 from gan_core.generators.images import gif_bytes
 from gan_core.metrics import metric_cards
-from gan_core.training.pool import PoolBusy
 from gan_core.store.runs import default_runs_dir, new_run_id
+from gan_core.training.pool import PoolBusy
 from gan_core.training.snapshot import Snapshot, Status
 from gan_core.training.step import METRIC_NAMES
 from gan_core.training.trainer import Trainer
-
 from ui.figures import train as charts
-from ui.session import followed_snapshot, remember, trainer_pool
 from ui.health_panel import draw_health
+from ui.session import followed_snapshot, remember, trainer_pool
 
-STATE_TEXT = {"idle": "Ready", "starting": "Starting", "running": "Training", "paused": "Paused",
-              "stopping": "Stopping", "stopped": "Stopped", "finished": "Finished", "failed": "Failed"}
+STATE_TEXT = {
+    "idle": "Ready",
+    "starting": "Starting",
+    "running": "Training",
+    "paused": "Paused",
+    "stopping": "Stopping",
+    "stopped": "Stopped",
+    "finished": "Finished",
+    "failed": "Failed",
+}
 
 
 # -- commands --------------------------------------------------------------------
@@ -59,21 +67,33 @@ def render_buttons(trainer, snap: Snapshot | Status | None) -> None:
     problems = st.session_state.get("pending_problems") or []
     busy = None if active else trainer_pool().busy_message()
     cols = st.columns(4)
-    cols[0].button("Start training", type="primary", disabled=active or bool(problems) or bool(busy),
-                   on_click=start_training, key="btn_start",
-                   help="Builds the networks from the controls and starts a new run.")
-    cols[1].button("Pause", disabled=state != "running", key="btn_pause",
-                   on_click=lambda: trainer.pause() if trainer else None)
-    cols[2].button("Resume", disabled=state != "paused", key="btn_resume",
-                   on_click=lambda: trainer.resume() if trainer else None)
-    cols[3].button("Stop", disabled=not active, key="btn_stop",
-                   on_click=lambda: trainer.stop(timeout=2.0) if trainer else None)
+    cols[0].button(
+        "Start training",
+        type="primary",
+        disabled=active or bool(problems) or bool(busy),
+        on_click=start_training,
+        key="btn_start",
+        help="Builds the networks from the controls and starts a new run.",
+    )
+    cols[1].button(
+        "Pause", disabled=state != "running", key="btn_pause", on_click=lambda: trainer.pause() if trainer else None
+    )
+    cols[2].button(
+        "Resume", disabled=state != "paused", key="btn_resume", on_click=lambda: trainer.resume() if trainer else None
+    )
+    cols[3].button(
+        "Stop", disabled=not active, key="btn_stop", on_click=lambda: trainer.stop(timeout=2.0) if trainer else None
+    )
     good = trainer.last_good_step() if trainer is not None and state == "paused" else None
     if good is not None:
-        st.button(f"Back to the last good checkpoint (step {good})", key="btn_rollback",
-                  on_click=roll_back, args=(trainer,),
-                  help="Weights, optimizers, data order and the live hacks as they were at that step; "
-                       "the run stays paused so you can change what diverged first.")
+        st.button(
+            f"Back to the last good checkpoint (step {good})",
+            key="btn_rollback",
+            on_click=roll_back,
+            args=(trainer,),
+            help="Weights, optimizers, data order and the live hacks as they were at that step; "
+            "the run stays paused so you can change what diverged first.",
+        )
     if busy:
         st.info(busy)
     for key in ("start_error", "rollback_error"):
@@ -84,6 +104,7 @@ def render_buttons(trainer, snap: Snapshot | Status | None) -> None:
 def roll_back(trainer) -> None:
     """The roll-back button: back to the last checkpoint, and the sidebar shows its hacks."""
     from ui.control_specs import LIVE_HACKS, widget_values
+
     try:
         cfg = trainer.roll_back()
     except RuntimeError as e:
@@ -104,8 +125,13 @@ def panel_snapshot(trainer: Trainer) -> Snapshot:
 # -- drawing -----------------------------------------------------------------------
 def status_line(snap: Snapshot | Status) -> str:
     """One line: state, epoch, step, steps per second and seconds (of the budget, if any)."""
-    parts = [STATE_TEXT.get(snap.state, snap.state), f"epoch {snap.epoch}", f"step {snap.step}",
-             f"{snap.steps_per_s:.1f} steps/s", f"{snap.elapsed:.0f} s"]
+    parts = [
+        STATE_TEXT.get(snap.state, snap.state),
+        f"epoch {snap.epoch}",
+        f"step {snap.step}",
+        f"{snap.steps_per_s:.1f} steps/s",
+        f"{snap.elapsed:.0f} s",
+    ]
     if snap.max_seconds:
         parts[-1] += f" of {snap.max_seconds:.0f} s"
     return " · ".join(parts)
@@ -134,8 +160,12 @@ def draw_panels(snap: Snapshot) -> None:
         raw = st.toggle("Show raw values", key="raw_curves", help="Per-step values instead of a moving average.")
         st.plotly_chart(charts.loss_figure(snap, raw=raw), key="loss_chart", width="stretch")
         if _labels_above_one(snap):
-            st.caption("With real-label targets above 1 (smoothing up to 1.2), binary cross-entropy is negative "
-                       "for confident predictions, so the D loss on real images can dip below zero. Expected.")
+            st.caption(
+                "With real-label targets above 1 (smoothing up to 1.2), binary cross-entropy is negative "
+                "for confident predictions, so the D loss on real images can dip below zero. Expected."
+            )
+        if loss_caption(snap):
+            st.caption(loss_caption(snap))
         st.plotly_chart(charts.accuracy_figure(snap, raw=raw), key="acc_chart", width="stretch")
     with right:
         _draw_grid(snap)
@@ -146,27 +176,49 @@ def draw_panels(snap: Snapshot) -> None:
 
 def _labels_above_one(snap: Snapshot) -> bool:
     real = snap.hacks.get("hacks.real_label_range", (1.0, 1.0))
-    return float(real[1]) > 1.0
+    return float(real[1]) > 1.0 and snap.hacks.get("hacks.adversarial_loss", "bce") == "bce"
+
+
+# What the plotted losses mean under each adversarial loss other than BCE (whose meaning the
+# chart's titles already give). t is D's target: 1 real, 0 fake, or the smoothed/flipped value.
+LOSS_MEANINGS = {
+    "least-squares": "Least-squares loss (Mao et al. 2017): the D losses are ½(D(x) − t)², the squared "
+    "distance of D's output from its target, never below 0; the G loss is ½(D(G(z)) − 1)². "
+    "D counts an image as real when its output is above 0.5.",
+    "hinge": "Hinge loss (Lim & Ye 2017): the D losses are relu(1 − D(x)) on real and relu(1 + D(G(z))) on "
+    "fake images, 0 once every image is past the margin; the G loss is −D(G(z)), negative when D "
+    "scores the fakes as real. D counts an image as real when its output is above 0.",
+}
+
+
+def loss_caption(snap: Snapshot) -> str:
+    """What the loss curves mean under the run's adversarial loss now; "" for BCE."""
+    return LOSS_MEANINGS.get(snap.hacks.get("hacks.adversarial_loss", "bce"), "")
 
 
 def _draw_grid(snap: Snapshot) -> None:
     if not snap.epochs:
-        st.info("The first image grid appears after the first epoch "
-                f"({snap.steps_per_epoch or '…'} steps).")
+        st.info(f"The first image grid appears after the first epoch ({snap.steps_per_epoch or '…'} steps).")
         return
     n = len(snap.epochs)
     if n > 1:
         if st.session_state.get("epoch_follow", True) or st.session_state.get("epoch_view", n) > n:
             st.session_state["epoch_view"] = n
-        st.slider("Epoch", 1, n, key="epoch_view", on_change=_follow_if_last, args=(n,),
-                  help="Scrub back through the grids of earlier epochs (same latent points every epoch).")
+        st.slider(
+            "Epoch",
+            1,
+            n,
+            key="epoch_view",
+            on_change=_follow_if_last,
+            args=(n,),
+            help="Scrub back through the grids of earlier epochs (same latent points every epoch).",
+        )
         shown = snap.epochs[st.session_state["epoch_view"] - 1]
     else:
         shown = snap.epochs[0]
     st.image(shown.grid_png, caption=f"Epoch {shown.epoch}", width="stretch", output_format="PNG")
     if snap.classes:
-        st.caption(f"Trained with labels: the cells ask for classes 0, 1, 2, … {snap.classes - 1} in turn, "
-                   "row by row.")
+        st.caption(f"Trained with labels: the cells ask for classes 0, 1, 2, … {snap.classes - 1} in turn, row by row.")
 
 
 def _follow_if_last(n: int) -> None:
@@ -181,8 +233,13 @@ def _draw_quality(snap: Snapshot) -> None:
     prev = rated[-2].quality if len(rated) > 1 else None
     cards = metric_cards(last, prev)
     for col, card in zip(st.columns(len(cards)), cards):
-        col.metric(card["label"], card["value"], card["delta"], delta_color="inverse" if card["inverse"] else "normal",
-                   help=card["help"])
+        col.metric(
+            card["label"],
+            card["value"],
+            card["delta"],
+            delta_color="inverse" if card["inverse"] else "normal",
+            help=card["help"],
+        )
     st.plotly_chart(charts.quality_figure(snap), key="quality_chart", width="stretch")
 
 
@@ -191,16 +248,40 @@ def _draw_downloads(snap: Snapshot) -> None:
         return
     cols = st.columns(4)
     latest = snap.epochs[-1]
-    cols[0].download_button("Grid (PNG)", latest.grid_png, file_name=f"grid_epoch_{latest.epoch:04d}.png",
-                            mime="image/png", on_click="ignore", key="dl_png")
-    cols[1].download_button("Timelapse (GIF)", lambda: timelapse_gif(snap), file_name="timelapse.gif",
-                            mime="image/gif", on_click="ignore", key="dl_gif")
+    cols[0].download_button(
+        "Grid (PNG)",
+        latest.grid_png,
+        file_name=f"grid_epoch_{latest.epoch:04d}.png",
+        mime="image/png",
+        on_click="ignore",
+        key="dl_png",
+    )
+    cols[1].download_button(
+        "Timelapse (GIF)",
+        lambda: timelapse_gif(snap),
+        file_name="timelapse.gif",
+        mime="image/gif",
+        on_click="ignore",
+        key="dl_gif",
+    )
     generator = Path(snap.run_dir) / "generator.keras" if snap.run_dir else None
-    cols[2].download_button("Generator (.keras)", lambda: generator.read_bytes() if generator else b"",
-                            file_name="generator.keras", mime="application/octet-stream", on_click="ignore",
-                            key="dl_keras", disabled=generator is None or not generator.exists())
-    cols[3].download_button("Metrics (CSV)", lambda: metrics_csv(snap), file_name="metrics.csv",
-                            mime="text/csv", on_click="ignore", key="dl_csv")
+    cols[2].download_button(
+        "Generator (.keras)",
+        lambda: generator.read_bytes() if generator else b"",
+        file_name="generator.keras",
+        mime="application/octet-stream",
+        on_click="ignore",
+        key="dl_keras",
+        disabled=generator is None or not generator.exists(),
+    )
+    cols[3].download_button(
+        "Metrics (CSV)",
+        lambda: metrics_csv(snap),
+        file_name="metrics.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="dl_csv",
+    )
 
 
 def timelapse_gif(snap: Snapshot) -> bytes:

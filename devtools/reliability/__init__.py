@@ -7,6 +7,7 @@ real SIGKILL, a real bad file) and returns one line saying what happened; it rai
 a fresh Python process so that its peak RSS is its own, and prints
 `case | what happened | peak RSS (MiB) | time (s)`.
 """
+
 from .case import Case
 
 __all__ = ["Case"]

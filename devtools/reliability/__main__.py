@@ -1,4 +1,5 @@
 """Run every reliability case in its own process and print the table (see the package doc)."""
+
 from __future__ import annotations
 
 import argparse
@@ -40,8 +41,11 @@ def run_one(key: str) -> int:
         except Exception as e:  # a crash is a failure too, reported in one line
             outcome, ok = f"FAILED: {type(e).__name__}: {e}", False
     rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print("RESULT " + json.dumps({"ok": ok, "outcome": outcome, "rss_mib": rss_mib,
-                                  "seconds": time.perf_counter() - start}), flush=True)
+    print(
+        "RESULT "
+        + json.dumps({"ok": ok, "outcome": outcome, "rss_mib": rss_mib, "seconds": time.perf_counter() - start}),
+        flush=True,
+    )
     return 0 if ok else 1
 
 
@@ -63,8 +67,12 @@ def main(argv=None) -> int:
             res = json.loads(lines[-1][7:])
         else:
             tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
-            res = {"ok": False, "outcome": f"FAILED: exit {proc.returncode}: {tail}", "rss_mib": float("nan"),
-                   "seconds": time.perf_counter() - t0}
+            res = {
+                "ok": False,
+                "outcome": f"FAILED: exit {proc.returncode}: {tail}",
+                "rss_mib": float("nan"),
+                "seconds": time.perf_counter() - t0,
+            }
         failed += not res["ok"]
         rows.append((key, res["outcome"], f"{res['rss_mib']:.0f}", f"{res['seconds']:.1f}"))
         print(f"{key}: {res['outcome']}", file=sys.stderr, flush=True)

@@ -1,9 +1,10 @@
 """What one reliability case is: a name and a function of a work folder."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ Each case drives the real command line (`python -m gan_core train`) or the real 
 with real signals and real file-system failures (RLIMIT_FSIZE gives "File too large" even
 to root; a regular file where a folder should be makes mkdir fail).
 """
+
 from __future__ import annotations
 
 import json
@@ -19,19 +20,43 @@ from devtools.reliability import Case
 
 ROOT = Path(__file__).resolve().parents[2]
 # 5,000 digits at batch 1000 (500 real images a step): 10 steps per epoch.
-TRAIN = ["train", "--preset", "fast-demo", "--set", "run.batch_size=1000", "--set", "run.grid_size=4",
-         "--set", "run.quality_every_epoch=false", "--final-samples", "0"]
+TRAIN = [
+    "train",
+    "--preset",
+    "fast-demo",
+    "--set",
+    "run.batch_size=1000",
+    "--set",
+    "run.grid_size=4",
+    "--set",
+    "run.quality_every_epoch=false",
+    "--final-samples",
+    "0",
+]
 SPE = 10
 
 
 def _cli(*args, env=None, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gan_core", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300, env={**os.environ, **(env or {})}, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "gan_core", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+        **kwargs,
+    )
 
 
 def _start(*args, env=None) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "gan_core", *args], cwd=ROOT, env={**os.environ, **(env or {})},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "gan_core", *args],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _jsonl(path: Path) -> list:
@@ -65,6 +90,7 @@ def _unbroken_orders(epochs: int, n: int = 5000, seed: int = 0) -> list:
     import hashlib
 
     import numpy as np
+
     rng = np.random.default_rng(seed)
     # train_step.order_digest, written out so this process does not load TensorFlow
     return [hashlib.sha1(rng.permutation(n).astype(np.int32).tobytes()).hexdigest()[:16] for _ in range(epochs)]
@@ -86,8 +112,10 @@ def sigkill_mid_save(work: Path) -> str:
     assert orders == _unbroken_orders(3), "the data order differs from an unbroken run's"
     left = sorted(p.name for p in (run / "checkpoints").iterdir())
     assert left == [f"{2 * SPE:08d}", f"{3 * SPE:08d}"], left
-    return (f"killed inside checkpoint {2 * SPE} ({rows_at_kill} rows on disk); resumed from step {SPE}: "
-            f"{len(steps)} rows, one per step, epoch data orders = an unbroken run's, checkpoints {left}")
+    return (
+        f"killed inside checkpoint {2 * SPE} ({rows_at_kill} rows on disk); resumed from step {SPE}: "
+        f"{len(steps)} rows, one per step, epoch data orders = an unbroken run's, checkpoints {left}"
+    )
 
 
 def sigkill_at_random_times(work: Path) -> str:
@@ -98,8 +126,11 @@ def sigkill_at_random_times(work: Path) -> str:
     proc = _start(*TRAIN, "--epochs", "3", "--out", str(run))
     for _ in range(2):
         saved = len(_jsonl(run / "epochs.jsonl")) if (run / "epochs.jsonl").exists() else 0
-        _wait(lambda: (run / "epochs.jsonl").exists() and len(_jsonl(run / "epochs.jsonl")) > saved,
-              proc, "one more saved epoch")
+        _wait(
+            lambda saved=saved: (run / "epochs.jsonl").exists() and len(_jsonl(run / "epochs.jsonl")) > saved,
+            proc,
+            "one more saved epoch",
+        )
         delay = rng.uniform(0.0, 1.0)
         time.sleep(delay)
         if proc.poll() is not None:
@@ -115,8 +146,10 @@ def sigkill_at_random_times(work: Path) -> str:
     epochs = _jsonl(run / "epochs.jsonl")
     assert [e["epoch"] for e in epochs] == [1, 2, 3]
     assert [e["order"] for e in epochs] == _unbroken_orders(3), "the data order differs from an unbroken run's"
-    return (f"killed {'; '.join(kills)}; after resuming: {len(steps)} rows, one per step, "
-            f"epochs 1-3 in an unbroken run's data order")
+    return (
+        f"killed {'; '.join(kills)}; after resuming: {len(steps)} rows, one per step, "
+        f"epochs 1-3 in an unbroken run's data order"
+    )
 
 
 def stop_mid_epoch_keeps_tail(work: Path) -> str:
@@ -134,11 +167,15 @@ def stop_mid_epoch_keeps_tail(work: Path) -> str:
     assert _steps(run) == list(range(1, step + 1)), "metrics rows are not one per step up to the stop"
     newest = sorted((run / "checkpoints").iterdir())[-1]
     assert json.loads((newest / "state.json").read_text())["step"] == step
-    return f"Ctrl-C at step {step} ({step % SPE} steps into epoch {step // SPE + 1}): {step} rows and checkpoint {step} on disk"
+    return (
+        f"Ctrl-C at step {step} ({step % SPE} steps into epoch {step // SPE + 1}): "
+        f"{step} rows and checkpoint {step} on disk"
+    )
 
 
 def _limit_file_size() -> None:
     import resource
+
     resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
 
 
@@ -166,8 +203,9 @@ def nan_pause_and_roll_back(work: Path) -> str:
     from gan_core.presets import preset
     from gan_core.training.trainer import Trainer
 
-    cfg = preset("fast-demo").with_overrides(["run.epochs=0", "run.max_seconds=0", "run.grid_size=4",
-                                              "run.quality_every_epoch=false", "run.batch_size=1000"])
+    cfg = preset("fast-demo").with_overrides(
+        ["run.epochs=0", "run.max_seconds=0", "run.grid_size=4", "run.quality_every_epoch=false", "run.batch_size=1000"]
+    )
     run = work / "run"
     t = Trainer(cfg, run_dir=run, data=load_images("mnist-5k"))
     t.start()
@@ -198,8 +236,10 @@ def nan_pause_and_roll_back(work: Path) -> str:
     steps = _steps(run)
     assert steps == list(range(1, t.snapshot().step + 1))
     assert all(np.isfinite(r["g_loss"]) for r in _jsonl(run / "metrics.jsonl"))
-    return (f"'{paused.message[:48]}…' at step {paused.step}; rolled back to {good}; trained on to "
-            f"{steps[-1]}: rows one per step, all finite")
+    return (
+        f"'{paused.message[:48]}…' at step {paused.step}; rolled back to {good}; trained on to "
+        f"{steps[-1]}: rows one per step, all finite"
+    )
 
 
 CASES = [

@@ -5,6 +5,7 @@ smaller than one batch and one below the floor, a decoding pixel budget, generat
 whose output range or file format is not what the app expects, spreadsheet CSVs, and an
 upload kept across a page switch.
 """
+
 from __future__ import annotations
 
 import io
@@ -24,10 +25,15 @@ CASE_FILES = ROOT / "tests" / "data" / "cases"
 
 
 def _cli(workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "GAN_LAB_CACHE": str(workdir / "cache"),
-           "GAN_LAB_RUNS": str(workdir / "runs")}
-    return subprocess.run([sys.executable, "-m", "gan_core", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=300)
+    env = {
+        **os.environ,
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "GAN_LAB_CACHE": str(workdir / "cache"),
+        "GAN_LAB_RUNS": str(workdir / "runs"),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "gan_core", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def _note_lines(stderr: str) -> list[str]:
@@ -36,6 +42,7 @@ def _note_lines(stderr: str) -> list[str]:
 
 def degenerate_images(workdir: Path) -> str:
     from gan_core.data import load_images
+
     data = load_images(str(CASE_FILES / "images" / "odd_sizes"))
     expected = "5 images loaded; 4 files skipped (3 smaller than 8 px on a side, 1 larger than 4096x4096)"
     assert data.summary == expected, data.summary
@@ -43,8 +50,16 @@ def degenerate_images(workdir: Path) -> str:
 
 
 def broken_zip_via_cli(workdir: Path) -> str:
-    done = _cli(workdir, "train", "--data", str(CASE_FILES / "images" / "broken_mix.zip"), "--epochs", "1",
-                "--out", str(workdir / "run"))
+    done = _cli(
+        workdir,
+        "train",
+        "--data",
+        str(CASE_FILES / "images" / "broken_mix.zip"),
+        "--epochs",
+        "1",
+        "--out",
+        str(workdir / "run"),
+    )
     assert done.returncode == 0, done.stderr[-300:]
     line = "note: 40 images loaded; 9 files skipped (7 not an image, 2 damaged)"
     assert line in done.stderr, _note_lines(done.stderr)
@@ -53,8 +68,16 @@ def broken_zip_via_cli(workdir: Path) -> str:
 
 
 def small_set_via_cli(workdir: Path) -> str:
-    done = _cli(workdir, "train", "--data", str(CASE_FILES / "images" / "small_set_21_cmyk.zip"), "--epochs", "2",
-                "--out", str(workdir / "run"))
+    done = _cli(
+        workdir,
+        "train",
+        "--data",
+        str(CASE_FILES / "images" / "small_set_21_cmyk.zip"),
+        "--epochs",
+        "2",
+        "--out",
+        str(workdir / "run"),
+    )
     assert done.returncode == 0, done.stderr[-300:]
     notes = [line for line in done.stderr.splitlines() if "fewer than one batch" in line]
     assert notes and "batch size 20" in notes[0], _note_lines(done.stderr)
@@ -64,6 +87,7 @@ def small_set_via_cli(workdir: Path) -> str:
 
 def below_the_floor_via_cli(workdir: Path) -> str:
     from PIL import Image
+
     folder = workdir / "five"
     folder.mkdir()
     for i in range(5):
@@ -80,6 +104,7 @@ def pixel_budget(workdir: Path) -> str:
     from PIL import Image
 
     from gan_core.data import DataError, load_images_from_zip_bytes
+
     page = io.BytesIO()
     Image.new("L", (4096, 4096), 200).save(page, format="PNG")
     buf = io.BytesIO()
@@ -97,6 +122,7 @@ def pixel_budget(workdir: Path) -> str:
 def generator_range(workdir: Path) -> str:
     from gan_core.generators.running import generate
     from gan_core.generators.source import load_uploaded_generator
+
     name = "output_0_to_255.keras"
     model, source = load_uploaded_generator((CASE_FILES / "models" / name).read_bytes(), name)
     images = generate(model, source.latent(0, 16), source.pixel_range)
@@ -107,6 +133,7 @@ def generator_range(workdir: Path) -> str:
 
 def generator_config_disagrees_via_sample(workdir: Path) -> str:
     from gan_core.presets import preset
+
     run = workdir / "run"
     run.mkdir()
     shutil.copy(CASE_FILES / "models" / "output_0_to_1.keras", run / "generator.keras")
@@ -121,12 +148,18 @@ def generator_config_disagrees_via_sample(workdir: Path) -> str:
 
 def generator_files(workdir: Path) -> str:
     from gan_core.generators.source import GeneratorError, load_uploaded_generator
+
     whole = (CASE_FILES / "models" / "output_0_to_1.keras").read_bytes()
-    files = {name: (CASE_FILES / "models" / name).read_bytes()
-             for name in ("unregistered_custom_layer.keras", "hdf5_model_renamed.keras")}
-    files["half.keras"] = whole[:len(whole) // 2]
-    expected = {"unregistered_custom_layer.keras": "unknown layer class 'PixelNorm'",
-                "hdf5_model_renamed.keras": "an HDF5 (Keras 2) model", "half.keras": "the file is incomplete"}
+    files = {
+        name: (CASE_FILES / "models" / name).read_bytes()
+        for name in ("unregistered_custom_layer.keras", "hdf5_model_renamed.keras")
+    }
+    files["half.keras"] = whole[: len(whole) // 2]
+    expected = {
+        "unregistered_custom_layer.keras": "unknown layer class 'PixelNorm'",
+        "hdf5_model_renamed.keras": "an HDF5 (Keras 2) model",
+        "half.keras": "the file is incomplete",
+    }
     said = []
     for name, data in files.items():
         try:
@@ -141,17 +174,28 @@ def generator_files(workdir: Path) -> str:
 
 def spreadsheet_csvs(workdir: Path) -> str:
     from gan_core.toy import read_points_csv
-    shapes = {path.name: read_points_csv(path.read_bytes()).points.shape
-              for path in sorted((CASE_FILES / "points").glob("*.csv"))}
+
+    shapes = {
+        path.name: read_points_csv(path.read_bytes()).points.shape
+        for path in sorted((CASE_FILES / "points").glob("*.csv"))
+    }
     assert set(shapes.values()) == {(400, 2)}, shapes
-    done = _cli(workdir, "toy", "--dataset", str(CASE_FILES / "points" / "semicolon_decimal_comma.csv"),
-                "--max-seconds", "1", "--json")
+    done = _cli(
+        workdir,
+        "toy",
+        "--dataset",
+        str(CASE_FILES / "points" / "semicolon_decimal_comma.csv"),
+        "--max-seconds",
+        "1",
+        "--json",
+    )
     assert done.returncode == 0, done.stderr[-300:]
     return f"{len(shapes)} files x 400 points; toy CLI on the ';' file exit 0"
 
 
 def csv_over_the_row_limit(workdir: Path) -> str:
     from gan_core.toy import read_points_csv
+
     angles = np.linspace(0, 2 * np.pi, 250_000)
     text = "".join(f"{np.cos(a):.4f};{np.sin(a):.4f}\n" for a in angles).replace(".", ",")
     read = read_points_csv(text)
@@ -165,11 +209,13 @@ def upload_kept_across_pages(workdir: Path) -> str:
     from streamlit.testing.v1 import AppTest
 
     from ui.train_controls import UPLOAD_OPTION
+
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
     at.sidebar.selectbox(key="dataset").set_value(UPLOAD_OPTION).run()
-    at.sidebar.file_uploader(key="upload_zip").upload("broken_mix.zip",
-                                                     (CASE_FILES / "images" / "broken_mix.zip").read_bytes()).run()
+    at.sidebar.file_uploader(key="upload_zip").upload(
+        "broken_mix.zip", (CASE_FILES / "images" / "broken_mix.zip").read_bytes()
+    ).run()
     at.switch_page("app_pages/playground.py").run()
     at.switch_page("app_pages/train.py").run()
     captions = [c.value for c in at.sidebar.caption]

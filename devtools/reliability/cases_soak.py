@@ -4,6 +4,7 @@ Each case measures threads and resident memory once the first round has warmed u
 TensorFlow's and Streamlit's one-off pools and caches, then again after the soak, and
 fails when threads were left behind or memory grew past a bound.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,6 +36,7 @@ def _proc_status(pid: int | str = "self") -> dict:
 
 def _settle(seconds: float = 1.0) -> None:
     import gc
+
     gc.collect()
     time.sleep(seconds)
 
@@ -45,18 +47,19 @@ def trainer_cycles(cycles: int, warm_up: int = 2) -> dict:
     (so the step is traced and the trainer finishes its epoch work), the others are stopped while
     they build. Returns before/after figures; raises AssertionError on a leftover or a refusal."""
     from gan_core.data import ImageSet, load_images
-    from gan_core.training.pool import TrainerPool
     from gan_core.presets import preset
+    from gan_core.training.pool import TrainerPool
     from gan_core.training.trainer import Trainer
 
     digits = load_images("mnist-5k")
     data = ImageSet(digits.images[:640], digits.labels[:640], "soak-digits")
-    cfg = preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=0", "run.grid_size=2",
-                                              "run.quality_every_epoch=false"])
+    cfg = preset("fast-demo").with_overrides(
+        ["run.max_seconds=0", "run.epochs=0", "run.grid_size=2", "run.quality_every_epoch=false"]
+    )
     pool = TrainerPool(max_active=1, idle_seconds=600)
 
     def one(i: int) -> None:
-        trainer_id = pool.start(lambda: Trainer(cfg, data=data))     # PoolBusy here: a slot was never freed
+        trainer_id = pool.start(lambda: Trainer(cfg, data=data))  # PoolBusy here: a slot was never freed
         trainer = pool.get(trainer_id)
         if i % 5 == 0:
             deadline = time.time() + 120
@@ -81,13 +84,16 @@ def trainer_cycles(cycles: int, warm_up: int = 2) -> dict:
 def _check(figures: dict, what: str, max_growth_mib: float) -> str:
     before, after = figures["before"], figures["after"]
     if "py_threads" in before:
-        assert after["py_threads"] == before["py_threads"], \
+        assert after["py_threads"] == before["py_threads"], (
             f"Python threads left behind: {sorted(set(after['py_threads']) - set(before['py_threads']))}"
+        )
     assert after["threads"] <= before["threads"], f"threads {before['threads']} -> {after['threads']}"
     growth = after["rss_mib"] - before["rss_mib"]
     assert growth <= max_growth_mib, f"RSS grew {growth:.0f} MiB over {figures['cycles']} {what}"
-    return (f"{figures['cycles']} {what}: threads {before['threads']} -> {after['threads']}, "
-            f"RSS {before['rss_mib']:.0f} -> {after['rss_mib']:.0f} MiB")
+    return (
+        f"{figures['cycles']} {what}: threads {before['threads']} -> {after['threads']}, "
+        f"RSS {before['rss_mib']:.0f} -> {after['rss_mib']:.0f} MiB"
+    )
 
 
 def trainings(workdir: Path) -> str:
@@ -167,7 +173,7 @@ def session_cycles(cycles: int, workdir: Path, warm_up: int = 3) -> dict:
         while after["threads"] > before["threads"] and time.time() < deadline:
             time.sleep(1.0)
             after = _proc_status(pid)
-        open_session(ws_url, wait_for_script=True)        # the server still answers
+        open_session(ws_url, wait_for_script=True)  # the server still answers
     return {"before": before, "after": after, "cycles": cycles}
 
 
@@ -175,5 +181,4 @@ def sessions(workdir: Path) -> str:
     return _check(session_cycles(CYCLES, workdir), "browser sessions opened and dropped", MAX_GROWTH_MIB_SESSIONS)
 
 
-CASES = [Case("50 trainings started and stopped", trainings),
-         Case("50 browser sessions opened and dropped", sessions)]
+CASES = [Case("50 trainings started and stopped", trainings), Case("50 browser sessions opened and dropped", sessions)]

@@ -5,18 +5,19 @@ Modules: `bench`, `bench_report`, `main`, `quiet_tensorflow`, `train`.
 Public names are exported lazily (PEP 562), so importing one light module does not
 load TensorFlow through its neighbours.
 """
+
 from importlib import import_module
 
 _EXPORTS = {
-    'UsageError': 'main',
-    'bench_step': 'bench',
-    'bf16_supported': 'bench_report',
-    'build_parser': 'main',
-    'config_from_args': 'train',
-    'epoch_line': 'train',
-    'import_tensorflow_quietly': 'quiet_tensorflow',
-    'main': 'bench_report',
-    'run_train': 'train',
+    "UsageError": "main",
+    "bench_step": "bench",
+    "bf16_supported": "bench_report",
+    "build_parser": "main",
+    "config_from_args": "train",
+    "epoch_line": "train",
+    "import_tensorflow_quietly": "quiet_tensorflow",
+    "main": "bench_report",
+    "run_train": "train",
 }
 
 __all__ = sorted(_EXPORTS)

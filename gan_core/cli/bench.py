@@ -1,4 +1,5 @@
 """Timing of the training step alone, on synthetic data shaped like the seed benchmark's."""
+
 from __future__ import annotations
 
 import time
@@ -8,8 +9,9 @@ import numpy as np
 from gan_core.presets import preset
 
 
-def bench_step(preset_name: str, steps: int = 60, warmup: int = 5, batch: int | None = None,
-               precision: str = "fp32") -> dict:
+def bench_step(
+    preset_name: str, steps: int = 60, warmup: int = 5, batch: int | None = None, precision: str = "fp32"
+) -> dict:
     """Steps per second of one preset's compiled train step alone, after `warmup` steps.
 
     Data: 2,048 random uint8 images (28, 28, 1) with random labels 0..9. Returns
@@ -17,6 +19,7 @@ def bench_step(preset_name: str, steps: int = 60, warmup: int = 5, batch: int | 
     warmup is below 1, ConfigError for an unknown preset or a bad batch or precision.
     """
     from gan_core.training.step import GanStep
+
     if steps < 1 or warmup < 1:
         raise ValueError("--steps and --warmup must be at least 1")
     cfg = preset(preset_name).with_value("run.precision", precision)
@@ -35,5 +38,10 @@ def bench_step(preset_name: str, steps: int = 60, warmup: int = 5, batch: int | 
         last = step.step()
     np.asarray(last)
     seconds = time.perf_counter() - t0
-    return {"steps_per_s": steps / seconds, "batch": cfg.run.batch_size, "steps": steps,
-            "precision": precision, "preset": preset_name}
+    return {
+        "steps_per_s": steps / seconds,
+        "batch": cfg.run.batch_size,
+        "steps": steps,
+        "precision": precision,
+        "preset": preset_name,
+    }

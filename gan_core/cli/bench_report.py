@@ -4,6 +4,7 @@ Each measurement runs in its own process (fresh TensorFlow, no shared thread poo
 and the rounds alternate between the contenders so a noisy neighbour hurts both alike.
 The best round of each counts. Ratios, not absolute times, are what to compare.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,8 +51,19 @@ def main(argv=None) -> int:
         return 2
     batch = preset("seed-tutorial").run.batch_size
     py = sys.executable
-    ours = [py, "-m", "gan_core", "bench", "--preset", "seed-tutorial", "--batch", str(batch),
-            "--steps", str(a.steps), "--json"]
+    ours = [
+        py,
+        "-m",
+        "gan_core",
+        "bench",
+        "--preset",
+        "seed-tutorial",
+        "--batch",
+        str(batch),
+        "--steps",
+        str(a.steps),
+        "--json",
+    ]
     contenders = {
         "seed reference": [py, a.seed_reference, "--steps", str(a.steps), "--batch", str(batch), "--json"],
         "ours fp32": ours + ["--precision", "fp32"],
@@ -68,8 +80,9 @@ def main(argv=None) -> int:
     print(f"\nseed-tutorial network, batch {batch}, best of {a.rounds} rounds:")
     for name, rate in best.items():
         print(f"  {name:15s} {rate:6.2f} steps/s   {rate / ref:5.2f}x the seed reference")
-    default = _json_line([py, "-m", "gan_core", "bench", "--preset", "dcgan-hacks", "--steps", str(a.steps * 2),
-                          "--json"])
+    default = _json_line(
+        [py, "-m", "gan_core", "bench", "--preset", "dcgan-hacks", "--steps", str(a.steps * 2), "--json"]
+    )
     print(f"  default preset (dcgan-hacks, batch {default['batch']}): {default['steps_per_s']:.2f} steps/s")
     summary = {name.replace(" ", "_"): round(rate, 3) for name, rate in best.items()}
     summary.update({f"ratio_{k}": round(v / ref, 3) for k, v in summary.items() if not k.startswith("seed")})
@@ -85,6 +98,7 @@ def _extras() -> dict:
     out = {}
     from gan_core.generators.running import interpolation_strip_seconds
     from gan_core.generators.source import GeneratorError, pretrained_source
+
     try:
         seconds = interpolation_strip_seconds(pretrained_source(), frames=16)
         out["interpolation_strip_16_s"] = round(seconds, 3)
@@ -98,9 +112,11 @@ def _extras() -> dict:
         return out
     figures = ui_attached_speed()
     out.update(figures)
-    print(f"  default preset, trainer alone: {figures['headless_steps_per_s']:.2f} steps/s; "
-          f"with the app open in a browser: {figures['app_steps_per_s']:.2f} steps/s "
-          f"({figures['app_vs_headless']:.0%}, target >= 90%)")
+    print(
+        f"  default preset, trainer alone: {figures['headless_steps_per_s']:.2f} steps/s; "
+        f"with the app open in a browser: {figures['app_steps_per_s']:.2f} steps/s "
+        f"({figures['app_vs_headless']:.0%}, target >= 90%)"
+    )
     return out
 
 

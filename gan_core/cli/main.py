@@ -2,6 +2,7 @@
 
 Bad flags or values exit with code 2 and one line on stderr, never a traceback.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,17 +23,27 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The `python -m gan_core` argument parser; its errors raise UsageError instead of exiting."""
-    p = _Parser(prog="python -m gan_core",
-                description="GAN Hacks Lab: train DCGANs with switchable hacks, sample, benchmark, measure.")
+    p = _Parser(
+        prog="python -m gan_core",
+        description="GAN Hacks Lab: train DCGANs with switchable hacks, sample, benchmark, measure.",
+    )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
     t = sub.add_parser("train", help="train a GAN into a run folder, with a progress bar")
     t.add_argument("--preset", default="dcgan-hacks", help="starting configuration (see `presets`)")
-    t.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                   help="override one config value, e.g. hacks.flip_probability=0.1 (repeatable)")
-    t.add_argument("--data", help="data source: mnist-5k (default), mnist, fashion-mnist, cifar10[:class], "
-                                  "or a folder / .zip of images")
+    t.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override one config value, e.g. hacks.flip_probability=0.1 (repeatable)",
+    )
+    t.add_argument(
+        "--data",
+        help="data source: mnist-5k (default), mnist, fashion-mnist, cifar10[:class], or a folder / .zip of images",
+    )
     budget = t.add_mutually_exclusive_group()
     budget.add_argument("--epochs", type=int, help="stop after N epochs")
     budget.add_argument("--max-seconds", type=float, help="stop after S seconds of training")
@@ -40,8 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--seed", type=int)
     t.add_argument("--out", help="run folder to create (default: runs/<new id>)")
     t.add_argument("--resume", metavar="DIR", help="continue a run folder from its last complete checkpoint")
-    t.add_argument("--final-samples", type=int, default=1000,
-                   help="samples for the final quality report on digit data (0: skip)")
+    t.add_argument(
+        "--final-samples", type=int, default=1000, help="samples for the final quality report on digit data (0: skip)"
+    )
 
     s = sub.add_parser("sample", help="generate N images from a run's generator into a .npy file")
     s.add_argument("--run", required=True, help="run folder (with generator.keras and config.json)")
@@ -61,10 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     m = sub.add_parser("metrics", help="quality meter of uint8 images in a .npy file, as JSON")
     m.add_argument("file", help=".npy file, uint8 (N, H, W, C) shaped like the data set's images")
-    m.add_argument("--data", default="mnist-5k",
-                   help="the data set the images imitate: picks its judge, or the label-free meter (default mnist-5k)")
+    m.add_argument(
+        "--data",
+        default="mnist-5k",
+        help="the data set the images imitate: picks its judge, or the label-free meter (default mnist-5k)",
+    )
 
     from gan_core.toy.cli import add_toy_parser
+
     add_toy_parser(sub)
     return p
 
@@ -73,10 +89,11 @@ def main(argv=None) -> int:
     """Run one command; returns the exit code: 0, 2 with one line on stderr for bad input
     (usage, config, data, run folder, ValueError, OSError), 130 when interrupted.
     """
-    import_tensorflow_quietly()      # before anything else loads it, so bad input stays one line
+    import_tensorflow_quietly()  # before anything else loads it, so bad input stays one line
     from gan_core.config import ConfigError
     from gan_core.data import DataError
     from gan_core.store.runs import RunError
+
     try:
         args = build_parser().parse_args(argv)
         return _dispatch(args)
@@ -94,27 +111,36 @@ def main(argv=None) -> int:
 def _dispatch(args) -> int:
     if args.command == "train":
         from gan_core.cli.train import run_train
+
         return run_train(args)
     if args.command == "sample":
         from gan_core.generators.sampling import sample_run
-        path = sample_run(args.run, args.n, args.out, args.seed,
-                          on_note=lambda note: print(f"note: {note}", file=sys.stderr))
+
+        path = sample_run(
+            args.run, args.n, args.out, args.seed, on_note=lambda note: print(f"note: {note}", file=sys.stderr)
+        )
         print(f"wrote {args.n} images to {path}")
         return 0
     if args.command == "bench":
         from gan_core.cli.bench import bench_step
+
         result = bench_step(args.preset, args.steps, args.warmup, args.batch, args.precision)
-        print(json.dumps(result) if args.json else
-              f"{args.preset} {args.precision}: {result['steps_per_s']:.2f} steps/s (batch {result['batch']})")
+        print(
+            json.dumps(result)
+            if args.json
+            else f"{args.preset} {args.precision}: {result['steps_per_s']:.2f} steps/s (batch {result['batch']})"
+        )
         return 0
     if args.command == "presets":
         from gan_core.presets import PRESETS
+
         for name, (text, _) in PRESETS.items():
             print(f"{name:15s} {text}")
         return 0
     if args.command == "metrics":
         from gan_core.data import DataError
         from gan_core.metrics import MetricsError, metrics_from_npy
+
         try:
             print(json.dumps(metrics_from_npy(args.file, args.data)))
         except (MetricsError, DataError) as e:
@@ -122,5 +148,6 @@ def _dispatch(args) -> int:
         return 0
     if args.command == "toy":
         from gan_core.toy.cli import run_toy
+
         return run_toy(args)
     raise UsageError(f"unknown command {args.command}")

@@ -5,6 +5,7 @@ before absl reads its log settings, so TF_CPP_MIN_LOG_LEVEL does not silence it.
 whose errors are one line on stderr must not print four lines of notices first, so the
 entry points import TensorFlow once with file descriptor 2 pointed at /dev/null.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """The `train` command: a progress bar, a line per epoch, a final quality report."""
+
 from __future__ import annotations
 
 import json
@@ -24,9 +25,9 @@ def config_from_args(args) -> TrainConfig:
     if args.data:
         cfg = cfg.with_value("data.source", args.data)
     if args.epochs is not None:
-        cfg = cfg.with_overrides(["run.epochs=%d" % args.epochs, "run.max_seconds=0"])
+        cfg = cfg.with_overrides([f"run.epochs={args.epochs:d}", "run.max_seconds=0"])
     if args.max_seconds is not None:
-        cfg = cfg.with_overrides(["run.max_seconds=%s" % args.max_seconds, "run.epochs=0"])
+        cfg = cfg.with_overrides([f"run.max_seconds={args.max_seconds}", "run.epochs=0"])
     if args.precision:
         cfg = cfg.with_value("run.precision", args.precision)
     if args.seed is not None:
@@ -44,12 +45,15 @@ def epoch_line(record, snap) -> str:
     """
     s = snap.series
     last = {k: v[-1] for k, v in s.items() if v}
-    text = (f"epoch {record.epoch:3d} | step {record.step:5d} | {record.seconds:6.1f} s | "
-            f"{snap.steps_per_s:5.1f} steps/s | D real {last.get('d_loss_real', 0):.3f} "
-            f"fake {last.get('d_loss_fake', 0):.3f} | G {last.get('g_loss', 0):.3f} | "
-            f"D acc {last.get('d_acc_real', 0):.2f}/{last.get('d_acc_fake', 0):.2f}")
+    text = (
+        f"epoch {record.epoch:3d} | step {record.step:5d} | {record.seconds:6.1f} s | "
+        f"{snap.steps_per_s:5.1f} steps/s | D real {last.get('d_loss_real', 0):.3f} "
+        f"fake {last.get('d_loss_fake', 0):.3f} | G {last.get('g_loss', 0):.3f} | "
+        f"D acc {last.get('d_acc_real', 0):.2f}/{last.get('d_acc_fake', 0):.2f}"
+    )
     if record.quality:
         from gan_core.metrics import summary
+
         text += f" | {summary(record.quality)}"
     return text
 
@@ -75,7 +79,7 @@ def run_train(args) -> int:
     out = Path(args.resume) if args.resume else Path(args.out or default_runs_dir() / new_run_id(args.preset))
     # Fail here, before a folder is created: the data, a taken folder, a folder that cannot be made.
     data = load_run_data(out, cfg.data.source) if args.resume else load_images(cfg.data.source)
-    cfg, batch_note = fit_config_to_data(cfg, len(data), f"'{data.name}'")   # below the floor: one line, exit 2
+    cfg, batch_note = fit_config_to_data(cfg, len(data), f"'{data.name}'")  # below the floor: one line, exit 2
     if args.resume:
         if RunFolder.open(out).state() is None:
             raise RunError(f"{out} has no checkpoint to resume from")
@@ -134,20 +138,25 @@ def _report(trainer, lines: list, tty: bool, shown: list) -> None:
         if tty:
             print("\r" + " " * 100 + "\r", end="", file=sys.stderr)
         print(epoch_line(record, snap), file=sys.stderr)
-    for warning in snap.warnings[shown[0]:]:
+    for warning in snap.warnings[shown[0] :]:
         if tty:
             print("\r" + " " * 100 + "\r", end="", file=sys.stderr)
         print(f"warning: {warning}", file=sys.stderr)
     shown[0] = len(snap.warnings)
     if tty:
-        print(f"\r{_bar(snap.progress)} step {snap.step} {snap.steps_per_s:5.1f} steps/s {snap.message[:40]}",
-              end="", file=sys.stderr, flush=True)
+        print(
+            f"\r{_bar(snap.progress)} step {snap.step} {snap.steps_per_s:5.1f} steps/s {snap.message[:40]}",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def _final_quality(out: Path, cfg: TrainConfig, data, n: int) -> None:
-    from gan_core.metrics import meter_for
-    from gan_core.generators.source import load_generator, run_source
     from gan_core.generators.sampling import sample_images
+    from gan_core.generators.source import load_generator, run_source
+    from gan_core.metrics import meter_for
+
     state = RunFolder(out).state() if (out / "config.json").exists() else None
     if state is None or not (out / "generator.keras").exists():
         return

@@ -4,11 +4,11 @@ The per-flush work it shares with the single-run trainer lives in gan_core/train
 fetching metrics with the health checks (flush_metrics) and the learning-rate decay
 (learning_rate_factor, which job.py computes once for both arms).
 """
+
 from __future__ import annotations
 
 import time
 from collections import deque
-
 
 from gan_core.config import TrainConfig
 from gan_core.data import ImageSet
@@ -30,13 +30,13 @@ class Arm:
         self.epoch_end = epoch_end.EpochEnd(cfg, self.step, data, None, board)
         self.counters = {"step": 0, "epoch": 0, "elapsed": 0.0}
         self.pending: list = []
-        self.recent = HealthWatch()     # the step-level health checks
+        self.recent = HealthWatch()  # the step-level health checks
         self.compiled = False
         self.steps_per_epoch = units.steps_per_epoch(len(data), cfg.run.batch_size, cfg.hacks.d_steps)
-        self.graded_step = -1          # the step of the last grid and quality
+        self.graded_step = -1  # the step of the last grid and quality
         self._step_seconds: deque = deque(maxlen=units.RATE_WINDOW)
-        self.dead_reason = ""          # set when its metrics went NaN/inf: it trains no further
-        self.order_digests = [order_digest(self.step.order.numpy())]   # one per epoch started
+        self.dead_reason = ""  # set when its metrics went NaN/inf: it trains no further
+        self.order_digests = [order_digest(self.step.order.numpy())]  # one per epoch started
 
     @property
     def alive(self) -> bool:
@@ -74,18 +74,19 @@ class Arm:
             self.counters["elapsed"] += seconds
             self._step_seconds.append(seconds)
 
-    def flush(self, lr_factor: float) -> None:
+    def flush(self, lr_factor: float, progress: float = 0.0) -> None:
         """Fetch the pending metrics onto the board, run the health checks, set the learning rates.
 
-        The learning rates become the configured ones times `lr_factor` (in (0, 1], the shared decay).
+        The learning rates become the configured ones times `lr_factor` (in (0, 1], the shared decay);
+        `progress` (0..1, the shared share of the budget spent) drives the instance noise's decay.
         A NaN/inf metric marks the arm dead and its board "stopped".
         """
         problem = flush_metrics(self.board, self.pending, self.steps, self.recent)
         self.pending = []
         opt = self.cfg.optimizer
         self.step.set_learning_rates(opt.d_learning_rate * lr_factor, opt.g_learning_rate * lr_factor)
-        self.board.update(step=self.steps, elapsed=self.elapsed,
-                          steps_per_s=units.steps_per_second(self._step_seconds))
+        self.step.set_budget_progress(progress)
+        self.board.update(step=self.steps, elapsed=self.elapsed, steps_per_s=units.steps_per_second(self._step_seconds))
         if problem:
             self.dead_reason = problem
             self.board.update(state="stopped", message=f"{self.name} stopped: {problem.split(':')[0]}.")

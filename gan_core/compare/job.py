@@ -11,20 +11,20 @@ convolutions) should not be rewarded with fewer updates or punished with more.
 
 Like the trainer, nothing here knows about Streamlit: the page reads `snapshot()`.
 """
+
 from __future__ import annotations
 
 import logging
 import threading
 import time
 from dataclasses import dataclass, replace
-from typing import Optional
 
 from gan_core.compare.arm import Arm
-from gan_core.training.loop import learning_rate_factor
 from gan_core.compare.verdict import verdict
 from gan_core.config import ConfigError, TrainConfig
 from gan_core.data import ImageSet, load_images
 from gan_core.training.live_hacks import live_values
+from gan_core.training.loop import budget_progress, learning_rate_factor
 from gan_core.training.snapshot import Board, BudgetView, Snapshot
 
 __all__ = ["CompareError", "CompareJob", "CompareStatus", "SHARED_KEYS", "check_pair", "verdict"]
@@ -76,30 +76,32 @@ class CompareStatus(BudgetView):
     steps per arm, epochs, the step budget (0: time only) and mean training seconds per
     arm against max_seconds (0: no time limit); `progress` and `active` from BudgetView.
     """
-    state: str = "idle"           # the trainer's states: idle, starting, running, stopping, stopped, finished, failed
+
+    state: str = "idle"  # the trainer's states: idle, starting, running, stopping, stopped, finished, failed
     message: str = ""
-    step: int = 0                 # steps per arm
+    step: int = 0  # steps per arm
     epoch: int = 0
-    total_steps: int = 0          # 0 when only a time budget applies
-    elapsed: float = 0.0          # mean budget seconds per arm: steps and epoch ends (compile excluded)
+    total_steps: int = 0  # 0 when only a time budget applies
+    elapsed: float = 0.0  # mean budget seconds per arm: steps and epoch ends (compile excluded)
     max_seconds: float = 0.0
 
 
 class CompareJob:
     """Trains A and B in one background thread; `snapshot()` -> (Snapshot A, Snapshot B, CompareStatus)."""
 
-    def __init__(self, cfg_a: TrainConfig, cfg_b: TrainConfig, data: Optional[ImageSet] = None):
+    def __init__(self, cfg_a: TrainConfig, cfg_b: TrainConfig, data: ImageSet | None = None):
         self.cfg_a, self.cfg_b = check_pair(cfg_a, cfg_b)
         self._data = data
         self.boards = (Board(), Board())
         for board, cfg in zip(self.boards, (self.cfg_a, self.cfg_b)):
-            board.update(state="idle", hacks=live_values(cfg), config_json=cfg.to_json(),
-                         max_seconds=cfg.run.max_seconds)
+            board.update(
+                state="idle", hacks=live_values(cfg), config_json=cfg.to_json(), max_seconds=cfg.run.max_seconds
+            )
         self._lock = threading.Lock()
         self._status = CompareStatus(max_seconds=self.cfg_a.run.max_seconds)
         self._stop = threading.Event()
-        self._thread: Optional[threading.Thread] = None
-        self.arms: tuple[Arm, ...] = ()     # for diagnostics and tests; the page never reads it
+        self._thread: threading.Thread | None = None
+        self.arms: tuple[Arm, ...] = ()  # for diagnostics and tests; the page never reads it
 
     # -- commands (any thread) ---------------------------------------------------
     def start(self) -> None:
@@ -124,7 +126,7 @@ class CompareJob:
         self._thread.join(timeout)
         return not self._thread.is_alive()
 
-    def join(self, timeout: Optional[float] = None) -> None:
+    def join(self, timeout: float | None = None) -> None:
         """Wait for the thread to end, at most `timeout` seconds (None: no limit)."""
         if self._thread is not None:
             self._thread.join(timeout)
@@ -160,8 +162,8 @@ class CompareJob:
     def _run(self) -> None:
         try:
             self._train()
-        except Exception as e:   # surfaced to the UI; the thread ends cleanly
-            log.exception("the comparison failed")     # the UI shows one line; the log keeps the trace
+        except Exception as e:  # surfaced to the UI; the thread ends cleanly
+            log.exception("the comparison failed")  # the UI shows one line; the log keeps the trace
             first = str(e).strip().splitlines()[0] if str(e).strip() else ""
             self._set(state="failed", message=f"{type(e).__name__}: {first}")
         finally:
@@ -189,15 +191,14 @@ class CompareJob:
         total = run.epochs * spe
         for board, arm in zip(self.boards, self.arms):
             board.update(steps_per_epoch=arm.steps_per_epoch, total_steps=total)
-        self._set(state="running", total_steps=total,
-                  message="Compiling both training steps (a few seconds, once)…")
+        self._set(state="running", total_steps=total, message="Compiling both training steps (a few seconds, once)…")
 
         last_flush = time.perf_counter()
         while not self._stop.is_set():
             live = [arm for arm in self.arms if arm.alive]
             for arm in live:
                 if not arm.compiled and self._stop.is_set():
-                    break       # skip the other arm's one-off compile; equal steps matter only after it
+                    break  # skip the other arm's one-off compile; equal steps matter only after it
                 arm.train_one()
             # Each arm ends its epoch after its own pass over the data (units.py): with
             # different D steps per G step, the arms' epochs are different numbers of steps.
@@ -209,8 +210,9 @@ class CompareJob:
             for arm in ending:
                 arm.finish_epoch()
             if ending:
-                self._set(epoch=min(arm.counters["epoch"] for arm in self.arms if arm.alive),
-                          elapsed=self._mean_elapsed())
+                self._set(
+                    epoch=min(arm.counters["epoch"] for arm in self.arms if arm.alive), elapsed=self._mean_elapsed()
+                )
             if self._budget_spent(total):
                 self._flush_all(spe)
                 ungraded = [arm for arm in self.arms if arm.alive and arm.graded_step != arm.steps]
@@ -237,8 +239,9 @@ class CompareJob:
         # One schedule for both arms, driven by the shared progress, so at any step both
         # use the same learning-rate factor.
         factor = learning_rate_factor(self.cfg_a.optimizer, self.cfg_a.run, elapsed, progress_step, spe)
+        progress = budget_progress(self.cfg_a.run, elapsed, progress_step, spe)
         for arm in live:
-            arm.flush(factor)
+            arm.flush(factor, progress)
         message = self.status().message
         if message.startswith("Compiling") and all(arm.compiled for arm in self.arms):
             message = ""
@@ -264,5 +267,7 @@ class CompareJob:
         a, b = self.arms
         passes = [f"{arm.steps / arm.steps_per_epoch:.1f}".removesuffix(".0") for arm in self.arms]
         epochs = f"{passes[0]} epochs" if passes[0] == passes[1] else f"{passes[0]} and {passes[1]} epochs"
-        return (f"Finished: {a.steps} steps for A and {b.steps} for B ({epochs}), "
-                f"{a.elapsed:.0f} s (A) and {b.elapsed:.0f} s (B) of training.")
+        return (
+            f"Finished: {a.steps} steps for A and {b.steps} for B ({epochs}), "
+            f"{a.elapsed:.0f} s (A) and {b.elapsed:.0f} s (B) of training."
+        )

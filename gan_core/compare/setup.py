@@ -5,9 +5,8 @@ Everything typed or preloaded from a browser passes the same allow-list
 (gan_core.browser_overrides: only `model.`, `optimizer.`, `hacks.` and `run.` keys), so a
 data set is the page's own, never a path typed into a box.
 """
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 from gan_core.browser_overrides import browser_override
 from gan_core.compare.job import CompareError, check_pair, differences
@@ -45,7 +44,7 @@ def apply_lines(cfg: TrainConfig, text: str, arm: str) -> TrainConfig:
     return cfg
 
 
-def base_pair(card_id: str, loaded: Optional[dict]) -> tuple[TrainConfig, TrainConfig]:
+def base_pair(card_id: str, loaded: dict | None) -> tuple[TrainConfig, TrainConfig]:
     """(A, B) before the budget and the Advanced lines.
 
     With a Hacks guide preload `loaded` ({"a": {key: value}, "b": {...}}, as
@@ -71,8 +70,9 @@ def _with(cfg: TrainConfig, overrides: dict) -> TrainConfig:
     return cfg.validated()
 
 
-def build_pair(card_id: str, loaded: Optional[dict], seconds: float, lines_a: str,
-               lines_b: str) -> tuple[TrainConfig, TrainConfig]:
+def build_pair(
+    card_id: str, loaded: dict | None, seconds: float, lines_a: str, lines_b: str
+) -> tuple[TrainConfig, TrainConfig]:
     """(A, B) ready to train for `seconds` of training per arm (no epoch limit), with each
     side's Advanced lines applied.
 

@@ -1,19 +1,21 @@
 """The one-line verdict of a comparison, from the two arms' snapshots."""
+
 from __future__ import annotations
 
 from gan_core.metrics import upgrade_quality
 from gan_core.metrics.wording import headline
 from gan_core.training.snapshot import Snapshot
 
-COLLAPSED_CLASSES = 3     # this few classes (but some) means the generator lost modes
-CLEAR_LEAD = 0.10         # lead in the headline score (recognized share, or mean of precision
-                          # and recall) that counts as a real difference (256 samples)
+COLLAPSED_CLASSES = 3  # this few classes (but some) means the generator lost modes
+CLEAR_LEAD = 0.10  # lead in the headline score (recognized share, or mean of precision
+# and recall) that counts as a real difference (256 samples)
 
 
 def went_nan(snap: Snapshot) -> bool:
     """Whether the arm's warnings say a metric became NaN or +-inf."""
-    return any(" became nan" in w.lower() or " became inf" in w.lower() or " became -inf" in w.lower()
-               for w in snap.warnings)
+    return any(
+        " became nan" in w.lower() or " became inf" in w.lower() or " became -inf" in w.lower() for w in snap.warnings
+    )
 
 
 def collapsed(snap: Snapshot) -> bool:

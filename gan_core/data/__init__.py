@@ -8,13 +8,29 @@ download failed: download_errors.py), or a path to a folder or a .zip of the use
 images (user_images.py, decoded with limits by image_decoding.py). batch_fit.py lowers the
 batch for a set smaller than one batch.
 """
+
 from gan_core.data.batch_fit import MIN_BATCH, fit_config_to_data, fitted_batch_size
 from gan_core.data.image_decoding import CROP_POLICY
 from gan_core.data.imageset import DataError, ImageSet
 from gan_core.data.registry import describe_sources, load_images
-from gan_core.data.user_images import (UserImageLimits, load_images_from_folder, load_images_from_zip,
-                          load_images_from_zip_bytes)
+from gan_core.data.user_images import (
+    UserImageLimits,
+    load_images_from_folder,
+    load_images_from_zip,
+    load_images_from_zip_bytes,
+)
 
-__all__ = ["DataError", "ImageSet", "MIN_BATCH", "fit_config_to_data", "fitted_batch_size", "CROP_POLICY",
-           "load_images", "describe_sources", "UserImageLimits",
-           "load_images_from_folder", "load_images_from_zip", "load_images_from_zip_bytes"]
+__all__ = [
+    "DataError",
+    "ImageSet",
+    "MIN_BATCH",
+    "fit_config_to_data",
+    "fitted_batch_size",
+    "CROP_POLICY",
+    "load_images",
+    "describe_sources",
+    "UserImageLimits",
+    "load_images_from_folder",
+    "load_images_from_zip",
+    "load_images_from_zip_bytes",
+]

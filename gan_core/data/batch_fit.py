@@ -7,6 +7,7 @@ fills (the step splits a batch into halves), down to MIN_BATCH: below 8 images t
 discriminator's BatchNorm statistics over a half-batch of 4 or fewer are mostly noise
 (DCGAN, Radford et al. 2016, trained with batches of 128).
 """
+
 from __future__ import annotations
 
 from gan_core.data.imageset import DataError
@@ -22,13 +23,17 @@ def fitted_batch_size(n_images: int, batch_size: int, name: str = "the data set"
     fewer than MIN_BATCH images.
     """
     if n_images < MIN_BATCH:
-        raise DataError(f"{name} has {n_images} image{'s' if n_images != 1 else ''}; training needs at least "
-                        f"{MIN_BATCH} (the smallest batch): add more images")
+        raise DataError(
+            f"{name} has {n_images} image{'s' if n_images != 1 else ''}; training needs at least "
+            f"{MIN_BATCH} (the smallest batch): add more images"
+        )
     if n_images >= batch_size:
         return batch_size, ""
     fitted = n_images - n_images % 2
-    return fitted, (f"{name} has {n_images} images, fewer than one batch of {batch_size}: "
-                    f"training with batch size {fitted} (the smallest allowed is {MIN_BATCH})")
+    return fitted, (
+        f"{name} has {n_images} images, fewer than one batch of {batch_size}: "
+        f"training with batch size {fitted} (the smallest allowed is {MIN_BATCH})"
+    )
 
 
 def fit_config_to_data(cfg, n_images: int, name: str = "the data set"):

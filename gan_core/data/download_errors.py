@@ -6,6 +6,7 @@ writing the file, and the loaders then raise whatever gzip, tarfile, zipfile or 
 raise on a damaged archive. Each cause asks for something else: go online, free disk
 space, or download again.
 """
+
 from __future__ import annotations
 
 import errno
@@ -41,27 +42,39 @@ def download_failure(source: str, err: BaseException, cache_folder) -> str:
     chain = list(_chain(err))
     for e in chain:
         if isinstance(e, urllib.error.HTTPError):
-            return (f"'{source}' could not be downloaded: the server answered HTTP {e.code} {e.reason}; "
-                    f"try again later ({OFFLINE_HINT})")
+            return (
+                f"'{source}' could not be downloaded: the server answered HTTP {e.code} {e.reason}; "
+                f"try again later ({OFFLINE_HINT})"
+            )
     for e in chain:
         if isinstance(e, OSError) and e.errno in _DISK_FULL:
-            return (f"'{source}' could not be downloaded: the disk is full ({one_line_reason(e)}); "
-                    f"free some space where the keras cache is ({cache_folder})")
+            return (
+                f"'{source}' could not be downloaded: the disk is full ({one_line_reason(e)}); "
+                f"free some space where the keras cache is ({cache_folder})"
+            )
     for e in chain:
         if isinstance(e, urllib.error.URLError):
-            return (f"'{source}' needs the internet the first time, and this machine looks offline "
-                    f"({one_line_reason(e.reason)}); {OFFLINE_HINT}")
+            return (
+                f"'{source}' needs the internet the first time, and this machine looks offline "
+                f"({one_line_reason(e.reason)}); {OFFLINE_HINT}"
+            )
     for e in chain:
         if isinstance(e, PermissionError):
-            return (f"'{source}' could not be saved: no permission to write {e.filename or cache_folder} "
-                    f"({one_line_reason(e.strerror or e)})")
+            return (
+                f"'{source}' could not be saved: no permission to write {e.filename or cache_folder} "
+                f"({one_line_reason(e.strerror or e)})"
+            )
     for e in chain:
         if isinstance(e, ValueError) and "hash does not match" in str(e):
-            return (f"'{source}' was downloaded but failed its checksum (an incomplete or altered file); "
-                    f"try again, keras downloads it anew")
+            return (
+                f"'{source}' was downloaded but failed its checksum (an incomplete or altered file); "
+                f"try again, keras downloads it anew"
+            )
     for e in chain:
         if isinstance(e, _CORRUPT):
-            return (f"'{source}' was downloaded but the archive is corrupt ({one_line_reason(e)}); "
-                    f"delete its files in {cache_folder} and try again")
+            return (
+                f"'{source}' was downloaded but the archive is corrupt ({one_line_reason(e)}); "
+                f"delete its files in {cache_folder} and try again"
+            )
     reason = str(err).rpartition(" -- ")[2] or type(err).__name__
     return f"'{source}' could not be downloaded ({one_line_reason(reason)}); {OFFLINE_HINT}"

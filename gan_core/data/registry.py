@@ -1,10 +1,10 @@
 """Source name (or path) -> ImageSet."""
+
 from __future__ import annotations
 
 import os
 import zipfile
 from pathlib import Path
-from typing import Optional
 
 from gan_core.data.dataset_files import CIFAR10_CLASSES
 from gan_core.data.embedded import load_mnist_5k
@@ -28,7 +28,7 @@ def describe_sources() -> dict[str, str]:
     return sources
 
 
-def load_images(source: str, image_size: Optional[int] = None) -> ImageSet:
+def load_images(source: str, image_size: int | None = None) -> ImageSet:
     """Load a named source or the user's images from a folder or .zip path.
 
     `image_size` is the side user images are cropped and resized to (default 28 when
@@ -50,10 +50,8 @@ def load_images(source: str, image_size: Optional[int] = None) -> ImageSet:
         raise DataError(f"'{source}' is a file but not a .zip: give a folder or a .zip of images")
     if _looks_like_path(source):
         raise DataError(f"no such folder or file: '{source}'")
-    raise DataError(f"unknown data source '{source}' (known: {', '.join(KNOWN_NAMES)}, "
-                    f"or a folder/.zip of images)")
+    raise DataError(f"unknown data source '{source}' (known: {', '.join(KNOWN_NAMES)}, or a folder/.zip of images)")
 
 
 def _looks_like_path(source: str) -> bool:
-    return ("/" in source or os.sep in source or source.startswith(("~", "."))
-            or source.lower().endswith(".zip"))
+    return "/" in source or os.sep in source or source.startswith(("~", ".")) or source.lower().endswith(".zip")

@@ -9,6 +9,7 @@ files can each declare 4096x4096 pixels.
 Files that are not used are counted by reason in `ImageSet.skipped`; `ImageSet.summary`
 says so in one line.
 """
+
 from __future__ import annotations
 
 import io
@@ -17,9 +18,10 @@ import time
 import zipfile
 import zlib
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Callable, Iterable, Iterator, Optional
+from typing import BinaryIO
 
 import numpy as np
 
@@ -38,18 +40,19 @@ class UserImageLimits:
     The pixel budget (width x height as decoded, summed; a JPEG decodes at a reduced scale)
     is reached in about 9 s on two busy cores: a 1 MB zip of 40 flat 4096x4096 PNGs
     (0.67 gigapixels) was refused then. The time budget catches slower decoders."""
+
     max_images: int = 20_000
-    max_files: int = 100_000              # files looked at, images or not
-    max_total_bytes: int = 200 * MB       # image bytes read (a zip's declared uncompressed total)
+    max_files: int = 100_000  # files looked at, images or not
+    max_total_bytes: int = 200 * MB  # image bytes read (a zip's declared uncompressed total)
     max_file_bytes: int = 50 * MB
-    max_side: int = 4096                  # width and height before resizing
-    max_zip_ratio: int = 200              # uncompressed / compressed size of one entry
-    min_side: int = 4                     # the smallest output side (image_size)
+    max_side: int = 4096  # width and height before resizing
+    max_zip_ratio: int = 200  # uncompressed / compressed size of one entry
+    min_side: int = 4  # the smallest output side (image_size)
     max_out_side: int = 512
-    min_image_side: int = 8               # smaller images are skipped: a crop of them is a flat patch
-    max_aspect: float = 4.0               # longer / shorter side; longer strips are skipped
-    max_total_pixels: int = 500_000_000   # width x height decoded, summed over the set
-    max_seconds: float = 60.0             # wall time for decoding the whole set
+    min_image_side: int = 8  # smaller images are skipped: a crop of them is a flat patch
+    max_aspect: float = 4.0  # longer / shorter side; longer strips are skipped
+    max_total_pixels: int = 500_000_000  # width x height decoded, summed over the set
+    max_seconds: float = 60.0  # wall time for decoding the whole set
 
     @property
     def shape_rules(self) -> ShapeRules:
@@ -61,8 +64,9 @@ class UserImageLimits:
 _Entry = tuple[str, int, Callable[[], BinaryIO]]
 
 
-def load_images_from_folder(path, image_size: Optional[int] = None,
-                            limits: UserImageLimits = UserImageLimits()) -> ImageSet:
+def load_images_from_folder(
+    path, image_size: int | None = None, limits: UserImageLimits = UserImageLimits()
+) -> ImageSet:
     """Every image under `path` (subfolders included, hidden files and __MACOSX left out)."""
     folder = Path(path).expanduser()
     if not folder.exists():
@@ -75,8 +79,7 @@ def load_images_from_folder(path, image_size: Optional[int] = None,
     return _decode_entries(entries, folder.name, image_size, limits, limit_image_bytes=True)
 
 
-def load_images_from_zip(path, image_size: Optional[int] = None,
-                         limits: UserImageLimits = UserImageLimits()) -> ImageSet:
+def load_images_from_zip(path, image_size: int | None = None, limits: UserImageLimits = UserImageLimits()) -> ImageSet:
     """Every image inside the zip file at `path`, as for a folder (hidden files and __MACOSX
     left out); images resized to `image_size` (None: 28 when all are grayscale, else 32) within `limits`.
     Raises DataError (one line) for a missing or unreadable zip, one with no files or no
@@ -89,8 +92,9 @@ def load_images_from_zip(path, image_size: Optional[int] = None,
         return _load_zip(fh, zip_path.name, image_size, limits)
 
 
-def load_images_from_zip_bytes(data: bytes, name: str, image_size: Optional[int] = None,
-                               limits: UserImageLimits = UserImageLimits()) -> ImageSet:
+def load_images_from_zip_bytes(
+    data: bytes, name: str, image_size: int | None = None, limits: UserImageLimits = UserImageLimits()
+) -> ImageSet:
     """For uploads: the zip's bytes and the name to show for it."""
     return _load_zip(io.BytesIO(data), name, image_size, limits)
 
@@ -110,7 +114,7 @@ def _load_zip(stream: BinaryIO, name: str, image_size, limits: UserImageLimits) 
 
 def _folder_entries(folder: Path, limits: UserImageLimits) -> Iterator[_Entry]:
     seen = 0
-    for root, dirs, files in os.walk(folder):       # symlinked folders are not followed
+    for root, dirs, files in os.walk(folder):  # symlinked folders are not followed
         dirs[:] = sorted(d for d in dirs if not _hidden(d))
         for file_name in sorted(files):
             file_path = Path(root) / file_name
@@ -118,10 +122,15 @@ def _folder_entries(folder: Path, limits: UserImageLimits) -> Iterator[_Entry]:
                 continue
             seen += 1
             if seen > limits.max_files:
-                raise DataError(f"the folder '{folder.name}' has more than {limits.max_files} files; "
-                                f"point to a folder with only the images")
-            yield (file_path.relative_to(folder).as_posix(), file_path.stat().st_size,
-                   lambda p=file_path: open(p, "rb"))
+                raise DataError(
+                    f"the folder '{folder.name}' has more than {limits.max_files} files; "
+                    f"point to a folder with only the images"
+                )
+            yield (
+                file_path.relative_to(folder).as_posix(),
+                file_path.stat().st_size,
+                lambda p=file_path: open(p, "rb"),
+            )
 
 
 def _zip_members(archive: zipfile.ZipFile, name: str, limits: UserImageLimits) -> list:
@@ -138,13 +147,16 @@ def _zip_members(archive: zipfile.ZipFile, name: str, limits: UserImageLimits) -
             raise DataError(f"the zip '{name}' is password protected: zip the images without a password")
         large = info.file_size > MB
         if large and (info.compress_size == 0 or info.file_size / info.compress_size > limits.max_zip_ratio):
-            raise DataError(f"the zip '{name}' declares {info.file_size // MB} MB for {info.filename} from "
-                            f"{info.compress_size} compressed bytes: refusing a possible zip bomb")
+            raise DataError(
+                f"the zip '{name}' declares {info.file_size // MB} MB for {info.filename} from "
+                f"{info.compress_size} compressed bytes: refusing a possible zip bomb"
+            )
         total += info.file_size
         members.append(info)
     if total > limits.max_total_bytes:
-        raise DataError(f"the zip '{name}' unpacks to {total // MB} MB, more than the "
-                        f"{limits.max_total_bytes // MB} MB allowed")
+        raise DataError(
+            f"the zip '{name}' unpacks to {total // MB} MB, more than the {limits.max_total_bytes // MB} MB allowed"
+        )
     return members
 
 
@@ -163,22 +175,27 @@ def _zip_opener(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> C
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as err:
             raise DataError(f"the zip '{name}' is damaged at {info.filename} ({one_line_reason(err)})") from None
         except NotImplementedError as err:
-            raise DataError(f"the zip '{name}' uses an unsupported compression ({one_line_reason(err)}): "
-                            f"zip it again with standard (deflate) compression") from None
-        except RuntimeError as err:      # encrypted entries
+            raise DataError(
+                f"the zip '{name}' uses an unsupported compression ({one_line_reason(err)}): "
+                f"zip it again with standard (deflate) compression"
+            ) from None
+        except RuntimeError as err:  # encrypted entries
             raise DataError(f"the zip '{name}' cannot be read ({one_line_reason(err)})") from None
+
     return open_member
 
 
-def _decode_entries(entries: Iterable[_Entry], name: str, image_size: Optional[int],
-                    limits: UserImageLimits, limit_image_bytes: bool) -> ImageSet:
+def _decode_entries(
+    entries: Iterable[_Entry], name: str, image_size: int | None, limits: UserImageLimits, limit_image_bytes: bool
+) -> ImageSet:
     """Decode each entry. A zip's declared total was checked before; a folder's image bytes are counted here."""
     if image_size is not None and not limits.min_side <= image_size <= limits.max_out_side:
-        raise DataError(f"image size must be between {limits.min_side} and {limits.max_out_side} pixels, "
-                        f"got {image_size}")
+        raise DataError(
+            f"image size must be between {limits.min_side} and {limits.max_out_side} pixels, got {image_size}"
+        )
     entries = list(entries)
     named_as_images = sum(1 for entry in entries if entry[0].lower().endswith(IMAGE_SUFFIXES))
-    if named_as_images > limits.max_images:      # fail before decoding thousands of them
+    if named_as_images > limits.max_images:  # fail before decoding thousands of them
         raise DataError(f"'{name}' has more than {limits.max_images} images; use at most {limits.max_images}")
     sides = (image_size,) if image_size else (GRAY_SIDE, COLOUR_SIDE)
     images: list[SquareImage] = []
@@ -187,8 +204,10 @@ def _decode_entries(entries: Iterable[_Entry], name: str, image_size: Optional[i
     started = time.monotonic()
     for entry_name, size, open_entry in entries:
         if time.monotonic() - started > limits.max_seconds:
-            raise DataError(f"decoding '{name}' took more than {limits.max_seconds:g} s "
-                            f"({len(images)} images so far): use fewer or smaller images")
+            raise DataError(
+                f"decoding '{name}' took more than {limits.max_seconds:g} s "
+                f"({len(images)} images so far): use fewer or smaller images"
+            )
         if size > limits.max_file_bytes:
             skipped[f"over {limits.max_file_bytes // MB} MB"] += 1
             continue
@@ -203,29 +222,39 @@ def _decode_entries(entries: Iterable[_Entry], name: str, image_size: Optional[i
         image_bytes += size
         pixels += square.decoded_pixels
         if pixels > limits.max_total_pixels:
-            raise DataError(f"'{name}' holds more than {limits.max_total_pixels:,} pixels of images in total "
-                            f"(width x height as decoded); use fewer or smaller images")
+            raise DataError(
+                f"'{name}' holds more than {limits.max_total_pixels:,} pixels of images in total "
+                f"(width x height as decoded); use fewer or smaller images"
+            )
         if limit_image_bytes and image_bytes > limits.max_total_bytes:
-            raise DataError(f"'{name}' holds more than {limits.max_total_bytes // MB} MB of images; use fewer or smaller ones")
+            raise DataError(
+                f"'{name}' holds more than {limits.max_total_bytes // MB} MB of images; use fewer or smaller ones"
+            )
         if len(images) == limits.max_images:
             raise DataError(f"'{name}' has more than {limits.max_images} images; use at most {limits.max_images}")
         if not image_size and not square.gray:
-            sides = (COLOUR_SIDE,)        # colour decides the side: stop making 28-pixel copies
+            sides = (COLOUR_SIDE,)  # colour decides the side: stop making 28-pixel copies
         images.append(square)
     if not images:
-        raise DataError(f"no images in '{name}': {skipped_summary(skipped)} "
-                        f"(accepted formats: {ACCEPTED_NAMES}; at least {limits.min_image_side} px a side, "
-                        f"at most {limits.max_aspect:g}:1)")
+        raise DataError(
+            f"no images in '{name}': {skipped_summary(skipped)} "
+            f"(accepted formats: {ACCEPTED_NAMES}; at least {limits.min_image_side} px a side, "
+            f"at most {limits.max_aspect:g}:1)"
+        )
     return ImageSet(images=_stack(images, image_size), labels=None, name=name, skipped=dict(skipped))
 
 
-def _stack(images: list[SquareImage], image_size: Optional[int]) -> np.ndarray:
+def _stack(images: list[SquareImage], image_size: int | None) -> np.ndarray:
     if all(image.gray for image in images):
         side = image_size or GRAY_SIDE
         return np.stack([image.pixels[side] for image in images])[..., None]
     side = image_size or COLOUR_SIDE
-    return np.stack([image.pixels[side] if not image.gray else np.repeat(image.pixels[side][..., None], 3, axis=-1)
-                     for image in images])
+    return np.stack(
+        [
+            image.pixels[side] if not image.gray else np.repeat(image.pixels[side][..., None], 3, axis=-1)
+            for image in images
+        ]
+    )
 
 
 def _hidden(part: str) -> bool:

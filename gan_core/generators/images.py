@@ -2,10 +2,11 @@
 
 Numpy and Pillow only; called once per epoch or per user action, never in the train step.
 """
+
 from __future__ import annotations
 
 import io
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from PIL import Image
@@ -37,7 +38,7 @@ def image_grid(images: np.ndarray, cols: int | None = None, pad: int = 2, pad_va
     for i in range(n):
         r, k = divmod(i, cols)
         y, x = pad + r * (h + pad), pad + k * (w + pad)
-        out[y:y + h, x:x + w] = images[i]
+        out[y : y + h, x : x + w] = images[i]
     return out
 
 
@@ -66,9 +67,9 @@ def gif_bytes(frames: Sequence[np.ndarray], frame_ms: int = 300, loop: int = 0) 
     """An animated GIF from same-sized uint8 pictures."""
     if not frames:
         raise ValueError("a GIF needs at least one frame")
-    pics = [_pil(f).convert("P") if np.asarray(f).ndim == 3 and np.asarray(f).shape[-1] == 3
-            else _pil(f) for f in frames]
+    pics = [
+        _pil(f).convert("P") if np.asarray(f).ndim == 3 and np.asarray(f).shape[-1] == 3 else _pil(f) for f in frames
+    ]
     buf = io.BytesIO()
     pics[0].save(buf, format="GIF", save_all=True, append_images=pics[1:], duration=frame_ms, loop=loop)
     return buf.getvalue()
-

@@ -3,9 +3,8 @@
 Numpy only, pure functions: generator_source (the Latent explorer page, `make bench`) and
 epoch_end share them, and they are tested without a model.
 """
-from __future__ import annotations
 
-from typing import Optional, Tuple
+from __future__ import annotations
 
 import numpy as np
 
@@ -28,8 +27,9 @@ def with_class_code(z, classes: int, labels=None) -> np.ndarray:
     return np.concatenate([z, np.eye(classes, dtype=np.float32)[labels]], axis=1)
 
 
-def sample_latent(seed: int, n: int, dim: int, distribution: str = "gaussian",
-                  classes: int = 0, labels=None) -> np.ndarray:
+def sample_latent(
+    seed: int, n: int, dim: int, distribution: str = "gaussian", classes: int = 0, labels=None
+) -> np.ndarray:
     """`n` latent points (n, dim) float32: N(0, 1) for "gaussian", U[-1, 1] for "uniform".
 
     The same seed always gives the same points, so a seed names a set of samples. For a
@@ -48,7 +48,7 @@ def sample_latent(seed: int, n: int, dim: int, distribution: str = "gaussian",
     return with_class_code(z.astype(np.float32), classes, labels)
 
 
-def _pair(a, b) -> Tuple[np.ndarray, np.ndarray]:
+def _pair(a, b) -> tuple[np.ndarray, np.ndarray]:
     a = np.asarray(a, dtype=np.float64).reshape(-1)
     b = np.asarray(b, dtype=np.float64).reshape(-1)
     if a.shape != b.shape:
@@ -195,7 +195,7 @@ def vector_arithmetic(a_points, b_points, c_points) -> np.ndarray:
     return (means[0] - means[1] + means[2]).astype(np.float32)
 
 
-def _nearest_rows(queries: np.ndarray, references: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+def _nearest_rows(queries: np.ndarray, references: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     q = queries.astype(np.float64)
     r = references.astype(np.float64)
     # |q - r|^2 = |q|^2 + |r|^2 - 2 q.r: one matrix product instead of a (Q, R, D) array.
@@ -205,9 +205,13 @@ def _nearest_rows(queries: np.ndarray, references: np.ndarray) -> Tuple[np.ndarr
     return idx.astype(np.int64), best
 
 
-def nearest_real(sample_images, real_images, metric: str = "pixel",
-                 sample_features: Optional[np.ndarray] = None,
-                 real_features: Optional[np.ndarray] = None) -> Tuple[np.ndarray, np.ndarray]:
+def nearest_real(
+    sample_images,
+    real_images,
+    metric: str = "pixel",
+    sample_features: np.ndarray | None = None,
+    real_features: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """For each sample, the index of the closest real image and the distance to it.
 
     "pixel": Euclidean distance between uint8 images scaled to [0, 1] (a memorized

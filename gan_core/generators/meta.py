@@ -7,12 +7,12 @@ to the Latent explorer. Sampling reads the latent distribution from it, so a gen
 whose latent was switched live to uniform is sampled with uniform afterwards, whatever
 the run's config.json (its starting values) says.
 """
+
 from __future__ import annotations
 
 import json
 import zipfile
 from pathlib import Path
-from typing import Optional
 
 ENTRY = "gan_lab_training.json"
 
@@ -21,9 +21,13 @@ def training_meta(live_hacks: dict, step: int, tanh_output: bool, latent_dim: in
     """What sampling depends on, as plain JSON: the live hacks (dotted key -> value,
     `hacks.latent_distribution` among them), the step they were current at, the pixel
     range (tanh: [-1, 1], else [0, 1]) and the size of z."""
-    return {"step": int(step), "hacks": {k: list(v) if isinstance(v, tuple) else v for k, v in live_hacks.items()},
-            "latent_distribution": live_hacks.get("hacks.latent_distribution", "gaussian"),
-            "tanh_output": bool(tanh_output), "latent_dim": int(latent_dim)}
+    return {
+        "step": int(step),
+        "hacks": {k: list(v) if isinstance(v, tuple) else v for k, v in live_hacks.items()},
+        "latent_distribution": live_hacks.get("hacks.latent_distribution", "gaussian"),
+        "tanh_output": bool(tanh_output),
+        "latent_dim": int(latent_dim),
+    }
 
 
 def save_generator_with_meta(model, path, meta: dict) -> None:
@@ -33,7 +37,7 @@ def save_generator_with_meta(model, path, meta: dict) -> None:
         archive.writestr(ENTRY, json.dumps(meta, indent=2))
 
 
-def read_meta(file) -> Optional[dict]:
+def read_meta(file) -> dict | None:
     """The training values inside a `.keras` file (a path or a binary file object), or None
     for a file without them (trained elsewhere, or before they were recorded) or not a zip."""
     try:

@@ -4,6 +4,7 @@ python -m gan_core.generators.pretrained OUT_DIR [--epochs N]
 A budget in epochs, not seconds, so the result does not depend on how busy the machine is.
 Writes OUT_DIR/generator.keras, config.json and quality.json (what the metrics said).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,6 +23,7 @@ def build(out_dir: Path, epochs: int, preset_name: str = DEFAULT_PRESET) -> dict
     plus preset and epochs). Raises RuntimeError when the training command fails.
     """
     from gan_core.cli.main import main as cli_main
+
     with tempfile.TemporaryDirectory() as tmp:
         run = Path(tmp) / "run"
         code = cli_main(["train", "--preset", preset_name, "--epochs", str(epochs), "--out", str(run)])
@@ -45,6 +47,7 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     quality = build(Path(a.out_dir), a.epochs, a.preset)
     from gan_core.metrics import summary
+
     print(f"pretrained generator in {a.out_dir}: {summary(quality)}")
     return 0
 

@@ -3,10 +3,10 @@ interpolation strips (frames, one picture, PNG and GIF bytes) between two latent
 
 Loading (where a generator comes from, what its output range is) is source.py.
 """
+
 from __future__ import annotations
 
 import time
-from typing import Tuple
 
 import numpy as np
 
@@ -28,10 +28,10 @@ def generate(model, z: np.ndarray, output_range, chunk: int = CHUNK) -> np.ndarr
     n = len(z)
     outs = []
     for start in range(0, n, chunk):
-        part = z[start:start + chunk]
+        part = z[start : start + chunk]
         if len(part) < chunk:  # pad so the call has the one shape already traced
             part = np.concatenate([part, np.zeros((chunk - len(part), z.shape[1]), np.float32)])
-        outs.append(np.asarray(model.predict_on_batch(part))[:min(chunk, n - start)])
+        outs.append(np.asarray(model.predict_on_batch(part))[: min(chunk, n - start)])
     if not outs:
         raise ValueError("generate() needs at least one latent point")
     if isinstance(output_range, bool):
@@ -39,16 +39,16 @@ def generate(model, z: np.ndarray, output_range, chunk: int = CHUNK) -> np.ndarr
     return to_pixels(np.concatenate(outs), output_range)
 
 
-def interpolation_strip(model, source: GeneratorSource, z_a, z_b, frames: int,
-                        spherical: bool = True, scale: int = 3) -> Tuple[np.ndarray, np.ndarray]:
+def interpolation_strip(
+    model, source: GeneratorSource, z_a, z_b, frames: int, spherical: bool = True, scale: int = 3
+) -> tuple[np.ndarray, np.ndarray]:
     """(frames as uint8 images, the strip as one upscaled picture) from z_a to z_b."""
     path = interpolate(z_a, z_b, frames, spherical, source.classes)
     images = generate(model, path, source.pixel_range)
     return images, upscale(image_grid(images, cols=frames), scale)
 
 
-def interpolation_strip_seconds(source: GeneratorSource, frames: int = 16, repeats: int = 5,
-                                model=None) -> float:
+def interpolation_strip_seconds(source: GeneratorSource, frames: int = 16, repeats: int = 5, model=None) -> float:
     """Median seconds to render a `frames`-frame spherical strip to PNG, model already loaded.
 
     This is the latency a user sees after moving the Steps slider (load and first trace
@@ -67,8 +67,17 @@ def interpolation_strip_seconds(source: GeneratorSource, frames: int = 16, repea
     return float(np.median(times))
 
 
-def strip_and_gif(model, source: GeneratorSource, z_a, z_b, frames: int, spherical: bool = True,
-                  scale: int = 3, gif_scale: int = 4, frame_ms: int = 120) -> Tuple[bytes, bytes]:
+def strip_and_gif(
+    model,
+    source: GeneratorSource,
+    z_a,
+    z_b,
+    frames: int,
+    spherical: bool = True,
+    scale: int = 3,
+    gif_scale: int = 4,
+    frame_ms: int = 120,
+) -> tuple[bytes, bytes]:
     """(PNG of the strip, GIF of the walk) from z_a to z_b in `frames` frames (2..1000).
 
     The strip is enlarged `scale` times; the GIF's frames `gif_scale` times, each shown

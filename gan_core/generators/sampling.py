@@ -1,4 +1,5 @@
 """Sampling a saved run's generator (for `sample`, final reports and the pretrained asset)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -6,6 +6,7 @@ code after z and says so in its name. Its config.json, when there is one, says h
 sample its latent space and how to read its pixels; without one we assume and say so.
 Running a loaded one (latent points to images, interpolation strips) is running.py.
 """
+
 from __future__ import annotations
 
 import io
@@ -13,16 +14,14 @@ import os
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Optional, Tuple
 
 import numpy as np
 
-from gan_core.training.conditional import classes_of
 from gan_core.config import ConfigError, TrainConfig
 from gan_core.generators.files import load_error_line, model_file_problem
 from gan_core.generators.latent import sample_latent
-from gan_core.generators.output_range import (PROBE_SEED, TANH_RANGE, decide_output_range,
-                                              output_activation)
+from gan_core.generators.output_range import PROBE_SEED, TANH_RANGE, decide_output_range, output_activation
+from gan_core.training.conditional import classes_of
 
 PRETRAINED_DIR_ENV = "GAN_LAB_PRETRAINED_DIR"
 GENERATOR_FILE = "generator.keras"
@@ -46,20 +45,21 @@ class GeneratorSource:
     guessed), `classes` (one-hot class inputs after z; 0: unconditional) and `output_range`
     (the model outputs mapped to pixels 0 and 255, measured by output_range.py on loading).
     """
+
     name: str
     path: Path
-    config: Optional[TrainConfig]
-    latent_dim: int                   # size of z, without the class code
-    latent_distribution: str          # "gaussian" or "uniform"
-    tanh_output: bool                 # pixels in [-1, 1]; False: [0, 1]
-    image_shape: Optional[Tuple[int, int, int]] = None   # known once the model is loaded
-    assumptions: Tuple[str, ...] = ()  # what we guessed because there was no config
-    classes: int = 0                  # one-hot class inputs after z (0: unconditional)
-    output_range: Optional[Tuple[float, float]] = None   # model output mapped to pixels 0..255; from
-                                                         # output_range.py once the model is loaded
+    config: TrainConfig | None
+    latent_dim: int  # size of z, without the class code
+    latent_distribution: str  # "gaussian" or "uniform"
+    tanh_output: bool  # pixels in [-1, 1]; False: [0, 1]
+    image_shape: tuple[int, int, int] | None = None  # known once the model is loaded
+    assumptions: tuple[str, ...] = ()  # what we guessed because there was no config
+    classes: int = 0  # one-hot class inputs after z (0: unconditional)
+    output_range: tuple[float, float] | None = None  # model output mapped to pixels 0..255; from
+    # output_range.py once the model is loaded
 
     @property
-    def pixel_range(self) -> Tuple[float, float]:
+    def pixel_range(self) -> tuple[float, float]:
         """(low, high) of the model's output that map to pixel values 0 and 255."""
         if self.output_range is not None:
             return self.output_range
@@ -81,6 +81,7 @@ class GeneratorSource:
 
 # -- finding generators ---------------------------------------------------------------
 
+
 def pretrained_dir() -> Path:
     """The folder of the shipped pretrained generator: `GAN_LAB_PRETRAINED_DIR` when set,
     else the repository's `assets/pretrained/` (generator.keras and its config.json)."""
@@ -93,6 +94,7 @@ def pretrained_dir() -> Path:
 def runs_dir() -> Path:
     """The folder of training runs (`GAN_LAB_RUNS`, else `runs/`; gan_core.store.runs)."""
     from gan_core.store.runs import default_runs_dir
+
     return default_runs_dir()
 
 
@@ -108,10 +110,14 @@ def _read_config(folder: Path) -> TrainConfig:
 
 
 def _source_from_config(name: str, path: Path, config: TrainConfig) -> GeneratorSource:
-    return GeneratorSource(name=name, path=path, config=config,
-                           latent_dim=config.model.latent_dim,
-                           latent_distribution=config.hacks.latent_distribution,
-                           tanh_output=config.model.tanh_output)
+    return GeneratorSource(
+        name=name,
+        path=path,
+        config=config,
+        latent_dim=config.model.latent_dim,
+        latent_distribution=config.hacks.latent_distribution,
+        tanh_output=config.model.tanh_output,
+    )
 
 
 def pretrained_source() -> GeneratorSource:
@@ -147,7 +153,7 @@ def list_run_sources(folder=None) -> list[GeneratorSource]:
     for run in folder.iterdir():
         try:
             source = run_source(run)
-            if source.path.stat().st_size == 0:    # being written by a starting run
+            if source.path.stat().st_size == 0:  # being written by a starting run
                 continue
             found.append((source.path.stat().st_mtime, source))
         except (GeneratorError, OSError):
@@ -158,12 +164,14 @@ def list_run_sources(folder=None) -> list[GeneratorSource]:
 
 # -- the values it was trained with ------------------------------------------------------
 
+
 def with_training_meta(source: GeneratorSource, file=None) -> GeneratorSource:
     """`source` sampled as its generator was last trained: the latent distribution recorded
     inside the .keras file (meta.py; `file` is the file or its bytes as a file
     object, default `source.path`) wins over a config's starting value, with a note when
     they differ. Unchanged for a file without the record."""
     from gan_core.generators.meta import read_meta
+
     meta = read_meta(source.path if file is None else file)
     if meta is None or meta["latent_distribution"] == source.latent_distribution and source.config is not None:
         return source
@@ -172,37 +180,52 @@ def with_training_meta(source: GeneratorSource, file=None) -> GeneratorSource:
     if source.config is None:
         notes = (f"sampling a {latent} latent, as the file records it was trained",) + notes
     else:
-        notes += (f"the latent was switched to {latent} during training (the run started with "
-                  f"{source.latent_distribution}): sampling {latent}",)
+        notes += (
+            f"the latent was switched to {latent} during training (the run started with "
+            f"{source.latent_distribution}): sampling {latent}",
+        )
     return replace(source, latent_distribution=latent, assumptions=notes)
 
 
 # -- loading and checking ---------------------------------------------------------------
 
+
 def _shape_text(shapes) -> str:
     def one(s):
         return "(" + ", ".join("batch" if d is None else str(d) for d in s) + ")"
+
     return one(shapes[0]) if len(shapes) == 1 else "[" + ", ".join(one(s) for s in shapes) + "]"
 
 
-def _check_generator_shape(model) -> Tuple[int, Tuple[int, int, int]]:
+def _check_generator_shape(model) -> tuple[int, tuple[int, int, int]]:
     try:
         ins = [tuple(t.shape) for t in model.inputs]
         outs = [tuple(t.shape) for t in model.outputs]
     except (AttributeError, TypeError, ValueError):
-        raise GeneratorError("this file is not a generator: its inputs and outputs are not defined "
-                             "(save a functional or Sequential model with an Input)") from None
-    ok = (len(ins) == 1 and len(ins[0]) == 2 and ins[0][1] is not None
-          and len(outs) == 1 and len(outs[0]) == 4 and outs[0][3] in (1, 3)
-          and outs[0][1] is not None and outs[0][2] is not None)
+        raise GeneratorError(
+            "this file is not a generator: its inputs and outputs are not defined "
+            "(save a functional or Sequential model with an Input)"
+        ) from None
+    ok = (
+        len(ins) == 1
+        and len(ins[0]) == 2
+        and ins[0][1] is not None
+        and len(outs) == 1
+        and len(outs[0]) == 4
+        and outs[0][3] in (1, 3)
+        and outs[0][1] is not None
+        and outs[0][2] is not None
+    )
     if not ok:
-        raise GeneratorError(f"this file is not a generator: it takes {_shape_text(ins)} and returns "
-                             f"{_shape_text(outs)}; a generator takes (batch, latent_dim) and returns "
-                             f"(batch, height, width, 1 or 3)")
+        raise GeneratorError(
+            f"this file is not a generator: it takes {_shape_text(ins)} and returns "
+            f"{_shape_text(outs)}; a generator takes (batch, latent_dim) and returns "
+            f"(batch, height, width, 1 or 3)"
+        )
     return int(ins[0][1]), (int(outs[0][1]), int(outs[0][2]), int(outs[0][3]))
 
 
-def _dimensions(model) -> Tuple[int, int, Tuple[int, int, int]]:
+def _dimensions(model) -> tuple[int, int, tuple[int, int, int]]:
     """(size of z, classes in the one-hot code after it, image shape) of a checked generator."""
     input_dim, image_shape = _check_generator_shape(model)
     classes = classes_of(model)
@@ -217,16 +240,20 @@ def _load_model(path: Path, shown_name: str):
         raise GeneratorError(f"{shown_name} could not be read as a Keras model: {problem}")
     import keras  # deferred: the listing functions above must not pay for TensorFlow
 
-    from gan_core.training import narrow_conv  # noqa: F401  registers the layer our generators are saved with
+    from gan_core.training import (
+        hack_layers,  # noqa: F401  registers G's sampling dropout
+        narrow_conv,  # noqa: F401  registers the layer our generators are saved with
+    )
 
     try:
         return keras.models.load_model(str(path), safe_mode=True, compile=False)
     except Exception as e:  # Keras raises many kinds for a bad archive; the user needs one line
-        raise GeneratorError(f"{shown_name} could not be read as a Keras model: "
-                             f"{load_error_line(e, str(path), shown_name)}") from None
+        raise GeneratorError(
+            f"{shown_name} could not be read as a Keras model: {load_error_line(e, str(path), shown_name)}"
+        ) from None
 
 
-def _with_output_range(model, source: GeneratorSource, config_says: Optional[str]) -> GeneratorSource:
+def _with_output_range(model, source: GeneratorSource, config_says: str | None) -> GeneratorSource:
     """The source with the output range measured on a probe batch, and a note when it differs
     from what the model's activation or the config (`config_says`: 'tanh'/'sigmoid') declare."""
     activation = output_activation(model)
@@ -235,8 +262,12 @@ def _with_output_range(model, source: GeneratorSource, config_says: Optional[str
         decision = decide_output_range(probe, activation, config_says)
     except ValueError as e:
         raise GeneratorError(f"{source.path.name}: {e}") from None
-    return replace(source, output_range=decision.range, tanh_output=decision.range == TANH_RANGE,
-                   assumptions=source.assumptions + decision.notes)
+    return replace(
+        source,
+        output_range=decision.range,
+        tanh_output=decision.range == TANH_RANGE,
+        assumptions=source.assumptions + decision.notes,
+    )
 
 
 def load_generator(source: GeneratorSource):
@@ -247,8 +278,10 @@ def load_generator(source: GeneratorSource):
     latent_dim, classes, image_shape = _dimensions(model)
     notes = source.assumptions
     if source.config is not None and source.config.model.latent_dim != latent_dim:
-        notes += (f"its config says latent size {source.config.model.latent_dim}, "
-                  f"the model takes {latent_dim}: using {latent_dim}",)
+        notes += (
+            f"its config says latent size {source.config.model.latent_dim}, "
+            f"the model takes {latent_dim}: using {latent_dim}",
+        )
     source = replace(source, latent_dim=latent_dim, image_shape=image_shape, assumptions=notes, classes=classes)
     config_says = None
     if source.config is not None:
@@ -273,8 +306,15 @@ def load_uploaded_generator(data: bytes, filename: str):
     notes = ("no config with the file: sampling a Gaussian latent N(0, 1)",)
     if classes:
         notes += (f"conditional on {classes} classes: the last {classes} inputs are a one-hot class code",)
-    source = GeneratorSource(name=f"Upload: {filename}", path=Path(filename), config=None,
-                             latent_dim=latent_dim, latent_distribution="gaussian",
-                             tanh_output=True, image_shape=image_shape,
-                             assumptions=notes, classes=classes)
+    source = GeneratorSource(
+        name=f"Upload: {filename}",
+        path=Path(filename),
+        config=None,
+        latent_dim=latent_dim,
+        latent_distribution="gaussian",
+        tanh_output=True,
+        image_shape=image_shape,
+        assumptions=notes,
+        classes=classes,
+    )
     return model, _with_output_range(model, with_training_meta(source, io.BytesIO(data)), None)

@@ -5,26 +5,58 @@ Each card names the exact config keys it is about and a pair of overrides ("a" w
 practice, "b" without) that the Compare page applies to the dcgan-hacks preset, so the
 guide, the Train page and the comparisons all speak of the same settings.
 """
+
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from gan_core.config import TrainConfig
-from gan_core.control_labels import HACK_LABELS, PRACTICE_LABELS
+from gan_core.control_labels import HACK_LABELS, MODEL_HACK_LABELS, PRACTICE_LABELS
 from gan_core.guide.cards import CARDS
-from gan_core.guide.model import BATCH_NORM_PLACEMENT, LIVE, NEXT_START, GuideCard, GuideError, Symptom
+from gan_core.guide.model import (
+    BATCH_NORM_PLACEMENT,
+    ERA_2016,
+    ERA_LATER,
+    ERAS,
+    LIVE,
+    NEXT_START,
+    GuideCard,
+    GuideError,
+    Symptom,
+)
 from gan_core.guide.symptoms import SYMPTOMS
 from gan_core.presets import preset
 
-__all__ = ["BATCH_NORM_PLACEMENT", "CARDS", "COMPARE_BASE_PRESET", "CONTROL_LABELS", "GuideCard", "GuideError",
-           "KINDS", "LIVE", "NEXT_START", "SYMPTOMS", "Symptom", "card", "compare_configs", "compare_preload",
-           "filter_cards", "symptoms_for_card"]
+__all__ = [
+    "BATCH_NORM_PLACEMENT",
+    "CARDS",
+    "COMPARE_BASE_PRESET",
+    "CONTROL_LABELS",
+    "GuideCard",
+    "GuideError",
+    "KINDS",
+    "LIVE",
+    "NEXT_START",
+    "SYMPTOMS",
+    "Symptom",
+    "card",
+    "compare_configs",
+    "compare_preload",
+    "filter_cards",
+    "symptoms_for_card",
+    "ERAS",
+    "ERA_2016",
+    "ERA_LATER",
+    "by_era",
+]
 
 # Labels of the Train page's controls, so a card can say which one to reach for (one table,
 # gan_core/control_labels.py, which the Train page reads too).
 PRACTICE_CONTROLS = tuple(PRACTICE_LABELS.values())
 HACK_CONTROLS = tuple(HACK_LABELS.values())
-CONTROL_LABELS = PRACTICE_CONTROLS + HACK_CONTROLS
+# Controls of the settings beyond the DCGAN paper that apply at the next start.
+MODEL_HACK_CONTROLS = tuple(MODEL_HACK_LABELS.values())
+CONTROL_LABELS = PRACTICE_CONTROLS + HACK_CONTROLS + MODEL_HACK_CONTROLS
 
 COMPARE_BASE_PRESET = "dcgan-hacks"
 
@@ -47,12 +79,20 @@ def filter_cards(kind: str = "all", query: str = "") -> list[GuideCard]:
     return [c for c in CARDS if c.kind in KINDS[kind] and all(w in _haystack(c) for w in words)]
 
 
+def by_era(cards: list[GuideCard]) -> list[tuple[str, list[GuideCard]]]:
+    """The cards in the guide's two groups, in order: (ERAS heading, cards) for 2016's list
+    (DCGAN practices and ganhacks), then for what came after (2017-2021); empty groups left out."""
+    groups = [(ERAS[era], [c for c in cards if c.era == era]) for era in ERAS]
+    return [(heading, members) for heading, members in groups if members]
+
+
 def _haystack(c: GuideCard) -> str:
-    return " ".join((c.id, c.title, c.what, c.why, c.on, c.off, c.control,
-                     *c.related_controls, *c.keys, *c.sources)).lower()
+    return " ".join(
+        (c.id, c.title, c.what, c.why, c.on, c.off, c.control, *c.related_controls, *c.keys, *c.sources)
+    ).lower()
 
 
-def compare_configs(c: GuideCard, base: Optional[TrainConfig] = None) -> tuple[TrainConfig, TrainConfig]:
+def compare_configs(c: GuideCard, base: TrainConfig | None = None) -> tuple[TrainConfig, TrainConfig]:
     """The "with" and "without" configs of a card, built on the dcgan-hacks preset."""
     base = base if base is not None else preset(COMPARE_BASE_PRESET)
     return _apply(base, c.overrides["a"]), _apply(base, c.overrides["b"])
@@ -67,8 +107,7 @@ def _apply(base: TrainConfig, overrides: dict[str, Any]) -> TrainConfig:
 
 def compare_preload(c: GuideCard) -> dict[str, Any]:
     """What the Compare page reads from session_state["compare_preload"]."""
-    return {"card": c.id, "title": c.title,
-            "a": dict(c.overrides["a"]), "b": dict(c.overrides["b"])}
+    return {"card": c.id, "title": c.title, "a": dict(c.overrides["a"]), "b": dict(c.overrides["b"])}
 
 
 def symptoms_for_card(card_id: str) -> list[Symptom]:

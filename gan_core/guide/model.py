@@ -1,11 +1,12 @@
 """The Hacks guide's vocabulary: what a card and a symptom are, when a setting applies,
 and the sources the cards cite. The texts live in cards.py and symptoms.py."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
-LIVE = "live"              # the train step reads it every step
+LIVE = "live"  # the train step reads it every step
 NEXT_START = "next start"  # it shapes the networks or optimizers, built when a run starts
 
 BATCH_NORM_PLACEMENT = (
@@ -24,6 +25,32 @@ CHOLLET = "Chollet - Deep Learning with Python, the Keras GAN example"
 MIRZA = "Mirza & Osindero 2014 - Conditional Generative Adversarial Nets"
 ACGAN = "Odena, Olah & Shlens 2017 - Conditional Image Synthesis with Auxiliary Classifier GANs"
 PROJECTION = "Miyato & Koyama 2018 - cGANs with Projection Discriminator"
+ISOLA = "Isola et al. 2017 - Image-to-Image Translation with Conditional Adversarial Networks (pix2pix)"
+KARRAS = "Karras et al. 2018 - Progressive Growing of GANs (ProGAN)"
+MIYATO = "Miyato et al. 2018 - Spectral Normalization for Generative Adversarial Networks"
+YAZICI = "Yazıcı et al. 2019 - The Unusual Effectiveness of Averaging in GAN Training"
+HEUSEL = "Heusel et al. 2017 - GANs Trained by a Two Time-Scale Update Rule (TTUR)"
+SAGAN = "Zhang et al. 2019 - Self-Attention GANs (SAGAN)"
+
+# The two groups the guide shows: what a student found in 2016's lists, and the
+# stabilizers current GAN code uses, which came after them.
+ERA_2016 = "2016"
+ERA_LATER = "2017-2021"
+ERAS = {
+    ERA_2016: "2015–2016: the DCGAN practices and the ganhacks list",
+    ERA_LATER: "2017–2021: what came after (the stabilizers of current GAN code)",
+}
+
+# Sources of the step-level stabilizers (instance noise, replay, losses, R1, DiffAugment).
+SONDERBY = "Sønderby et al. 2017 - Amortised MAP Inference for Image Super-resolution (instance noise; arXiv 2016)"
+ARJOVSKY_BOTTOU = "Arjovsky & Bottou 2017 - Towards Principled Methods for Training GANs"
+SHRIVASTAVA = "Shrivastava et al. 2017 - Learning from Simulated and Unsupervised Images through Adversarial Training"
+MAO = "Mao et al. 2017 - Least Squares Generative Adversarial Networks"
+LIM_YE = "Lim & Ye 2017 - Geometric GAN (the hinge loss)"
+SAGAN = "Zhang et al. 2019 - Self-Attention GANs (SAGAN)"
+MESCHEDER = "Mescheder, Geiger & Nowozin 2018 - Which Training Methods for GANs do actually Converge? (R1)"
+ZHAO_DIFFAUGMENT = "Zhao et al. 2020 - Differentiable Augmentation for Data-Efficient GAN Training"
+
 
 class GuideError(ValueError):
     """A request for a card or a filter the guide does not have; one-line message."""
@@ -35,19 +62,24 @@ class GuideCard:
     (live). `overrides` {"a": {key: value}, "b": {...}} is the with/without pair Compare
     applies; `control` is the Train page label to reach for; `sources` cite where it comes from.
     """
+
     id: str
     title: str
-    kind: str              # "practice" (next start) or "hack" (live)
+    kind: str  # "practice" (next start) or "hack" (live)
     what: str
     why: str
-    on: str                # the value with the practice, in words
-    off: str               # what beginners do instead
+    on: str  # the value with the practice, in words
+    off: str  # what beginners do instead
     sources: tuple[str, ...]
-    control: str           # label of the Train page control
-    applies: str           # LIVE or NEXT_START
-    overrides: dict[str, dict[str, Any]]   # {"a": {key: with}, "b": {key: without}}
+    control: str  # label of the Train page control
+    applies: str  # LIVE or NEXT_START
+    overrides: dict[str, dict[str, Any]]  # {"a": {key: with}, "b": {key: without}}
     related_controls: tuple[str, ...] = ()
-    visual: Optional[str] = None           # name of a small illustration the page can draw
+    visual: str | None = None  # name of a small illustration the page can draw
+    era: str = ERA_2016  # ERA_2016 (DCGAN, ganhacks) or ERA_LATER (2017-2021)
+    # What a same-seed Compare pair measured on this project (figures from a run, not settings
+    # of the code, so they are kept apart from the texts whose numbers come from the code).
+    measured: str = ""
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -60,14 +92,15 @@ class Symptom:
     """Something a learner sees while training, what it means, its likely causes and the ids of
     the cards that help; `expected` marks behaviour that is not a fault.
     """
+
     id: str
     title: str
     looks_like: str
     explanation: str
     causes: tuple[str, ...]
-    cards: tuple[str, ...]   # ids of the cards that help
-    expected: bool = False   # True: not a fault, just how the numbers behave
-    playground_preset: str = ""   # a 2D playground preset that shows the symptom ("" = none)
+    cards: tuple[str, ...]  # ids of the cards that help
+    expected: bool = False  # True: not a fault, just how the numbers behave
+    playground_preset: str = ""  # a 2D playground preset that shows the symptom ("" = none)
 
 
 def pair(with_: dict[str, Any], without: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -3,12 +3,14 @@ config defaults, the presets, the Train page's slider ranges (slider_ranges.py) 
 model constants (architecture.py). Card texts are format strings filled from NUMBERS, so
 a changed preset or slider changes the card too.
 """
+
 from __future__ import annotations
 
-from gan_core.training.architecture import GAUSSIAN_INIT_STD, KERNEL_DIVISIBLE, KERNEL_UNEVEN, STRIDE
 from gan_core.config import HacksConfig, ModelConfig, OptimizerConfig
 from gan_core.presets import preset
 from gan_core.slider_ranges import SLIDERS
+from gan_core.training.architecture import GAUSSIAN_INIT_STD, KERNEL_DIVISIBLE, KERNEL_UNEVEN, STRIDE
+from gan_core.training.replay import REPLAY_CAPACITY
 
 # Adam's own defaults (Kingma & Ba 2015; keras.optimizers.Adam), what "off" means for the
 # DCGAN optimizer practice.
@@ -22,6 +24,7 @@ _hacks_preset = preset("dcgan-hacks").optimizer
 _paper_model = preset("dcgan-paper").model
 
 NUMBERS: dict[str, float] = {
+    "replay_capacity": REPLAY_CAPACITY,
     "leaky_slope": ModelConfig().leaky_slope,
     "init_std": GAUSSIAN_INIT_STD,
     "stride": STRIDE,

@@ -5,13 +5,13 @@ its penultimate layer gives the features for the Fréchet distance. Training is 
 through each layer and a numpy generator (no global seeds: a GAN may be training in
 another thread).
 """
+
 from __future__ import annotations
 
 import hashlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 import numpy as np
 
@@ -38,7 +38,7 @@ class ClassifierRecipe:
     # two cost a point of validation accuracy on the digits in six epochs.
     max_shift: int = 1
     validation_fraction: float = 0.1
-    junk_share: float = 0.25       # non-images per real image in each epoch, taught with a flat target
+    junk_share: float = 0.25  # non-images per real image in each epoch, taught with a flat target
     seed: int = 1234
 
 
@@ -47,8 +47,9 @@ def stratified_subset(labels: np.ndarray, limit: int, seed: int) -> np.ndarray:
     if len(labels) <= limit:
         return np.arange(len(labels))
     rng = np.random.default_rng(seed)
-    keep = [rng.permutation(np.flatnonzero(labels == c))[:int(limit * np.mean(labels == c))]
-            for c in np.unique(labels)]
+    keep = [
+        rng.permutation(np.flatnonzero(labels == c))[: int(limit * np.mean(labels == c))] for c in np.unique(labels)
+    ]
     return np.sort(np.concatenate(keep))
 
 
@@ -96,7 +97,7 @@ def random_shifts(images: np.ndarray, max_shift: int, rng: np.random.Generator) 
     for y in range(2 * max_shift + 1):
         for x in range(2 * max_shift + 1):
             pick = (dy == y) & (dx == x)
-            out[pick] = padded[pick, y:y + h, x:x + w]
+            out[pick] = padded[pick, y : y + h, x : x + w]
     return out
 
 
@@ -117,8 +118,9 @@ def build_classifier(spec: JudgeSpec, input_shape: tuple, seed: int):
     x = layers.Dropout(0.3, seed=seed + 10)(x)
     x = layers.Dense(128, activation="relu", kernel_initializer=init(11), name=FEATURES_LAYER)(x)
     x = layers.Dropout(0.3, seed=seed + 12)(x)
-    outputs = layers.Dense(len(spec.class_names), activation="softmax", kernel_initializer=init(13),
-                           name="probabilities")(x)
+    outputs = layers.Dense(
+        len(spec.class_names), activation="softmax", kernel_initializer=init(13), name="probabilities"
+    )(x)
     return keras.Model(inputs, outputs, name=f"{spec.name.replace('-', '_')}_judge_{CLASSIFIER_VERSION}")
 
 
@@ -142,25 +144,36 @@ def train_classifier(spec: JudgeSpec, images: np.ndarray, labels: np.ndarray, re
     for _ in range(recipe.epochs):
         x = np.concatenate([random_shifts(real, recipe.max_shift, rng), junk_images(n_junk, rng, real)])
         order = rng.permutation(len(x))
-        model.fit(x[order].astype(np.float32), targets[order], batch_size=recipe.batch_size,
-                  epochs=1, shuffle=False, verbose=0)
+        model.fit(
+            x[order].astype(np.float32),
+            targets[order],
+            batch_size=recipe.batch_size,
+            epochs=1,
+            shuffle=False,
+            verbose=0,
+        )
     return model
 
 
 class Judge:
     """A trained judge plus what was measured about it. Safe to share between threads."""
 
-    def __init__(self, model, validation_accuracy: float, training_seconds: Optional[float],
-                 path: Optional[Path] = None, spec: JudgeSpec = MNIST_JUDGE):
+    def __init__(
+        self,
+        model,
+        validation_accuracy: float,
+        training_seconds: float | None,
+        path: Path | None = None,
+        spec: JudgeSpec = MNIST_JUDGE,
+    ):
         import keras
 
         self.model = model
         self.spec = spec
         self.validation_accuracy = float(validation_accuracy)
-        self.training_seconds = training_seconds   # None when loaded from the cache
+        self.training_seconds = training_seconds  # None when loaded from the cache
         self.path = path
-        self._features_and_probs = keras.Model(
-            model.input, [model.get_layer(FEATURES_LAYER).output, model.outputs[0]])
+        self._features_and_probs = keras.Model(model.input, [model.get_layer(FEATURES_LAYER).output, model.outputs[0]])
 
     @property
     def loaded_from_cache(self) -> bool:
@@ -176,12 +189,11 @@ class Judge:
         """uint8 (N, H, W, C) -> (features float32 (N, 128), probabilities float32 (N, K))."""
         feats, probs = [], []
         for start in range(0, len(images), _PREDICT_BATCH):
-            chunk = np.asarray(images[start:start + _PREDICT_BATCH], dtype=np.float32)
+            chunk = np.asarray(images[start : start + _PREDICT_BATCH], dtype=np.float32)
             f, p = self._features_and_probs(chunk, training=False)
             feats.append(np.asarray(f))
             probs.append(np.asarray(p))
         return np.concatenate(feats), np.concatenate(probs)
-
 
 
 def measure_validation_accuracy(model, images: np.ndarray, labels: np.ndarray, recipe: ClassifierRecipe) -> float:
@@ -191,8 +203,9 @@ def measure_validation_accuracy(model, images: np.ndarray, labels: np.ndarray, r
     return float(np.mean(np.argmax(np.asarray(probs), axis=1) == labels[val_idx]))
 
 
-def train_and_measure(spec: JudgeSpec, images: np.ndarray, labels: np.ndarray,
-                      recipe: ClassifierRecipe) -> tuple[object, float, float]:
+def train_and_measure(
+    spec: JudgeSpec, images: np.ndarray, labels: np.ndarray, recipe: ClassifierRecipe
+) -> tuple[object, float, float]:
     """(model, validation accuracy, training seconds)."""
     started = time.perf_counter()
     model = train_classifier(spec, images, labels, recipe)

@@ -7,6 +7,7 @@ data set or recipe. A missing, corrupt or foreign file is replaced by a fresh tr
 never an error. One lock guards the loading so the Streamlit server and a trainer thread
 asking at once share a single training.
 """
+
 from __future__ import annotations
 
 import logging
@@ -16,10 +17,18 @@ from pathlib import Path
 
 import numpy as np
 
-from gan_core.store.fileio import atomic_write_with
-from gan_core.metrics.classifier import (CLASSIFIER_VERSION, FEATURES_LAYER, ClassifierRecipe, Judge, data_fingerprint,
-                         judge_training_data, measure_validation_accuracy, train_and_measure)
+from gan_core.metrics.classifier import (
+    CLASSIFIER_VERSION,
+    FEATURES_LAYER,
+    ClassifierRecipe,
+    Judge,
+    data_fingerprint,
+    judge_training_data,
+    measure_validation_accuracy,
+    train_and_measure,
+)
 from gan_core.metrics.judges import MNIST_JUDGE, JudgeSpec
+from gan_core.store.fileio import atomic_write_with
 
 log = logging.getLogger(__name__)
 
@@ -61,13 +70,18 @@ def _load_cached_model(path: Path, classes: int):
             raise ValueError(f"output shape {model.output_shape}")
         return model
     except Exception as exc:  # a half-written or foreign file fails in many ways; all mean "retrain"
-        log.warning("judge cache %s is unusable (%s: %s); retraining",
-                    path, type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")
+        log.warning(
+            "judge cache %s is unusable (%s: %s); retraining",
+            path,
+            type(exc).__name__,
+            str(exc).splitlines()[0] if str(exc) else "",
+        )
         return None
 
 
-def load_or_train_classifier(path: Path, recipe: ClassifierRecipe = ClassifierRecipe(),
-                             spec: JudgeSpec = MNIST_JUDGE, data=None) -> Judge:
+def load_or_train_classifier(
+    path: Path, recipe: ClassifierRecipe = ClassifierRecipe(), spec: JudgeSpec = MNIST_JUDGE, data=None
+) -> Judge:
     """Load the judge cached at `path`, or train one on (images, labels) `data` (default: the
     spec's own data set) and cache it there. Raises DataError when that data set cannot be loaded."""
     path = Path(path)

@@ -5,6 +5,7 @@ C1 C2 is not symmetric, so a general sqrtm can return complex noise. With
 S = sqrt(C1) (symmetric), S C2 S is symmetric positive semi-definite and has the
 same eigenvalues as C1 C2, so tr(sqrt(C1 C2)) = sum of sqrt(eigvalsh(S C2 S)).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,8 +17,8 @@ import numpy as np
 class GaussianFit:
     """Mean (D,) and covariance (D, D), float64, of a set of feature vectors."""
 
-    mean: np.ndarray   # (D,)
-    cov: np.ndarray    # (D, D)
+    mean: np.ndarray  # (D,)
+    cov: np.ndarray  # (D, D)
 
 
 def gaussian_fit(features: np.ndarray) -> GaussianFit:

@@ -15,11 +15,12 @@ The feature space is fixed and needs no training or download: pixels scaled to [
 average-pooled to at most 16x16 per channel. It is not a perceptual space (the papers use
 Inception or VGG features), so the figures compare runs on the same data, not data sets.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
-K_NEIGHBOURS = 3          # Kynkäänniemi et al.'s choice
+K_NEIGHBOURS = 3  # Kynkäänniemi et al.'s choice
 POOLED_SIDE = 16
 
 
@@ -30,7 +31,7 @@ def pooled_pixels(images: np.ndarray) -> np.ndarray:
     n, h, w, c = x.shape
     f = max(1, min(h, w) // POOLED_SIDE)
     h2, w2 = h // f, w // f
-    x = x[:, :h2 * f, :w2 * f].reshape(n, h2, f, w2, f, c).mean(axis=(2, 4))
+    x = x[:, : h2 * f, : w2 * f].reshape(n, h2, f, w2, f, c).mean(axis=(2, 4))
     return x.reshape(n, -1)
 
 
@@ -54,8 +55,10 @@ def _share_inside(points: np.ndarray, centres: np.ndarray, radii: np.ndarray) ->
 def precision_recall(generated: np.ndarray, real: np.ndarray, k: int = K_NEIGHBOURS) -> tuple[float, float]:
     """(precision, recall) in [0, 1] of generated vs real features, each (N, D) with N > k."""
     if min(len(generated), len(real)) <= k:
-        raise ValueError(f"precision and recall with k={k} need more than {k} samples per set, "
-                         f"got {len(generated)} generated and {len(real)} real")
+        raise ValueError(
+            f"precision and recall with k={k} need more than {k} samples per set, "
+            f"got {len(generated)} generated and {len(real)} real"
+        )
     precision = _share_inside(generated, real, _radii(real, k))
     recall = _share_inside(real, generated, _radii(generated, k))
     return precision, recall
@@ -64,7 +67,7 @@ def precision_recall(generated: np.ndarray, real: np.ndarray, k: int = K_NEIGHBO
 def kernel_distance(generated: np.ndarray, real: np.ndarray) -> float:
     """Unbiased squared MMD with the cubic polynomial kernel, between (N, D) and (M, D) features
     (N, M >= 2). Can be slightly negative when the sets match (it is unbiased)."""
-    from sklearn.metrics.pairwise import polynomial_kernel   # gamma 1/D, coef0 1, degree 3: KID's kernel
+    from sklearn.metrics.pairwise import polynomial_kernel  # gamma 1/D, coef0 1, degree 3: KID's kernel
 
     n, m = len(generated), len(real)
     if min(n, m) < 2:
@@ -72,6 +75,8 @@ def kernel_distance(generated: np.ndarray, real: np.ndarray) -> float:
     k_gg = polynomial_kernel(generated)
     k_rr = polynomial_kernel(real)
     k_gr = polynomial_kernel(generated, real)
-    return float((k_gg.sum() - np.trace(k_gg)) / (n * (n - 1))
-                 + (k_rr.sum() - np.trace(k_rr)) / (m * (m - 1))
-                 - 2.0 * k_gr.mean())
+    return float(
+        (k_gg.sum() - np.trace(k_gg)) / (n * (n - 1))
+        + (k_rr.sum() - np.trace(k_rr)) / (m * (m - 1))
+        - 2.0 * k_gr.mean()
+    )

@@ -4,10 +4,10 @@
 once per run (they hold the real images' reference features) and then `report(images)`
 the generated samples of each epoch.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Optional, Tuple, Union
 
 import numpy as np
 
@@ -50,9 +50,9 @@ class QualityReport:
     judge: str
     n: int
     recognized_share: float
-    classes_present: Optional[int]
+    classes_present: int | None
     classes_total: int
-    class_histogram: Tuple[int, ...]
+    class_histogram: tuple[int, ...]
     frechet_distance: float
     reference_n: int
     reference_recognized_share: float
@@ -108,11 +108,16 @@ class JudgeMeter:
         if len(self.run_classes) > 1:
             present = int(np.sum(histogram[self.run_classes] >= max(1.0, PRESENT_SHARE * n)))
         return QualityReport(
-            judge=self.judge.spec.name, n=n, recognized_share=float(recognized.mean()),
-            classes_present=present, classes_total=len(self.run_classes),
+            judge=self.judge.spec.name,
+            n=n,
+            recognized_share=float(recognized.mean()),
+            classes_present=present,
+            classes_total=len(self.run_classes),
             class_histogram=tuple(int(c) for c in histogram),
             frechet_distance=frechet_distance(gaussian_fit(features), self.reference_fit),
-            reference_n=self.reference_n, reference_recognized_share=self.reference_recognized_share)
+            reference_n=self.reference_n,
+            reference_recognized_share=self.reference_recognized_share,
+        )
 
 
 class LabelFreeMeter:
@@ -127,30 +132,37 @@ class LabelFreeMeter:
         Uses as many real images as generated ones (at most REFERENCE_IMAGES), as the paper does."""
         batch = as_image_batch(images, self.shape)
         generated = pooled_pixels(batch)
-        real = self._real[:len(generated)]
+        real = self._real[: len(generated)]
         k = min(K_NEIGHBOURS, len(generated) - 1, len(real) - 1)
         precision, recall = precision_recall(generated, real, k)
-        return LabelFreeReport(n=len(generated), precision=precision, recall=recall,
-                               kernel_distance=kernel_distance(generated, real), reference_n=len(real), k=k)
+        return LabelFreeReport(
+            n=len(generated),
+            precision=precision,
+            recall=recall,
+            kernel_distance=kernel_distance(generated, real),
+            reference_n=len(real),
+            k=k,
+        )
 
 
-Meter = Union[JudgeMeter, LabelFreeMeter]
+Meter = JudgeMeter | LabelFreeMeter
 
 
-def meter_for(data, judge: Optional[Judge] = None) -> Meter:
+def meter_for(data, judge: Judge | None = None) -> Meter:
     """The meter for a run on `data` (an ImageSet): its data set's judge (trained on first use,
     then cached), or the label-free meter when the set has none. Raises DataError when the
     judge's data set cannot be loaded."""
-    spec: Optional[JudgeSpec] = judge_for_dataset(data)
+    spec: JudgeSpec | None = judge_for_dataset(data)
     if spec is None:
         return LabelFreeMeter(data)
     return JudgeMeter(data, judge or get_judge(spec))
 
 
-def quality_report(images: np.ndarray, judge: Optional[Judge] = None, data=None):
+def quality_report(images: np.ndarray, judge: Judge | None = None, data=None):
     """One report of `images` against `data` (default: the embedded digits) with its meter."""
     if data is None:
         from gan_core.data import load_images
+
         data = load_images("mnist-5k")
-    as_image_batch(images, data.shape)      # a bad batch fails before any judge is trained
+    as_image_batch(images, data.shape)  # a bad batch fails before any judge is trained
     return meter_for(data, judge).report(images)

@@ -1,4 +1,5 @@
 """The CLI's `metrics FILE.npy [--data SOURCE]`: measure images saved as a numpy array."""
+
 from __future__ import annotations
 
 import zipfile
@@ -20,8 +21,10 @@ def load_digits_npy(path) -> np.ndarray:
     try:
         loaded = np.load(path, allow_pickle=False)
     except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
-        raise MetricsError(f"{path} is not a readable .npy array "
-                           f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'unreadable'})") from None
+        raise MetricsError(
+            f"{path} is not a readable .npy array "
+            f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'unreadable'})"
+        ) from None
     if not isinstance(loaded, np.ndarray):
         loaded.close()
         raise MetricsError(f"{path} is an .npz archive; save one array with numpy.save to a .npy file")
@@ -37,7 +40,7 @@ def metrics_from_npy(path, source: str = "mnist-5k") -> dict:
     images = load_digits_npy(path)
     try:
         data = load_images(source)
-        as_image_batch(images, data.shape)      # a bad file fails before any judge is trained
+        as_image_batch(images, data.shape)  # a bad file fails before any judge is trained
         return meter_for(data).report(images).to_dict()
     except MetricsError as exc:
         raise MetricsError(f"{path}: {exc}") from None

@@ -1,4 +1,5 @@
 """Input checks for the quality meters."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -23,11 +24,14 @@ def as_image_batch(images, shape: tuple) -> np.ndarray:
         images = images[..., None]
     if images.ndim != 4 or tuple(images.shape[1:]) != shape:
         wanted = "x".join(map(str, shape[:2])) + (" grayscale" if shape[-1] == 1 else " colour")
-        raise MetricsError(f"this meter judges {wanted} images (N, {', '.join(map(str, shape))}), "
-                           f"got shape {images.shape}")
+        raise MetricsError(
+            f"this meter judges {wanted} images (N, {', '.join(map(str, shape))}), got shape {images.shape}"
+        )
     if images.dtype != np.uint8:
-        raise MetricsError(f"quality metrics need uint8 pixels 0-255, got {images.dtype} "
-                           f"(generator output converts with gan_core.generators.images.to_uint8)")
+        raise MetricsError(
+            f"quality metrics need uint8 pixels 0-255, got {images.dtype} "
+            f"(generator output converts with gan_core.generators.images.to_uint8)"
+        )
     if images.shape[0] < MIN_IMAGES:
         raise MetricsError(f"quality metrics need at least {MIN_IMAGES} images, got {images.shape[0]}")
     return images

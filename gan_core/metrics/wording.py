@@ -3,14 +3,13 @@
 One place, so "digits" is said only where the MNIST judge measured, and every figure is
 named for what it is (a Fréchet distance in a judge's features, not FID).
 """
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 from gan_core.metrics.judges import JUDGES, MNIST_JUDGE
 
 
-def upgrade_quality(quality: Optional[dict]) -> Optional[dict]:
+def upgrade_quality(quality: dict | None) -> dict | None:
     """A quality dict from any version of the run folder, in today's keys.
 
     Runs written before the meters were per data set hold the digit judge's figures with
@@ -32,7 +31,7 @@ def judge_title(quality: dict) -> str:
 
 
 def class_noun(quality: dict) -> str:
-    """"digits" for the MNIST judge, "classes" for the others."""
+    """ "digits" for the MNIST judge, "classes" for the others."""
     spec = JUDGES.get(quality.get("judge", ""))
     return spec.noun if spec else "classes"
 
@@ -48,8 +47,10 @@ def summary(quality: dict) -> str:
     kernel distance 0.012 (pooled pixels)"."""
     q = upgrade_quality(quality)
     if q["meter"] == "label-free":
-        return (f"precision {q['precision']:.2f}, recall {q['recall']:.2f} (k={q['k']}, {q['n']} samples), "
-                f"kernel distance {q['kernel_distance']:.4f} (pooled pixels)")
+        return (
+            f"precision {q['precision']:.2f}, recall {q['recall']:.2f} (k={q['k']}, {q['n']} samples), "
+            f"kernel distance {q['kernel_distance']:.4f} (pooled pixels)"
+        )
     text = f"{judge_title(q)}: {q['recognized_share']:.0%} recognized"
     if q.get("classes_present") is not None:
         text += f", {q['classes_present']}/{q['classes_total']} {class_noun(q)}"
@@ -70,42 +71,78 @@ def headline(quality: dict) -> tuple[str, float]:
     return text, q["recognized_share"]
 
 
-def metric_cards(quality: dict, previous: Optional[dict] = None) -> list[dict]:
+def metric_cards(quality: dict, previous: dict | None = None) -> list[dict]:
     """The Train page's figures: dicts of label, value, delta (or None), inverse (lower is
     better) and help, in display order."""
     q, p = upgrade_quality(quality), upgrade_quality(previous)
     if p is not None and p.get("meter") != q.get("meter"):
         p = None
 
-    def delta(key: str, scale: float = 1.0, fmt: str = "{:+.1f}") -> Optional[str]:
+    def delta(key: str, scale: float = 1.0, fmt: str = "{:+.1f}") -> str | None:
         return None if p is None or p.get(key) is None or q.get(key) is None else fmt.format(scale * (q[key] - p[key]))
 
     if q["meter"] == "label-free":
         return [
-            dict(label="Precision (k-NN, k=3)", value=f"{q['precision']:.0%}", delta=delta("precision", 100, "{:+.0f} pts"),
-                 inverse=False, help=f"Share of {q['n']} samples inside the real images' 3-nearest-neighbour balls, in "
-                 "pooled-pixel features (Kynkäänniemi et al. 2019): how many look like real ones."),
-            dict(label="Recall (k-NN, k=3)", value=f"{q['recall']:.0%}", delta=delta("recall", 100, "{:+.0f} pts"),
-                 inverse=False, help=f"Share of {q['reference_n']} random real images inside the samples' 3-NN balls: "
-                 "how much of the real variety the generator covers. Low recall with fair precision: mode collapse."),
-            dict(label="Kernel distance (pooled pixels)", value=f"{q['kernel_distance']:.4f}",
-                 delta=delta("kernel_distance", 1, "{:+.4f}"), inverse=True,
-                 help="Squared MMD with KID's cubic kernel (Bińkowski et al. 2018), in pooled pixels rather than "
-                 "Inception features; unbiased at small N, near 0 when the sets match. Lower is better."),
+            dict(
+                label="Precision (k-NN, k=3)",
+                value=f"{q['precision']:.0%}",
+                delta=delta("precision", 100, "{:+.0f} pts"),
+                inverse=False,
+                help=f"Share of {q['n']} samples inside the real images' 3-nearest-neighbour balls, in "
+                "pooled-pixel features (Kynkäänniemi et al. 2019): how many look like real ones.",
+            ),
+            dict(
+                label="Recall (k-NN, k=3)",
+                value=f"{q['recall']:.0%}",
+                delta=delta("recall", 100, "{:+.0f} pts"),
+                inverse=False,
+                help=f"Share of {q['reference_n']} random real images inside the samples' 3-NN balls: "
+                "how much of the real variety the generator covers. Low recall with fair precision: mode collapse.",
+            ),
+            dict(
+                label="Kernel distance (pooled pixels)",
+                value=f"{q['kernel_distance']:.4f}",
+                delta=delta("kernel_distance", 1, "{:+.4f}"),
+                inverse=True,
+                help="Squared MMD with KID's cubic kernel (Bińkowski et al. 2018), in pooled pixels rather than "
+                "Inception features; unbiased at small N, near 0 when the sets match. Lower is better.",
+            ),
         ]
-    cards = [dict(label=f"Recognized ({judge_title(q)})", value=f"{q['recognized_share']:.0%}",
-                  delta=delta("recognized_share", 100, "{:+.0f} pts"), inverse=False,
-                  help=f"Share of {q['n']} samples the {judge_title(q)} recognizes with ≥ 90% confidence as a class "
-                  "the run trains on." + (f" Real images score {q['reference_recognized_share']:.0%}."
-                                          if q.get("reference_recognized_share") is not None else ""))]
+    cards = [
+        dict(
+            label=f"Recognized ({judge_title(q)})",
+            value=f"{q['recognized_share']:.0%}",
+            delta=delta("recognized_share", 100, "{:+.0f} pts"),
+            inverse=False,
+            help=f"Share of {q['n']} samples the {judge_title(q)} recognizes with ≥ 90% confidence as a class "
+            "the run trains on."
+            + (
+                f" Real images score {q['reference_recognized_share']:.0%}."
+                if q.get("reference_recognized_share") is not None
+                else ""
+            ),
+        )
+    ]
     if q.get("classes_present") is not None:
-        cards.append(dict(label=f"{class_noun(q).capitalize()} present", value=f"{q['classes_present']} / {q['classes_total']}",
-                          delta=None, inverse=False,
-                          help="Classes holding at least 1% of the samples. Few classes while many samples are "
-                          "recognized: mode collapse."))
-    cards.append(dict(label="Fréchet distance", value=f"{q['frechet_distance']:.1f}",
-                      delta=delta("frechet_distance"), inverse=True,
-                      help=f"{frechet_label(q)}: between Gaussians fitted to the judge's features of the samples and of "
-                      f"{q.get('reference_n', 'the')} random real images. Not FID (Inception-v3, 10,000+ samples); "
-                      "biased upward at few samples, so compare it within a run. Lower is better."))
+        cards.append(
+            dict(
+                label=f"{class_noun(q).capitalize()} present",
+                value=f"{q['classes_present']} / {q['classes_total']}",
+                delta=None,
+                inverse=False,
+                help="Classes holding at least 1% of the samples. Few classes while many samples are "
+                "recognized: mode collapse.",
+            )
+        )
+    cards.append(
+        dict(
+            label="Fréchet distance",
+            value=f"{q['frechet_distance']:.1f}",
+            delta=delta("frechet_distance"),
+            inverse=True,
+            help=f"{frechet_label(q)}: between Gaussians fitted to the judge's features of the samples and of "
+            f"{q.get('reference_n', 'the')} random real images. Not FID (Inception-v3, 10,000+ samples); "
+            "biased upward at few samples, so compare it within a run. Lower is better.",
+        )
+    )
     return cards

@@ -2,7 +2,9 @@
 
 `checkpoints/NNNNNNNN/` (NNNNNNNN: the step) holds
 
-  generator.keras      the generator, with the hacks it was trained with inside (gan_core/generators/meta.py)
+  generator.keras      the generator that samples (the moving average of G's weights when
+                       run.ema_decay > 0), with the hacks it was trained with inside (gan_core/generators/meta.py)
+  generator_trained.keras  G's own weights, only when the average is on (resume needs both)
   discriminator.keras
   optimizers.npz       both optimizers' variables, d_0.. and g_0..
   streams.npz          the epoch's data permutation, the cursor in it, the tf.random.Generator state
@@ -15,6 +17,7 @@ fsynced. The rename is the commit (rename is atomic on POSIX file systems), so a
 or power cut at any moment leaves the previous checkpoint or the new one, never a mix.
 Only the newest KEEP are kept.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,14 +25,14 @@ import os
 import shutil
 import time
 from pathlib import Path
-from typing import Optional
 
 import numpy as np
 
-from gan_core.store.fileio import fsync_path
 from gan_core.generators.meta import save_generator_with_meta
+from gan_core.store.fileio import fsync_path
 
 KEEP = 2
+TRAINED_GENERATOR = "generator_trained.keras"
 FOLDER = "checkpoints"
 MANIFEST = "manifest.json"
 # Seconds to sleep between the files of a checkpoint, read at each save. Only tests set it,
@@ -69,7 +72,11 @@ def write_checkpoint(run_path, step, state: dict, generator_meta: dict) -> Path:
         arrays, plain = step.stream_state()
         optimizers = {f"d_{i}": np.asarray(v) for i, v in enumerate(step.d_optimizer.variables)}
         optimizers.update({f"g_{i}": np.asarray(v) for i, v in enumerate(step.g_optimizer.variables)})
-        _write(partial, "generator.keras", lambda p: save_generator_with_meta(step.generator, p, generator_meta))
+        _write(
+            partial, "generator.keras", lambda p: save_generator_with_meta(step.sampling_generator, p, generator_meta)
+        )
+        if step.ema is not None:
+            _write(partial, TRAINED_GENERATOR, lambda p: step.generator.save(str(p)))
         _write(partial, "discriminator.keras", lambda p: step.discriminator.save(str(p)))
         _write(partial, "optimizers.npz", lambda p: np.savez(p, **optimizers))
         _write(partial, "streams.npz", lambda p: np.savez(p, **arrays))
@@ -77,7 +84,7 @@ def write_checkpoint(run_path, step, state: dict, generator_meta: dict) -> Path:
         files = {p.name: p.stat().st_size for p in partial.iterdir()}
         _write(partial, MANIFEST, lambda p: p.write_text(json.dumps({"step": int(state["step"]), "files": files})))
         fsync_path(partial)
-        if final.exists():        # the same step saved again (a stop right after an epoch's save)
+        if final.exists():  # the same step saved again (a stop right after an epoch's save)
             shutil.rmtree(final)
         os.rename(partial, final)
         fsync_path(root)
@@ -106,7 +113,7 @@ def checkpoints(run_path) -> list[Path]:
     return sorted(found, key=lambda p: int(p.name))
 
 
-def latest_checkpoint(run_path) -> Optional[Path]:
+def latest_checkpoint(run_path) -> Path | None:
     """The newest complete checkpoint, or None."""
     found = checkpoints(run_path)
     return found[-1] if found else None
@@ -134,12 +141,23 @@ def restore_checkpoint(folder: Path, step) -> dict:
     returns its state. CheckpointError (one line) when the files do not fit the step."""
     import keras
 
-    from gan_core.training import narrow_conv  # noqa: F401  registers the layer our models are saved with
+    from gan_core.training import hack_layers, narrow_conv  # noqa: F401  register the layers our models are saved with
+
     state = read_state(folder)
     try:
-        for name, model in (("generator", step.generator), ("discriminator", step.discriminator)):
-            saved = keras.models.load_model(folder / f"{name}.keras", compile=False, safe_mode=True)
+        models = [("generator.keras", step.generator), ("discriminator.keras", step.discriminator)]
+        if step.ema is not None:
+            models = [
+                ("generator.keras", step.ema.average),
+                (TRAINED_GENERATOR, step.generator),
+                ("discriminator.keras", step.discriminator),
+            ]
+        for name, model in models:
+            saved = keras.models.load_model(folder / name, compile=False, safe_mode=True)
             model.set_weights(saved.get_weights())
+        if step.ema is not None:
+            # The average has warmed up already: its decay goes on as it was.
+            step.ema.updates.assign(float(state["step"]))
         with np.load(folder / "optimizers.npz") as arrays:
             for prefix, opt in (("d", step.d_optimizer), ("g", step.g_optimizer)):
                 for i, var in enumerate(opt.variables):

@@ -4,12 +4,13 @@ Every write goes to a temporary name beside the target, is flushed to the disk
 (`fsync`), renamed into place, and the folder is fsynced so the rename itself survives a
 power cut (the rename-then-fsync-the-directory pattern of POSIX file systems).
 """
+
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 
 def fsync_path(path) -> None:
@@ -44,7 +45,7 @@ def atomic_write_with(path, writer: Callable[[str], object], suffix: str | None 
     os.close(fd)
     try:
         writer(tmp)
-        os.chmod(tmp, 0o644)     # mkstemp makes files private; run folders are meant to be shared
+        os.chmod(tmp, 0o644)  # mkstemp makes files private; run folders are meant to be shared
         fsync_path(tmp)
         os.replace(tmp, path)
     except BaseException:

@@ -20,6 +20,7 @@ Everything up to a checkpoint's step is on disk before the checkpoint is committ
 `--resume` cuts metrics.jsonl, changes.jsonl and epochs.jsonl back to that step and goes on
 from there: after a SIGKILL at any moment, one row per step, no gaps, no duplicates.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,12 +31,12 @@ from pathlib import Path
 
 import numpy as np
 
-from gan_core.store import checkpoint
 from gan_core.config import ConfigError, TrainConfig
+from gan_core.store import checkpoint
 from gan_core.store.fileio import atomic_write_bytes, atomic_write_text, atomic_write_with
 
 DATA_FILE = "data.npz"
-TRIMMED = ("metrics.jsonl", "changes.jsonl", "epochs.jsonl")    # rows keyed by "step"
+TRIMMED = ("metrics.jsonl", "changes.jsonl", "epochs.jsonl")  # rows keyed by "step"
 PUBLISHED = ("generator.keras", "discriminator.keras")
 
 
@@ -66,6 +67,7 @@ def load_run_data(run_path, source: str):
     """The ImageSet a run trains on: the copy kept in the run (an upload), else `source`
     loaded as usual. DataError/RunError (one line) when neither can be read."""
     from gan_core.data import ImageSet, load_images
+
     saved = RunFolder(run_path).saved_data()
     if saved is not None:
         return ImageSet(saved[0], saved[1], f"{source} (kept in {DATA_FILE})")
@@ -83,7 +85,7 @@ class RunFolder:
 
     # -- creation and loading ----------------------------------------------------
     @classmethod
-    def create(cls, path, cfg: TrainConfig) -> "RunFolder":
+    def create(cls, path, cfg: TrainConfig) -> RunFolder:
         """Make the run folder at `path` (parents too) and write config.json atomically. Raises
         RunError when the folder already holds a run, OSError when the disk refuses.
         """
@@ -96,7 +98,7 @@ class RunFolder:
         return run
 
     @classmethod
-    def open(cls, path) -> "RunFolder":
+    def open(cls, path) -> RunFolder:
         """An existing run folder; RunError when `path` has no config.json."""
         path = Path(path)
         if not (path / "config.json").is_file():
@@ -130,7 +132,7 @@ class RunFolder:
             try:
                 rows.append(json.loads(line))
             except json.JSONDecodeError:
-                break   # a torn last line from a crash: keep what came before
+                break  # a torn last line from a crash: keep what came before
         return rows
 
     def grid_path(self, epoch: int) -> Path:
@@ -155,8 +157,7 @@ class RunFolder:
 
     def _publish(self, folder: Path) -> None:
         for name in PUBLISHED:
-            atomic_write_with(self.path / name, lambda tmp, src=folder / name: _link_or_copy(src, tmp),
-                              suffix=".keras")
+            atomic_write_with(self.path / name, lambda tmp, src=folder / name: _link_or_copy(src, tmp), suffix=".keras")
 
     def latest_checkpoint(self) -> Path | None:
         """The newest complete checkpoint folder (checkpoint.py), or None."""
@@ -228,7 +229,7 @@ class RunFolder:
             # A kill between a checkpoint's commit and this link left the older models shown.
             self._publish(folder)
         except OSError:
-            pass        # a read-only run still resumes; saving will say what the disk refuses
+            pass  # a read-only run still resumes; saving will say what the disk refuses
         return state
 
 

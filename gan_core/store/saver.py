@@ -7,16 +7,15 @@ file too large) turns saving off with one warning on the board that says so; tra
 on. A save is skipped while the weights are not finite, so the last checkpoint is always a
 good one to roll back to.
 """
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 import numpy as np
 
 from gan_core.config import TrainConfig
 from gan_core.generators.meta import training_meta
-from gan_core.training.live_hacks import live_values
 from gan_core.store.runs import RunFolder
+from gan_core.training.live_hacks import live_values
 from gan_core.training.snapshot import Board, EpochRecord
 from gan_core.training.step import METRIC_NAMES, GanStep
 
@@ -34,18 +33,18 @@ def weights_finite(step: GanStep) -> bool:
 def save_failed_message(path, error: OSError, saved_step: int) -> str:
     """One line: what failed, what training does now, what is on disk."""
     reason = error.strerror or str(error) or type(error).__name__
-    kept = (f"the run on disk stops at step {saved_step}" if saved_step > 0 else "nothing of this run is on disk")
+    kept = f"the run on disk stops at step {saved_step}" if saved_step > 0 else "nothing of this run is on disk"
     return f"Cannot save to {path}: {reason}. Training goes on without saving; {kept}."
 
 
 class RunSaver:
     """Writes one run's files for a trainer (or nothing, with `run=None`)."""
 
-    def __init__(self, run: Optional[RunFolder], step: GanStep, board: Board):
+    def __init__(self, run: RunFolder | None, step: GanStep, board: Board):
         self.run = run
         self.step = step
         self.board = board
-        self.problem = ""             # set when the disk refused: saving is off from then on
+        self.problem = ""  # set when the disk refused: saving is off from then on
         self.saved_step = 0
         self._rows_written = 0
         self._changes_written = 0
@@ -69,8 +68,7 @@ class RunSaver:
         self._changes_written = len(self.board.changes())
         self._events_written = len(self.board.get("health_events", ()))
 
-    def save(self, counters: dict, live: TrainConfig, record: Optional[EpochRecord] = None,
-             order: str = "") -> bool:
+    def save(self, counters: dict, live: TrainConfig, record: EpochRecord | None = None, order: str = "") -> bool:
         """Write everything up to counters["step"] and commit a checkpoint; True when saved.
 
         `record` and `order` (the fingerprint of the data order the epoch trained on) come
@@ -78,8 +76,10 @@ class RunSaver:
         if not self.saving:
             return False
         if not weights_finite(self.step):
-            self.board.warn(f"Not saved at step {counters['step']}: the weights are not finite; "
-                            f"the last good checkpoint is step {self.saved_step}.")
+            self.board.warn(
+                f"Not saved at step {counters['step']}: the weights are not finite; "
+                f"the last good checkpoint is step {self.saved_step}."
+            )
             return False
         try:
             self._write(counters, live, record, order)
@@ -88,33 +88,52 @@ class RunSaver:
             return False
         return True
 
-    def _write(self, counters: dict, live: TrainConfig, record: Optional[EpochRecord], order: str) -> None:
+    def _write(self, counters: dict, live: TrainConfig, record: EpochRecord | None, order: str) -> None:
         run = self.run
         if record is not None:
             run.save_grid_png(record.epoch, record.grid_png)
         new = self.board.series_since(self._rows_written)
         count = len(new[METRIC_NAMES[0]])
-        rows = [{"step": self._rows_written + i + 1, **{name: new[name][i] for name in METRIC_NAMES}}
-                for i in range(count)]
+        rows = [
+            {"step": self._rows_written + i + 1, **{name: new[name][i] for name in METRIC_NAMES}} for i in range(count)
+        ]
         run.append_jsonl("metrics.jsonl", rows)
         self._rows_written += count
         changes = self.board.changes()
-        run.append_jsonl("changes.jsonl", [{"step": c.step, "key": c.key, "old": _plain(c.old),
-                                            "new": _plain(c.new), "label": c.label}
-                                           for c in changes[self._changes_written:]])
+        run.append_jsonl(
+            "changes.jsonl",
+            [
+                {"step": c.step, "key": c.key, "old": _plain(c.old), "new": _plain(c.new), "label": c.label}
+                for c in changes[self._changes_written :]
+            ],
+        )
         self._changes_written = len(changes)
-        events = tuple(self.board.get("health_events", ()))    # the named health warnings (dicts)
-        run.append_jsonl("health.jsonl", list(events[self._events_written:]))
+        events = tuple(self.board.get("health_events", ()))  # the named health warnings (dicts)
+        run.append_jsonl("health.jsonl", list(events[self._events_written :]))
         self._events_written = len(events)
         if record is not None:
-            run.append_jsonl("epochs.jsonl", [{"epoch": record.epoch, "step": record.step,
-                                               "seconds": round(record.seconds, 3), "quality": record.quality,
-                                               "order": order}])
+            run.append_jsonl(
+                "epochs.jsonl",
+                [
+                    {
+                        "epoch": record.epoch,
+                        "step": record.step,
+                        "seconds": round(record.seconds, 3),
+                        "quality": record.quality,
+                        "order": order,
+                    }
+                ],
+            )
         hacks = {k: _plain(v) for k, v in live_values(live).items()}
         # "changes": how many change rows belong to this checkpoint (a change at the very step of a
         # save may come after it, so the step alone cannot tell).
-        state = {"epoch": counters["epoch"], "step": counters["step"], "elapsed": counters["elapsed"],
-                 "hacks": hacks, "changes": self._changes_written}
+        state = {
+            "epoch": counters["epoch"],
+            "step": counters["step"],
+            "elapsed": counters["elapsed"],
+            "hacks": hacks,
+            "changes": self._changes_written,
+        }
         meta = training_meta(hacks, counters["step"], live.model.tanh_output, live.model.latent_dim)
         run.save_checkpoint(self.step, state, meta)
         self.saved_step = counters["step"]

@@ -1,4 +1,5 @@
 """`python -m gan_core toy ...`: train a toy GAN for a time budget, print the mode metrics."""
+
 from __future__ import annotations
 
 import argparse
@@ -16,8 +17,9 @@ from gan_core.toy.source import load_toy_dataset
 
 def add_toy_parser(subparsers) -> argparse.ArgumentParser:
     """Add the 'toy' command to a main CLI's subparsers."""
-    parser = subparsers.add_parser("toy", help="train a small GAN on 2-D points and report mode coverage",
-                                   description=__doc__)
+    parser = subparsers.add_parser(
+        "toy", help="train a small GAN on 2-D points and report mode coverage", description=__doc__
+    )
     configure_toy_parser(parser)
     return parser
 
@@ -26,14 +28,29 @@ def configure_toy_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentPa
     """Add the toy flags (--dataset, --preset, --set, --max-seconds, --seed, --json) to `parser`
     and make a bad flag print one line and exit with code 2; returns `parser`.
     """
-    parser.add_argument("--dataset", default=None,
-                        help="ring, grid, spiral, moons, or a CSV file of x,y points (default: the preset's)")
-    parser.add_argument("--preset", default=DEFAULT_TOY_PRESET, choices=list(TOY_PRESETS),
-                        help="starting configuration (default: %(default)s)")
-    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                        help="override a setting, e.g. hacks.flip_probability=0.1 (repeatable)")
-    parser.add_argument("--max-seconds", type=float, default=None,
-                        help="training time budget in seconds (default: the config's run.max_seconds)")
+    parser.add_argument(
+        "--dataset", default=None, help="ring, grid, spiral, moons, or a CSV file of x,y points (default: the preset's)"
+    )
+    parser.add_argument(
+        "--preset",
+        default=DEFAULT_TOY_PRESET,
+        choices=list(TOY_PRESETS),
+        help="starting configuration (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a setting, e.g. hacks.flip_probability=0.1 (repeatable)",
+    )
+    parser.add_argument(
+        "--max-seconds",
+        type=float,
+        default=None,
+        help="training time budget in seconds (default: the config's run.max_seconds)",
+    )
     parser.add_argument("--seed", type=int, default=None, help="random seed (default: the config's run.seed)")
     parser.add_argument("--json", action="store_true", help="print one JSON line")
     # One line on stderr and exit code 2 for a bad flag, like for a bad value.
@@ -77,12 +94,19 @@ def run_toy(args: argparse.Namespace) -> int:
         trainer.run(1)
     seconds = time.perf_counter() - start
     metrics = mode_metrics(trainer.generated_points(), dataset)
-    result = {"dataset": dataset.name, **metrics.to_dict(), "steps": trainer.steps, "seconds": round(seconds, 2),
-              "steps_per_second": round(trainer.steps / max(seconds, 1e-9), 1)}
+    result = {
+        "dataset": dataset.name,
+        **metrics.to_dict(),
+        "steps": trainer.steps,
+        "seconds": round(seconds, 2),
+        "steps_per_second": round(trainer.steps / max(seconds, 1e-9), 1),
+    }
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"{dataset.name}: {metrics.modes_covered}/{metrics.modes_total} modes, "
-              f"{100 * metrics.high_quality:.1f}% high quality, KL {metrics.kl:.3f}, "
-              f"{trainer.steps} steps in {seconds:.1f} s")
+        print(
+            f"{dataset.name}: {metrics.modes_covered}/{metrics.modes_total} modes, "
+            f"{100 * metrics.high_quality:.1f}% high quality, KL {metrics.kl:.3f}, "
+            f"{trainer.steps} steps in {seconds:.1f} s"
+        )
     return 0

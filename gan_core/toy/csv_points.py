@@ -7,6 +7,7 @@ do is written here: comment and blank lines are dropped before it looks, a `;` p
 every line wins over the `,` inside decimal commas (the Sniffer prefers `,` whenever both
 are consistent), and values split on whitespace when no separator is found.
 """
+
 from __future__ import annotations
 
 import csv
@@ -32,6 +33,7 @@ class PointsError(ValueError):
 class PointsFile:
     """Points read from a CSV: float32 (N, 2) with N <= MAX_ROWS, and one-line notes on
     what was done to them (subsampling)."""
+
     points: np.ndarray
     notes: tuple[str, ...] = ()
 
@@ -51,8 +53,11 @@ def read_points_csv(data: bytes | str) -> PointsFile:
     beyond +-1e6, identical points, or a spread that float32 cannot hold.
     """
     text = _text(data)
-    lines = [(number, line) for number, line in enumerate(text.splitlines(), start=1)
-             if line.strip() and not line.lstrip().startswith("#")]
+    lines = [
+        (number, line)
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
     if not lines:
         raise PointsError(f"found 0 points; a points file needs at least {MIN_ROWS} rows of x,y")
     delimiter, quotechar = _dialect([line for _, line in lines[:SNIFF_LINES]])
@@ -60,8 +65,9 @@ def read_points_csv(data: bytes | str) -> PointsFile:
     for index, (number, line) in enumerate(lines):
         cells = _cells(line, delimiter, quotechar)
         if len(cells) != 2:
-            raise PointsError(f"line {number}: expected two columns x,y{_separator_name(delimiter)}, "
-                              f"found {len(cells)}")
+            raise PointsError(
+                f"line {number}: expected two columns x,y{_separator_name(delimiter)}, found {len(cells)}"
+            )
         values = [_number(cell, decimal_comma=delimiter != ",") for cell in cells]
         if None in values:
             if index == 0:
@@ -91,8 +97,9 @@ def _text(data: bytes | str) -> str:
     if isinstance(data, str):
         return data
     if len(data) > MAX_BYTES:
-        raise PointsError(f"the file is {len(data) / 1e6:.1f} MB; points files may be at most "
-                          f"{MAX_BYTES // (1024 * 1024)} MB")
+        raise PointsError(
+            f"the file is {len(data) / 1e6:.1f} MB; points files may be at most {MAX_BYTES // (1024 * 1024)} MB"
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -107,7 +114,7 @@ def _dialect(sample: list[str]) -> tuple[str | None, str]:
     except csv.Error:
         delimiter, quotechar = None, '"'
     if delimiter != ";" and all(";" in line for line in sample):
-        delimiter = ";"   # '1,5;2,25': the commas are decimal commas
+        delimiter = ";"  # '1,5;2,25': the commas are decimal commas
     if delimiter is None:
         for candidate in (";", "\t", ","):
             if all(candidate in line for line in sample):
@@ -123,7 +130,7 @@ def _cells(line: str, delimiter: str | None, quotechar: str) -> list[str]:
         cells = next(csv.reader([line], delimiter=delimiter, quotechar=quotechar, skipinitialspace=True))
         cells = [cell.strip().strip(quotechar) for cell in cells]
     while cells and not cells[-1]:
-        cells.pop()      # a trailing separator
+        cells.pop()  # a trailing separator
     return cells
 
 
@@ -149,6 +156,8 @@ def _check_float32_spread(points: np.ndarray) -> None:
         rounded = len(np.unique(points[:, axis].astype(np.float32)))
         if exact > 1 and rounded < MIN_FLOAT32_DISTINCT_SHARE * exact:
             centre = float(np.median(points[:, axis]))
-            raise PointsError(f"{name} spans only {np.ptp(points[:, axis]):.3g} around {centre:.7g}: in float32 "
-                              f"its {exact:,} distinct values collapse to {rounded:,}; subtract {centre:.7g} "
-                              f"from {name} first")
+            raise PointsError(
+                f"{name} spans only {np.ptp(points[:, axis]):.3g} around {centre:.7g}: in float32 "
+                f"its {exact:,} distinct values collapse to {rounded:,}; subtract {centre:.7g} "
+                f"from {name} first"
+            )

@@ -14,9 +14,11 @@ a generated point counts as high quality.
   quality is the distance to the nearest real point, tolerance = the 95th percentile of
   the real points' own nearest-neighbour distances, so a perfect generator scores ~95%.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 import numpy as np
 
 BUILTIN = {
@@ -35,14 +37,15 @@ _CSV_ANCHORS = 16
 @dataclass(frozen=True)
 class ToyDataset:
     """One 2-D data set and what its modes are (see the module docstring); points are (N, 2) floats."""
+
     name: str
-    pool: np.ndarray            # (N, 2) float32 points batches are drawn from
-    noise_std: float            # Gaussian noise added to each drawn pool point
-    modes: np.ndarray           # (M, 2) anchors coverage is counted over
-    reference: np.ndarray       # (R, 2) the "clean" data a sample's quality is measured against
-    tolerance: float            # distance to `reference` within which a sample is high quality
+    pool: np.ndarray  # (N, 2) float32 points batches are drawn from
+    noise_std: float  # Gaussian noise added to each drawn pool point
+    modes: np.ndarray  # (M, 2) anchors coverage is counted over
+    reference: np.ndarray  # (R, 2) the "clean" data a sample's quality is measured against
+    tolerance: float  # distance to `reference` within which a sample is high quality
     real_mode_share: np.ndarray  # (M,) share of real data per mode (uniform for mixtures)
-    notes: tuple = ()           # one-line notes on how the user's file was read (subsampling)
+    notes: tuple = ()  # one-line notes on how the user's file was read (subsampling)
 
     @property
     def view_box(self) -> tuple[float, float, float, float]:
@@ -55,7 +58,7 @@ class ToyDataset:
     @property
     def scale(self) -> float:
         """RMS distance of the data from the origin: the networks' unit of length."""
-        return max(float(np.sqrt((self.pool.astype(np.float64) ** 2).sum(axis=1).mean() + self.noise_std ** 2)), 1e-3)
+        return max(float(np.sqrt((self.pool.astype(np.float64) ** 2).sum(axis=1).mean() + self.noise_std**2)), 1e-3)
 
     def sample(self, n: int, seed: int = 0) -> np.ndarray:
         """`n` real points (n, 2) float32: pool points plus Gaussian noise of noise_std, drawn
@@ -79,8 +82,15 @@ def mixture(name: str, centres: np.ndarray, std: float) -> ToyDataset:
     centres are the modes and 3 std the quality tolerance (VEEGAN / PacGAN).
     """
     centres = centres.astype(np.float32)
-    return ToyDataset(name=name, pool=centres, noise_std=std, modes=centres, reference=centres,
-                      tolerance=3.0 * std, real_mode_share=np.full(len(centres), 1.0 / len(centres)))
+    return ToyDataset(
+        name=name,
+        pool=centres,
+        noise_std=std,
+        modes=centres,
+        reference=centres,
+        tolerance=3.0 * std,
+        real_mode_share=np.full(len(centres), 1.0 / len(centres)),
+    )
 
 
 def _ring() -> ToyDataset:
@@ -115,8 +125,15 @@ def _curve_dataset(name: str, curve, n_anchors: int) -> ToyDataset:
     anchors = _evenly_along(dense, n_anchors)
     real = dense[np.random.default_rng(0).integers(0, len(dense), _MAX_REFERENCE)]
     share = np.bincount(nearest(real, anchors)[0], minlength=n_anchors) / len(real)
-    return ToyDataset(name=name, pool=dense, noise_std=_CURVE_NOISE, modes=anchors, reference=dense[::4],
-                      tolerance=3.0 * _CURVE_NOISE, real_mode_share=share)
+    return ToyDataset(
+        name=name,
+        pool=dense,
+        noise_std=_CURVE_NOISE,
+        modes=anchors,
+        reference=dense[::4],
+        tolerance=3.0 * _CURVE_NOISE,
+        real_mode_share=share,
+    )
 
 
 def _spiral() -> ToyDataset:
@@ -130,7 +147,7 @@ def _moons() -> ToyDataset:
 def _evenly_along(polyline: np.ndarray, n: int) -> np.ndarray:
     """`n` points spaced evenly by arc length along a dense polyline."""
     steps = np.linalg.norm(np.diff(polyline, axis=0), axis=1)
-    steps = np.where(steps > 0.5, 0.0, steps)   # the jump between the two moons is not arc
+    steps = np.where(steps > 0.5, 0.0, steps)  # the jump between the two moons is not arc
     arc = np.concatenate([[0.0], np.cumsum(steps)])
     targets = (np.arange(n) + 0.5) / n * arc[-1]
     return polyline[np.searchsorted(arc, targets)]
@@ -151,8 +168,16 @@ def points_dataset(points: np.ndarray, name: str = "csv", notes: tuple = ()) -> 
         reference = points[np.random.default_rng(0).choice(len(points), _MAX_REFERENCE, replace=False)]
     anchors = farthest_points(reference, min(_CSV_ANCHORS, len(reference)))
     share = np.bincount(nearest(reference, anchors)[0], minlength=len(anchors)) / len(reference)
-    return ToyDataset(name=name, pool=points, noise_std=0.0, modes=anchors, reference=reference,
-                      tolerance=_own_neighbour_distance(reference, 95.0), real_mode_share=share, notes=notes)
+    return ToyDataset(
+        name=name,
+        pool=points,
+        noise_std=0.0,
+        modes=anchors,
+        reference=reference,
+        tolerance=_own_neighbour_distance(reference, 95.0),
+        real_mode_share=share,
+        notes=notes,
+    )
 
 
 def farthest_points(points: np.ndarray, n: int) -> np.ndarray:
@@ -182,17 +207,17 @@ def nearest(queries: np.ndarray, targets: np.ndarray, exclude_self: bool = False
     `exclude_self` assumes queries is targets and skips each point's match with itself.
     """
     t = np.asarray(targets, dtype=np.float64)
-    t_sq = (t ** 2).sum(axis=1)
+    t_sq = (t**2).sum(axis=1)
     chunk = max(1, 2_000_000 // max(len(t), 1))
     idx = np.empty(len(queries), dtype=np.int64)
     dist = np.empty(len(queries), dtype=np.float64)
     for start in range(0, len(queries), chunk):
-        q = np.asarray(queries[start:start + chunk], dtype=np.float64)
-        d2 = (q ** 2).sum(axis=1)[:, None] + t_sq[None, :] - 2.0 * q @ t.T
+        q = np.asarray(queries[start : start + chunk], dtype=np.float64)
+        d2 = (q**2).sum(axis=1)[:, None] + t_sq[None, :] - 2.0 * q @ t.T
         if exclude_self:
             rows = np.arange(len(q))
             d2[rows, start + rows] = np.inf
         best = np.argmin(d2, axis=1)
-        idx[start:start + len(q)] = best
-        dist[start:start + len(q)] = np.sqrt(np.maximum(d2[np.arange(len(q)), best], 0.0))
+        idx[start : start + len(q)] = best
+        dist[start : start + len(q)] = np.sqrt(np.maximum(d2[np.arange(len(q)), best], 0.0))
     return idx, dist

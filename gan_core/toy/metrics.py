@@ -7,6 +7,7 @@ the histograms of points over modes, where every generated point counts toward i
 mode (so a generator whose points are all far off still has a histogram); a small epsilon in
 every bin keeps empty bins finite.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -21,9 +22,10 @@ EPSILON = 1e-6
 @dataclass(frozen=True)
 class ModeMetrics:
     """Modes covered of modes_total, high_quality (share of samples, 0..1), and kl (nats, >= 0)."""
+
     modes_covered: int
     modes_total: int
-    high_quality: float      # share of samples, 0..1
+    high_quality: float  # share of samples, 0..1
     kl: float
 
     def to_dict(self) -> dict:
@@ -43,9 +45,12 @@ def mode_metrics(samples: np.ndarray, dataset: ToyDataset) -> ModeMetrics:
     total = len(dataset.modes)
     covered = int(np.unique(mode_of[good]).size)
     gen = np.bincount(mode_of, minlength=total).astype(np.float64)
-    return ModeMetrics(modes_covered=covered, modes_total=total,
-                       high_quality=float(good.mean()) if len(samples) else 0.0,
-                       kl=histogram_kl(gen, np.asarray(dataset.real_mode_share, dtype=np.float64)))
+    return ModeMetrics(
+        modes_covered=covered,
+        modes_total=total,
+        high_quality=float(good.mean()) if len(samples) else 0.0,
+        kl=histogram_kl(gen, np.asarray(dataset.real_mode_share, dtype=np.float64)),
+    )
 
 
 def histogram_kl(generated_counts: np.ndarray, real_counts: np.ndarray) -> float:

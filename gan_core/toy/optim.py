@@ -6,6 +6,7 @@ update computes both steps (a handful of element-wise ops on small MLP weights) 
 one with `tf.where`, so Adam <-> SGD and the learning rate change without retracing. Adam's
 moments only move while Adam is selected, so switching back resumes where it left off.
 """
+
 from __future__ import annotations
 
 import tensorflow as tf
@@ -16,8 +17,10 @@ class SwitchableOptimizer:
 
     `learning_rate` and `use_adam` are tf.Variables: assign them to switch live.
     """
-    def __init__(self, variables, learning_rate: float, beta_1: float = 0.5, beta_2: float = 0.999,
-                 epsilon: float = 1e-7):
+
+    def __init__(
+        self, variables, learning_rate: float, beta_1: float = 0.5, beta_2: float = 0.999, epsilon: float = 1e-7
+    ):
         self._variables = list(variables)
         self.learning_rate = tf.Variable(float(learning_rate), trainable=False)
         self.use_adam = tf.Variable(True, trainable=False)
@@ -32,7 +35,7 @@ class SwitchableOptimizer:
         t = self._adam_steps.assign_add(tf.where(adam, 1.0, 0.0))
         t = tf.maximum(t, 1.0)
         lr = self.learning_rate
-        bias = tf.sqrt(1.0 - self._b2 ** t) / (1.0 - self._b1 ** t)
+        bias = tf.sqrt(1.0 - self._b2**t) / (1.0 - self._b1**t)
         for var, g, m, v in zip(self._variables, grads, self._m, self._v):
             m_new = m.assign(tf.where(adam, self._b1 * m + (1.0 - self._b1) * g, m))
             v_new = v.assign(tf.where(adam, self._b2 * v + (1.0 - self._b2) * tf.square(g), v))

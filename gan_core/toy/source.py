@@ -1,4 +1,5 @@
 """Data set name or CSV path -> ToyDataset, with one-line errors."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """What the page draws: D's probability over the view box, and where G's loss pushes its points."""
+
 from __future__ import annotations
 
 import numpy as np

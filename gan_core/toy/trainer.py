@@ -6,6 +6,7 @@ read, so moving a slider assigns a value and never retraces. The trainer has no 
 a Streamlit fragment calls `run(n)` for a short burst, the CLI calls `train_for(seconds)`.
 Changing the network, the batch size or the data set needs a new trainer.
 """
+
 from __future__ import annotations
 
 import time
@@ -14,16 +15,15 @@ from dataclasses import replace
 import numpy as np
 import tensorflow as tf
 
-from gan_core.training import hacks
-from gan_core.config import HacksConfig
+from gan_core.config import ADVERSARIAL_LOSSES, HacksConfig
 from gan_core.toy.config import ToyConfig
 from gan_core.toy.datasets import ToyDataset
 from gan_core.toy.models import build_discriminator, build_generator
 from gan_core.toy.optim import SwitchableOptimizer
+from gan_core.training import hacks
 
 # Columns of `history`: one row per generator step (or per lone D / G step).
 HISTORY_COLUMNS = ("step", "d_loss_real", "d_loss_fake", "g_loss", "d_acc_real", "d_acc_fake")
-
 
 
 def decay_scale(elapsed: float, budget: float, final_fraction: float) -> float:
@@ -33,11 +33,13 @@ def decay_scale(elapsed: float, budget: float, final_fraction: float) -> float:
         return 1.0
     return 1.0 - (1.0 - final_fraction) * min(elapsed / budget, 1.0)
 
+
 class ToyTrainer:
     """A toy GAN on 2-D points: the two MLPs, an averaged G, the live hack variables and the
     compiled step; train with `run(n)` or `train_for(seconds)`, read `history`,
     `generated_points()` and D's probabilities. ConfigError for an invalid config.
     """
+
     def __init__(self, config: ToyConfig, dataset: ToyDataset):
         self.config = config.validated()
         self.dataset = dataset
@@ -46,13 +48,13 @@ class ToyTrainer:
         # A moving average of G's weights draws the displayed and measured points: G's own
         # weights jitter with every D update, and the jitter smears points onto the bridges
         # between modes; the average sits still on the modes.
-        self.average_generator = build_generator(m.latent_dim, m.hidden, m.depth, seed=r.seed,
-                                                 data_scale=dataset.scale)
+        self.average_generator = build_generator(m.latent_dim, m.hidden, m.depth, seed=r.seed, data_scale=dataset.scale)
         self.average_generator.set_weights(self.generator.get_weights())
         self._ema_decay = tf.Variable(0.0, trainable=False)
         self._g_updates = tf.Variable(0.0, trainable=False)
-        self.discriminator = build_discriminator(m.d_hidden, m.depth, seed=r.seed, data_scale=dataset.scale,
-                                                 pack=m.pack)
+        self.discriminator = build_discriminator(
+            m.d_hidden, m.depth, seed=r.seed, data_scale=dataset.scale, pack=m.pack, spectral_norm=m.spectral_norm
+        )
         self._pack = m.pack
         self._rng = tf.random.Generator.from_seed(r.seed)
         self._batch = r.batch_size
@@ -71,31 +73,33 @@ class ToyTrainer:
         self._flip = tf.Variable(0.0, trainable=False)
         self._non_saturating = tf.Variable(1.0, trainable=False)
         self._d_steps = tf.Variable(1, trainable=False)
+        self._loss_kind = tf.Variable(0, trainable=False)  # index into ADVERSARIAL_LOSSES
+        self._r1_gamma = tf.Variable(0.0, trainable=False)
         self._lr_scale = 1.0
-        self.trained_seconds = 0.0     # time in scheduled training (run_scheduled), for the decay
+        self.trained_seconds = 0.0  # time in scheduled training (run_scheduled), for the decay
 
         o = self.config.optimizer
         self._d_opt = SwitchableOptimizer(self.discriminator.trainable_variables, o.d_learning_rate, o.beta_1)
         self._g_opt = SwitchableOptimizer(self.generator.trainable_variables, o.g_learning_rate, o.beta_1)
         self.apply_live(self.config)
 
-        self.steps = 0          # generator updates
+        self.steps = 0  # generator updates
         self.d_updates = 0
-        self.trace_count = 0    # grows only while TensorFlow traces; tests read it
+        self.trace_count = 0  # grows only while TensorFlow traces; tests read it
         self._history: list[np.ndarray] = []
         # Autograph off: the loops are explicit tf.while_loops, and converting Keras and the
         # hack functions would cost seconds of tracing on a busy CPU.
         points = [tf.TensorSpec([None, 2], tf.float32)]
         # XLA fuses the many tiny ops of small MLPs: ~1.3x the steps per second here (it was
         # slower for the image convnets), at a few more seconds of compile kept off the clock.
-        self._train = tf.function(self._train_body, autograph=False, jit_compile=True,
-                                  input_signature=[tf.TensorSpec([], tf.int32)])
+        self._train = tf.function(
+            self._train_body, autograph=False, jit_compile=True, input_signature=[tf.TensorSpec([], tf.int32)]
+        )
         self._d_only = tf.function(self._d_only_body, autograph=False)
         self._g_only = tf.function(self._g_only_body, autograph=False)
         self._probability = tf.function(self._probability_body, autograph=False, input_signature=points)
         self._gradient = tf.function(self._gradient_body, autograph=False, input_signature=points)
-        self._generate = tf.function(self._generate_body, autograph=False,
-                                     input_signature=[tf.TensorSpec([], tf.bool)])
+        self._generate = tf.function(self._generate_body, autograph=False, input_signature=[tf.TensorSpec([], tf.bool)])
 
     # -- live controls --------------------------------------------------------------
     def apply_live(self, config: ToyConfig) -> None:
@@ -108,11 +112,18 @@ class ToyTrainer:
         self._flip.assign(h.flip_probability)
         self._non_saturating.assign(1.0 if h.generator_loss == "non-saturating" else 0.0)
         self._d_steps.assign(h.d_steps)
+        self._loss_kind.assign(ADVERSARIAL_LOSSES.index(h.adversarial_loss))
+        self._r1_gamma.assign(h.r1_gamma)
         self._ema_decay.assign(config.run.ema_decay)
-        for opt in (self._d_opt, self._g_opt):
-            opt.use_adam.assign(config.optimizer.name == "adam")
-        self.config = replace(self.config, optimizer=config.optimizer, hacks=h,
-                              run=replace(self.config.run, ema_decay=config.run.ema_decay))
+        o = config.optimizer
+        self._g_opt.use_adam.assign(o.name == "adam")
+        self._d_opt.use_adam.assign((o.name if o.d_optimizer == "same" else o.d_optimizer) == "adam")
+        self.config = replace(
+            self.config,
+            optimizer=config.optimizer,
+            hacks=h,
+            run=replace(self.config.run, ema_decay=config.run.ema_decay),
+        )
         self._set_learning_rates()
 
     def set_lr_scale(self, scale: float) -> None:
@@ -150,21 +161,47 @@ class ToyTrainer:
         t_real = hacks.discriminator_targets(self._rng, ones, self._flip, self._real_range, self._fake_range)
         t_fake = hacks.discriminator_targets(self._rng, zeros, self._flip, self._real_range, self._fake_range)
         variables = self.discriminator.trainable_variables
-        with tf.GradientTape() as tape:
+
+        def losses():
             real_logits = self.discriminator(real, training=True)
             fake_logits = self.discriminator(fake, training=True)
-            loss_real = hacks.bce_with_logits(t_real, real_logits)
-            loss_fake = hacks.bce_with_logits(t_fake, fake_logits)
-            loss = loss_real + loss_fake
-        self._d_opt.apply(tape.gradient(loss, variables))
-        return tf.stack([loss_real, loss_fake,
-                         hacks.accuracy(real_logits, True), hacks.accuracy(fake_logits, False)])
+            return (
+                real_logits,
+                fake_logits,
+                hacks.discriminator_loss(self._loss_kind, t_real, real_logits),
+                hacks.discriminator_loss(self._loss_kind, t_fake, fake_logits),
+            )
+
+        def plain():
+            with tf.GradientTape() as tape:
+                real_logits, fake_logits, loss_real, loss_fake = losses()
+                loss = loss_real + loss_fake
+            return [real_logits, fake_logits, loss_real, loss_fake, *tape.gradient(loss, variables)]
+
+        def with_r1():
+            # R1 (Mescheder et al. 2018): γ/2 · E‖∇ₓD(x)‖² on the real points, only while γ > 0.
+            with tf.GradientTape() as tape:
+                real_logits, fake_logits, loss_real, loss_fake = losses()
+                penalty, _ = hacks.r1_penalty(lambda x: self.discriminator(x, training=True), real, ones)
+                loss = loss_real + loss_fake + 0.5 * self._r1_gamma * penalty
+            return [real_logits, fake_logits, loss_real, loss_fake, *tape.gradient(loss, variables)]
+
+        real_logits, fake_logits, loss_real, loss_fake, *grads = tf.cond(self._r1_gamma > 0.0, with_r1, plain)
+        self._d_opt.apply(grads)
+        return tf.stack(
+            [
+                loss_real,
+                loss_fake,
+                hacks.decision_accuracy(self._loss_kind, real_logits, True),
+                hacks.decision_accuracy(self._loss_kind, fake_logits, False),
+            ]
+        )
 
     def _g_update(self):
         variables = self.generator.trainable_variables
         with tf.GradientTape() as tape:
             logits = self.discriminator(self._fake_batch(), training=True)
-            loss = hacks.generator_loss(logits, self._non_saturating)
+            loss = hacks.adversarial_generator_loss(self._loss_kind, logits, self._non_saturating)
         self._g_opt.apply(tape.gradient(loss, variables))
         self._update_average()
         return loss
@@ -184,13 +221,11 @@ class ToyTrainer:
             return j + 1, self._d_update()
 
         def one_step(i, rows):
-            _, d_stats = tf.while_loop(lambda j, _s: j < self._d_steps, d_round,
-                                       (tf.constant(0), tf.zeros([4])))
+            _, d_stats = tf.while_loop(lambda j, _s: j < self._d_steps, d_round, (tf.constant(0), tf.zeros([4])))
             g_loss = self._g_update()
             return i + 1, rows.write(i, tf.stack([d_stats[0], d_stats[1], g_loss, d_stats[2], d_stats[3]]))
 
-        _, rows = tf.while_loop(lambda i, _r: i < n, one_step,
-                                (tf.constant(0), tf.TensorArray(tf.float32, size=n)))
+        _, rows = tf.while_loop(lambda i, _r: i < n, one_step, (tf.constant(0), tf.TensorArray(tf.float32, size=n)))
         return rows.stack()
 
     def _d_only_body(self):
@@ -216,7 +251,7 @@ class ToyTrainer:
             logits = self.discriminator(self._copies(points), training=False)
             # A sum, not a mean: each point's gradient is then its own loss's gradient.
             n = tf.cast(tf.shape(points)[0], tf.float32)
-            loss = hacks.generator_loss(logits, self._non_saturating) * n
+            loss = hacks.adversarial_generator_loss(self._loss_kind, logits, self._non_saturating) * n
         return tape.gradient(loss, points)
 
     def _generate_body(self, averaged):
@@ -254,8 +289,9 @@ class ToyTrainer:
         """`n_steps` rounds at the learning rates of the same linear decay as train_for, over
         this trainer's scheduled training seconds against `run.max_seconds` (the playground's
         Play; past the budget the rates stay at the final fraction). Returns G steps so far."""
-        self.set_lr_scale(decay_scale(self.trained_seconds, self.config.run.max_seconds,
-                                      self.config.optimizer.final_lr_fraction))
+        self.set_lr_scale(
+            decay_scale(self.trained_seconds, self.config.run.max_seconds, self.config.optimizer.final_lr_fraction)
+        )
         start = time.perf_counter()
         self.run(n_steps)
         self.trained_seconds += time.perf_counter() - start
@@ -289,8 +325,7 @@ class ToyTrainer:
         n = len(d_real)
         step_numbers = self.steps + (np.arange(1, n + 1) if new_g else np.zeros(n))
         self.steps += new_g
-        self._history.append(np.column_stack([step_numbers, d_real, d_fake, g, acc_real, acc_fake])
-                             .astype(np.float32))
+        self._history.append(np.column_stack([step_numbers, d_real, d_fake, g, acc_real, acc_fake]).astype(np.float32))
 
     # -- views ----------------------------------------------------------------------
     @property

@@ -1,5 +1,6 @@
 """Bookkeeping for class-conditional models ("use labels"): how many classes, and how a
 saved generator says it is conditional. No TensorFlow here, so listings stay light."""
+
 from __future__ import annotations
 
 import re

@@ -2,10 +2,10 @@
 
 Image encoding and disk writes happen here, never inside the compiled step.
 """
+
 from __future__ import annotations
 
 import math
-from typing import Optional
 
 import numpy as np
 
@@ -21,8 +21,8 @@ from gan_core.training.loop import epoch_checks
 from gan_core.training.snapshot import Board, EpochRecord, HackChange
 from gan_core.training.step import GanStep, order_digest
 
-QUALITY_SAMPLES = 256     # per-epoch estimate; the CLI's final report uses more
-GRID_SCALE = 2            # 28-pixel digits stay crisp on a projector
+QUALITY_SAMPLES = 256  # per-epoch estimate; the CLI's final report uses more
+GRID_SCALE = 2  # 28-pixel digits stay crisp on a projector
 
 
 def fixed_latent(n: int, dim: int, seed: int, classes: int = 0) -> dict:
@@ -45,12 +45,13 @@ class EpochEnd:
     trainer thread; with run.quality_every_epoch, building it trains or loads the data set's
     judge, so the first epoch's end does not pay for it.
     """
-    def __init__(self, cfg: TrainConfig, step: GanStep, data: ImageSet, saver: Optional[RunSaver], board: Board):
+
+    def __init__(self, cfg: TrainConfig, step: GanStep, data: ImageSet, saver: RunSaver | None, board: Board):
         self.cfg = cfg
         self.step = step
         self.saver = saver
         self.board = board
-        n_grid = cfg.run.grid_size ** 2
+        n_grid = cfg.run.grid_size**2
         self.grid_z = fixed_latent(n_grid, cfg.model.latent_dim, cfg.run.seed, step.classes)
         self.quality_z = fixed_latent(QUALITY_SAMPLES, cfg.model.latent_dim, cfg.run.seed + 1, step.classes)
         # A random real subset: the embedded digits are sorted by class.
@@ -80,8 +81,9 @@ class EpochEnd:
         if self.meter is not None:
             quality = self.meter.report(self.samples(self.quality_z, live)).to_dict()
         epoch_checks(self.board, self.health, grid_images, self.real_diversity, counters["step"], epoch, quality)
-        record = EpochRecord(epoch=epoch, step=counters["step"], seconds=counters["elapsed"],
-                             grid_png=png, quality=quality)
+        record = EpochRecord(
+            epoch=epoch, step=counters["step"], seconds=counters["elapsed"], grid_png=png, quality=quality
+        )
         self.board.add_epoch(record)
         if self.saver is not None and healthy:
             self.saver.save(counters, live, record, order)
@@ -93,8 +95,14 @@ def reload_epochs(run: RunFolder, board: Board, up_to_epoch: int) -> None:
     for row in run.read_jsonl("epochs.jsonl"):
         if row["epoch"] > up_to_epoch or not run.grid_path(row["epoch"]).exists():
             continue
-        board.add_epoch(EpochRecord(epoch=row["epoch"], step=row["step"], seconds=row["seconds"],
-                                    grid_png=run.grid_path(row["epoch"]).read_bytes(),
-                                    quality=upgrade_quality(row.get("quality"))))
+        board.add_epoch(
+            EpochRecord(
+                epoch=row["epoch"],
+                step=row["step"],
+                seconds=row["seconds"],
+                grid_png=run.grid_path(row["epoch"]).read_bytes(),
+                quality=upgrade_quality(row.get("quality")),
+            )
+        )
     for row in run.read_jsonl("changes.jsonl"):
         board.add_change(HackChange(row["step"], row["key"], row["old"], row["new"], row["label"]))

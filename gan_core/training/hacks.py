@@ -4,9 +4,13 @@ Each takes its parameters as tensors (or tf.Variables), so the compiled train st
 read the current slider value every step without retracing. `rng` is a
 `tf.random.Generator`, which keeps runs reproducible and threads independent.
 """
+
 from __future__ import annotations
 
 import tensorflow as tf
+
+from gan_core.config import DIFF_AUGMENT_POLICIES as AUGMENT_POLICIES
+from gan_core.config import diff_augment_problem
 
 
 def sample_latent(rng: tf.random.Generator, n: int, dim: int, gaussian) -> tf.Tensor:
@@ -93,3 +97,193 @@ def accuracy(logits: tf.Tensor, is_real: bool) -> tf.Tensor:
     x = tf.cast(tf.reshape(logits, [-1]), tf.float32)
     hits = x > 0.0 if is_real else x <= 0.0
     return tf.reduce_mean(tf.cast(hits, tf.float32))
+
+
+# -- the rest of ganhacks and what came after it (issue: every hack as a live setting) ------
+
+# Where D's raw output splits "real" from "fake" under each loss: the logit sign for BCE and
+# hinge; for least-squares (targets a=0, b=1, Mao et al. 2017) the midpoint 0.5.
+DECISION_THRESHOLDS = (0.0, 0.5, 0.0)
+TRANSLATION_RATIO = 0.125  # shift up to 1/8 of the side (Zhao et al. 2020)
+CUTOUT_RATIO = 0.5  # a square of half the side (Zhao et al. 2020)
+
+
+def instance_noise_std(start_std, progress) -> tf.Tensor:
+    """The instance-noise std now: `start_std` decaying linearly to 0 as `progress` (the share
+    of the run's budget spent, 0..1, clipped) goes from 0 to 1 (Sønderby et al. 2016)."""
+    p = tf.clip_by_value(tf.cast(progress, tf.float32), 0.0, 1.0)
+    return tf.cast(start_std, tf.float32) * (1.0 - p)
+
+
+def add_instance_noise(rng: tf.random.Generator, images: tf.Tensor, std) -> tf.Tensor:
+    """`images` plus N(0, std²) per pixel, same shape and dtype (pixels in [-1, 1]; std 0 returns
+    them unchanged). Sources: ganhacks #13; Sønderby et al. 2016; Arjovsky & Bottou 2017."""
+    noise = rng.normal(tf.shape(images)) * tf.cast(std, tf.float32)
+    return images + tf.cast(noise, images.dtype)
+
+
+def mix_replayed(rng: tf.random.Generator, fresh: tf.Tensor, buffer: tf.Tensor, filled, share):
+    """The fake half-batch with a share of it drawn from a buffer of earlier fakes.
+
+    fresh (n, H, W, C) float; buffer (capacity, H, W, C), of which the first `filled` rows hold
+    fakes. round(share * n) of the n images (share in [0, 1]) are replaced by uniformly drawn
+    buffer rows, none while the buffer is empty. Returns (images float32, replayed (n,) bool,
+    index (n,) int32: the buffer row each replayed image came from).
+    Sources: ganhacks #8; Shrivastava et al. 2017 (half the batch from the buffer).
+    """
+    fresh = tf.cast(fresh, tf.float32)
+    n = tf.shape(fresh)[0]
+    filled = tf.cast(filled, tf.int32)
+    count = tf.cast(tf.round(tf.cast(share, tf.float32) * tf.cast(n, tf.float32)), tf.int32)
+    count = tf.where(filled > 0, count, 0)
+    # Which positions are replayed does not matter (the fakes are i.i.d.): the first `count`.
+    replayed = tf.range(n) < count
+    index = rng.uniform([n], 0, tf.maximum(filled, 1), dtype=tf.int32)
+    old = tf.cast(tf.gather(buffer, index), tf.float32)
+    return tf.where(replayed[:, None, None, None], old, fresh), replayed, index
+
+
+def ring_write(buffer: tf.Variable, cursor: tf.Variable, filled: tf.Variable, images: tf.Tensor) -> tf.Tensor:
+    """Write `images` (m, H, W, C), m ≤ capacity, into the ring `buffer` at `cursor`, wrapping
+    around; `cursor` moves on and `filled` (rows holding fakes) grows up to the capacity.
+    Returns the rows written ((m,) int32), for anything kept beside the images (their classes)."""
+    capacity = tf.shape(buffer)[0]
+    m = tf.shape(images)[0]
+    rows = (cursor + tf.range(m)) % capacity
+    buffer.scatter_nd_update(rows[:, None], tf.cast(tf.stop_gradient(images), buffer.dtype))
+    cursor.assign((cursor + m) % capacity)
+    filled.assign(tf.minimum(filled + m, capacity))
+    return rows
+
+
+def _flat(x) -> tf.Tensor:
+    return tf.cast(tf.reshape(x, [-1]), tf.float32)
+
+
+def discriminator_loss(kind, targets: tf.Tensor, outputs: tf.Tensor) -> tf.Tensor:
+    """D's mean loss on a batch under the adversarial loss `kind` (index into ADVERSARIAL_LOSSES).
+
+    targets (n,) are D's (smoothed, flipped) targets, 1 real and 0 fake when hard; outputs (n,)
+    are D's raw outputs (logits). bce: binary cross-entropy on sigmoid(output). least-squares
+    (Mao et al. 2017, a=0, b=1): ½(output − t)², so ½E[(D(x)−1)²] + ½E[D(G(z))²] with hard
+    targets. hinge (Lim & Ye 2017; SAGAN): relu(1 − y·output) with y = 2t − 1, so
+    E[relu(1−D(x))] + E[relu(1+D(G(z)))] with hard targets. All three are computed and one
+    is picked by index, so a live change never retraces.
+    """
+    x, t = _flat(outputs), _flat(targets)
+    losses = tf.stack(
+        [
+            bce_with_logits(t, x),
+            tf.reduce_mean(0.5 * tf.square(x - t)),
+            tf.reduce_mean(tf.nn.relu(1.0 - (2.0 * t - 1.0) * x)),
+        ]
+    )
+    return tf.gather(losses, tf.cast(kind, tf.int32))
+
+
+def adversarial_generator_loss(kind, fake_outputs: tf.Tensor, non_saturating) -> tf.Tensor:
+    """G's mean loss under the adversarial loss `kind` (index into ADVERSARIAL_LOSSES).
+
+    bce: `generator_loss` (non-saturating or minimax). least-squares (c=1): ½E[(D(G(z))−1)²].
+    hinge: −E[D(G(z))] (negative when D scores fakes as real). `non_saturating` matters for bce only.
+    """
+    x = _flat(fake_outputs)
+    losses = tf.stack([generator_loss(x, non_saturating), tf.reduce_mean(0.5 * tf.square(x - 1.0)), -tf.reduce_mean(x)])
+    return tf.gather(losses, tf.cast(kind, tf.int32))
+
+
+def decision_accuracy(kind, outputs: tf.Tensor, is_real: bool) -> tf.Tensor:
+    """Share of a batch D classifies correctly under the loss `kind`: an output above the loss's
+    decision threshold (DECISION_THRESHOLDS: 0 for bce and hinge, 0.5 for least-squares) is "real"."""
+    threshold = tf.gather(tf.constant(DECISION_THRESHOLDS, tf.float32), tf.cast(kind, tf.int32))
+    return accuracy(_flat(outputs) - threshold, is_real)
+
+
+def r1_penalty(judge, images: tf.Tensor, weights):
+    """R1 (Mescheder et al. 2018): the mean of ‖∇ₓD(x)‖² over the images with weight 1.
+
+    `judge` maps images (n, H, W, C), or points (n, d), to D's outputs (n,); `weights` (n,) is 1 for the real
+    images the penalty covers and 0 for the rest (0 when none are real). Returns (penalty,
+    outputs): the outputs of the same forward pass, so the caller's loss needs no second one.
+    Multiply the penalty by γ/2 for the loss term; it is differentiable in D's weights.
+    """
+    images = tf.cast(images, tf.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(images)
+        outputs = _flat(judge(images))
+        total = tf.reduce_sum(outputs)
+    grads = tape.gradient(total, images)
+    # Per image, over every other axis: images (n, H, W, C) or 2-D points (n, 2) alike.
+    sq_norm = tf.reduce_sum(tf.reshape(tf.square(tf.cast(grads, tf.float32)), [tf.shape(images)[0], -1]), axis=1)
+    w = _flat(weights)
+    return tf.reduce_sum(w * sq_norm) / tf.maximum(tf.reduce_sum(w), 1.0), outputs
+
+
+def augment_flags(policies: str) -> list[bool]:
+    """The DiffAugment policy text ("translation,cutout", "" for none) as one bool per
+    AUGMENT_POLICIES entry; ValueError naming an unknown policy."""
+    problem = diff_augment_problem(policies)
+    if problem:
+        raise ValueError(problem)
+    names = {p.strip() for p in str(policies).split(",")}
+    return [p in names for p in AUGMENT_POLICIES]
+
+
+def translate(
+    rng: tf.random.Generator, images: tf.Tensor, background=-1.0, ratio: float = TRANSLATION_RATIO
+) -> tf.Tensor:
+    """Each image (n, H, W, C) shifted by its own whole-pixel offset in [-s, s] per axis,
+    s = round(ratio · side) (4 px for 28, Zhao et al. 2020); the uncovered border is filled
+    with `background` (-1: black in [-1, 1] pixels). Differentiable (a gather)."""
+    shape = tf.shape(images)
+    n, h, w = shape[0], images.shape[1], images.shape[2]
+    sy, sx = int(h * ratio + 0.5), int(w * ratio + 0.5)
+    dy = rng.uniform([n, 1], -sy, sy + 1, dtype=tf.int32)
+    dx = rng.uniform([n, 1], -sx, sx + 1, dtype=tf.int32)
+    rows = tf.range(h)[None, :] - dy  # the source row of each output row
+    cols = tf.range(w)[None, :] - dx
+    out = tf.gather(images, tf.clip_by_value(rows, 0, h - 1), axis=1, batch_dims=1)
+    out = tf.gather(out, tf.clip_by_value(cols, 0, w - 1), axis=2, batch_dims=1)
+    inside = ((rows >= 0) & (rows < h))[:, :, None, None] & ((cols >= 0) & (cols < w))[:, None, :, None]
+    return tf.where(inside, out, tf.cast(background, images.dtype))
+
+
+def cutout(rng: tf.random.Generator, images: tf.Tensor, background=-1.0, ratio: float = CUTOUT_RATIO) -> tf.Tensor:
+    """Each image (n, H, W, C) with one square of ratio · side (half the side, Zhao et al. 2020)
+    set to `background`; the square's centre is uniform over the image, so near an edge part of
+    it falls outside (expected share cut ≈ 0.19 of a 28×28 image, not 0.25)."""
+    shape = tf.shape(images)
+    n, h, w = shape[0], images.shape[1], images.shape[2]
+    ch, cw = int(h * ratio + 0.5), int(w * ratio + 0.5)
+    cy = rng.uniform([n, 1], 0, h, dtype=tf.int32)
+    cx = rng.uniform([n, 1], 0, w, dtype=tf.int32)
+    ys, xs = tf.range(h)[None, :], tf.range(w)[None, :]
+    in_y = (ys >= cy - ch // 2) & (ys < cy - ch // 2 + ch)
+    in_x = (xs >= cx - cw // 2) & (xs < cx - cw // 2 + cw)
+    cut = in_y[:, :, None, None] & in_x[:, None, :, None]
+    return tf.where(cut, tf.cast(background, images.dtype), images)
+
+
+def color_jitter(rng: tf.random.Generator, images: tf.Tensor) -> tf.Tensor:
+    """DiffAugment's colour policy on [-1, 1] pixels (n, H, W, C), per image: brightness + U(-0.5,
+    0.5), saturation × U(0, 2) around the pixel's channel mean (no effect on one channel),
+    contrast × U(0.5, 1.5) around the image mean (Zhao et al. 2020)."""
+    x = tf.cast(images, tf.float32)
+    n = tf.shape(x)[0]
+    x = x + (rng.uniform([n, 1, 1, 1]) - 0.5)
+    mean = tf.reduce_mean(x, axis=3, keepdims=True)
+    x = (x - mean) * (rng.uniform([n, 1, 1, 1]) * 2.0) + mean
+    mean = tf.reduce_mean(x, axis=[1, 2, 3], keepdims=True)
+    x = (x - mean) * (rng.uniform([n, 1, 1, 1]) + 0.5) + mean
+    return tf.cast(x, images.dtype)
+
+
+def diff_augment(rng: tf.random.Generator, images: tf.Tensor, flags, background=-1.0) -> tf.Tensor:
+    """DiffAugment (Zhao et al. 2020): colour, then translation, then cutout, each applied when
+    its flag in `flags` ((3,) bool in AUGMENT_POLICIES order) is on; images (n, H, W, C) in
+    [-1, 1]. Each policy sits in a tf.cond, so a policy that is off costs nothing, and the
+    flags can change live. Every op is differentiable, so G learns through it."""
+    flags = tf.cast(flags, tf.bool)
+    x = tf.cond(flags[2], lambda: color_jitter(rng, images), lambda: tf.identity(images))
+    x = tf.cond(flags[0], lambda: translate(rng, x, background), lambda: tf.identity(x))
+    return tf.cond(flags[1], lambda: cutout(rng, x, background), lambda: tf.identity(x))

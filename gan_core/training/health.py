@@ -1,5 +1,6 @@
 """Health checks a teacher wants shouted, not buried in a plot: NaN/inf metrics and the
 samples' diversity (the named step and epoch checks live in health.py)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -11,8 +12,10 @@ def non_finite_message(rows: np.ndarray, first_step: int, names) -> str | None:
     if not bad.any():
         return None
     i, j = np.argwhere(bad)[0]
-    return (f"{names[j]} became {rows[i, j]} at step {first_step + i}: training paused. "
-            "Lower the learning rates or switch BatchNorm on, then resume or restart.")
+    return (
+        f"{names[j]} became {rows[i, j]} at step {first_step + i}: training paused. "
+        "Lower the learning rates or switch BatchNorm on, then resume or restart."
+    )
 
 
 def sample_diversity(images_uint8: np.ndarray) -> float:

@@ -20,28 +20,29 @@ Thresholds and their sources:
 - Mode collapse: the samples' diversity (mean per-pixel std across samples) below
   COLLAPSE_SHARE of that of a random subset of the real images.
 """
+
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Optional, Sequence
 
 import numpy as np
 
 from gan_core.training.health import sample_diversity
 from gan_core.training.step import METRIC_NAMES
 
-D_WINS_WINDOW = 50          # steps
+D_WINS_WINDOW = 50  # steps
 D_WINS_FAKE_PROB = 0.05
 D_WINS_REAL_PROB = 0.9
-GRAD_WINDOW = 10            # steps
+GRAD_WINDOW = 10  # steps
 GRAD_LIMIT = 100.0
-LOSS_VAR_WINDOW = 50        # steps, for the D loss variance shown in the panel
+LOSS_VAR_WINDOW = 50  # steps, for the D loss variance shown in the panel
 QUALITY_EPOCHS = 3
-QUALITY_DROP = 0.05         # recognized share, in all over QUALITY_EPOCHS epochs
+QUALITY_DROP = 0.05  # recognized share, in all over QUALITY_EPOCHS epochs
 COLLAPSE_SHARE = 0.15
-REAL_SUBSET = 512           # real images for the diversity reference
-MIN_COLLAPSE_STEP = 200     # a fresh generator paints near-constant grey: judge collapse after this
+REAL_SUBSET = 512  # real images for the diversity reference
+MIN_COLLAPSE_STEP = 200  # a fresh generator paints near-constant grey: judge collapse after this
 
 _COL = {name: i for i, name in enumerate(METRIC_NAMES)}
 
@@ -56,6 +57,7 @@ COLLAPSE = "mode collapse"
 class HealthWarning:
     """One named warning: what (name), when (step, epoch; epoch 0 = between epoch ends),
     the measured evidence (detail) and the hack to try."""
+
     name: str
     step: int
     detail: str
@@ -85,45 +87,57 @@ def figures(rows: np.ndarray) -> dict:
         return {}
     recent = rows[-LOSS_VAR_WINDOW:]
     d_loss = _column(recent, "d_loss_real") + _column(recent, "d_loss_fake")
-    return {"d_grad_norm": float(np.median(_column(rows[-GRAD_WINDOW:], "d_grad_norm"))),
-            "g_grad_norm": float(np.median(_column(rows[-GRAD_WINDOW:], "g_grad_norm"))),
-            "d_prob_real": float(_column(recent, "d_prob_real").mean()),
-            "d_prob_fake": float(_column(recent, "d_prob_fake").mean()),
-            "d_loss": float(d_loss.mean()), "d_loss_var": float(d_loss.var()),
-            "steps": int(len(recent))}
+    return {
+        "d_grad_norm": float(np.median(_column(rows[-GRAD_WINDOW:], "d_grad_norm"))),
+        "g_grad_norm": float(np.median(_column(rows[-GRAD_WINDOW:], "g_grad_norm"))),
+        "d_prob_real": float(_column(recent, "d_prob_real").mean()),
+        "d_prob_fake": float(_column(recent, "d_prob_fake").mean()),
+        "d_loss": float(d_loss.mean()),
+        "d_loss_var": float(d_loss.var()),
+        "steps": int(len(recent)),
+    }
 
 
-def d_wins(rows: np.ndarray, step: int) -> Optional[HealthWarning]:
+def d_wins(rows: np.ndarray, step: int) -> HealthWarning | None:
     """D rejects the fakes with confidence for D_WINS_WINDOW steps (whichever G loss)."""
     if len(rows) < D_WINS_WINDOW:
         return None
     recent = np.asarray(rows)[-D_WINS_WINDOW:]
     fake, real = _column(recent, "d_prob_fake").mean(), _column(recent, "d_prob_real").mean()
     if fake <= D_WINS_FAKE_PROB and real >= D_WINS_REAL_PROB:
-        return HealthWarning(D_WINS, step, f"D's mean output is {fake:.3f} on fakes and {real:.2f} on real "
-                             f"images over {D_WINS_WINDOW} steps: D loss heads to 0 and G gets little gradient.",
-                             "the non-saturating G loss, label smoothing or flips, a lower D learning rate "
-                             "or fewer D steps per G step.")
+        return HealthWarning(
+            D_WINS,
+            step,
+            f"D's mean output is {fake:.3f} on fakes and {real:.2f} on real "
+            f"images over {D_WINS_WINDOW} steps: D loss heads to 0 and G gets little gradient.",
+            "the non-saturating G loss, label smoothing or flips, a lower D learning rate or fewer D steps per G step.",
+        )
     return None
 
 
-def exploding_gradients(rows: np.ndarray, step: int) -> Optional[HealthWarning]:
+def exploding_gradients(rows: np.ndarray, step: int) -> HealthWarning | None:
     """The median gradient norm of D or G over GRAD_WINDOW steps is above GRAD_LIMIT."""
     if len(rows) < GRAD_WINDOW:
         return None
     recent = np.asarray(rows)[-GRAD_WINDOW:]
-    norms = {"D": float(np.median(_column(recent, "d_grad_norm"))),
-             "G": float(np.median(_column(recent, "g_grad_norm")))}
+    norms = {
+        "D": float(np.median(_column(recent, "d_grad_norm"))),
+        "G": float(np.median(_column(recent, "g_grad_norm"))),
+    }
     net, norm = max(norms.items(), key=lambda kv: kv[1])
     if norm > GRAD_LIMIT:
-        return HealthWarning(EXPLODING, step, f"{net}'s gradient norm is {norm:.0f} (median of {GRAD_WINDOW} "
-                             f"steps), above {GRAD_LIMIT:.0f}.",
-                             "lower learning rates, BatchNorm on, or label smoothing.")
+        return HealthWarning(
+            EXPLODING,
+            step,
+            f"{net}'s gradient norm is {norm:.0f} (median of {GRAD_WINDOW} steps), above {GRAD_LIMIT:.0f}.",
+            "lower learning rates, BatchNorm on, or label smoothing.",
+        )
     return None
 
 
-def fooling_with_garbage(g_loss_by_epoch: Sequence[float], quality_by_epoch: Sequence[float],
-                         step: int, epoch: int) -> Optional[HealthWarning]:
+def fooling_with_garbage(
+    g_loss_by_epoch: Sequence[float], quality_by_epoch: Sequence[float], step: int, epoch: int
+) -> HealthWarning | None:
     """G's epoch-mean loss fell at each of the last QUALITY_EPOCHS epochs while the quality
     meter (higher is better, e.g. the recognized share in [0, 1]) fell at each of them, by
     at least QUALITY_DROP in all. Both sequences are per epoch, oldest first."""
@@ -133,10 +147,15 @@ def fooling_with_garbage(g_loss_by_epoch: Sequence[float], quality_by_epoch: Seq
     g_falls = all(b < a for a, b in zip(g, g[1:]))
     q_falls = all(b < a for a, b in zip(q, q[1:])) and q[0] - q[-1] >= QUALITY_DROP
     if g_falls and q_falls:
-        return HealthWarning(FOOLING, step, f"over {QUALITY_EPOCHS} epochs G's loss fell from {g[0]:.2f} to "
-                             f"{g[-1]:.2f} while quality fell from {q[0]:.2f} to {q[-1]:.2f}: G fools this D "
-                             "without getting better.",
-                             "label smoothing or flips, dropout in D, or more D steps per G step.", epoch)
+        return HealthWarning(
+            FOOLING,
+            step,
+            f"over {QUALITY_EPOCHS} epochs G's loss fell from {g[0]:.2f} to "
+            f"{g[-1]:.2f} while quality fell from {q[0]:.2f} to {q[-1]:.2f}: G fools this D "
+            "without getting better.",
+            "label smoothing or flips, dropout in D, or more D steps per G step.",
+            epoch,
+        )
     return None
 
 
@@ -147,14 +166,18 @@ def real_diversity(images_uint8: np.ndarray, seed: int = 0, n: int = REAL_SUBSET
     return sample_diversity(images_uint8[np.sort(pick)])
 
 
-def mode_collapse(samples_uint8: np.ndarray, reference: float, step: int, epoch: int) -> Optional[HealthWarning]:
+def mode_collapse(samples_uint8: np.ndarray, reference: float, step: int, epoch: int) -> HealthWarning | None:
     """The samples (n, H, W, C) uint8 from different latent points look alike: their
     diversity is below COLLAPSE_SHARE of the real reference (real_diversity)."""
     diversity = sample_diversity(samples_uint8)
     if diversity < COLLAPSE_SHARE * reference:
-        return HealthWarning(COLLAPSE, step, f"the samples look alike (diversity {diversity:.3f} vs "
-                             f"{reference:.3f} for real images).",
-                             "label smoothing or flips, BatchNorm on, or use the labels.", epoch)
+        return HealthWarning(
+            COLLAPSE,
+            step,
+            f"the samples look alike (diversity {diversity:.3f} vs {reference:.3f} for real images).",
+            "label smoothing or flips, BatchNorm on, or use the labels.",
+            epoch,
+        )
     return None
 
 
@@ -171,7 +194,7 @@ def epoch_means(values: Sequence[float], epoch_end_steps: Sequence[int]) -> list
     return means
 
 
-def quality_score(quality: Optional[dict]) -> Optional[float]:
+def quality_score(quality: dict | None) -> float | None:
     """The higher-is-better quality figure of an epoch's quality dict: the recognized share
     (in [0, 1]) when the data set has a judge, else None."""
     if not quality:

@@ -9,16 +9,17 @@ no process-wide seeding (keras.utils.set_random_seed), which a server's other se
 would race with. D returns logits (no sigmoid): the
 losses use the numerically stable logit form, which also keeps bf16 training sane.
 """
+
 from __future__ import annotations
 
 import keras
 from keras import layers
 
 from gan_core.config import ModelConfig
-from gan_core.training.architecture import (GAUSSIAN_INIT_STD, KERNEL_DIVISIBLE, KERNEL_UNEVEN,
-                                            width_multiples)
+from gan_core.training.architecture import GAUSSIAN_INIT_STD, KERNEL_DIVISIBLE, KERNEL_UNEVEN, width_multiples
 from gan_core.training.architecture import resolution_stages as _stages
 from gan_core.training.conditional import generator_name
+from gan_core.training.hack_layers import MinibatchStdDev, SamplingDropout, spectral_normalized
 from gan_core.training.narrow_conv import NarrowConv2D, worth_it
 
 IMAGE_SHAPES = ((28, 28, 1), (32, 32, 3), (28, 28, 3), (32, 32, 1))
@@ -32,8 +33,9 @@ def check_image_shape(shape) -> tuple:
     """
     shape = tuple(int(s) for s in shape)
     if len(shape) != 3 or shape[0] != shape[1] or shape[2] not in (1, 3) or shape[0] % 4 or not 16 <= shape[0] <= 64:
-        raise ValueError(f"images must be square, 16-64 pixels with a side divisible by 4, "
-                         f"with 1 or 3 channels; got {shape}")
+        raise ValueError(
+            f"images must be square, 16-64 pixels with a side divisible by 4, with 1 or 3 channels; got {shape}"
+        )
     return shape
 
 
@@ -51,6 +53,18 @@ class _Builder:
         self.prefix = prefix
         self._count = 0
         self._seed = int(seed) * SEED_STRIDE + _NETWORK_OFFSET[prefix]
+        # Spectral normalization is D's (Miyato et al. 2018 normalize the critic only).
+        self.spectral = cfg.spectral_norm and prefix == "d"
+
+    def weighted(self, layer):
+        """A conv or dense layer as this network uses it: spectrally normalized in D when asked."""
+        return spectral_normalized(layer) if self.spectral else layer
+
+    def g_noise(self, x):
+        """G's dropout (on at sampling too) after a hidden stage; nothing when g_dropout is 0."""
+        if self.cfg.g_dropout <= 0:
+            return x
+        return SamplingDropout(self.cfg.g_dropout, seed=self.seed(), dtype=self.dtype, name=self.name("g_dropout"))(x)
 
     def seed(self) -> int:
         """The next layer's own seed: a fixed integer, so its draw depends on nothing global."""
@@ -73,23 +87,35 @@ class _Builder:
 
     def act(self, x):
         if self.cfg.leaky_relu:
-            return layers.LeakyReLU(negative_slope=self.cfg.leaky_slope, dtype=self.dtype, name=self.name("leaky_relu"))(x)
+            return layers.LeakyReLU(
+                negative_slope=self.cfg.leaky_slope, dtype=self.dtype, name=self.name("leaky_relu")
+            )(x)
         return layers.ReLU(dtype=self.dtype, name=self.name("relu"))(x)
 
     def norm_act(self, x, normalize: bool = True):
         if normalize and self.cfg.batch_norm:
-            gamma = (keras.initializers.RandomNormal(1.0, 0.02, seed=self.seed()) if self.cfg.gaussian_init
-                     else "ones")
-            x = layers.BatchNormalization(momentum=0.9, gamma_initializer=gamma, dtype=self.dtype,
-                                           name=self.name("batch_norm"))(x)
+            gamma = keras.initializers.RandomNormal(1.0, 0.02, seed=self.seed()) if self.cfg.gaussian_init else "ones"
+            x = layers.BatchNormalization(
+                momentum=0.9, gamma_initializer=gamma, dtype=self.dtype, name=self.name("batch_norm")
+            )(x)
         return self.act(x)
 
     def conv(self, x, filters, kernel, strides=1, activation=None, dtype=None):
         # Image heads (few filters) take a faster route to the same result.
         conv_class = NarrowConv2D if worth_it(filters, kernel, strides) else layers.Conv2D
-        return conv_class(filters, kernel, strides=strides, padding="same", activation=activation,
-                             use_bias=not self.cfg.batch_norm or activation is not None,
-                             kernel_initializer=self.init(), dtype=dtype or self.dtype, name=self.name("conv"))(x)
+        return self.weighted(
+            conv_class(
+                filters,
+                kernel,
+                strides=strides,
+                padding="same",
+                activation=activation,
+                use_bias=not self.cfg.batch_norm or activation is not None,
+                kernel_initializer=self.init(),
+                dtype=dtype or self.dtype,
+                name=self.name("conv"),
+            )
+        )(x)
 
     def downsample(self, x, filters, kernel):
         if self.cfg.strided_downsample:
@@ -99,16 +125,24 @@ class _Builder:
 
     def upsample(self, x, filters, kernel, activation=None, dtype=None):
         if self.cfg.strided_upsample:
-            return layers.Conv2DTranspose(filters, kernel, strides=2, padding="same", activation=activation,
-                                          use_bias=not self.cfg.batch_norm or activation is not None,
-                                          kernel_initializer=self.init(), dtype=dtype or self.dtype,
-                                          name=self.name("conv_transpose"))(x)
+            return layers.Conv2DTranspose(
+                filters,
+                kernel,
+                strides=2,
+                padding="same",
+                activation=activation,
+                use_bias=not self.cfg.batch_norm or activation is not None,
+                kernel_initializer=self.init(),
+                dtype=dtype or self.dtype,
+                name=self.name("conv_transpose"),
+            )(x)
         x = layers.UpSampling2D(2, dtype=self.dtype, name=self.name("upsample"))(x)
         return self.conv(x, filters, kernel, activation=activation, dtype=dtype)
 
 
-def build_generator(cfg: ModelConfig, image_shape, precision: str = "fp32", classes: int = 0,
-                    seed: int = 0) -> keras.Model:
+def build_generator(
+    cfg: ModelConfig, image_shape, precision: str = "fp32", classes: int = 0, seed: int = 0
+) -> keras.Model:
     """(batch, latent_dim + classes) -> images; with classes > 0 the last inputs are a one-hot class code.
 
     Images are (batch, H, W, C) float32 (the head stays float32 under bf16): in [-1, 1] from tanh,
@@ -119,7 +153,7 @@ def build_generator(cfg: ModelConfig, image_shape, precision: str = "fp32", clas
     dtype = "mixed_bfloat16" if precision == "bf16" else "float32"
     b = _Builder(cfg, dtype, "g", seed)
     stages = _stages(height, cfg.layout)
-    seed_size = height // (2 ** stages)
+    seed_size = height // (2**stages)
     out_act = "tanh" if cfg.tanh_output else "sigmoid"
     f = cfg.base_filters
     tutorial = cfg.layout == "tutorial"
@@ -127,10 +161,16 @@ def build_generator(cfg: ModelConfig, image_shape, precision: str = "fp32", clas
     z = keras.Input(shape=(cfg.latent_dim + classes,), name="z")
     g_widths = [f * m for m in width_multiples(height, cfg.layout)[0]]
     seed_width = g_widths[0]
-    x = layers.Dense(seed_size * seed_size * seed_width, use_bias=not cfg.batch_norm,
-                     kernel_initializer=b.init(), dtype=dtype, name=b.name("dense"))(z)
+    x = layers.Dense(
+        seed_size * seed_size * seed_width,
+        use_bias=not cfg.batch_norm,
+        kernel_initializer=b.init(),
+        dtype=dtype,
+        name=b.name("dense"),
+    )(z)
     x = b.norm_act(x)
     x = layers.Reshape((seed_size, seed_size, seed_width), dtype=dtype, name=b.name("reshape"))(x)
+    x = b.g_noise(x)
     if tutorial:
         # The tutorial upsamples at constant width with 4x4 kernels, then a 7x7 conv head.
         for _ in range(stages):
@@ -138,15 +178,16 @@ def build_generator(cfg: ModelConfig, image_shape, precision: str = "fp32", clas
         image = b.conv(x, channels, 7, activation=out_act, dtype="float32")
     else:
         for i in range(stages - 1):
-            x = b.norm_act(b.upsample(x, g_widths[i + 1], b.kernel()))
+            x = b.g_noise(b.norm_act(b.upsample(x, g_widths[i + 1], b.kernel())))
         if cfg.g_extra_conv:
             x = b.norm_act(b.conv(x, x.shape[-1], 3))
         image = b.upsample(x, channels, b.kernel(), activation=out_act, dtype="float32")
     return keras.Model(z, image, name=generator_name(classes))
 
 
-def build_discriminator(cfg: ModelConfig, image_shape, precision: str = "fp32", classes: int = 0,
-                        seed: int = 0) -> keras.Model:
+def build_discriminator(
+    cfg: ModelConfig, image_shape, precision: str = "fp32", classes: int = 0, seed: int = 0
+) -> keras.Model:
     """images -> logit; with classes > 0: [images, one-hot class] -> [logit, class logits].
 
     Logits are float32, (batch, 1) and (batch, classes); images come in the generator's scale.
@@ -164,23 +205,30 @@ def build_discriminator(cfg: ModelConfig, image_shape, precision: str = "fp32", 
     x = image
     for i, multiple in enumerate(width_multiples(height, cfg.layout)[1]):
         x = b.downsample(x, f * multiple, kernel)
-        x = b.norm_act(x, normalize=i > 0)   # no BatchNorm on D's input layer
+        x = b.norm_act(x, normalize=i > 0)  # no BatchNorm on D's input layer
+    if cfg.minibatch_stddev:
+        # Before the last conv, as in ProGAN, so D can combine batch variety with its features.
+        x = MinibatchStdDev(dtype=dtype, name=b.name("minibatch_stddev"))(x)
     if cfg.d_extra_conv:
         x = b.norm_act(b.conv(x, x.shape[-1], 3))
     x = layers.Flatten(dtype=dtype, name=b.name("flatten"))(x)
     if cfg.dropout > 0:
         x = layers.Dropout(cfg.dropout, seed=b.seed(), dtype=dtype, name=b.name("dropout"))(x)
-    logit = layers.Dense(1, kernel_initializer=b.init(), dtype="float32", name=b.name("logit"))(x)
+    logit = b.weighted(layers.Dense(1, kernel_initializer=b.init(), dtype="float32", name=b.name("logit")))(x)
     if not classes:
         return keras.Model(image, logit, name="discriminator")
     # Projection discriminator (Miyato & Koyama 2018): the logit gains <embed(class), features>,
     # so "real" always means "a real example of this class". The auxiliary head (AC-GAN,
     # Odena et al. 2017) names the class, which gives G a direct signal to draw that class.
     code = keras.Input(shape=(classes,), name="class_code")
-    embedded = layers.Dense(x.shape[-1], use_bias=False, kernel_initializer=b.init(), dtype="float32",
-                            name=b.name("class_embedding"))(code)
+    embedded = b.weighted(
+        layers.Dense(
+            x.shape[-1], use_bias=False, kernel_initializer=b.init(), dtype="float32", name=b.name("class_embedding")
+        )
+    )(code)
     projection = layers.Dot(axes=1, dtype="float32", name=b.name("projection"))([embedded, x])
     logit = layers.Add(dtype="float32", name=b.name("conditional_logit"))([logit, projection])
-    class_logits = layers.Dense(classes, kernel_initializer=b.init(), dtype="float32",
-                                name=b.name("class_logits"))(x)
+    class_logits = b.weighted(
+        layers.Dense(classes, kernel_initializer=b.init(), dtype="float32", name=b.name("class_logits"))
+    )(x)
     return keras.Model([image, code], [logit, class_logits], name="discriminator")

@@ -8,6 +8,7 @@ sum can be taken in two cheap parts: a 1x1 projection of every pixel onto each
 place and added (a depthwise convolution with a fixed one-hot kernel). Same kernel
 variable, same output; ~10x faster forward and backward on two cores.
 """
+
 from __future__ import annotations
 
 import functools
@@ -22,12 +23,12 @@ MAX_PROJECTED_CHANNELS = 256
 MAX_FILTERS = 4
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _tap_selector(k_h: int, k_w: int, filters: int) -> np.ndarray:
     """Depthwise kernel that keeps, for channel (tap, filter), only its own tap's position."""
     one_hot = np.zeros((k_h, k_w, k_h * k_w * filters, 1), dtype=np.float32)
     for tap in range(k_h * k_w):
-        one_hot[tap // k_w, tap % k_w, tap * filters:(tap + 1) * filters, 0] = 1.0
+        one_hot[tap // k_w, tap % k_w, tap * filters : (tap + 1) * filters, 0] = 1.0
     one_hot.setflags(write=False)
     return one_hot
 
@@ -45,8 +46,13 @@ class NarrowConv2D(keras.layers.Conv2D):
     """keras.layers.Conv2D; stride-1 'same' convolutions with few filters take the fast route."""
 
     def _fast_route(self) -> bool:
-        return (tuple(self.dilation_rate) == (1, 1) and self.padding == "same" and self.groups == 1
-                and self.data_format == "channels_last" and worth_it(self.filters, self.kernel_size, self.strides))
+        return (
+            tuple(self.dilation_rate) == (1, 1)
+            and self.padding == "same"
+            and self.groups == 1
+            and self.data_format == "channels_last"
+            and worth_it(self.filters, self.kernel_size, self.strides)
+        )
 
     def convolution_op(self, inputs, kernel):
         """Keras' convolution, or on the fast route a 1x1 projection then a shifted sum.
@@ -63,8 +69,7 @@ class NarrowConv2D(keras.layers.Conv2D):
         projection = tf.einsum("bhwc,cm->bhwm", inputs, weights)
         # Channel (tap, filter) keeps only its own tap: shifting each map into place.
         one_hot = _tap_selector(k_h, k_w, filters)
-        shifted = tf.nn.depthwise_conv2d(projection, tf.constant(one_hot, dtype=projection.dtype),
-                                         [1, 1, 1, 1], "SAME")
+        shifted = tf.nn.depthwise_conv2d(projection, tf.constant(one_hot, dtype=projection.dtype), [1, 1, 1, 1], "SAME")
         per_tap = tf.reshape(shifted, tf.concat([tf.shape(shifted)[:3], [taps, filters]], 0))
         out = tf.reduce_sum(per_tap, axis=3)
         return tf.ensure_shape(out, inputs.shape[:3] + (filters,))

@@ -13,18 +13,20 @@ browser session), so its own tables are guarded by a lock. A page calls `touch(i
 `touch_run(folder)`) whenever it shows a job; a job no page has shown for `idle_seconds` is
 stopped (Streamlit does not clean up threads that outlive their session).
 """
+
 from __future__ import annotations
 
 import os
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, Optional, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-if TYPE_CHECKING:      # pages that only watch jobs need not import TensorFlow
+if TYPE_CHECKING:  # pages that only watch jobs need not import TensorFlow
     from gan_core.training.snapshot import BudgetView
 
 
@@ -43,7 +45,7 @@ class Job(Protocol):
     def stop(self, timeout: float = 2.0) -> bool:
         """Ask the thread to stop; True when it ended within `timeout` seconds."""
 
-    def join(self, timeout: Optional[float] = None) -> None:
+    def join(self, timeout: float | None = None) -> None:
         """Wait for the thread to end, at most `timeout` seconds (None: no limit)."""
 
     def is_active(self) -> bool:
@@ -79,17 +81,19 @@ class TrainerPool:
     `keep_finished_seconds` (seconds) nobody looked at them. Thread-safe.
     """
 
-    def __init__(self, max_active: Optional[int] = None, idle_seconds: Optional[float] = None,
-                 keep_finished_seconds: float = 3600.0):
+    def __init__(
+        self, max_active: int | None = None, idle_seconds: float | None = None, keep_finished_seconds: float = 3600.0
+    ):
         # One training saturates two cores; a second one would halve both.
         self.max_active = int(max_active if max_active is not None else _env_number("GAN_LAB_MAX_TRAININGS", 1))
-        self.idle_seconds = float(idle_seconds if idle_seconds is not None
-                                  else _env_number("GAN_LAB_IDLE_SECONDS", 300))
+        self.idle_seconds = float(
+            idle_seconds if idle_seconds is not None else _env_number("GAN_LAB_IDLE_SECONDS", 300)
+        )
         self.keep_finished_seconds = keep_finished_seconds
         self._entries: dict[str, _Entry] = {}
-        self._held = 0                   # slots held by `slot()` blocks right now
+        self._held = 0  # slots held by `slot()` blocks right now
         self._lock = threading.Lock()
-        self._janitor: Optional[threading.Thread] = None
+        self._janitor: threading.Thread | None = None
 
     def active_count(self) -> int:
         """Jobs running now plus short pieces of work holding a slot (polled by pages)."""
@@ -102,15 +106,17 @@ class TrainerPool:
         # is_active() reads one scalar, nothing more.
         return self._held + sum(1 for e in self._entries.values() if e.job.is_active())
 
-    def busy_message(self) -> Optional[str]:
+    def busy_message(self) -> str | None:
         """The one-line "machine is busy" text when every slot is taken, else None."""
         return self._busy_text(self.active_count())
 
-    def _busy_text(self, active: int) -> Optional[str]:
+    def _busy_text(self, active: int) -> str | None:
         if active < self.max_active:
             return None
-        return (f"The machine is busy: {active} training{'s' if active != 1 else ''} already running "
-                f"(this server allows {self.max_active} at a time). Try again when one finishes.")
+        return (
+            f"The machine is busy: {active} training{'s' if active != 1 else ''} already running "
+            f"(this server allows {self.max_active} at a time). Try again when one finishes."
+        )
 
     def start(self, make_job: Callable[[], Job]) -> str:
         """Create a job with `make_job()` and start it if a slot is free; returns its id
@@ -153,7 +159,7 @@ class TrainerPool:
             self._entries[trainer_id] = _Entry(job)
         return trainer_id
 
-    def get(self, trainer_id: Optional[str]) -> Optional[Job]:
+    def get(self, trainer_id: str | None) -> Job | None:
         """The job with this id, or None (no id, an unknown one, or one forgotten)."""
         if not trainer_id:
             return None
@@ -161,7 +167,7 @@ class TrainerPool:
             entry = self._entries.get(trainer_id)
             return entry.job if entry else None
 
-    def touch(self, trainer_id: Optional[str]) -> None:
+    def touch(self, trainer_id: str | None) -> None:
         """Mark the job with this id as shown now (the idle janitor spares it); unknown ids
         and None are ignored."""
         with self._lock:
@@ -176,8 +182,11 @@ class TrainerPool:
         wanted = Path(run_dir).resolve()
         with self._lock:
             entries = list(self._entries.values())
-        watched = [e for e in entries if getattr(e.job, "run_dir", None) is not None
-                   and Path(e.job.run_dir).resolve() == wanted]
+        watched = [
+            e
+            for e in entries
+            if getattr(e.job, "run_dir", None) is not None and Path(e.job.run_dir).resolve() == wanted
+        ]
         with self._lock:
             for entry in watched:
                 entry.last_seen = time.monotonic()
@@ -222,7 +231,7 @@ class TrainerPool:
             self.sweep()
 
 
-_SHARED: Optional[TrainerPool] = None
+_SHARED: TrainerPool | None = None
 _SHARED_LOCK = threading.Lock()
 
 

@@ -4,19 +4,19 @@ A mixin of `Trainer` (trainer.py), split out so each file holds one idea: these 
 run on the trainer thread between steps (except the two commands at the top) and use the
 trainer's board, counters and live config.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Optional
 
 import numpy as np
 
-from gan_core.training import epoch_end
 from gan_core.config import TrainConfig
 from gan_core.data import ImageSet
-from gan_core.training.live_hacks import LIVE_KEYS, live_values
-from gan_core.store.saver import RunSaver
 from gan_core.store.runs import RunFolder, keeps_its_data
+from gan_core.store.saver import RunSaver
+from gan_core.training import epoch_end
+from gan_core.training.live_hacks import LIVE_KEYS, live_values
 from gan_core.training.step import METRIC_NAMES, GanStep
 
 
@@ -41,7 +41,7 @@ class RunKeeping:
             raise RuntimeError(str(self._rollback_result))
         return self._rollback_result
 
-    def last_good_step(self) -> Optional[int]:
+    def last_good_step(self) -> int | None:
         """The step of the checkpoint a roll-back would return to, or None when there is none."""
         saver = self.saver
         if saver is None or saver.run is None or saver.saved_step <= 0:
@@ -49,7 +49,7 @@ class RunKeeping:
         return saver.saved_step
 
     # -- on the trainer thread ----------------------------------------------------
-    def _open_run_folder(self, saver: RunSaver, data: ImageSet) -> Optional[RunFolder]:
+    def _open_run_folder(self, saver: RunSaver, data: ImageSet) -> RunFolder | None:
         """The run folder, created (with an upload's images kept in it) or opened for a
         resume; None without one. A disk that refuses turns saving off with a warning."""
         if self.run_dir is None:
@@ -80,8 +80,9 @@ class RunKeeping:
         rows = saver.run.read_jsonl("metrics.jsonl")
         if rows:
             # A run saved before a metric existed reads NaN there (the health figures).
-            self.board.extend_series(np.array([[r.get(n, np.nan) for n in METRIC_NAMES] for r in rows],
-                                              dtype=np.float64))
+            self.board.extend_series(
+                np.array([[r.get(n, np.nan) for n in METRIC_NAMES] for r in rows], dtype=np.float64)
+            )
         epoch_end.reload_epochs(saver.run, self.board, self.counters["epoch"])
         self._set_hacks_quietly(state.get("hacks", {}))
         saver.mark_written(self.counters["step"])
@@ -113,17 +114,18 @@ class RunKeeping:
             now = live_values(self._live_cfg)
             for key, value in saved.items():
                 if key in LIVE_KEYS and list(np.ravel(now[key])) != list(np.ravel(value)):
-                    self.set_hack(key, value)   # marked on the chart at the roll-back step
+                    self.set_hack(key, value)  # marked on the chart at the roll-back step
             self._apply_changes(step)
             saver.mark_written(self.counters["step"])
             self._healthy = True
-            self._pause_reason = (f"Rolled back to step {self.counters['step']} with the settings of then. "
-                                  "Change what diverged (e.g. lower the learning rates), then resume.")
+            self._pause_reason = (
+                f"Rolled back to step {self.counters['step']} with the settings of then. "
+                "Change what diverged (e.g. lower the learning rates), then resume."
+            )
             self._rollback_result = self._live_cfg
-        except Exception as e:   # surfaced to the caller as one line; the run stays paused
+        except Exception as e:  # surfaced to the caller as one line; the run stays paused
             logging.getLogger("gan_core.training.trainer").exception("roll back failed")
             self._rollback_result = RuntimeError(f"roll back failed: {str(e).splitlines()[0] if str(e) else e}")
         finally:
             self._rollback_asked.clear()
             self._rollback_done.set()
-

@@ -1,9 +1,10 @@
 """Per-step series made readable: a trailing moving average, and even thinning for plots."""
+
 from __future__ import annotations
 
 import numpy as np
 
-MAX_POINTS = 400             # per line drawn in the browser: enough for a 1000-px chart, cheap to redraw each second
+MAX_POINTS = 400  # per line drawn in the browser: enough for a 1000-px chart, cheap to redraw each second
 
 
 def smooth(values, window: int = 25) -> np.ndarray:

@@ -5,11 +5,11 @@ Keras objects or the thread. A page that polls reads a `Status` (scalars only, n
 history), and follows the per-step series with a `SeriesFollower`, which copies only the
 rows added since its last read: a long run's history is never copied once per refresh.
 """
+
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field, fields
-from typing import Optional
 
 import numpy as np
 
@@ -50,11 +50,12 @@ class HackChange:
     """One live hack change: the step it took effect at, the dotted config key, the old and new
     value, and the short label the curves show at that step.
     """
+
     step: int
     key: str
     old: object
     new: object
-    label: str          # e.g. "flip 0.05 → 0.30"
+    label: str  # e.g. "flip 0.05 → 0.30"
 
 
 @dataclass(frozen=True)
@@ -62,11 +63,12 @@ class EpochRecord:
     """One finished epoch: its number, the step and training seconds at its end, the
     fixed-latent grid as PNG bytes, and the quality report (None when not measured).
     """
+
     epoch: int
     step: int
     seconds: float
     grid_png: bytes
-    quality: Optional[dict]     # the quality meter's report (gan_core.metrics), None when not measured
+    quality: dict | None  # the quality meter's report (gan_core.metrics), None when not measured
 
 
 @dataclass(frozen=True)
@@ -76,23 +78,24 @@ class Snapshot(BudgetView):
     speed (steps/s), compile seconds, classes (> 0: conditional G), per-step `series` (metric
     name -> floats), live `hacks`, `changes`, `epochs`, `warnings`, run folder and config JSON.
     """
+
     state: str = "idle"
-    message: str = ""               # why it paused/failed/finished, or what it is doing
+    message: str = ""  # why it paused/failed/finished, or what it is doing
     step: int = 0
-    epoch: int = 0                  # completed epochs
+    epoch: int = 0  # completed epochs
     steps_per_epoch: int = 0
-    total_steps: int = 0            # 0 when only a time budget applies
-    elapsed: float = 0.0            # seconds of training (pauses excluded)
+    total_steps: int = 0  # 0 when only a time budget applies
+    elapsed: float = 0.0  # seconds of training (pauses excluded)
     max_seconds: float = 0.0
     steps_per_s: float = 0.0
-    compile_seconds: float = 0.0    # the one-off trace of the train step (not in `elapsed`)
-    classes: int = 0                # > 0: G is conditional, grid cells ask for classes in turn
-    series: dict = field(default_factory=dict)      # metric name -> list of per-step floats
-    hacks: dict = field(default_factory=dict)       # live key -> current value
-    changes: tuple = ()                             # HackChange, oldest first
-    epochs: tuple = ()                              # EpochRecord, oldest first
-    warnings: tuple = ()                            # collapse / NaN warnings, oldest first
-    health_events: tuple = ()                       # named health warnings (dicts), oldest first
+    compile_seconds: float = 0.0  # the one-off trace of the train step (not in `elapsed`)
+    classes: int = 0  # > 0: G is conditional, grid cells ask for classes in turn
+    series: dict = field(default_factory=dict)  # metric name -> list of per-step floats
+    hacks: dict = field(default_factory=dict)  # live key -> current value
+    changes: tuple = ()  # HackChange, oldest first
+    epochs: tuple = ()  # EpochRecord, oldest first
+    warnings: tuple = ()  # collapse / NaN warnings, oldest first
+    health_events: tuple = ()  # named health warnings (dicts), oldest first
     run_dir: str = ""
     config_json: str = ""
 
@@ -100,6 +103,7 @@ class Snapshot(BudgetView):
 @dataclass(frozen=True)
 class Status(BudgetView):
     """The scalar part of a Snapshot (same names, same meaning), cheap to read every second."""
+
     state: str = "idle"
     message: str = ""
     step: int = 0
@@ -160,7 +164,7 @@ class Board:
         with self._lock:
             self._changes.append(change)
 
-    def last_change(self) -> Optional[HackChange]:
+    def last_change(self) -> HackChange | None:
         """The newest HackChange, or None."""
         with self._lock:
             return self._changes[-1] if self._changes else None
@@ -206,8 +210,9 @@ class Board:
             values = dict(self._fields)
             values["series"] = {k: list(v) if series else [] for k, v in self._fields["series"].items()}
             values["hacks"] = dict(self._fields.get("hacks", {}))
-            return Snapshot(changes=tuple(self._changes), epochs=tuple(self._epochs),
-                            warnings=tuple(self._warnings), **values)
+            return Snapshot(
+                changes=tuple(self._changes), epochs=tuple(self._epochs), warnings=tuple(self._warnings), **values
+            )
 
 
 class SeriesFollower:
@@ -232,6 +237,8 @@ class SeriesFollower:
         """
         new = board.series_since(self.rows)
         if new[METRIC_NAMES[0]]:
-            self._arrays = {name: np.concatenate([self._arrays[name], np.asarray(new[name], dtype=np.float64)])
-                            for name in METRIC_NAMES}
+            self._arrays = {
+                name: np.concatenate([self._arrays[name], np.asarray(new[name], dtype=np.float64)])
+                for name in METRIC_NAMES
+            }
         return dict(self._arrays)

@@ -6,6 +6,7 @@ reads at call time and so silently freezes D for good. The real images live in a
 tf.Variable and are drawn in-graph from a per-epoch permutation: the Python loop
 only calls `step()`, and no batch crosses from Python per step.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -14,12 +15,14 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from gan_core.training import hacks
-from gan_core.training.conditional import label_classes
 from gan_core.config import TrainConfig
 from gan_core.generators.images import to_model_scale
+from gan_core.training import hacks
+from gan_core.training.conditional import label_classes
+from gan_core.training.ema import GeneratorAverage
 from gan_core.training.live_hacks import LiveHacks
 from gan_core.training.models import build_discriminator, build_generator
+from gan_core.training.replay import ReplayRing
 
 # Weight of the class terms (D naming real classes, G being named as asked) against the
 # real/fake loss, as in the AC-GAN paper.
@@ -29,9 +32,19 @@ CLASS_LOSS_WEIGHT = 1.0
 # The last four feed the health checks (ganhacks #10, "track failures early"): the global
 # gradient norms of D (the larger of the step's last two updates) and of G, and D's mean
 # probability "real" on the real and on the fake half of its last update.
-METRIC_NAMES = ("d_loss_real", "d_loss_fake", "g_loss", "d_acc_real", "d_acc_fake",
-                "d_target_real", "d_target_fake",
-                "d_grad_norm", "g_grad_norm", "d_prob_real", "d_prob_fake")
+METRIC_NAMES = (
+    "d_loss_real",
+    "d_loss_fake",
+    "g_loss",
+    "d_acc_real",
+    "d_acc_fake",
+    "d_target_real",
+    "d_target_fake",
+    "d_grad_norm",
+    "g_grad_norm",
+    "d_prob_real",
+    "d_prob_fake",
+)
 
 
 def order_digest(order: np.ndarray) -> str:
@@ -46,11 +59,23 @@ def make_optimizer(cfg: TrainConfig, learning_rate: float) -> keras.optimizers.O
     return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=cfg.optimizer.beta_1)
 
 
+def make_discriminator_optimizer(cfg: TrainConfig) -> keras.optimizers.Optimizer:
+    """D's optimizer at optimizer.d_learning_rate: Adam as make_optimizer, or with
+    optimizer.d_optimizer = "sgd" plain SGD without momentum (ganhacks #9: "use SGD for the
+    discriminator"). The rate is taken as given: SGD needs ~10x Adam's (GUIDE: 2e-3 for 2e-4),
+    and the live rate control and the decay then act on SGD's rate the same way.
+    """
+    if cfg.optimizer.d_optimizer == "sgd":
+        return keras.optimizers.SGD(learning_rate=cfg.optimizer.d_learning_rate, momentum=0.0)
+    return make_optimizer(cfg, cfg.optimizer.d_learning_rate)
+
+
 class GanStep:
     """Models, optimizers, live hack variables and the compiled step for one run."""
 
-    def __init__(self, cfg: TrainConfig, images_uint8: np.ndarray, seed: int | None = None,
-                 labels: np.ndarray | None = None):
+    def __init__(
+        self, cfg: TrainConfig, images_uint8: np.ndarray, seed: int | None = None, labels: np.ndarray | None = None
+    ):
         self.cfg = cfg
         seed = cfg.run.seed if seed is None else seed
         self.image_shape = tuple(images_uint8.shape[1:])
@@ -70,25 +95,36 @@ class GanStep:
         # Same weights for the same seed (Compare relies on it), from seeded layers: a process-wide
         # seed would be raced by any other thread building or loading a model meanwhile.
         self.generator = build_generator(cfg.model, self.image_shape, cfg.run.precision, self.classes, seed=seed)
-        self.discriminator = build_discriminator(cfg.model, self.image_shape, cfg.run.precision, self.classes,
-                                                 seed=seed)
-        self.d_optimizer = make_optimizer(cfg, cfg.optimizer.d_learning_rate)
+        self.discriminator = build_discriminator(
+            cfg.model, self.image_shape, cfg.run.precision, self.classes, seed=seed
+        )
+        self.d_optimizer = make_discriminator_optimizer(cfg)
         self.g_optimizer = make_optimizer(cfg, cfg.optimizer.g_learning_rate)
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
 
+        # The moving average of G's weights (run.ema_decay > 0) draws every sample.
+        self.ema = None
+        if cfg.run.ema_decay > 0:
+            self.ema = GeneratorAverage(
+                self.generator,
+                lambda: build_generator(cfg.model, self.image_shape, cfg.run.precision, self.classes, seed=seed),
+                cfg.run.ema_decay,
+            )
         self.live = LiveHacks(cfg.hacks)
         self.rng = tf.random.Generator.from_seed(seed)
         self._shuffle_rng = np.random.default_rng(seed)
         # uint8 in a variable: 4x smaller than floats, and captured by reference, not
         # baked into the graph as a constant.
         self.data = tf.Variable(images_uint8, trainable=False, dtype=tf.uint8, name="real_images")
-        self.order = tf.Variable(self._shuffle_rng.permutation(self.n_images).astype(np.int32),
-                                 trainable=False, name="epoch_order")
+        self.order = tf.Variable(
+            self._shuffle_rng.permutation(self.n_images).astype(np.int32), trainable=False, name="epoch_order"
+        )
         self.cursor = tf.Variable(0, dtype=tf.int32, trainable=False, name="epoch_cursor")
-        self.reals_in_epoch = 0     # real images drawn since the epoch's shuffle
+        self.reals_in_epoch = 0  # real images drawn since the epoch's shuffle
         if self.classes:
             self.labels = tf.Variable(np.asarray(labels, dtype=np.int32), trainable=False, name="real_labels")
+        self.replay = ReplayRing(self.image_shape)
         self.traces = 0
         # autograph off: it would transpile every helper on each trace (seconds on 2 cores);
         # the only loop is written as tf.while_loop.
@@ -108,8 +144,11 @@ class GanStep:
         the cursor into it; the tf.random.Generator state, int64), plain is JSON-ready
         (the numpy shuffle generator's bit-generator state, its algorithm name included).
         """
-        arrays = {"order": self.order.numpy(), "cursor": np.asarray(self.cursor.numpy(), np.int32),
-                  "tf_rng_state": self.rng.state.numpy()}
+        arrays = {
+            "order": self.order.numpy(),
+            "cursor": np.asarray(self.cursor.numpy(), np.int32),
+            "tf_rng_state": self.rng.state.numpy(),
+        }
         return arrays, {"shuffle_rng": self._shuffle_rng.bit_generator.state}
 
     def set_stream_state(self, arrays, plain: dict) -> None:
@@ -122,7 +161,7 @@ class GanStep:
             raise ValueError(f"the saved data order has {order.size} entries, the data set {self.n_images}")
         self.order.assign(order)
         self.cursor.assign(int(arrays["cursor"]))
-        self.reals_in_epoch = int(arrays["cursor"])     # the cursor counts this epoch's real images
+        self.reals_in_epoch = int(arrays["cursor"])  # the cursor counts this epoch's real images
         self.rng.state.assign(np.asarray(arrays["tf_rng_state"], np.int64))
         self._shuffle_rng.bit_generator.state = plain["shuffle_rng"]
 
@@ -154,6 +193,21 @@ class GanStep:
         return hacks.sample_latent(self.rng, n, self.latent_dim, self.live.gaussian)
 
     def _judge(self, images, codes):
+        """D's real/fake logits (float32, flat) and, when conditional, its class logits, for
+        images before D's input hacks (augmentation, instance noise), which this applies."""
+        return self._judge_seen(self._d_input(images), codes)
+
+    def _d_input(self, images) -> tf.Tensor:
+        """What D sees of `images` (model scale): DiffAugment, then instance noise, both defined
+        on [-1, 1] pixels. Each sits behind a tf.cond, so off draws no random numbers and costs nothing."""
+        x = tf.cast(images, tf.float32)
+        x = x if self.tanh_output else x * 2.0 - 1.0
+        x = hacks.diff_augment(self.rng, x, self.live.augment, background=-1.0)
+        std = hacks.instance_noise_std(self.live.instance_noise, self.live.budget_progress)
+        x = tf.cond(std > 0.0, lambda: hacks.add_instance_noise(self.rng, x, std), lambda: tf.identity(x))
+        return x if self.tanh_output else (x + 1.0) / 2.0
+
+    def _judge_seen(self, images, codes):
         """D's real/fake logits (float32, flat) and, when conditional, its class logits."""
         if not self.classes:
             return tf.reshape(tf.cast(self.discriminator(images, training=True), tf.float32), [-1]), None
@@ -165,85 +219,137 @@ class GanStep:
         return self.generator(tf.concat([z, codes], axis=1) if self.classes else z, training=True)
 
     def _targets(self, is_real) -> tf.Tensor:
-        return hacks.discriminator_targets(self.rng, is_real, self.live.flip_probability,
-                                           tf.unstack(self.live.real_range), tf.unstack(self.live.fake_range))
+        return hacks.discriminator_targets(
+            self.rng,
+            is_real,
+            self.live.flip_probability,
+            tf.unstack(self.live.real_range),
+            tf.unstack(self.live.fake_range),
+        )
 
     # -- the step ----------------------------------------------------------------
     def _d_update(self, images, codes, is_real):
         """One D update; returns its logits, the (smoothed, flipped) targets it used and the
-        global norm of its gradient (float32 scalar)."""
+        global norm of its gradient (float32 scalar, R1's part included).
+
+        The R1 penalty's gradient (a second pass through D on the same images) runs only while
+        γ > 0 (a tf.cond: both branches are traced once, one runs)."""
         d_vars = self.discriminator.trainable_variables
         targets = self._targets(is_real)
-        with tf.GradientTape() as tape:
-            logits, class_logits = self._judge(images, codes)
-            loss = hacks.bce_with_logits(targets, logits)
+        seen = self._d_input(images)
+
+        def loss_of(logits, class_logits):
+            loss = hacks.discriminator_loss(self.live.loss_kind, targets, logits)
             if self.classes:
                 # D learns to name the classes of real images only: naming G's attempts
                 # would teach it G's mistakes.
                 real = tf.cast(is_real, tf.float32)
                 wrong = tf.nn.softmax_cross_entropy_with_logits(codes, class_logits)
                 loss += CLASS_LOSS_WEIGHT * tf.reduce_sum(real * wrong) / tf.maximum(tf.reduce_sum(real), 1.0)
-        grads = tape.gradient(loss, d_vars)
-        self.d_optimizer.apply_gradients(zip(grads, d_vars))
-        return logits, targets, tf.cast(tf.linalg.global_norm(grads), tf.float32)
+            return loss
+
+        def gradients(tape, loss):
+            return [g if g is not None else tf.zeros_like(v) for g, v in zip(tape.gradient(loss, d_vars), d_vars)]
+
+        with tf.GradientTape() as tape:
+            logits, class_logits = self._judge_seen(seen, codes)
+            loss = loss_of(logits, class_logits)
+        grads = gradients(tape, loss)
+
+        def r1_gradients():
+            # A pass of its own, as StyleGAN2 does for its regularizers: the main update above
+            # stays outside any branch, so γ = 0 leaves the step as it was.
+            with tf.GradientTape() as r1_tape:
+                penalty, _ = hacks.r1_penalty(lambda x: self._judge_seen(x, codes)[0], seen, is_real)
+                term = 0.5 * self.live.r1_gamma * penalty
+            return gradients(r1_tape, term)
+
+        # An all-fake half (separate batches) has no real image to penalize: skip it too.
+        wanted = (self.live.r1_gamma > 0.0) & (tf.reduce_sum(tf.cast(is_real, tf.float32)) > 0.0)
+        extra = tf.cond(wanted, r1_gradients, lambda: [tf.zeros_like(v) for v in d_vars])
+        total = [g + e for g, e in zip(grads, extra)]
+        self.d_optimizer.apply_gradients(zip(total, d_vars))
+        return logits, targets, tf.cast(tf.linalg.global_norm(total), tf.float32)
 
     def compose_d_batches(self, real, fake):
         """What the two D updates of a step see (reads the live 'separate batches' switch)."""
         return hacks.discriminator_batches(self.rng, real, fake, self.live.separate)
 
-    def _d_step(self, real, fake, codes):
+    def _d_step(self, real, fake, codes, fake_codes=None):
         """Two D updates on two half-batches; logits and targets back in [real..., fake...] order,
         then the larger of the two updates' gradient norms.
-        `codes` are the classes of the real half, which the fakes were asked for too."""
+        `codes` are the classes of the real half, which the fresh fakes were asked for too;
+        `fake_codes` (default: `codes`) differ where a replayed fake was drawn for another class."""
         images, is_real, order = self.compose_d_batches(real, fake)
         halves = (None, None)
         if self.classes:
-            codes = tf.gather(tf.concat([codes, codes], 0), order)
-            halves = (codes[:self.half], codes[self.half:])
-        logits_1, targets_1, norm_1 = self._d_update(images[:self.half], halves[0], is_real[:self.half])
-        logits_2, targets_2, norm_2 = self._d_update(images[self.half:], halves[1], is_real[self.half:])
+            codes = tf.gather(tf.concat([codes, codes if fake_codes is None else fake_codes], 0), order)
+            halves = (codes[: self.half], codes[self.half :])
+        logits_1, targets_1, norm_1 = self._d_update(images[: self.half], halves[0], is_real[: self.half])
+        logits_2, targets_2, norm_2 = self._d_update(images[self.half :], halves[1], is_real[self.half :])
         back = tf.argsort(order)
         logits = tf.gather(tf.concat([logits_1, logits_2], 0), back)
         targets = tf.gather(tf.concat([targets_1, targets_2], 0), back)
-        return (logits[:self.half], targets[:self.half], logits[self.half:], targets[self.half:],
-                tf.maximum(norm_1, norm_2))
+        return (
+            logits[: self.half],
+            targets[: self.half],
+            logits[self.half :],
+            targets[self.half :],
+            tf.maximum(norm_1, norm_2),
+        )
 
     def _train_step(self):
-        self.traces += 1   # Python side effect: runs only while tracing
+        self.traces += 1  # Python side effect: runs only while tracing
+
         # The last D update's logits and targets feed the reported metrics; the plotted
         # D losses are the ones D trained on (so smoothing above 1 can push them below 0).
         def d_body(i, *_):
             real, real_codes = self._next_real(self.half)
             # The fakes are asked for the same classes as the real half, so D cannot tell
             # them apart by class frequencies.
-            fake = tf.cast(self._fake(real_codes, self.half), tf.float32)
-            *halves, norm = self._d_step(real, fake, real_codes)
+            fake, fake_codes = self.replay.replay(
+                self.rng, self._fake(real_codes, self.half), real_codes, self.live.replay_share
+            )
+            *halves, norm = self._d_step(real, fake, real_codes, fake_codes)
             return (i + 1, *[tf.ensure_shape(t, [self.half]) for t in halves], norm)
 
         zeros = tf.zeros([self.half])
         _, real_logits, real_targets, fake_logits, fake_targets, d_norm = tf.while_loop(
-            lambda i, *_: i < self.live.d_steps, d_body,
-            (tf.constant(0), zeros, zeros, zeros, zeros, tf.constant(0.0)))
+            lambda i, *_: i < self.live.d_steps, d_body, (tf.constant(0), zeros, zeros, zeros, zeros, tf.constant(0.0))
+        )
 
         g_vars = self.generator.trainable_variables
         codes = self._random_codes(self.batch)
         with tf.GradientTape() as tape:
             g_logits, class_logits = self._judge(self._fake(codes, self.batch), codes)
-            g_loss = hacks.generator_loss(g_logits, self.live.non_saturating)
+            g_loss = hacks.adversarial_generator_loss(self.live.loss_kind, g_logits, self.live.non_saturating)
             # The plotted g_loss stays the real/fake part, comparable with and without labels.
             trained_on = g_loss
             if self.classes:
                 trained_on += CLASS_LOSS_WEIGHT * tf.reduce_mean(
-                    tf.nn.softmax_cross_entropy_with_logits(codes, class_logits))
+                    tf.nn.softmax_cross_entropy_with_logits(codes, class_logits)
+                )
         g_grads = tape.gradient(trained_on, g_vars)
         self.g_optimizer.apply_gradients(zip(g_grads, g_vars))
+        if self.ema is not None:
+            self.ema.update()
 
-        return tf.stack([hacks.bce_with_logits(real_targets, real_logits),
-                         hacks.bce_with_logits(fake_targets, fake_logits),
-                         g_loss, hacks.accuracy(real_logits, True), hacks.accuracy(fake_logits, False),
-                         tf.reduce_mean(real_targets), tf.reduce_mean(fake_targets),
-                         d_norm, tf.cast(tf.linalg.global_norm(g_grads), tf.float32),
-                         tf.reduce_mean(tf.sigmoid(real_logits)), tf.reduce_mean(tf.sigmoid(fake_logits))])
+        kind = self.live.loss_kind
+        return tf.stack(
+            [
+                hacks.discriminator_loss(kind, real_targets, real_logits),
+                hacks.discriminator_loss(kind, fake_targets, fake_logits),
+                g_loss,
+                hacks.decision_accuracy(kind, real_logits, True),
+                hacks.decision_accuracy(kind, fake_logits, False),
+                tf.reduce_mean(real_targets),
+                tf.reduce_mean(fake_targets),
+                d_norm,
+                tf.cast(tf.linalg.global_norm(g_grads), tf.float32),
+                tf.reduce_mean(tf.sigmoid(real_logits)),
+                tf.reduce_mean(tf.sigmoid(fake_logits)),
+            ]
+        )
 
     def step(self) -> tf.Tensor:
         """Run one step; returns a tensor in METRIC_NAMES order (not yet fetched)."""
@@ -269,11 +375,21 @@ class GanStep:
         self.d_optimizer.learning_rate.assign(d_lr)
         self.g_optimizer.learning_rate.assign(g_lr)
 
+    def set_budget_progress(self, progress: float) -> None:
+        """The share of the run's budget spent (0..1), which the instance noise decays over (no retrace)."""
+        self.live.budget_progress.assign(float(progress))
+
     # -- sampling ----------------------------------------------------------------
+    @property
+    def sampling_generator(self) -> keras.Model:
+        """The generator that draws grids, quality samples and the saved generator.keras: the
+        moving average of G's weights when run.ema_decay > 0, else G itself."""
+        return self.ema.average if self.ema is not None else self.generator
+
     def generate(self, z: np.ndarray) -> np.ndarray:
         """Generator output (inference mode) for latent points (with their class code when
-        conditional, see latent.sample_latent), as float32 numpy."""
-        out = self.generator(tf.convert_to_tensor(z, tf.float32), training=False)
+        conditional, see latent.sample_latent), as float32 numpy; drawn by sampling_generator."""
+        out = self.sampling_generator(tf.convert_to_tensor(z, tf.float32), training=False)
         return np.asarray(tf.cast(out, tf.float32))
 
     def real_in_model_scale(self, images_uint8: np.ndarray) -> np.ndarray:

@@ -7,16 +7,16 @@ message, never a silently dead thread. With a run folder, every epoch's end, a s
 the end of the budget (mid-epoch too) write a checkpoint (gan_core/store/saver.py); NaN/inf pauses,
 and `roll_back()` returns to the last good checkpoint.
 """
+
 from __future__ import annotations
 
 import logging
 import queue
-from collections import deque
 import threading
 import time
+from collections import deque
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
-
 
 from gan_core.config import ConfigError, TrainConfig
 from gan_core.data import ImageSet, fit_config_to_data, load_images
@@ -26,16 +26,18 @@ from gan_core.training import epoch_end, units
 from gan_core.training.conditional import labels_note
 from gan_core.training.health_watch import HealthWatch
 from gan_core.training.live_hacks import LIVE_KEYS, live_values
-from gan_core.training.loop import flush_metrics, learning_rate_factor
+from gan_core.training.loop import budget_progress, flush_metrics, learning_rate_factor
 from gan_core.training.run_keeping import RunKeeping
 from gan_core.training.snapshot import ACTIVE_STATES, Board, HackChange, Snapshot, Status
 from gan_core.training.step import GanStep
 
-FLUSH_SECONDS = 0.25      # how often per-step metrics are fetched from the graph
-MERGE_STEPS = 20          # changes of one hack this close together become one marker
+FLUSH_SECONDS = 0.25  # how often per-step metrics are fetched from the graph
+MERGE_STEPS = 20  # changes of one hack this close together become one marker
 
 
 def _format(value) -> str:
+    if value == "":
+        return "none"  # an empty set of DiffAugment policies
     if isinstance(value, float):
         return f"{value:.2g}" if value < 0.01 else f"{value:.2f}"
     if isinstance(value, tuple):
@@ -54,30 +56,42 @@ class Trainer(RunKeeping):
     resume, stop, set_hack, roll_back) are safe from any thread; readers take `snapshot()` or
     `status()`. A Job of the pool (gan_core.training.pool).
     """
-    def __init__(self, cfg: TrainConfig, run_dir=None, resume: bool = False,
-                 data: Optional[ImageSet] = None, on_event: Optional[Callable[[str, object], None]] = None):
+
+    def __init__(
+        self,
+        cfg: TrainConfig,
+        run_dir=None,
+        resume: bool = False,
+        data: ImageSet | None = None,
+        on_event: Callable[[str, object], None] | None = None,
+    ):
         self.cfg = cfg.validated()
         self.run_dir = Path(run_dir) if run_dir else None
         self.resume_from = resume
         self._data = data
         self._on_event = on_event or (lambda kind, payload: None)
         self.board = Board()
-        self.board.update(state="idle", hacks=live_values(self.cfg), config_json=self.cfg.to_json(),
-                          max_seconds=self.cfg.run.max_seconds, run_dir=str(self.run_dir or ""))
+        self.board.update(
+            state="idle",
+            hacks=live_values(self.cfg),
+            config_json=self.cfg.to_json(),
+            max_seconds=self.cfg.run.max_seconds,
+            run_dir=str(self.run_dir or ""),
+        )
         self._changes: queue.Queue = queue.Queue()
         self._stop = threading.Event()
-        self._running = threading.Event()       # cleared while paused
+        self._running = threading.Event()  # cleared while paused
         self._running.set()
-        self._thread: Optional[threading.Thread] = None
-        self._live_cfg = self.cfg                # the config with live changes applied
+        self._thread: threading.Thread | None = None
+        self._live_cfg = self.cfg  # the config with live changes applied
         self._lock = threading.Lock()
         self._pause_reason = ""
-        self._recent = HealthWatch()                # last per-step rows, for the step-level health checks
-        self._healthy = True                        # False from a NaN/inf until a roll-back
+        self._recent = HealthWatch()  # last per-step rows, for the step-level health checks
+        self._healthy = True  # False from a NaN/inf until a roll-back
         self._rollback_asked = threading.Event()
         self._rollback_done = threading.Event()
         self._rollback_result: object = None
-        self.saver: Optional[RunSaver] = None
+        self.saver: RunSaver | None = None
 
     # -- commands (any thread) ---------------------------------------------------
     def start(self) -> None:
@@ -111,7 +125,7 @@ class Trainer(RunKeeping):
         self._thread.join(timeout)
         return not self._thread.is_alive()
 
-    def join(self, timeout: Optional[float] = None) -> None:
+    def join(self, timeout: float | None = None) -> None:
         """Wait for the thread to end, at most `timeout` seconds (None: no limit)."""
         if self._thread is not None:
             self._thread.join(timeout)
@@ -149,7 +163,7 @@ class Trainer(RunKeeping):
     def _run(self) -> None:
         try:
             self._train()
-        except Exception as e:   # surfaced to the UI; the thread ends cleanly
+        except Exception as e:  # surfaced to the UI; the thread ends cleanly
             logging.getLogger("gan_core.training.trainer").exception("training failed")
             first = str(e).strip().splitlines()[0] if str(e).strip() else ""
             self.board.update(state="failed", message=f"{type(e).__name__}: {first}")
@@ -163,7 +177,7 @@ class Trainer(RunKeeping):
         self._data = None
         self._gan_step = None
         if self.saver is not None:
-            self.saver.step = None      # keeps where the run stands on disk, not the networks
+            self.saver.step = None  # keeps where the run stands on disk, not the networks
 
     def _train(self) -> None:
         cfg = self.cfg
@@ -173,7 +187,7 @@ class Trainer(RunKeeping):
             data = load_run_data(self.run_dir, cfg.data.source)
         else:
             data = load_images(cfg.data.source)
-        cfg, batch_note = fit_config_to_data(cfg, len(data), f"'{data.name}'")   # a set smaller than one batch
+        cfg, batch_note = fit_config_to_data(cfg, len(data), f"'{data.name}'")  # a set smaller than one batch
         self.cfg = cfg
         if batch_note:
             self.board.warn(batch_note)
@@ -181,7 +195,7 @@ class Trainer(RunKeeping):
         note = labels_note(cfg.model.use_labels, data.labels)
         if note:
             self.board.warn(note)
-        self._gan_step = step      # for in-process diagnostics and tests; the UI never reads it
+        self._gan_step = step  # for in-process diagnostics and tests; the UI never reads it
         self.counters = {"step": 0, "epoch": 0, "elapsed": 0.0}
         self.saver = saver = RunSaver(None, step, self.board)
         saver.run = self._open_run_folder(saver, data)
@@ -190,8 +204,13 @@ class Trainer(RunKeeping):
             self._restore(saver)
         work = epoch_end.EpochEnd(cfg, step, data, saver, self.board)
         total = cfg.run.epochs * spe
-        self.board.update(steps_per_epoch=spe, total_steps=total, state="running", classes=step.classes,
-                          message="Compiling the training step (a few seconds, once)…")
+        self.board.update(
+            steps_per_epoch=spe,
+            total_steps=total,
+            state="running",
+            classes=step.classes,
+            message="Compiling the training step (a few seconds, once)…",
+        )
         self._on_event("started", None)
 
         pending: list = []
@@ -204,8 +223,12 @@ class Trainer(RunKeeping):
                 pending = []
                 if self._rollback_asked.is_set():
                     self._do_roll_back(saver, step)
-                self.board.update(state="paused", message=self._pause_reason or "Paused.",
-                                  step=self.counters["step"], elapsed=self.counters["elapsed"])
+                self.board.update(
+                    state="paused",
+                    message=self._pause_reason or "Paused.",
+                    step=self.counters["step"],
+                    elapsed=self.counters["elapsed"],
+                )
                 self._running.wait(0.1)
                 if self._running.is_set() and not self._stop.is_set():
                     self._pause_reason = ""
@@ -225,15 +248,18 @@ class Trainer(RunKeeping):
             else:
                 self.counters["elapsed"] += now - t0
                 step_seconds.append(now - t0)
-            epoch_done = step.epoch_complete     # one pass over the real images (units.py)
+            epoch_done = step.epoch_complete  # one pass over the real images (units.py)
             if now - last_flush >= FLUSH_SECONDS or epoch_done:
                 if not self._flush(pending, step):
-                    self._healthy = False     # no checkpoint of these weights
-                    self._running.clear()     # NaN: pause, keep everything for inspection
+                    self._healthy = False  # no checkpoint of these weights
+                    self._running.clear()  # NaN: pause, keep everything for inspection
                 pending = []
                 self._schedule_learning_rates(step)
-                self.board.update(step=self.counters["step"], elapsed=self.counters["elapsed"],
-                                  steps_per_s=units.steps_per_second(step_seconds))
+                self.board.update(
+                    step=self.counters["step"],
+                    elapsed=self.counters["elapsed"],
+                    steps_per_s=units.steps_per_second(step_seconds),
+                )
                 if self.board.get("message", "").startswith("Compiling"):
                     self.board.update(message="")
                 last_flush = now
@@ -247,15 +273,20 @@ class Trainer(RunKeeping):
             if self._budget_spent(total):
                 self._flush(pending, step)
                 self._final_save(saver)
-                self.board.update(state="finished", step=self.counters["step"], elapsed=self.counters["elapsed"],
-                                  message=f"Finished: {self.counters['step']} steps, "
-                                          f"{self.counters['epoch']} epochs in {self.counters['elapsed']:.0f} s.")
+                self.board.update(
+                    state="finished",
+                    step=self.counters["step"],
+                    elapsed=self.counters["elapsed"],
+                    message=f"Finished: {self.counters['step']} steps, "
+                    f"{self.counters['epoch']} epochs in {self.counters['elapsed']:.0f} s.",
+                )
                 self._on_event("finished", None)
                 return
         self._flush(pending, step)
         self._final_save(saver)
-        self.board.update(state="stopped", step=self.counters["step"],
-                          message=f"Stopped at step {self.counters['step']}.")
+        self.board.update(
+            state="stopped", step=self.counters["step"], message=f"Stopped at step {self.counters['step']}."
+        )
         self._on_event("stopped", None)
 
     # -- helpers of the thread ---------------------------------------------------
@@ -276,7 +307,7 @@ class Trainer(RunKeeping):
             step_now = self.counters["step"]
             last = self.board.last_change()
             if last is not None and last.key == key and step_now - last.step <= MERGE_STEPS:
-                old = last.old     # one slider drag is one marker, not one per arrow key
+                old = last.old  # one slider drag is one marker, not one per arrow key
                 self.board.drop_last_change()
             label = f"{LIVE_KEYS[key]} {_format(old)} → {_format(value)}"
             self.board.add_change(HackChange(step_now, key, old, value, label))
@@ -285,9 +316,16 @@ class Trainer(RunKeeping):
 
     def _schedule_learning_rates(self, step: GanStep) -> None:
         opt = self._live_cfg.optimizer
-        factor = learning_rate_factor(opt, self.cfg.run, self.counters["elapsed"], self.counters["step"],
-                                      self.board.get("steps_per_epoch", 1))
+        factor = learning_rate_factor(
+            opt, self.cfg.run, self.counters["elapsed"], self.counters["step"], self.board.get("steps_per_epoch", 1)
+        )
         step.set_learning_rates(opt.d_learning_rate * factor, opt.g_learning_rate * factor)
+        # The instance noise decays over the same budget.
+        step.set_budget_progress(
+            budget_progress(
+                self.cfg.run, self.counters["elapsed"], self.counters["step"], self.board.get("steps_per_epoch", 1)
+            )
+        )
 
     def _flush(self, pending: list, step: GanStep) -> bool:
         """Fetch pending per-step metrics; False (and a warning) if any is NaN/inf."""

@@ -9,11 +9,12 @@
 - Steps per second is steps divided by the seconds spent inside those steps, over the
   last RATE_WINDOW steps: a pure training speed, the same figure on both pages.
 """
+
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
-RATE_WINDOW = 50      # steps; about 1-3 s at the default preset's speed on two cores
+RATE_WINDOW = 50  # steps; about 1-3 s at the default preset's speed on two cores
 
 
 def real_images_per_step(batch_size: int, d_steps: int) -> int:

@@ -1,4 +1,5 @@
 """Every page in a real browser: open it from the menu, press its main button once, no exception."""
+
 import re
 
 import pytest
@@ -26,7 +27,7 @@ def test_latent_explorer_works_before_any_training(tmp_path):
     with app_server(runs) as url, browser_page() as page:
         open_page(page, url, "Latent explorer")
         page.locator('[data-testid="stImage"]').first.wait_for(timeout=90_000)
-        assert page.locator('[data-testid="stImage"]').count() >= 2      # sample grid and a strip
+        assert page.locator('[data-testid="stImage"]').count() >= 2  # sample grid and a strip
         steps = page.locator('[data-testid="stSlider"]').filter(has_text="Steps").get_by_role("slider")
         steps.focus()
         steps.press("ArrowRight")
@@ -37,11 +38,14 @@ def test_latent_explorer_works_before_any_training(tmp_path):
         screenshot(page, "latent_explorer.png", docs_name="latent_explorer.png")
 
 
-@pytest.mark.parametrize("title,button", [
-    ("Hacks guide", None),
-    ("2D playground", "Step both"),
-    ("Compare", "Start comparison"),
-])
+@pytest.mark.parametrize(
+    "title,button",
+    [
+        ("Hacks guide", None),
+        ("2D playground", "Step both"),
+        ("Compare", "Start comparison"),
+    ],
+)
 def test_each_page_opens_and_its_main_button_works(tmp_path, title, button):
     runs = tmp_path / "runs"
     runs.mkdir()
@@ -53,15 +57,22 @@ def test_each_page_opens_and_its_main_button_works(tmp_path, title, button):
             page.get_by_role("button", name=re.compile("Try it")).first.click()
             page.get_by_text("Loaded from the Hacks guide").first.wait_for(timeout=60_000)
         elif title == "2D playground":
-            steps = (page.locator('[data-testid="stMetric"]').filter(has_text="Generator steps")
-                     .locator('[data-testid="stMetricValue"]'))
+            steps = (
+                page.locator('[data-testid="stMetric"]')
+                .filter(has_text="Generator steps")
+                .locator('[data-testid="stMetricValue"]')
+            )
             expect(steps).to_have_text("0", timeout=60_000)
             page.get_by_role("button", name=button).first.click()
-            expect(steps).to_have_text("1", timeout=60_000)      # one D round and one G update
+            expect(steps).to_have_text("1", timeout=60_000)  # one D round and one G update
             page.get_by_role("button", name="Play").click()
-            page.wait_for_timeout(6000)                          # a few bursts, for the picture
-            screenshot(page, "playground_playing.png", docs_name="playground.png")
+            page.wait_for_timeout(6000)  # a few bursts, for the picture
             page.get_by_role("button", name="Pause").click()
+            page.get_by_role("button", name="Play").wait_for(timeout=30_000)
+            page.mouse.move(5, 5)  # no tooltip in the picture
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(2000)  # the last redraw settles (no faded, stale elements)
+            screenshot(page, "playground_playing.png", docs_name="playground.png")
         else:
             page.get_by_role("button", name=button).first.click()
             # the progress line counts steps per arm once both arms train
@@ -89,6 +100,7 @@ def test_a_page_address_opened_first_gets_the_apps_menu(tmp_path):
 def test_an_uploaded_csv_is_still_selected_after_visiting_another_page(tmp_path):
     """Streamlit drops a page's widgets when another page is shown; the upload must survive."""
     from pathlib import Path
+
     case = Path(__file__).resolve().parents[1] / "data" / "cases" / "points" / "semicolon_decimal_comma.csv"
     runs = tmp_path / "runs"
     runs.mkdir()

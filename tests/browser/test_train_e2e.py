@@ -1,4 +1,5 @@
 """The Train page in a real browser: start, watch an epoch grid and curves, move a hack, pause, resume, stop."""
+
 import re
 
 import pytest

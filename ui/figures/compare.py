@@ -3,10 +3,10 @@
 A is drawn solid and B dashed, in the same colour per metric, so the eye pairs the
 curves by colour and tells the arms apart by the dash.
 """
+
 from __future__ import annotations
 
 import io
-from typing import Optional
 
 import numpy as np
 import plotly.graph_objects as go
@@ -21,21 +21,37 @@ from ui.figures.styles import ACC_LINES, LOSS_LINES, QUALITY_LINES
 
 SMOOTH_STEPS = 25
 ARM_DASH = {"A": "solid", "B": "dash"}
-LABEL_HEIGHT = 18          # pixels above each grid in the GIF for "A"/"B" and the epoch
-GAP = 12                   # pixels between the two grids in the GIF
+LABEL_HEIGHT = 18  # pixels above each grid in the GIF for "A"/"B" and the epoch
+GAP = 12  # pixels between the two grids in the GIF
 
 
-def _pair_figure(snap_a: Snapshot, snap_b: Snapshot, lines, title: str, y_title: str,
-                 window: int, y_range=None) -> go.Figure:
+def _pair_figure(
+    snap_a: Snapshot, snap_b: Snapshot, lines, title: str, y_title: str, window: int, y_range=None
+) -> go.Figure:
     fig = go.Figure()
     for arm, snap in (("A", snap_a), ("B", snap_b)):
         for key, name, colour in lines:
             values = np.asarray(snap.series.get(key, []), dtype=np.float64)
             x, y = thin(np.arange(1, len(values) + 1), smooth(values, window))
-            fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=f"{arm}: {name}", legendgroup=arm,
-                                     line=dict(color=colour, dash=ARM_DASH[arm], width=2)))
-    fig.update_layout(title=title, height=320, margin=dict(l=10, r=10, t=40, b=10), xaxis_title="step",
-                      yaxis_title=y_title, legend=dict(orientation="h", y=-0.25), uirevision=title)
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=y,
+                    mode="lines",
+                    name=f"{arm}: {name}",
+                    legendgroup=arm,
+                    line=dict(color=colour, dash=ARM_DASH[arm], width=2),
+                )
+            )
+    fig.update_layout(
+        title=title,
+        height=320,
+        margin=dict(l=10, r=10, t=40, b=10),
+        xaxis_title="step",
+        yaxis_title=y_title,
+        legend=dict(orientation="h", y=-0.25),
+        uirevision=title,
+    )
     if y_range:
         fig.update_yaxes(range=y_range)
     return fig
@@ -45,16 +61,29 @@ def loss_figure(snap_a: Snapshot, snap_b: Snapshot, window: int = SMOOTH_STEPS) 
     """D's real and fake losses and G's loss per step for both arms (A solid, B dashed):
     trailing average of `window` steps, at most series.MAX_POINTS points per line.
     """
-    return _pair_figure(snap_a, snap_b, LOSS_LINES, f"Losses (A solid, B dashed; average of {window} steps)",
-                        "binary cross-entropy", window)
+    return _pair_figure(
+        snap_a,
+        snap_b,
+        LOSS_LINES,
+        f"Losses (A solid, B dashed; average of {window} steps)",
+        "binary cross-entropy",
+        window,
+    )
 
 
 def accuracy_figure(snap_a: Snapshot, snap_b: Snapshot, window: int = SMOOTH_STEPS) -> go.Figure:
     """D's accuracy on real and on fake per step for both arms, averaged over `window` steps;
     the y axis shows the share correct, 0..1.
     """
-    return _pair_figure(snap_a, snap_b, ACC_LINES, f"Discriminator accuracy (A solid, B dashed; "
-                        f"average of {window} steps)", "share correct", window, y_range=[-0.02, 1.02])
+    return _pair_figure(
+        snap_a,
+        snap_b,
+        ACC_LINES,
+        f"Discriminator accuracy (A solid, B dashed; average of {window} steps)",
+        "share correct",
+        window,
+        y_range=[-0.02, 1.02],
+    )
 
 
 def _rated(snap: Snapshot) -> list:
@@ -75,16 +104,27 @@ def quality_figure(snap_a: Snapshot, snap_b: Snapshot) -> go.Figure:
     fig = go.Figure()
     for arm, snap in (("A", snap_a), ("B", snap_b)):
         rated = _rated(snap)
-        fig.add_trace(go.Scatter(
-            x=[epoch for epoch, _ in rated], y=[headline(q)[1] for _, q in rated],
-            customdata=[headline(q)[0] for _, q in rated], mode="lines+markers", name=arm,
-            line=dict(color=QUALITY_LINES[0][2], dash=ARM_DASH[arm], width=2),
-            hovertemplate=f"{arm}, epoch %{{x}}: %{{customdata}}<extra></extra>"))
-    title = ("Mean of precision and recall per epoch" if _label_free(snap_a, snap_b)
-             else "Recognized share per epoch")
-    fig.update_layout(title=f"{title} (A solid, B dashed)", height=280,
-                      margin=dict(l=10, r=10, t=40, b=10), xaxis_title="epoch", yaxis_title="share",
-                      legend=dict(orientation="h", y=-0.3), uirevision="quality")
+        fig.add_trace(
+            go.Scatter(
+                x=[epoch for epoch, _ in rated],
+                y=[headline(q)[1] for _, q in rated],
+                customdata=[headline(q)[0] for _, q in rated],
+                mode="lines+markers",
+                name=arm,
+                line=dict(color=QUALITY_LINES[0][2], dash=ARM_DASH[arm], width=2),
+                hovertemplate=f"{arm}, epoch %{{x}}: %{{customdata}}<extra></extra>",
+            )
+        )
+    title = "Mean of precision and recall per epoch" if _label_free(snap_a, snap_b) else "Recognized share per epoch"
+    fig.update_layout(
+        title=f"{title} (A solid, B dashed)",
+        height=280,
+        margin=dict(l=10, r=10, t=40, b=10),
+        xaxis_title="epoch",
+        yaxis_title="share",
+        legend=dict(orientation="h", y=-0.3),
+        uirevision="quality",
+    )
     fig.update_yaxes(range=[-0.02, 1.02], tickformat=".0%")
     return fig
 
@@ -103,22 +143,25 @@ def quality_rows(snap_a: Snapshot, snap_b: Snapshot) -> list[dict]:
             if label_free:
                 values = (_share(q.get("precision")), _share(q.get("recall")), _rounded(q.get("kernel_distance"), 4))
             else:
-                values = (_share(q.get("recognized_share")), q.get("classes_present"),
-                          _rounded(q.get("frechet_distance"), 1))
+                values = (
+                    _share(q.get("recognized_share")),
+                    q.get("classes_present"),
+                    _rounded(q.get("frechet_distance"), 1),
+                )
             row.update({f"{arm} {what}": value for what, value in zip(whats, values)})
     columns = ["epoch"] + [f"{arm} {what}" for what in whats for arm in "AB"]
     return [{c: row.get(c) for c in columns} for _, row in sorted(by_epoch.items())]
 
 
-def _share(value) -> Optional[str]:
+def _share(value) -> str | None:
     return None if value is None else f"{value:.0%}"
 
 
-def _rounded(value, digits: int) -> Optional[float]:
+def _rounded(value, digits: int) -> float | None:
     return None if value is None else round(float(value), digits)
 
 
-def record_at(snap: Snapshot, epoch: int) -> Optional[EpochRecord]:
+def record_at(snap: Snapshot, epoch: int) -> EpochRecord | None:
     """The arm's grid of `epoch`, or its last one before it (an arm stopped by NaN has fewer)."""
     shown = None
     for record in snap.epochs:
@@ -137,7 +180,7 @@ def side_by_side_gif(snap_a: Snapshot, snap_b: Snapshot, frame_ms: int = 400) ->
     return gif_bytes(frames, frame_ms=frame_ms)
 
 
-def _side_by_side(rec_a: Optional[EpochRecord], rec_b: Optional[EpochRecord]) -> np.ndarray:
+def _side_by_side(rec_a: EpochRecord | None, rec_b: EpochRecord | None) -> np.ndarray:
     pics = [_decode(r) for r in (rec_a, rec_b)]
     shapes = [p.size for p in pics if p is not None]
     width, height = max(s[0] for s in shapes), max(s[1] for s in shapes)
@@ -154,7 +197,7 @@ def _side_by_side(rec_a: Optional[EpochRecord], rec_b: Optional[EpochRecord]) ->
     return np.asarray(canvas)
 
 
-def _decode(record: Optional[EpochRecord]) -> Optional[Image.Image]:
+def _decode(record: EpochRecord | None) -> Image.Image | None:
     if record is None:
         return None
     pic = Image.open(io.BytesIO(record.grid_png))

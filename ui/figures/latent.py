@@ -1,4 +1,5 @@
 """Pictures of the Latent explorer that are drawn, not just tiled: the numbered sample grid."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -14,8 +15,7 @@ def numbered_grid(images: np.ndarray, cols: int, scale: int, pad: int = 2) -> np
     `images` is uint8 (n, H, W, C) with C in {1, 3}; returns uint8 RGB
     (scale * rows * (H + pad) + ..., ..., 3), rows = ceil(n / cols).
     """
-    picture = Image.fromarray(upscale(image_grid(images, cols=cols, pad=pad), scale)[..., :3]
-                              .squeeze()).convert("RGB")
+    picture = Image.fromarray(upscale(image_grid(images, cols=cols, pad=pad), scale)[..., :3].squeeze()).convert("RGB")
     draw = ImageDraw.Draw(picture)
     font = ImageFont.load_default(size=max(10, 4 * scale))
     h, w = images.shape[1:3]

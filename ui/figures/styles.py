@@ -4,9 +4,13 @@ every page. Colours are plotly's default qualitative sequence (D3's category10),
 
 Each entry is (series key as published by the trainers, legend name, colour as #rrggbb).
 """
+
 from __future__ import annotations
 
-LOSS_LINES = (("d_loss_real", "D loss (real)", "#1f77b4"), ("d_loss_fake", "D loss (fake)", "#ff7f0e"),
-              ("g_loss", "G loss", "#2ca02c"))
+LOSS_LINES = (
+    ("d_loss_real", "D loss (real)", "#1f77b4"),
+    ("d_loss_fake", "D loss (fake)", "#ff7f0e"),
+    ("g_loss", "G loss", "#2ca02c"),
+)
 ACC_LINES = (("d_acc_real", "D accuracy on real", "#1f77b4"), ("d_acc_fake", "D accuracy on fake", "#ff7f0e"))
 QUALITY_LINES = (("headline", "quality score", "#9467bd"),)

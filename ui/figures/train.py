@@ -1,4 +1,5 @@
 """Plotly figures of a training snapshot. Pure functions: snapshot in, figure out."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -20,10 +21,26 @@ def _figure(snapshot, lines, title: str, y_title: str, raw: bool, window: int, y
         fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=name, line=dict(color=colour, width=2)))
     for change in snapshot.changes:
         fig.add_vline(x=change.step, line=dict(color="#d62728", dash="dot", width=1))
-        fig.add_annotation(x=change.step, y=1.0, yref="paper", text=change.label, showarrow=False,
-                           textangle=-90, xanchor="right", yanchor="top", font=dict(size=11, color="#d62728"))
-    fig.update_layout(title=title, height=320, margin=dict(l=10, r=10, t=40, b=10), xaxis_title="step",
-                      yaxis_title=y_title, legend=dict(orientation="h", y=-0.25), uirevision=title)
+        fig.add_annotation(
+            x=change.step,
+            y=1.0,
+            yref="paper",
+            text=change.label,
+            showarrow=False,
+            textangle=-90,
+            xanchor="right",
+            yanchor="top",
+            font=dict(size=11, color="#d62728"),
+        )
+    fig.update_layout(
+        title=title,
+        height=320,
+        margin=dict(l=10, r=10, t=40, b=10),
+        xaxis_title="step",
+        yaxis_title=y_title,
+        legend=dict(orientation="h", y=-0.25),
+        uirevision=title,
+    )
     if y_range:
         fig.update_yaxes(range=y_range)
     return fig
@@ -43,8 +60,9 @@ def accuracy_figure(snapshot, raw: bool = False, window: int = 25) -> go.Figure:
     steps unless `raw`, with the hack change markers.
     """
     label = "raw" if raw else f"moving average of {window} steps"
-    return _figure(snapshot, ACC_LINES, f"Discriminator accuracy ({label})", "share correct", raw, window,
-                   y_range=[-0.02, 1.02])
+    return _figure(
+        snapshot, ACC_LINES, f"Discriminator accuracy ({label})", "share correct", raw, window, y_range=[-0.02, 1.02]
+    )
 
 
 def quality_figure(snapshot) -> go.Figure:
@@ -56,19 +74,39 @@ def quality_figure(snapshot) -> go.Figure:
     fig = go.Figure()
     if rated and rated[-1][1]["meter"] == "label-free":
         for key, name in (("precision", "precision (%)"), ("recall", "recall (%)")):
-            fig.add_trace(go.Scatter(x=epochs, y=[100 * q.get(key, 0.0) for _, q in rated], mode="lines+markers",
-                                     name=name))
+            fig.add_trace(
+                go.Scatter(x=epochs, y=[100 * q.get(key, 0.0) for _, q in rated], mode="lines+markers", name=name)
+            )
     else:
         last = rated[-1][1] if rated else {}
         noun = class_noun(last) if last else "classes"
-        fig.add_trace(go.Scatter(x=epochs, y=[100 * q["recognized_share"] for _, q in rated], mode="lines+markers",
-                                 name=f"recognized {noun} (%)"))
+        fig.add_trace(
+            go.Scatter(
+                x=epochs,
+                y=[100 * q["recognized_share"] for _, q in rated],
+                mode="lines+markers",
+                name=f"recognized {noun} (%)",
+            )
+        )
         if last.get("classes_present") is not None:
             total = last.get("classes_total", 10)
-            fig.add_trace(go.Bar(x=epochs, y=[q.get("classes_present") for _, q in rated],
-                                 name=f"{noun} present (of {total})", yaxis="y2", opacity=0.35))
+            fig.add_trace(
+                go.Bar(
+                    x=epochs,
+                    y=[q.get("classes_present") for _, q in rated],
+                    name=f"{noun} present (of {total})",
+                    yaxis="y2",
+                    opacity=0.35,
+                )
+            )
             fig.update_layout(yaxis2=dict(title="classes", overlaying="y", side="right", range=[0, total]))
-    fig.update_layout(title="Sample quality per epoch", height=300, margin=dict(l=10, r=10, t=40, b=10),
-                      xaxis_title="epoch", yaxis=dict(title="%", range=[0, 100]),
-                      legend=dict(orientation="h", y=-0.3), uirevision="quality")
+    fig.update_layout(
+        title="Sample quality per epoch",
+        height=300,
+        margin=dict(l=10, r=10, t=40, b=10),
+        xaxis_title="epoch",
+        yaxis=dict(title="%", range=[0, 100]),
+        legend=dict(orientation="h", y=-0.3),
+        uirevision="quality",
+    )
     return fig

@@ -1,0 +1,59 @@
+"""Experience replay's memory: a ring of past fakes (and their classes) held in tf.Variables.
+
+The compiled step replays from it and writes to it without any Python per sample
+(ganhacks #8; Shrivastava et al. 2017).
+"""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+from gan_core.training import hacks
+
+# A few thousand images, as in GUIDE §8; float16 halves the memory (pixels need no more).
+REPLAY_CAPACITY = 2048
+# Each D round writes this many of its fresh fakes, so with the default batch the ring spans
+# the last ~250 rounds rather than the last ~60.
+REPLAY_WRITES = 8
+
+
+class ReplayRing:
+    """The ring of past fakes: `images` (capacity, H, W, C) float16, `classes` (capacity,) int32
+    (the class each fake was drawn for; 0 when unconditional), `cursor` and `filled` int32."""
+
+    def __init__(self, image_shape: tuple, capacity: int = REPLAY_CAPACITY):
+        def var(value, name):
+            return tf.Variable(value, trainable=False, name=name)
+
+        self.images = var(tf.zeros((capacity, *image_shape), tf.float16), "replay_buffer")
+        self.classes = var(tf.zeros([capacity], tf.int32), "replay_classes")
+        self.cursor = var(0, "replay_cursor")
+        self.filled = var(0, "replay_filled")
+
+    def replay(self, rng: tf.random.Generator, fresh, codes, share, writes: int = REPLAY_WRITES):
+        """(fakes, their class codes): the fake half (n, H, W, C) with round(share · n) drawn from
+        the ring (none while `share` is 0 or the ring is empty: a tf.cond, no random draws), and
+        the one-hot codes (n, K) the fakes were drawn for (None when `codes` is None, unconditional).
+        Then the first `writes` fresh fakes go into the ring, always, so a share switched on
+        later finds it full.
+        """
+        fresh = tf.cast(fresh, tf.float32)
+        use = (tf.cast(share, tf.float32) > 0.0) & (self.filled > 0)
+
+        def replayed():
+            fake, chosen, index = hacks.mix_replayed(rng, fresh, self.images, self.filled, share)
+            if codes is None:
+                return fake
+            old = tf.one_hot(tf.gather(self.classes, index), codes.shape[-1], dtype=codes.dtype)
+            return fake, tf.where(chosen[:, None], old, codes)
+
+        def fresh_only():
+            return tf.identity(fresh) if codes is None else (tf.identity(fresh), tf.identity(codes))
+
+        out = tf.cond(use, replayed, fresh_only)
+        writes = min(int(fresh.shape[0]), writes)
+        rows = hacks.ring_write(self.images, self.cursor, self.filled, fresh[:writes])
+        if codes is None:
+            return out, None
+        self.classes.scatter_nd_update(rows[:, None], tf.argmax(codes[:writes], axis=1, output_type=tf.int32))
+        return out
