@@ -58,12 +58,15 @@ class MinibatchStdDev(keras.layers.Layer):
         self.group_size = int(group_size)
 
     def call(self, inputs):
+        """`inputs` (N, H, W, C) with the group's stddev as channel C + 1, same dtype."""
         return tf.concat([inputs, minibatch_stddev(inputs, self.group_size)], axis=-1)
 
     def compute_output_shape(self, input_shape):
+        """(N, H, W, C) -> (N, H, W, C + 1)."""
         return (*input_shape[:-1], input_shape[-1] + 1)
 
     def get_config(self):
+        """Keras' config plus `group_size`, so a saved D loads back with the same groups."""
         return {**super().get_config(), "group_size": self.group_size}
 
 
@@ -75,6 +78,7 @@ class SamplingDropout(keras.layers.Dropout):
     """
 
     def call(self, inputs, training=None):
+        """Dropout as in training whatever `training` says: sampling stays noisy."""
         return super().call(inputs, training=True)
 
 
