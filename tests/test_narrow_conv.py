@@ -27,9 +27,11 @@ def test_same_output_and_gradients_as_keras_conv2d(kernel, filters, channels):
     reference.set_weights(weights)
     narrow.set_weights(weights)
     for expected, got in zip(_output_and_gradients(reference, x), _output_and_gradients(narrow, x)):
-        # float32 sums in another order: equal to 1e-5 of the largest value
+        # float32 sums of up to 7*7*16 products (kernel gradients: over 432 positions) in another
+        # order, and oneDNN picks its blocking by what ran before: equal to 1e-4 of the largest
+        # value (seen: 2e-5 after the whole suite). A wrong tap or filter is off by order 1.
         scale = float(np.max(np.abs(expected.numpy())))
-        np.testing.assert_allclose(got.numpy(), expected.numpy(), rtol=0, atol=1e-5 * scale)
+        np.testing.assert_allclose(got.numpy(), expected.numpy(), rtol=0, atol=1e-4 * scale)
 
 
 def test_only_narrow_stride_one_convolutions_take_the_fast_route():
