@@ -102,6 +102,8 @@ def current_job() -> CompareJob | None:
 
 
 def start_job(cfg_a: TrainConfig, cfg_b: TrainConfig) -> None:
+    """Start a comparison of `cfg_a` and `cfg_b` in the server's pool; a full pool leaves its
+    busy message in session_state."""
     old = current_job()
     if old is not None:
         old.stop(timeout=2.0)  # one comparison per browser session
@@ -116,6 +118,8 @@ def start_job(cfg_a: TrainConfig, cfg_b: TrainConfig) -> None:
 
 
 def buttons(pair) -> None:
+    """Start and Stop for `pair` (the two configs, or None while the setup has an error),
+    enabled as the job's state allows."""
     job = current_job()
     active = job is not None and job.status().active
     left, right, _ = st.columns([1, 1, 3])
@@ -153,15 +157,18 @@ def _live_body() -> None:
 
 @st.fragment(run_every=1.0)
 def live_view() -> None:
+    """The running comparison's status, grids and curves, redrawn every few seconds (a fragment)."""
     _live_body()
 
 
 @st.fragment
 def still_view() -> None:
+    """The same view once, for a finished or stopped comparison."""
     _live_body()
 
 
 def main() -> None:
+    """The page top-down: setup in the sidebar, buttons, then the live or still view."""
     st.title("Compare")
     st.caption(
         "Train two runs that differ by one setting, side by side: same seed, same starting weights, "

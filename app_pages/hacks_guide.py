@@ -23,6 +23,7 @@ _CHART_CONFIG = {"displayModeBar": False, "staticPlot": True}
 
 
 def show_visual(card: guide.GuideCard) -> None:
+    """The card's small illustration (activation, label targets, G's losses or kernel overlap), if it has one."""
     if card.visual == "activation":
         st.plotly_chart(activation_figure(), key=f"viz-{card.id}", config=_CHART_CONFIG)
     elif card.visual == "label_targets":
@@ -63,6 +64,7 @@ def open_playground(preset_name: str) -> None:
 
 
 def show_card(card: guide.GuideCard) -> None:
+    """One card: what, why, on/off values, sources, what was measured here, and its Try it button."""
     with st.container(border=True):
         st.subheader(card.title, anchor=card.id)
         when = "applies live, while training" if card.applies == guide.LIVE else "applies at the next start"
@@ -87,6 +89,7 @@ def show_card(card: guide.GuideCard) -> None:
 
 
 def show_symptoms(shown_ids: set[str]) -> None:
+    """The symptom finder: what a learner sees, what it means, and links to the cards shown (`shown_ids`)."""
     st.header("Symptoms", anchor="symptoms")
     st.write("What you see on the Train page, what usually causes it, and which cards help.")
     for s in guide.SYMPTOMS:
@@ -109,6 +112,7 @@ def show_symptoms(shown_ids: set[str]) -> None:
 
 
 def main() -> None:
+    """The page top-down: search and filter, the cards in their two eras, then the symptoms."""
     st.title("Hacks guide")
     st.write(
         "Every DCGAN practice and training hack the app can switch, with what it does, why it "

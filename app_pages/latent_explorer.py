@@ -50,6 +50,7 @@ def _new_directions() -> None:
 
 
 def samples_section(gen: LoadedGenerator) -> tuple[np.ndarray, np.ndarray]:
+    """Samples from a seed; returns their latent points (n, z) float32 and pictures (n, H, W, C) uint8."""
     st.subheader("Samples")
     left, middle, right = st.columns([2, 2, 1], vertical_alignment="bottom")
     seed = int(left.number_input("Seed", min_value=0, max_value=MAX_SEED, step=1, key="latent_seed"))
@@ -67,6 +68,7 @@ def samples_section(gen: LoadedGenerator) -> tuple[np.ndarray, np.ndarray]:
 
 
 def interpolation_section(gen: LoadedGenerator, z: np.ndarray) -> None:
+    """Linear or spherical interpolation between two of the samples (or two seeds): a strip and a GIF."""
     st.subheader("Interpolation")
     src = gen.source
     ends = st.radio("Between", ["two cells", "two seeds"], horizontal=True, key="latent_ends")
@@ -104,6 +106,7 @@ def interpolation_section(gen: LoadedGenerator, z: np.ndarray) -> None:
 
 
 def walk_section(gen: LoadedGenerator, z: np.ndarray) -> None:
+    """A 2-D walk around one latent point along two random or chosen directions, as a grid."""
     st.subheader("2-D walk")
     src = gen.source
     center = cell("Centre cell", 1, "latent_walk_center")
@@ -144,6 +147,7 @@ def walk_section(gen: LoadedGenerator, z: np.ndarray) -> None:
 
 
 def arithmetic_section(gen: LoadedGenerator, z: np.ndarray, pictures: np.ndarray) -> None:
+    """Vector arithmetic on latent points (a - b + c) with the pictures it draws."""
     st.subheader("Vector arithmetic")
     st.caption(
         "Result = mean(A) - mean(B) + mean(C). Averaging a few cells per group keeps what they "
@@ -169,6 +173,7 @@ def arithmetic_section(gen: LoadedGenerator, z: np.ndarray, pictures: np.ndarray
 
 
 def nearest_real_section(gen: LoadedGenerator, pictures: np.ndarray) -> None:
+    """For a chosen sample, the nearest real training images (a memorization check)."""
     st.subheader("Nearest real image")
     if tuple(gen.source.image_shape) != DIGIT_SHAPE:
         st.info(
@@ -216,6 +221,7 @@ def nearest_real_section(gen: LoadedGenerator, pictures: np.ndarray) -> None:
 
 
 def render() -> None:
+    """The page top-down: choose a generator, then every section on it."""
     st.title("Latent explorer")
     gen = choose_generator()
     if gen is None:

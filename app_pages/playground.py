@@ -52,6 +52,7 @@ def current_trainer(key, dataset):
 
 
 def toggle_play():
+    """Play/Pause button callback: flip whether the fragment trains bursts on each refresh."""
     state.toy_playing = not state.toy_playing
 
 
@@ -107,6 +108,8 @@ arrows = st.checkbox(
 
 @st.fragment(run_every=REFRESH_SECONDS if state.toy_playing else None)
 def live_view():
+    """Metrics, the plane (D's surface, real and generated points) and the loss curves;
+    while playing, one training burst per refresh."""
     from ui.figures.toy import loss_figure, playground_figure
 
     # The learning rates decay over Play as over `gan_core toy --max-seconds` (the same schedule).

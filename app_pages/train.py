@@ -50,16 +50,19 @@ def _live_body(refreshing: bool) -> None:
 
 @st.fragment(run_every=1.0)
 def live_view() -> None:
+    """The running trainer's status line, redrawn every second (a fragment)."""
     _live_body(refreshing=True)
 
 
 @st.fragment
 def still_view() -> None:
+    """The status and panels once, for a run that is not training."""
     _live_body(refreshing=False)
 
 
 @st.fragment(run_every=PANEL_SECONDS)
 def live_panels() -> None:
+    """Curves, grid, quality and health of the running trainer, redrawn every few seconds (a fragment)."""
     trainer = current_trainer()
     if trainer is not None:
         draw_panels(panel_snapshot(trainer))
