@@ -67,8 +67,15 @@ def test_each_page_opens_and_its_main_button_works(tmp_path, title, button):
             expect(steps).to_have_text("1", timeout=60_000)  # one D round and one G update
             page.get_by_role("button", name="Play").click()
             page.wait_for_timeout(6000)  # a few bursts, for the picture
-            page.get_by_role("button", name="Pause").click()
-            page.get_by_role("button", name="Play").wait_for(timeout=30_000)
+            # A click can land while a burst reruns the page and be lost: press Pause until Play is back.
+            for _ in range(5):
+                if page.get_by_role("button", name="Play", exact=True).count():
+                    break
+                pause = page.get_by_role("button", name="Pause", exact=True)
+                if pause.count():
+                    pause.click()
+                page.wait_for_timeout(3000)
+            page.get_by_role("button", name="Play", exact=True).wait_for(timeout=30_000)
             page.mouse.move(5, 5)  # no tooltip in the picture
             page.wait_for_load_state("networkidle")
             page.wait_for_timeout(2000)  # the last redraw settles (no faded, stale elements)
