@@ -28,6 +28,7 @@ CHROMIUM_FLAGS = [
 
 
 def chromium_path() -> str:
+    """Path of Debian's chromium; RuntimeError (one line) when it is not installed."""
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if not path:
         raise RuntimeError("chromium is not installed: run `make browser` (apt-get install chromium)")
@@ -35,6 +36,7 @@ def chromium_path() -> str:
 
 
 def free_port() -> int:
+    """A free TCP port on 127.0.0.1 (the OS picks it; a race with another process is possible)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -42,6 +44,7 @@ def free_port() -> int:
 
 @contextmanager
 def app_server(runs_dir: Path, extra_env: dict | None = None, timeout: float = 90.0):
+    """Start the real app on loopback with runs in `runs_dir`; yields its URL once /_stcore/health answers ok."""
     port = free_port()
     env = dict(os.environ, GAN_LAB_RUNS=str(runs_dir), PYTHONUNBUFFERED="1", **(extra_env or {}))
     log = open(runs_dir.parent / f"streamlit-{port}.log", "w")
@@ -93,6 +96,7 @@ def app_server(runs_dir: Path, extra_env: dict | None = None, timeout: float = 9
 
 @contextmanager
 def browser_page(width: int = 1500, height: int = 1100):
+    """A Playwright page in headless Debian chromium, `width` x `height` px; closed on exit."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -173,6 +177,7 @@ def _app_rate(window: float, warm_epochs: int) -> float:
 
 
 def ui_attached_speed(window: float = 20.0, warm_epochs: int = 2) -> dict:
+    """Steps/s of the default preset headless and with the Train page open in chromium, and their ratio."""
     headless = _headless_rate(window, warm_epochs)
     app = _app_rate(window, warm_epochs)
     return {
