@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from ui.session import current_trainer
+from ui.session import READ_ONLY_CAPTION, current_run, is_viewer, link_problem
+from ui.share_view import render_share
 from ui.train_controls import render_sidebar
 from ui.train_view import draw_live, draw_panels, draw_status, panel_snapshot, render_buttons
 
@@ -17,21 +18,31 @@ st.caption(
     "while it trains. Each marker on the curves is a change you made."
 )
 
-config, uploaded, problems = render_sidebar()
-st.session_state["pending_config"] = config
-st.session_state["pending_data"] = uploaded
-st.session_state["pending_problems"] = problems
-for problem in problems:
-    st.error(problem)
+VIEWING = is_viewer()
+if VIEWING:
+    # A viewer link: no controls at all, here or in the sidebar (and none act on the server).
+    st.caption(READ_ONLY_CAPTION)
+    st.sidebar.caption(READ_ONLY_CAPTION)
+else:
+    if link_problem():
+        st.error(link_problem())
+    config, uploaded, problems = render_sidebar()
+    st.session_state["pending_config"] = config
+    st.session_state["pending_data"] = uploaded
+    st.session_state["pending_problems"] = problems
+    for problem in problems:
+        st.error(problem)
+    render_share()
 
 
 def _live_body(refreshing: bool) -> None:
-    trainer = current_trainer()
+    trainer = current_run()
     # Polled every second: scalars only, never the run's whole history.
     status = trainer.status() if trainer else None
     if status is not None and status.active and not refreshing:
         st.rerun()  # a button in this still view started training: switch to the live view
-    render_buttons(trainer, status)
+    if not VIEWING:
+        render_buttons(trainer, status)
     if status is None:
         st.info(
             "Nothing is training yet. The default preset learns to draw digits from 5,000 real MNIST "
@@ -63,12 +74,12 @@ def still_view() -> None:
 @st.fragment(run_every=PANEL_SECONDS)
 def live_panels() -> None:
     """Curves, grid, quality and health of the running trainer, redrawn every few seconds (a fragment)."""
-    trainer = current_trainer()
+    trainer = current_run()
     if trainer is not None:
         draw_panels(panel_snapshot(trainer))
 
 
-trainer = current_trainer()
+trainer = current_run()
 if trainer is not None and trainer.is_active():
     live_view()
     live_panels()

@@ -30,7 +30,7 @@ from ui.control_specs import (
     widget_values,
 )
 from ui.kept_upload import keep_choice, kept_upload, restore_choice
-from ui.session import current_trainer, trainer_pool
+from ui.session import controlled_trainer, trainer_pool
 
 UPLOAD_OPTION = "your images (.zip upload)"
 
@@ -45,7 +45,7 @@ def _fill_from_preset() -> None:
 
 
 def _send_live(control: Control) -> None:
-    trainer = current_trainer()
+    trainer = controlled_trainer()  # None for a viewer: a shared link never changes the run
     if trainer is None or not trainer.is_active():
         return
     try:

@@ -23,7 +23,7 @@ from gan_core.training.step import METRIC_NAMES
 from gan_core.training.trainer import Trainer
 from ui.figures import train as charts
 from ui.health_panel import draw_health
-from ui.session import followed_snapshot, remember, trainer_pool
+from ui.session import controlled_trainer, followed_snapshot, remember, trainer_pool
 
 STATE_TEXT = {
     "idle": "Ready",
@@ -75,22 +75,15 @@ def render_buttons(trainer, snap: Snapshot | Status | None) -> None:
         key="btn_start",
         help="Builds the networks from the controls and starts a new run.",
     )
-    cols[1].button(
-        "Pause", disabled=state != "running", key="btn_pause", on_click=lambda: trainer.pause() if trainer else None
-    )
-    cols[2].button(
-        "Resume", disabled=state != "paused", key="btn_resume", on_click=lambda: trainer.resume() if trainer else None
-    )
-    cols[3].button(
-        "Stop", disabled=not active, key="btn_stop", on_click=lambda: trainer.stop(timeout=2.0) if trainer else None
-    )
+    cols[1].button("Pause", disabled=state != "running", key="btn_pause", on_click=pause_run)
+    cols[2].button("Resume", disabled=state != "paused", key="btn_resume", on_click=resume_run)
+    cols[3].button("Stop", disabled=not active, key="btn_stop", on_click=stop_run)
     good = trainer.last_good_step() if trainer is not None and state == "paused" else None
     if good is not None:
         st.button(
             f"Back to the last good checkpoint (step {good})",
             key="btn_rollback",
             on_click=roll_back,
-            args=(trainer,),
             help="Weights, optimizers, data order and the live hacks as they were at that step; "
             "the run stays paused so you can change what diverged first.",
         )
@@ -101,10 +94,37 @@ def render_buttons(trainer, snap: Snapshot | Status | None) -> None:
             st.error(st.session_state[key])
 
 
-def roll_back(trainer) -> None:
-    """The roll-back button: back to the last checkpoint, and the sidebar shows its hacks."""
+# Each control asks for the trainer when it acts (controlled_trainer: None for a viewer), so a
+# session that only watches cannot change the run even by replaying a button's message.
+def pause_run() -> None:
+    """The Pause button: pause this session's own run (nothing for a viewer)."""
+    trainer = controlled_trainer()
+    if trainer is not None:
+        trainer.pause()
+
+
+def resume_run() -> None:
+    """The Resume button: resume this session's own run (nothing for a viewer)."""
+    trainer = controlled_trainer()
+    if trainer is not None:
+        trainer.resume()
+
+
+def stop_run() -> None:
+    """The Stop button: stop this session's own run, waiting up to 2 s (nothing for a viewer)."""
+    trainer = controlled_trainer()
+    if trainer is not None:
+        trainer.stop(timeout=2.0)
+
+
+def roll_back() -> None:
+    """The roll-back button: back to the last checkpoint, and the sidebar shows its hacks
+    (nothing for a viewer)."""
     from ui.control_specs import LIVE_HACKS, widget_values
 
+    trainer = controlled_trainer()
+    if trainer is None:
+        return
     try:
         cfg = trainer.roll_back()
     except RuntimeError as e:

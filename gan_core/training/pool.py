@@ -12,6 +12,9 @@ One pool per server process (the app keeps it in st.cache_resource, shared by ev
 browser session), so its own tables are guarded by a lock. A page calls `touch(id)` (or
 `touch_run(folder)`) whenever it shows a job; a job no page has shown for `idle_seconds` is
 stopped (Streamlit does not clean up threads that outlive their session).
+
+Each job also gets an owner link and a viewer link (gan_core.training.sharing): `control(token)`
+gives the job only for its owner token, `watch(token)` a read-only view for either.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from gan_core.training.sharing import Access, ReadOnlyJob, ShareBook, ShareTokens
 
 if TYPE_CHECKING:  # pages that only watch jobs need not import TensorFlow
     from gan_core.training.snapshot import BudgetView
@@ -94,6 +99,7 @@ class TrainerPool:
         self._held = 0  # slots held by `slot()` blocks right now
         self._lock = threading.Lock()
         self._janitor: threading.Thread | None = None
+        self.shares = ShareBook()
 
     def active_count(self) -> int:
         """Jobs running now plus short pieces of work holding a slot (polled by pages)."""
@@ -128,6 +134,7 @@ class TrainerPool:
             job = make_job()
             job_id = uuid.uuid4().hex[:12]
             self._entries[job_id] = _Entry(job)
+            self.shares.issue(job_id)
             job.start()
         self._ensure_janitor()
         return job_id
@@ -157,6 +164,7 @@ class TrainerPool:
         trainer_id = uuid.uuid4().hex[:12]
         with self._lock:
             self._entries[trainer_id] = _Entry(job)
+        self.shares.issue(trainer_id)
         return trainer_id
 
     def get(self, trainer_id: str | None) -> Job | None:
@@ -209,7 +217,30 @@ class TrainerPool:
         with self._lock:
             for trainer_id in forget:
                 self._entries.pop(trainer_id, None)
+        for trainer_id in forget:
+            self.shares.forget(trainer_id)  # its links open nothing from now on
         return stopped
+
+    # -- shared runs: owner and viewer links ----------------------------------------------------
+    def share_tokens(self, job_id: str | None) -> ShareTokens | None:
+        """The owner and viewer tokens of the job `job_id`, or None when the pool does not hold it."""
+        return self.shares.tokens(job_id) if self.get(job_id) is not None else None
+
+    def open_link(self, token: str | None) -> Access | None:
+        """What a link token opens (job id and role) while the pool still holds that job, else None."""
+        access = self.shares.resolve(token)
+        return access if access is not None and self.get(access.job_id) is not None else None
+
+    def control(self, token: str | None) -> Job | None:
+        """The job itself, for its owner token only; None for a viewer token or an unknown one."""
+        access = self.open_link(token)
+        return self.get(access.job_id) if access is not None and access.can_control else None
+
+    def watch(self, token: str | None) -> ReadOnlyJob | None:
+        """A read-only view of the job (status, snapshot, board) for its owner or viewer token, else None."""
+        access = self.open_link(token)
+        job = self.get(access.job_id) if access is not None else None
+        return ReadOnlyJob(job) if job is not None else None
 
     def stop_all(self) -> None:
         """Stop every job, waiting up to 2 s for each (server shutdown, tests)."""
