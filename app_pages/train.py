@@ -5,7 +5,7 @@ import streamlit as st
 from ui.session import READ_ONLY_CAPTION, current_run, is_viewer, link_problem
 from ui.share_view import render_share
 from ui.train_controls import render_sidebar
-from ui.train_view import draw_live, draw_panels, draw_status, panel_snapshot, render_buttons
+from ui.train_view import draw_live, draw_panels, draw_status, panel_snapshot, render_buttons, shared_figures
 
 TERMINAL = ("finished", "stopped", "failed")
 # Status every second; charts and grid less often: redrawing three plotly charts each second
@@ -52,7 +52,7 @@ def _live_body(refreshing: bool) -> None:
     if refreshing:
         draw_status(status)  # the panels refresh in their own, slower fragment
     else:
-        draw_live(panel_snapshot(trainer))
+        draw_live(panel_snapshot(trainer), shared_figures(trainer))
     seen = st.session_state.get("seen_state")
     st.session_state["seen_state"] = status.state
     if status.state in TERMINAL and seen not in TERMINAL and seen is not None:
@@ -76,7 +76,7 @@ def live_panels() -> None:
     """Curves, grid, quality and health of the running trainer, redrawn every few seconds (a fragment)."""
     trainer = current_run()
     if trainer is not None:
-        draw_panels(panel_snapshot(trainer))
+        draw_panels(panel_snapshot(trainer), shared_figures(trainer))
 
 
 trainer = current_run()

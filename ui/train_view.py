@@ -23,7 +23,8 @@ from gan_core.training.step import METRIC_NAMES
 from gan_core.training.trainer import Trainer
 from ui.figures import train as charts
 from ui.health_panel import draw_health
-from ui.session import controlled_trainer, followed_snapshot, remember, trainer_pool
+from ui.published import PublishedRun, published_run
+from ui.session import controlled_trainer, remember, trainer_pool
 
 STATE_TEXT = {
     "idle": "Ready",
@@ -137,9 +138,15 @@ def roll_back() -> None:
 
 
 # -- reading the trainer ------------------------------------------------------------
-def panel_snapshot(trainer: Trainer) -> Snapshot:
-    """The trainer's snapshot for the charts, with only the rows added since the last draw copied."""
-    return followed_snapshot(trainer.board, "series_follower")
+def panel_snapshot(trainer) -> Snapshot:
+    """The run's published snapshot for the panels: one for every session that shows the run,
+    its series followed once for all (ui/published.py)."""
+    return published_run(trainer.board).snapshot(trainer.board)
+
+
+def shared_figures(trainer) -> PublishedRun:
+    """Where the panels' figures of this run are built once for every session (ui/published.py)."""
+    return published_run(trainer.board)
 
 
 # -- drawing -----------------------------------------------------------------------
@@ -157,10 +164,11 @@ def status_line(snap: Snapshot | Status) -> str:
     return " · ".join(parts)
 
 
-def draw_live(snap: Snapshot) -> None:
-    """The whole live view of one snapshot: status, then charts, grid, quality and downloads."""
+def draw_live(snap: Snapshot, shared: PublishedRun | None = None) -> None:
+    """The whole live view of one snapshot: status, then charts, grid, quality and downloads
+    (figures from `shared` when `snap` is its published snapshot)."""
     draw_status(snap)
-    draw_panels(snap)
+    draw_panels(snap, shared)
 
 
 def draw_status(snap: Snapshot | Status) -> None:
@@ -173,12 +181,18 @@ def draw_status(snap: Snapshot | Status) -> None:
         st.warning(warning)
 
 
-def draw_panels(snap: Snapshot) -> None:
-    """Charts, grid, quality and downloads: the costly part for the server and the browser."""
+def _figure(shared: PublishedRun | None, snap: Snapshot, name: str, build):
+    return shared.figure(snap, name, build) if shared is not None else build(snap)
+
+
+def draw_panels(snap: Snapshot, shared: PublishedRun | None = None) -> None:
+    """Charts, grid, quality and downloads: the costly part for the server and the browser.
+    With `shared`, each figure is built once for all sessions that show the run."""
     left, right = st.columns([3, 2])
     with left:
         raw = st.toggle("Show raw values", key="raw_curves", help="Per-step values instead of a moving average.")
-        st.plotly_chart(charts.loss_figure(snap, raw=raw), key="loss_chart", width="stretch")
+        loss = _figure(shared, snap, f"loss:{raw}", lambda s: charts.loss_figure(s, raw=raw))
+        st.plotly_chart(loss, key="loss_chart", width="stretch")
         if _labels_above_one(snap):
             st.caption(
                 "With real-label targets above 1 (smoothing up to 1.2), binary cross-entropy is negative "
@@ -186,10 +200,11 @@ def draw_panels(snap: Snapshot) -> None:
             )
         if loss_caption(snap):
             st.caption(loss_caption(snap))
-        st.plotly_chart(charts.accuracy_figure(snap, raw=raw), key="acc_chart", width="stretch")
+        accuracy = _figure(shared, snap, f"accuracy:{raw}", lambda s: charts.accuracy_figure(s, raw=raw))
+        st.plotly_chart(accuracy, key="acc_chart", width="stretch")
     with right:
         _draw_grid(snap)
-        _draw_quality(snap)
+        _draw_quality(snap, shared)
         draw_health(snap)
     _draw_downloads(snap)
 
@@ -245,7 +260,7 @@ def _follow_if_last(n: int) -> None:
     st.session_state["epoch_follow"] = st.session_state.get("epoch_view") == n
 
 
-def _draw_quality(snap: Snapshot) -> None:
+def _draw_quality(snap: Snapshot, shared: PublishedRun | None = None) -> None:
     rated = [e for e in snap.epochs if e.quality]
     if not rated:
         return
@@ -260,7 +275,7 @@ def _draw_quality(snap: Snapshot) -> None:
             delta_color="inverse" if card["inverse"] else "normal",
             help=card["help"],
         )
-    st.plotly_chart(charts.quality_figure(snap), key="quality_chart", width="stretch")
+    st.plotly_chart(_figure(shared, snap, "quality", charts.quality_figure), key="quality_chart", width="stretch")
 
 
 def _draw_downloads(snap: Snapshot) -> None:

@@ -1,0 +1,124 @@
+"""How much N viewers of a shared run cost its trainer: `python -m devtools.viewers_load --viewers 20 --seconds 60`.
+
+Starts the app on a free port (headless), starts a default-preset training from the Train
+page as its owner would (over Streamlit's websocket, see devtools.st_client), reads the viewer
+link from the Share button, opens N viewer sessions with it, and waits for the first grid. Then
+it measures the trainer's steps/s in alternating phases, alone and viewed (alone, viewed,
+alone, viewed: the machine's own drift falls on both sides alike), `--seconds` in all.
+
+"Alone" means the owner's page only (its status line is the step counter); in a viewed phase
+the N viewers also poll their page's fragments as a browser does. Between phases the viewers
+stay connected but silent (a browser tab that polls nothing costs the server nothing).
+
+Prints ONE JSON line: viewers, steps_per_s_alone, steps_per_s_viewed, ratio, and what the
+viewers received (grids and deltas, the fewest of any viewer). Figures on a shared machine are
+noisy: read the ratio, not the absolute speeds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+from devtools.app_harness import app_server
+from devtools.st_client import StreamlitSession, status_numbers
+
+START_LABEL = "Start training"
+BUDGET_LABEL = "Training time (s)"  # the Run size control of run.max_seconds; 0 trains until Stop
+SETTLE_SECONDS = 2.0  # after a phase switch, before its clock starts: requests in flight finish
+
+
+def _viewer_query(codes: list[str]) -> str:
+    for text in codes:
+        if "?view=" in text:
+            return text.split("?", 1)[1]
+    raise RuntimeError("the Train page showed no viewer link after Start")
+
+
+async def _start_run(ws_url: str, timeout: float) -> StreamlitSession:
+    owner = StreamlitSession(ws_url)
+    await owner.open(timeout)
+    budget = owner.widgets[BUDGET_LABEL]
+    await owner.click(START_LABEL, also=[WidgetState(id=budget.id, double_value=0.0)])
+    await owner.wait_for(lambda s: "run=" in s.query_string and any("?view=" in c for c in s.codes), timeout)
+    return owner
+
+
+async def _phase(owner: StreamlitSession, viewers: list[StreamlitSession], viewed: bool, seconds: float) -> float:
+    """Steps/s of the trainer over `seconds`, read from the owner's status line at both ends."""
+    for viewer in viewers:
+        viewer.polling = viewed
+    await asyncio.sleep(SETTLE_SECONDS)
+    seen = owner.status_at
+    await owner.wait_for(lambda s: s.status_at > seen, 30)  # a fresh reading to start from
+    step0, t0 = status_numbers(owner.status_line)[0], owner.status_at
+    await asyncio.sleep(seconds)
+    seen = owner.status_at
+    await owner.wait_for(lambda s: s.status_at > seen, 30)
+    step1, t1 = status_numbers(owner.status_line)[0], owner.status_at
+    return (step1 - step0) / (t1 - t0)
+
+
+async def measure(url: str, n_viewers: int, seconds: float, timeout: float = 300.0) -> dict:
+    """Run the whole measurement against the app at `url` (see the module's docstring); returns the figures."""
+    ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
+    owner = await _start_run(ws_url, timeout)
+    query = _viewer_query(owner.codes)
+    viewers = [StreamlitSession(ws_url, query_string=query) for _ in range(n_viewers)]
+    try:
+        # The viewers connect one after another (a class arriving), not all in one instant.
+        for viewer in viewers:
+            await viewer.open(timeout)
+        # Wait for the first grid, so the viewed phases carry what a class watches.
+        await owner.wait_for(lambda s: status_numbers(s.status_line)[1] >= 1, timeout)
+        rates = {"alone": [], "viewed": []}
+        for viewed in (False, True, False, True):
+            rate = await _phase(owner, viewers, viewed, seconds / 4)
+            rates["viewed" if viewed else "alone"].append(rate)
+        alone = sum(rates["alone"]) / 2
+        viewed = sum(rates["viewed"]) / 2
+        return {
+            "viewers": n_viewers,
+            "steps_per_s_alone": round(alone, 3),
+            "steps_per_s_viewed": round(viewed, 3),
+            "ratio": round(viewed / alone, 3) if alone else 0.0,
+            "phases": {k: [round(r, 3) for r in v] for k, v in rates.items()},
+            "viewer_grids_min": min((v.received.images for v in viewers), default=0),
+            "viewer_deltas_min": min((v.received.deltas for v in viewers), default=0),
+            "viewer_bytes_mean": round(sum(v.received.bytes for v in viewers) / max(1, n_viewers)),
+            "viewer_cache_refs_mean": round(sum(v.received.cache_refs for v in viewers) / max(1, n_viewers), 1),
+        }
+    finally:
+        for session in [*viewers, owner]:
+            await session.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The command line: --viewers N, --seconds S (measured, split into four phases); prints one JSON line."""
+    parser = argparse.ArgumentParser(prog="python -m devtools.viewers_load", description=__doc__.splitlines()[0])
+    parser.add_argument("--viewers", type=int, default=20, help="viewer sessions to open (default 20)")
+    parser.add_argument("--seconds", type=float, default=60.0, help="seconds measured, all phases together")
+    args = parser.parse_args(argv)
+    if args.viewers < 0 or args.seconds < 4:
+        parser.error("--viewers must be >= 0 and --seconds >= 4")
+    with tempfile.TemporaryDirectory(prefix="viewers-load-") as tmp:
+        runs = Path(tmp) / "runs"
+        runs.mkdir()
+        # No idle stop during the measurement: the owner's session keeps the run in view anyway.
+        with app_server(runs, extra_env={"GAN_LAB_IDLE_SECONDS": "3600"}) as url:
+            t0 = time.perf_counter()
+            figures = asyncio.run(measure(url, args.viewers, args.seconds))
+            figures["wall_seconds"] = round(time.perf_counter() - t0, 1)
+    print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
