@@ -13,17 +13,16 @@ TERMINAL = ("finished", "stopped", "failed")
 PANEL_SECONDS = 4.0
 
 st.title("Train a GAN")
-st.caption(
-    "Press **Start training**, watch the curves and the grid, and move the live hacks in the sidebar "
-    "while it trains. Each marker on the curves is a change you made."
-)
-
 VIEWING = is_viewer()
 if VIEWING:
     # A viewer link: no controls at all, here or in the sidebar (and none act on the server).
     st.caption(READ_ONLY_CAPTION)
     st.sidebar.caption(READ_ONLY_CAPTION)
 else:
+    st.caption(
+        "Press **Start training**, watch the curves and the grid, and move the live hacks in the sidebar "
+        "while it trains. Each marker on the curves is a change you made."
+    )
     if link_problem():
         st.error(link_problem())
     config, uploaded, problems = render_sidebar()

@@ -108,6 +108,21 @@ def browser_page(width: int = 1500, height: int = 1100):
             browser.close()
 
 
+@contextmanager
+def browser_pages(count: int, width: int = 1500, height: int = 1100):
+    """`count` Playwright pages in one headless chromium, each in its own browser context (as
+    separate people: no shared cookies or storage); closed on exit."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        try:
+            contexts = [browser.new_context(viewport={"width": width, "height": height}) for _ in range(count)]
+            yield [context.new_page() for context in contexts]
+        finally:
+            browser.close()
+
+
 def screenshot(page, name: str, docs_name: str | None = None) -> Path:
     """Save a full-page PNG of `page` as test-artifacts/`name` and return its path.
 
