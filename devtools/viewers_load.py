@@ -10,6 +10,10 @@ alone, viewed: the machine's own drift falls on both sides alike), `--seconds` i
 the N viewers also poll their page's fragments as a browser does. Between phases the viewers
 stay connected but silent (a browser tab that polls nothing costs the server nothing).
 
+With `--browser` the one viewer is a real chromium tab on the viewer link instead (it
+renders the page on this machine too): it opens the link for a viewed phase and a blank page
+for an alone one.
+
 Prints ONE JSON line: viewers, steps_per_s_alone, steps_per_s_viewed, ratio, and what the
 viewers received (grids and deltas, the fewest of any viewer). Figures on a shared machine are
 noisy: read the ratio, not the absolute speeds.
@@ -20,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import sys
 import tempfile
 import time
@@ -27,7 +32,7 @@ from pathlib import Path
 
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from devtools.app_harness import app_server
+from devtools.app_harness import CHROMIUM_FLAGS, app_server, chromium_path
 from devtools.st_client import StreamlitSession, status_numbers
 
 START_LABEL = "Start training"
@@ -51,10 +56,40 @@ async def _start_run(ws_url: str, timeout: float) -> StreamlitSession:
     return owner
 
 
-async def _phase(owner: StreamlitSession, viewers: list[StreamlitSession], viewed: bool, seconds: float) -> float:
+class BrowserViewer:
+    """One chromium tab that shows the viewer link in viewed phases and a blank page otherwise."""
+
+    async def open(self, link: str) -> None:
+        """Start chromium and show `link` until the first grid is on screen."""
+        from playwright.async_api import async_playwright
+
+        self.link = link
+        self._pw = await async_playwright().start()
+        self._browser = await self._pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        self.page = await self._browser.new_page(viewport={"width": 1500, "height": 1100})
+        await self.watch(True)
+
+    async def watch(self, viewed: bool) -> None:
+        """Show the run (waiting for its grid) or a blank page."""
+        if not viewed:
+            await self.page.goto("about:blank")
+            return
+        await self.page.goto(self.link, wait_until="domcontentloaded")
+        await self.page.get_by_text(re.compile(r"^Epoch \d+$")).first.wait_for(timeout=300_000)
+
+    async def close(self) -> None:
+        """Close chromium."""
+        await self._browser.close()
+        await self._pw.stop()
+
+
+async def _phase(owner: StreamlitSession, viewers: list, viewed: bool, seconds: float) -> float:
     """Steps/s of the trainer over `seconds`, read from the owner's status line at both ends."""
     for viewer in viewers:
-        viewer.polling = viewed
+        if isinstance(viewer, BrowserViewer):
+            await viewer.watch(viewed)
+        else:
+            viewer.polling = viewed
     await asyncio.sleep(SETTLE_SECONDS)
     seen = owner.status_at
     await owner.wait_for(lambda s: s.status_at > seen, 30)  # a fresh reading to start from
@@ -66,34 +101,40 @@ async def _phase(owner: StreamlitSession, viewers: list[StreamlitSession], viewe
     return (step1 - step0) / (t1 - t0)
 
 
-async def measure(url: str, n_viewers: int, seconds: float, timeout: float = 300.0) -> dict:
-    """Run the whole measurement against the app at `url` (see the module's docstring); returns the figures."""
+async def measure(url: str, n_viewers: int, seconds: float, browser: bool = False, timeout: float = 300.0) -> dict:
+    """Run the whole measurement against the app at `url` (see the module's docstring); returns
+    the figures. With `browser`, the one viewer is a chromium tab (n_viewers is ignored)."""
     ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
     owner = await _start_run(ws_url, timeout)
     query = _viewer_query(owner.codes)
-    viewers = [StreamlitSession(ws_url, query_string=query) for _ in range(n_viewers)]
+    # Wait for the first grid, so the viewed phases carry what a class watches.
+    await owner.wait_for(lambda s: status_numbers(s.status_line)[1] >= 1, timeout)
+    sessions = [StreamlitSession(ws_url, query_string=query) for _ in range(0 if browser else n_viewers)]
+    viewers = [BrowserViewer()] if browser else sessions
     try:
+        if browser:
+            await viewers[0].open(f"{url}/?{query}")
         # The viewers connect one after another (a class arriving), not all in one instant.
-        for viewer in viewers:
+        for viewer in sessions:
             await viewer.open(timeout)
-        # Wait for the first grid, so the viewed phases carry what a class watches.
-        await owner.wait_for(lambda s: status_numbers(s.status_line)[1] >= 1, timeout)
         rates = {"alone": [], "viewed": []}
         for viewed in (False, True, False, True):
             rate = await _phase(owner, viewers, viewed, seconds / 4)
             rates["viewed" if viewed else "alone"].append(rate)
         alone = sum(rates["alone"]) / 2
         viewed = sum(rates["viewed"]) / 2
+        n_viewers = len(viewers)
         return {
             "viewers": n_viewers,
+            "browser": browser,
             "steps_per_s_alone": round(alone, 3),
             "steps_per_s_viewed": round(viewed, 3),
             "ratio": round(viewed / alone, 3) if alone else 0.0,
             "phases": {k: [round(r, 3) for r in v] for k, v in rates.items()},
-            "viewer_grids_min": min((v.received.images for v in viewers), default=0),
-            "viewer_deltas_min": min((v.received.deltas for v in viewers), default=0),
-            "viewer_bytes_mean": round(sum(v.received.bytes for v in viewers) / max(1, n_viewers)),
-            "viewer_cache_refs_mean": round(sum(v.received.cache_refs for v in viewers) / max(1, n_viewers), 1),
+            "viewer_grids_min": min((v.received.images for v in sessions), default=0),
+            "viewer_deltas_min": min((v.received.deltas for v in sessions), default=0),
+            "viewer_bytes_mean": round(sum(v.received.bytes for v in sessions) / max(1, len(sessions))),
+            "viewer_cache_refs_mean": round(sum(v.received.cache_refs for v in sessions) / max(1, len(sessions)), 1),
         }
     finally:
         for session in [*viewers, owner]:
@@ -105,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devtools.viewers_load", description=__doc__.splitlines()[0])
     parser.add_argument("--viewers", type=int, default=20, help="viewer sessions to open (default 20)")
     parser.add_argument("--seconds", type=float, default=60.0, help="seconds measured, all phases together")
+    parser.add_argument("--browser", action="store_true", help="one viewer: a real chromium tab (ignores --viewers)")
     args = parser.parse_args(argv)
     if args.viewers < 0 or args.seconds < 4:
         parser.error("--viewers must be >= 0 and --seconds >= 4")
@@ -114,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         # No idle stop during the measurement: the owner's session keeps the run in view anyway.
         with app_server(runs, extra_env={"GAN_LAB_IDLE_SECONDS": "3600"}) as url:
             t0 = time.perf_counter()
-            figures = asyncio.run(measure(url, args.viewers, args.seconds))
+            figures = asyncio.run(measure(url, args.viewers, args.seconds, browser=args.browser))
             figures["wall_seconds"] = round(time.perf_counter() - t0, 1)
     print(json.dumps(figures))
     return 0

@@ -172,7 +172,7 @@ def draw_live(snap: Snapshot, shared: PublishedRun | None = None) -> None:
 
 
 def draw_status(snap: Snapshot | Status) -> None:
-    """The cheap part, redrawn every second: status, progress, warnings (a Status is enough)."""
+    """The cheap part, redrawn every 2 s: status, progress, warnings (a Status is enough)."""
     st.markdown(f"**{status_line(snap)}**")
     st.progress(snap.progress, text=snap.message or None)
     if snap.state == "failed":
