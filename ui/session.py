@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from gan_core.training.pool import TrainerPool, shared_pool
-from gan_core.training.sharing import OWNER, VIEWER, Access
+from gan_core.training.sharing import OWNER, VIEWER, Access, ReadOnlyJob
 from gan_core.training.snapshot import Board, SeriesFollower, Snapshot
 from ui.keras_guard import keep_keras_state
 
@@ -89,7 +89,7 @@ def current_run():
     job = pool.get(access.job_id)
     if job is None or access.can_control:
         return job
-    return pool.watch(pool.shares.tokens(access.job_id).viewer)
+    return ReadOnlyJob(job)
 
 
 def controlled_trainer():
