@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import re
 import sys
 import tempfile
@@ -56,6 +57,33 @@ async def _start_run(ws_url: str, timeout: float) -> StreamlitSession:
     return owner
 
 
+def _descendants_cpu_seconds(marker: bytes) -> float:
+    """CPU seconds (user + system) used so far by this process's descendants whose command line
+    holds `marker` (chromium's processes: its renderer does the drawing)."""
+    parents, stats = {}, {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])
+        stats[pid] = (cmdline, int(fields[11]) + int(fields[12]))
+
+    def ours(pid: int) -> bool:
+        while pid > 1:
+            pid = parents.get(pid, 0)
+            if pid == os.getpid():
+                return True
+        return False
+
+    ticks = sum(t for pid, (cmd, t) in stats.items() if marker in cmd and ours(pid))
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 class BrowserViewer:
     """One chromium tab that shows the viewer link in viewed phases and a blank page otherwise."""
 
@@ -83,8 +111,9 @@ class BrowserViewer:
         await self._pw.stop()
 
 
-async def _phase(owner: StreamlitSession, viewers: list, viewed: bool, seconds: float) -> float:
-    """Steps/s of the trainer over `seconds`, read from the owner's status line at both ends."""
+async def _phase(owner: StreamlitSession, viewers: list, viewed: bool, seconds: float) -> tuple[float, float]:
+    """Steps/s of the trainer over `seconds`, read from the owner's status line at both ends, and
+    the cores the chromium viewer (if any) used meanwhile."""
     for viewer in viewers:
         if isinstance(viewer, BrowserViewer):
             await viewer.watch(viewed)
@@ -94,11 +123,13 @@ async def _phase(owner: StreamlitSession, viewers: list, viewed: bool, seconds: 
     seen = owner.status_at
     await owner.wait_for(lambda s: s.status_at > seen, 30)  # a fresh reading to start from
     step0, t0 = status_numbers(owner.status_line)[0], owner.status_at
+    cpu0, wall0 = _descendants_cpu_seconds(b"chrom"), time.monotonic()
     await asyncio.sleep(seconds)
     seen = owner.status_at
     await owner.wait_for(lambda s: s.status_at > seen, 30)
     step1, t1 = status_numbers(owner.status_line)[0], owner.status_at
-    return (step1 - step0) / (t1 - t0)
+    cores = (_descendants_cpu_seconds(b"chrom") - cpu0) / (time.monotonic() - wall0)
+    return (step1 - step0) / (t1 - t0), cores
 
 
 async def measure(url: str, n_viewers: int, seconds: float, browser: bool = False, timeout: float = 300.0) -> dict:
@@ -117,13 +148,16 @@ async def measure(url: str, n_viewers: int, seconds: float, browser: bool = Fals
         # The viewers connect one after another (a class arriving), not all in one instant.
         for viewer in sessions:
             await viewer.open(timeout)
-        rates = {"alone": [], "viewed": []}
+        rates, browser_cores = {"alone": [], "viewed": []}, []
         for viewed in (False, True, False, True):
-            rate = await _phase(owner, viewers, viewed, seconds / 4)
+            rate, cores = await _phase(owner, viewers, viewed, seconds / 4)
             rates["viewed" if viewed else "alone"].append(rate)
+            if viewed:
+                browser_cores.append(cores)
         alone = sum(rates["alone"]) / 2
         viewed = sum(rates["viewed"]) / 2
         n_viewers = len(viewers)
+        extra = {"browser_cores_viewed": round(sum(browser_cores) / len(browser_cores), 3)} if browser else {}
         return {
             "viewers": n_viewers,
             "browser": browser,
@@ -135,6 +169,7 @@ async def measure(url: str, n_viewers: int, seconds: float, browser: bool = Fals
             "viewer_deltas_min": min((v.received.deltas for v in sessions), default=0),
             "viewer_bytes_mean": round(sum(v.received.bytes for v in sessions) / max(1, len(sessions))),
             "viewer_cache_refs_mean": round(sum(v.received.cache_refs for v in sessions) / max(1, len(sessions)), 1),
+            **extra,
         }
     finally:
         for session in [*viewers, owner]:
