@@ -174,6 +174,7 @@ class Trainer(RunKeeping):
     def _release(self) -> None:
         """Drop the data set and the models as the thread ends: a finished trainer stays in the
         server's pool for an hour so its page can show it, and the board is all that needs."""
+        self._record_end()
         self._data = None
         self._gan_step = None
         if self.saver is not None:
