@@ -263,6 +263,8 @@ class Trainer(RunKeeping):
                 )
                 if self.board.get("message", "").startswith("Compiling"):
                     self.board.update(message="")
+                if not epoch_done:
+                    work.early_grid(self.counters, self._live_cfg)  # a picture before the first epoch ends
                 last_flush = now
             if epoch_done:
                 t1 = time.perf_counter()
