@@ -14,6 +14,7 @@ from gan_core.presets import preset
 from gan_core.store import run_status
 from gan_core.store.run_list import DeleteRefused, delete_run, list_runs, summarize
 from gan_core.training.pool import TrainerPool
+from gan_core.training.snapshot import Status
 from gan_core.training.trainer import Trainer
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -120,9 +121,10 @@ def test_statuses_come_from_the_pool_the_end_record_or_the_process(tmp_path):
     other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         fake_run(tmp_path, "elsewhere", status={"state": "running", "pid": other.pid, "host": socket.gethostname()})
-        live = {str((tmp_path / "paused-here").resolve()): "paused"}
+        live = {str((tmp_path / "paused-here").resolve()): Status(state="paused", step=7)}
         rows = {r.run_id: r for r in list_runs(tmp_path, live)}
         assert rows["paused-here"].status == "paused" and rows["paused-here"].active
+        assert rows["paused-here"].steps == 7  # the trainer's own count, ahead of any checkpoint
         assert rows["stopped"].status == "stopped" and rows["stopped"].steps == 9
         assert rows["failed"].status == "failed"
         assert rows["killed"].status == "interrupted"

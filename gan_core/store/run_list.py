@@ -44,8 +44,8 @@ class RunSummary:
     "starting", "stopping", "finished", "stopped", "failed", "interrupted" or "unreadable"
     (then `problem` says why in one line and the other fields are empty). `preset` is the
     preset whose networks, optimizers and hacks the run started with, or "custom";
-    `data` the data source; `steps` the steps trained (from the end record or the newest
-    checkpoint); `best_quality` the best epoch's headline figure in [0, 1] (recognized
+    `data` the data source; `steps` the steps trained (the live trainer's count, else the end
+    record's or the newest checkpoint's); `best_quality` the best epoch's headline figure in [0, 1] (recognized
     share, or the mean of precision and recall for label-free data), `quality_text` its
     words; `created` the run's start as a Unix time (config.json's mtime); `grid` the last
     epoch grid PNG; `has_generator` whether generator.keras exists.
@@ -125,10 +125,10 @@ def _mtime(path: Path) -> float:
         return 0.0
 
 
-def _status(path: Path, live: dict[str, str]) -> str:
-    state = live.get(str(path.resolve()))
-    if state is not None:
-        return state
+def _status(path: Path, live: dict) -> str:
+    status = live.get(str(path.resolve()))
+    if status is not None:
+        return status.state
     state = run_status.disk_state(path)
     record = run_status.read_record(path) or {}
     if state == "running" and record.get("pid") == os.getpid() and record.get("host") == socket.gethostname():
@@ -137,9 +137,10 @@ def _status(path: Path, live: dict[str, str]) -> str:
     return state
 
 
-def summarize(path: Path, live: dict[str, str] | None = None) -> RunSummary:
+def summarize(path: Path, live: dict | None = None) -> RunSummary:
     """The summary of the run folder `path`; `live` maps resolved folder paths (str) to the
-    state of the job training there in this process (the pool's `run_states()`).
+    status (`.state`, `.step`) of the job training there in this process (the pool's
+    `run_states()`).
     Never raises: an unreadable folder gives status "unreadable" and a one-line `problem`."""
     live = live or {}
     created = _mtime(path / "config.json") or _mtime(path)
@@ -147,10 +148,11 @@ def summarize(path: Path, live: dict[str, str] | None = None) -> RunSummary:
         run = RunFolder.open(path)
         cfg = run.config()
     except RunError as e:
-        status = live.get(str(path.resolve()), UNREADABLE)
+        status = live[str(path.resolve())].state if str(path.resolve()) in live else UNREADABLE
         return RunSummary(path.name, path, status, created, problem=str(e).splitlines()[0] if str(e) else "unreadable")
     score, text = best_quality(run)
     grids = run.grid_paths()
+    training = live.get(str(path.resolve()))
     return RunSummary(
         run_id=path.name,
         path=path,
@@ -158,7 +160,8 @@ def summarize(path: Path, live: dict[str, str] | None = None) -> RunSummary:
         created=created,
         preset=preset_of(cfg),
         data=cfg.data.source,
-        steps=_steps(run, run_status.read_record(path)),
+        # A training in this process is further on than its last checkpoint.
+        steps=training.step if training is not None else _steps(run, run_status.read_record(path)),
         best_quality=score,
         quality_text=text,
         grid=grids[-1] if grids else None,
@@ -167,7 +170,7 @@ def summarize(path: Path, live: dict[str, str] | None = None) -> RunSummary:
     )
 
 
-def list_runs(runs_dir, live: dict[str, str] | None = None) -> list[RunSummary]:
+def list_runs(runs_dir, live: dict | None = None) -> list[RunSummary]:
     """Every run folder in `runs_dir`, newest first (by start time, then name); hidden
     folders (a delete's trash, a partial write) are skipped; [] when the folder is missing.
     `live` as in `summarize`."""
@@ -194,7 +197,7 @@ def run_path(runs_dir, run_id: str) -> Path:
     return path
 
 
-def delete_run(runs_dir, run_id: str, live: dict[str, str] | None = None) -> None:
+def delete_run(runs_dir, run_id: str, live: dict | None = None) -> None:
     """Delete run `run_id` from `runs_dir`: rename it to a hidden trash name, then remove it
     (and any trash an earlier delete left behind).
 

@@ -51,7 +51,7 @@ def test_runs_page_lists_opens_and_deletes_a_finished_run_but_not_a_running_one(
 
         done.get_by_role("button", name="Open").click()
         page.get_by_role("heading", name="Latent explorer").first.wait_for(timeout=60_000)
-        expect(page.locator('[data-testid="stSelectbox"]').first).to_contain_text("Run finished-run", timeout=60_000)
+        expect(page.get_by_role("combobox", name="Generator")).to_have_value("Run finished-run", timeout=60_000)
 
         go_to(page, "Runs")
         done = page.locator(".st-key-run-finished-run")
