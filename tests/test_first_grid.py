@@ -51,3 +51,24 @@ def test_the_quality_judge_loaded_on_its_helper_thread_rates_the_first_epoch(sma
     snap = t.snapshot()
     assert snap.state == "finished", snap.message
     assert snap.epochs[0].quality and snap.epochs[0].quality["recognized_share"] is not None
+
+
+def test_the_first_grid_timer_prints_one_json_line_with_every_phase():
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "gan_core.cli.first_grid", "--preset", "fast-demo"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stderr[-500:]
+    [line] = [x for x in done.stdout.splitlines() if x.strip()]
+    out = json.loads(line)
+    phases = ("import_s", "data_s", "build_s", "judge_s", "trace_s", "first_epoch_s", "grid_s", "quality_s")
+    assert all(out[name] >= 0 for name in phases)
+    if "early_grid_step" in out:  # a machine fast enough to end epoch 1 within 1 s of training has none
+        assert 0 < out["early_grid_step"] < out["steps_per_epoch"]
+    assert out["early_grid_s"] <= out["epoch_grid_s"] and out["total_s"] > 0

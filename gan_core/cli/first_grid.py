@@ -4,10 +4,12 @@ Prints ONE JSON line (seconds):
 
 - `import_s`: TensorFlow, Keras and the trainer's modules, in a fresh process;
 - `data_s`, `build_s`, `judge_s`, `trace_s`: what the Trainer does before its first
-  training step returns: load the data set, build G, D and the optimizers, load (or train,
-  on a cold cache) the quality judge, trace the compiled step;
+  training step returns: load the data set, build G, D and the optimizers, start loading
+  (or training, on a cold cache) the quality judge on a helper thread, trace the compiled
+  step (its first call: tracing, graph optimization, the first run);
 - `first_epoch_s`: the first epoch's remaining steps; `grid_s`: drawing the fixed-latent grid
-  and encoding it as PNG; `quality_s`: the epoch's quality meter;
+  and encoding it as PNG; `judge_wait_s`: what the first epoch's end still waits for the
+  judge; `quality_s`: the epoch's quality meter;
 - `early_grid_s`, `epoch_grid_s`: from `Trainer.start()` to the first grid on its board
   (the early one after a few steps, then the first epoch's), measured on the real Trainer
   in a second fresh process; `total_s` = `import_s` + `early_grid_s` (+ the page's draw,
@@ -74,8 +76,10 @@ def phases(preset_name: str) -> dict:
     out["steps_per_epoch"] = steps
     png_bytes(upscale(image_grid(work.samples(work.grid_z, cfg), cols=cfg.run.grid_size), GRID_SCALE))
     out["grid_s"] = lap()
-    if work.meter is not None:
-        work.meter.report(work.samples(work.quality_z, cfg))
+    meter = work.meter  # loaded on a helper thread since EpochEnd was made: waits only if still busy
+    out["judge_wait_s"] = lap()
+    if meter is not None:
+        meter.report(work.samples(work.quality_z, cfg))
     out["quality_s"] = lap()
     return out
 
