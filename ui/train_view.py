@@ -206,7 +206,7 @@ def _draw_grid(snap: Snapshot) -> None:
         )
         return
     if not snap.epochs:
-        st.info("The first image grid appears after about a second of training.")
+        st.info("The first image grid appears after half a second of training.")
         return
     n = len(snap.epochs)
     if n > 1:

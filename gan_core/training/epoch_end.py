@@ -2,7 +2,7 @@
 
 Image encoding and disk writes happen here, never inside the compiled step. During the
 first epoch an early grid (`EpochEnd.early_grid`) is drawn from the same fixed latent
-points after about a second of training and every few seconds after, so a new run shows
+points after half a second of training and every few seconds after, so a new run shows
 a picture long before its first epoch ends; the history keeps one grid per epoch.
 """
 
@@ -30,7 +30,7 @@ GRID_SCALE = 2  # 28-pixel digits stay crisp on a projector
 # Training seconds (the one-off trace excluded) before the first early grid, and between
 # early grids until the first epoch ends: G has moved from its start by then, and a grid
 # (64 samples and a PNG, ~50 ms on two cores) every 2 s costs the first epoch ~3%.
-EARLY_GRID_SECONDS = 1.0
+EARLY_GRID_SECONDS = 0.5
 EARLY_GRID_EVERY = 2.0
 
 
