@@ -16,6 +16,7 @@ PAGES = [
     st.Page("app_pages/train.py", title="Train", icon=":material/model_training:", default=True),
     st.Page("app_pages/latent_explorer.py", title="Latent explorer", icon=":material/explore:"),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare:"),
+    st.Page("app_pages/runs.py", title="Runs", icon=":material/history:"),
     st.Page("app_pages/hacks_guide.py", title="Hacks guide", icon=":material/menu_book:"),
     st.Page("app_pages/playground.py", title="2D playground", icon=":material/scatter_plot:"),
 ]

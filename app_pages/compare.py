@@ -52,7 +52,10 @@ def setup() -> tuple[TrainConfig, TrainConfig] | None:
     take_preload()
     loaded = st.session_state.get(LOADED)
     if loaded is not None:
-        st.info(f"Loaded from the Hacks guide: {loaded.get('title', loaded.get('card', ''))}")
+        where = loaded.get("from", "the Hacks guide")  # the Runs page hands two runs' configs too
+        st.info(f"Loaded from {where}: {loaded.get('title', loaded.get('card', ''))}")
+        for note in loaded.get("notes", ()):
+            st.caption(note)
     st.session_state.setdefault("compare_card", DEFAULT_CARD if DEFAULT_CARD in card_ids() else card_ids()[0])
     left, right = st.columns([2, 1])
     with left:

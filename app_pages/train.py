@@ -53,6 +53,11 @@ def _live_body(refreshing: bool) -> None:
         return
     if refreshing:
         draw_status(status)  # the panels refresh in their own, slower fragment
+        if (status.preview_step or status.epoch) and not st.session_state.get("panels_show_grid"):
+            # The first grid exists: draw the panels now, not at their next refresh (the flag is
+            # set first, so the full rerun, which runs this fragment again, does not loop).
+            st.session_state["panels_show_grid"] = True
+            st.rerun()
     else:
         draw_live(panel_snapshot(trainer), shared_figures(trainer))
     seen = st.session_state.get("seen_state")
@@ -78,7 +83,9 @@ def live_panels() -> None:
     """Curves, grid, quality and health of the running trainer, redrawn every few seconds (a fragment)."""
     trainer = current_run()
     if trainer is not None:
-        draw_panels(panel_snapshot(trainer), shared_figures(trainer))
+        snap = panel_snapshot(trainer)
+        st.session_state["panels_show_grid"] = bool(snap.epochs or snap.preview)
+        draw_panels(snap, shared_figures(trainer))
 
 
 trainer = current_run()

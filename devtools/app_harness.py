@@ -43,8 +43,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def app_server(runs_dir: Path, extra_env: dict | None = None, timeout: float = 90.0):
-    """Start the real app on loopback with runs in `runs_dir`; yields its URL once /_stcore/health answers ok."""
+def app_server(runs_dir: Path, extra_env: dict | None = None, timeout: float = 90.0, app_root: Path = ROOT):
+    """Start the real app (app.py of the checkout `app_root`, this one by default) on loopback
+    with runs in `runs_dir`; yields its URL once /_stcore/health answers ok."""
     port = free_port()
     env = dict(os.environ, GAN_LAB_RUNS=str(runs_dir), PYTHONUNBUFFERED="1", **(extra_env or {}))
     log = open(runs_dir.parent / f"streamlit-{port}.log", "w")
@@ -54,7 +55,7 @@ def app_server(runs_dir: Path, extra_env: dict | None = None, timeout: float = 9
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "app.py"),
+            str(app_root / "app.py"),
             "--server.headless",
             "true",
             "--server.port",
@@ -64,7 +65,7 @@ def app_server(runs_dir: Path, extra_env: dict | None = None, timeout: float = 9
             "--browser.gatherUsageStats",
             "false",
         ],
-        cwd=ROOT,
+        cwd=app_root,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -5,7 +5,7 @@ under the GIL the trainer thread needs too); thirty sessions each building three
 refresh would cost the trainer more than the figures are worth. So the server keeps, per
 run, one snapshot whose series follow the run with one SeriesFollower (only new rows are
 copied), republished at most every REPUBLISH_SECONDS while only the curves grow (at once when
-the state, the epoch or a hack changes), and each figure of it is built once, on first ask,
+the state, the epoch, the early grid or a hack changes), and each figure of it is built once, on first ask,
 and then handed to every session. Identical figures also give identical messages, which
 browsers keep in Streamlit's message cache instead of receiving again.
 """
@@ -39,7 +39,7 @@ class PublishedRun:
         """The published snapshot of `board`, first republished when it is due (see the module)."""
         with self._lock:
             status = board.status()
-            key = (status.state, status.epoch, len(board.changes()), status.message, board.rows())
+            key = (status.state, status.epoch, status.preview_step, len(board.changes()), status.message, board.rows())
             now = time.monotonic()
             changed = self._key is None or key[:-1] != self._key[:-1]
             if key != self._key and (changed or now - self._published_at >= REPUBLISH_SECONDS):

@@ -232,8 +232,16 @@ def loss_caption(snap: Snapshot) -> str:
 
 
 def _draw_grid(snap: Snapshot) -> None:
+    if not snap.epochs and snap.preview is not None:
+        st.image(
+            snap.preview.grid_png,
+            caption=f"After {snap.preview.step} steps (epoch 1 ends at step {snap.steps_per_epoch or '…'})",
+            width="stretch",
+            output_format="PNG",
+        )
+        return
     if not snap.epochs:
-        st.info(f"The first image grid appears after the first epoch ({snap.steps_per_epoch or '…'} steps).")
+        st.info("The first image grid appears after half a second of training.")
         return
     n = len(snap.epochs)
     if n > 1:

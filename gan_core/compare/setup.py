@@ -107,3 +107,33 @@ def describe_difference(cfg_a: TrainConfig, cfg_b: TrainConfig) -> str:
         return "A and B are identical: both arms should draw the same pictures, step for step."
     parts = [f"`{key}` {a!r} → {b!r}" for key, (a, b) in diff.items()]
     return "B differs from A in: " + "; ".join(parts)
+
+
+# Set by the Compare page itself (the budget), so a run's own values are not carried over.
+_PAGE_KEYS = ("run.max_seconds", "run.epochs")
+
+
+def runs_preload(name_a: str, cfg_a: TrainConfig, name_b: str, cfg_b: TrainConfig) -> dict:
+    """What the Compare page reads from session_state["compare_preload"] to train two past
+    runs' configurations again, side by side.
+
+    The preload holds, per arm, the settings in which that run's config differs from the
+    `COMPARE_BASE_PRESET` preset (browser sections only, budget excluded), so the page's
+    allow-list accepts it. Its "notes" are one-line sentences on what cannot be carried: a
+    data set other than the base preset's (the page trains on its own).
+    """
+    base = preset(guide.COMPARE_BASE_PRESET)
+    arms = {}
+    for arm, cfg in (("a", cfg_a), ("b", cfg_b)):
+        arms[arm] = {
+            key: list(b) if isinstance(b, tuple) else b
+            for key, (_, b) in differences(base, cfg).items()
+            if key.split(".")[0] != "data" and key not in _PAGE_KEYS
+        }
+    notes = [
+        f"Run {name} trained on {cfg.data.source}; Compare trains both on {base.data.source}."
+        for name, cfg in ((name_a, cfg_a), (name_b, cfg_b))
+        if cfg.data.source != base.data.source
+    ]
+    title = f"runs {name_a} (A) and {name_b} (B)"
+    return {"card": None, "title": title, "from": "the Runs page", "notes": notes, **arms}

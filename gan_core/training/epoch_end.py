@@ -1,11 +1,15 @@
 """What happens once per epoch, off the hot path: grid, quality, collapse check, saving.
 
-Image encoding and disk writes happen here, never inside the compiled step.
+Image encoding and disk writes happen here, never inside the compiled step. During the
+first epoch an early grid (`EpochEnd.early_grid`) is drawn from the same fixed latent
+points after half a second of training and every few seconds after, so a new run shows
+a picture long before its first epoch ends; the history keeps one grid per epoch.
 """
 
 from __future__ import annotations
 
 import math
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
@@ -23,6 +27,11 @@ from gan_core.training.step import GanStep, order_digest
 
 QUALITY_SAMPLES = 256  # per-epoch estimate; the CLI's final report uses more
 GRID_SCALE = 2  # 28-pixel digits stay crisp on a projector
+# Training seconds (the one-off trace excluded) before the first early grid, and between
+# early grids until the first epoch ends: G has moved from its start by then, and a grid
+# (64 samples and a PNG, ~50 ms on two cores) every 2 s costs the first epoch ~3%.
+EARLY_GRID_SECONDS = 0.5
+EARLY_GRID_EVERY = 2.0
 
 
 def fixed_latent(n: int, dim: int, seed: int, classes: int = 0) -> dict:
@@ -42,8 +51,9 @@ class EpochEnd:
     """The work at each epoch's end for one trainer: the fixed-latent grid (grid_size² cells,
     upscaled 2x, PNG), the quality meter on 256 fixed samples, the collapse check against the
     real images' diversity, and a checkpoint through the saver. Made once per run, on the
-    trainer thread; with run.quality_every_epoch, building it trains or loads the data set's
-    judge, so the first epoch's end does not pay for it.
+    trainer thread; with run.quality_every_epoch it starts training or loading the data
+    set's judge on a helper thread, so neither the first steps nor (mostly) the first
+    epoch's end wait for it.
     """
 
     def __init__(self, cfg: TrainConfig, step: GanStep, data: ImageSet, saver: RunSaver | None, board: Board):
@@ -58,8 +68,20 @@ class EpochEnd:
         self.real_diversity = health.real_diversity(data.images, cfg.run.seed)
         self.health = health.HealthWatch()
         self.measure_quality = cfg.run.quality_every_epoch
-        # Train or load the data set's judge now, so the first epoch's end does not pay for it.
-        self.meter = meter_for(data) if self.measure_quality else None
+        # The judge (trained on a cold cache: 10-25 s on two cores) loads beside the trace and
+        # the first steps instead of before them: the early grid needs no judge.
+        self._meter: Future | None = None
+        if self.measure_quality:
+            helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quality-judge")
+            self._meter = helper.submit(meter_for, data)
+            helper.shutdown(wait=False)
+        self._next_early = EARLY_GRID_SECONDS
+
+    @property
+    def meter(self):
+        """The quality meter (waits for its loading to end), or None without run.quality_every_epoch.
+        Re-raises what loading raised (DataError when the judge's data set cannot be loaded)."""
+        return self._meter.result() if self._meter is not None else None
 
     def samples(self, z_sets: dict, live: TrainConfig) -> np.ndarray:
         """uint8 images (N, H, W, C) the generator draws now for the fixed points of the live
@@ -68,15 +90,33 @@ class EpochEnd:
         z = z_sets[live.hacks.latent_distribution]
         return to_uint8(self.step.generate(z), self.cfg.model.tanh_output)
 
+    def grid_png(self, live: TrainConfig) -> tuple[np.ndarray, bytes]:
+        """(uint8 samples (grid_size², H, W, C), the grid upscaled GRID_SCALE times as PNG
+        bytes) that the generator draws now for the fixed grid points."""
+        grid_images = self.samples(self.grid_z, live)
+        picture = upscale(image_grid(grid_images, cols=self.cfg.run.grid_size), GRID_SCALE)
+        return grid_images, png_bytes(picture)
+
+    def early_grid(self, counters: dict, live: TrainConfig) -> bool:
+        """Before the first epoch's end only: once `counters["elapsed"]` training seconds
+        reach EARLY_GRID_SECONDS, then every EARLY_GRID_EVERY, draw the grid and publish it
+        as the board's `preview` (epoch 0, at `counters["step"]`). Not an epoch: not in
+        the history, not saved. True when it drew one."""
+        if counters["epoch"] > 0 or counters["elapsed"] < self._next_early:
+            return False
+        _, png = self.grid_png(live)
+        record = EpochRecord(epoch=0, step=counters["step"], seconds=counters["elapsed"], grid_png=png, quality=None)
+        self.board.update(preview=record, preview_step=counters["step"])
+        self._next_early = counters["elapsed"] + EARLY_GRID_EVERY
+        return True
+
     def finish_epoch(self, counters: dict, live: TrainConfig, healthy: bool = True) -> EpochRecord:
         """Grid, quality, collapse check and (when `healthy` and saving) a checkpoint for
         the epoch just done; reshuffles the data for the next one."""
         order = order_digest(self.step.order.numpy())
         self.step.new_epoch()
         epoch = counters["epoch"]
-        grid_images = self.samples(self.grid_z, live)
-        picture = upscale(image_grid(grid_images, cols=self.cfg.run.grid_size), GRID_SCALE)
-        png = png_bytes(picture)
+        grid_images, png = self.grid_png(live)
         quality = None
         if self.meter is not None:
             quality = self.meter.report(self.samples(self.quality_z, live)).to_dict()

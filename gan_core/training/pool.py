@@ -200,6 +200,19 @@ class TrainerPool:
                 entry.last_seen = time.monotonic()
         return any(entry.job.is_active() for entry in watched)
 
+    def run_states(self) -> dict[str, BudgetView]:
+        """The status (state, step, ...) of every active job that writes a run folder, keyed
+        by the folder's resolved path (str): what the Runs page shows and what a delete must
+        spare. Looking does not mark a job as watched."""
+        with self._lock:
+            jobs = [e.job for e in self._entries.values()]
+        found = {}
+        for job in jobs:
+            folder = getattr(job, "run_dir", None)
+            if folder is not None and job.is_active():
+                found[str(Path(folder).resolve())] = job.status()
+        return found
+
     def sweep(self) -> list[str]:
         """Stop jobs nobody has looked at for idle_seconds; forget old finished ones.
         Returns the ids of the jobs it stopped."""

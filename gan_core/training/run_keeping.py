@@ -13,6 +13,7 @@ import numpy as np
 
 from gan_core.config import TrainConfig
 from gan_core.data import ImageSet
+from gan_core.store import run_status
 from gan_core.store.runs import RunFolder, keeps_its_data
 from gan_core.store.saver import RunSaver
 from gan_core.training import epoch_end
@@ -54,16 +55,31 @@ class RunKeeping:
         resume; None without one. A disk that refuses turns saving off with a warning."""
         if self.run_dir is None:
             return None
-        if self.resume_from:
-            return RunFolder.open(self.run_dir)
         try:
-            run = RunFolder.create(self.run_dir, self.cfg)
-            if keeps_its_data(self.cfg.data.source):
-                run.save_data(data.images, data.labels)
+            if self.resume_from:
+                run = RunFolder.open(self.run_dir)
+            else:
+                run = RunFolder.create(self.run_dir, self.cfg)
+                if keeps_its_data(self.cfg.data.source):
+                    run.save_data(data.images, data.labels)
+            run_status.write_running(run.path)  # the Runs page and a delete read it
             return run
         except OSError as e:
             saver.disable(e)
             return None
+
+    def _record_end(self) -> None:
+        """Write how the run ended into its status record (finished, stopped or failed), so
+        the Runs page tells it from a run whose process died. Never raises: the thread is
+        ending, and a disk that refuses was already reported."""
+        saver = self.saver
+        state = self.board.get("state")
+        if saver is None or saver.run is None or state not in run_status.ENDED:
+            return
+        try:
+            run_status.write_ended(saver.run.path, state, self.board.get("message", ""), self.counters["step"])
+        except OSError:
+            pass
 
     def _final_save(self, saver: RunSaver) -> None:
         """Checkpoint where training ends (a stop or the budget, mid-epoch too) unless the

@@ -76,7 +76,8 @@ class Snapshot(BudgetView):
     """An immutable copy of everything a trainer published: state and message, step, epochs
     done, steps per epoch, budget (total steps, 0 for a time budget; elapsed and max seconds),
     speed (steps/s), compile seconds, classes (> 0: conditional G), per-step `series` (metric
-    name -> floats), live `hacks`, `changes`, `epochs`, `warnings`, run folder and config JSON.
+    name -> floats), live `hacks`, `changes`, `epochs`, `warnings`, run folder and config JSON,
+    and the first epoch's early grid (`preview`, drawn at step `preview_step`).
     """
 
     state: str = "idle"
@@ -98,6 +99,10 @@ class Snapshot(BudgetView):
     health_events: tuple = ()  # named health warnings (dicts), oldest first
     run_dir: str = ""
     config_json: str = ""
+    # The fixed-latent grid drawn during the first epoch, before any epoch's grid exists
+    # (epoch 0, the step it was drawn at; not part of `epochs`, not saved), or None.
+    preview: EpochRecord | None = None
+    preview_step: int = 0  # the step `preview` was drawn at; 0: none yet
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,7 @@ class Status(BudgetView):
     max_seconds: float = 0.0
     steps_per_s: float = 0.0
     compile_seconds: float = 0.0
+    preview_step: int = 0
     warnings: tuple = ()
 
 

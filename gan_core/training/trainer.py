@@ -174,6 +174,7 @@ class Trainer(RunKeeping):
     def _release(self) -> None:
         """Drop the data set and the models as the thread ends: a finished trainer stays in the
         server's pool for an hour so its page can show it, and the board is all that needs."""
+        self._record_end()
         self._data = None
         self._gan_step = None
         if self.saver is not None:
@@ -262,6 +263,8 @@ class Trainer(RunKeeping):
                 )
                 if self.board.get("message", "").startswith("Compiling"):
                     self.board.update(message="")
+                if not epoch_done:
+                    work.early_grid(self.counters, self._live_cfg)  # a picture before the first epoch ends
                 last_flush = now
             if epoch_done:
                 t1 = time.perf_counter()

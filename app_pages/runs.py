@@ -1,0 +1,40 @@
+"""Runs: every run in the runs folder, newest first; open, compare or delete one.
+
+Registered by app.py under the title "Runs"; also runs on its own with
+`streamlit run app_pages/runs.py`. The list is gan_core/store/run_list.py, the rows and
+their actions ui/runs_view.py.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from gan_core.store.run_list import list_runs
+from gan_core.store.runs import default_runs_dir
+from ui.runs_view import compare_picker, messages, run_row
+from ui.session import trainer_pool
+
+REFRESH_SECONDS = 5.0  # running runs' steps and grids move on while the page is open
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def runs_list() -> None:
+    """The rows, redrawn every few seconds (a fragment), so running runs move on."""
+    runs_dir = default_runs_dir()
+    messages()  # inside the fragment: a delete's buttons rerun only the fragment
+    runs = list_runs(runs_dir, trainer_pool().run_states())
+    if not runs:
+        st.info(f"No runs yet in `{runs_dir}`: start one on the Train page.")
+        return
+    compare_picker(runs)
+    for summary in runs:
+        run_row(summary, runs_dir)
+
+
+st.title("Runs")
+st.caption(
+    "Past and running trainings, newest first. **Open** shows your own running training on the Train "
+    "page and any other run's generator in the Latent explorer; **Delete** asks first and never "
+    "touches a run that is still training."
+)
+runs_list()

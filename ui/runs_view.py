@@ -1,0 +1,179 @@
+"""The Runs page's Streamlit parts: one row per run, and its open, compare and delete actions.
+
+Listing and deleting are gan_core/store/run_list.py; which runs still train comes from the
+server's pool. Deleting asks first: the Delete button only arms a confirm step, and the
+confirm re-checks that the run is not training at that moment.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from gan_core.compare.setup import runs_preload
+from gan_core.store.run_list import DeleteRefused, RunSummary, delete_run
+from ui.figures.runs import thumbnail_png
+from ui.session import trainer_pool
+
+PAGES = Path(__file__).resolve().parents[1] / "app_pages"
+CONFIRM = "runs_confirm_delete"  # the run id whose delete waits for "Yes, delete"
+MESSAGE, ERROR = "runs_message", "runs_error"
+BADGES = {
+    "running": ("Running", "blue"),
+    "starting": ("Starting", "blue"),
+    "paused": ("Paused", "orange"),
+    "stopping": ("Stopping", "orange"),
+    "finished": ("Finished", "green"),
+    "stopped": ("Stopped", "gray"),
+    "failed": ("Failed", "red"),
+    "interrupted": ("Interrupted", "violet"),
+    "unreadable": ("Unreadable", "red"),
+}
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _thumbnail(path: str, mtime: float) -> bytes | None:
+    # Keyed by mtime: a run still training writes a new grid every epoch.
+    return thumbnail_png(Path(path))
+
+
+def thumbnail(grid: Path | None) -> bytes | None:
+    """The shrunk PNG of a run's last grid (cached per file version), or None."""
+    if grid is None:
+        return None
+    try:
+        return _thumbnail(str(grid), grid.stat().st_mtime)
+    except OSError:
+        return None
+
+
+def own_run(summary: RunSummary) -> bool:
+    """Whether `summary` is the run this browser session's Train page is training."""
+    trainer = trainer_pool().get(st.session_state.get("trainer_id"))
+    folder = getattr(trainer, "run_dir", None)
+    return bool(folder) and trainer.is_active() and Path(folder).resolve() == summary.path.resolve()
+
+
+def _switch(page: str, fallback: str) -> None:
+    try:
+        st.switch_page(PAGES / page)
+    except StreamlitAPIException:
+        st.info(fallback)  # run on its own, this page is the whole app
+
+
+def open_run(summary: RunSummary) -> None:
+    """Open a run: this session's training on the Train page, else its generator in the
+    Latent explorer (whose Generator select then shows this run)."""
+    if own_run(summary):
+        _switch("train.py", "Open the Train page from the app's menu to watch it.")
+        return
+    choice = f"Run {summary.run_id}"  # the Latent explorer's option for this run
+    st.session_state["latent_generator"] = choice
+    st.session_state["latent_generator:kept"] = choice
+    _switch("latent_explorer.py", "Saved: open the Latent explorer from the app's menu.")
+
+
+def compare_runs(a: RunSummary, b: RunSummary) -> None:
+    """Open Compare prefilled with the two runs' configurations (A and B); it trains them
+    again side by side, since a comparison needs the same start, data order and steps."""
+    st.session_state["compare_preload"] = runs_preload(a.run_id, a.config, b.run_id, b.config)
+    _switch("compare.py", "Saved: open the Compare page from the app's menu to train the pair.")
+
+
+def _ask_delete(run_id: str) -> None:
+    st.session_state[CONFIRM] = run_id
+    st.session_state.pop(MESSAGE, None)
+    st.session_state.pop(ERROR, None)
+
+
+def _cancel_delete() -> None:
+    st.session_state.pop(CONFIRM, None)
+
+
+def _delete(runs_dir: Path, run_id: str) -> None:
+    st.session_state.pop(CONFIRM, None)
+    try:
+        # The pool's states are read again now: the run may have started training since the list was drawn.
+        delete_run(runs_dir, run_id, trainer_pool().run_states())
+    except (DeleteRefused, OSError) as e:
+        st.session_state[ERROR] = str(e) if isinstance(e, DeleteRefused) else f"Cannot delete '{run_id}': {e}"
+        return
+    st.session_state[MESSAGE] = f"Deleted run {run_id}."
+
+
+def messages() -> None:
+    """The last delete's outcome, one line."""
+    if st.session_state.get(MESSAGE):
+        st.success(st.session_state[MESSAGE])
+    if st.session_state.get(ERROR):
+        st.error(st.session_state[ERROR])
+
+
+def describe(summary: RunSummary) -> str:
+    """The row's facts in one Markdown line: preset, data set, steps, best quality, date."""
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(summary.created)) if summary.created else "unknown date"
+    quality = f"best: {summary.quality_text}" if summary.quality_text else "no quality figure yet"
+    return f"{summary.preset} · {summary.data} · {summary.steps:,} steps · {quality} · {when}"
+
+
+def run_row(summary: RunSummary, runs_dir: Path) -> None:
+    """One run: thumbnail, facts, status, and its Open and Delete buttons (Delete only for a
+    run that is not training, and only after a confirm)."""
+    label, color = BADGES.get(summary.status, (summary.status.capitalize(), "gray"))
+    with st.container(border=True, key=f"run-{summary.run_id}"):
+        picture, facts, actions = st.columns([1, 4, 2], vertical_alignment="center")
+        png = thumbnail(summary.grid)
+        if png is not None:
+            picture.image(png, caption="last grid")
+        else:
+            picture.caption("no grid yet")
+        facts.markdown(f"**{summary.run_id}**")
+        facts.badge(label, color=color)
+        if summary.readable:
+            facts.caption(describe(summary))
+        else:
+            facts.caption(summary.problem)
+        if summary.readable:
+            can_open = summary.has_generator or own_run(summary)
+            if actions.button(
+                "Open",
+                key=f"open-{summary.run_id}",
+                disabled=not can_open,
+                help="Your own training opens on the Train page; any other run's generator in the Latent explorer."
+                if can_open
+                else "No generator yet: it is saved at the end of the first epoch.",
+            ):
+                open_run(summary)
+        if summary.active:
+            actions.caption("Still training: stop it to delete it.")
+        elif st.session_state.get(CONFIRM) == summary.run_id:
+            actions.warning(f"Delete {summary.run_id} and all its files?")
+            yes, no = actions.columns(2)
+            yes.button(
+                "Yes, delete",
+                key=f"confirm-{summary.run_id}",
+                type="primary",
+                on_click=_delete,
+                args=(runs_dir, summary.run_id),
+            )
+            no.button("Cancel", key=f"cancel-{summary.run_id}", on_click=_cancel_delete)
+        else:
+            actions.button("Delete", key=f"delete-{summary.run_id}", on_click=_ask_delete, args=(summary.run_id,))
+
+
+def compare_picker(runs: list[RunSummary]) -> None:
+    """Pick two readable runs and open Compare prefilled with their configurations."""
+    readable = {s.run_id: s for s in runs if s.readable}
+    if len(readable) < 2:
+        return
+    with st.expander("Compare two runs"):
+        st.caption(
+            "Compare trains the two runs' settings again, side by side from the same start "
+            "(same seed, data order and latent points); it does not replay the runs shown here."
+        )
+        picked = st.multiselect("Runs (A, then B)", list(readable), max_selections=2, key="runs_compare_pick")
+        if st.button("Open in Compare", key="runs_compare", disabled=len(picked) != 2):
+            compare_runs(readable[picked[0]], readable[picked[1]])
