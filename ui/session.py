@@ -21,8 +21,16 @@ QUERY_KEY = "run"
 
 
 def trainer_pool() -> TrainerPool:
-    """The server-wide TrainerPool every session shares."""
-    return shared_pool()
+    """The server-wide TrainerPool every session shares. When it cannot be made (a bad
+    GAN_LAB_RAY_ADDRESS, no Ray cluster there) the page shows that one line and stops; the
+    next page run tries again."""
+    from gan_core.config import ConfigError
+
+    try:
+        return shared_pool()
+    except (ConfigError, ConnectionError) as e:
+        st.error(str(e))
+        st.stop()
 
 
 def current_id() -> str | None:

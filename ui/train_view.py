@@ -49,7 +49,7 @@ def start_training() -> None:
     data = st.session_state.get("pending_data")
     run_dir = default_runs_dir() / new_run_id(st.session_state.get("preset", "run"))
     try:
-        trainer_id = trainer_pool().start(lambda: Trainer(cfg, run_dir=run_dir, data=data))
+        trainer_id = trainer_pool().start_training(cfg, run_dir=run_dir, data=data)
     except PoolBusy as e:
         st.session_state["start_error"] = str(e)
         return

@@ -52,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--out", help="run folder to create (default: runs/<new id>)")
     t.add_argument("--resume", metavar="DIR", help="continue a run folder from its last complete checkpoint")
     t.add_argument(
+        "--backend",
+        choices=("threads", "ray"),
+        help="where the training runs: a thread here, or a Ray actor on the cluster named by "
+        "GAN_LAB_RAY_ADDRESS (a fresh local Ray when unset); default: ray when GAN_LAB_RAY_ADDRESS is set",
+    )
+    t.add_argument(
         "--final-samples", type=int, default=1000, help="samples for the final quality report on digit data (0: skip)"
     )
 
