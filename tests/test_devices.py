@@ -92,3 +92,20 @@ def test_fp16_is_a_precision_and_a_bad_one_is_one_line():
     with pytest.raises(ConfigError, match="'fp32', 'bf16' or 'fp16'"):
         preset("fast-demo").with_value("run.precision", "fp8").validated()
     assert gpu_policy() is None  # no GPU on this machine: the CPU's own choice applies
+
+
+def test_the_cifar_gpu_preset_builds_a_32x32_colour_gan_at_width_64():
+    from gan_core.training.models import build_discriminator, build_generator
+
+    cfg = preset("cifar-gpu")
+    assert (cfg.data.source, cfg.model.base_filters, cfg.run.batch_size, cfg.run.precision) == (
+        "cifar10",
+        64,
+        128,
+        "fp16",
+    )
+    g = build_generator(cfg.model, (32, 32, 3), cfg.run.precision)
+    d = build_discriminator(cfg.model, (32, 32, 3), cfg.run.precision)
+    images = g(np.zeros((2, cfg.model.latent_dim), np.float32), training=False)
+    assert tuple(images.shape) == (2, 32, 32, 3) and images.dtype == "float32"
+    assert tuple(d(images, training=False).shape) == (2, 1)
