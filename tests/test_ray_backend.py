@@ -14,6 +14,7 @@ from gan_core.config import ConfigError
 from gan_core.presets import preset
 from gan_core.training.pool import PoolBusy
 from gan_core.training.snapshot import HackChange
+from gan_core.training.trainer import Trainer
 
 pytestmark = [pytest.mark.ray, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
@@ -111,6 +112,13 @@ def test_a_training_larger_than_the_cluster_is_refused_with_one_line(ray_pool, s
         pool.start_training(preset("fast-demo"), run_dir=tmp_path / "run", data=small_digits)
     assert "The Ray cluster is full: 0 trainings running, 0 queued (2 CPUs" in str(e.value)
     assert "\n" not in str(e.value) and not made
+
+    # What runs on this machine (a comparison, a playground burst) still takes this machine's slots.
+    with pool.slot():
+        pass
+    cfg = preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=0"])
+    local = pool.get(pool.start(lambda: Trainer(cfg, data=small_digits)))
+    assert local.stop(timeout=60)
 
 
 def _cli(tmp_path, env_extra, *args):

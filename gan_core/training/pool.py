@@ -94,7 +94,8 @@ class TrainerPool:
 
     `make_trainer(cfg, run_dir=..., data=...)` builds what `start_training` starts (default:
     an in-process Trainer). With an `admission` (a cluster's), trainings are admitted by it
-    and run elsewhere, so `max_active` then limits only the short work of `slot()`.
+    and run elsewhere (jobs with `remote = True`), so `max_active` then limits only what runs
+    here: comparisons and the short work of `slot()`.
     """
 
     def __init__(
@@ -126,22 +127,21 @@ class TrainerPool:
 
     def _active_locked(self) -> int:
         # Admission must count and claim in one step, so this one runs under the lock;
-        # is_active() reads one scalar, nothing more.
-        if self.admission is not None:  # the trainings run elsewhere
-            return self._held
-        return self._held + sum(1 for e in self._entries.values() if e.job.is_active())
+        # is_active() reads one scalar, nothing more. Jobs on a cluster (`remote`) take no
+        # slot of this machine.
+        local = (e.job for e in self._entries.values() if not getattr(e.job, "remote", False))
+        return self._held + sum(1 for job in local if job.is_active())
 
-    def _job_busy_locked(self) -> str | None:
+    def _training_busy_locked(self) -> str | None:
         if self.admission is not None:
             return self.admission.busy_text([e.job for e in self._entries.values()])
         return self._busy_text(self._active_locked())
 
     def busy_message(self) -> str | None:
-        """The one-line "machine is busy" text when every slot is taken, else None."""
-        if self.admission is not None:
-            with self._lock:
-                return self._job_busy_locked()
-        return self._busy_text(self.active_count())
+        """The one-line "busy" text when a new training would be refused (no slot here, or no
+        room on the cluster), else None."""
+        with self._lock:
+            return self._training_busy_locked()
 
     def _busy_text(self, active: int) -> str | None:
         if active < self.max_active:
@@ -153,9 +153,17 @@ class TrainerPool:
 
     def start(self, make_job: Callable[[], Job]) -> str:
         """Create a job with `make_job()` and start it if a slot is free; returns its id
-        (12 hex characters). Raises PoolBusy (nothing is created) when every slot is taken."""
+        (12 hex characters). Raises PoolBusy (nothing is created) when every slot is taken.
+        The job runs in this process (a comparison, a script's Trainer): trainings that may
+        go to a cluster start with `start_training`."""
+        return self._start(make_job, self._busy_text_locked)
+
+    def _busy_text_locked(self) -> str | None:
+        return self._busy_text(self._active_locked())
+
+    def _start(self, make_job: Callable[[], Job], busy_locked: Callable[[], str | None]) -> str:
         with self._lock:
-            busy = self._job_busy_locked()
+            busy = busy_locked()
             if busy:
                 raise PoolBusy(busy)
             job = make_job()
@@ -167,8 +175,9 @@ class TrainerPool:
 
     def start_training(self, cfg, run_dir=None, data=None) -> str:
         """Start a training of `cfg` (a TrainConfig) writing `run_dir`, on `data` (an ImageSet, or
-        None to load cfg.data.source), with this pool's backend; as `start`."""
-        return self.start(lambda: self.make_trainer(cfg, run_dir=run_dir, data=data))
+        None to load cfg.data.source), with this pool's backend: admitted by the cluster's room
+        on Ray, by this machine's slots otherwise; as `start`."""
+        return self._start(lambda: self.make_trainer(cfg, run_dir=run_dir, data=data), self._training_busy_locked)
 
     @contextmanager
     def slot(self) -> Iterator[None]:

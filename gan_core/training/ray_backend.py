@@ -135,6 +135,8 @@ class RayTrainer:
     (each sync replaces whole fields).
     """
 
+    remote = True  # runs on the cluster: takes no slot of the app's machine (pool.py)
+
     def __init__(
         self,
         cfg: TrainConfig,
