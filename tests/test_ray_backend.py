@@ -45,7 +45,7 @@ def wait_for(job, predicate, what, timeout=150):
 def test_a_training_on_ray_is_followed_changed_paused_and_stopped(ray_pool, small_digits, tmp_path):
     import ray
 
-    from gan_core.training.ray_backend import ClusterAdmission
+    from gan_core.training.ray_cluster import ClusterAdmission
 
     cfg = preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=500", "run.grid_size=4"])
     run_dir = tmp_path / "run"
@@ -104,7 +104,7 @@ def test_a_training_on_ray_is_followed_changed_paused_and_stopped(ray_pool, smal
 
 def test_a_training_larger_than_the_cluster_is_refused_with_one_line(ray_pool, small_digits, tmp_path):
     from gan_core.training.pool import TrainerPool
-    from gan_core.training.ray_backend import ClusterAdmission
+    from gan_core.training.ray_cluster import ClusterAdmission
 
     made = []
     pool = TrainerPool(make_trainer=lambda *a, **k: made.append(1), admission=ClusterAdmission(cpus=3, gpus=0))

@@ -120,7 +120,8 @@ def _make_trainer(args, cfg: TrainConfig, out: Path, data):
     Raises ConfigError / ConnectionError (one line) for a bad address or no cluster."""
     address = os.environ.get("GAN_LAB_RAY_ADDRESS", "").strip()
     if (args.backend or ("ray" if address else "threads")) == "ray":
-        from gan_core.training.ray_backend import RayTrainer, connect
+        from gan_core.training.ray_backend import RayTrainer
+        from gan_core.training.ray_cluster import connect
 
         connect(address or "local")
         return RayTrainer(cfg, run_dir=out, resume=bool(args.resume), data=data)

@@ -8,7 +8,8 @@ this module otherwise, so `make run` needs no Ray. The address is one of:
 - `ray://host:port`: a remote cluster through Ray Client (port 10001 by default);
 - `host:port`: a cluster's head (GCS, port 6379 by default) from a machine in it.
 
-A `RayTrainer` is the app's handle on one actor (gan_core.training.ray_actor). It follows the
+Joining the cluster and its admission live in gan_core.training.ray_cluster, the worker's
+side in gan_core.training.ray_actor. A `RayTrainer` is the app's handle on one actor. It follows the
 `Job` protocol of gan_core.training.pool and offers what pages read from a `Trainer`
 (`status()`, `snapshot()`, `board`, the commands), so pages do not know where a training
 runs. It keeps a copy of the trainer's board, topped up with only what is new (per-step
@@ -25,9 +26,7 @@ installed (`pip install -e ".[ray]"`).
 from __future__ import annotations
 
 import functools
-import os
-import re
-import socket
+import threading
 import time
 from pathlib import Path
 
@@ -37,85 +36,16 @@ from ray.exceptions import GetTimeoutError, RayActorError, RayError
 
 from gan_core.config import ConfigError, TrainConfig
 from gan_core.training.live_hacks import LIVE_KEYS, live_values
-from gan_core.training.pool import Job, TrainerPool
+from gan_core.training.pool import TrainerPool
 from gan_core.training.ray_actor import BoardIncrement, TrainerActor
+from gan_core.training.ray_cluster import ClusterAdmission, connect, requested_resources
 from gan_core.training.snapshot import ACTIVE_STATES, Board, Snapshot, Status
 from gan_core.training.step import METRIC_NAMES
 
 SYNC_SECONDS = 0.5  # how stale the app's copy of a board may be (pages poll once a second)
-PROBE_SECONDS = 3.0  # how long a cluster's port may take to accept a connection
 CALL_SECONDS = 30.0  # a command the actor does not answer within this is reported as lost
-# The app's settings the workers need too (caches of the judges, keras datasets, log level).
-FORWARDED_ENV = ("GAN_LAB_CACHE", "KERAS_HOME", "TF_CPP_MIN_LOG_LEVEL")
-_ADDRESS = re.compile(r"^(auto|local|ray://[\w.\-]+:\d{1,5}|[\w.\-]+:\d{1,5})$")
 STARTING_MESSAGE = "Starting on the Ray cluster (it waits while the cluster is full)…"
 _SNAPSHOT_LISTS = ("series", "changes", "epochs", "warnings")
-
-
-class RayUnavailable(ConnectionError):
-    """The Ray cluster could not be reached or used; the message is one line."""
-
-
-def parse_address(text: str) -> str:
-    """The Ray address of `GAN_LAB_RAY_ADDRESS` text, stripped; ConfigError (one line) unless it
-    is `auto`, `local`, `ray://host:port` or `host:port`."""
-    address = text.strip()
-    if not _ADDRESS.match(address):
-        raise ConfigError(
-            f"GAN_LAB_RAY_ADDRESS must be 'auto', 'local', 'ray://host:port' or 'host:port', got {text!r}"
-        )
-    return address
-
-
-def connect(address: str, **init_args) -> None:
-    """Join (or, for `local`, start) the Ray cluster at `address` unless this process is already
-    connected; `init_args` go to ray.init (tests pass num_cpus, object_store_memory).
-
-    Raises ConfigError for a bad address and RayUnavailable (one line) when no cluster answers.
-    """
-    address = parse_address(address)
-    if ray.is_initialized():
-        return
-    if ":" in address:
-        _probe(address)
-    env = {name: os.environ[name] for name in FORWARDED_ENV if name in os.environ}
-    try:
-        ray.init(
-            address=None if address == "local" else address,
-            runtime_env={"env_vars": env} if env else None,
-            log_to_driver=False,
-            **init_args,
-        )
-    except (ConnectionError, RuntimeError, ValueError, TimeoutError) as e:
-        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise RayUnavailable(f"cannot use the Ray cluster at {address!r}: {first}") from None
-
-
-def _probe(address: str) -> None:
-    """RayUnavailable at once when nothing listens at the address's host:port: ray.init itself
-    retries for up to a minute or two before it gives up."""
-    host, _, port = address.removeprefix("ray://").rpartition(":")
-    try:
-        socket.create_connection((host, int(port)), timeout=PROBE_SECONDS).close()
-    except OSError as e:
-        reason = e.strerror or type(e).__name__
-        raise RayUnavailable(f"no Ray cluster answers at {address!r}: {reason}") from None
-
-
-def requested_resources() -> tuple[float, float]:
-    """(CPUs, GPUs) one training asks of Ray: `GAN_LAB_RAY_CPUS` (default 1) and
-    `GAN_LAB_RAY_GPUS` (default 0; fractions share a GPU). ConfigError (one line) when bad."""
-    values = []
-    for name, default in (("GAN_LAB_RAY_CPUS", 1.0), ("GAN_LAB_RAY_GPUS", 0.0)):
-        text = os.environ.get(name, "").strip()
-        try:
-            value = float(text) if text else default
-        except ValueError:
-            value = -1.0
-        if not value >= 0:
-            raise ConfigError(f"{name} must be a number of at least 0, got {text!r}")
-        values.append(value)
-    return values[0], values[1]
 
 
 @functools.cache
@@ -131,8 +61,7 @@ class RayTrainer:
     `cfg` is validated at once (ConfigError); `run_dir` is made absolute here, since the
     worker's working folder differs (see the module's note on shared storage); `data` (an
     ImageSet or None) travels through Ray's object store. `cpus`/`gpus` default to
-    `requested_resources()`. Thread-safe as far as the pool needs: reads may race harmlessly
-    (each sync replaces whole fields).
+    `requested_resources()`. Thread-safe: one sync at a time tops the copy up.
     """
 
     remote = True  # runs on the cluster: takes no slot of the app's machine (pool.py)
@@ -165,6 +94,7 @@ class RayTrainer:
         self._actor = None
         self._started = None  # the ObjectRef of the actor's start(): ready once it is placed
         self._last_sync = 0.0
+        self._sync_lock = threading.Lock()
         self._released = False
 
     # -- the Job protocol ----------------------------------------------------------
@@ -290,22 +220,23 @@ class RayTrainer:
     def _sync(self, force: bool = False) -> None:
         """Top up the board copy from the actor (at most every SYNC_SECONDS unless `force`);
         once the training has ended, free its actor (and so its CPUs/GPUs)."""
-        now = time.monotonic()
-        if self._actor is None or self._released or (not force and now - self._last_sync < SYNC_SECONDS):
-            return
-        self._last_sync = now
-        if self.queued:
-            return
-        rows = self._board.rows()
-        epochs = len(self._board.snapshot(series=False).epochs)
-        try:
-            increment = ray.get(self._actor.pull.remote(rows, epochs), timeout=CALL_SECONDS)
-        except (RayError, GetTimeoutError) as e:
-            self._lost(e)
-            return
-        self._apply(increment)
-        if increment.snapshot.state not in ACTIVE_STATES and increment.snapshot.state != "idle":
-            self._release()
+        with self._sync_lock:  # pages of several sessions and the janitor poll at once
+            now = time.monotonic()
+            if self._actor is None or self._released or (not force and now - self._last_sync < SYNC_SECONDS):
+                return
+            self._last_sync = now
+            if self.queued:
+                return
+            rows = self._board.rows()
+            epochs = len(self._board.snapshot(series=False).epochs)
+            try:
+                increment = ray.get(self._actor.pull.remote(rows, epochs), timeout=CALL_SECONDS)
+            except (RayError, GetTimeoutError) as e:
+                self._lost(e)
+                return
+            self._apply(increment)
+            if increment.snapshot.state not in ACTIVE_STATES and increment.snapshot.state != "idle":
+                self._release()
 
     def _apply(self, increment: BoardIncrement) -> None:
         if increment.reset:
@@ -337,31 +268,6 @@ class RayTrainer:
         if self._actor is not None and not self._released:
             self._released = True
             ray.kill(self._actor, no_restart=True)
-
-
-class ClusterAdmission:
-    """The pool's admission on Ray: room for a training while the cluster has its CPUs and GPUs
-    free (after those the pool's queued trainings will take); the busy line says how many of
-    this server's trainings run and wait."""
-
-    def __init__(self, cpus: float, gpus: float):
-        self.cpus, self.gpus = cpus, gpus
-
-    def busy_text(self, jobs: list[Job]) -> str | None:
-        """None when one more training fits on the cluster now; else the one-line busy message."""
-        active = [job for job in jobs if job.is_active()]
-        queued = sum(1 for job in active if getattr(job, "queued", False))
-        free = ray.available_resources()
-        wanted = queued + 1
-        if free.get("CPU", 0.0) >= wanted * self.cpus and free.get("GPU", 0.0) >= wanted * self.gpus:
-            return None
-        total = ray.cluster_resources()
-        size = f"{total.get('CPU', 0):g} CPUs" + (f", {total.get('GPU', 0):g} GPUs" if total.get("GPU") else "")
-        each = f"{self.cpus:g} CPU" + (f" + {self.gpus:g} GPU" if self.gpus else "")
-        return (
-            f"The Ray cluster is full: {len(active) - queued} training{'s' if len(active) - queued != 1 else ''} "
-            f"running, {queued} queued ({size}; each training takes {each}). Try again when one finishes."
-        )
 
 
 def ray_pool(address: str, **init_args) -> TrainerPool:
