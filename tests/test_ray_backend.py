@@ -158,3 +158,15 @@ def test_a_bad_or_unreachable_ray_address_is_one_line(tmp_path, address, expecte
     lines = [line for line in r.stderr.splitlines() if line.startswith("error")]
     assert r.returncode == 2 and lines == [lines[0]] and lines[0].startswith(expected), r.stderr[-1500:]
     assert not (tmp_path / "runs").exists()  # nothing was made
+
+
+def test_the_train_page_shows_a_bad_ray_address_in_one_line(monkeypatch, open_page):
+    import gan_core.training.pool as pool_module
+
+    monkeypatch.setenv("GAN_LAB_RAY_ADDRESS", "nonsense")
+    monkeypatch.setattr(pool_module, "_SHARED", None)  # the server's pool is made on first use
+    at = open_page("app_pages/train.py")
+    assert [e.value for e in at.error] == [
+        "GAN_LAB_RAY_ADDRESS must be 'auto', 'local', 'ray://host:port' or 'host:port', got 'nonsense'"
+    ]
+    assert pool_module._SHARED is None  # the next page run tries again
