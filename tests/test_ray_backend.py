@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -165,7 +166,7 @@ def test_the_train_page_shows_a_bad_ray_address_in_one_line(monkeypatch, open_pa
 
     monkeypatch.setenv("GAN_LAB_RAY_ADDRESS", "nonsense")
     monkeypatch.setattr(pool_module, "_SHARED", None)  # the server's pool is made on first use
-    at = open_page("app_pages/train.py")
+    at = open_page(Path(__file__).parent.parent / "app_pages" / "train.py")
     assert [e.value for e in at.error] == [
         "GAN_LAB_RAY_ADDRESS must be 'auto', 'local', 'ray://host:port' or 'host:port', got 'nonsense'"
     ]
