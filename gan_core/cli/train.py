@@ -65,13 +65,13 @@ def _bar(progress: float, width: int = 30) -> str:
 
 
 def run_train(args) -> int:
-    """The `train` command: load the data, make (or reopen) the run folder, train with a
-    progress bar and a line per epoch on stderr, then write final_quality.json from
-    `--final-samples` samples. Ctrl-C stops with a final checkpoint.
+    """The `train` command: load the data, make (or reopen) the run folder, train (here, or as
+    a Ray actor with `--backend ray`) with a progress bar and a line per epoch on stderr, then
+    write final_quality.json from `--final-samples` samples. Ctrl-C stops with a final checkpoint.
 
     Returns the exit code: 0, or 1 when training failed. Bad input is raised before any
-    folder is made (ConfigError, DataError, RunError, ValueError, OSError: the caller prints
-    one line and exits 2).
+    folder is made (ConfigError, DataError, RunError, ValueError, OSError, a Ray cluster that
+    does not answer among them: the caller prints one line and exits 2).
     """
     from gan_core.data import fit_config_to_data, load_images
 
