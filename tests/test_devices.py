@@ -109,3 +109,22 @@ def test_the_cifar_gpu_preset_builds_a_32x32_colour_gan_at_width_64():
     images = g(np.zeros((2, cfg.model.latent_dim), np.float32), training=False)
     assert tuple(images.shape) == (2, 32, 32, 3) and images.dtype == "float32"
     assert tuple(d(images, training=False).shape) == (2, 1)
+
+
+@pytest.mark.parametrize("value", ["two", "1", "999"])
+def test_a_bad_cpu_device_count_is_one_line(value, tmp_path):
+    import os
+
+    env = dict(os.environ, GAN_LAB_CPU_DEVICES=value, GAN_LAB_RUNS=str(tmp_path / "runs"))
+    r = subprocess.run(
+        [sys.executable, "-m", "gan_core", "train", "--preset", "fast-demo", "--epochs", "1"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
+    )
+    errors = [line for line in r.stderr.splitlines() if line.startswith("error")]
+    assert r.returncode == 2 and errors == [
+        f"error: GAN_LAB_CPU_DEVICES must be a whole number in 2..64, got {value!r}"
+    ]
+    assert not (tmp_path / "runs").exists()

@@ -41,7 +41,7 @@ def split_cpu(devices: int) -> None:
     RuntimeError otherwise. Each logical device shares the same cores: this tests the path,
     it is not a speed-up."""
     if not 2 <= devices <= 64:
-        raise ConfigError(f"GAN_LAB_CPU_DEVICES must be a whole number in 2..64, got {devices}")
+        raise ConfigError(f"the CPU splits into 2..64 logical devices, not {devices}")
     cpu = tf.config.list_physical_devices("CPU")[0]
     tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * devices)
 
@@ -52,10 +52,9 @@ def split_cpu_from_env() -> None:
     text = os.environ.get("GAN_LAB_CPU_DEVICES", "").strip()
     if not text:
         return
-    try:
-        devices = int(text)
-    except ValueError:
-        raise ConfigError(f"GAN_LAB_CPU_DEVICES must be a whole number in 2..64, got {text!r}") from None
+    devices = int(text) if text.isdigit() else 0
+    if not 2 <= devices <= 64:
+        raise ConfigError(f"GAN_LAB_CPU_DEVICES must be a whole number in 2..64, got {text!r}")
     split_cpu(devices)
 
 
