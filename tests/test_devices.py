@@ -35,6 +35,7 @@ TWO_REPLICAS = textwrap.dedent(
     one, two = GanStep(cfg, data.images, labels=data.labels), make_step(cfg, data.images, labels=data.labels)
     assert isinstance(two, MirroredGanStep) and two.replicas == 2 and two.batch == 32
     losses = {name: [s.step().numpy().tolist() for _ in range(5)] for name, s in (("one", one), ("two", two))}
+    assert two.traces == 1, two.traces  # one compile for the run, as on one device
     built = []
     def on_event(kind, _):
         if kind == "started":

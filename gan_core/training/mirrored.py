@@ -119,7 +119,9 @@ class MirroredGanStep(GanStep):
 
     def _mirrored_step(self, rounds: int):
         self._rounds = rounds
+        traced = self.traces
         per_replica = self.strategy.run(self._train_step)
+        self.traces = traced + 1  # one trace of the step, however many replicas traced their part
         return self.strategy.reduce(tf.distribute.ReduceOp.MEAN, per_replica, axis=None)
 
     def step(self) -> tf.Tensor:
