@@ -12,7 +12,7 @@ setup: $(STAMP)
 
 # Reinstall only when the requirements or the lock change. The lock (constraints.txt)
 # pins every package, so a fresh machine gets the versions the tests passed with.
-$(STAMP): requirements.txt requirements-test.txt constraints.txt pyproject.toml
+$(STAMP): requirements.txt requirements-test.txt requirements-ray.txt constraints.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -c constraints.txt -e ".[test]"
@@ -26,7 +26,7 @@ lock:
 	rm -rf $(LOCK_VENV)
 	$(PYTHON) -m venv $(LOCK_VENV)
 	$(LOCK_VENV)/bin/python -m pip install -q --upgrade pip
-	$(LOCK_VENV)/bin/python -m pip install -q -r requirements.txt -r requirements-test.txt $(if $(UPGRADE),,$(if $(wildcard constraints.txt),-c constraints.txt))
+	$(LOCK_VENV)/bin/python -m pip install -q -r requirements.txt -r requirements-test.txt -r requirements-ray.txt $(if $(UPGRADE),,$(if $(wildcard constraints.txt),-c constraints.txt))
 	{ echo "# The exact set the tests passed with; regenerate with \`make lock\`."; \
 	  $(LOCK_VENV)/bin/python -m pip freeze --exclude-editable | grep -v '^gan-hacks-lab'; } > constraints.txt.new
 	mv constraints.txt.new constraints.txt

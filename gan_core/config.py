@@ -137,7 +137,8 @@ class HacksConfig:
 @dataclass(frozen=True)
 class RunConfig:
     """Size and budget of a run: batch_size (even, 2..1024; D sees half real, half fake),
-    epochs and max_seconds (0: no limit of that kind), seed, precision ("fp32" or "bf16"),
+    epochs and max_seconds (0: no limit of that kind), seed, precision ("fp32", "bf16" or
+    "fp16": gan_core/training/precision.py),
     grid_size (1..16, the grid shows grid_size**2 fixed latent points).
     """
 
@@ -145,7 +146,7 @@ class RunConfig:
     epochs: int = 0  # 0: no epoch limit (use max_seconds)
     max_seconds: float = 60.0  # 0: no time limit (use epochs)
     seed: int = 0
-    precision: str = "fp32"  # or "bf16" (Keras mixed_bfloat16)
+    precision: str = "fp32"  # or "bf16" (Keras mixed_bfloat16), "fp16" (mixed_float16 + loss scaling, GPUs)
     grid_size: int = 8  # grid_size x grid_size fixed latent points
     quality_every_epoch: bool = True
     # Exponential moving average of G's weights, which then draws the grid, the quality
@@ -290,7 +291,10 @@ class TrainConfig(DottedKeys):
         )
         need(r.epochs >= 0, f"run.epochs must be 0 (no limit) or positive, got {r.epochs}")
         need(r.max_seconds >= 0, f"run.max_seconds must be 0 (no limit) or positive, got {r.max_seconds}")
-        need(r.precision in ("fp32", "bf16"), f"run.precision must be 'fp32' or 'bf16', got {r.precision!r}")
+        need(
+            r.precision in ("fp32", "bf16", "fp16"),
+            f"run.precision must be 'fp32', 'bf16' or 'fp16', got {r.precision!r}",
+        )
         need(1 <= r.grid_size <= 16, f"run.grid_size must be in 1..16, got {r.grid_size}")
         need(0.0 <= m.g_dropout <= 0.7, f"model.g_dropout must be in [0, 0.7], got {m.g_dropout}")
         need(o.d_optimizer in ("adam", "sgd"), f"optimizer.d_optimizer must be 'adam' or 'sgd', got {o.d_optimizer!r}")

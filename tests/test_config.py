@@ -40,7 +40,7 @@ def test_presets_differ_where_they_promise():
         ("run.batch_size", "63", "positive even number"),
         ("run.batch_size", "0", "positive even number"),
         ("hacks.latent_distribution", "cauchy", "'gaussian' or 'uniform'"),
-        ("run.precision", "fp8", "'fp32' or 'bf16'"),
+        ("run.precision", "fp8", "'fp32', 'bf16' or 'fp16'"),
         ("model.dropout", "0.9", "model.dropout must be in [0, 0.7]"),
     ],
 )

@@ -162,3 +162,23 @@ def test_trainers_and_comparisons_are_both_jobs_the_pool_holds(small_digits):
     ids = [pool.adopt(trainer), pool.adopt(comparison)]
     assert [pool.get(i) for i in ids] == [trainer, comparison]
     assert pool.active_count() == 0  # neither started: no slot taken
+
+
+def test_without_a_ray_address_the_app_and_the_cli_never_import_ray():
+    """`make run` needs no Ray: the pool, the pages' modules and the CLI's train path load
+    without it, and the shared pool is the in-process one."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import gan_core.training.pool as pool, gan_core.cli.main, gan_core.cli.train\n"
+        "import ui.session, ui.train_view, ui.latent_view\n"
+        "assert pool.shared_pool().admission is None\n"
+        "print('ray' in sys.modules)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "GAN_LAB_RAY_ADDRESS"}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=180)
+    assert r.returncode == 0, r.stderr[-1500:]
+    assert r.stdout.strip() == "False"

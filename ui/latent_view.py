@@ -29,8 +29,8 @@ from gan_core.generators.source import (
     load_uploaded_generator,
     pretrained_source,
 )
-from gan_core.training.pool import shared_pool
 from ui.kept_upload import keep_choice, kept_upload, restore_choice
+from ui.session import trainer_pool
 
 N_SAMPLES = 16  # cells of the sample grid, numbered 1..16 for the other sections
 MAX_SEED = 2**31 - 1  # the largest seed numpy's default_rng takes as a 32-bit int
@@ -125,13 +125,13 @@ def choose_generator() -> LoadedGenerator | None:
 def watch_run(folder: Path) -> None:
     """A run still training keeps its trainer while this page shows it: the idle janitor stops
     only jobs that no page shows."""
-    if shared_pool().touch_run(folder):
+    if trainer_pool().touch_run(folder):
         _still_training(str(folder))
 
 
 @st.fragment(run_every=WATCH_SECONDS)
 def _still_training(folder: str) -> None:
-    if shared_pool().touch_run(folder):
+    if trainer_pool().touch_run(folder):
         st.caption("This run is still training: choose it again after an epoch for its newest generator.")
 
 

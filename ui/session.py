@@ -38,8 +38,16 @@ _OTHER_PAGES = {p.stem for p in (Path(__file__).resolve().parents[1] / "app_page
 
 
 def trainer_pool() -> TrainerPool:
-    """The server-wide TrainerPool every session shares."""
-    return shared_pool()
+    """The server-wide TrainerPool every session shares. When it cannot be made (a bad
+    GAN_LAB_RAY_ADDRESS, no Ray cluster there) the page shows that one line and stops; the
+    next page run tries again."""
+    from gan_core.config import ConfigError
+
+    try:
+        return shared_pool()
+    except (ConfigError, ConnectionError) as e:
+        st.error(str(e))
+        st.stop()
 
 
 def current_access() -> Access | None:

@@ -20,7 +20,6 @@ from gan_core.store.runs import default_runs_dir, new_run_id
 from gan_core.training.pool import PoolBusy
 from gan_core.training.snapshot import Snapshot, Status
 from gan_core.training.step import METRIC_NAMES
-from gan_core.training.trainer import Trainer
 from ui.figures import train as charts
 from ui.health_panel import draw_health
 from ui.published import PublishedRun, published_run
@@ -50,7 +49,7 @@ def start_training() -> None:
     data = st.session_state.get("pending_data")
     run_dir = default_runs_dir() / new_run_id(st.session_state.get("preset", "run"))
     try:
-        trainer_id = trainer_pool().start(lambda: Trainer(cfg, run_dir=run_dir, data=data))
+        trainer_id = trainer_pool().start_training(cfg, run_dir=run_dir, data=data)
     except PoolBusy as e:
         st.session_state["start_error"] = str(e)
         return

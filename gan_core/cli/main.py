@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from gan_core.cli.quiet_tensorflow import import_tensorflow_quietly
@@ -47,10 +48,16 @@ def build_parser() -> argparse.ArgumentParser:
     budget = t.add_mutually_exclusive_group()
     budget.add_argument("--epochs", type=int, help="stop after N epochs")
     budget.add_argument("--max-seconds", type=float, help="stop after S seconds of training")
-    t.add_argument("--precision", choices=("fp32", "bf16"))
+    t.add_argument("--precision", choices=("fp32", "bf16", "fp16"))
     t.add_argument("--seed", type=int)
     t.add_argument("--out", help="run folder to create (default: runs/<new id>)")
     t.add_argument("--resume", metavar="DIR", help="continue a run folder from its last complete checkpoint")
+    t.add_argument(
+        "--backend",
+        choices=("threads", "ray"),
+        help="where the training runs: a thread here, or a Ray actor on the cluster named by "
+        "GAN_LAB_RAY_ADDRESS (a fresh local Ray when unset); default: ray when GAN_LAB_RAY_ADDRESS is set",
+    )
     t.add_argument(
         "--final-samples", type=int, default=1000, help="samples for the final quality report on digit data (0: skip)"
     )
@@ -66,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--steps", type=int, default=60)
     b.add_argument("--warmup", type=int, default=5)
     b.add_argument("--batch", type=int)
-    b.add_argument("--precision", choices=("fp32", "bf16"), default="fp32")
+    b.add_argument("--precision", choices=("fp32", "bf16", "fp16"), default="fp32")
     b.add_argument("--json", action="store_true", help="print one JSON line")
 
     sub.add_parser("presets", help="list the presets")
@@ -95,6 +102,10 @@ def main(argv=None) -> int:
     from gan_core.store.runs import RunError
 
     try:
+        if os.environ.get("GAN_LAB_CPU_DEVICES"):  # before TensorFlow's first op fixes the devices
+            from gan_core.training.mirrored import split_cpu_from_env
+
+            split_cpu_from_env()
         args = build_parser().parse_args(argv)
         return _dispatch(args)
     except UsageError as e:

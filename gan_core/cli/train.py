@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
-import threading
+import time
 from pathlib import Path
 
 from gan_core.config import TrainConfig
@@ -64,22 +65,22 @@ def _bar(progress: float, width: int = 30) -> str:
 
 
 def run_train(args) -> int:
-    """The `train` command: load the data, make (or reopen) the run folder, train with a
-    progress bar and a line per epoch on stderr, then write final_quality.json from
-    `--final-samples` samples. Ctrl-C stops with a final checkpoint.
+    """The `train` command: load the data, make (or reopen) the run folder, train (here, or as
+    a Ray actor with `--backend ray`) with a progress bar and a line per epoch on stderr, then
+    write final_quality.json from `--final-samples` samples. Ctrl-C stops with a final checkpoint.
 
     Returns the exit code: 0, or 1 when training failed. Bad input is raised before any
-    folder is made (ConfigError, DataError, RunError, ValueError, OSError: the caller prints
-    one line and exits 2).
+    folder is made (ConfigError, DataError, RunError, ValueError, OSError, a Ray cluster that
+    does not answer among them: the caller prints one line and exits 2).
     """
     from gan_core.data import fit_config_to_data, load_images
-    from gan_core.training.trainer import Trainer
 
     cfg = config_from_args(args)
     out = Path(args.resume) if args.resume else Path(args.out or default_runs_dir() / new_run_id(args.preset))
     # Fail here, before a folder is created: the data, a taken folder, a folder that cannot be made.
     data = load_run_data(out, cfg.data.source) if args.resume else load_images(cfg.data.source)
     cfg, batch_note = fit_config_to_data(cfg, len(data), f"'{data.name}'")  # below the floor: one line, exit 2
+    trainer = _make_trainer(args, cfg, out, data)  # a bad Ray address: one line, before any folder
     if args.resume:
         if RunFolder.open(out).state() is None:
             raise RunError(f"{out} has no checkpoint to resume from")
@@ -87,30 +88,21 @@ def run_train(args) -> int:
         if (out / "config.json").exists():
             raise ValueError(f"{out} already holds a run: use --resume {out} or another --out")
         _check_writable(out)
-    lines: list = []
-    done = threading.Event()
-
-    def on_event(kind, payload):
-        if kind == "epoch":
-            lines.append(payload)
-        if kind in ("finished", "stopped", "failed"):
-            done.set()
-
-    trainer = Trainer(cfg, run_dir=out, resume=bool(args.resume), data=data, on_event=on_event)
     tty = sys.stderr.isatty()
     print(f"training {cfg.data.source} ({len(data)} images {data.shape}) into {out}", file=sys.stderr)
     for note in (data.summary if data.skipped else "", batch_note):
         if note:
             print(f"note: {note}", file=sys.stderr)
-    shown = [0]
+    shown = {"epochs": 0, "warnings": 0}
     trainer.start()
     try:
-        while not done.wait(0.5):
-            _report(trainer, lines, tty, shown)
+        while trainer.is_active():
+            _report(trainer, tty, shown)
+            time.sleep(0.5)
     except KeyboardInterrupt:
         trainer.stop()
         trainer.join()
-    _report(trainer, lines, tty, shown)
+    _report(trainer, tty, shown)
     snap = trainer.snapshot()
     if tty:
         print(file=sys.stderr)
@@ -122,6 +114,22 @@ def run_train(args) -> int:
     return 0
 
 
+def _make_trainer(args, cfg: TrainConfig, out: Path, data):
+    """The run's trainer: a thread here, or with `--backend ray` (default when
+    GAN_LAB_RAY_ADDRESS is set) an actor on that Ray cluster, a fresh local one when unset.
+    Raises ConfigError / ConnectionError (one line) for a bad address or no cluster."""
+    address = os.environ.get("GAN_LAB_RAY_ADDRESS", "").strip()
+    if (args.backend or ("ray" if address else "threads")) == "ray":
+        from gan_core.training.ray_backend import RayTrainer
+        from gan_core.training.ray_cluster import connect
+
+        connect(address or "local")
+        return RayTrainer(cfg, run_dir=out, resume=bool(args.resume), data=data)
+    from gan_core.training.trainer import Trainer
+
+    return Trainer(cfg, run_dir=out, resume=bool(args.resume), data=data)
+
+
 def _check_writable(out: Path) -> None:
     """OSError (one line, exit 2) when the run folder cannot be made, before any training."""
     try:
@@ -130,19 +138,20 @@ def _check_writable(out: Path) -> None:
         raise OSError(f"cannot create the run folder {out}: {e.strerror or e}") from None
 
 
-def _report(trainer, lines: list, tty: bool, shown: list) -> None:
-    """Print new epoch lines and new warnings (each once; `shown` holds how many were) and the bar."""
+def _report(trainer, tty: bool, shown: dict) -> None:
+    """Print new epoch lines and new warnings (each once; `shown` holds how many of each were)
+    and the bar."""
     snap = trainer.snapshot()
-    while lines:
-        record = lines.pop(0)
+    for record in snap.epochs[shown["epochs"] :]:
         if tty:
             print("\r" + " " * 100 + "\r", end="", file=sys.stderr)
         print(epoch_line(record, snap), file=sys.stderr)
-    for warning in snap.warnings[shown[0] :]:
+    shown["epochs"] = len(snap.epochs)
+    for warning in snap.warnings[shown["warnings"] :]:
         if tty:
             print("\r" + " " * 100 + "\r", end="", file=sys.stderr)
         print(f"warning: {warning}", file=sys.stderr)
-    shown[0] = len(snap.warnings)
+    shown["warnings"] = len(snap.warnings)
     if tty:
         print(
             f"\r{_bar(snap.progress)} step {snap.step} {snap.steps_per_s:5.1f} steps/s {snap.message[:40]}",

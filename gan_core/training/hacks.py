@@ -150,7 +150,8 @@ def ring_write(buffer: tf.Variable, cursor: tf.Variable, filled: tf.Variable, im
     capacity = tf.shape(buffer)[0]
     m = tf.shape(images)[0]
     rows = (cursor + tf.range(m)) % capacity
-    buffer.scatter_nd_update(rows[:, None], tf.cast(tf.stop_gradient(images), buffer.dtype))
+    # scatter_update (rows), not scatter_nd_update: a mirrored variable (mirrored.py) has only the former.
+    buffer.scatter_update(tf.IndexedSlices(tf.cast(tf.stop_gradient(images), buffer.dtype), rows))
     cursor.assign((cursor + m) % capacity)
     filled.assign(tf.minimum(filled + m, capacity))
     return rows

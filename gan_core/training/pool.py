@@ -15,6 +15,11 @@ stopped (Streamlit does not clean up threads that outlive their session).
 
 Each job also gets an owner link and a viewer link (gan_core.training.sharing): `control(token)`
 gives the job only for its owner token, `watch(token)` a read-only view for either.
+
+Two backends share this pool: trainer threads in this process (the default), or Ray actors
+when `GAN_LAB_RAY_ADDRESS` is set (gan_core.training.ray_backend, imported only then). The
+backend decides how a trainer is made (`make_trainer`) and, with an `admission`, when the
+pool is full; pages see the same `Job`s either way.
 """
 
 from __future__ import annotations
@@ -64,6 +69,13 @@ class PoolBusy(RuntimeError):
     """No free training slot; the message says so plainly."""
 
 
+class Admission(Protocol):
+    """When a backend whose trainings run elsewhere (a Ray cluster) has room for one more."""
+
+    def busy_text(self, jobs: list[Job]) -> str | None:
+        """The one-line busy message for a new training beside `jobs` (this pool's), or None."""
+
+
 @dataclass
 class _Entry:
     job: Job
@@ -84,10 +96,20 @@ class TrainerPool:
     `max_active` defaults to `GAN_LAB_MAX_TRAININGS` (1: one training saturates two cores),
     `idle_seconds` to `GAN_LAB_IDLE_SECONDS` (300 s); finished jobs are forgotten after
     `keep_finished_seconds` (seconds) nobody looked at them. Thread-safe.
+
+    `make_trainer(cfg, run_dir=..., data=...)` builds what `start_training` starts (default:
+    an in-process Trainer). With an `admission` (a cluster's), trainings are admitted by it
+    and run elsewhere (jobs with `remote = True`), so `max_active` then limits only what runs
+    here: comparisons and the short work of `slot()`.
     """
 
     def __init__(
-        self, max_active: int | None = None, idle_seconds: float | None = None, keep_finished_seconds: float = 3600.0
+        self,
+        max_active: int | None = None,
+        idle_seconds: float | None = None,
+        keep_finished_seconds: float = 3600.0,
+        make_trainer: Callable[..., Job] | None = None,
+        admission: Admission | None = None,
     ):
         # One training saturates two cores; a second one would halve both.
         self.max_active = int(max_active if max_active is not None else _env_number("GAN_LAB_MAX_TRAININGS", 1))
@@ -100,6 +122,8 @@ class TrainerPool:
         self._lock = threading.Lock()
         self._janitor: threading.Thread | None = None
         self.shares = ShareBook()
+        self.make_trainer = make_trainer or _in_process_trainer
+        self.admission = admission
 
     def active_count(self) -> int:
         """Jobs running now plus short pieces of work holding a slot (polled by pages)."""
@@ -109,12 +133,21 @@ class TrainerPool:
 
     def _active_locked(self) -> int:
         # Admission must count and claim in one step, so this one runs under the lock;
-        # is_active() reads one scalar, nothing more.
-        return self._held + sum(1 for e in self._entries.values() if e.job.is_active())
+        # is_active() reads one scalar, nothing more. Jobs on a cluster (`remote`) take no
+        # slot of this machine.
+        local = (e.job for e in self._entries.values() if not getattr(e.job, "remote", False))
+        return self._held + sum(1 for job in local if job.is_active())
+
+    def _training_busy_locked(self) -> str | None:
+        if self.admission is not None:
+            return self.admission.busy_text([e.job for e in self._entries.values()])
+        return self._busy_text(self._active_locked())
 
     def busy_message(self) -> str | None:
-        """The one-line "machine is busy" text when every slot is taken, else None."""
-        return self._busy_text(self.active_count())
+        """The one-line "busy" text when a new training would be refused (no slot here, or no
+        room on the cluster), else None."""
+        with self._lock:
+            return self._training_busy_locked()
 
     def _busy_text(self, active: int) -> str | None:
         if active < self.max_active:
@@ -126,9 +159,17 @@ class TrainerPool:
 
     def start(self, make_job: Callable[[], Job]) -> str:
         """Create a job with `make_job()` and start it if a slot is free; returns its id
-        (12 hex characters). Raises PoolBusy (nothing is created) when every slot is taken."""
+        (12 hex characters). Raises PoolBusy (nothing is created) when every slot is taken.
+        The job runs in this process (a comparison, a script's Trainer): trainings that may
+        go to a cluster start with `start_training`."""
+        return self._start(make_job, self._busy_text_locked)
+
+    def _busy_text_locked(self) -> str | None:
+        return self._busy_text(self._active_locked())
+
+    def _start(self, make_job: Callable[[], Job], busy_locked: Callable[[], str | None]) -> str:
         with self._lock:
-            busy = self._busy_text(self._active_locked())
+            busy = busy_locked()
             if busy:
                 raise PoolBusy(busy)
             job = make_job()
@@ -138,6 +179,12 @@ class TrainerPool:
             job.start()
         self._ensure_janitor()
         return job_id
+
+    def start_training(self, cfg, run_dir=None, data=None) -> str:
+        """Start a training of `cfg` (a TrainConfig) writing `run_dir`, on `data` (an ImageSet, or
+        None to load cfg.data.source), with this pool's backend: admitted by the cluster's room
+        on Ray, by this machine's slots otherwise; as `start`."""
+        return self._start(lambda: self.make_trainer(cfg, run_dir=run_dir, data=data), self._training_busy_locked)
 
     @contextmanager
     def slot(self) -> Iterator[None]:
@@ -275,14 +322,31 @@ class TrainerPool:
             self.sweep()
 
 
+def _in_process_trainer(cfg, run_dir=None, data=None) -> Job:
+    from gan_core.training.trainer import Trainer  # TensorFlow only once a training starts
+
+    return Trainer(cfg, run_dir=run_dir, data=data)
+
+
 _SHARED: TrainerPool | None = None
 _SHARED_LOCK = threading.Lock()
 
 
 def shared_pool() -> TrainerPool:
-    """The one pool of this server process, shared by every browser session."""
+    """The one pool of this server process, shared by every browser session: on the Ray
+    cluster named by `GAN_LAB_RAY_ADDRESS` when it is set, else trainer threads here.
+
+    Raises ConfigError (a bad address) or ConnectionError (no cluster there), one line each;
+    the next call tries again.
+    """
     global _SHARED
     with _SHARED_LOCK:
         if _SHARED is None:
-            _SHARED = TrainerPool()
+            address = os.environ.get("GAN_LAB_RAY_ADDRESS", "").strip()
+            if address:
+                from gan_core.training.ray_backend import ray_pool
+
+                _SHARED = ray_pool(address)
+            else:
+                _SHARED = TrainerPool()
         return _SHARED

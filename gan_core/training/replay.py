@@ -55,5 +55,5 @@ class ReplayRing:
         rows = hacks.ring_write(self.images, self.cursor, self.filled, fresh[:writes])
         if codes is None:
             return out, None
-        self.classes.scatter_nd_update(rows[:, None], tf.argmax(codes[:writes], axis=1, output_type=tf.int32))
+        self.classes.scatter_update(tf.IndexedSlices(tf.argmax(codes[:writes], axis=1, output_type=tf.int32), rows))
         return out

@@ -22,6 +22,7 @@ from gan_core.training.conditional import label_classes
 from gan_core.training.ema import GeneratorAverage
 from gan_core.training.live_hacks import LiveHacks
 from gan_core.training.models import build_discriminator, build_generator
+from gan_core.training.precision import loss_scaled
 from gan_core.training.replay import ReplayRing
 
 # Weight of the class terms (D naming real classes, G being named as asked) against the
@@ -98,8 +99,8 @@ class GanStep:
         self.discriminator = build_discriminator(
             cfg.model, self.image_shape, cfg.run.precision, self.classes, seed=seed
         )
-        self.d_optimizer = make_discriminator_optimizer(cfg)
-        self.g_optimizer = make_optimizer(cfg, cfg.optimizer.g_learning_rate)
+        self.d_optimizer = loss_scaled(make_discriminator_optimizer(cfg), cfg.run.precision)
+        self.g_optimizer = loss_scaled(make_optimizer(cfg, cfg.optimizer.g_learning_rate), cfg.run.precision)
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
 
@@ -253,7 +254,7 @@ class GanStep:
 
         with tf.GradientTape() as tape:
             logits, class_logits = self._judge_seen(seen, codes)
-            loss = loss_of(logits, class_logits)
+            loss = self._loss_for_gradients(self.d_optimizer, loss_of(logits, class_logits))
         grads = gradients(tape, loss)
 
         def r1_gradients():
@@ -261,7 +262,7 @@ class GanStep:
             # stays outside any branch, so γ = 0 leaves the step as it was.
             with tf.GradientTape() as r1_tape:
                 penalty, _ = hacks.r1_penalty(lambda x: self._judge_seen(x, codes)[0], seen, is_real)
-                term = 0.5 * self.live.r1_gamma * penalty
+                term = self._loss_for_gradients(self.d_optimizer, 0.5 * self.live.r1_gamma * penalty)
             return gradients(r1_tape, term)
 
         # An all-fake half (separate batches) has no real image to penalize: skip it too.
@@ -269,7 +270,7 @@ class GanStep:
         extra = tf.cond(wanted, r1_gradients, lambda: [tf.zeros_like(v) for v in d_vars])
         total = [g + e for g, e in zip(grads, extra)]
         self.d_optimizer.apply_gradients(zip(total, d_vars))
-        return logits, targets, tf.cast(tf.linalg.global_norm(total), tf.float32)
+        return logits, targets, self._gradient_norm(self.d_optimizer, total)
 
     def compose_d_batches(self, real, fake):
         """What the two D updates of a step see (reads the live 'separate batches' switch)."""
@@ -314,8 +315,8 @@ class GanStep:
             return (i + 1, *[tf.ensure_shape(t, [self.half]) for t in halves], norm)
 
         zeros = tf.zeros([self.half])
-        _, real_logits, real_targets, fake_logits, fake_targets, d_norm = tf.while_loop(
-            lambda i, *_: i < self.live.d_steps, d_body, (tf.constant(0), zeros, zeros, zeros, zeros, tf.constant(0.0))
+        _, real_logits, real_targets, fake_logits, fake_targets, d_norm = self._d_rounds(
+            d_body, (tf.constant(0), zeros, zeros, zeros, zeros, tf.constant(0.0))
         )
 
         g_vars = self.generator.trainable_variables
@@ -329,6 +330,7 @@ class GanStep:
                 trained_on += CLASS_LOSS_WEIGHT * tf.reduce_mean(
                     tf.nn.softmax_cross_entropy_with_logits(codes, class_logits)
                 )
+            trained_on = self._loss_for_gradients(self.g_optimizer, trained_on)
         g_grads = tape.gradient(trained_on, g_vars)
         self.g_optimizer.apply_gradients(zip(g_grads, g_vars))
         if self.ema is not None:
@@ -345,11 +347,26 @@ class GanStep:
                 tf.reduce_mean(real_targets),
                 tf.reduce_mean(fake_targets),
                 d_norm,
-                tf.cast(tf.linalg.global_norm(g_grads), tf.float32),
+                self._gradient_norm(self.g_optimizer, g_grads),
                 tf.reduce_mean(tf.sigmoid(real_logits)),
                 tf.reduce_mean(tf.sigmoid(fake_logits)),
             ]
         )
+
+    def _d_rounds(self, body, state: tuple) -> tuple:
+        """The step's k discriminator rounds (k: the live d_steps) as one tf.while_loop over
+        `body(i, *rest) -> state`; returns the last state."""
+        return tf.while_loop(lambda i, *_: i < self.live.d_steps, body, state)
+
+    def _loss_for_gradients(self, optimizer, loss) -> tf.Tensor:
+        """`loss` as its gradients are taken (inside the tape): times the optimizer's loss scale
+        (LossScaleOptimizer under fp16; 1 otherwise). A multi-device step (mirrored.py) also
+        divides by the replicas, as Keras sums their gradients."""
+        return optimizer.scale_loss(loss)
+
+    def _gradient_norm(self, optimizer, grads) -> tf.Tensor:
+        """The global norm of `grads` (float32 scalar) with the loss scale taken back out."""
+        return tf.cast(tf.linalg.global_norm(grads), tf.float32) / tf.cast(optimizer.scale_loss(1.0), tf.float32)
 
     def step(self) -> tf.Tensor:
         """Run one step; returns a tensor in METRIC_NAMES order (not yet fetched)."""

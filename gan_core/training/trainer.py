@@ -27,6 +27,7 @@ from gan_core.training.conditional import labels_note
 from gan_core.training.health_watch import HealthWatch
 from gan_core.training.live_hacks import LIVE_KEYS, live_values
 from gan_core.training.loop import budget_progress, flush_metrics, learning_rate_factor
+from gan_core.training.mirrored import make_step
 from gan_core.training.run_keeping import RunKeeping
 from gan_core.training.snapshot import ACTIVE_STATES, Board, HackChange, Snapshot, Status
 from gan_core.training.step import GanStep
@@ -192,7 +193,7 @@ class Trainer(RunKeeping):
         self.cfg = cfg
         if batch_note:
             self.board.warn(batch_note)
-        step = GanStep(cfg, data.images, labels=data.labels)
+        step = make_step(cfg, data.images, labels=data.labels)  # several devices: mirrored.py
         note = labels_note(cfg.model.use_labels, data.labels)
         if note:
             self.board.warn(note)
