@@ -21,6 +21,7 @@ from gan_core.training.architecture import resolution_stages as _stages
 from gan_core.training.conditional import generator_name
 from gan_core.training.hack_layers import MinibatchStdDev, SamplingDropout, spectral_normalized
 from gan_core.training.narrow_conv import NarrowConv2D, worth_it
+from gan_core.training.precision import keras_dtype_policy
 
 IMAGE_SHAPES = ((28, 28, 1), (32, 32, 3), (28, 28, 3), (32, 32, 1))
 
@@ -150,7 +151,7 @@ def build_generator(
     The same (cfg, shape, precision, classes, seed) gives the same initial weights in any thread.
     """
     height, _, channels = check_image_shape(image_shape)
-    dtype = "mixed_bfloat16" if precision == "bf16" else "float32"
+    dtype = keras_dtype_policy(precision)
     b = _Builder(cfg, dtype, "g", seed)
     stages = _stages(height, cfg.layout)
     seed_size = height // (2**stages)
@@ -195,7 +196,7 @@ def build_discriminator(
     The same arguments give the same initial weights and dropout masks in any thread.
     """
     height, _, _ = check_image_shape(image_shape)
-    dtype = "mixed_bfloat16" if precision == "bf16" else "float32"
+    dtype = keras_dtype_policy(precision)
     b = _Builder(cfg, dtype, "d", seed)
     f = cfg.d_base_filters or cfg.base_filters
     tutorial = cfg.layout == "tutorial"
