@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, ClassVar
 
+from gan_core.training.precision import PRECISIONS
+
 # The adversarial losses and DiffAugment policies `hacks.adversarial_loss` / `hacks.diff_augment`
 # take; the train step indexes its live variables in this order.
 ADVERSARIAL_LOSSES = ("bce", "least-squares", "hinge")
@@ -87,6 +89,10 @@ class ModelConfig:
     g_dropout: float = 0.0
     minibatch_stddev: bool = False
     spectral_norm: bool = False
+    # Self-conditioning (next start): k-means clusters of the images (k = this, 2..100; 0 = off)
+    # act as the labels of a conditional GAN when real labels are not in use (Sage et al. 2018;
+    # Liu et al. 2020). Works on any image set, labelled or not.
+    self_conditioning: int = 0
 
 
 @dataclass(frozen=True)
@@ -137,7 +143,7 @@ class HacksConfig:
 @dataclass(frozen=True)
 class RunConfig:
     """Size and budget of a run: batch_size (even, 2..1024; D sees half real, half fake),
-    epochs and max_seconds (0: no limit of that kind), seed, precision ("fp32", "bf16" or
+    epochs and max_seconds (0: no limit of that kind), seed, precision ("auto", "fp32", "bf16" or
     "fp16": gan_core/training/precision.py),
     grid_size (1..16, the grid shows grid_size**2 fixed latent points).
     """
@@ -146,7 +152,9 @@ class RunConfig:
     epochs: int = 0  # 0: no epoch limit (use max_seconds)
     max_seconds: float = 60.0  # 0: no time limit (use epochs)
     seed: int = 0
-    precision: str = "fp32"  # or "bf16" (Keras mixed_bfloat16), "fp16" (mixed_float16 + loss scaling, GPUs)
+    # "bf16" is Keras mixed_bfloat16, "fp16" mixed_float16 with loss scaling (GPUs); "auto" is fp16
+    # on a GPU, bf16 where the CPU has native bf16 (avx512_bf16 or amx_bf16), fp32 elsewhere.
+    precision: str = "fp32"
     grid_size: int = 8  # grid_size x grid_size fixed latent points
     quality_every_epoch: bool = True
     # Exponential moving average of G's weights, which then draws the grid, the quality
@@ -292,11 +300,15 @@ class TrainConfig(DottedKeys):
         need(r.epochs >= 0, f"run.epochs must be 0 (no limit) or positive, got {r.epochs}")
         need(r.max_seconds >= 0, f"run.max_seconds must be 0 (no limit) or positive, got {r.max_seconds}")
         need(
-            r.precision in ("fp32", "bf16", "fp16"),
-            f"run.precision must be 'fp32', 'bf16' or 'fp16', got {r.precision!r}",
+            r.precision in PRECISIONS,
+            f"run.precision must be 'auto', 'fp32', 'bf16' or 'fp16', got {r.precision!r}",
         )
         need(1 <= r.grid_size <= 16, f"run.grid_size must be in 1..16, got {r.grid_size}")
         need(0.0 <= m.g_dropout <= 0.7, f"model.g_dropout must be in [0, 0.7], got {m.g_dropout}")
+        need(
+            m.self_conditioning == 0 or 2 <= m.self_conditioning <= 100,
+            f"model.self_conditioning must be 0 (off) or 2..100 clusters, got {m.self_conditioning}",
+        )
         need(o.d_optimizer in ("adam", "sgd"), f"optimizer.d_optimizer must be 'adam' or 'sgd', got {o.d_optimizer!r}")
         need(
             r.ema_decay == 0.0 or 0.5 <= r.ema_decay < 1.0,

@@ -48,6 +48,7 @@ MODEL_HACK_LABELS = {
     "model.g_dropout": "Dropout in G (also when sampling)",
     "model.minibatch_stddev": "Minibatch standard deviation in D",
     "model.spectral_norm": "Spectral normalization in D",
+    "model.self_conditioning": "Self-conditioning: clusters as labels",
     "run.ema_decay": "Moving average of G (EMA decay)",
 }
 

@@ -25,7 +25,19 @@ _DCGAN_HACKS = replace(
     _DCGAN_BASE,
     model=ModelConfig(base_filters=16, dropout=0.0, d_extra_conv=True, use_labels=True),
     optimizer=OptimizerConfig(d_learning_rate=1e-3, g_learning_rate=1e-3, beta_1=0.5, final_lr_fraction=0.1),
-    run=RunConfig(batch_size=32, max_seconds=120.0),
+    # bf16 where the CPU has it natively: same quality per step (measured with the modern
+    # preset over 1,248 steps: 89% recognized in bf16, 86% in fp32), up to ~1.5x the speed.
+    run=RunConfig(batch_size=32, max_seconds=120.0, precision="auto"),
+)
+
+# No labels: the dcgan-hacks networks and schedule, with the digits' own k-means clusters
+# standing in for the labels (self-conditioning). Chosen by same-seed runs at the step count
+# of a 2-minute run (README, "Design notes"): 20 clusters lifted the recognized share from
+# ~54% (unconditional) to ~91%; the later stabilizers alone did not pay within two minutes.
+_MODERN = replace(
+    _DCGAN_HACKS,
+    model=replace(_DCGAN_HACKS.model, use_labels=False, self_conditioning=20),
+    run=_DCGAN_HACKS.run,
 )
 
 # Everything a beginner would do: pooling, upsampling, ReLU, no BatchNorm, Glorot init,
@@ -89,6 +101,12 @@ PRESETS: dict[str, tuple[str, TrainConfig]] = {
         "base width 16, batch 32, Adam 1e-3 decaying to 1e-4, a third conv in D, no dropout, "
         "and the digit labels (a conditional GAN).",
         _DCGAN_HACKS,
+    ),
+    "modern": (
+        "No labels needed: the dcgan-hacks networks with the images' own look-alike groups (20 "
+        "k-means clusters) standing in for labels (self-conditioning), bf16 where the CPU has it. "
+        "For your own images.",
+        _MODERN,
     ),
     "no-hacks": ("Every practice and hack off: what a beginner writes first. Watch it struggle.", _NO_HACKS),
     "seed-tutorial": ("The Keras tutorial's network without BatchNorm (batch 128); collapses easily.", _SEED_TUTORIAL),

@@ -19,6 +19,7 @@ ARITHMETIC = {"0", "1"}
 # Keras' own defaults the card contrasts with.
 DIGIT_EXAMPLES = {
     "use-labels": {"4", "9"},
+    "self-conditioning": {"4", "9"},
     "minibatch-stddev": {"2016"},
     "sgd-discriminator": {"10"},
     "ema-generator": {"10", "0.999"},

@@ -180,6 +180,17 @@ PRACTICES = (
         "iteration per step), so D cannot grow arbitrarily sharp (Miyato et al. 2018).",
     ),
     Control(
+        "model.self_conditioning",
+        LABELS["model.self_conditioning"],
+        "slider",
+        "Without labels: the images are sorted into this many look-alike groups (k-means) before "
+        "training, and each group is used as a class, as 'Use labels' would. G then learns every "
+        "group and draws each more sharply. Real labels win when both are on. 0 = off.",
+        0,
+        50,
+        1,
+    ),
+    Control(
         "run.ema_decay",
         LABELS["run.ema_decay"],
         "number",

@@ -143,7 +143,8 @@ def source_caption(source: GeneratorSource) -> str:
         tuple(source.pixel_range), range_text(source.pixel_range)
     )
     conditional = (
-        f", then a one-hot code for {source.classes} classes (trained with labels: it draws the class you ask for)"
+        f", then a one-hot code for {source.classes} classes (trained with labels, or with look-alike "
+        "clusters as labels: it draws the class you ask for)"
         if source.classes
         else ""
     )
@@ -171,7 +172,8 @@ def class_choice(src: GeneratorSource, label: str, key: str, default=EACH_CLASS,
         options,
         index=options.index(default),
         key=key,
-        help="This generator was trained with labels and draws the class it is asked for. "
+        help="This generator was trained with labels (or, with self-conditioning, with clusters of "
+        "look-alike images as labels) and draws the class it is asked for. "
         "'Each in turn' asks cell by cell for 0, 1, 2, ...",
     )
 

@@ -11,7 +11,6 @@ from importlib import import_module
 _EXPORTS = {
     "UsageError": "main",
     "bench_step": "bench",
-    "bf16_supported": "bench_report",
     "build_parser": "main",
     "config_from_args": "train",
     "epoch_line": "train",

@@ -48,7 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     budget = t.add_mutually_exclusive_group()
     budget.add_argument("--epochs", type=int, help="stop after N epochs")
     budget.add_argument("--max-seconds", type=float, help="stop after S seconds of training")
-    t.add_argument("--precision", choices=("fp32", "bf16", "fp16"))
+    t.add_argument(
+        "--precision",
+        choices=("auto", "fp32", "bf16", "fp16"),
+        help="auto: fp16 on a GPU, bf16 where the CPU has it natively, else fp32",
+    )
     t.add_argument("--seed", type=int)
     t.add_argument("--out", help="run folder to create (default: runs/<new id>)")
     t.add_argument("--resume", metavar="DIR", help="continue a run folder from its last complete checkpoint")
@@ -73,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--steps", type=int, default=60)
     b.add_argument("--warmup", type=int, default=5)
     b.add_argument("--batch", type=int)
-    b.add_argument("--precision", choices=("fp32", "bf16", "fp16"), default="fp32")
+    b.add_argument("--precision", choices=("auto", "fp32", "bf16", "fp16"), default="fp32")
     b.add_argument("--json", action="store_true", help="print one JSON line")
 
     sub.add_parser("presets", help="list the presets")

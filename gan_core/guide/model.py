@@ -31,6 +31,8 @@ MIYATO = "Miyato et al. 2018 - Spectral Normalization for Generative Adversarial
 YAZICI = "Yazıcı et al. 2019 - The Unusual Effectiveness of Averaging in GAN Training"
 HEUSEL = "Heusel et al. 2017 - GANs Trained by a Two Time-Scale Update Rule (TTUR)"
 SAGAN = "Zhang et al. 2019 - Self-Attention GANs (SAGAN)"
+SAGE = "Sage et al. 2018 - Logo Synthesis and Manipulation with Clustered Generative Adversarial Networks"
+LIU = "Liu et al. 2020 - Diverse Image Generation via Self-Conditioned GANs"
 
 # The two groups the guide shows: what a student found in 2016's lists, and the
 # stabilizers current GAN code uses, which came after them.
@@ -48,6 +50,8 @@ SHRIVASTAVA = "Shrivastava et al. 2017 - Learning from Simulated and Unsupervise
 MAO = "Mao et al. 2017 - Least Squares Generative Adversarial Networks"
 LIM_YE = "Lim & Ye 2017 - Geometric GAN (the hinge loss)"
 SAGAN = "Zhang et al. 2019 - Self-Attention GANs (SAGAN)"
+SAGE = "Sage et al. 2018 - Logo Synthesis and Manipulation with Clustered Generative Adversarial Networks"
+LIU = "Liu et al. 2020 - Diverse Image Generation via Self-Conditioned GANs"
 MESCHEDER = "Mescheder, Geiger & Nowozin 2018 - Which Training Methods for GANs do actually Converge? (R1)"
 ZHAO_DIFFAUGMENT = "Zhao et al. 2020 - Differentiable Augmentation for Data-Efficient GAN Training"
 

@@ -14,13 +14,20 @@ from gan_core.guide.model import (
     HEUSEL,
     ISOLA,
     KARRAS,
+    LIU,
     MIYATO,
     NEXT_START,
     SAGAN,
+    SAGE,
     SALIMANS,
     YAZICI,
     GuideCard,
     pair,
+)
+
+SELF_CONDITIONING_MEASURED = (
+    "Digits without labels, same seed, 3,744 steps (the steps of a 2-minute run): 84% "
+    "recognized with 10 clusters vs 54% unconditional, all 10 digits vs 9."
 )
 
 MODEL_HACK_CARDS: tuple[GuideCard, ...] = (
@@ -152,6 +159,33 @@ MODEL_HACK_CARDS: tuple[GuideCard, ...] = (
             {"optimizer.d_learning_rate": 2e-4, "optimizer.g_learning_rate": 2e-4, "optimizer.beta_1": 0.5},
         ),
         related_controls=("Generator learning rate", "Adam beta_1 (DCGAN: 0.5)"),
+        era=ERA_LATER,
+    ),
+    GuideCard(
+        "self-conditioning",
+        "Self-conditioning: clusters as labels",
+        "practice",
+        what="Before training, the images are sorted into k look-alike groups (k-means on their "
+        "main PCA components, a second or two). Each group then plays the "
+        "part of a label: G is told which group to draw, D judges image and group together, "
+        "exactly as with 'Use the labels'. No real labels are needed, so it works on your own "
+        "images too.",
+        why="One unconditional G must cover every kind of image at once and drifts between them; "
+        "its samples blur kinds together (a 4 half-way to a 9). Told which group to draw, G "
+        "learns each group as its own simpler task, and D can tell when a group's drawings "
+        "stop looking like that group. Groups need not be pure: most groups of digits hold "
+        "mainly one digit with a few look-alikes of another, and that is enough.",
+        measured=SELF_CONDITIONING_MEASURED,
+        on="20 clusters act as labels (real labels off)",
+        off="no labels, unconditional G and D",
+        sources=(SAGE, LIU, GANHACKS),
+        control="Self-conditioning: clusters as labels",
+        applies=NEXT_START,
+        overrides=pair(
+            {"model.use_labels": False, "model.self_conditioning": 20},
+            {"model.use_labels": False, "model.self_conditioning": 0},
+        ),
+        related_controls=("Use the labels (conditional GAN)",),
         era=ERA_LATER,
     ),
 )

@@ -24,6 +24,7 @@ from gan_core.training.live_hacks import LiveHacks
 from gan_core.training.models import build_discriminator, build_generator
 from gan_core.training.precision import loss_scaled
 from gan_core.training.replay import ReplayRing
+from gan_core.training.self_conditioning import cluster_labels, wants_clusters
 
 # Weight of the class terms (D naming real classes, G being named as asked) against the
 # real/fake loss, as in the AC-GAN paper.
@@ -88,8 +89,15 @@ class GanStep:
         self.latent_dim = cfg.model.latent_dim
         self.tanh_output = cfg.model.tanh_output
 
-        # Class-conditional when asked for and the data can say which class each image is.
-        self.classes = label_classes(labels) if cfg.model.use_labels else 0
+        # Class-conditional when asked for and the data can say which class each image is;
+        # self-conditioning makes k-means clusters of the images the classes when real labels
+        # are not in use (gan_core.training.self_conditioning).
+        self.self_conditioned = wants_clusters(
+            cfg.model.self_conditioning, cfg.model.use_labels, label_classes(labels) > 0
+        )
+        if self.self_conditioned:
+            labels = cluster_labels(images_uint8, cfg.model.self_conditioning, seed)
+        self.classes = label_classes(labels) if cfg.model.use_labels or self.self_conditioned else 0
         if self.classes and len(labels) != self.n_images:
             raise ValueError(f"{len(labels)} labels for {self.n_images} images")
 

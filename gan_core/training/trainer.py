@@ -194,7 +194,7 @@ class Trainer(RunKeeping):
         if batch_note:
             self.board.warn(batch_note)
         step = make_step(cfg, data.images, labels=data.labels)  # several devices: mirrored.py
-        note = labels_note(cfg.model.use_labels, data.labels)
+        note = "" if step.self_conditioned else labels_note(cfg.model.use_labels, data.labels)
         if note:
             self.board.warn(note)
         self._gan_step = step  # for in-process diagnostics and tests; the UI never reads it
