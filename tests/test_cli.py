@@ -29,7 +29,7 @@ def cli(*args, timeout=300):
         (["train", "--set", "hacks.diff_augment=zoom"], "hacks.diff_augment: unknown policy 'zoom'"),
         (["train", "--set", "model.self_conditioning=1"], "model.self_conditioning must be 0 (off) or 2..100"),
         (["train", "--set", "run.precision=fp8"], "run.precision must be 'auto', 'fp32', 'bf16' or 'fp16'"),
-        (["train", "--precision", "fp16"], "invalid choice: 'fp16'"),
+        (["train", "--precision", "fp8"], "invalid choice: 'fp8'"),
         (["bogus"], "invalid choice: 'bogus'"),
         (["sample", "--run", "no-such-run", "--n", "3", "--out", "x.npy"], "is not a run folder"),
         (["metrics", "missing.npy"], "missing.npy"),

@@ -28,7 +28,7 @@ def test_auto_is_fp16_on_a_gpu_else_bf16_only_with_native_bf16():
     assert resolve_precision("fp32", native=True) == "fp32"
     assert resolve_precision("bf16", native=False) == "bf16"  # asked for explicitly: honoured
     with pytest.raises(ValueError, match="run.precision must be one of auto, fp32, bf16, fp16"):
-        resolve_precision("fp16")
+        resolve_precision("fp8")
 
 
 def test_auto_builds_the_policy_this_machine_supports():
