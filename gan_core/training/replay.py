@@ -30,6 +30,11 @@ class ReplayRing:
         self.cursor = var(0, "replay_cursor")
         self.filled = var(0, "replay_filled")
 
+    def clear(self) -> None:
+        """Empty the ring (a new run on a reused step): nothing is replayed until fakes are written."""
+        for variable in (self.images, self.classes, self.cursor, self.filled):
+            variable.assign(tf.zeros_like(variable))
+
     def replay(self, rng: tf.random.Generator, fresh, codes, share, writes: int = REPLAY_WRITES):
         """(fakes, their class codes): the fake half (n, H, W, C) with round(share · n) drawn from
         the ring (none while `share` is 0 or the ring is empty: a tf.cond, no random draws), and

@@ -30,6 +30,7 @@ from gan_core.training.loop import budget_progress, flush_metrics, learning_rate
 from gan_core.training.run_keeping import RunKeeping
 from gan_core.training.snapshot import ACTIVE_STATES, Board, HackChange, Snapshot, Status
 from gan_core.training.step import GanStep
+from gan_core.training.step_cache import shared_steps
 
 FLUSH_SECONDS = 0.25  # how often per-step metrics are fetched from the graph
 MERGE_STEPS = 20  # changes of one hack this close together become one marker
@@ -92,6 +93,7 @@ class Trainer(RunKeeping):
         self._rollback_done = threading.Event()
         self._rollback_result: object = None
         self.saver: RunSaver | None = None
+        self._gan_step: GanStep | None = None
 
     # -- commands (any thread) ---------------------------------------------------
     def start(self) -> None:
@@ -175,6 +177,8 @@ class Trainer(RunKeeping):
         """Drop the data set and the models as the thread ends: a finished trainer stays in the
         server's pool for an hour so its page can show it, and the board is all that needs."""
         self._data = None
+        if self._gan_step is not None:
+            shared_steps().release(self._gan_step)  # the next run of this configuration reuses it
         self._gan_step = None
         if self.saver is not None:
             self.saver.step = None  # keeps where the run stands on disk, not the networks
@@ -191,7 +195,7 @@ class Trainer(RunKeeping):
         self.cfg = cfg
         if batch_note:
             self.board.warn(batch_note)
-        step = GanStep(cfg, data.images, labels=data.labels)
+        step = shared_steps().acquire(cfg, data.images, data.labels)
         note = labels_note(cfg.model.use_labels, data.labels)
         if note:
             self.board.warn(note)
@@ -216,7 +220,7 @@ class Trainer(RunKeeping):
         pending: list = []
         last_flush = time.perf_counter()
         step_seconds: deque = deque(maxlen=units.RATE_WINDOW)
-        compiled = False
+        compiled = step.traces > 0  # a step reused from an earlier run of this configuration
         while not self._stop.is_set():
             if not self._running.is_set():
                 self._flush(pending, step)
@@ -240,7 +244,7 @@ class Trainer(RunKeeping):
             pending.append(step.step())
             self.counters["step"] += 1
             now = time.perf_counter()
-            if step.traces == 1 and not compiled:
+            if step.traces > 0 and not compiled:
                 # The one-off trace is not training time: keep it out of the budget.
                 compiled = True
                 self.board.update(compile_seconds=now - t0)
@@ -302,7 +306,7 @@ class Trainer(RunKeeping):
                 continue
             hacks[key] = value
             cfg = self._live_cfg
-            step.live.assign(cfg.hacks)
+            step.apply_live(cfg)
             self._schedule_learning_rates(step)
             step_now = self.counters["step"]
             last = self.board.last_change()
