@@ -156,3 +156,14 @@ def test_the_moving_average_turned_on_mid_run_draws_the_grid_without_retracing(s
     wait_for(t, lambda s: s.step > after + 2)
     assert step.sampling_generator is step.generator and step.traces == traced
     t.stop(timeout=10)
+
+
+def test_the_ema_control_sits_among_the_live_hacks_and_its_card_says_live():
+    from gan_core import guide
+    from ui.control_specs import BY_KEY, LIVE_HACKS, PRACTICES
+
+    control = BY_KEY["run.ema_decay"]
+    assert control in LIVE_HACKS and control not in PRACTICES and control.live
+    assert "Live" in control.help
+    card = guide.card("ema-generator")
+    assert card.applies == guide.LIVE and card.kind == "hack" and card.control == control.label
