@@ -159,7 +159,8 @@ class RunConfig:
     quality_every_epoch: bool = True
     # Exponential moving average of G's weights, which then draws the grid, the quality
     # samples and the saved generator (Karras et al. 2018; Yazici et al. 2019): 0 = off,
-    # else the decay in [0.5, 1), usually 0.999. Next start: the averaged copy is built then.
+    # else the decay in [0.5, 1), usually 0.999. Live: the averaged copy always exists and
+    # follows G while this is 0, so turning it on mid-run starts from G's weights then.
     ema_decay: float = 0.0
 
 

@@ -39,17 +39,17 @@ HACK_LABELS = {
     "hacks.adversarial_loss": "Adversarial loss",
     "hacks.r1_gamma": "R1 penalty γ",
     "hacks.diff_augment": "DiffAugment",
+    "run.ema_decay": "Moving average of G (EMA decay)",
 }
 
 # Settings beyond the DCGAN paper that apply at the next start (ganhacks #9, #15, #17 and
-# the stabilizers that came after: Miyato et al. 2018, Karras et al. 2018).
+# a stabilizer that came after: Miyato et al. 2018).
 MODEL_HACK_LABELS = {
     "optimizer.d_optimizer": "Discriminator optimizer",
     "model.g_dropout": "Dropout in G (also when sampling)",
     "model.minibatch_stddev": "Minibatch standard deviation in D",
     "model.spectral_norm": "Spectral normalization in D",
     "model.self_conditioning": "Self-conditioning: clusters as labels",
-    "run.ema_decay": "Moving average of G (EMA decay)",
 }
 
 # The run's size and budget.

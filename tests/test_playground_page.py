@@ -158,3 +158,15 @@ def test_play_trains_on_the_decay_schedule_the_cli_uses(page):
     trainer = page.session_state["toy_trainer"]
     assert trainer.trained_seconds > 0
     assert any("decays both learning rates" in c.value for c in page.caption)
+
+
+def test_instance_noise_and_replay_reach_the_running_points_gan(page):
+    by_label(page.button, "Step both").click().run()
+    by_label(page.slider, "Instance noise (start std)").set_value(0.2).run()
+    by_label(page.slider, "Experience replay share").set_value(0.5).run()
+    by_label(page.button, "Step both").click().run()
+    assert not page.exception, page.exception
+    assert metric(page, "Generator steps") == "2"  # the same training went on
+    trainer = page.session_state["toy_trainer"]
+    assert (trainer.config.hacks.instance_noise, trainer.config.hacks.replay_share) == (0.2, 0.5)
+    assert int(trainer.replay.filled.numpy()) > 0

@@ -8,6 +8,7 @@ import pytest
 
 from gan_core.config import ConfigError
 from gan_core.presets import preset
+from gan_core.training.step_cache import shared_steps
 from gan_core.training.trainer import Trainer
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -176,6 +177,10 @@ def test_a_finished_trainer_frees_its_models_at_once_and_still_shows_everything(
         time.sleep(0.05)
     step, generator = weakref.ref(t._gan_step), weakref.ref(t._gan_step.generator)
     t.join(300)
+    # The trainer keeps nothing: the one idle step per configuration that the step cache keeps
+    # for the next start is all that holds the networks, and dropping it frees them.
+    assert t._gan_step is None and t._data is None and t.saver.step is None
+    shared_steps().clear()
     gc.collect()
     assert step() is None and generator() is None  # the networks are gone...
     snap = t.snapshot()

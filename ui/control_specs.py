@@ -190,16 +190,6 @@ PRACTICES = (
         50,
         1,
     ),
-    Control(
-        "run.ema_decay",
-        LABELS["run.ema_decay"],
-        "number",
-        "The grid, the quality figures and the saved generator come from a moving average of G's "
-        "weights: 0 = off, 0.999 usual (Karras et al. 2018; Yazıcı et al. 2019); 0.99 for short runs.",
-        0.0,
-        0.9999,
-        0.001,
-    ),
 )
 
 LIVE_HACKS = (
@@ -313,6 +303,17 @@ LIVE_HACKS = (
         "D's step size (Adam's, or SGD's when D uses SGD: then ~10× larger).",
     ),
     Control("optimizer.g_learning_rate", LABELS["optimizer.g_learning_rate"], "lr", "Adam step size for G."),
+    Control(
+        "run.ema_decay",
+        LABELS["run.ema_decay"],
+        "number",
+        "The grid, the quality figures and the saved generator come from a moving average of G's "
+        "weights: 0 = off, 0.999 usual (Karras et al. 2018; Yazıcı et al. 2019); 0.99 for short runs. "
+        "Live: turned on mid-run, the average starts from G's weights of that moment.",
+        0.0,
+        0.9999,
+        0.001,
+    ),
 )
 
 RUN_CONTROLS = (

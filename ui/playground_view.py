@@ -48,6 +48,8 @@ def preset_controls(name: str) -> dict:
         "toy_spectral_norm": cfg.model.spectral_norm,
         "toy_adv_loss": h.adversarial_loss,
         "toy_r1": float(h.r1_gamma),
+        "toy_instance_noise": float(h.instance_noise),
+        "toy_replay": float(h.replay_share),
     }
 
 
@@ -184,6 +186,27 @@ def hack_controls(base: ToyConfig) -> tuple[HacksConfig, ToyOptimizerConfig]:
         help="γ/2 · ‖∇D(x)‖² on real points in D's loss: D flattens around the data, so the "
         "arrows calm down near the modes (Mescheder et al. 2018). 0 = off.",
     )
+    noise = st.slider(
+        "Instance noise (start std)",
+        0.0,
+        1.0,
+        step=0.01,
+        key="toy_instance_noise",
+        help="Gaussian noise of this std, in the data's units (the square is [-2, 2]), added to every "
+        "point D sees, real and fake; it shrinks linearly to 0 over the time budget. Blurred, the two "
+        "clouds overlap, so D's surface stays smooth and its arrows reach G's far points "
+        "(ganhacks #13; Sønderby et al. 2016, Arjovsky & Bottou 2017). 0 = off.",
+    )
+    replay = st.slider(
+        "Experience replay share",
+        0.0,
+        1.0,
+        step=0.05,
+        key="toy_replay",
+        help="This share of D's fake points comes from a ring of G's earlier points, so D keeps "
+        "rejecting the modes G left and G cannot hop back to them unpunished "
+        "(ganhacks #8; Shrivastava et al. 2017 use half). 0 = off.",
+    )
     d_steps = st.slider(
         "Discriminator steps per generator step",
         1,
@@ -223,6 +246,8 @@ def hack_controls(base: ToyConfig) -> tuple[HacksConfig, ToyOptimizerConfig]:
         d_steps=d_steps,
         adversarial_loss=adv_loss,
         r1_gamma=r1,
+        instance_noise=noise,
+        replay_share=replay,
     )
     st.toggle(
         "Spectral normalization in D",

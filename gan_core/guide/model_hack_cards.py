@@ -2,7 +2,8 @@
 DCGAN paper: the rest of ganhacks' list (SGD for D, dropout in G, minibatch statistics) and
 what came after it (spectral normalization, a moving average of G, two time scales).
 
-All apply at the next start. Each "Try it" pair is applied to the dcgan-hacks preset.
+All but the moving average apply at the next start (the average is live: its decay is a
+variable of the step). Each "Try it" pair is applied to the dcgan-hacks preset.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from gan_core.guide.model import (
     ISOLA,
     KARRAS,
     LIU,
+    LIVE,
     MIYATO,
     NEXT_START,
     SAGAN,
@@ -117,7 +119,7 @@ MODEL_HACK_CARDS: tuple[GuideCard, ...] = (
     GuideCard(
         "ema-generator",
         "Moving average of G's weights (EMA)",
-        "practice",
+        "hack",
         what="A second copy of G whose weights trail the trained ones: after every step each "
         "weight becomes decay x average + (1 - decay) x current. The copy draws the grid, "
         "the quality figures and the saved generator; G itself keeps training as before.",
@@ -128,11 +130,12 @@ MODEL_HACK_CARDS: tuple[GuideCard, ...] = (
         measured="60 s, ~1,500 steps, digits without labels: 0.99 gave 52% recognized vs 47% "
         "without; 0.999 (the usual value for long runs) 47% vs 48%, as its average still "
         "reaches back past the run's start.",
-        on="decay 0.99 (0.999 for long runs)",
+        on="decay 0.99 (0.999 for long runs); live: turned on mid-run, the average starts from "
+        "G's weights of that moment",
         off="0 (samples from G itself)",
         sources=(KARRAS, YAZICI),
         control="Moving average of G (EMA decay)",
-        applies=NEXT_START,
+        applies=LIVE,
         overrides=pair({"run.ema_decay": 0.99}, {"run.ema_decay": 0.0}),
         era=ERA_LATER,
     ),

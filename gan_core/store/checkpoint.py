@@ -75,7 +75,7 @@ def write_checkpoint(run_path, step, state: dict, generator_meta: dict) -> Path:
         _write(
             partial, "generator.keras", lambda p: save_generator_with_meta(step.sampling_generator, p, generator_meta)
         )
-        if step.ema is not None:
+        if step.ema_active:
             _write(partial, TRAINED_GENERATOR, lambda p: step.generator.save(str(p)))
         _write(partial, "discriminator.keras", lambda p: step.discriminator.save(str(p)))
         _write(partial, "optimizers.npz", lambda p: np.savez(p, **optimizers))
@@ -145,19 +145,17 @@ def restore_checkpoint(folder: Path, step) -> dict:
 
     state = read_state(folder)
     try:
-        models = [("generator.keras", step.generator), ("discriminator.keras", step.discriminator)]
-        if step.ema is not None:
-            models = [
-                ("generator.keras", step.ema.average),
-                (TRAINED_GENERATOR, step.generator),
-                ("discriminator.keras", step.discriminator),
-            ]
+        averaged = (folder / TRAINED_GENERATOR).exists()  # saved while the average was on
+        models = [
+            ("generator.keras", step.ema.average),
+            (TRAINED_GENERATOR if averaged else "generator.keras", step.generator),
+            ("discriminator.keras", step.discriminator),
+        ]
         for name, model in models:
             saved = keras.models.load_model(folder / name, compile=False, safe_mode=True)
             model.set_weights(saved.get_weights())
-        if step.ema is not None:
-            # The average has warmed up already: its decay goes on as it was.
-            step.ema.updates.assign(float(state["step"]))
+        # The average has warmed up already: its decay goes on as it was.
+        step.ema.updates.assign(float(state["step"]) if averaged else 0.0)
         with np.load(folder / "optimizers.npz") as arrays:
             for prefix, opt in (("d", step.d_optimizer), ("g", step.g_optimizer)):
                 for i, var in enumerate(opt.variables):

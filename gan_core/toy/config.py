@@ -19,8 +19,9 @@ OPTIMIZERS = ("adam", "sgd")
 TOY_LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1)
 
 # Hacks of the image trainer the playground does not have: DiffAugment's translation, cutout and
-# colour mean nothing for 2-D points; instance noise and replay are not built here.
-IMAGE_ONLY_HACKS = ("diff_augment", "instance_noise", "replay_share")
+# colour mean nothing for 2-D points. (Instance noise and replay apply to points: the noise's
+# std is in the data's units, and the replay ring holds past fake points.)
+IMAGE_ONLY_HACKS = ("diff_augment",)
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ class ToyConfig(DottedKeys):
         )
         # The hack rules live in the main config; only its hacks lines concern us.
         out += [p for p in TrainConfig(hacks=self.hacks).problems() if p.startswith("hacks.")]
-        # The adversarial loss and R1 apply to points as they do to images; these do not (yet).
+        # The adversarial loss, R1, instance noise and replay apply to points as to images; this does not.
         for name in IMAGE_ONLY_HACKS:
             need(
                 not getattr(self.hacks, name), f"hacks.{name} applies to the image trainer only, not the 2D playground"

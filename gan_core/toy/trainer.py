@@ -1,7 +1,7 @@
 """The playground's trainer: compiled steps (D and G together, D only, G only) whose hacks are tf.Variables.
 
 Every live control (latent distribution, label ranges, flip probability, generator loss,
-D steps per G step, learning rates, Adam vs SGD) is a variable the compiled functions
+D steps per G step, instance noise, replay, learning rates, Adam vs SGD) is a variable the compiled functions
 read, so moving a slider assigns a value and never retraces. The trainer has no threads:
 a Streamlit fragment calls `run(n)` for a short burst, the CLI calls `train_for(seconds)`.
 Changing the network, the batch size or the data set needs a new trainer.
@@ -21,9 +21,16 @@ from gan_core.toy.datasets import ToyDataset
 from gan_core.toy.models import build_discriminator, build_generator
 from gan_core.toy.optim import SwitchableOptimizer
 from gan_core.training import hacks
+from gan_core.training.replay import ReplayRing
 
 # Columns of `history`: one row per generator step (or per lone D / G step).
 HISTORY_COLUMNS = ("step", "d_loss_real", "d_loss_fake", "g_loss", "d_acc_real", "d_acc_fake")
+
+
+def budget_share(elapsed: float, budget: float) -> float:
+    """The share of a timed run's `budget` seconds spent after `elapsed`, 0..1 (0 without a
+    budget): the instance noise decays linearly to 0 over it."""
+    return min(elapsed / budget, 1.0) if budget > 0 else 0.0
 
 
 def decay_scale(elapsed: float, budget: float, final_fraction: float) -> float:
@@ -75,6 +82,12 @@ class ToyTrainer:
         self._d_steps = tf.Variable(1, trainable=False)
         self._loss_kind = tf.Variable(0, trainable=False)  # index into ADVERSARIAL_LOSSES
         self._r1_gamma = tf.Variable(0.0, trainable=False)
+        # Instance noise: its start std in the data's units, and the budget's share spent (0..1).
+        self._instance_noise = tf.Variable(0.0, trainable=False)
+        self._progress = tf.Variable(0.0, trainable=False)
+        self._replay_share = tf.Variable(0.0, trainable=False)
+        # Past fake packs, in float32: points need more than the float16 of the image ring.
+        self.replay = ReplayRing((2 * m.pack,), dtype=tf.float32)
         self._lr_scale = 1.0
         self.trained_seconds = 0.0  # time in scheduled training (run_scheduled), for the decay
 
@@ -114,6 +127,8 @@ class ToyTrainer:
         self._d_steps.assign(h.d_steps)
         self._loss_kind.assign(ADVERSARIAL_LOSSES.index(h.adversarial_loss))
         self._r1_gamma.assign(h.r1_gamma)
+        self._instance_noise.assign(h.instance_noise)
+        self._replay_share.assign(h.replay_share)
         self._ema_decay.assign(config.run.ema_decay)
         o = config.optimizer
         self._g_opt.use_adam.assign(o.name == "adam")
@@ -125,6 +140,10 @@ class ToyTrainer:
             run=replace(self.config.run, ema_decay=config.run.ema_decay),
         )
         self._set_learning_rates()
+
+    def set_budget_progress(self, progress: float) -> None:
+        """The share of the budget spent (0..1), which the instance noise decays over; no retrace."""
+        self._progress.assign(float(progress))
 
     def set_lr_scale(self, scale: float) -> None:
         """Multiply both configured learning rates by `scale` (a decay schedule's hook)."""
@@ -154,9 +173,17 @@ class ToyTrainer:
     def _fake_batch(self):
         return self._packed(self.generator(self._latent(self._batch * self._pack), training=True))
 
+    def _d_input(self, points):
+        """What D sees of packed points: plus N(0, std²) per coordinate while the decaying
+        instance-noise std is above 0 (a tf.cond: off draws nothing)."""
+        std = hacks.instance_noise_std(self._instance_noise, self._progress)
+        return tf.cond(std > 0.0, lambda: hacks.add_instance_noise(self._rng, points, std), lambda: tf.identity(points))
+
     def _d_update(self):
-        real = self._real_batch()
-        fake = self._fake_batch()
+        real = self._d_input(self._real_batch())
+        # A share of the fake packs comes from the ring of past ones (experience replay).
+        fake, _ = self.replay.replay(self._rng, self._fake_batch(), None, self._replay_share)
+        fake = self._d_input(fake)
         ones, zeros = tf.ones([self._batch]), tf.zeros([self._batch])
         t_real = hacks.discriminator_targets(self._rng, ones, self._flip, self._real_range, self._fake_range)
         t_fake = hacks.discriminator_targets(self._rng, zeros, self._flip, self._real_range, self._fake_range)
@@ -200,7 +227,7 @@ class ToyTrainer:
     def _g_update(self):
         variables = self.generator.trainable_variables
         with tf.GradientTape() as tape:
-            logits = self.discriminator(self._fake_batch(), training=True)
+            logits = self.discriminator(self._d_input(self._fake_batch()), training=True)
             loss = hacks.adversarial_generator_loss(self._loss_kind, logits, self._non_saturating)
         self._g_opt.apply(tape.gradient(loss, variables))
         self._update_average()
@@ -292,6 +319,7 @@ class ToyTrainer:
         self.set_lr_scale(
             decay_scale(self.trained_seconds, self.config.run.max_seconds, self.config.optimizer.final_lr_fraction)
         )
+        self.set_budget_progress(budget_share(self.trained_seconds, self.config.run.max_seconds))
         start = time.perf_counter()
         self.run(n_steps)
         self.trained_seconds += time.perf_counter() - start
@@ -314,11 +342,13 @@ class ToyTrainer:
         elapsed = 0.0
         while True:
             self.set_lr_scale(decay_scale(elapsed, seconds, final))
+            self.set_budget_progress(budget_share(elapsed, seconds))
             self.run(burst)
             elapsed = time.perf_counter() - start
             if elapsed >= seconds:
                 break
         self.set_lr_scale(1.0)
+        self.set_budget_progress(0.0)
         return self.steps
 
     def _record(self, d_real, d_fake, g, acc_real, acc_fake, new_g: int) -> None:

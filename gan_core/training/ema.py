@@ -4,7 +4,8 @@ samples average out the last steps' back-and-forth between the players.
 
 The update runs inside the compiled step (a handful of fused ops over G's variables,
 traced once; no Python per step), and the decay is a tf.Variable, so changing it never
-retraces.
+retraces: 0 turns the average off, and while off it follows G, so turning it on mid-run
+starts the average from G's weights of that moment.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ class GeneratorAverage:
 
     Trainable weights are averaged with `decay`; the others (BatchNorm's moving mean and
     variance, random-layer states) are copied, as ProGAN does: an average of running
-    statistics describes no network. `decay` in [0, 1).
+    statistics describes no network. `decay` in [0, 1); 0 is off: the average then copies G
+    at every update (and its warm-up count restarts), so it equals G whenever it is turned on.
     """
 
     def __init__(self, generator: keras.Model, build, decay: float):
@@ -55,11 +57,23 @@ class GeneratorAverage:
         self.updates = tf.Variable(0.0, trainable=False, dtype=tf.float32, name="ema_updates")
 
     def update(self) -> None:
-        """One averaging step with the warmed-up decay; call it inside the compiled step right
-        after G's update."""
-        decay = warmed_up_decay(self.decay, self.updates)
-        self.updates.assign_add(1.0)
-        for avg, var in zip(self.average.trainable_variables, self.generator.trainable_variables):
-            avg.assign(tf.cast(ema_update(tf.cast(avg, tf.float32), tf.cast(var, tf.float32), decay), avg.dtype))
+        """One averaging step with the warmed-up decay (a copy of G while the decay is 0); call
+        it inside the compiled step right after G's update. The two cases sit in a tf.cond, so a
+        live change of the decay never retraces."""
+
+        def averaged():
+            decay = warmed_up_decay(self.decay, self.updates)
+            for avg, var in zip(self.average.trainable_variables, self.generator.trainable_variables):
+                avg.assign(tf.cast(ema_update(tf.cast(avg, tf.float32), tf.cast(var, tf.float32), decay), avg.dtype))
+            self.updates.assign_add(1.0)
+            return tf.constant(True)
+
+        def copied():
+            for avg, var in zip(self.average.trainable_variables, self.generator.trainable_variables):
+                avg.assign(var)
+            self.updates.assign(0.0)
+            return tf.constant(False)
+
+        tf.cond(self.decay > 0.0, averaged, copied)
         for avg, var in zip(self.average.non_trainable_variables, self.generator.non_trainable_variables):
             avg.assign(var)

@@ -117,7 +117,8 @@ def instance_noise_std(start_std, progress) -> tf.Tensor:
 
 def add_instance_noise(rng: tf.random.Generator, images: tf.Tensor, std) -> tf.Tensor:
     """`images` plus N(0, std²) per pixel, same shape and dtype (pixels in [-1, 1]; std 0 returns
-    them unchanged). Sources: ganhacks #13; Sønderby et al. 2016; Arjovsky & Bottou 2017."""
+    them unchanged). Any shape: the 2-D playground adds it to points, std in the data's units.
+    Sources: ganhacks #13; Sønderby et al. 2016; Arjovsky & Bottou 2017."""
     noise = rng.normal(tf.shape(images)) * tf.cast(std, tf.float32)
     return images + tf.cast(noise, images.dtype)
 
@@ -125,7 +126,7 @@ def add_instance_noise(rng: tf.random.Generator, images: tf.Tensor, std) -> tf.T
 def mix_replayed(rng: tf.random.Generator, fresh: tf.Tensor, buffer: tf.Tensor, filled, share):
     """The fake half-batch with a share of it drawn from a buffer of earlier fakes.
 
-    fresh (n, H, W, C) float; buffer (capacity, H, W, C), of which the first `filled` rows hold
+    fresh (n, H, W, C) float, or points (n, d); buffer (capacity, same row shape), of which the first `filled` rows hold
     fakes. round(share * n) of the n images (share in [0, 1]) are replaced by uniformly drawn
     buffer rows, none while the buffer is empty. Returns (images float32, replayed (n,) bool,
     index (n,) int32: the buffer row each replayed image came from).
@@ -140,11 +141,12 @@ def mix_replayed(rng: tf.random.Generator, fresh: tf.Tensor, buffer: tf.Tensor, 
     replayed = tf.range(n) < count
     index = rng.uniform([n], 0, tf.maximum(filled, 1), dtype=tf.int32)
     old = tf.cast(tf.gather(buffer, index), tf.float32)
-    return tf.where(replayed[:, None, None, None], old, fresh), replayed, index
+    per_row = tf.reshape(replayed, [-1] + [1] * (fresh.shape.rank - 1))
+    return tf.where(per_row, old, fresh), replayed, index
 
 
 def ring_write(buffer: tf.Variable, cursor: tf.Variable, filled: tf.Variable, images: tf.Tensor) -> tf.Tensor:
-    """Write `images` (m, H, W, C), m ≤ capacity, into the ring `buffer` at `cursor`, wrapping
+    """Write `images` (m, H, W, C) or points (m, d), m ≤ capacity, into the ring `buffer` at `cursor`, wrapping
     around; `cursor` moves on and `filled` (rows holding fakes) grows up to the capacity.
     Returns the rows written ((m,) int32), for anything kept beside the images (their classes)."""
     capacity = tf.shape(buffer)[0]

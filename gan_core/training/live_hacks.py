@@ -1,7 +1,8 @@
 """The hack settings that change while training runs, held as tf.Variables.
 
 The compiled step reads these variables every step, so moving a slider assigns a
-value and never retraces. Learning rates live in the optimizers' own variables.
+value and never retraces. Learning rates live in the optimizers' own variables, and the
+moving average's decay (run.ema_decay) in the average's (gan_core/training/ema.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ LIVE_KEYS = {
     "hacks.diff_augment": "DiffAugment",
     "optimizer.d_learning_rate": "D lr",
     "optimizer.g_learning_rate": "G lr",
+    "run.ema_decay": "EMA",
 }
 
 
@@ -79,7 +81,7 @@ class LiveHacks:
 
 
 def live_values(cfg: TrainConfig) -> dict:
-    """{dotted key: value} of every LIVE_KEYS setting in `cfg` (hacks and the two learning rates)."""
+    """{dotted key: value} of every LIVE_KEYS setting in `cfg` (hacks, the two learning rates, the EMA decay)."""
     out = {}
     for key in LIVE_KEYS:
         section, name = key.split(".")

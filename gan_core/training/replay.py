@@ -18,20 +18,26 @@ REPLAY_WRITES = 8
 
 
 class ReplayRing:
-    """The ring of past fakes: `images` (capacity, H, W, C) float16, `classes` (capacity,) int32
+    """The ring of past fakes: `images` (capacity, *image_shape) in `dtype` (float16 for pixels;
+    the 2-D playground keeps points, (capacity, 2 * pack), in float32), `classes` (capacity,) int32
     (the class each fake was drawn for; 0 when unconditional), `cursor` and `filled` int32."""
 
-    def __init__(self, image_shape: tuple, capacity: int = REPLAY_CAPACITY):
+    def __init__(self, image_shape: tuple, capacity: int = REPLAY_CAPACITY, dtype=tf.float16):
         def var(value, name):
             return tf.Variable(value, trainable=False, name=name)
 
-        self.images = var(tf.zeros((capacity, *image_shape), tf.float16), "replay_buffer")
+        self.images = var(tf.zeros((capacity, *image_shape), dtype), "replay_buffer")
         self.classes = var(tf.zeros([capacity], tf.int32), "replay_classes")
         self.cursor = var(0, "replay_cursor")
         self.filled = var(0, "replay_filled")
 
+    def clear(self) -> None:
+        """Empty the ring (a new run on a reused step): nothing is replayed until fakes are written."""
+        for variable in (self.images, self.classes, self.cursor, self.filled):
+            variable.assign(tf.zeros_like(variable))
+
     def replay(self, rng: tf.random.Generator, fresh, codes, share, writes: int = REPLAY_WRITES):
-        """(fakes, their class codes): the fake half (n, H, W, C) with round(share · n) drawn from
+        """(fakes, their class codes): the fake half (n, H, W, C), or points (n, d), with round(share · n) drawn from
         the ring (none while `share` is 0 or the ring is empty: a tf.cond, no random draws), and
         the one-hot codes (n, K) the fakes were drawn for (None when `codes` is None, unconditional).
         Then the first `writes` fresh fakes go into the ring, always, so a share switched on

@@ -116,7 +116,7 @@ class RunKeeping:
                 if key in LIVE_KEYS:
                     cfg = cfg.with_value(key, value)
             self._live_cfg = cfg.validated()
-        self._gan_step.live.assign(self._live_cfg.hacks)
+        self._gan_step.apply_live(self._live_cfg)
         self.board.update(hacks=live_values(self._live_cfg))
 
     def _do_roll_back(self, saver: RunSaver, step: GanStep) -> None:

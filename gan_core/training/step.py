@@ -72,6 +72,30 @@ def make_discriminator_optimizer(cfg: TrainConfig) -> keras.optimizers.Optimizer
     return make_optimizer(cfg, cfg.optimizer.d_learning_rate)
 
 
+def _values(model: keras.Model) -> list[np.ndarray]:
+    """Copies of every variable of `model` (weights, BatchNorm statistics, random-layer states)."""
+    return [np.array(v.numpy()) for v in model.variables]
+
+
+def graph_key(cfg: TrainConfig, images, labels=None) -> tuple:
+    """What shapes the compiled step's graph: the model section, batch size, precision, D's
+    optimizer and Adam's beta_1, the images' shape (count included) and the number of classes.
+    Two runs with equal keys can share one traced step (GanStep.restart); everything else a
+    run sets (seed, hacks, learning rates, EMA decay, the pixels) is a variable. `images` is an
+    array or tf.Variable (n, H, W, C); `labels` as GanStep takes them."""
+    clustered = wants_clusters(cfg.model.self_conditioning, cfg.model.use_labels, label_classes(labels) > 0)
+    classes = cfg.model.self_conditioning if clustered else label_classes(labels) if cfg.model.use_labels else 0
+    return (
+        cfg.model,
+        cfg.run.batch_size,
+        cfg.run.precision,
+        cfg.optimizer.d_optimizer,
+        cfg.optimizer.beta_1,
+        tuple(int(d) for d in images.shape),
+        classes,
+    )
+
+
 class GanStep:
     """Models, optimizers, live hack variables and the compiled step for one run."""
 
@@ -112,14 +136,15 @@ class GanStep:
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
 
-        # The moving average of G's weights (run.ema_decay > 0) draws every sample.
-        self.ema = None
-        if cfg.run.ema_decay > 0:
-            self.ema = GeneratorAverage(
-                self.generator,
-                lambda: build_generator(cfg.model, self.image_shape, cfg.run.precision, self.classes, seed=seed),
-                cfg.run.ema_decay,
-            )
+        # The moving average of G's weights draws every sample while run.ema_decay > 0. It is
+        # always built, so the decay is a live setting: while it is 0 the average follows G.
+        self.ema = GeneratorAverage(
+            self.generator,
+            lambda: build_generator(cfg.model, self.image_shape, cfg.run.precision, self.classes, seed=seed),
+            cfg.run.ema_decay,
+        )
+        # The models' starting values, so a reused step can start a run of the same seed again.
+        self._initial = (seed, _values(self.generator), _values(self.discriminator))
         self.live = LiveHacks(cfg.hacks)
         self.rng = tf.random.Generator.from_seed(seed)
         self._shuffle_rng = np.random.default_rng(seed)
@@ -134,10 +159,54 @@ class GanStep:
         if self.classes:
             self.labels = tf.Variable(np.asarray(labels, dtype=np.int32), trainable=False, name="real_labels")
         self.replay = ReplayRing(self.image_shape)
+        self.graph_key = graph_key(cfg, images_uint8, labels)
         self.traces = 0
         # autograph off: it would transpile every helper on each trace (seconds on 2 cores);
         # the only loop is written as tf.while_loop.
         self._step = tf.function(self._train_step, autograph=False)
+
+    # -- reuse -------------------------------------------------------------------
+    def restart(self, cfg: TrainConfig, images_uint8: np.ndarray, labels: np.ndarray | None = None) -> None:
+        """Make this step what `GanStep(cfg, images_uint8, labels=labels)` would build, without
+        tracing again: the weights of cfg.run.seed, fresh optimizers, random streams, data order,
+        replay ring, average and live settings, and these images (between runs, never inside one).
+
+        `cfg` and the images must have this step's graph_key (ValueError otherwise): TensorFlow
+        keeps ~10 MiB of native memory per traced step that no Python reference frees, so a
+        server that starts the same configuration again reuses its step (gan_core.training.step_cache).
+        """
+        if graph_key(cfg, images_uint8, labels) != self.graph_key:
+            raise ValueError("restart needs a configuration and data set of the same shapes as the step's")
+        seed = cfg.run.seed
+        if self._initial[0] != seed:
+            self._initial = (
+                seed,
+                _values(build_generator(cfg.model, self.image_shape, cfg.run.precision, self.classes, seed=seed)),
+                _values(build_discriminator(cfg.model, self.image_shape, cfg.run.precision, self.classes, seed=seed)),
+            )
+        _, g_values, d_values = self._initial
+        for model, values in ((self.generator, g_values), (self.discriminator, d_values), (self.ema.average, g_values)):
+            for variable, value in zip(model.variables, values):
+                variable.assign(value)
+        self.ema.updates.assign(0.0)
+        for optimizer in (self.d_optimizer, self.g_optimizer):
+            for variable in optimizer.variables:  # step count and moments start at 0
+                variable.assign(tf.zeros_like(variable))
+        self.set_learning_rates(cfg.optimizer.d_learning_rate, cfg.optimizer.g_learning_rate)
+        self.cfg = cfg
+        self.apply_live(cfg)
+        self.live.budget_progress.assign(0.0)
+        self.rng.reset_from_seed(seed)
+        self._shuffle_rng = np.random.default_rng(seed)
+        self.data.assign(images_uint8)
+        if self.self_conditioned:  # these images' own clusters, as a fresh build makes them
+            labels = cluster_labels(images_uint8, cfg.model.self_conditioning, seed)
+        if self.classes:
+            self.labels.assign(np.asarray(labels, dtype=np.int32))
+        self.order.assign(self._shuffle_rng.permutation(self.n_images).astype(np.int32))
+        self.cursor.assign(0)
+        self.reals_in_epoch = 0
+        self.replay.clear()
 
     # -- data --------------------------------------------------------------------
     def new_epoch(self) -> None:
@@ -341,8 +410,7 @@ class GanStep:
             trained_on = self._loss_for_gradients(self.g_optimizer, trained_on)
         g_grads = tape.gradient(trained_on, g_vars)
         self.g_optimizer.apply_gradients(zip(g_grads, g_vars))
-        if self.ema is not None:
-            self.ema.update()
+        self.ema.update()
 
         kind = self.live.loss_kind
         return tf.stack(
@@ -400,6 +468,17 @@ class GanStep:
         self.d_optimizer.learning_rate.assign(d_lr)
         self.g_optimizer.learning_rate.assign(g_lr)
 
+    def apply_live(self, cfg: TrainConfig) -> None:
+        """Take every live setting of `cfg` (its hacks and run.ema_decay) at the next step; no retrace.
+        The learning rates go through set_learning_rates (the loop scales them by its decay)."""
+        self.live.assign(cfg.hacks)
+        self.ema.decay.assign(float(cfg.run.ema_decay))
+
+    @property
+    def ema_active(self) -> bool:
+        """Whether the moving average of G draws the samples now (run.ema_decay > 0, live)."""
+        return bool(self.ema.decay.numpy() > 0.0)
+
     def set_budget_progress(self, progress: float) -> None:
         """The share of the run's budget spent (0..1), which the instance noise decays over (no retrace)."""
         self.live.budget_progress.assign(float(progress))
@@ -408,8 +487,8 @@ class GanStep:
     @property
     def sampling_generator(self) -> keras.Model:
         """The generator that draws grids, quality samples and the saved generator.keras: the
-        moving average of G's weights when run.ema_decay > 0, else G itself."""
-        return self.ema.average if self.ema is not None else self.generator
+        moving average of G's weights while run.ema_decay > 0 (read now: it is live), else G itself."""
+        return self.ema.average if self.ema_active else self.generator
 
     def generate(self, z: np.ndarray) -> np.ndarray:
         """Generator output (inference mode) for latent points (with their class code when

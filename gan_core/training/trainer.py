@@ -27,10 +27,10 @@ from gan_core.training.conditional import labels_note
 from gan_core.training.health_watch import HealthWatch
 from gan_core.training.live_hacks import LIVE_KEYS, live_values
 from gan_core.training.loop import budget_progress, flush_metrics, learning_rate_factor
-from gan_core.training.mirrored import make_step
 from gan_core.training.run_keeping import RunKeeping
 from gan_core.training.snapshot import ACTIVE_STATES, Board, HackChange, Snapshot, Status
 from gan_core.training.step import GanStep
+from gan_core.training.step_cache import shared_steps
 
 FLUSH_SECONDS = 0.25  # how often per-step metrics are fetched from the graph
 MERGE_STEPS = 20  # changes of one hack this close together become one marker
@@ -93,6 +93,7 @@ class Trainer(RunKeeping):
         self._rollback_done = threading.Event()
         self._rollback_result: object = None
         self.saver: RunSaver | None = None
+        self._gan_step: GanStep | None = None
 
     # -- commands (any thread) ---------------------------------------------------
     def start(self) -> None:
@@ -177,6 +178,8 @@ class Trainer(RunKeeping):
         server's pool for an hour so its page can show it, and the board is all that needs."""
         self._record_end()
         self._data = None
+        if self._gan_step is not None:
+            shared_steps().release(self._gan_step)  # the next run of this configuration reuses it
         self._gan_step = None
         if self.saver is not None:
             self.saver.step = None  # keeps where the run stands on disk, not the networks
@@ -193,7 +196,9 @@ class Trainer(RunKeeping):
         self.cfg = cfg
         if batch_note:
             self.board.warn(batch_note)
-        step = make_step(cfg, data.images, labels=data.labels)  # several devices: mirrored.py
+        # One device: a traced step of this configuration is reused (step_cache.py); several
+        # devices: a mirrored step (mirrored.py).
+        step = shared_steps().acquire(cfg, data.images, data.labels)
         note = "" if step.self_conditioned else labels_note(cfg.model.use_labels, data.labels)
         if note:
             self.board.warn(note)
@@ -218,7 +223,7 @@ class Trainer(RunKeeping):
         pending: list = []
         last_flush = time.perf_counter()
         step_seconds: deque = deque(maxlen=units.RATE_WINDOW)
-        compiled = False
+        compiled = step.traces > 0  # a step reused from an earlier run of this configuration
         while not self._stop.is_set():
             if not self._running.is_set():
                 self._flush(pending, step)
@@ -242,7 +247,7 @@ class Trainer(RunKeeping):
             pending.append(step.step())
             self.counters["step"] += 1
             now = time.perf_counter()
-            if step.traces == 1 and not compiled:
+            if step.traces > 0 and not compiled:
                 # The one-off trace is not training time: keep it out of the budget.
                 compiled = True
                 self.board.update(compile_seconds=now - t0)
@@ -306,7 +311,7 @@ class Trainer(RunKeeping):
                 continue
             hacks[key] = value
             cfg = self._live_cfg
-            step.live.assign(cfg.hacks)
+            step.apply_live(cfg)
             self._schedule_learning_rates(step)
             step_now = self.counters["step"]
             last = self.board.last_change()
