@@ -41,6 +41,7 @@ def _note_lines(stderr: str) -> list[str]:
 
 
 def degenerate_images(workdir: Path) -> str:
+    """Images of degenerate sizes are skipped and counted in the one summary line; returns it."""
     from gan_core.data import load_images
 
     data = load_images(str(CASE_FILES / "images" / "odd_sizes"))
@@ -50,6 +51,7 @@ def degenerate_images(workdir: Path) -> str:
 
 
 def broken_zip_via_cli(workdir: Path) -> str:
+    """`train --data` on a zip with broken members trains on the readable ones and names the rest in one line."""
     done = _cli(
         workdir,
         "train",
@@ -68,6 +70,7 @@ def broken_zip_via_cli(workdir: Path) -> str:
 
 
 def small_set_via_cli(workdir: Path) -> str:
+    """`train --data` on 21 CMYK images (fewer than one batch of 32) trains at batch 20 and says so."""
     done = _cli(
         workdir,
         "train",
@@ -86,6 +89,7 @@ def small_set_via_cli(workdir: Path) -> str:
 
 
 def below_the_floor_via_cli(workdir: Path) -> str:
+    """`train --data` on five images (below the floor of 8) exits 2 with one line and makes no run folder."""
     from PIL import Image
 
     folder = workdir / "five"
@@ -120,6 +124,7 @@ def pixel_budget(workdir: Path) -> str:
 
 
 def generator_range(workdir: Path) -> str:
+    """An uploaded generator whose output is 0..255: its range is measured and noted, images not all white."""
     from gan_core.generators.running import generate
     from gan_core.generators.source import load_uploaded_generator
 
@@ -132,6 +137,7 @@ def generator_range(workdir: Path) -> str:
 
 
 def generator_config_disagrees_via_sample(workdir: Path) -> str:
+    """`sample` on a run whose config disagrees with its 0..1 generator follows the generator, with a note."""
     from gan_core.presets import preset
 
     run = workdir / "run"
@@ -147,6 +153,7 @@ def generator_config_disagrees_via_sample(workdir: Path) -> str:
 
 
 def generator_files(workdir: Path) -> str:
+    """Unusable generator uploads (unregistered custom layer, renamed HDF5, cut in half): one line each."""
     from gan_core.generators.source import GeneratorError, load_uploaded_generator
 
     whole = (CASE_FILES / "models" / "output_0_to_1.keras").read_bytes()
@@ -173,6 +180,7 @@ def generator_files(workdir: Path) -> str:
 
 
 def spreadsheet_csvs(workdir: Path) -> str:
+    """Every points CSV of the shared cases (spreadsheet exports) reads as (n, 2) points."""
     from gan_core.toy import read_points_csv
 
     shapes = {
@@ -194,6 +202,7 @@ def spreadsheet_csvs(workdir: Path) -> str:
 
 
 def csv_over_the_row_limit(workdir: Path) -> str:
+    """A 250,000-row points CSV is cut to the row limit with a note, not refused or read whole."""
     from gan_core.toy import read_points_csv
 
     angles = np.linspace(0, 2 * np.pi, 250_000)
@@ -204,6 +213,7 @@ def csv_over_the_row_limit(workdir: Path) -> str:
 
 
 def upload_kept_across_pages(workdir: Path) -> str:
+    """An uploaded image set stays chosen on the Train page after a visit to another page (AppTest)."""
     os.environ["GAN_LAB_RUNS"] = str(workdir / "runs")
     os.environ["GAN_LAB_CACHE"] = str(workdir / "cache")
     from streamlit.testing.v1 import AppTest

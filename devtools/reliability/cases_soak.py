@@ -100,6 +100,7 @@ def _check(figures: dict, what: str, max_growth_mib: float) -> str:
 
 
 def trainings(workdir: Path) -> str:
+    """50 trainings started and stopped: no thread left behind, RSS growth within its bound."""
     return _check(trainer_cycles(CYCLES), "trainings started and stopped", MAX_GROWTH_MIB_TRAININGS)
 
 
@@ -181,6 +182,7 @@ def session_cycles(cycles: int, workdir: Path, warm_up: int = 3) -> dict:
 
 
 def sessions(workdir: Path) -> str:
+    """50 browser sessions opened and dropped: no thread left behind, RSS growth within its bound."""
     return _check(session_cycles(CYCLES, workdir), "browser sessions opened and dropped", MAX_GROWTH_MIB_SESSIONS)
 
 
