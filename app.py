@@ -3,9 +3,11 @@
 import streamlit as st
 
 from ui.keras_guard import import_tensorflow_once, keep_keras_state
+from ui.session import warm_default_step
 
 import_tensorflow_once()
 keep_keras_state()
+warm_default_step()  # the default's step is traced before the first Start asks for it
 
 st.set_page_config(page_title="GAN Hacks Lab", page_icon=":material/science:", layout="wide")
 

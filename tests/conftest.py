@@ -1,6 +1,9 @@
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# No background trace of the default step in every app a test starts (and in this process):
+# it would compete with the tests for the two cores. tests/test_prewarm.py turns it on.
+os.environ.setdefault("GAN_LAB_PREWARM", "0")
 
 import tempfile
 

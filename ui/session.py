@@ -159,3 +159,29 @@ def followed_snapshot(board: Board, key: str) -> Snapshot:
         st.session_state[key] = held
     series = held[1].update(board)
     return replace(board.snapshot(series=False), series=series)
+
+
+@st.cache_resource(show_spinner=False)
+def _prewarm_once() -> None:
+    from gan_core.presets import DEFAULT_PRESET
+    from gan_core.training.step_cache import prewarm_preset
+
+    prewarm_preset(DEFAULT_PRESET)
+
+
+def warm_default_step() -> None:
+    """Once per server, trace the default preset's training step in the background, so the
+    class's first Start shows a grid within about a second (GAN_LAB_PREWARM=0 turns it off;
+    a bad value is one warning line and no warm-up)."""
+    import os
+
+    from gan_core.config import ConfigError
+    from gan_core.training.step_cache import prewarm_wanted
+
+    try:
+        wanted = prewarm_wanted(os.environ)
+    except ConfigError as e:
+        st.warning(str(e))
+        return
+    if wanted:
+        _prewarm_once()

@@ -166,6 +166,11 @@ class GanStep:
         self._step = tf.function(self._train_step, autograph=False)
 
     # -- reuse -------------------------------------------------------------------
+    def trace(self) -> None:
+        """Trace the compiled step now without running it (no variable changes): the next
+        `step()` runs at once. Tracing takes seconds on two cores (step_cache.prewarm)."""
+        self._step.get_concrete_function()
+
     def restart(self, cfg: TrainConfig, images_uint8: np.ndarray, labels: np.ndarray | None = None) -> None:
         """Make this step what `GanStep(cfg, images_uint8, labels=labels)` would build, without
         tracing again: the weights of cfg.run.seed, fresh optimizers, random streams, data order,

@@ -1,0 +1,61 @@
+"""The default step traced before the first Start: the server traces the default preset's
+step in the background, and the first training of that configuration neither builds nor
+traces (the trace is most of the seconds before the first grid)."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from gan_core.config import ConfigError, TrainConfig
+from gan_core.training.step_cache import prewarm_wanted, shared_steps
+from gan_core.training.trainer import Trainer
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(
+    "environ,wanted",
+    [({}, True), ({"GAN_LAB_PREWARM": "1"}, True), ({"GAN_LAB_PREWARM": "0"}, False)]
+    + [({"GAN_LAB_PREWARM": "1", "GAN_LAB_RAY_ADDRESS": "auto"}, False)],
+)
+def test_prewarm_is_on_by_default_off_when_asked_and_on_ray(environ, wanted):
+    assert prewarm_wanted(environ) is wanted
+
+
+def test_a_bad_prewarm_value_is_one_line():
+    with pytest.raises(ConfigError, match="GAN_LAB_PREWARM must be 0 or 1, got 'yes'"):
+        prewarm_wanted({"GAN_LAB_PREWARM": "yes"})
+
+
+def test_the_first_training_of_a_prewarmed_configuration_does_not_trace_again(small_digits, tmp_path):
+    cfg = TrainConfig().with_overrides(
+        ["model.base_filters=8", "run.batch_size=128", "run.epochs=1", "run.max_seconds=0", "run.grid_size=2"]
+    )
+    cache = shared_steps()
+    cache.clear()
+    try:
+        assert cache.prewarm(cfg, small_digits.images, small_digits.labels)
+        assert not cache.prewarm(cfg, small_digits.images, small_digits.labels)  # already idle: nothing to do
+        assert len(cache) == 1
+        trainer = Trainer(cfg, run_dir=tmp_path / "run", data=small_digits)
+        trainer.start()
+        trainer.join(300)
+        snap = trainer.snapshot()
+        assert snap.state == "finished", snap.message
+        assert len(cache) == 1  # the run took the traced step and gave it back
+        (step,) = cache._idle.values()
+        assert step.traces == 1  # traced once, by the prewarm
+    finally:
+        cache.clear()
+
+
+def test_the_app_says_a_bad_prewarm_value_in_one_line_and_still_works(monkeypatch, tmp_path):
+    monkeypatch.setenv("GAN_LAB_PREWARM", "sometimes")
+    monkeypatch.setenv("GAN_LAB_RUNS", str(tmp_path / "runs"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert [w.value for w in at.warning if "GAN_LAB_PREWARM" in w.value] == [
+        "GAN_LAB_PREWARM must be 0 or 1, got 'sometimes'"
+    ]
+    assert any(b.label == "Start training" for b in at.button)
