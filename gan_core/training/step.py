@@ -166,10 +166,11 @@ class GanStep:
         self._step = tf.function(self._train_step, autograph=False)
 
     # -- reuse -------------------------------------------------------------------
-    def trace(self) -> None:
-        """Trace the compiled step now without running it (no variable changes): the next
-        `step()` runs at once. Tracing takes seconds on two cores (step_cache.prewarm)."""
-        self._step.get_concrete_function()
+    def warm_up(self) -> None:
+        """Trace the compiled step and run it once, so that TensorFlow's graph optimization and
+        kernel set-up (seconds on two cores, on the first call) are done too. It trains one step:
+        `restart` the step before a run uses it (step_cache.prewarm does)."""
+        np.asarray(self.step())
 
     def restart(self, cfg: TrainConfig, images_uint8: np.ndarray, labels: np.ndarray | None = None) -> None:
         """Make this step what `GanStep(cfg, images_uint8, labels=labels)` would build, without

@@ -67,9 +67,10 @@ class StepCache:
                 self._idle.popitem(last=False)
 
     def prewarm(self, cfg: TrainConfig, images_uint8: np.ndarray, labels: np.ndarray | None = None) -> bool:
-        """Build and trace the step of `cfg` on these images now and keep it idle, so the first
-        Start of that configuration neither builds nor traces (the trace is most of the seconds
-        before the first grid: 4.4 s of 5.4 s measured on two cores). An `acquire` of the same
+        """Build the step of `cfg` on these images, trace it and run it once now, and keep it idle,
+        so the first Start of that configuration neither builds, traces nor waits for the first
+        call's graph optimization (most of the seconds before the first grid: 4.4 s of the trace
+        alone in 5.4 s, measured on two cores). An `acquire` of the same
         configuration meanwhile waits for it. Returns False (nothing done) when such a step is
         already idle or being traced, or when several devices are in use (mirrored steps are
         not cached). Raises what GanStep raises for bad input."""
@@ -82,7 +83,7 @@ class StepCache:
             event = self._warming[key] = threading.Event()
         try:
             step = GanStep(cfg, images_uint8, labels=labels)
-            step.trace()
+            step.warm_up()  # trace and first call; `acquire` restarts it to a fresh build's start
             self.release(step)
         finally:
             with self._lock:
