@@ -65,7 +65,7 @@ def test_each_page_opens_and_its_main_button_works(tmp_path, title, button):
             expect(steps).to_have_text("0", timeout=60_000)
             page.get_by_role("button", name=button).first.click()
             expect(steps).to_have_text("1", timeout=60_000)  # one D round and one G update
-            page.get_by_role("button", name="Play").click()
+            page.get_by_role("button", name="Play", exact=True).click()
             page.wait_for_timeout(6000)  # a few bursts, for the picture
             # A click can land while a burst reruns the page and be lost: press Pause until Play is back.
             for _ in range(5):
