@@ -46,7 +46,8 @@ def test_source_caption_says_latent_classes_shape_and_output_range():
     text = source_caption(src)
     assert text == (
         "Run x: latent size 100, uniform latent, then a one-hot code for 10 classes (trained with "
-        "labels: it draws the class you ask for), 28x28x1 images, output in [-1, 1] (tanh)."
+        "labels, or with look-alike clusters as labels: it draws the class you ask for), 28x28x1 images, "
+        "output in [-1, 1] (tanh)."
     )
     assert source_caption(
         GeneratorSource(

@@ -81,9 +81,12 @@ def run_train(args) -> int:
     data = load_run_data(out, cfg.data.source) if args.resume else load_images(cfg.data.source)
     cfg, batch_note = fit_config_to_data(cfg, len(data), f"'{data.name}'")  # below the floor: one line, exit 2
     trainer = _make_trainer(args, cfg, out, data)  # a bad Ray address: one line, before any folder
+    resumed_epoch = 0  # epochs finished before a resume: their lines were printed then
     if args.resume:
-        if RunFolder.open(out).state() is None:
+        state = RunFolder.open(out).state()
+        if state is None:
             raise RunError(f"{out} has no checkpoint to resume from")
+        resumed_epoch = int(state.get("epoch", 0) or 0)
     else:
         if (out / "config.json").exists():
             raise ValueError(f"{out} already holds a run: use --resume {out} or another --out")
@@ -93,7 +96,7 @@ def run_train(args) -> int:
     for note in (data.summary if data.skipped else "", batch_note):
         if note:
             print(f"note: {note}", file=sys.stderr)
-    shown = {"epochs": 0, "warnings": 0}
+    shown = {"epochs": 0, "warnings": 0, "after_epoch": resumed_epoch}
     trainer.start()
     try:
         while trainer.is_active():
@@ -143,6 +146,8 @@ def _report(trainer, tty: bool, shown: dict) -> None:
     and the bar."""
     snap = trainer.snapshot()
     for record in snap.epochs[shown["epochs"] :]:
+        if record.epoch <= shown.get("after_epoch", 0):
+            continue  # restored with the run on --resume, printed by the run that trained it
         if tty:
             print("\r" + " " * 100 + "\r", end="", file=sys.stderr)
         print(epoch_line(record, snap), file=sys.stderr)
