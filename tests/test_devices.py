@@ -59,9 +59,9 @@ def test_two_replicas_train_and_start_like_one_device(tmp_path):
     one, two = np.array(out["losses"]["one"]), np.array(out["losses"]["two"])
     # d_loss_real, d_loss_fake, g_loss over the first five steps from the same seed and weights.
     # They differ by the replicas' own random streams and BatchNorm statistics over 32 instead of
-    # 64 images (gan_core/training/mirrored.py): measured within 0.05 per step here, so 0.1
-    # per step and 0.05 on the five-step mean.
-    assert np.all(np.abs(one[:, :3] - two[:, :3]) < 0.1), (one[:, :3], two[:, :3])
+    # 64 images (gan_core/training/mirrored.py): over seeds 0-3, measured within 0.16 per step
+    # and 0.04 on the five-step mean, so 0.2 per step and 0.05 on the mean.
+    assert np.all(np.abs(one[:, :3] - two[:, :3]) < 0.2), (one[:, :3], two[:, :3])
     assert np.all(np.abs(one[:, :3].mean(0) - two[:, :3].mean(0)) < 0.05)
     assert two[-1, 0] < two[0, 0]  # D learns the real images: its loss on them falls
     # A whole run on two replicas: 640 images, 32 real a step over both replicas -> 20 steps.
