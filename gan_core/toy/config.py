@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gan_core.config import DottedKeys, HacksConfig, TrainConfig
+from gan_core.config import HacksConfig, TrainConfig
+from gan_core.config_keys import DottedKeys
 
 OPTIMIZERS = ("adam", "sgd")
 # The playground's learning-rate choices. Higher than the image GAN's (ui/control_specs.py:
