@@ -20,15 +20,8 @@ from gan_core.data import (
 )
 from gan_core.presets import DEFAULT_PRESET, describe, preset, preset_names
 from gan_core.training.pool import PoolBusy
-from ui.control_specs import (
-    LEARNING_RATES,
-    LIVE_HACKS,
-    PRACTICES,
-    RUN_CONTROLS,
-    Control,
-    config_from_widgets,
-    widget_values,
-)
+from ui.control import LEARNING_RATES, Control
+from ui.control_specs import LIVE_HACKS, PRACTICES, RUN_CONTROLS, config_from_widgets, widget_values
 from ui.kept_upload import keep_choice, kept_upload, restore_choice
 from ui.session import controlled_trainer, trainer_pool
 

@@ -1,7 +1,8 @@
 """The Hacks guide's content: what a card and a symptom are, the cards' and symptoms'
 texts, and lookups (filters, Compare's with/without pair).
 
-Modules: `cards`, `lookup`, `model`, `model_hack_cards`, `numbers`, `symptoms`.
+Modules: `cards` (all cards in order, from `practice_cards`, `hack_cards`, `stabilizer_cards`
+and `model_hack_cards`), `lookup`, `model`, `numbers`, `symptoms`.
 
 Public names are exported lazily (PEP 562), so importing one light module does not
 load TensorFlow through its neighbours.

@@ -2,7 +2,8 @@
 
 Every live control (latent distribution, label ranges, flip probability, generator loss,
 D steps per G step, instance noise, replay, learning rates, Adam vs SGD) is a variable the compiled functions
-read, so moving a slider assigns a value and never retraces. The trainer has no threads:
+read (gan_core/toy/live_hacks.py), so moving a slider assigns a value and never retraces;
+the budget's schedules are gan_core/toy/schedule.py. The trainer has no threads:
 a Streamlit fragment calls `run(n)` for a short burst, the CLI calls `train_for(seconds)`.
 Changing the network, the batch size or the data set needs a new trainer.
 """
@@ -15,30 +16,18 @@ from dataclasses import replace
 import numpy as np
 import tensorflow as tf
 
-from gan_core.config import ADVERSARIAL_LOSSES, HacksConfig
+from gan_core.config import HacksConfig
 from gan_core.toy.config import ToyConfig
 from gan_core.toy.datasets import ToyDataset
+from gan_core.toy.live_hacks import ToyLiveHacks
 from gan_core.toy.models import build_discriminator, build_generator
 from gan_core.toy.optim import SwitchableOptimizer
+from gan_core.toy.schedule import budget_share, decay_scale
 from gan_core.training import hacks
 from gan_core.training.replay import ReplayRing
 
 # Columns of `history`: one row per generator step (or per lone D / G step).
 HISTORY_COLUMNS = ("step", "d_loss_real", "d_loss_fake", "g_loss", "d_acc_real", "d_acc_fake")
-
-
-def budget_share(elapsed: float, budget: float) -> float:
-    """The share of a timed run's `budget` seconds spent after `elapsed`, 0..1 (0 without a
-    budget): the instance noise decays linearly to 0 over it."""
-    return min(elapsed / budget, 1.0) if budget > 0 else 0.0
-
-
-def decay_scale(elapsed: float, budget: float, final_fraction: float) -> float:
-    """The learning-rate factor after `elapsed` of `budget` seconds: linear from 1 down to
-    `final_fraction`, then held there; 1.0 when there is no budget (0)."""
-    if budget <= 0:
-        return 1.0
-    return 1.0 - (1.0 - final_fraction) * min(elapsed / budget, 1.0)
 
 
 class ToyTrainer:
@@ -74,18 +63,7 @@ class ToyTrainer:
         self._eval_normal = tf.constant(eval_rng.standard_normal((r.eval_samples, m.latent_dim)), tf.float32)
         self._eval_uniform = tf.constant(eval_rng.uniform(-1, 1, (r.eval_samples, m.latent_dim)), tf.float32)
 
-        self._gaussian = tf.Variable(True, trainable=False)
-        self._real_range = tf.Variable([1.0, 1.0], trainable=False)
-        self._fake_range = tf.Variable([0.0, 0.0], trainable=False)
-        self._flip = tf.Variable(0.0, trainable=False)
-        self._non_saturating = tf.Variable(1.0, trainable=False)
-        self._d_steps = tf.Variable(1, trainable=False)
-        self._loss_kind = tf.Variable(0, trainable=False)  # index into ADVERSARIAL_LOSSES
-        self._r1_gamma = tf.Variable(0.0, trainable=False)
-        # Instance noise: its start std in the data's units, and the budget's share spent (0..1).
-        self._instance_noise = tf.Variable(0.0, trainable=False)
-        self._progress = tf.Variable(0.0, trainable=False)
-        self._replay_share = tf.Variable(0.0, trainable=False)
+        self._live = ToyLiveHacks()
         # Past fake packs, in float32: points need more than the float16 of the image ring.
         self.replay = ReplayRing((2 * m.pack,), dtype=tf.float32)
         self._lr_scale = 1.0
@@ -119,16 +97,7 @@ class ToyTrainer:
         """Take the live part of `config` (hacks, optimizer choice and learning rates); no retrace."""
         config = config.validated()
         h: HacksConfig = config.hacks
-        self._gaussian.assign(h.latent_distribution == "gaussian")
-        self._real_range.assign(list(h.real_label_range))
-        self._fake_range.assign(list(h.fake_label_range))
-        self._flip.assign(h.flip_probability)
-        self._non_saturating.assign(1.0 if h.generator_loss == "non-saturating" else 0.0)
-        self._d_steps.assign(h.d_steps)
-        self._loss_kind.assign(ADVERSARIAL_LOSSES.index(h.adversarial_loss))
-        self._r1_gamma.assign(h.r1_gamma)
-        self._instance_noise.assign(h.instance_noise)
-        self._replay_share.assign(h.replay_share)
+        self._live.assign(h)
         self._ema_decay.assign(config.run.ema_decay)
         o = config.optimizer
         self._g_opt.use_adam.assign(o.name == "adam")
@@ -143,7 +112,7 @@ class ToyTrainer:
 
     def set_budget_progress(self, progress: float) -> None:
         """The share of the budget spent (0..1), which the instance noise decays over; no retrace."""
-        self._progress.assign(float(progress))
+        self._live.progress.assign(float(progress))
 
     def set_lr_scale(self, scale: float) -> None:
         """Multiply both configured learning rates by `scale` (a decay schedule's hook)."""
@@ -157,7 +126,7 @@ class ToyTrainer:
 
     # -- compiled bodies ------------------------------------------------------------
     def _latent(self, n):
-        return hacks.sample_latent(self._rng, n, self._latent_dim, self._gaussian)
+        return hacks.sample_latent(self._rng, n, self._latent_dim, self._live.gaussian)
 
     def _packed(self, points):
         # PacGAN: D judges `pack` points at once, so a G that piles its points onto a few
@@ -176,17 +145,18 @@ class ToyTrainer:
     def _d_input(self, points):
         """What D sees of packed points: plus N(0, std²) per coordinate while the decaying
         instance-noise std is above 0 (a tf.cond: off draws nothing)."""
-        std = hacks.instance_noise_std(self._instance_noise, self._progress)
+        std = hacks.instance_noise_std(self._live.instance_noise, self._live.progress)
         return tf.cond(std > 0.0, lambda: hacks.add_instance_noise(self._rng, points, std), lambda: tf.identity(points))
 
     def _d_update(self):
         real = self._d_input(self._real_batch())
         # A share of the fake packs comes from the ring of past ones (experience replay).
-        fake, _ = self.replay.replay(self._rng, self._fake_batch(), None, self._replay_share)
+        fake, _ = self.replay.replay(self._rng, self._fake_batch(), None, self._live.replay_share)
         fake = self._d_input(fake)
         ones, zeros = tf.ones([self._batch]), tf.zeros([self._batch])
-        t_real = hacks.discriminator_targets(self._rng, ones, self._flip, self._real_range, self._fake_range)
-        t_fake = hacks.discriminator_targets(self._rng, zeros, self._flip, self._real_range, self._fake_range)
+        live = self._live
+        t_real = hacks.discriminator_targets(self._rng, ones, live.flip, live.real_range, live.fake_range)
+        t_fake = hacks.discriminator_targets(self._rng, zeros, live.flip, live.real_range, live.fake_range)
         variables = self.discriminator.trainable_variables
 
         def losses():
@@ -195,8 +165,8 @@ class ToyTrainer:
             return (
                 real_logits,
                 fake_logits,
-                hacks.discriminator_loss(self._loss_kind, t_real, real_logits),
-                hacks.discriminator_loss(self._loss_kind, t_fake, fake_logits),
+                hacks.discriminator_loss(self._live.loss_kind, t_real, real_logits),
+                hacks.discriminator_loss(self._live.loss_kind, t_fake, fake_logits),
             )
 
         def plain():
@@ -210,17 +180,17 @@ class ToyTrainer:
             with tf.GradientTape() as tape:
                 real_logits, fake_logits, loss_real, loss_fake = losses()
                 penalty, _ = hacks.r1_penalty(lambda x: self.discriminator(x, training=True), real, ones)
-                loss = loss_real + loss_fake + 0.5 * self._r1_gamma * penalty
+                loss = loss_real + loss_fake + 0.5 * self._live.r1_gamma * penalty
             return [real_logits, fake_logits, loss_real, loss_fake, *tape.gradient(loss, variables)]
 
-        real_logits, fake_logits, loss_real, loss_fake, *grads = tf.cond(self._r1_gamma > 0.0, with_r1, plain)
+        real_logits, fake_logits, loss_real, loss_fake, *grads = tf.cond(self._live.r1_gamma > 0.0, with_r1, plain)
         self._d_opt.apply(grads)
         return tf.stack(
             [
                 loss_real,
                 loss_fake,
-                hacks.decision_accuracy(self._loss_kind, real_logits, True),
-                hacks.decision_accuracy(self._loss_kind, fake_logits, False),
+                hacks.decision_accuracy(self._live.loss_kind, real_logits, True),
+                hacks.decision_accuracy(self._live.loss_kind, fake_logits, False),
             ]
         )
 
@@ -228,7 +198,7 @@ class ToyTrainer:
         variables = self.generator.trainable_variables
         with tf.GradientTape() as tape:
             logits = self.discriminator(self._d_input(self._fake_batch()), training=True)
-            loss = hacks.adversarial_generator_loss(self._loss_kind, logits, self._non_saturating)
+            loss = hacks.adversarial_generator_loss(self._live.loss_kind, logits, self._live.non_saturating)
         self._g_opt.apply(tape.gradient(loss, variables))
         self._update_average()
         return loss
@@ -248,7 +218,7 @@ class ToyTrainer:
             return j + 1, self._d_update()
 
         def one_step(i, rows):
-            _, d_stats = tf.while_loop(lambda j, _s: j < self._d_steps, d_round, (tf.constant(0), tf.zeros([4])))
+            _, d_stats = tf.while_loop(lambda j, _s: j < self._live.d_steps, d_round, (tf.constant(0), tf.zeros([4])))
             g_loss = self._g_update()
             return i + 1, rows.write(i, tf.stack([d_stats[0], d_stats[1], g_loss, d_stats[2], d_stats[3]]))
 
@@ -278,12 +248,12 @@ class ToyTrainer:
             logits = self.discriminator(self._copies(points), training=False)
             # A sum, not a mean: each point's gradient is then its own loss's gradient.
             n = tf.cast(tf.shape(points)[0], tf.float32)
-            loss = hacks.adversarial_generator_loss(self._loss_kind, logits, self._non_saturating) * n
+            loss = hacks.adversarial_generator_loss(self._live.loss_kind, logits, self._live.non_saturating) * n
         return tape.gradient(loss, points)
 
     def _generate_body(self, averaged):
         self.trace_count += 1
-        z = tf.where(self._gaussian, self._eval_normal, self._eval_uniform)
+        z = tf.where(self._live.gaussian, self._eval_normal, self._eval_uniform)
         return tf.where(averaged, self.average_generator(z, training=False), self.generator(z, training=False))
 
     # -- stepping -------------------------------------------------------------------
@@ -292,7 +262,7 @@ class ToyTrainer:
         if n_steps <= 0:
             return self.steps
         rows = self._train(tf.constant(int(n_steps), tf.int32)).numpy()
-        k = int(self._d_steps.numpy())
+        k = int(self._live.d_steps.numpy())
         self._record(rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3], rows[:, 4], new_g=len(rows))
         self.d_updates += k * len(rows)
         return self.steps
