@@ -185,9 +185,20 @@ def _app_rate(window: float, warm_epochs: int) -> float:
                 text = page.get_by_text(re.compile(r"^Training · ")).first.inner_text()
                 return int(step_re.search(text).group(1))
 
-            s0, t0 = step_now(), time.perf_counter()
+            def fresh_step() -> tuple[int, float]:
+                # The status line is redrawn every ~2 s, so the step it shows can be up to 2 s
+                # old: read it just after it changes, when it is as fresh as it gets, and take
+                # the time of that change (a 20 s window would otherwise be off by up to 10%).
+                shown = step_now()
+                deadline = time.time() + 10
+                while (now := step_now()) == shown and time.time() < deadline:
+                    time.sleep(0.05)
+                return now, time.perf_counter()
+
+            s0, t0 = fresh_step()
             time.sleep(window)
-            rate = (step_now() - s0) / (time.perf_counter() - t0)
+            s1, t1 = fresh_step()
+            rate = (s1 - s0) / (t1 - t0)
             page.get_by_role("button", name="Stop").click()
             return rate
 
