@@ -141,7 +141,7 @@ def _extras() -> dict:
     print(
         f"  default preset, trainer alone: {figures['headless_steps_per_s']:.2f} steps/s; "
         f"with the app open in a browser: {figures['app_steps_per_s']:.2f} steps/s "
-        f"({figures['app_vs_headless']:.0%}, target >= 90%)"
+        f"({figures['app_vs_headless']:.0%}, target >= 90%; best of {figures['rounds']} alternating rounds)"
     )
     return out
 
