@@ -11,6 +11,7 @@ from gan_core.config import ConfigError, TrainConfig
 from gan_core.generators.sampling import sample_images
 from gan_core.generators.source import load_generator, run_source
 from gan_core.metrics import meter_for
+from gan_core.training import self_conditioning
 from gan_core.training.conditional import classes_of
 from gan_core.training.self_conditioning import cluster_labels, wants_clusters
 from gan_core.training.step import GanStep
@@ -29,7 +30,23 @@ def test_clusters_of_the_digits_are_look_alike_groups_numbered_by_size(digits):
     assert np.all(sizes > 0) and np.all(np.diff(sizes) <= 0)  # every id used, 0 the largest
     # Chance would put ~11% of images with their cluster's majority digit (10 balanced classes).
     assert purity(ids, digits.labels) > 0.55
-    assert np.array_equal(ids, cluster_labels(digits.images, 20, seed=0))
+    assert np.array_equal(ids, self_conditioning._fit(digits.images, 20, 0))  # a fresh fit, not the cache
+
+
+def test_the_same_images_are_clustered_once_and_changed_images_again(digits):
+    # Each Start of a reused step clusters its images again; the same images must not be refitted.
+    images = digits.images[:600]
+    first = cluster_labels(images, 10, seed=0)
+    fits = self_conditioning.fits
+    again = cluster_labels(images.copy(), 10, seed=0)
+    assert self_conditioning.fits == fits and np.array_equal(first, again)
+    again[:] = 0  # a caller's array is its own: the kept result is unchanged
+    assert np.array_equal(cluster_labels(images, 10, seed=0), first)
+    changed = images.copy()
+    changed[0, 0, 0, 0] ^= 1
+    cluster_labels(changed, 10, seed=0)
+    cluster_labels(images, 10, seed=1)
+    assert self_conditioning.fits == fits + 2
 
 
 def test_clusters_fitted_on_a_sample_still_cover_every_image_and_id():

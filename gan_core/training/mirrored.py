@@ -133,7 +133,7 @@ class MirroredGanStep(GanStep):
     def _d_rounds(self, body, state: tuple) -> tuple:
         # Unrolled: a D update synchronizes the replicas (gradient all-reduce), which
         # tf.distribute does not allow inside a tf.while_loop of a replica.
-        for _ in range(self._rounds - 1):  # the first round runs before the loop
+        for _ in range(self._rounds):
             state = body(*state)
         return state
 

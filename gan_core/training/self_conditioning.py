@@ -17,6 +17,10 @@ about a second on 5,000 digits).
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
+
 import numpy as np
 
 SELF_CONDITIONING_MAX = 100  # clusters; the class code grows G's and D's inputs by this many
@@ -26,6 +30,13 @@ PCA_COMPONENTS = 32
 # k-means is fitted on at most this many images, then every image gets its nearest centre:
 # a 60,000-image set clusters in the time of 10,000.
 FIT_SAMPLE = 10_000
+# A server restarts a reused step for each Start of the same configuration (step_cache), and
+# each restart would cluster the same images again (a second or two on two cores): the last
+# few results are kept, keyed by the images' digest, the cluster count and the seed.
+CACHED_RESULTS = 4
+_cache: OrderedDict = OrderedDict()
+_cache_lock = threading.Lock()
+fits = 0  # k-means fits done in this process (the cache's test reads it)
 
 
 def cluster_labels(images_uint8: np.ndarray, clusters: int, seed: int = 0) -> np.ndarray:
@@ -36,14 +47,33 @@ def cluster_labels(images_uint8: np.ndarray, clusters: int, seed: int = 0) -> np
     the same ids. Ids are renumbered by cluster size (0 the largest) so runs read alike.
     Raises ValueError when `clusters` is outside 2..100 or above the number of images.
     """
-    from sklearn.cluster import KMeans
-    from sklearn.decomposition import PCA
-
     n = len(images_uint8)
     if not 2 <= clusters <= SELF_CONDITIONING_MAX:
         raise ValueError(f"self-conditioning needs 2..{SELF_CONDITIONING_MAX} clusters, got {clusters}")
     if clusters > n:
         raise ValueError(f"self-conditioning with {clusters} clusters needs at least {clusters} images, got {n}")
+    images = np.ascontiguousarray(images_uint8)
+    key = (hashlib.sha1(images.data).hexdigest(), images.shape, str(images.dtype), clusters, seed)
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key].copy()
+    ids = _fit(images, clusters, seed)
+    with _cache_lock:
+        _cache[key] = ids
+        while len(_cache) > CACHED_RESULTS:
+            _cache.popitem(last=False)
+    return ids.copy()
+
+
+def _fit(images_uint8: np.ndarray, clusters: int, seed: int) -> np.ndarray:
+    """cluster_labels without the cache (arguments already checked)."""
+    from sklearn.cluster import KMeans
+    from sklearn.decomposition import PCA
+
+    global fits
+    fits += 1
+    n = len(images_uint8)
     x = images_uint8.reshape(n, -1).astype(np.float32) / 255.0
     rng = np.random.default_rng(seed)
     fit_rows = np.sort(rng.choice(n, FIT_SAMPLE, replace=False)) if n > FIT_SAMPLE else np.arange(n)

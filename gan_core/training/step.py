@@ -400,23 +400,35 @@ class GanStep:
         # tutorial network's step on two cores). The fakes are asked for the classes of the
         # first round's real half, so D cannot tell them apart by class frequencies; G's other
         # half asks for classes in the data's own proportions.
-        real, real_codes = self._next_real(self.half)
-        codes = self._g_codes(real_codes)
+        real_0, codes_0 = self._next_real(self.half)
+        codes = self._g_codes(codes_0)
         g_vars = self.generator.trainable_variables
         with tf.GradientTape() as tape:
             fakes = self._fake(codes, self.batch)
             with tape.stop_recording():
-                first = self._d_round(real, real_codes, tf.stop_gradient(fakes[: self.half]))
+                shared = tf.stop_gradient(fakes[: self.half])
 
-                # Rounds 2..k (ganhacks' k D updates per G update) draw fakes of their own.
+                # k rounds (ganhacks' k D updates per G update, k the live d_steps): the first
+                # takes the reals drawn above and G's shared fakes, later ones draw their own.
+                # One loop body, so D's update is traced once (a second copy of it outside the
+                # loop made the first trace ~3 s longer on two cores).
                 def d_body(i, *_):
-                    real, real_codes = self._next_real(self.half)
-                    return (i + 1, *self._d_round(real, real_codes, self._fake(real_codes, self.half)))
+                    def first():
+                        return (real_0, shared) + ((codes_0,) if self.classes else ())
+
+                    def later():
+                        real, real_codes = self._next_real(self.half)
+                        fresh = self._fake(real_codes, self.half)
+                        return (real, fresh) + ((real_codes,) if self.classes else ())
+
+                    real, fresh, *real_codes = tf.cond(tf.equal(i, 0), first, later)
+                    return (i + 1, *self._d_round(real, real_codes[0] if real_codes else None, fresh))
 
                 # The last round's logits and targets feed the reported metrics; the plotted D
                 # losses are the ones D trained on (so smoothing above 1 can push them below 0).
+                zeros = tf.zeros([self.half])
                 _, real_logits, real_targets, fake_logits, fake_targets, d_norm = self._d_rounds(
-                    d_body, (tf.constant(1), *first)
+                    d_body, (tf.constant(0), zeros, zeros, zeros, zeros, tf.constant(0.0))
                 )
             g_logits, class_logits = self._judge(fakes, codes)
             g_loss = hacks.adversarial_generator_loss(self.live.loss_kind, g_logits, self.live.non_saturating)
@@ -456,8 +468,8 @@ class GanStep:
         return tf.concat([first_codes, self._random_codes(self.batch - self.half)], 0)
 
     def _d_rounds(self, body, state: tuple) -> tuple:
-        """D's rounds after the first (k: the live d_steps) as one tf.while_loop over
-        `body(i, *rest) -> state`, i counting from 1; returns the last state."""
+        """The step's k discriminator rounds (k: the live d_steps) as one tf.while_loop over
+        `body(i, *rest) -> state`; returns the last state."""
         return tf.while_loop(lambda i, *_: i < self.live.d_steps, body, state)
 
     def _loss_for_gradients(self, optimizer, loss) -> tf.Tensor:
