@@ -87,3 +87,24 @@ def test_accuracy_counts_decisions_at_one_half():
     logits = tf.constant([2.0, -1.0, 0.5, -3.0])
     assert float(hacks.accuracy(logits, True)) == 0.5
     assert float(hacks.accuracy(logits, False)) == 0.5
+
+
+@pytest.mark.parametrize(
+    "loss,outputs,expected",
+    [
+        ("bce", [0.0, 20.0, -20.0], [0.5, 1.0, 0.0]),
+        # Least-squares targets are 0 and 1: an output on a target reads as that target.
+        ("least-squares", [1.0, 0.0, 0.5, 1.7, -0.4], [1.0, 0.0, 0.5, 1.0, 0.0]),
+        # Hinge margins are -1 and +1: past a margin D is sure; 0 is undecided.
+        ("hinge", [1.0, -1.0, 0.0, 3.0, -2.5], [1.0, 0.0, 0.5, 1.0, 0.0]),
+    ],
+)
+def test_the_verdict_reads_each_loss_on_its_own_targets(loss, outputs, expected):
+    # The health panel's "D wins" needs fake near 0 and real near 1 under every loss; a sigmoid
+    # of a hinge D that fits its margins would read 0.27 and 0.73 and never fire.
+    from gan_core.config import ADVERSARIAL_LOSSES
+
+    kind = ADVERSARIAL_LOSSES.index(loss)
+    got = hacks.verdicts(kind, tf.constant(outputs)).numpy()
+    np.testing.assert_allclose(got, expected, atol=1e-6)
+    assert float(hacks.verdict(kind, tf.constant(outputs))) == pytest.approx(np.mean(expected), abs=1e-6)

@@ -208,7 +208,7 @@ def test_health_panel_shows_the_figures_and_a_named_warning_with_its_hack(small_
     assert expander
     captions = [c.value for c in expander[0].caption]
     assert any(c.startswith("Gradient norm D ") for c in captions)
-    assert any("D's mean output: real 1.00" in c for c in captions)
+    assert any("D's mean verdict (0 fake, 1 real): real 1.00" in c for c in captions)
     shown = [w.value for w in expander[0].warning]
     assert any(w.startswith(f"**{health.D_WINS}** at step") and "Try: the non-saturating G loss" in w for w in shown)
 

@@ -17,7 +17,7 @@ def health_lines(snap: Snapshot) -> list[str]:
     return [
         f"Gradient norm D {fig['d_grad_norm']:.1f} · G {fig['g_grad_norm']:.1f} "
         f"(warning above {health.GRAD_LIMIT:.0f})",
-        f"D's mean output: real {fig['d_prob_real']:.2f} · fake {fig['d_prob_fake']:.2f} "
+        f"D's mean verdict (0 fake, 1 real): real {fig['d_prob_real']:.2f} · fake {fig['d_prob_fake']:.2f} "
         f"(D wins: fake ≤ {health.D_WINS_FAKE_PROB} with real ≥ {health.D_WINS_REAL_PROB})",
         f"D loss {fig['d_loss']:.3f} · variance {fig['d_loss_var']:.4f} over the last {fig['steps']} steps",
     ]

@@ -175,7 +175,8 @@ def hack_controls(base: ToyConfig) -> tuple[HacksConfig, ToyOptimizerConfig]:
         key="toy_adv_loss",
         help="bce: cross-entropy (the generator-loss choice applies to it); least-squares: D pulls "
         "its output to 1 for real, 0 for fake (Mao et al. 2017); hinge: relu(1 ∓ D), G "
-        "maximizes D (Lim & Ye 2017). The surface shows sigmoid(D), a probability for bce only.",
+        "maximizes D (Lim & Ye 2017). The surface shows D's verdict on the loss's own scale: the "
+        "probability of real for bce; 0 at the fake target and 1 at the real one for the others.",
     )
     r1 = st.slider(
         "R1 penalty γ",

@@ -6,7 +6,8 @@ import numpy as np
 
 
 def decision_surface(trainer, resolution: int = 60, box=None):
-    """(xs, ys, prob): D's probability of "real" on a resolution x resolution grid; prob[i, j]
+    """(xs, ys, prob): D's verdict "real" in [0, 1] (its probability under bce; see
+    hacks.verdicts) on a resolution x resolution grid; prob[i, j]
     is at (xs[j], ys[i]), the layout a heatmap expects."""
     x0, x1, y0, y1 = box or trainer.dataset.view_box
     xs = np.linspace(x0, x1, resolution, dtype=np.float32)

@@ -235,7 +235,7 @@ class ToyTrainer:
 
     def _probability_body(self, points):
         self.trace_count += 1
-        return tf.sigmoid(tf.reshape(self.discriminator(self._copies(points), training=False), [-1]))
+        return hacks.verdicts(self._live.loss_kind, self.discriminator(self._copies(points), training=False))
 
     def _copies(self, points):
         # A packing D scores `pack` points together; a lone point is scored as a pack of its copies.
@@ -343,7 +343,8 @@ class ToyTrainer:
         return self._generate(tf.constant(bool(averaged))).numpy()
 
     def d_probability(self, points: np.ndarray) -> np.ndarray:
-        """D's probability that each point is real."""
+        """D's verdict that each point is real, (n,) float32 in [0, 1]: the probability under bce,
+        0 = fake target and 1 = real target under least-squares and hinge (hacks.verdicts)."""
         return self._probability(tf.constant(points, tf.float32)).numpy()
 
     def generator_gradient(self, points: np.ndarray) -> np.ndarray:

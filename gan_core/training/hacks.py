@@ -202,6 +202,23 @@ def decision_accuracy(kind, outputs: tf.Tensor, is_real: bool) -> tf.Tensor:
     return accuracy(_flat(outputs) - threshold, is_real)
 
 
+def verdicts(kind, outputs: tf.Tensor) -> tf.Tensor:
+    """D's verdict on each sample (float32 (n,) in [0, 1]) on the scale of the loss `kind`: 0 is
+    the loss's fake target, 1 its real target. BCE: the probability sigmoid(logit). Least-squares
+    (targets 0 and 1, Mao et al. 2017): the output clipped to [0, 1]. Hinge (margins -1 and +1,
+    Lim & Ye 2017): the output mapped from [-1, 1] to [0, 1] and clipped. A sigmoid of LS or hinge
+    outputs stays near 0.5-0.73 even when D fits its targets exactly, so a "D wins" check on it
+    could never fire under those losses."""
+    x = _flat(outputs)
+    per_kind = tf.stack([tf.sigmoid(x), tf.clip_by_value(x, 0.0, 1.0), tf.clip_by_value((x + 1.0) / 2.0, 0.0, 1.0)])
+    return tf.gather(per_kind, tf.cast(kind, tf.int32))
+
+
+def verdict(kind, outputs: tf.Tensor) -> tf.Tensor:
+    """D's mean verdict on a batch (float32 scalar in [0, 1]; see `verdicts`)."""
+    return tf.reduce_mean(verdicts(kind, outputs))
+
+
 def r1_penalty(judge, images: tf.Tensor, weights):
     """R1 (Mescheder et al. 2018): the mean of ‖∇ₓD(x)‖² over the images with weight 1.
 

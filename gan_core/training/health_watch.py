@@ -1,7 +1,8 @@
 """Track failures early (ganhacks #10): named warnings over the numbers the step returns.
 
-The compiled step returns, per step, D's and G's gradient norms and D's mean probability
-"real" on the real and on the fake half (train_step.METRIC_NAMES). The checks here are pure
+The compiled step returns, per step, D's and G's gradient norms and D's mean verdict "real"
+on the real and on the fake half (step.METRIC_NAMES; hacks.verdicts: the probability under
+BCE, 0 = fake target and 1 = real target under least-squares and hinge). The checks here are pure
 functions of those rows and of per-epoch figures; `HealthWatch` only remembers which
 warnings are active so that one episode gives one warning, not one per flush.
 
@@ -108,7 +109,7 @@ def d_wins(rows: np.ndarray, step: int) -> HealthWarning | None:
         return HealthWarning(
             D_WINS,
             step,
-            f"D's mean output is {fake:.3f} on fakes and {real:.2f} on real "
+            f"D's mean verdict is {fake:.3f} on fakes and {real:.2f} on real "
             f"images over {D_WINS_WINDOW} steps: D loss heads to 0 and G gets little gradient.",
             "the non-saturating G loss, label smoothing or flips, a lower D learning rate or fewer D steps per G step.",
         )

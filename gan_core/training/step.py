@@ -33,7 +33,8 @@ CLASS_LOSS_WEIGHT = 1.0
 # Per-step figures the step returns; the mean targets show label smoothing and flips at work.
 # The last four feed the health checks (ganhacks #10, "track failures early"): the global
 # gradient norms of D (the larger of the step's last two updates) and of G, and D's mean
-# probability "real" on the real and on the fake half of its last update.
+# verdict on the real and on the fake half of its last update (hacks.verdict: the probability
+# "real" under BCE; 0 = fake target, 1 = real target under every loss).
 METRIC_NAMES = (
     "d_loss_real",
     "d_loss_fake",
@@ -455,8 +456,8 @@ class GanStep:
                 tf.reduce_mean(fake_targets),
                 d_norm,
                 self._gradient_norm(self.g_optimizer, g_grads),
-                tf.reduce_mean(tf.sigmoid(real_logits)),
-                tf.reduce_mean(tf.sigmoid(fake_logits)),
+                hacks.verdict(kind, real_logits),
+                hacks.verdict(kind, fake_logits),
             ]
         )
 
