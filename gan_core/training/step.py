@@ -2,29 +2,30 @@
 
 A custom step (GradientTape, two optimizers, explicit variable lists) instead of the
 tutorials' composite model with `discriminator.trainable = False`, which Keras 3
-reads at call time and so silently freezes D for good. The real images live in a
-tf.Variable and are drawn in-graph from a per-epoch permutation: the Python loop
-only calls `step()`, and no batch crosses from Python per step.
+reads at call time and so silently freezes D for good. This module holds the step's graph
+(models, optimizers, D's rounds, G's update, the metrics); GanStep takes its real-image
+stream from step_stream, its reuse between runs from step_reuse and its live settings and
+sampling from step_live.
 """
 
 from __future__ import annotations
 
-import hashlib
-
-import keras
 import numpy as np
 import tensorflow as tf
 
 from gan_core.config import TrainConfig
-from gan_core.generators.images import to_model_scale
 from gan_core.training import hacks
 from gan_core.training.conditional import label_classes
 from gan_core.training.ema import GeneratorAverage
 from gan_core.training.live_hacks import LiveHacks
 from gan_core.training.models import build_discriminator, build_generator
+from gan_core.training.optimizers import make_discriminator_optimizer, make_optimizer
 from gan_core.training.precision import loss_scaled
 from gan_core.training.replay import ReplayRing
 from gan_core.training.self_conditioning import cluster_labels, wants_clusters
+from gan_core.training.step_live import StepLive
+from gan_core.training.step_reuse import StepReuse, graph_key
+from gan_core.training.step_stream import RealStream, order_digest  # noqa: F401 (order_digest: importable here)
 
 # Weight of the class terms (D naming real classes, G being named as asked) against the
 # real/fake loss, as in the AC-GAN paper.
@@ -50,55 +51,9 @@ METRIC_NAMES = (
 )
 
 
-def order_digest(order: np.ndarray) -> str:
-    """A short fingerprint of an epoch's data order (int permutation), so two orders compare cheaply."""
-    return hashlib.sha1(np.ascontiguousarray(order, dtype=np.int32).tobytes()).hexdigest()[:16]
-
-
-def make_optimizer(cfg: TrainConfig, learning_rate: float) -> keras.optimizers.Optimizer:
-    """Adam at `learning_rate` with the config's beta_1 (0.5 in the DCGAN recipe, Radford et
-    al. 2015; Adam's default is 0.9); beta_2 stays Keras' 0.999.
-    """
-    return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=cfg.optimizer.beta_1)
-
-
-def make_discriminator_optimizer(cfg: TrainConfig) -> keras.optimizers.Optimizer:
-    """D's optimizer at optimizer.d_learning_rate: Adam as make_optimizer, or with
-    optimizer.d_optimizer = "sgd" plain SGD without momentum (ganhacks #9: "use SGD for the
-    discriminator"). The rate is taken as given: SGD needs ~10x Adam's (GUIDE: 2e-3 for 2e-4),
-    and the live rate control and the decay then act on SGD's rate the same way.
-    """
-    if cfg.optimizer.d_optimizer == "sgd":
-        return keras.optimizers.SGD(learning_rate=cfg.optimizer.d_learning_rate, momentum=0.0)
-    return make_optimizer(cfg, cfg.optimizer.d_learning_rate)
-
-
-def _values(model: keras.Model) -> list[np.ndarray]:
-    """Copies of every variable of `model` (weights, BatchNorm statistics, random-layer states)."""
-    return [np.array(v.numpy()) for v in model.variables]
-
-
-def graph_key(cfg: TrainConfig, images, labels=None) -> tuple:
-    """What shapes the compiled step's graph: the model section, batch size, precision, D's
-    optimizer and Adam's beta_1, the images' shape (count included) and the number of classes.
-    Two runs with equal keys can share one traced step (GanStep.restart); everything else a
-    run sets (seed, hacks, learning rates, EMA decay, the pixels) is a variable. `images` is an
-    array or tf.Variable (n, H, W, C); `labels` as GanStep takes them."""
-    clustered = wants_clusters(cfg.model.self_conditioning, cfg.model.use_labels, label_classes(labels) > 0)
-    classes = cfg.model.self_conditioning if clustered else label_classes(labels) if cfg.model.use_labels else 0
-    return (
-        cfg.model,
-        cfg.run.batch_size,
-        cfg.run.precision,
-        cfg.optimizer.d_optimizer,
-        cfg.optimizer.beta_1,
-        tuple(int(d) for d in images.shape),
-        classes,
-    )
-
-
-class GanStep:
-    """Models, optimizers, live hack variables and the compiled step for one run."""
+class GanStep(RealStream, StepReuse, StepLive):
+    """Models, optimizers, live hack variables and the compiled step for one run; see the mixins
+    for its real-image stream (RealStream), reuse (StepReuse) and live settings (StepLive)."""
 
     def __init__(
         self, cfg: TrainConfig, images_uint8: np.ndarray, seed: int | None = None, labels: np.ndarray | None = None
@@ -145,20 +100,10 @@ class GanStep:
             cfg.run.ema_decay,
         )
         # The models' starting values, so a reused step can start a run of the same seed again.
-        self._initial = (seed, _values(self.generator), _values(self.discriminator))
+        self._keep_initial(seed)
         self.live = LiveHacks(cfg.hacks)
         self.rng = tf.random.Generator.from_seed(seed)
-        self._shuffle_rng = np.random.default_rng(seed)
-        # uint8 in a variable: 4x smaller than floats, and captured by reference, not
-        # baked into the graph as a constant.
-        self.data = tf.Variable(images_uint8, trainable=False, dtype=tf.uint8, name="real_images")
-        self.order = tf.Variable(
-            self._shuffle_rng.permutation(self.n_images).astype(np.int32), trainable=False, name="epoch_order"
-        )
-        self.cursor = tf.Variable(0, dtype=tf.int32, trainable=False, name="epoch_cursor")
-        self.reals_in_epoch = 0  # real images drawn since the epoch's shuffle
-        if self.classes:
-            self.labels = tf.Variable(np.asarray(labels, dtype=np.int32), trainable=False, name="real_labels")
+        self._init_stream(images_uint8, labels, seed)
         self.replay = ReplayRing(self.image_shape)
         self.graph_key = graph_key(cfg, images_uint8, labels)
         self.traces = 0
@@ -166,110 +111,7 @@ class GanStep:
         # the only loop is written as tf.while_loop.
         self._step = tf.function(self._train_step, autograph=False)
 
-    # -- reuse -------------------------------------------------------------------
-    def warm_up(self) -> None:
-        """Trace the compiled step and run it once, so that TensorFlow's graph optimization and
-        kernel set-up (seconds on two cores, on the first call) are done too. It trains one step:
-        `restart` the step before a run uses it (step_cache.prewarm does)."""
-        np.asarray(self.step())
-
-    def restart(self, cfg: TrainConfig, images_uint8: np.ndarray, labels: np.ndarray | None = None) -> None:
-        """Make this step what `GanStep(cfg, images_uint8, labels=labels)` would build, without
-        tracing again: the weights of cfg.run.seed, fresh optimizers, random streams, data order,
-        replay ring, average and live settings, and these images (between runs, never inside one).
-
-        `cfg` and the images must have this step's graph_key (ValueError otherwise): TensorFlow
-        keeps ~10 MiB of native memory per traced step that no Python reference frees, so a
-        server that starts the same configuration again reuses its step (gan_core.training.step_cache).
-        """
-        if graph_key(cfg, images_uint8, labels) != self.graph_key:
-            raise ValueError("restart needs a configuration and data set of the same shapes as the step's")
-        seed = cfg.run.seed
-        if self._initial[0] != seed:
-            self._initial = (
-                seed,
-                _values(build_generator(cfg.model, self.image_shape, cfg.run.precision, self.classes, seed=seed)),
-                _values(build_discriminator(cfg.model, self.image_shape, cfg.run.precision, self.classes, seed=seed)),
-            )
-        _, g_values, d_values = self._initial
-        for model, values in ((self.generator, g_values), (self.discriminator, d_values), (self.ema.average, g_values)):
-            for variable, value in zip(model.variables, values):
-                variable.assign(value)
-        self.ema.updates.assign(0.0)
-        for optimizer in (self.d_optimizer, self.g_optimizer):
-            for variable in optimizer.variables:  # step count and moments start at 0
-                variable.assign(tf.zeros_like(variable))
-        self.set_learning_rates(cfg.optimizer.d_learning_rate, cfg.optimizer.g_learning_rate)
-        self.cfg = cfg
-        self.apply_live(cfg)
-        self.live.budget_progress.assign(0.0)
-        self.rng.reset_from_seed(seed)
-        self._shuffle_rng = np.random.default_rng(seed)
-        self.data.assign(images_uint8)
-        if self.self_conditioned:  # these images' own clusters, as a fresh build makes them
-            labels = cluster_labels(images_uint8, cfg.model.self_conditioning, seed)
-        if self.classes:
-            self.labels.assign(np.asarray(labels, dtype=np.int32))
-        self.order.assign(self._shuffle_rng.permutation(self.n_images).astype(np.int32))
-        self.cursor.assign(0)
-        self.reals_in_epoch = 0
-        self.replay.clear()
-
-    # -- data --------------------------------------------------------------------
-    def new_epoch(self) -> None:
-        """A fresh shuffle of the real images (called between steps, not inside one)."""
-        self.order.assign(self._shuffle_rng.permutation(self.n_images).astype(np.int32))
-        self.cursor.assign(0)
-        self.reals_in_epoch = 0
-
-    def stream_state(self) -> tuple[dict, dict]:
-        """Where the data order and the random streams stand, for a checkpoint.
-
-        Returns (arrays, plain): arrays are numpy (the epoch's permutation, int32 (N,);
-        the cursor into it; the tf.random.Generator state, int64), plain is JSON-ready
-        (the numpy shuffle generator's bit-generator state, its algorithm name included).
-        """
-        arrays = {
-            "order": self.order.numpy(),
-            "cursor": np.asarray(self.cursor.numpy(), np.int32),
-            "tf_rng_state": self.rng.state.numpy(),
-        }
-        return arrays, {"shuffle_rng": self._shuffle_rng.bit_generator.state}
-
-    def set_stream_state(self, arrays, plain: dict) -> None:
-        """Continue the data order and random streams saved by `stream_state` (between steps).
-
-        Raises ValueError when the saved permutation does not fit this data set.
-        """
-        order = np.asarray(arrays["order"], np.int32)
-        if order.shape != (self.n_images,):
-            raise ValueError(f"the saved data order has {order.size} entries, the data set {self.n_images}")
-        self.order.assign(order)
-        self.cursor.assign(int(arrays["cursor"]))
-        self.reals_in_epoch = int(arrays["cursor"])  # the cursor counts this epoch's real images
-        self.rng.state.assign(np.asarray(arrays["tf_rng_state"], np.int64))
-        self._shuffle_rng.bit_generator.state = plain["shuffle_rng"]
-
-    def _next_real(self, n: int):
-        """The next n real images in model scale, and their one-hot class codes."""
-        positions = (self.cursor + tf.range(n)) % self.n_images
-        self.cursor.assign((self.cursor + n) % self.n_images)
-        index = tf.gather(self.order, positions)
-        pixels = tf.cast(tf.gather(self.data, index), tf.float32) / 255.0
-        return (pixels * 2.0 - 1.0 if self.tanh_output else pixels), self._codes_of(index)
-
-    def _codes_of(self, index):
-        """One-hot classes of the real images at `index`; None when unconditional."""
-        if not self.classes:
-            return None
-        return tf.one_hot(tf.gather(self.labels, index), self.classes)
-
-    def _random_codes(self, n: int):
-        """Classes for G to draw, in the data's own class proportions (labels of random reals)."""
-        if not self.classes:
-            return None
-        return self._codes_of(self.rng.uniform([n], 0, self.n_images, dtype=tf.int32))
-
+    # -- the step's parts ------------------------------------------------------
     def sample_latent(self, n: int) -> tf.Tensor:
         """Latent points as the step draws them (reads the live distribution variable)."""
         return self._latent(n)
@@ -493,48 +335,3 @@ class GanStep:
     def reals_per_step(self) -> int:
         """Real images the next step draws: k discriminator rounds of one half-batch each."""
         return self.half * int(self.live.d_steps.numpy())
-
-    @property
-    def epoch_complete(self) -> bool:
-        """True once another step would draw a real image this epoch has already shown D:
-        the epoch is one pass over the real images (the last n mod (k x half) are left out,
-        as a batched pass drops its remainder). new_epoch() starts the next pass."""
-        return self.reals_in_epoch + self.reals_per_step() > self.n_images
-
-    # -- live settings -----------------------------------------------------------
-    def set_learning_rates(self, d_lr: float, g_lr: float) -> None:
-        """Assign both optimizers' learning rates (live changes and the decay; no retrace)."""
-        self.d_optimizer.learning_rate.assign(d_lr)
-        self.g_optimizer.learning_rate.assign(g_lr)
-
-    def apply_live(self, cfg: TrainConfig) -> None:
-        """Take every live setting of `cfg` (its hacks and run.ema_decay) at the next step; no retrace.
-        The learning rates go through set_learning_rates (the loop scales them by its decay)."""
-        self.live.assign(cfg.hacks)
-        self.ema.decay.assign(float(cfg.run.ema_decay))
-
-    @property
-    def ema_active(self) -> bool:
-        """Whether the moving average of G draws the samples now (run.ema_decay > 0, live)."""
-        return bool(self.ema.decay.numpy() > 0.0)
-
-    def set_budget_progress(self, progress: float) -> None:
-        """The share of the run's budget spent (0..1), which the instance noise decays over (no retrace)."""
-        self.live.budget_progress.assign(float(progress))
-
-    # -- sampling ----------------------------------------------------------------
-    @property
-    def sampling_generator(self) -> keras.Model:
-        """The generator that draws grids, quality samples and the saved generator.keras: the
-        moving average of G's weights while run.ema_decay > 0 (read now: it is live), else G itself."""
-        return self.ema.average if self.ema_active else self.generator
-
-    def generate(self, z: np.ndarray) -> np.ndarray:
-        """Generator output (inference mode) for latent points (with their class code when
-        conditional, see latent.sample_latent), as float32 numpy; drawn by sampling_generator."""
-        out = self.sampling_generator(tf.convert_to_tensor(z, tf.float32), training=False)
-        return np.asarray(tf.cast(out, tf.float32))
-
-    def real_in_model_scale(self, images_uint8: np.ndarray) -> np.ndarray:
-        """uint8 images (n, H, W, C) as float32 in the generator's scale: [-1, 1] (tanh) or [0, 1]."""
-        return to_model_scale(images_uint8, self.tanh_output)
