@@ -15,8 +15,8 @@ from gan_core.config_keys import DottedKeys
 
 OPTIMIZERS = ("adam", "sgd")
 # The playground's learning-rate choices. Higher than the image GAN's (ui/control.py:
-# 1e-5..5e-3): MLPs on 2-D points learn well at 1e-3..1e-2 and the collapse preset's G runs
-# at 1e-2; 0.1 shows what a far too large step does.
+# 1e-5..5e-3 for Adam, 1e-2 only for SGD in D): MLPs on 2-D points learn well at
+# 1e-3..1e-2 and the collapse preset's G runs at 1e-2; 0.1 shows what a far too large step does.
 TOY_LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1)
 
 # Hacks of the image trainer the playground does not have: DiffAugment's translation, cutout and
