@@ -1,4 +1,4 @@
-"""What the page draws: D's probability over the view box, and where G's loss pushes its points."""
+"""What the page draws: D's verdict "real" over the view box, and where G's loss pushes its points."""
 
 from __future__ import annotations
 

@@ -7,8 +7,9 @@ functions of those rows and of per-epoch figures; `HealthWatch` only remembers w
 warnings are active so that one episode gives one warning, not one per flush.
 
 Thresholds and their sources:
-- D wins: D's mean probability on fakes at most 0.05 while it calls real images real
-  (at least 0.9) over the last D_WINS_WINDOW steps. Probabilities, not G's loss, so it
+- D wins: D's mean verdict on fakes at most 0.05 while it calls real images real (at
+  least 0.9) over the last D_WINS_WINDOW steps. Verdicts (the probability under BCE, the
+  output on the loss's own targets under least-squares and hinge), not G's loss, so it
   fires under the minimax loss (negative) and the non-saturating one alike (Goodfellow
   et al. 2014, §3: "D rejects samples with high confidence", log(1 - D(G(z))) saturates).
 - Exploding gradients: the median global gradient norm of D or G over the last
