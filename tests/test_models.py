@@ -42,7 +42,7 @@ def test_each_practice_switches_the_architecture():
     assert "LeakyReLU" in _layer_types(g_on) and "LeakyReLU" not in _layer_types(g_off)
     assert "ReLU" in _layer_types(d_off)
     assert "BatchNormalization" in _layer_types(g_on) and "BatchNormalization" not in _layer_types(d_off)
-    assert "Dropout" in _layer_types(d_on) and "Dropout" not in _layer_types(d_off)
+    assert "Dropout16" in _layer_types(d_on) and "Dropout16" not in _layer_types(d_off)
     convs_on = [l for l in d_on.layers if isinstance(l, layers.Conv2D)]
     convs_off = [l for l in d_off.layers if isinstance(l, layers.Conv2D)]
     assert all(l.kernel_size == (4, 4) for l in convs_on) and all(l.kernel_size == (3, 3) for l in convs_off)

@@ -2,7 +2,7 @@
 model builders, the one compiled step, the background trainer with its loop, epoch-end
 work, published snapshots and health checks, and the server-wide pool of jobs.
 
-Modules: `architecture`, `conditional`, `ema`, `epoch_end`, `hack_layers`, `hacks`, `health`,
+Modules: `architecture`, `conditional`, `ema`, `epoch_end`, `fast_dropout`, `hack_layers`, `hacks`, `health`,
 `health_watch`, `live_hacks`, `loop`, `models`, `narrow_conv`, `pool`, `run_keeping`, `series`,
 `snapshot`, `step`, `trainer`, `units`.
 
@@ -24,10 +24,12 @@ _EXPORTS = {
     "D_WINS_REAL_PROB": "health_watch",
     "D_WINS_WINDOW": "health_watch",
     "EXPLODING": "health_watch",
+    "Dropout16": "fast_dropout",
     "EpochEnd": "epoch_end",
     "EpochRecord": "snapshot",
     "FLUSH_SECONDS": "trainer",
     "FOOLING": "health_watch",
+    "FusedAdam": "optimizers",
     "GAUSSIAN_INIT_STD": "architecture",
     "GRAD_LIMIT": "health_watch",
     "GRAD_WINDOW": "health_watch",

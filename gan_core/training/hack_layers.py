@@ -11,6 +11,8 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from gan_core.training.fast_dropout import Dropout16
+
 # ProGAN's group size: the statistic is taken over groups of 4 images (Karras et al. 2018).
 MINIBATCH_GROUP = 4
 # Keeps the square root's gradient finite when a group's images agree exactly.
@@ -71,9 +73,9 @@ class MinibatchStdDev(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="gan_hacks_lab")
-class SamplingDropout(keras.layers.Dropout):
-    """keras.layers.Dropout that drops at sampling time too: G's noise source in pix2pix
-    (Isola et al. 2017; ganhacks #17). The same z then gives a different image each call,
+class SamplingDropout(Dropout16):
+    """Dropout (Dropout16, Keras' with cheaper masks) that drops at sampling time too: G's
+    noise source in pix2pix (Isola et al. 2017; ganhacks #17). The same z then gives a different image each call,
     in training, in the grid, in `predict` and after saving and loading.
     """
 

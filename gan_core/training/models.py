@@ -19,6 +19,7 @@ from gan_core.config import ModelConfig
 from gan_core.training.architecture import GAUSSIAN_INIT_STD, KERNEL_DIVISIBLE, KERNEL_UNEVEN, width_multiples
 from gan_core.training.architecture import resolution_stages as _stages
 from gan_core.training.conditional import generator_name
+from gan_core.training.fast_dropout import Dropout16
 from gan_core.training.hack_layers import MinibatchStdDev, SamplingDropout, spectral_normalized
 from gan_core.training.narrow_conv import NarrowConv2D, worth_it
 from gan_core.training.precision import keras_policy
@@ -214,7 +215,7 @@ def build_discriminator(
         x = b.norm_act(b.conv(x, x.shape[-1], 3))
     x = layers.Flatten(dtype=dtype, name=b.name("flatten"))(x)
     if cfg.dropout > 0:
-        x = layers.Dropout(cfg.dropout, seed=b.seed(), dtype=dtype, name=b.name("dropout"))(x)
+        x = Dropout16(cfg.dropout, seed=b.seed(), dtype=dtype, name=b.name("dropout"))(x)
     logit = b.weighted(layers.Dense(1, kernel_initializer=b.init(), dtype="float32", name=b.name("logit")))(x)
     if not classes:
         return keras.Model(image, logit, name="discriminator")
