@@ -2,9 +2,11 @@
 model builders, the one compiled step, the background trainer with its loop, epoch-end
 work, published snapshots and health checks, and the server-wide pool of jobs.
 
-Modules: `architecture`, `conditional`, `ema`, `epoch_end`, `fast_dropout`, `hack_layers`, `hacks`, `health`,
-`health_watch`, `live_hacks`, `loop`, `models`, `narrow_conv`, `pool`, `run_keeping`, `series`,
-`snapshot`, `step`, `trainer`, `units`.
+Modules: `architecture`, `conditional`, `ema`, `epoch_end`, `fast_dropout`, `hack_layers`,
+`hacks`, `health`, `health_watch`, `live_hacks`, `loop`, `mirrored`, `models`,
+`narrow_conv`, `optimizers`, `pool`, `precision`, `ray_actor`, `ray_backend`, `ray_cluster`,
+`replay`, `run_keeping`, `self_conditioning`, `series`, `sharing`, `snapshot`, `step`,
+`step_cache`, `step_live`, `step_reuse`, `step_stream`, `trainer`, `units`.
 
 Public names are exported lazily (PEP 562), so importing one light module does not
 load TensorFlow through its neighbours.
@@ -23,8 +25,8 @@ _EXPORTS = {
     "D_WINS_FAKE_PROB": "health_watch",
     "D_WINS_REAL_PROB": "health_watch",
     "D_WINS_WINDOW": "health_watch",
-    "EXPLODING": "health_watch",
     "Dropout16": "fast_dropout",
+    "EXPLODING": "health_watch",
     "EpochEnd": "epoch_end",
     "EpochRecord": "snapshot",
     "FLUSH_SECONDS": "trainer",

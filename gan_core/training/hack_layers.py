@@ -75,8 +75,9 @@ class MinibatchStdDev(keras.layers.Layer):
 @keras.saving.register_keras_serializable(package="gan_hacks_lab")
 class SamplingDropout(Dropout16):
     """Dropout (Dropout16, Keras' with cheaper masks) that drops at sampling time too: G's
-    noise source in pix2pix (Isola et al. 2017; ganhacks #17). The same z then gives a different image each call,
-    in training, in the grid, in `predict` and after saving and loading.
+    noise source in pix2pix (Isola et al. 2017; ganhacks #17). The same z then gives a
+    different image each call, in training, in the grid, in `predict` and after saving and
+    loading.
     """
 
     def call(self, inputs, training=None):
