@@ -36,7 +36,7 @@ def stabilizer_cards() -> tuple[GuideCard, ...]:
             what="Every image the discriminator sees, real or fake, gets Gaussian noise added to its "
             "pixels (std 0.1 at the start on [-1, 1] pixels), and the std falls linearly to 0 "
             "over the run's time or epochs.",
-            measured="60 s, digits without labels, same seed: 0.1 gave 44% recognized vs 48% without, Fréchet "
+            measured="60 s, digits without labels: 0.1 gave 44% recognized vs 48% without, Fréchet "
             "distance 20.5 vs 27.0: closer to the data's statistics, no more digits.",
             why="Early on, real digits and G's blobs live in places that barely overlap, so a "
             "discriminator can separate them perfectly and its gradient says little about which "
@@ -80,7 +80,7 @@ def stabilizer_cards() -> tuple[GuideCard, ...]:
             what="D's output is pulled towards 1 for real images and 0 for fakes with a squared error, "
             "½(D(x) − 1)² + ½D(G(z))², and G minimizes ½(D(G(z)) − 1)², instead of binary "
             "cross-entropy on a sigmoid.",
-            measured="60 s, digits without labels, same seed: 40% recognized vs 48% with cross-entropy; "
+            measured="60 s, digits without labels: 40% recognized vs 48% with cross-entropy; "
             "repeated runs of one setting spread over 41-50%, so read it as level with BCE.",
             why="Cross-entropy stops caring about a fake once D has called it fake with confidence, "
             "even if it is far from any real image. A squared error keeps growing with the "
@@ -101,7 +101,7 @@ def stabilizer_cards() -> tuple[GuideCard, ...]:
             "hack",
             what="D is trained with relu(1 − D(x)) on real images and relu(1 + D(G(z))) on fakes, and G "
             "maximizes D's raw score on its fakes (G's loss is −D(G(z))).",
-            measured="60 s, digits without labels, same seed: 54% recognized vs 50% with cross-entropy; "
+            measured="60 s, digits without labels: 54% recognized vs 50% with cross-entropy; "
             "repeated runs of one setting spread over 41-50%, so read it as level with BCE.",
             why="The hinge stops pushing D once an image is past the margin (score above 1 for real, "
             "below −1 for fake), so D spends its effort on the images it still gets wrong rather "
@@ -122,7 +122,7 @@ def stabilizer_cards() -> tuple[GuideCard, ...]:
             "hack",
             what="D's loss gets an extra term γ/2 · ‖∇ₓD(x)‖²: the squared steepness of D's score "
             "around each real image, with γ from 0.1 to 10 (low for small images; 0 is off).",
-            measured="60 s, digits without labels, same seed: γ = 1 gave 41% recognized vs 45% without, "
+            measured="60 s, digits without labels: γ = 1 gave 41% recognized vs 45% without, "
             "Fréchet distance 17.0 vs 26.3; each step costs about a fifth more while it is on.",
             why="A discriminator that is steep right at the real images makes G overshoot them, and "
             "the two players orbit instead of settling. Penalizing the slope on real data keeps "
@@ -143,7 +143,7 @@ def stabilizer_cards() -> tuple[GuideCard, ...]:
             what="Before the discriminator sees any image, real or fake, it is randomly shifted (up to "
             "⅛ of the side), has a square of half the side blanked out, and/or has its "
             "brightness, saturation and contrast jittered; the same in D's and G's updates.",
-            measured="60 s, digits without labels, same seed: translation and cutout gave 36% recognized vs "
+            measured="60 s, digits without labels: translation and cutout gave 36% recognized vs "
             "48% without: D's harder task needs longer runs than a minute.",
             why="With a few thousand images, D soon memorizes the training set and its verdicts stop "
             "helping G. Augmenting only the real images would teach G to draw shifted, blanked "
