@@ -80,14 +80,19 @@ class _Builder:
         return f"{self.prefix}_{self._count:02d}_{kind}"
 
     def init(self):
+        """The next kernel initializer: N(0, 0.02) with the Gaussian-init practice (Radford et al.
+        2015), else Keras' Glorot uniform; seeded per layer."""
         if self.cfg.gaussian_init:
             return keras.initializers.RandomNormal(mean=0.0, stddev=GAUSSIAN_INIT_STD, seed=self.seed())
         return keras.initializers.GlorotUniform(seed=self.seed())
 
     def kernel(self) -> int:
+        """Kernel size of the strided layers: 4 (divisible by the stride 2, no checkerboard;
+        Odena et al. 2016) with that practice, else 3."""
         return KERNEL_DIVISIBLE if self.cfg.kernel_divisible_by_stride else KERNEL_UNEVEN
 
     def act(self, x):
+        """LeakyReLU (slope cfg.leaky_slope) with the leaky practice, else ReLU; same shape and dtype."""
         if self.cfg.leaky_relu:
             return layers.LeakyReLU(
                 negative_slope=self.cfg.leaky_slope, dtype=self.dtype, name=self.name("leaky_relu")
@@ -95,6 +100,7 @@ class _Builder:
         return layers.ReLU(dtype=self.dtype, name=self.name("relu"))(x)
 
     def norm_act(self, x, normalize: bool = True):
+        """BatchNorm (momentum 0.9, when the practice is on and `normalize`) then the activation."""
         if normalize and self.cfg.batch_norm:
             gamma = keras.initializers.RandomNormal(1.0, 0.02, seed=self.seed()) if self.cfg.gaussian_init else "ones"
             x = layers.BatchNormalization(
@@ -103,6 +109,8 @@ class _Builder:
         return self.act(x)
 
     def conv(self, x, filters, kernel, strides=1, activation=None, dtype=None):
+        """A 'same' Conv2D (NarrowConv2D for image heads), spectrally normalized in D when asked;
+        no bias when BatchNorm follows. (N, H, W, C) -> (N, H/strides, W/strides, filters)."""
         # Image heads (few filters) take a faster route to the same result.
         conv_class = NarrowConv2D if worth_it(filters, kernel, strides) else layers.Conv2D
         return self.weighted(
@@ -120,12 +128,15 @@ class _Builder:
         )(x)
 
     def downsample(self, x, filters, kernel):
+        """Halve H and W: a stride-2 conv with the strided practice, else a conv then 2x2 max pooling."""
         if self.cfg.strided_downsample:
             return self.conv(x, filters, kernel, strides=2)
         x = self.conv(x, filters, kernel)
         return layers.MaxPooling2D(2, dtype=self.dtype, name=self.name("max_pool"))(x)
 
     def upsample(self, x, filters, kernel, activation=None, dtype=None):
+        """Double H and W: a stride-2 Conv2DTranspose with the strided practice, else nearest
+        upsampling then a conv."""
         if self.cfg.strided_upsample:
             return layers.Conv2DTranspose(
                 filters,
