@@ -1,14 +1,22 @@
 """The step's cheaper kernels do what Keras' own do: D's dropout masks from 16-bit draws
-(Dropout16) and Adam's update as one fused kernel (FusedAdam)."""
+(Dropout16), Adam's update as one fused kernel (FusedAdam) and the LeakyReLU whose gradient
+reads its output (FusableLeakyReLU), which saved models replace by Keras' own."""
 
 from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
 
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
+from gan_core.store.checkpoint import write_checkpoint
 from gan_core.training.fast_dropout import Dropout16
+from gan_core.training.fusable_leaky_relu import FusableLeakyReLU
 from gan_core.training.optimizers import FusedAdam
 
 
@@ -79,3 +87,89 @@ def test_fused_adam_updates_with_one_fused_kernel_per_variable():
     graph_def = update.get_concrete_function([tf.TensorSpec(w.shape, tf.float32) for w in weights]).graph.as_graph_def()
     nodes = [*graph_def.node, *(node for f in graph_def.library.function for node in f.node_def)]
     assert [node.op for node in nodes].count("ResourceApplyAdam") == 2
+
+
+# -- FusableLeakyReLU ---------------------------------------------------------------------
+@pytest.mark.parametrize("slope", [0.0, 0.2, 0.5])
+@pytest.mark.parametrize("policy", ["float32", "mixed_bfloat16"])
+def test_fusable_leaky_relu_has_keras_values_and_gradients(slope, policy):
+    dtype = "bfloat16" if policy == "mixed_bfloat16" else "float32"
+    x = tf.cast(tf.constant([[-3.0, -0.5, 0.0, 0.25, 2.0] * 20]), dtype)
+    dy = tf.cast(tf.random.stateless_normal(x.shape, [1, 2]), dtype)
+    results = []
+    layers = (
+        keras.layers.LeakyReLU(negative_slope=slope, dtype=policy),
+        FusableLeakyReLU(negative_slope=slope, dtype=policy),
+    )
+    for layer in layers:
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = layer(x)
+        results.append((y.numpy(), tape.gradient(y, x, output_gradients=dy).numpy()))
+    (y_keras, g_keras), (y_ours, g_ours) = results
+    np.testing.assert_array_equal(y_ours, y_keras)
+    np.testing.assert_array_equal(g_ours, g_keras)
+
+
+def test_ds_leaky_relu_gradients_read_their_outputs_so_conv_bias_and_activation_can_fuse():
+    from gan_core.config import ModelConfig
+    from gan_core.training.models import build_discriminator
+
+    d = build_discriminator(ModelConfig(base_filters=8), (28, 28, 1))
+
+    @tf.function
+    def gradients(x):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(d(x, training=True))
+        return tape.gradient(loss, d.trainable_variables)
+
+    graph = gradients.get_concrete_function(tf.TensorSpec([4, 28, 28, 1])).graph
+
+    def all_ops(g):  # the gradient of a custom_gradient sits in a function of its own
+        yield from g.get_operations()
+        for function in g._functions.values():
+            yield from all_ops(function.graph)
+
+    grads = [op for op in all_ops(graph) if op.type == "LeakyReluGrad"]
+    # Each reads the activation's output, not the conv + bias before it (Keras' own reads
+    # that sum), so nothing but the activation consumes the sum and Grappler may fuse them.
+    assert len(grads) == 2 and all(op.inputs[1].op.type == "LeakyRelu" for op in grads)
+
+
+def test_checkpoint_files_carry_keras_own_leaky_relu_and_load_in_plain_keras(tmp_path):
+    from gan_core.config import TrainConfig
+    from gan_core.training.step import GanStep
+
+    cfg = TrainConfig().with_overrides(["model.base_filters=8", "run.batch_size=16"]).validated()
+    images = (np.random.default_rng(0).random((64, 28, 28, 1)) * 255).astype(np.uint8)
+    step = GanStep(cfg, images)
+    assert any(isinstance(layer, FusableLeakyReLU) for layer in step.generator.layers)
+    step.step()
+    meta = {"step": 1, "hacks": {}, "latent_distribution": "gaussian", "tanh_output": True, "latent_dim": 100}
+    folder = write_checkpoint(tmp_path, step, {"step": 1}, meta)
+    for name in ("generator.keras", "discriminator.keras"):
+        config = json.loads(zipfile.ZipFile(folder / name).read("config.json"))
+        classes = {layer["class_name"] for layer in config["config"]["layers"]}
+        assert "LeakyReLU" in classes and "FusableLeakyReLU" not in classes
+    # A fresh Python without this package loads the generator and draws what the step's draws.
+    z = np.random.default_rng(1).standard_normal((3, 100)).astype("float32")
+    np.save(tmp_path / "z.npy", z)
+    code = (
+        "import sys, numpy as np, keras; "
+        "g = keras.models.load_model(sys.argv[1], compile=False); "
+        "np.save(sys.argv[2], np.asarray(g(np.load(sys.argv[3]), training=False)))"
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            str(folder / "generator.keras"),
+            str(tmp_path / "out.npy"),
+            str(tmp_path / "z.npy"),
+        ],
+        check=True,
+        cwd=tmp_path,
+        capture_output=True,
+    )
+    np.testing.assert_allclose(np.load(tmp_path / "out.npy"), step.sampling_generator(z, training=False), atol=1e-5)

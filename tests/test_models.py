@@ -39,7 +39,7 @@ def test_each_practice_switches_the_architecture():
     g_off, d_off = build_generator(off, (28, 28, 1)), build_discriminator(off, (28, 28, 1))
     assert "MaxPooling2D" in _layer_types(d_off) and "MaxPooling2D" not in _layer_types(d_on)
     assert "UpSampling2D" in _layer_types(g_off) and "Conv2DTranspose" in _layer_types(g_on)
-    assert "LeakyReLU" in _layer_types(g_on) and "LeakyReLU" not in _layer_types(g_off)
+    assert "FusableLeakyReLU" in _layer_types(g_on) and "FusableLeakyReLU" not in _layer_types(g_off)
     assert "ReLU" in _layer_types(d_off)
     assert "BatchNormalization" in _layer_types(g_on) and "BatchNormalization" not in _layer_types(d_off)
     assert "Dropout16" in _layer_types(d_on) and "Dropout16" not in _layer_types(d_off)
@@ -56,9 +56,9 @@ def test_batch_norm_is_not_on_ds_input_layer_nor_gs_output():
     d = build_discriminator(cfg, (28, 28, 1))
     types = _layer_types(d)
     first_conv = types.index("Conv2D")
-    assert types[first_conv + 1] == "LeakyReLU"  # conv -> activation, no BN on the input layer
+    assert types[first_conv + 1] == "FusableLeakyReLU"  # conv -> activation, no BN on the input layer
     second_conv = types.index("Conv2D", first_conv + 1)
-    assert types[second_conv + 1 : second_conv + 3] == ["BatchNormalization", "LeakyReLU"]
+    assert types[second_conv + 1 : second_conv + 3] == ["BatchNormalization", "FusableLeakyReLU"]
     g = build_generator(cfg, (28, 28, 1))
     assert _layer_types(g)[-1] == "Conv2DTranspose"  # the output layer is not normalized
 

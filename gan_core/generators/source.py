@@ -241,6 +241,7 @@ def _load_model(path: Path, shown_name: str):
     import keras  # deferred: the listing functions above must not pay for TensorFlow
 
     from gan_core.training import (
+        fusable_leaky_relu,  # noqa: F401  registers the LeakyReLU our models train with
         hack_layers,  # noqa: F401  registers G's sampling dropout
         narrow_conv,  # noqa: F401  registers the layer our generators are saved with
     )

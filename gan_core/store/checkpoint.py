@@ -68,16 +68,18 @@ def write_checkpoint(run_path, step, state: dict, generator_meta: dict) -> Path:
     partial = root / f".{name}.partial"
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir()
+    # Saved with Keras' own LeakyReLU, so every .keras file of a run loads in plain Keras.
+    from gan_core.training.fusable_leaky_relu import with_keras_leaky_relu as portable
+
     try:
         arrays, plain = step.stream_state()
         optimizers = {f"d_{i}": np.asarray(v) for i, v in enumerate(step.d_optimizer.variables)}
         optimizers.update({f"g_{i}": np.asarray(v) for i, v in enumerate(step.g_optimizer.variables)})
-        _write(
-            partial, "generator.keras", lambda p: save_generator_with_meta(step.sampling_generator, p, generator_meta)
-        )
+        sampling = portable(step.sampling_generator)
+        _write(partial, "generator.keras", lambda p: save_generator_with_meta(sampling, p, generator_meta))
         if step.ema_active:
-            _write(partial, TRAINED_GENERATOR, lambda p: step.generator.save(str(p)))
-        _write(partial, "discriminator.keras", lambda p: step.discriminator.save(str(p)))
+            _write(partial, TRAINED_GENERATOR, lambda p: portable(step.generator).save(str(p)))
+        _write(partial, "discriminator.keras", lambda p: portable(step.discriminator).save(str(p)))
         _write(partial, "optimizers.npz", lambda p: np.savez(p, **optimizers))
         _write(partial, "streams.npz", lambda p: np.savez(p, **arrays))
         _write(partial, "state.json", lambda p: p.write_text(json.dumps({**state, **plain}, indent=2)))
@@ -141,7 +143,11 @@ def restore_checkpoint(folder: Path, step) -> dict:
     returns its state. CheckpointError (one line) when the files do not fit the step."""
     import keras
 
-    from gan_core.training import hack_layers, narrow_conv  # noqa: F401  register the layers our models are saved with
+    from gan_core.training import (  # noqa: F401  register the layers our models are saved with
+        fusable_leaky_relu,
+        hack_layers,
+        narrow_conv,
+    )
 
     state = read_state(folder)
     try:

@@ -2,11 +2,12 @@
 model builders, the one compiled step, the background trainer with its loop, epoch-end
 work, published snapshots and health checks, and the server-wide pool of jobs.
 
-Modules: `architecture`, `conditional`, `ema`, `epoch_end`, `fast_dropout`, `hack_layers`,
-`hacks`, `health`, `health_watch`, `live_hacks`, `loop`, `mirrored`, `models`,
-`narrow_conv`, `optimizers`, `pool`, `precision`, `ray_actor`, `ray_backend`, `ray_cluster`,
-`replay`, `run_keeping`, `self_conditioning`, `series`, `sharing`, `snapshot`, `step`,
-`step_cache`, `step_live`, `step_reuse`, `step_stream`, `trainer`, `units`.
+Modules: `architecture`, `conditional`, `ema`, `epoch_end`, `fast_dropout`,
+`fusable_leaky_relu`, `hack_layers`, `hacks`, `health`, `health_watch`, `live_hacks`, `loop`,
+`mirrored`, `models`, `narrow_conv`, `optimizers`, `pool`, `precision`, `ray_actor`,
+`ray_backend`, `ray_cluster`, `replay`, `run_keeping`, `self_conditioning`, `series`,
+`sharing`, `snapshot`, `step`, `step_cache`, `step_live`, `step_reuse`, `step_stream`,
+`trainer`, `units`.
 
 Public names are exported lazily (PEP 562), so importing one light module does not
 load TensorFlow through its neighbours.
@@ -31,6 +32,7 @@ _EXPORTS = {
     "EpochRecord": "snapshot",
     "FLUSH_SECONDS": "trainer",
     "FOOLING": "health_watch",
+    "FusableLeakyReLU": "fusable_leaky_relu",
     "FusedAdam": "optimizers",
     "GAUSSIAN_INIT_STD": "architecture",
     "GRAD_LIMIT": "health_watch",

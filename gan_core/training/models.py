@@ -20,6 +20,7 @@ from gan_core.training.architecture import GAUSSIAN_INIT_STD, KERNEL_DIVISIBLE, 
 from gan_core.training.architecture import resolution_stages as _stages
 from gan_core.training.conditional import generator_name
 from gan_core.training.fast_dropout import Dropout16
+from gan_core.training.fusable_leaky_relu import FusableLeakyReLU
 from gan_core.training.hack_layers import MinibatchStdDev, SamplingDropout, spectral_normalized
 from gan_core.training.narrow_conv import NarrowConv2D, worth_it
 from gan_core.training.precision import keras_policy
@@ -92,9 +93,14 @@ class _Builder:
         return KERNEL_DIVISIBLE if self.cfg.kernel_divisible_by_stride else KERNEL_UNEVEN
 
     def act(self, x):
-        """LeakyReLU (slope cfg.leaky_slope) with the leaky practice, else ReLU; same shape and dtype."""
+        """LeakyReLU (slope cfg.leaky_slope) with the leaky practice, else ReLU; same shape and dtype.
+
+        The LeakyReLU is FusableLeakyReLU: Keras' values, its gradient read from its output, so
+        each of D's convolutions runs with its bias and activation as one kernel. Saved models
+        carry Keras' own LeakyReLU instead (fusable_leaky_relu.with_keras_leaky_relu).
+        """
         if self.cfg.leaky_relu:
-            return layers.LeakyReLU(
+            return FusableLeakyReLU(
                 negative_slope=self.cfg.leaky_slope, dtype=self.dtype, name=self.name("leaky_relu")
             )(x)
         return layers.ReLU(dtype=self.dtype, name=self.name("relu"))(x)

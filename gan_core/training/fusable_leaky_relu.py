@@ -1,0 +1,65 @@
+"""LeakyReLU whose gradient reads its output, so a convolution, its bias and it fuse into one kernel.
+
+TensorFlow's gradient of LeakyReLU reads the activation's input, the output of the layer's
+BiasAdd. That keeps the BiasAdd as a node of its own, so Grappler's remapper cannot fuse
+Conv2D + BiasAdd + LeakyRelu (or MatMul + BiasAdd + LeakyRelu) into one oneDNN kernel: every
+process logged "remapper failed: ... LeakyReluGrad exist for missing node ...BiasAdd" and D ran
+the activation as a separate pass. For a slope a >= 0 the output has the input's sign (y > 0
+exactly when x > 0), so the same LeakyReluGrad can read the output instead. The forward then
+fuses, and the pre-activation tensor is freed as soon as the activation has run. Measured on
+the `seed-tutorial` step (fp32, batch 128, two cores, in one process, interleaved): +2%.
+"""
+
+from __future__ import annotations
+
+import keras
+import tensorflow as tf
+
+
+@keras.saving.register_keras_serializable(package="gan_hacks_lab")
+class FusableLeakyReLU(keras.layers.LeakyReLU):
+    """keras.layers.LeakyReLU (same config, same values) with its gradient taken from its output.
+
+    inputs: any shape and float dtype; returns max(x, a·x) for the slope a = negative_slope,
+    same shape and dtype. The gradient is dy where the output is > 0, a·dy elsewhere: the
+    same as Keras' for every a in [0, 1) (model.leaky_slope's range). A negative slope flips the
+    output's sign, so it takes Keras' own route.
+    """
+
+    def call(self, inputs):
+        """The activation of `inputs`, differentiable through its output."""
+        slope = float(self.negative_slope)
+        if slope < 0.0:
+            return super().call(inputs)
+
+        @tf.custom_gradient
+        def leaky_relu(x):
+            y = tf.nn.leaky_relu(x, alpha=slope)
+
+            def gradient(dy):
+                return tf.raw_ops.LeakyReluGrad(gradients=dy, features=y, alpha=slope)
+
+            return y, gradient
+
+        return leaky_relu(inputs)
+
+
+def with_keras_leaky_relu(model: keras.Model) -> keras.Model:
+    """`model` itself when it has no FusableLeakyReLU; otherwise a copy (same layers, names and
+    weights) in which each one is Keras' own LeakyReLU with the same config.
+
+    For saving: a `.keras` file of the copy loads in plain Keras, without this package, and
+    computes the same values. A model loaded back into a step takes only its weights, so the
+    step keeps its fusable layers. Works for functional and Sequential models.
+    """
+    if not any(isinstance(layer, FusableLeakyReLU) for layer in model._flatten_layers()):
+        return model
+
+    def clone(layer):
+        if isinstance(layer, FusableLeakyReLU):
+            return keras.layers.LeakyReLU.from_config(layer.get_config())
+        return layer.__class__.from_config(layer.get_config())
+
+    copy = keras.models.clone_model(model, clone_function=clone)
+    copy.set_weights(model.get_weights())
+    return copy
