@@ -16,7 +16,9 @@ def _output_and_gradients(layer, x):
     return [y] + tape.gradient(loss, [x] + layer.trainable_variables)
 
 
-@pytest.mark.parametrize("kernel,filters,channels", [(7, 1, 16), (3, 1, 8), (4, 1, 8), (5, 3, 4)])
+@pytest.mark.parametrize(
+    "kernel,filters,channels", [(7, 1, 16), (3, 1, 8), (4, 1, 8), (5, 3, 4), ((3, 5), 1, 8), ((4, 3), 2, 4)]
+)
 def test_same_output_and_gradients_as_keras_conv2d(kernel, filters, channels):
     x = tf.random.normal((3, 12, 12, channels), seed=1)
     reference = keras.layers.Conv2D(filters, kernel, padding="same", activation="tanh")
@@ -47,3 +49,42 @@ def test_a_model_with_it_saves_and_loads_safely(tmp_path):
     x = np.random.default_rng(1).normal(size=(2, 10, 10, 4)).astype("float32")
     assert isinstance(loaded.layers[-1], NarrowConv2D)
     np.testing.assert_allclose(loaded(x).numpy(), model(x).numpy(), rtol=1e-6)
+
+
+def test_odd_kernels_take_the_hand_written_gradients_and_even_ones_tensorflows():
+    def backward_ops(kernel):
+        layer = NarrowConv2D(1, kernel, padding="same")
+        layer.build((None, 12, 12, 8))
+
+        @tf.function
+        def gradients(x):
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                y = layer(x)
+            return tape.gradient(y, [x, layer.kernel])
+
+        graph = gradients.get_concrete_function(tf.TensorSpec([2, 12, 12, 8])).graph
+
+        def types(g):
+            yield from (op.type for op in g.get_operations())
+            for function in g._functions.values():
+                yield from types(function.graph)
+
+        return set(types(graph))
+
+    odd, even = backward_ops(7), backward_ops(4)
+    # By hand: a convolution up from the one-channel gradient and a filter gradient.
+    assert "Conv2DBackpropFilter" in odd and "Conv2D" in odd
+    assert "Conv2DBackpropFilter" not in even and "DepthwiseConv2dNativeBackpropInput" in even
+
+
+def test_hand_written_gradients_run_in_bfloat16():
+    layer = NarrowConv2D(1, 7, padding="same", dtype="mixed_bfloat16")
+    x = tf.random.normal((2, 12, 12, 8), seed=2)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = layer(x)
+        loss = tf.reduce_sum(tf.cast(y, tf.float32) ** 2)
+    d_x, d_kernel = tape.gradient(loss, [x, layer.kernel])
+    assert y.dtype == tf.bfloat16 and d_kernel.dtype == tf.float32
+    assert np.isfinite(d_x.numpy()).all() and float(tf.reduce_max(tf.abs(d_kernel))) > 0
