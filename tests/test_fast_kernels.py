@@ -136,11 +136,15 @@ def test_ds_leaky_relu_gradients_read_their_outputs_so_conv_bias_and_activation_
     assert len(grads) == 2 and all(op.inputs[1].op.type == "LeakyRelu" for op in grads)
 
 
-def test_checkpoint_files_carry_keras_own_leaky_relu_and_load_in_plain_keras(tmp_path):
+@pytest.mark.parametrize(
+    "extra",
+    [[], ["model.spectral_norm=true", "model.minibatch_stddev=true"]],  # the second: D's wrapper layers
+)
+def test_checkpoint_files_carry_keras_own_leaky_relu_and_load_in_plain_keras(tmp_path, extra):
     from gan_core.config import TrainConfig
     from gan_core.training.step import GanStep
 
-    cfg = TrainConfig().with_overrides(["model.base_filters=8", "run.batch_size=16"]).validated()
+    cfg = TrainConfig().with_overrides(["model.base_filters=8", "run.batch_size=16", *extra]).validated()
     images = (np.random.default_rng(0).random((64, 28, 28, 1)) * 255).astype(np.uint8)
     step = GanStep(cfg, images)
     assert any(isinstance(layer, FusableLeakyReLU) for layer in step.generator.layers)
@@ -173,3 +177,9 @@ def test_checkpoint_files_carry_keras_own_leaky_relu_and_load_in_plain_keras(tmp
         capture_output=True,
     )
     np.testing.assert_allclose(np.load(tmp_path / "out.npy"), step.sampling_generator(z, training=False), atol=1e-5)
+    # D (with its spectral-norm wrappers and minibatch-stddev layer) loads back and judges alike.
+    from gan_core.training import hack_layers  # noqa: F401  registers D's own layers
+
+    d = keras.models.load_model(folder / "discriminator.keras", compile=False, safe_mode=True)
+    x = np.random.default_rng(2).uniform(-1, 1, (4, 28, 28, 1)).astype("float32")
+    np.testing.assert_allclose(d(x, training=False), step.discriminator(x, training=False), atol=1e-5)
