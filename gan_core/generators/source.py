@@ -192,6 +192,7 @@ def with_training_meta(source: GeneratorSource, file=None) -> GeneratorSource:
 
 def _shape_text(shapes) -> str:
     def one(s):
+        """One shape as text, None shown as 'batch': (batch, 28, 28, 1)."""
         return "(" + ", ".join("batch" if d is None else str(d) for d in s) + ")"
 
     return one(shapes[0]) if len(shapes) == 1 else "[" + ", ".join(one(s) for s in shapes) + "]"

@@ -34,9 +34,11 @@ class FusableLeakyReLU(keras.layers.LeakyReLU):
 
         @tf.custom_gradient
         def leaky_relu(x):
+            """max(x, slope·x) and its gradient function, which reads only the output."""
             y = tf.nn.leaky_relu(x, alpha=slope)
 
             def gradient(dy):
+                """dy where the output is > 0, slope·dy elsewhere (x's shape and dtype)."""
                 return tf.raw_ops.LeakyReluGrad(gradients=dy, features=y, alpha=slope)
 
             return y, gradient
@@ -56,6 +58,7 @@ def with_keras_leaky_relu(model: keras.Model) -> keras.Model:
         return model
 
     def clone(layer):
+        """A fresh layer of the same config: Keras' LeakyReLU for a FusableLeakyReLU."""
         if isinstance(layer, FusableLeakyReLU):
             return keras.layers.LeakyReLU.from_config(layer.get_config())
         return layer.__class__.from_config(layer.get_config())

@@ -87,7 +87,10 @@ def _with_narrow_gradients(inputs, kernel):
 
     @tf.custom_gradient
     def conv(x, k):
+        """The shifted sum of x under k, and its gradient function."""
+
         def gradients(d_out):
+            """(d x, d k) for the output gradient d_out (batch, H, W, filters)."""
             flipped = tf.transpose(tf.reverse(k, [0, 1]), [0, 1, 3, 2])
             d_x = tf.nn.conv2d(d_out, flipped, 1, "SAME")
             d_flipped = tf.raw_ops.Conv2DBackpropFilter(
