@@ -111,6 +111,23 @@ def test_fusable_leaky_relu_has_keras_values_and_gradients(slope, policy):
     np.testing.assert_array_equal(g_ours, g_keras)
 
 
+@pytest.mark.parametrize("slope", [0.0, 0.2])
+def test_fusable_leaky_relu_has_keras_second_derivatives_as_r1_takes_them(slope):
+    # R1: the weights' gradient of the squared input gradient, through a conv and the activation.
+    x = tf.random.stateless_normal([4, 6, 6, 2], [3, 4])
+    results = []
+    for leaky in (keras.layers.LeakyReLU(negative_slope=slope), FusableLeakyReLU(negative_slope=slope)):
+        conv = keras.layers.Conv2D(3, 3, kernel_initializer=keras.initializers.RandomNormal(seed=5))
+        with tf.GradientTape() as outer:
+            with tf.GradientTape() as inner:
+                inner.watch(x)
+                score = tf.reduce_sum(leaky(conv(x)) ** 2)
+            penalty = tf.reduce_sum(inner.gradient(score, x) ** 2)
+        results.append([g.numpy() for g in outer.gradient(penalty, conv.trainable_variables)])
+    for keras_grad, our_grad in zip(*results):
+        np.testing.assert_allclose(our_grad, keras_grad, rtol=1e-5, atol=1e-6)
+
+
 def test_ds_leaky_relu_gradients_read_their_outputs_so_conv_bias_and_activation_can_fuse():
     from gan_core.config import ModelConfig
     from gan_core.training.models import build_discriminator
@@ -131,9 +148,13 @@ def test_ds_leaky_relu_gradients_read_their_outputs_so_conv_bias_and_activation_
             yield from all_ops(function.graph)
 
     grads = [op for op in all_ops(graph) if op.type == "LeakyReluGrad"]
-    # Each reads the activation's output, not the conv + bias before it (Keras' own reads
-    # that sum), so nothing but the activation consumes the sum and Grappler may fuse them.
-    assert len(grads) == 2 and all(op.inputs[1].op.type == "LeakyRelu" for op in grads)
+    # Each reads the activation's output (through a stop_gradient), not the conv + bias before
+    # it (Keras' own reads that sum), so nothing but the activation consumes the sum and
+    # Grappler may fuse them.
+    assert len(grads) == 2
+    assert all(
+        op.inputs[1].op.type == "StopGradient" and op.inputs[1].op.inputs[0].op.type == "LeakyRelu" for op in grads
+    )
 
 
 @pytest.mark.parametrize(

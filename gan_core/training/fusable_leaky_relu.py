@@ -40,7 +40,11 @@ class FusableLeakyReLU(keras.layers.LeakyReLU):
 
             def gradient(dy):
                 """dy where the output is > 0, slope·dy elsewhere (x's shape and dtype)."""
-                return tf.raw_ops.LeakyReluGrad(gradients=dy, features=y, alpha=slope)
+                # The output only chooses between the two slopes, so its own gradient here is 0
+                # (as TensorFlow's LeakyReluGrad gradient says). Stopped explicitly, a second
+                # derivative (R1's penalty) does not differentiate the activation again through
+                # its input, which would keep the bias sum alive and block the fusion there too.
+                return tf.raw_ops.LeakyReluGrad(gradients=dy, features=tf.stop_gradient(y), alpha=slope)
 
             return y, gradient
 
