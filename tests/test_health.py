@@ -141,7 +141,14 @@ def test_a_healthy_default_run_raises_no_warning(digits, tmp_path):
     snap = trainer.snapshot()
     assert snap.state == "finished" and snap.step == 312 and snap.epoch == 1
     assert snap.health_events == () and snap.warnings == ()
-    assert len(snap.series["d_grad_norm"]) == 312 and max(snap.series["d_grad_norm"]) < health.GRAD_LIMIT
+    # What the check judges: the median over each GRAD_WINDOW steps. A healthy run has single
+    # early spikes near the limit (one step of D reached 90-107 around step 34 in runs on one
+    # machine), which is why the check takes a median and this test does not take a max.
+    for name in ("d_grad_norm", "g_grad_norm"):
+        norms = np.asarray(snap.series[name])
+        assert len(norms) == 312 and np.isfinite(norms).all()
+        windows = np.lib.stride_tricks.sliding_window_view(norms, health.GRAD_WINDOW)
+        assert np.median(windows, axis=1).max() < health.GRAD_LIMIT / 2
     assert not (tmp_path / "run" / "health.jsonl").exists()
 
 
