@@ -7,6 +7,8 @@ import tensorflow as tf
 
 from gan_core.training.narrow_conv import NarrowConv2D, worth_it
 
+from traced_graph import traced_ops
+
 
 def _output_and_gradients(layer, x):
     with tf.GradientTape() as tape:
@@ -64,13 +66,7 @@ def test_odd_kernels_take_the_hand_written_gradients_and_even_ones_tensorflows()
             return tape.gradient(y, [x, layer.kernel])
 
         graph = gradients.get_concrete_function(tf.TensorSpec([2, 12, 12, 8])).graph
-
-        def types(g):
-            yield from (op.type for op in g.get_operations())
-            for function in g._functions.values():
-                yield from types(function.graph)
-
-        return set(types(graph))
+        return {op.type for op in traced_ops(graph)}
 
     odd, even = backward_ops(7), backward_ops(4)
     # By hand: a convolution up from the one-channel gradient and a filter gradient.
