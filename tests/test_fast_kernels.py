@@ -174,29 +174,27 @@ def test_checkpoint_files_carry_keras_own_leaky_relu_and_load_in_plain_keras(tmp
         assert "LeakyReLU" in classes and "FusableLeakyReLU" not in classes
     # A fresh Python without this package loads the generator and draws what the step's draws.
     z = np.random.default_rng(1).standard_normal((3, 100)).astype("float32")
-    np.save(tmp_path / "z.npy", z)
-    code = (
-        "import sys, numpy as np, keras; "
-        "g = keras.models.load_model(sys.argv[1], compile=False); "
-        "np.save(sys.argv[2], np.asarray(g(np.load(sys.argv[3]), training=False)))"
-    )
-    subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            code,
-            str(folder / "generator.keras"),
-            str(tmp_path / "out.npy"),
-            str(tmp_path / "z.npy"),
-        ],
-        check=True,
-        cwd=tmp_path,
-        capture_output=True,
-    )
-    np.testing.assert_allclose(np.load(tmp_path / "out.npy"), step.sampling_generator(z, training=False), atol=1e-5)
-    # D (with its spectral-norm wrappers and minibatch-stddev layer) loads back and judges alike.
-    from gan_core.training import hack_layers  # noqa: F401  registers D's own layers
-
-    d = keras.models.load_model(folder / "discriminator.keras", compile=False, safe_mode=True)
     x = np.random.default_rng(2).uniform(-1, 1, (4, 28, 28, 1)).astype("float32")
-    np.testing.assert_allclose(d(x, training=False), step.discriminator(x, training=False), atol=1e-5)
+    np.save(tmp_path / "z.npy", z)
+    np.save(tmp_path / "x.npy", x)
+    plain = "import sys, numpy as np, keras; "
+    ours = plain + "from gan_core.training.saved_layers import register_saved_layers; register_saved_layers(); "
+    model_out = (
+        "m = keras.models.load_model(sys.argv[1], compile=False, safe_mode=True); "
+        "np.save(sys.argv[2], np.asarray(m(np.load(sys.argv[3]), training=False)))"
+    )
+
+    def fresh_python(prelude, model, inputs):
+        """What `model` (a file of the checkpoint) gives for `inputs` in a new process."""
+        out = tmp_path / f"{model}.out.npy"
+        args = [str(folder / model), str(out), str(tmp_path / inputs)]
+        command = [sys.executable, "-c", prelude + model_out, *args]
+        subprocess.run(command, check=True, cwd=tmp_path, capture_output=True)
+        return np.load(out)
+
+    expected = step.sampling_generator(z, training=False)
+    np.testing.assert_allclose(fresh_python(plain, "generator.keras", "z.npy"), expected, atol=1e-5)
+    # D holds our own layers (Dropout16; spectral-norm wrappers and minibatch stddev in the second
+    # case): a fresh Python that only calls register_saved_layers() loads it and judges alike.
+    expected = step.discriminator(x, training=False)
+    np.testing.assert_allclose(fresh_python(ours, "discriminator.keras", "x.npy"), expected, atol=1e-5)

@@ -30,8 +30,9 @@ def images(n: int = 64) -> np.ndarray:
 
 
 def load(path):
-    from gan_core.training import hack_layers, narrow_conv  # noqa: F401
+    from gan_core.training.saved_layers import register_saved_layers
 
+    register_saved_layers()
     return keras.models.load_model(path, safe_mode=True, compile=False)
 
 

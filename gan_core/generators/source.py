@@ -241,12 +241,9 @@ def _load_model(path: Path, shown_name: str):
         raise GeneratorError(f"{shown_name} could not be read as a Keras model: {problem}")
     import keras  # deferred: the listing functions above must not pay for TensorFlow
 
-    from gan_core.training import (
-        fusable_leaky_relu,  # noqa: F401  registers the LeakyReLU our models train with
-        hack_layers,  # noqa: F401  registers G's sampling dropout
-        narrow_conv,  # noqa: F401  registers the layer our generators are saved with
-    )
+    from gan_core.training.saved_layers import register_saved_layers
 
+    register_saved_layers()
     try:
         return keras.models.load_model(str(path), safe_mode=True, compile=False)
     except Exception as e:  # Keras raises many kinds for a bad archive; the user needs one line

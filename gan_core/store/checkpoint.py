@@ -68,7 +68,9 @@ def write_checkpoint(run_path, step, state: dict, generator_meta: dict) -> Path:
     partial = root / f".{name}.partial"
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir()
-    # Saved with Keras' own LeakyReLU, so every .keras file of a run loads in plain Keras.
+    # Saved with Keras' own LeakyReLU: the step's faster one adds no class of ours to the files
+    # (a default generator loads in plain Keras; NarrowConv2D, Dropout16 and the hack layers
+    # still need register_saved_layers()).
     from gan_core.training.fusable_leaky_relu import with_keras_leaky_relu as portable
 
     try:
@@ -143,12 +145,9 @@ def restore_checkpoint(folder: Path, step) -> dict:
     returns its state. CheckpointError (one line) when the files do not fit the step."""
     import keras
 
-    from gan_core.training import (  # noqa: F401  register the layers our models are saved with
-        fusable_leaky_relu,
-        hack_layers,
-        narrow_conv,
-    )
+    from gan_core.training.saved_layers import register_saved_layers
 
+    register_saved_layers()
     state = read_state(folder)
     try:
         averaged = (folder / TRAINED_GENERATOR).exists()  # saved while the average was on

@@ -5,7 +5,7 @@ work, published snapshots and health checks, and the server-wide pool of jobs.
 Modules: `architecture`, `conditional`, `ema`, `epoch_end`, `fast_dropout`,
 `fusable_leaky_relu`, `hack_layers`, `hacks`, `health`, `health_watch`, `live_hacks`, `loop`,
 `mirrored`, `models`, `narrow_conv`, `optimizers`, `pool`, `precision`, `ray_actor`,
-`ray_backend`, `ray_cluster`, `replay`, `run_keeping`, `self_conditioning`, `series`,
+`ray_backend`, `ray_cluster`, `replay`, `run_keeping`, `saved_layers`, `self_conditioning`, `series`,
 `sharing`, `snapshot`, `step`, `step_cache`, `step_live`, `step_reuse`, `step_stream`,
 `trainer`, `units`.
 

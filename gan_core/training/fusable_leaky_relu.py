@@ -55,8 +55,9 @@ def with_keras_leaky_relu(model: keras.Model) -> keras.Model:
     """`model` itself when it has no FusableLeakyReLU; otherwise a copy (same layers, names and
     weights) in which each one is Keras' own LeakyReLU with the same config.
 
-    For saving: a `.keras` file of the copy loads in plain Keras, without this package, and
-    computes the same values. A model loaded back into a step takes only its weights, so the
+    For saving: the copy computes the same values, and its `.keras` file holds no
+    FusableLeakyReLU, so a model of otherwise plain Keras layers (the default generator) loads
+    in plain Keras, without this package. A model loaded back into a step takes only its weights, so the
     step keeps its fusable layers. Works for functional and Sequential models whose layers are
     not themselves models (ours: build_generator, build_discriminator).
     """
