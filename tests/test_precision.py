@@ -3,7 +3,7 @@ AMX), since elsewhere bf16 is emulated and about 10x slower than fp32."""
 
 import pytest
 
-from gan_core.cli.bench_report import cpu_line
+from gan_core.cli.bench_report import app_share_line, cpu_line, verdict_word
 from gan_core.config import ConfigError, TrainConfig
 from gan_core.training.models import build_generator
 from gan_core.training.precision import cpu_flags, has_native_bf16, keras_policy, resolve_precision
@@ -50,3 +50,15 @@ def test_bench_names_the_flags_and_says_when_bf16_cannot_be_judged(tmp_path):
     assert "avx2 fma" in line and "native bf16: no" in line and "cannot be judged" in line
     (tmp_path / "amx").write_text(AMX_CPU)
     assert "native bf16: yes" in cpu_line(cpu_flags(tmp_path / "amx"), "Some Xeon")
+
+
+def test_bench_judges_a_share_unrounded_and_shows_it_to_a_tenth():
+    # make bench once printed "(90%, target >= 90%)" for a share of 0.896: rounded up, no verdict.
+    line = app_share_line(
+        {"headless_steps_per_s": 64.749, "app_steps_per_s": 58.004, "app_vs_headless": 0.896, "rounds": 2}
+    )
+    assert "(89.6%, target >= 90%: NOT met;" in line and "58.00 steps/s" in line
+    assert "90.0%, target >= 90%: met;" in app_share_line(
+        {"headless_steps_per_s": 60.0, "app_steps_per_s": 54.0, "app_vs_headless": 0.9, "rounds": 2}
+    )
+    assert verdict_word(1.996, 2.0) == "NOT met" and verdict_word(2.0, 2.0) == "met"

@@ -109,6 +109,30 @@ def test_live_view_draws_a_real_run(small_digits):
     assert at.get("download_button") and len(at.get("download_button")) == 4
 
 
+@pytest.mark.parametrize(
+    ("overrides", "said", "not_said"),
+    [
+        (["model.self_conditioning=4"], "Trained without labels: 4 look-alike groups", "Trained with labels"),
+        (["model.use_labels=true"], "Trained with labels: the cells ask for classes 0, 1, 2, … 9", "look-alike"),
+    ],
+)
+def test_the_grid_says_whether_its_classes_are_labels_or_clusters(small_digits, overrides, said, not_said):
+    # `modern` trains without labels on k-means clusters: its grid once said "Trained with labels".
+    from gan_core.training.trainer import Trainer
+
+    cfg = preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=1", "run.grid_size=4", *overrides])
+    t = Trainer(cfg, data=small_digits)
+    t.start()
+    t.join(120)
+    snap = t.snapshot()
+    assert snap.state == "finished" and snap.classes in (4, 10)
+    at = AppTest.from_function(_draw_script, args=(snap,), default_timeout=30)
+    at.run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert said in captions and not_said not in captions
+
+
 def test_timelapse_and_csv_downloads(small_digits):
     from gan_core.training.trainer import Trainer
     from ui.train_view import metrics_csv, timelapse_gif

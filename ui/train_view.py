@@ -260,7 +260,19 @@ def _draw_grid(snap: Snapshot) -> None:
         shown = snap.epochs[0]
     st.image(shown.grid_png, caption=f"Epoch {shown.epoch}", width="stretch", output_format="PNG")
     if snap.classes:
-        st.caption(f"Trained with labels: the cells ask for classes 0, 1, 2, … {snap.classes - 1} in turn, row by row.")
+        st.caption(grid_classes_caption(snap.classes, snap.self_conditioned))
+
+
+def grid_classes_caption(classes: int, self_conditioned: bool) -> str:
+    """What the grid's cells ask a conditional G for: `classes` (> 0) labels of the data set, or,
+    with self-conditioning (`modern`), as many k-means clusters of the images standing in for
+    labels, which the run never had."""
+    if self_conditioned:
+        return (
+            f"Trained without labels: {classes} look-alike groups of the images (k-means clusters) stand in "
+            f"for them, and the cells ask for groups 0, 1, 2, … {classes - 1} in turn, row by row."
+        )
+    return f"Trained with labels: the cells ask for classes 0, 1, 2, … {classes - 1} in turn, row by row."
 
 
 def _follow_if_last(n: int) -> None:

@@ -75,9 +75,10 @@ class EpochRecord:
 class Snapshot(BudgetView):
     """An immutable copy of everything a trainer published: state and message, step, epochs
     done, steps per epoch, budget (total steps, 0 for a time budget; elapsed and max seconds),
-    speed (steps/s), compile seconds, classes (> 0: conditional G), per-step `series` (metric
-    name -> floats), live `hacks`, `changes`, `epochs`, `warnings`, run folder and config JSON,
-    and the first epoch's early grid (`preview`, drawn at step `preview_step`).
+    speed (steps/s), compile seconds, classes (> 0: conditional G) and whether they are clusters
+    (self_conditioned), per-step `series` (metric name -> floats), live `hacks`, `changes`,
+    `epochs`, `warnings`, run folder and config JSON, and the first epoch's early grid
+    (`preview`, drawn at step `preview_step`).
     """
 
     state: str = "idle"
@@ -91,6 +92,9 @@ class Snapshot(BudgetView):
     steps_per_s: float = 0.0
     compile_seconds: float = 0.0  # the one-off trace of the train step (not in `elapsed`)
     classes: int = 0  # > 0: G is conditional, grid cells ask for classes in turn
+    # True when those classes are k-means clusters of the images (model.self_conditioning),
+    # not the data set's labels: the page must not call them labels.
+    self_conditioned: bool = False
     series: dict = field(default_factory=dict)  # metric name -> list of per-step floats
     hacks: dict = field(default_factory=dict)  # live key -> current value
     changes: tuple = ()  # HackChange, oldest first

@@ -216,6 +216,7 @@ class Trainer(RunKeeping):
             total_steps=total,
             state="running",
             classes=step.classes,
+            self_conditioned=step.self_conditioned,
             message="Compiling the training step (a few seconds, once)…",
         )
         self._on_event("started", None)
