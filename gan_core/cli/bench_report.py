@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from gan_core.presets import preset
-from gan_core.training.precision import cpu_flags, has_native_bf16
+from gan_core.training.precision import BF16_MIN_SPEEDUP, cpu_flags, has_native_bf16
 
 # Issue targets, as ratios to the seed loop measured in the same run (ceilings from the
 # measured matmul peaks: ~2.3x in fp32, ~4x in bf16).
@@ -39,6 +39,19 @@ def cpu_line(flags=None, model: str | None = None) -> str:
     return f"CPU: {model}; flags: {' '.join(have) or 'unknown'}; {bf16}"
 
 
+def bf16_line(speedup: float) -> str:
+    """One line on what bf16 does on this CPU: `speedup` is precision.bf16_speedup()'s measured
+    bf16 / fp32 matmul speed ratio; says whether `auto` trains in bf16 here and, where bf16 is
+    no faster, that the bf16 target cannot be met on this CPU whatever the step does."""
+    if speedup >= BF16_MIN_SPEEDUP:
+        return f"  bf16 matmul {speedup:.2f}x as fast as fp32 here: run.precision=auto trains in bf16"
+    return (
+        f"  bf16 matmul only {speedup:.2f}x as fast as fp32 here (native bf16 instructions but no AMX): "
+        f"run.precision=auto trains in fp32; the bf16 target cannot be met on this CPU, "
+        f"its ceiling is below the fp32 figure"
+    )
+
+
 def verdict_word(value: float, target: float) -> str:
     """'met' or 'NOT met' for value >= target, judged on the unrounded value: a share of 0.896
     is printed as 89.6% and is not met against 90%, although it rounds to 90%."""
@@ -55,6 +68,14 @@ def app_share_line(figures: dict) -> str:
         f"({share:.1%}, target >= {APP_SHARE_TARGET:.0%}: {verdict_word(share, APP_SHARE_TARGET)}; "
         f"best of {figures['rounds']} alternating rounds)"
     )
+
+
+# The probe `auto` itself runs, in a fresh process as the contenders are (the parent holds no
+# TensorFlow thread pools).
+_SPEEDUP_PROBE = (
+    "import json; from gan_core.training.precision import bf16_speedup; "
+    "print(json.dumps({'bf16_speedup': bf16_speedup()}))"
+)
 
 
 def _cpu_model() -> str:
@@ -109,8 +130,11 @@ def main(argv=None) -> int:
         "seed reference": [py, a.seed_reference, "--steps", str(a.steps), "--batch", str(batch), "--json"],
         "ours fp32": ours + ["--precision", "fp32"],
     }
+    speedup = None
     if has_native_bf16(flags):
         contenders["ours bf16"] = ours + ["--precision", "bf16"]
+        speedup = _json_line([py, "-c", _SPEEDUP_PROBE])["bf16_speedup"]
+        print(bf16_line(speedup), flush=True)
     best: dict[str, float] = {}
     for r in range(a.rounds):
         for name, cmd in contenders.items():
@@ -132,6 +156,8 @@ def main(argv=None) -> int:
     summary["default_steps_per_s"] = round(default["steps_per_s"], 3)
     summary["cpu_flags"] = [f for f in SPEED_FLAGS if f in flags]
     summary["native_bf16"] = has_native_bf16(flags)
+    if speedup is not None:
+        summary["bf16_matmul_speedup"] = round(speedup, 3)
     extra = _extras()
     summary.update(extra)
     print(json.dumps(summary))

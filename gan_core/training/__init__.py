@@ -99,6 +99,7 @@ _EXPORTS = {
     "generator_name": "conditional",
     "label_classes": "conditional",
     "cluster_labels": "self_conditioning",
+    "bf16_speedup": "precision",
     "native_bf16": "precision",
     "resolve_precision": "precision",
     "labels_note": "conditional",

@@ -3,15 +3,20 @@ each `run.precision`, and loss scaling for float16.
 
 - "fp32": float32 throughout.
 - "bf16": Keras `mixed_bfloat16` (bfloat16 compute, float32 weights and output heads); no loss
-  scaling, as bfloat16 has float32's exponent range. On CPUs with native bf16 (AVX-512 BF16 or
-  AMX) the step is ~1.5x faster (measured: 2.81x vs 1.85x the seed loop on such a CPU).
-  Without them bf16 is emulated and slower than fp32 (measured: ~10x on an AVX2-only CPU,
-  ~1.5x on an AVX-512 CPU without bf16). Quality per step holds (README, "Design notes").
+  scaling, as bfloat16 has float32's exponent range. With AMX the step is ~1.5x faster
+  (measured: 2.81x vs 1.85x the seed loop on such a CPU). With AVX-512 BF16 alone it is
+  *slower*: on a Xeon with avx512_bf16 and no AMX, oneDNN's bf16 matmul kernel took 102 ms
+  against fp32's 55 ms (2048x2048) and the seed network ran 1.17x the seed loop against fp32's
+  2.0x, as one bf16 dot-product instruction does no more work per cycle than two fp32 FMAs.
+  Without either bf16 is emulated (measured: ~10x slower on an AVX2-only CPU). Quality per step
+  holds (README, "Design notes").
 - "fp16": Keras `mixed_float16`, for GPUs (Tensor Cores); float16's narrow range lets small
   gradients underflow, so each optimizer is wrapped in `keras.optimizers.LossScaleOptimizer`
   (dynamic loss scaling; a custom step gets none from `compile()`).
 - "auto": fp16 where TensorFlow sees a GPU, else bf16 where /proc/cpuinfo lists
-  `avx512_bf16` or `amx_bf16`, else fp32.
+  `avx512_bf16` or `amx_bf16` *and* a bf16 matmul measured here runs at least
+  BF16_MIN_SPEEDUP times as fast as the same fp32 one (`bf16_speedup`, once per process,
+  ~0.3 s), else fp32. Flags alone cannot tell: the same flag list runs bf16 at 0.5x or 4x.
 """
 
 from __future__ import annotations
@@ -22,6 +27,9 @@ from pathlib import Path
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 KERAS_POLICY = {"fp32": "float32", "bf16": "mixed_bfloat16", "fp16": "mixed_float16"}
 NATIVE_BF16_FLAGS = ("avx512_bf16", "amx_bf16")
+# bf16 must beat fp32 by this factor to be picked by "auto": it rounds more than fp32, so a
+# tie goes to fp32. Measured ratios are ~0.5 (AVX-512 BF16 alone) or ~2-4 (AMX), far from it.
+BF16_MIN_SPEEDUP = 1.25
 
 
 def cpu_flags(cpuinfo: str | Path = "/proc/cpuinfo") -> frozenset[str]:
@@ -45,8 +53,34 @@ def has_native_bf16(flags) -> bool:
 
 @cache
 def native_bf16() -> bool:
-    """Whether this machine's CPU computes bf16 natively (`avx512_bf16` or `amx_bf16` flag)."""
-    return has_native_bf16(cpu_flags())
+    """Whether "auto" picks bf16 on this machine's CPU: it lists a native bf16 instruction set
+    (`avx512_bf16` or `amx_bf16`) and bf16_speedup() >= BF16_MIN_SPEEDUP. Measured once per
+    process; without the flags nothing is measured (emulated bf16 is always slower)."""
+    return has_native_bf16(cpu_flags()) and bf16_speedup() >= BF16_MIN_SPEEDUP
+
+
+@cache
+def bf16_speedup(size: int = 1024, repeats: int = 5) -> float:
+    """How many times as fast a (size, size) @ (size, size) matmul runs in bfloat16 as in float32
+    on this machine's CPU (> 1: bf16 is faster), the best of `repeats` timings of each after one
+    warm-up, interleaved so that a burst of load hits both. Cached per process; ~0.3 s with the
+    default size (2.1 GFLOP per matmul). A matmul stands in for the step's convolutions: oneDNN
+    runs both on the same brgemm kernels, and they scaled alike in bf16 on the CPUs measured."""
+    import time
+
+    import tensorflow as tf
+
+    a = tf.random.stateless_normal((size, size), seed=(0, 1))
+    operands = {dtype: tf.cast(a, dtype) for dtype in (tf.float32, tf.bfloat16)}
+    # Reduce inside the graph so that the timing holds the matmul, not a copy of its output.
+    matmul = tf.function(lambda x: tf.reduce_sum(tf.cast(tf.linalg.matmul(x, x)[:1], tf.float32)))
+    best = {dtype: float("inf") for dtype in operands}
+    for _ in range(repeats + 1):  # the first round traces and warms up; it is timed but rarely best
+        for dtype, x in operands.items():
+            start = time.perf_counter()
+            matmul(x).numpy()
+            best[dtype] = min(best[dtype], time.perf_counter() - start)
+    return best[tf.float32] / best[tf.bfloat16]
 
 
 def gpu_policy() -> str | None:
@@ -60,9 +94,9 @@ def gpu_policy() -> str | None:
 
 def resolve_precision(precision: str, native: bool | None = None, gpu: str | None = None) -> str:
     """ "fp32", "bf16" or "fp16" for a run.precision value. "auto" becomes the GPU's choice
-    (`gpu`, default: gpu_policy()) where a GPU is seen, else bf16 where the CPU has native bf16
-    (`native`, default: this machine's flags), else fp32. Raises ValueError for a value
-    outside PRECISIONS."""
+    (`gpu`, default: gpu_policy()) where a GPU is seen, else bf16 where the CPU computes bf16
+    natively and faster than fp32 (`native`, default: native_bf16(), flags and a measurement),
+    else fp32. Raises ValueError for a value outside PRECISIONS."""
     if precision not in PRECISIONS:
         raise ValueError(f"run.precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
     if precision != "auto":
