@@ -49,7 +49,7 @@ def test_replay_buffer_draws_spread_over_every_filled_row(rng):
 
 
 def test_ring_write_wraps_around_and_counts_what_it_holds():
-    buffer = tf.Variable(tf.zeros([4, 1, 1, 1], tf.float16))
+    buffer = tf.Variable(tf.zeros([4, 1, 1, 1], tf.float32))
     cursor, filled = tf.Variable(0), tf.Variable(0)
     hacks.ring_write(buffer, cursor, filled, tf.reshape(tf.constant([1.0, 2.0, 3.0]), [3, 1, 1, 1]))
     assert int(filled.numpy()) == 3
@@ -168,3 +168,21 @@ def test_augment_flags_parse_the_policy_text():
     assert hacks.augment_flags("cutout, translation") == [True, True, False]
     with pytest.raises(ValueError, match="unknown policy 'flip'"):
         hacks.augment_flags("translation,flip")
+
+
+def test_the_pixel_ring_gives_back_what_it_was_given_to_its_16_bit_step(rng):
+    from gan_core.training.replay import PIXEL_SCALE, ReplayRing
+
+    ring = ReplayRing((3, 3, 1), capacity=8)
+    assert ring.images.dtype == tf.int16  # fixed point: half float32's memory, no float16 tensor
+    fakes = tf.concat([tf.random.uniform([7, 3, 3, 1], -1.0, 1.0, seed=3), tf.fill([1, 3, 3, 1], 1.7)], 0)
+    fresh = tf.zeros([8, 3, 3, 1])
+    ring.replay(rng, fakes, None, 0.0)  # writes the first 8 (REPLAY_WRITES) fakes, replays none
+    assert int(ring.filled.numpy()) == 8
+    out, _ = ring.replay(rng, fresh, None, 1.0)  # every fake now drawn from the ring
+    drawn = out.numpy()[:, 0, 0, 0]
+    written = np.clip(fakes.numpy()[:, 0, 0, 0], -1.0, 1.0)  # out-of-range pixels saturate at ±1
+    # Each drawn image is one of the written ones, to within half a step of 1/32767.
+    gaps = np.abs(drawn[:, None] - written[None, :]).min(axis=1)
+    assert gaps.max() <= 0.5 / PIXEL_SCALE + 1e-7
+    assert drawn.max() <= 1.0 and drawn.min() >= -1.0

@@ -123,13 +123,15 @@ def add_instance_noise(rng: tf.random.Generator, images: tf.Tensor, std) -> tf.T
     return images + tf.cast(noise, images.dtype)
 
 
-def mix_replayed(rng: tf.random.Generator, fresh: tf.Tensor, buffer: tf.Tensor, filled, share):
+def mix_replayed(rng: tf.random.Generator, fresh: tf.Tensor, buffer: tf.Tensor, filled, share, scale: float = 1.0):
     """The fake half-batch with a share of it drawn from a buffer of earlier fakes.
 
     fresh (n, H, W, C) float, or points (n, d); buffer (capacity, same row shape), of which the first `filled` rows hold
-    fakes. round(share * n) of the n images (share in [0, 1]) are replaced by uniformly drawn
-    buffer rows, none while the buffer is empty. Returns (images float32, replayed (n,) bool,
-    index (n,) int32: the buffer row each replayed image came from).
+    fakes, in any dtype; a row's value is its stored value times `scale` (1/32767 for an int16
+    fixed-point ring of pixels, replay.PIXEL_SCALE). round(share * n) of the n images (share in
+    [0, 1]) are replaced by uniformly drawn buffer rows, none while the buffer is empty.
+    Returns (images float32, replayed (n,) bool, index (n,) int32: the buffer row each
+    replayed image came from).
     Sources: ganhacks #8; Shrivastava et al. 2017 (half the batch from the buffer).
     """
     fresh = tf.cast(fresh, tf.float32)
@@ -140,14 +142,16 @@ def mix_replayed(rng: tf.random.Generator, fresh: tf.Tensor, buffer: tf.Tensor, 
     # Which positions are replayed does not matter (the fakes are i.i.d.): the first `count`.
     replayed = tf.range(n) < count
     index = rng.uniform([n], 0, tf.maximum(filled, 1), dtype=tf.int32)
-    old = tf.cast(tf.gather(buffer, index), tf.float32)
+    old = tf.cast(tf.gather(buffer, index), tf.float32) * scale
     per_row = tf.reshape(replayed, [-1] + [1] * (fresh.shape.rank - 1))
     return tf.where(per_row, old, fresh), replayed, index
 
 
 def ring_write(buffer: tf.Variable, cursor: tf.Variable, filled: tf.Variable, images: tf.Tensor) -> tf.Tensor:
     """Write `images` (m, H, W, C) or points (m, d), m ≤ capacity, into the ring `buffer` at `cursor`, wrapping
-    around; `cursor` moves on and `filled` (rows holding fakes) grows up to the capacity.
+    around, cast to the buffer's dtype (an int16 ring takes values already rounded,
+    ReplayRing.encode); `cursor` moves on and `filled` (rows holding fakes) grows up to the
+    capacity.
     Returns the rows written ((m,) int32), for anything kept beside the images (their classes)."""
     capacity = tf.shape(buffer)[0]
     m = tf.shape(images)[0]

@@ -10,19 +10,26 @@ import tensorflow as tf
 
 from gan_core.training import hacks
 
-# A few thousand images, as in GUIDE §8; float16 halves the memory (pixels need no more).
+# A few thousand images, as in GUIDE §8.
 REPLAY_CAPACITY = 2048
+# Pixels in [-1, 1] are kept as 16-bit fixed point, int16 q = round(x * PIXEL_SCALE): half
+# float32's memory (float32 rings raised the soak test's growth over ten runs from ~11 to
+# 14-22 MiB), a step of 1/32767, finer than float16's near ±1, and no float16 tensor at all:
+# TensorFlow's oneDNN build answers any float16 variable with an "E0000 … oneDNN supports
+# DT_HALF only on platforms with AVX-512…" line on stderr.
+PIXEL_SCALE = 32767.0
 # Each D round writes this many of its fresh fakes, so with the default batch the ring spans
 # the last ~250 rounds rather than the last ~60.
 REPLAY_WRITES = 8
 
 
 class ReplayRing:
-    """The ring of past fakes: `images` (capacity, *image_shape) in `dtype` (float16 for pixels;
-    the 2-D playground keeps points, (capacity, 2 * pack), in float32), `classes` (capacity,) int32
-    (the class each fake was drawn for; 0 when unconditional), `cursor` and `filled` int32."""
+    """The ring of past fakes: `images` (capacity, *image_shape) in `dtype` (int16 fixed point for
+    pixels in [-1, 1], PIXEL_SCALE; the 2-D playground keeps points, (capacity, 2 * pack), in
+    float32, as they are not bounded), `classes` (capacity,) int32 (the class each fake was drawn
+    for; 0 when unconditional), `cursor` and `filled` int32."""
 
-    def __init__(self, image_shape: tuple, capacity: int = REPLAY_CAPACITY, dtype=tf.float16):
+    def __init__(self, image_shape: tuple, capacity: int = REPLAY_CAPACITY, dtype=tf.int16):
         def var(value, name):
             return tf.Variable(value, trainable=False, name=name)
 
@@ -30,6 +37,15 @@ class ReplayRing:
         self.classes = var(tf.zeros([capacity], tf.int32), "replay_classes")
         self.cursor = var(0, "replay_cursor")
         self.filled = var(0, "replay_filled")
+        self.fixed_point = dtype == tf.int16
+        self.scale = 1.0 / PIXEL_SCALE if self.fixed_point else 1.0  # stored value -> float32
+
+    def encode(self, fakes: tf.Tensor) -> tf.Tensor:
+        """float32 fakes as the ring stores them: pixels clipped to [-1, 1] and rounded to steps
+        of 1/PIXEL_SCALE (in units of that step) in a fixed-point ring, else unchanged."""
+        if not self.fixed_point:
+            return fakes
+        return tf.round(tf.clip_by_value(fakes, -1.0, 1.0) * PIXEL_SCALE)
 
     def clear(self) -> None:
         """Empty the ring (a new run on a reused step): nothing is replayed until fakes are written."""
@@ -47,7 +63,7 @@ class ReplayRing:
         use = (tf.cast(share, tf.float32) > 0.0) & (self.filled > 0)
 
         def replayed():
-            fake, chosen, index = hacks.mix_replayed(rng, fresh, self.images, self.filled, share)
+            fake, chosen, index = hacks.mix_replayed(rng, fresh, self.images, self.filled, share, self.scale)
             if codes is None:
                 return fake
             old = tf.one_hot(tf.gather(self.classes, index), codes.shape[-1], dtype=codes.dtype)
@@ -58,7 +74,7 @@ class ReplayRing:
 
         out = tf.cond(use, replayed, fresh_only)
         writes = min(int(fresh.shape[0]), writes)
-        rows = hacks.ring_write(self.images, self.cursor, self.filled, fresh[:writes])
+        rows = hacks.ring_write(self.images, self.cursor, self.filled, self.encode(fresh[:writes]))
         if codes is None:
             return out, None
         self.classes.scatter_update(tf.IndexedSlices(tf.argmax(codes[:writes], axis=1, output_type=tf.int32), rows))
