@@ -1,6 +1,7 @@
 """The command line as a user types it: real processes, real files."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -64,6 +65,8 @@ def test_train_sample_metrics_round_trip(tmp_path):
         "fast-demo",
         "--epochs",
         "1",
+        "--precision",
+        "auto",
         "--set",
         "run.batch_size=250",
         "--set",
@@ -75,6 +78,11 @@ def test_train_sample_metrics_round_trip(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert "epoch   1 |" in out.stderr  # the one-line summary per epoch
+    # With "auto" asked for, the first line says what that became on this machine, and why.
+    first = out.stderr.splitlines()[0]
+    assert re.search(
+        r" in (fp32|bf16) \(auto: (no native bf16 on this CPU|bf16 measured [0-9.]+x fp32's speed here)\)$", first
+    ), first
     # The replay ring was float16, and on CPUs without AVX-512 FP16 TensorFlow printed "E0000 …
     # oneDNN supports DT_HALF only on platforms with AVX-512…" at every start, an error that was
     # none (test_stabilizers checks on every CPU that the ring holds no float16).

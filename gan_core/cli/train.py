@@ -74,6 +74,7 @@ def run_train(args) -> int:
     does not answer among them: the caller prints one line and exits 2).
     """
     from gan_core.data import fit_config_to_data, load_images
+    from gan_core.training.precision import precision_words
 
     cfg = config_from_args(args)
     out = Path(args.resume) if args.resume else Path(args.out or default_runs_dir() / new_run_id(args.preset))
@@ -92,7 +93,9 @@ def run_train(args) -> int:
             raise ValueError(f"{out} already holds a run: use --resume {out} or another --out")
         _check_writable(out)
     tty = sys.stderr.isatty()
-    print(f"training {cfg.data.source} ({len(data)} images {data.shape}) into {out}", file=sys.stderr)
+    # A Ray actor decides "auto" on its own machine: name the precision only for a run here.
+    where = "" if type(trainer).__name__ == "RayTrainer" else f" in {precision_words(cfg.run.precision)}"
+    print(f"training {cfg.data.source} ({len(data)} images {data.shape}) into {out}{where}", file=sys.stderr)
     for note in (data.summary if data.skipped else "", batch_note):
         if note:
             print(f"note: {note}", file=sys.stderr)

@@ -107,6 +107,20 @@ def resolve_precision(precision: str, native: bool | None = None, gpu: str | Non
     return "bf16" if (native_bf16() if native is None else native) else "fp32"
 
 
+def precision_words(precision: str) -> str:
+    """What a run.precision value computes in on this machine, for the CLI's first line:
+    "fp32" as asked, or for "auto" e.g. "fp32 (auto: bf16 measured 0.70x fp32's speed here)".
+    Runs the bf16 probe where the flags call for it (cached); ValueError for an unknown value."""
+    chosen = resolve_precision(precision)
+    if precision != "auto":
+        return chosen
+    if chosen == "fp16":
+        return "fp16 (auto: a GPU)"
+    if not has_native_bf16(cpu_flags()):
+        return f"{chosen} (auto: no native bf16 on this CPU)"
+    return f"{chosen} (auto: bf16 measured {bf16_speedup():.2f}x fp32's speed here)"
+
+
 def keras_policy(precision: str) -> str:
     """The Keras dtype policy name of a run.precision value ("auto" resolved here); ValueError
     for an unknown one."""
