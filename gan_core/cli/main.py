@@ -19,6 +19,8 @@ class UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
+        """Raise UsageError("<prog>: <message>") instead of argparse's usage text and exit, so
+        the caller prints one line and exits 2."""
         raise UsageError(f"{self.prog}: {message}")
 
 

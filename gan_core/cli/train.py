@@ -75,6 +75,7 @@ def run_train(args) -> int:
     """
     from gan_core.data import fit_config_to_data, load_images
     from gan_core.training.precision import precision_words
+    from gan_core.training.trainer import Trainer
 
     cfg = config_from_args(args)
     out = Path(args.resume) if args.resume else Path(args.out or default_runs_dir() / new_run_id(args.preset))
@@ -94,7 +95,7 @@ def run_train(args) -> int:
         _check_writable(out)
     tty = sys.stderr.isatty()
     # A Ray actor decides "auto" on its own machine: name the precision only for a run here.
-    where = "" if type(trainer).__name__ == "RayTrainer" else f" in {precision_words(cfg.run.precision)}"
+    where = f" in {precision_words(cfg.run.precision)}" if isinstance(trainer, Trainer) else ""
     print(f"training {cfg.data.source} ({len(data)} images {data.shape}) into {out}{where}", file=sys.stderr)
     for note in (data.summary if data.skipped else "", batch_note):
         if note:

@@ -31,6 +31,7 @@ class ReplayRing:
 
     def __init__(self, image_shape: tuple, capacity: int = REPLAY_CAPACITY, dtype=tf.int16):
         def var(value, name):
+            """A non-trainable tf.Variable holding `value` (the optimizers never see it)."""
             return tf.Variable(value, trainable=False, name=name)
 
         self.images = var(tf.zeros((capacity, *image_shape), dtype), "replay_buffer")
@@ -63,6 +64,7 @@ class ReplayRing:
         use = (tf.cast(share, tf.float32) > 0.0) & (self.filled > 0)
 
         def replayed():
+            """The tf.cond branch taken while replaying: mixed fakes (and their class codes)."""
             fake, chosen, index = hacks.mix_replayed(rng, fresh, self.images, self.filled, share, self.scale)
             if codes is None:
                 return fake
@@ -70,6 +72,7 @@ class ReplayRing:
             return fake, tf.where(chosen[:, None], old, codes)
 
         def fresh_only():
+            """The tf.cond branch taken otherwise: the fresh fakes (and codes) unchanged."""
             return tf.identity(fresh) if codes is None else (tf.identity(fresh), tf.identity(codes))
 
         out = tf.cond(use, replayed, fresh_only)
