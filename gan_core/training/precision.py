@@ -16,7 +16,9 @@ each `run.precision`, and loss scaling for float16.
 - "auto": fp16 where TensorFlow sees a GPU, else bf16 where /proc/cpuinfo lists
   `avx512_bf16` or `amx_bf16` *and* a bf16 matmul measured here runs at least
   BF16_MIN_SPEEDUP times as fast as the same fp32 one (`bf16_speedup`, once per process,
-  ~0.3 s), else fp32. Flags alone cannot tell: the same flag list runs bf16 at 0.5x or 4x.
+  ~0.3 s), else fp32. Flags alone cannot tell: avx512_bf16 is listed where bf16 matmuls run
+  at ~0.6-0.8x fp32's speed (measured, no AMX) and where AMX runs them at ~1.75x (GUIDE's
+  matmul peaks, 770 against 440 GFLOP/s).
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 KERAS_POLICY = {"fp32": "float32", "bf16": "mixed_bfloat16", "fp16": "mixed_float16"}
 NATIVE_BF16_FLAGS = ("avx512_bf16", "amx_bf16")
 # bf16 must beat fp32 by this factor to be picked by "auto": it rounds more than fp32, so a
-# tie goes to fp32. Measured ratios are ~0.5 (AVX-512 BF16 alone) or ~2-4 (AMX), far from it.
+# tie goes to fp32. The probe measured 0.6-0.8 with AVX-512 BF16 alone; AMX's matmul peaks give
+# ~1.75 (770 against 440 GFLOP/s, not measured with this probe).
 BF16_MIN_SPEEDUP = 1.25
 
 
@@ -65,7 +68,8 @@ def bf16_speedup(size: int = 1024, repeats: int = 5) -> float:
     on this machine's CPU (> 1: bf16 is faster), the best of `repeats` timings of each after one
     warm-up, interleaved so that a burst of load hits both. Cached per process; ~0.3 s with the
     default size (2.1 GFLOP per matmul). A matmul stands in for the step's convolutions: oneDNN
-    runs both on the same brgemm kernels, and they scaled alike in bf16 on the CPUs measured."""
+    runs both on the same brgemm kernels, and they scaled alike in bf16 on the one CPU measured
+    (avx512_bf16 without AMX: matmul 0.56x, the step's convolutions 0.55-0.6x at 2048² / batch 128)."""
     import time
 
     import tensorflow as tf
