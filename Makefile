@@ -58,7 +58,7 @@ reliability: setup
 	$(BIN)/python -m devtools.reliability
 
 pretrained: setup
-	$(BIN)/python -m gan_core.generators.pretrained assets/pretrained
+	$(BIN)/python -m gan_core.cli.pretrained assets/pretrained
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) runs test-artifacts .pytest_cache

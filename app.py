@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from ui.keras_guard import import_tensorflow_once, keep_keras_state
+from gan_core.nets.tensorflow_runtime import import_tensorflow_once
+from ui.keras_guard import keep_keras_state
 from ui.session import warm_default_step
 
 import_tensorflow_once()

@@ -12,9 +12,9 @@ import streamlit as st
 
 from gan_core.compare.job import CompareJob
 from gan_core.compare.setup import SAME, build_pair, card_ids, card_label, describe_difference
-from gan_core.config import ConfigError, TrainConfig
+from gan_core.config.tree import ConfigError, TrainConfig
 from gan_core.guide import lookup as guide
-from gan_core.training.pool import PoolBusy
+from gan_core.jobs.job import PoolBusy
 from ui.compare_view import draw
 from ui.keras_guard import keep_keras_state
 from ui.session import followed_snapshot, trainer_pool

@@ -11,8 +11,8 @@ from dataclasses import replace
 
 import streamlit as st
 
+from gan_core.jobs.job import PoolBusy
 from gan_core.toy.presets import DEFAULT_TOY_PRESET, TOY_PRESETS, toy_preset
-from gan_core.training.pool import PoolBusy
 from ui.playground_view import chosen_dataset, hack_controls, preset_controls, show_metrics, take_preload
 from ui.session import trainer_pool
 

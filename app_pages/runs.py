@@ -1,7 +1,7 @@
 """Runs: every run in the runs folder, newest first; open, compare or delete one.
 
 Registered by app.py under the title "Runs"; also runs on its own with
-`streamlit run app_pages/runs.py`. The list is gan_core/store/run_list.py, the rows and
+`streamlit run app_pages/runs.py`. The list is gan_core/jobs/run_list.py, the rows and
 their actions ui/runs_view.py.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan_core.store.run_list import list_runs
-from gan_core.store.runs import default_runs_dir
+from gan_core.config.paths import default_runs_dir
+from gan_core.jobs.run_list import list_runs
 from ui.runs_view import compare_picker, messages, run_row
 from ui.session import trainer_pool
 

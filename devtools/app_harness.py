@@ -151,8 +151,8 @@ def _headless_rate(window: float, warm_epochs: int) -> float:
     """
     import tempfile
 
-    from gan_core.presets import preset
-    from gan_core.training.trainer import Trainer
+    from gan_core.config.presets import preset
+    from gan_core.run.trainer import Trainer
 
     cfg = preset("dcgan-hacks").with_overrides(["run.max_seconds=0", "run.epochs=0"])
     with tempfile.TemporaryDirectory() as tmp:

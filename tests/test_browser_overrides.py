@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gan_core.browser_overrides import browser_override, check_browser_key
-from gan_core.config import ConfigError, TrainConfig
+from gan_core.config.browser import browser_override, check_browser_key
+from gan_core.config.tree import ConfigError, TrainConfig
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ import time
 import numpy as np
 import pytest
 
-from gan_core.presets import preset
-from gan_core.training.trainer import Trainer
+from gan_core.config.presets import preset
+from gan_core.run.trainer import Trainer
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -176,7 +176,7 @@ def test_the_train_page_offers_the_roll_back_after_nan_and_shows_the_settings_of
 ):
     from pathlib import Path
 
-    from gan_core.training.pool import shared_pool
+    from gan_core.jobs.server import shared_pool
 
     monkeypatch.setenv("GAN_LAB_RUNS", str(tmp_path / "runs"))
     pool = shared_pool()
@@ -234,7 +234,7 @@ def test_a_checkpoint_whose_files_do_not_match_its_manifest_is_passed_over(tmp_p
 
 
 def test_the_saved_streams_continue_the_same_noise_and_shuffles(small_digits):
-    from gan_core.training.step import GanStep
+    from gan_core.step.gan_step import GanStep
 
     cfg = small_cfg()
     a = GanStep(cfg, small_digits.images, labels=small_digits.labels)

@@ -7,10 +7,10 @@ import weakref
 import pytest
 
 from gan_core.compare.job import CompareError, CompareJob, check_pair, differences, verdict
+from gan_core.config.presets import preset
 from gan_core.data import ImageSet
-from gan_core.presets import preset
-from gan_core.training.loop import learning_rate_factor
-from gan_core.training.snapshot import EpochRecord, Snapshot
+from gan_core.run.loop import learning_rate_factor
+from gan_core.run.snapshot import EpochRecord, Snapshot
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -9,13 +9,13 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from gan_core.training.pool import shared_pool
+from gan_core.jobs.server import shared_pool
 
 ROOT = Path(__file__).resolve().parents[1]
 
 from gan_core.compare.job import CompareJob  # noqa: E402
+from gan_core.config.presets import preset  # noqa: E402
 from gan_core.guide import lookup as guide  # noqa: E402
-from gan_core.presets import preset  # noqa: E402
 from ui.figures import compare as figures  # noqa: E402
 
 PAGE = ROOT / "app_pages" / "compare.py"

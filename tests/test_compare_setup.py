@@ -13,9 +13,9 @@ from gan_core.compare.setup import (
     card_label,
     describe_difference,
 )
-from gan_core.config import ConfigError
+from gan_core.config.presets import preset
+from gan_core.config.tree import ConfigError
 from gan_core.guide import lookup as guide
-from gan_core.presets import preset
 
 
 def test_a_card_gives_a_pair_that_differs_in_its_setting_and_trains_for_the_chosen_seconds():

@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from gan_core.config import ConfigError, TrainConfig
-from gan_core.presets import PRESETS, preset
+from gan_core.config.presets import PRESETS, preset
+from gan_core.config.tree import ConfigError, TrainConfig
 
 
 def test_every_preset_is_valid_and_round_trips_through_json():
@@ -124,7 +124,7 @@ def test_setting_the_retired_switch_names_the_knob_to_use():
 
 
 def test_the_optimizers_momentum_is_the_configs_beta_1():
-    from gan_core.training.step import make_optimizer
+    from gan_core.step.gan_step import make_optimizer
 
     assert float(make_optimizer(preset("no-hacks"), 1e-3).beta_1) == pytest.approx(0.9)
     assert float(make_optimizer(preset("dcgan-hacks"), 1e-3).beta_1) == pytest.approx(0.5)

@@ -11,8 +11,8 @@ import keras
 import numpy as np
 import pytest
 
-from gan_core.presets import preset
-from gan_core.training.step import GanStep
+from gan_core.config.presets import preset
+from gan_core.step.gan_step import GanStep
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -20,13 +20,13 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 TWO_REPLICAS = textwrap.dedent(
     """
     import json, sys
-    from gan_core.training.mirrored import split_cpu
+    from gan_core.step.mirrored import split_cpu
     split_cpu(2)
     from gan_core.data import ImageSet, load_images
-    from gan_core.presets import preset
-    from gan_core.training.mirrored import MirroredGanStep, make_step
-    from gan_core.training.step import GanStep
-    from gan_core.training.trainer import Trainer
+    from gan_core.config.presets import preset
+    from gan_core.step.mirrored import MirroredGanStep, make_step
+    from gan_core.step.gan_step import GanStep
+    from gan_core.run.trainer import Trainer
 
     digits = load_images("mnist-5k")
     data = ImageSet(digits.images[:640], digits.labels[:640], "mnist-5k")
@@ -59,7 +59,7 @@ def test_two_replicas_train_and_start_like_one_device(tmp_path):
     one, two = np.array(out["losses"]["one"]), np.array(out["losses"]["two"])
     # d_loss_real, d_loss_fake, g_loss over the first five steps from the same seed and weights.
     # They differ by the replicas' own random streams and BatchNorm statistics over 32 instead of
-    # 64 images (gan_core/training/mirrored.py): over seeds 0-3, measured within 0.16 per step
+    # 64 images (gan_core/step/mirrored.py): over seeds 0-3, measured within 0.16 per step
     # and 0.04 on the five-step mean, so 0.2 per step and 0.05 on the mean.
     assert np.all(np.abs(one[:, :3] - two[:, :3]) < 0.2), (one[:, :3], two[:, :3])
     assert np.all(np.abs(one[:, :3].mean(0) - two[:, :3].mean(0)) < 0.05)
@@ -86,8 +86,8 @@ def test_float16_with_loss_scaling_trains_with_finite_losses(small_digits):
 
 
 def test_fp16_is_a_precision_and_a_bad_one_is_one_line():
-    from gan_core.config import ConfigError
-    from gan_core.training.precision import gpu_policy
+    from gan_core.config.tree import ConfigError
+    from gan_core.nets.precision import gpu_policy
 
     assert preset("fast-demo").with_value("run.precision", "fp16").validated().run.precision == "fp16"
     with pytest.raises(ConfigError, match="'fp32', 'bf16' or 'fp16'"):
@@ -96,7 +96,7 @@ def test_fp16_is_a_precision_and_a_bad_one_is_one_line():
 
 
 def test_the_cifar_gpu_preset_builds_a_32x32_colour_gan_at_width_64():
-    from gan_core.training.models import build_discriminator, build_generator
+    from gan_core.nets.models import build_discriminator, build_generator
 
     cfg = preset("cifar-gpu")
     assert (cfg.data.source, cfg.model.base_filters, cfg.run.batch_size, cfg.run.precision) == (

@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from gan_core.nets.fast_dropout import Dropout16
+from gan_core.nets.fusable_leaky_relu import FusableLeakyReLU
+from gan_core.step.optimizers import FusedAdam
 from gan_core.store.checkpoint import write_checkpoint
-from gan_core.training.fast_dropout import Dropout16
-from gan_core.training.fusable_leaky_relu import FusableLeakyReLU
-from gan_core.training.optimizers import FusedAdam
 
 from traced_graph import traced_ops
 
@@ -130,8 +130,8 @@ def test_fusable_leaky_relu_has_keras_second_derivatives_as_r1_takes_them(slope)
 
 
 def test_ds_leaky_relu_gradients_read_their_outputs_so_conv_bias_and_activation_can_fuse():
-    from gan_core.config import ModelConfig
-    from gan_core.training.models import build_discriminator
+    from gan_core.config.tree import ModelConfig
+    from gan_core.nets.models import build_discriminator
 
     d = build_discriminator(ModelConfig(base_filters=8), (28, 28, 1))
 
@@ -158,8 +158,8 @@ def test_ds_leaky_relu_gradients_read_their_outputs_so_conv_bias_and_activation_
     [[], ["model.spectral_norm=true", "model.minibatch_stddev=true"]],  # the second: D's wrapper layers
 )
 def test_checkpoint_files_carry_keras_own_leaky_relu_and_load_in_plain_keras(tmp_path, extra):
-    from gan_core.config import TrainConfig
-    from gan_core.training.step import GanStep
+    from gan_core.config.tree import TrainConfig
+    from gan_core.step.gan_step import GanStep
 
     cfg = TrainConfig().with_overrides(["model.base_filters=8", "run.batch_size=16", *extra]).validated()
     images = (np.random.default_rng(0).random((64, 28, 28, 1)) * 255).astype(np.uint8)
@@ -178,7 +178,7 @@ def test_checkpoint_files_carry_keras_own_leaky_relu_and_load_in_plain_keras(tmp
     np.save(tmp_path / "z.npy", z)
     np.save(tmp_path / "x.npy", x)
     plain = "import sys, numpy as np, keras; "
-    ours = plain + "from gan_core.training.saved_layers import register_saved_layers; register_saved_layers(); "
+    ours = plain + "from gan_core.nets.saved_layers import register_saved_layers; register_saved_layers(); "
     model_out = (
         "m = keras.models.load_model(sys.argv[1], compile=False, safe_mode=True); "
         "np.save(sys.argv[2], np.asarray(m(np.load(sys.argv[3]), training=False)))"

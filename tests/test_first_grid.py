@@ -5,9 +5,9 @@ import time
 
 import pytest
 
-from gan_core.presets import preset
-from gan_core.training import epoch_end
-from gan_core.training.trainer import Trainer
+from gan_core.config.presets import preset
+from gan_core.run import epoch_end
+from gan_core.run.trainer import Trainer
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

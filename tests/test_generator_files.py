@@ -18,10 +18,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
+from gan_core.config.presets import preset  # noqa: E402
 from gan_core.generators.output_range import PROBE_SEED, decide_output_range  # noqa: E402
 from gan_core.generators.running import generate  # noqa: E402
 from gan_core.generators.source import GeneratorError, load_generator, load_uploaded_generator, run_source  # noqa: E402
-from gan_core.presets import preset  # noqa: E402
 
 CASES = ROOT / "tests" / "data" / "cases" / "models"
 

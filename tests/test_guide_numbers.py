@@ -5,11 +5,11 @@ import re
 
 import pytest
 
-from gan_core.config import ModelConfig
+from gan_core.config.slider_ranges import SLIDERS
+from gan_core.config.tree import ModelConfig
 from gan_core.guide import cards as guide_card_texts
 from gan_core.guide.numbers import NUMBERS, number_text
-from gan_core.slider_ranges import SLIDERS
-from gan_core.training.architecture import widths_text
+from gan_core.nets.architecture import widths_text
 from ui.control_specs import BY_KEY
 
 # 0 and 1 are the hard labels, means and the "1" of log(1 - D): arithmetic, not settings.
@@ -70,7 +70,7 @@ def test_the_cards_state_the_train_pages_slider_ranges_and_preset_values():
     assert f"slider {number_text(flips.low)} to {number_text(flips.high)}" in cards["label-flips"].what
     for key, (low, high, step) in SLIDERS.items():
         assert (BY_KEY[key].low, BY_KEY[key].high, BY_KEY[key].step) == (low, high, step)
-    from gan_core.presets import preset
+    from gan_core.config.presets import preset
 
     hacks = preset("dcgan-hacks").optimizer
     assert f"uses {number_text(hacks.d_learning_rate)}" in cards["dcgan-adam"].why
@@ -86,7 +86,7 @@ def test_mixed_batches_are_described_as_two_updates_as_the_step_makes_them():
 def test_base_filters_help_states_the_widths_the_models_build(side):
     import keras
 
-    from gan_core.training.models import build_discriminator, build_generator
+    from gan_core.nets.models import build_discriminator, build_generator
 
     f = 8
     cfg = ModelConfig(base_filters=f, dropout=0.0)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from gan_core.training import hacks
+from gan_core.hacks import functions as hacks
 
 
 @pytest.fixture
@@ -102,7 +102,7 @@ def test_accuracy_counts_decisions_at_one_half():
 def test_the_verdict_reads_each_loss_on_its_own_targets(loss, outputs, expected):
     # The health panel's "D wins" needs fake near 0 and real near 1 under every loss; a sigmoid
     # of a hinge D that fits its margins would read 0.27 and 0.73 and never fire.
-    from gan_core.config import ADVERSARIAL_LOSSES
+    from gan_core.config.tree import ADVERSARIAL_LOSSES
 
     kind = ADVERSARIAL_LOSSES.index(loss)
     got = hacks.verdicts(kind, tf.constant(outputs)).numpy()

@@ -9,9 +9,9 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from gan_core.config import TrainConfig  # noqa: E402
+from gan_core.config.presets import preset  # noqa: E402
+from gan_core.config.tree import TrainConfig  # noqa: E402
 from gan_core.guide import lookup as guide  # noqa: E402
-from gan_core.presets import preset  # noqa: E402
 
 PAGE = ROOT / "app_pages" / "hacks_guide.py"
 PAGE_TIMEOUT = 60  # two shared cores: plotly's first import alone can take seconds

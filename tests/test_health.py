@@ -6,11 +6,11 @@ import json
 import numpy as np
 import pytest
 
+from gan_core.config.presets import preset
 from gan_core.generators.images import to_uint8
-from gan_core.presets import preset
-from gan_core.training import health_watch as health
-from gan_core.training.step import METRIC_NAMES, GanStep
-from gan_core.training.trainer import Trainer
+from gan_core.run import health_watch as health
+from gan_core.run.trainer import Trainer
+from gan_core.step.gan_step import METRIC_NAMES, GanStep
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -198,8 +198,8 @@ def test_cli_prints_each_warning_on_one_line_and_the_run_folder_keeps_it(tmp_pat
 def test_epoch_checks_read_the_boards_g_loss_and_quality_per_epoch(small_digits):
     """The epoch-end wiring: G's loss per epoch from the board's series, quality from its
     epoch records plus the epoch just measured."""
-    from gan_core.training.loop import epoch_checks
-    from gan_core.training.snapshot import Board, EpochRecord
+    from gan_core.run.loop import epoch_checks
+    from gan_core.run.snapshot import Board, EpochRecord
 
     board, watch, spe = Board(), health.HealthWatch(), 10
     for epoch, (g, share) in enumerate([(2.0, 0.9), (1.5, 0.8)], start=1):

@@ -148,9 +148,9 @@ def test_a_disk_that_refuses_mid_run_gives_one_warning_and_training_goes_on(tmp_
 
 
 def test_a_run_on_an_uploaded_set_resumes_and_samples_later(tmp_path, small_digits):
+    from gan_core.config.presets import preset
     from gan_core.data import ImageSet
-    from gan_core.presets import preset
-    from gan_core.training.trainer import Trainer
+    from gan_core.run.trainer import Trainer
 
     upload = ImageSet(small_digits.images[:256], None, "upload")  # an upload has no labels
     cfg = preset("fast-demo").with_overrides(

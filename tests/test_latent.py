@@ -14,6 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
+from gan_core.config.presets import preset  # noqa: E402
 from gan_core.generators.latent import (  # noqa: E402
     angle_between,
     lerp,
@@ -24,7 +25,6 @@ from gan_core.generators.latent import (  # noqa: E402
     vector_arithmetic,
     walk_2d,
 )
-from gan_core.presets import preset  # noqa: E402
 
 DIM = 100
 

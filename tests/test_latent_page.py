@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from gan_core.presets import preset  # noqa: E402
+from gan_core.config.presets import preset  # noqa: E402
 
 PAGE = ROOT / "app_pages" / "latent_explorer.py"
 PAGE_TIMEOUT = 60  # the first run imports TensorFlow and loads the model
@@ -192,8 +192,8 @@ def test_watching_a_run_that_still_trains_keeps_it_from_the_idle_janitor(
 ):
     import time
 
-    from gan_core.training.pool import shared_pool
-    from gan_core.training.trainer import Trainer
+    from gan_core.jobs.server import shared_pool
+    from gan_core.run.trainer import Trainer
 
     monkeypatch.setenv("GAN_LAB_PRETRAINED_DIR", str(tmp_path / "not-there"))
     cfg = preset("fast-demo").with_overrides(

@@ -33,7 +33,7 @@ from gan_core.metrics import (  # noqa: E402
 )
 from gan_core.metrics.label_free import kernel_distance, precision_recall  # noqa: E402
 from gan_core.metrics.meter import reference_indices  # noqa: E402
-from gan_core.training.snapshot import EpochRecord, Snapshot  # noqa: E402
+from gan_core.run.snapshot import EpochRecord, Snapshot  # noqa: E402
 
 # ---------------------------------------------------------------- non-digit shapes, made here
 
@@ -235,10 +235,10 @@ def test_old_fid_records_still_display_under_todays_name():
 
 
 def test_a_run_folder_from_before_still_opens_and_shows_its_figures(tmp_path):
-    from gan_core.presets import preset
+    from gan_core.config.presets import preset
+    from gan_core.run.epoch_end import reload_epochs
+    from gan_core.run.snapshot import Board
     from gan_core.store.runs import RunFolder
-    from gan_core.training.epoch_end import reload_epochs
-    from gan_core.training.snapshot import Board
 
     raw = preset("no-hacks").to_dict()
     raw["optimizer"].update(dcgan_adam=False, beta_1=0.5)  # what the old switch wrote

@@ -8,15 +8,15 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from gan_core.browser_overrides import browser_override
-from gan_core.config import ConfigError, TrainConfig
+from gan_core.config.browser import browser_override
+from gan_core.config.tree import ConfigError, TrainConfig
 from gan_core.generators.meta import read_meta
 from gan_core.generators.running import generate
+from gan_core.hacks.ema import ema_update, warmed_up_decay
+from gan_core.nets.hack_layers import MinibatchStdDev, SamplingDropout, largest_singular_value, minibatch_stddev
+from gan_core.nets.models import build_discriminator, build_generator
+from gan_core.step.gan_step import GanStep
 from gan_core.store.checkpoint import TRAINED_GENERATOR, restore_checkpoint, write_checkpoint
-from gan_core.training.ema import ema_update, warmed_up_decay
-from gan_core.training.hack_layers import MinibatchStdDev, SamplingDropout, largest_singular_value, minibatch_stddev
-from gan_core.training.models import build_discriminator, build_generator
-from gan_core.training.step import GanStep
 
 SHAPE = (28, 28, 1)
 
@@ -30,7 +30,7 @@ def images(n: int = 64) -> np.ndarray:
 
 
 def load(path):
-    from gan_core.training.saved_layers import register_saved_layers
+    from gan_core.nets.saved_layers import register_saved_layers
 
     register_saved_layers()
     return keras.models.load_model(path, safe_mode=True, compile=False)

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 from keras import layers
 
-from gan_core.config import ModelConfig
-from gan_core.training.models import build_discriminator, build_generator
+from gan_core.config.tree import ModelConfig
+from gan_core.nets.models import build_discriminator, build_generator
 
 
 def _layer_types(model):

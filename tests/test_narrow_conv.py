@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from gan_core.training.narrow_conv import NarrowConv2D, worth_it
+from gan_core.nets.narrow_conv import NarrowConv2D, worth_it
 
 from traced_graph import traced_ops
 

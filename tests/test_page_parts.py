@@ -11,9 +11,9 @@ import pytest
 
 from gan_core.generators.latent import walk_directions
 from gan_core.generators.source import GeneratorSource
+from gan_core.run.snapshot import Snapshot
 from gan_core.toy.config import TOY_LEARNING_RATES
 from gan_core.toy.presets import TOY_PRESETS
-from gan_core.training.snapshot import Snapshot
 from ui.figures import compare as compare_figures
 from ui.figures import train as train_figures
 from ui.figures.latent import numbered_grid
@@ -99,7 +99,7 @@ def test_train_and_compare_charts_draw_each_metric_in_the_same_colour():
 
 
 def test_control_labels_are_written_once_and_the_train_page_and_the_guide_read_the_same_table():
-    from gan_core.control_labels import HACK_LABELS, LABELS, MODEL_HACK_LABELS, PRACTICE_LABELS
+    from gan_core.config.control_labels import HACK_LABELS, LABELS, MODEL_HACK_LABELS, PRACTICE_LABELS
     from gan_core.guide.lookup import CONTROL_LABELS
     from ui.control_specs import ALL_CONTROLS
 

@@ -132,7 +132,8 @@ def test_hacks_guide_preload_opens_the_collapse_preset_on_the_ring():
 def test_a_burst_needs_a_free_training_slot_and_says_so_plainly(page):
     from contextlib import ExitStack
 
-    from gan_core.training.pool import PoolBusy, shared_pool
+    from gan_core.jobs.job import PoolBusy
+    from gan_core.jobs.server import shared_pool
 
     with ExitStack() as held:  # every slot of this server taken, as by another browser
         try:

@@ -5,9 +5,10 @@ import time
 
 import pytest
 
-from gan_core.presets import preset
-from gan_core.training.pool import PoolBusy, TrainerPool
-from gan_core.training.trainer import Trainer
+from gan_core.config.presets import preset
+from gan_core.jobs.job import PoolBusy
+from gan_core.jobs.pool import TrainerPool
+from gan_core.run.trainer import Trainer
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -152,7 +153,7 @@ def test_a_page_showing_a_runs_folder_keeps_its_trainer_alive(small_digits, tmp_
 
 def test_trainers_and_comparisons_are_both_jobs_the_pool_holds(small_digits):
     from gan_core.compare.job import CompareJob
-    from gan_core.training.pool import Job
+    from gan_core.jobs.job import Job
 
     cfg = preset("fast-demo").with_overrides(["run.max_seconds=5", "run.epochs=0", "run.grid_size=2"])
     trainer, comparison = Trainer(cfg, data=small_digits), CompareJob(cfg, cfg, data=small_digits)
@@ -173,9 +174,9 @@ def test_without_a_ray_address_the_app_and_the_cli_never_import_ray():
 
     code = (
         "import sys\n"
-        "import gan_core.training.pool as pool, gan_core.cli.main, gan_core.cli.train\n"
+        "import gan_core.jobs.server as server, gan_core.cli.main, gan_core.cli.train\n"
         "import ui.session, ui.train_view, ui.latent_view\n"
-        "assert pool.shared_pool().admission is None\n"
+        "assert server.shared_pool().admission is None\n"
         "print('ray' in sys.modules)\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "GAN_LAB_RAY_ADDRESS"}

@@ -5,9 +5,9 @@ and with AVX-512 BF16 alone it was measured at about half fp32's speed."""
 import pytest
 
 from gan_core.cli.bench_report import app_share_line, bf16_line, cpu_line, verdict_word
-from gan_core.config import ConfigError, TrainConfig
-from gan_core.training.models import build_generator
-from gan_core.training.precision import (
+from gan_core.config.tree import ConfigError, TrainConfig
+from gan_core.nets.models import build_generator
+from gan_core.nets.precision import (
     BF16_MIN_SPEEDUP,
     bf16_speedup,
     cpu_flags,

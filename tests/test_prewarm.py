@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gan_core.config import ConfigError, TrainConfig
-from gan_core.training.step_cache import prewarm_wanted, shared_steps
-from gan_core.training.trainer import Trainer
+from gan_core.config.tree import ConfigError, TrainConfig
+from gan_core.run.trainer import Trainer
+from gan_core.step.cache import prewarm_wanted, shared_steps
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,8 +5,8 @@ import time
 
 import numpy as np
 
-from gan_core.training.snapshot import Board, HackChange
-from gan_core.training.step import METRIC_NAMES
+from gan_core.run.snapshot import Board, HackChange
+from gan_core.step.gan_step import METRIC_NAMES
 from ui import published
 from ui.figures import train as charts
 

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from keras import layers
 
-from gan_core.config import ConfigError, ModelConfig, TrainConfig
-from gan_core.training.models import build_discriminator, build_generator
+from gan_core.config.tree import ConfigError, ModelConfig, TrainConfig
+from gan_core.nets.models import build_discriminator, build_generator
 
 SHAPE = (28, 28, 1)
 

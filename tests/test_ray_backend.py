@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from gan_core.config import ConfigError
-from gan_core.presets import preset
-from gan_core.training.pool import PoolBusy
-from gan_core.training.snapshot import HackChange
-from gan_core.training.trainer import Trainer
+from gan_core.config.presets import preset
+from gan_core.config.tree import ConfigError
+from gan_core.jobs.job import PoolBusy
+from gan_core.run.snapshot import HackChange
+from gan_core.run.trainer import Trainer
 
 pytestmark = [pytest.mark.ray, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.ray, pytest.mark.filterwarnings("ignore::DeprecationWa
 def ray_pool():
     import ray
 
-    from gan_core.training.ray_backend import ray_pool as make_pool
+    from gan_core.jobs.ray_backend import ray_pool as make_pool
 
     pool = make_pool("local", num_cpus=2, object_store_memory=100 * 2**20, include_dashboard=False)
     yield pool
@@ -46,7 +46,7 @@ def wait_for(job, predicate, what, timeout=150):
 def test_a_training_on_ray_is_followed_changed_paused_and_stopped(ray_pool, small_digits, tmp_path):
     import ray
 
-    from gan_core.training.ray_cluster import ClusterAdmission
+    from gan_core.jobs.ray_cluster import ClusterAdmission
 
     cfg = preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=500", "run.grid_size=4"])
     run_dir = tmp_path / "run"
@@ -104,8 +104,8 @@ def test_a_training_on_ray_is_followed_changed_paused_and_stopped(ray_pool, smal
 
 
 def test_a_training_larger_than_the_cluster_is_refused_with_one_line(ray_pool, small_digits, tmp_path):
-    from gan_core.training.pool import TrainerPool
-    from gan_core.training.ray_cluster import ClusterAdmission
+    from gan_core.jobs.pool import TrainerPool
+    from gan_core.jobs.ray_cluster import ClusterAdmission
 
     made = []
     pool = TrainerPool(make_trainer=lambda *a, **k: made.append(1), admission=ClusterAdmission(cpus=3, gpus=0))
@@ -162,7 +162,7 @@ def test_a_bad_or_unreachable_ray_address_is_one_line(tmp_path, address, expecte
 
 
 def test_the_train_page_shows_a_bad_ray_address_in_one_line(monkeypatch, open_page):
-    import gan_core.training.pool as pool_module
+    import gan_core.jobs.pool as pool_module
 
     monkeypatch.setenv("GAN_LAB_RAY_ADDRESS", "nonsense")
     monkeypatch.setattr(pool_module, "_SHARED", None)  # the server's pool is made on first use

@@ -10,12 +10,12 @@ import time
 import pytest
 
 from gan_core.compare.setup import build_pair
-from gan_core.presets import preset
+from gan_core.config.presets import preset
+from gan_core.jobs.pool import TrainerPool
+from gan_core.jobs.run_list import DeleteRefused, delete_run, list_runs, summarize
+from gan_core.run.snapshot import Status
+from gan_core.run.trainer import Trainer
 from gan_core.store import run_status
-from gan_core.store.run_list import DeleteRefused, delete_run, list_runs, summarize
-from gan_core.training.pool import TrainerPool
-from gan_core.training.snapshot import Status
-from gan_core.training.trainer import Trainer
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

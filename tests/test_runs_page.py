@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from gan_core.presets import preset
+from gan_core.config.presets import preset
 
 PAGE = Path(__file__).resolve().parents[1] / "app_pages" / "runs.py"
 

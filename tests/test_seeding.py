@@ -11,10 +11,10 @@ import threading
 import numpy as np
 import pytest
 
-from gan_core.config import ModelConfig
-from gan_core.presets import preset
-from gan_core.training.models import build_discriminator, build_generator
-from gan_core.training.step import GanStep
+from gan_core.config.presets import preset
+from gan_core.config.tree import ModelConfig
+from gan_core.nets.models import build_discriminator, build_generator
+from gan_core.step.gan_step import GanStep
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

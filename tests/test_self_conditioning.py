@@ -7,15 +7,15 @@ quality is still judged over the ten digits, not over the clusters."""
 import numpy as np
 import pytest
 
-from gan_core.config import ConfigError, TrainConfig
+from gan_core.config.tree import ConfigError, TrainConfig
 from gan_core.generators.sampling import sample_images
 from gan_core.generators.source import load_generator, run_source
+from gan_core.hacks import self_conditioning
+from gan_core.hacks.self_conditioning import cluster_labels, wants_clusters
 from gan_core.metrics import meter_for
-from gan_core.training import self_conditioning
-from gan_core.training.conditional import classes_of
-from gan_core.training.self_conditioning import cluster_labels, wants_clusters
-from gan_core.training.step import GanStep
-from gan_core.training.trainer import Trainer
+from gan_core.nets.conditional import classes_of
+from gan_core.run.trainer import Trainer
+from gan_core.step.gan_step import GanStep
 
 
 def purity(ids: np.ndarray, labels: np.ndarray) -> float:

@@ -6,10 +6,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gan_core.presets import preset
-from gan_core.training.pool import TrainerPool, shared_pool
-from gan_core.training.sharing import OWNER, VIEWER
-from gan_core.training.trainer import Trainer
+from gan_core.config.presets import preset
+from gan_core.jobs.pool import TrainerPool
+from gan_core.jobs.server import shared_pool
+from gan_core.jobs.sharing import OWNER, VIEWER
+from gan_core.run.trainer import Trainer
 
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "train.py")
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

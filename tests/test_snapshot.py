@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from gan_core.training.snapshot import Board, SeriesFollower, Status
-from gan_core.training.step import METRIC_NAMES
+from gan_core.run.snapshot import Board, SeriesFollower, Status
+from gan_core.step.gan_step import METRIC_NAMES
 
 
 def rows(start: int, n: int) -> np.ndarray:

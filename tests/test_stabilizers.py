@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from gan_core.training import hacks
+from gan_core.hacks import functions as hacks
 
 
 @pytest.fixture
@@ -171,7 +171,7 @@ def test_augment_flags_parse_the_policy_text():
 
 
 def test_the_pixel_ring_gives_back_what_it_was_given_to_its_16_bit_step(rng):
-    from gan_core.training.replay import PIXEL_SCALE, ReplayRing
+    from gan_core.hacks.replay import PIXEL_SCALE, ReplayRing
 
     ring = ReplayRing((3, 3, 1), capacity=8)
     assert ring.images.dtype == tf.int16  # fixed point: half float32's memory, no float16 tensor

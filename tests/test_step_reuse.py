@@ -6,12 +6,12 @@ import time
 import numpy as np
 import pytest
 
-from gan_core.config import TrainConfig
-from gan_core.presets import preset
-from gan_core.training.ema import ema_update, warmed_up_decay
-from gan_core.training.step import GanStep
-from gan_core.training.step_cache import StepCache
-from gan_core.training.trainer import Trainer
+from gan_core.config.presets import preset
+from gan_core.config.tree import TrainConfig
+from gan_core.hacks.ema import ema_update, warmed_up_decay
+from gan_core.run.trainer import Trainer
+from gan_core.step.cache import StepCache
+from gan_core.step.gan_step import GanStep
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gan_core.config import ConfigError
+from gan_core.config.tree import ConfigError
 from gan_core.toy import (
     PointsError,
     ToyConfig,

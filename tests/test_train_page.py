@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from gan_core.config.presets import preset
 from gan_core.guide.lookup import CONTROL_LABELS
-from gan_core.presets import preset
 from ui.control_specs import ALL_CONTROLS, config_from_widgets, widget_values
 
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "train.py")
@@ -83,7 +83,7 @@ def _draw_script(snapshot):
 
 
 def test_live_view_draws_a_real_run(small_digits):
-    from gan_core.training.trainer import Trainer
+    from gan_core.run.trainer import Trainer
 
     cfg = preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=2", "run.grid_size=4"])
     t = Trainer(cfg, data=small_digits)
@@ -118,7 +118,7 @@ def test_live_view_draws_a_real_run(small_digits):
 )
 def test_the_grid_says_whether_its_classes_are_labels_or_clusters(small_digits, overrides, said, not_said):
     # `modern` trains without labels on k-means clusters: its grid once said "Trained with labels".
-    from gan_core.training.trainer import Trainer
+    from gan_core.run.trainer import Trainer
 
     cfg = preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=1", "run.grid_size=4", *overrides])
     t = Trainer(cfg, data=small_digits)
@@ -134,7 +134,7 @@ def test_the_grid_says_whether_its_classes_are_labels_or_clusters(small_digits, 
 
 
 def test_timelapse_and_csv_downloads(small_digits):
-    from gan_core.training.trainer import Trainer
+    from gan_core.run.trainer import Trainer
     from ui.train_view import metrics_csv, timelapse_gif
 
     cfg = preset("fast-demo").with_overrides(
@@ -177,7 +177,8 @@ def _digits_zip(n: int = 80) -> bytes:
 def test_decoding_an_uploaded_set_needs_a_free_training_slot(page):
     from contextlib import ExitStack
 
-    from gan_core.training.pool import PoolBusy, shared_pool
+    from gan_core.jobs.job import PoolBusy
+    from gan_core.jobs.server import shared_pool
 
     page.sidebar.selectbox(key="dataset").set_value("your images (.zip upload)").run()
     with ExitStack() as held:  # every slot of this server taken, as by another browser
@@ -200,8 +201,8 @@ def test_health_panel_shows_the_figures_and_a_named_warning_with_its_hack(small_
     """A real run provoked into 'D wins' (minimax against a strong D): the Train page's
     Health panel shows the step's figures and the warning with what to try. With k = 5 an
     epoch of the 640 images is 4 steps: 20 epochs give the 50-step window room."""
-    from gan_core.training import health_watch as health
-    from gan_core.training.trainer import Trainer
+    from gan_core.run import health_watch as health
+    from gan_core.run.trainer import Trainer
 
     cfg = preset("fast-demo").with_overrides(
         [
@@ -238,7 +239,7 @@ def test_health_panel_shows_the_figures_and_a_named_warning_with_its_hack(small_
 
 
 def test_the_loss_chart_caption_says_what_the_losses_mean_under_each_adversarial_loss():
-    from gan_core.training.snapshot import Snapshot
+    from gan_core.run.snapshot import Snapshot
     from ui.train_view import _labels_above_one, loss_caption
 
     smoothed = {"hacks.real_label_range": (0.7, 1.2)}

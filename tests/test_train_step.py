@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from gan_core.presets import preset
-from gan_core.training.step import METRIC_NAMES, GanStep
+from gan_core.config.presets import preset
+from gan_core.step.gan_step import METRIC_NAMES, GanStep
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -177,7 +177,7 @@ def test_diff_augment_flags_reach_what_d_sees(step):
 
 
 def test_replay_buffer_fills_from_the_step_and_is_drawn_from(step):
-    from gan_core.training.replay import REPLAY_WRITES
+    from gan_core.hacks.replay import REPLAY_WRITES
 
     before = int(step.replay.filled.numpy())
     step.step()

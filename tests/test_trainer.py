@@ -6,10 +6,10 @@ import time
 import numpy as np
 import pytest
 
-from gan_core.config import ConfigError
-from gan_core.presets import preset
-from gan_core.training.step_cache import shared_steps
-from gan_core.training.trainer import Trainer
+from gan_core.config.presets import preset
+from gan_core.config.tree import ConfigError
+from gan_core.run.trainer import Trainer
+from gan_core.step.cache import shared_steps
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -157,7 +157,7 @@ def test_a_failure_becomes_a_failed_state_with_the_message():
 
 
 def test_fixed_latent_points_show_the_same_individuals_each_epoch(small_digits):
-    from gan_core.training.epoch_end import fixed_latent
+    from gan_core.run.epoch_end import fixed_latent
 
     a, b = fixed_latent(16, 100, 3), fixed_latent(16, 100, 3)
     assert np.array_equal(a["gaussian"], b["gaussian"])

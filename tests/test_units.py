@@ -3,10 +3,10 @@
 import pytest
 
 from gan_core.compare.arm import Arm
-from gan_core.presets import preset
-from gan_core.training import units
-from gan_core.training.snapshot import Board
-from gan_core.training.step import GanStep
+from gan_core.config.presets import preset
+from gan_core.run import units
+from gan_core.run.snapshot import Board
+from gan_core.step.gan_step import GanStep
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

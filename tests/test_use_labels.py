@@ -4,15 +4,15 @@ without labels still train (unconditioned, with a note)."""
 import numpy as np
 import pytest
 
-from gan_core.config import ModelConfig
+from gan_core.config.presets import preset
+from gan_core.config.tree import ModelConfig
 from gan_core.data import ImageSet
 from gan_core.generators import latent
 from gan_core.generators.running import interpolation_strip
 from gan_core.generators.source import GeneratorSource, load_generator, load_uploaded_generator
-from gan_core.presets import preset
-from gan_core.training.conditional import classes_of, label_classes, labels_note
-from gan_core.training.models import build_discriminator, build_generator
-from gan_core.training.step import GanStep
+from gan_core.nets.conditional import classes_of, label_classes, labels_note
+from gan_core.nets.models import build_discriminator, build_generator
+from gan_core.step.gan_step import GanStep
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -126,7 +126,7 @@ def _labelled_cfg(epochs: int):
 
 def test_a_conditional_run_saves_resumes_and_samples(tmp_path, small_digits):
     from gan_core.generators.sampling import sample_run
-    from gan_core.training.trainer import Trainer
+    from gan_core.run.trainer import Trainer
 
     run_dir = tmp_path / "run"
     first = Trainer(_labelled_cfg(1), run_dir=run_dir, data=small_digits)
@@ -144,7 +144,7 @@ def test_a_conditional_run_saves_resumes_and_samples(tmp_path, small_digits):
 
 
 def test_own_images_without_labels_train_with_a_note(small_digits):
-    from gan_core.training.trainer import Trainer
+    from gan_core.run.trainer import Trainer
 
     own = ImageSet(small_digits.images, None, "own images")
     t = Trainer(_labelled_cfg(1), data=own)

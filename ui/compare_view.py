@@ -1,6 +1,6 @@
 """The Compare page's live view: status, verdict, grids, curves and quality of both arms.
 
-Every function takes snapshots (gan_core.training.snapshot.Snapshot, one per arm) and the
+Every function takes snapshots (gan_core.run.snapshot.Snapshot, one per arm) and the
 job's CompareStatus; none touches the job or Keras. The figures come from
 ui/figures/compare.py.
 """
@@ -11,7 +11,7 @@ import streamlit as st
 
 from gan_core.compare.job import CompareStatus
 from gan_core.compare.verdict import verdict
-from gan_core.training.snapshot import EpochRecord, Snapshot
+from gan_core.run.snapshot import EpochRecord, Snapshot
 from ui.figures import compare as figures
 
 

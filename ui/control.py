@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from gan_core.training.live_hacks import LIVE_KEYS
+from gan_core.hacks.live import LIVE_KEYS
 
 LEARNING_RATES = (1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 3e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2)  # 1e-2: SGD for D
 

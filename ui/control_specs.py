@@ -2,15 +2,15 @@
 
 Kept free of Streamlit so that the mapping to config keys is testable; what one control is,
 and its value conversions, is ui/control.py. The labels themselves are
-gan_core/control_labels.py, which the Hacks guide reads too.
+gan_core/config/control_labels.py, which the Hacks guide reads too.
 """
 
 from __future__ import annotations
 
-from gan_core.config import TrainConfig
-from gan_core.control_labels import LABELS
-from gan_core.slider_ranges import SLIDERS
-from gan_core.training.architecture import widths_text
+from gan_core.config.control_labels import LABELS
+from gan_core.config.slider_ranges import SLIDERS
+from gan_core.config.tree import TrainConfig
+from gan_core.nets.architecture import widths_text
 from ui.control import Control
 
 PRACTICES = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan_core.training import health_watch as health
-from gan_core.training.snapshot import Snapshot
+from gan_core.run import health_watch as health
+from gan_core.run.snapshot import Snapshot
 
 
 def health_lines(snap: Snapshot) -> list[str]:

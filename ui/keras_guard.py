@@ -9,8 +9,6 @@ objects and need neither, so the app turns that clean-up off for this process.
 
 from __future__ import annotations
 
-import threading
-
 
 def keep_keras_state() -> None:
     """Replace Streamlit's per-run Keras clean-up with a no-op, once per process (idempotent);
@@ -26,17 +24,3 @@ def keep_keras_state() -> None:
 
 def _no_cleanup() -> None:
     """Keras sessions belong to the trainers; nothing to clean between script runs."""
-
-
-_IMPORT_LOCK = threading.Lock()
-
-
-def import_tensorflow_once() -> None:
-    """Import TensorFlow and Keras under one lock before any page does.
-
-    Two browser sessions opening at once import them from two script threads; TensorFlow's
-    circular imports can then hand one thread a half-initialized module.
-    """
-    with _IMPORT_LOCK:
-        import keras  # noqa: F401
-        import tensorflow  # noqa: F401

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from gan_core.config import HacksConfig
+from gan_core.config.tree import HacksConfig
 from gan_core.toy import PointsError, ToyDataset, builtin_dataset, mode_metrics, points_dataset, read_points_csv
 from gan_core.toy.config import TOY_LEARNING_RATES, ToyConfig, ToyOptimizerConfig
 from gan_core.toy.presets import TOY_PRESETS, toy_preset

@@ -18,7 +18,7 @@ import weakref
 from collections.abc import Callable
 from dataclasses import replace
 
-from gan_core.training.snapshot import Board, SeriesFollower, Snapshot
+from gan_core.run.snapshot import Board, SeriesFollower, Snapshot
 
 REPUBLISH_SECONDS = 2.0  # half the panels' refresh: a session sees curves at most this much older
 

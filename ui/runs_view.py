@@ -1,6 +1,6 @@
 """The Runs page's Streamlit parts: one row per run, and its open, compare and delete actions.
 
-Listing and deleting are gan_core/store/run_list.py; which runs still train comes from the
+Listing and deleting are gan_core/jobs/run_list.py; which runs still train comes from the
 server's pool. Deleting asks first: the Delete button only arms a confirm step, and the
 confirm re-checks that the run is not training at that moment.
 """
@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from gan_core.compare.setup import runs_preload
-from gan_core.store.run_list import DeleteRefused, RunSummary, delete_run
+from gan_core.jobs.run_list import DeleteRefused, RunSummary, delete_run
 from ui.figures.runs import thumbnail_png
 from ui.session import trainer_pool
 

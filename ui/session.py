@@ -3,7 +3,7 @@
 A session that pressed Start owns its trainer (its id is kept server-side in session state).
 The URL carries a link token, never the bare id: `?run=<owner token>` reattaches with full
 control (a refresh, a second tab of the owner), `?view=<viewer token>` shows the run read-only.
-Both tokens come from the pool (gan_core.training.sharing); a token the pool does not know
+Both tokens come from the pool (gan_core.jobs.sharing); a token the pool does not know
 (mistyped, or the run was forgotten or the server restarted) opens nothing and the page says so.
 
 Reading goes through `current_run()` (a Trainer for the owner, a ReadOnlyJob for a viewer);
@@ -19,9 +19,10 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from gan_core.training.pool import TrainerPool, shared_pool
-from gan_core.training.sharing import OWNER, VIEWER, Access, ReadOnlyJob
-from gan_core.training.snapshot import Board, SeriesFollower, Snapshot
+from gan_core.jobs.pool import TrainerPool
+from gan_core.jobs.server import shared_pool
+from gan_core.jobs.sharing import OWNER, VIEWER, Access, ReadOnlyJob
+from gan_core.run.snapshot import Board, SeriesFollower, Snapshot
 from ui.keras_guard import keep_keras_state
 
 keep_keras_state()  # pages run standalone too
@@ -41,7 +42,7 @@ def trainer_pool() -> TrainerPool:
     """The server-wide TrainerPool every session shares. When it cannot be made (a bad
     GAN_LAB_RAY_ADDRESS, no Ray cluster there) the page shows that one line and stops; the
     next page run tries again."""
-    from gan_core.config import ConfigError
+    from gan_core.config.tree import ConfigError
 
     try:
         return shared_pool()
@@ -163,8 +164,8 @@ def followed_snapshot(board: Board, key: str) -> Snapshot:
 
 @st.cache_resource(show_spinner=False)
 def _prewarm_once() -> None:
-    from gan_core.presets import DEFAULT_PRESET
-    from gan_core.training.step_cache import prewarm_preset
+    from gan_core.config.presets import DEFAULT_PRESET
+    from gan_core.step.cache import prewarm_preset
 
     prewarm_preset(DEFAULT_PRESET)
 
@@ -175,8 +176,8 @@ def warm_default_step() -> None:
     a bad value is one warning line and no warm-up)."""
     import os
 
-    from gan_core.config import ConfigError
-    from gan_core.training.step_cache import prewarm_wanted
+    from gan_core.config.tree import ConfigError
+    from gan_core.step.cache import prewarm_wanted
 
     try:
         wanted = prewarm_wanted(os.environ)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan_core.config import ConfigError, TrainConfig
+from gan_core.config.presets import DEFAULT_PRESET, describe, preset, preset_names
+from gan_core.config.tree import ConfigError, TrainConfig
 from gan_core.data import (
     CROP_POLICY,
     DataError,
@@ -18,8 +19,7 @@ from gan_core.data import (
     fit_config_to_data,
     load_images_from_zip_bytes,
 )
-from gan_core.presets import DEFAULT_PRESET, describe, preset, preset_names
-from gan_core.training.pool import PoolBusy
+from gan_core.jobs.job import PoolBusy
 from ui.control import LEARNING_RATES, Control
 from ui.control_specs import LIVE_HACKS, PRACTICES, RUN_CONTROLS, config_from_widgets, widget_values
 from ui.kept_upload import keep_choice, kept_upload, restore_choice

@@ -14,12 +14,13 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
+from gan_core.config.paths import default_runs_dir
 from gan_core.generators.images import gif_bytes
+from gan_core.jobs.job import PoolBusy
 from gan_core.metrics import metric_cards
-from gan_core.store.runs import default_runs_dir, new_run_id
-from gan_core.training.pool import PoolBusy
-from gan_core.training.snapshot import Snapshot, Status
-from gan_core.training.step import METRIC_NAMES
+from gan_core.run.snapshot import Snapshot, Status
+from gan_core.step.gan_step import METRIC_NAMES
+from gan_core.store.runs import new_run_id
 from ui.figures import train as charts
 from ui.health_panel import draw_health
 from ui.published import PublishedRun, published_run

@@ -199,9 +199,9 @@ def nan_pause_and_roll_back(work: Path) -> str:
     """A learning rate far past any slider makes the weights NaN; the run pauses; roll back; train on."""
     import numpy as np
 
+    from gan_core.config.presets import preset
     from gan_core.data import load_images
-    from gan_core.presets import preset
-    from gan_core.training.trainer import Trainer
+    from gan_core.run.trainer import Trainer
 
     cfg = preset("fast-demo").with_overrides(
         ["run.epochs=0", "run.max_seconds=0", "run.grid_size=4", "run.quality_every_epoch=false", "run.batch_size=1000"]

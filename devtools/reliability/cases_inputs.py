@@ -138,7 +138,7 @@ def generator_range(workdir: Path) -> str:
 
 def generator_config_disagrees_via_sample(workdir: Path) -> str:
     """`sample` on a run whose config disagrees with its 0..1 generator follows the generator, with a note."""
-    from gan_core.presets import preset
+    from gan_core.config.presets import preset
 
     run = workdir / "run"
     run.mkdir()

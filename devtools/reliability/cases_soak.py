@@ -19,7 +19,7 @@ CYCLES = 50
 # A traced step leaves 10-45 MiB of TensorFlow's native memory behind when everything of it
 # on the Python side is freed (its function graphs stay referenced from the C++ side), which
 # grew the server by ~480 MiB over 50 cycles. The trainer now reuses one compiled step per
-# configuration (gan_core/training/step_cache.py): the warm-up traces the only one, and the
+# configuration (gan_core/step/cache.py): the warm-up traces the only one, and the
 # 50 cycles then added 10 MiB (allocator and Python caches). 40 MiB is 4x that and less than
 # what one more trace per ten cycles would add.
 MAX_GROWTH_MIB_TRAININGS = 40.0
@@ -49,10 +49,10 @@ def trainer_cycles(cycles: int, warm_up: int = 2, train_every: int = 5) -> dict:
     `train_every`th runs a few steps (the step is compiled or reused, and the loop's work done),
     the others are stopped while they start. Returns before/after figures; raises
     AssertionError on a leftover or a refusal."""
+    from gan_core.config.presets import preset
     from gan_core.data import ImageSet, load_images
-    from gan_core.presets import preset
-    from gan_core.training.pool import TrainerPool
-    from gan_core.training.trainer import Trainer
+    from gan_core.jobs.pool import TrainerPool
+    from gan_core.run.trainer import Trainer
 
     digits = load_images("mnist-5k")
     data = ImageSet(digits.images[:640], digits.labels[:640], "soak-digits")

@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 
-from gan_core.presets import preset
+from gan_core.config.presets import preset
 
 
 def bench_step(
@@ -18,7 +18,7 @@ def bench_step(
     {"steps_per_s", "batch", "steps", "precision", "preset"}. Raises ValueError when steps or
     warmup is below 1, ConfigError for an unknown preset or a bad batch or precision.
     """
-    from gan_core.training.step import GanStep
+    from gan_core.step.gan_step import GanStep
 
     if steps < 1 or warmup < 1:
         raise ValueError("--steps and --warmup must be at least 1")

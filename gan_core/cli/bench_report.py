@@ -13,8 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gan_core.presets import preset
-from gan_core.training.precision import BF16_MIN_SPEEDUP, cpu_flags, has_native_bf16
+from gan_core.config.presets import preset
+from gan_core.nets.precision import BF16_MIN_SPEEDUP, cpu_flags, has_native_bf16
 
 # Issue targets, as ratios to the seed loop measured in the same run (ceilings from the
 # measured matmul peaks: ~2.3x in fp32, ~4x in bf16).
@@ -73,8 +73,7 @@ def app_share_line(figures: dict) -> str:
 # The probe `auto` itself runs, in a fresh process as the contenders are (the parent holds no
 # TensorFlow thread pools).
 _SPEEDUP_PROBE = (
-    "import json; from gan_core.training.precision import bf16_speedup; "
-    "print(json.dumps({'bf16_speedup': bf16_speedup()}))"
+    "import json; from gan_core.nets.precision import bf16_speedup; print(json.dumps({'bf16_speedup': bf16_speedup()}))"
 )
 
 

@@ -46,15 +46,15 @@ def phases(preset_name: str) -> dict:
     lap = _clock()
     import numpy as np
 
-    from gan_core.cli.quiet_tensorflow import import_tensorflow_quietly
+    from gan_core.nets.tensorflow_runtime import import_tensorflow_quietly
 
     import_tensorflow_quietly()
+    from gan_core.config.presets import preset
     from gan_core.data import fit_config_to_data, load_images
     from gan_core.generators.images import image_grid, png_bytes, upscale
-    from gan_core.presets import preset
-    from gan_core.training.epoch_end import GRID_SCALE, EpochEnd
-    from gan_core.training.snapshot import Board
-    from gan_core.training.step import GanStep
+    from gan_core.run.epoch_end import GRID_SCALE, EpochEnd
+    from gan_core.run.snapshot import Board
+    from gan_core.step.gan_step import GanStep
 
     out = {"import_s": lap()}
     cfg = preset(preset_name)
@@ -87,11 +87,11 @@ def phases(preset_name: str) -> dict:
 def trainer_grids(preset_name: str) -> dict:
     """Seconds from Trainer.start() to its first early grid and to its first epoch's grid,
     with a run folder as the Train page gives it (in this fresh process, TensorFlow imported first)."""
-    from gan_core.cli.quiet_tensorflow import import_tensorflow_quietly
+    from gan_core.nets.tensorflow_runtime import import_tensorflow_quietly
 
     import_tensorflow_quietly()
-    from gan_core.presets import preset
-    from gan_core.training.trainer import Trainer
+    from gan_core.config.presets import preset
+    from gan_core.run.trainer import Trainer
 
     with tempfile.TemporaryDirectory() as tmp:
         trainer = Trainer(preset(preset_name), run_dir=f"{tmp}/run")

@@ -10,7 +10,7 @@ import json
 import os
 import sys
 
-from gan_core.cli.quiet_tensorflow import import_tensorflow_quietly
+from gan_core.nets.tensorflow_runtime import import_tensorflow_quietly
 
 
 class UsageError(Exception):
@@ -104,13 +104,13 @@ def main(argv=None) -> int:
     (usage, config, data, run folder, ValueError, OSError), 130 when interrupted.
     """
     import_tensorflow_quietly()  # before anything else loads it, so bad input stays one line
-    from gan_core.config import ConfigError
+    from gan_core.config.tree import ConfigError
     from gan_core.data import DataError
     from gan_core.store.runs import RunError
 
     try:
         if os.environ.get("GAN_LAB_CPU_DEVICES"):  # before TensorFlow's first op fixes the devices
-            from gan_core.training.mirrored import split_cpu_from_env
+            from gan_core.step.mirrored import split_cpu_from_env
 
             split_cpu_from_env()
         args = build_parser().parse_args(argv)
@@ -150,7 +150,7 @@ def _dispatch(args) -> int:
         )
         return 0
     if args.command == "presets":
-        from gan_core.presets import PRESETS
+        from gan_core.config.presets import PRESETS
 
         for name, (text, _) in PRESETS.items():
             print(f"{name:15s} {text}")

@@ -8,9 +8,10 @@ import sys
 import time
 from pathlib import Path
 
-from gan_core.config import TrainConfig
-from gan_core.presets import preset
-from gan_core.store.runs import RunError, RunFolder, default_runs_dir, load_run_data, new_run_id
+from gan_core.config.paths import default_runs_dir
+from gan_core.config.presets import preset
+from gan_core.config.tree import TrainConfig
+from gan_core.store.runs import RunError, RunFolder, load_run_data, new_run_id
 
 
 def config_from_args(args) -> TrainConfig:
@@ -74,8 +75,8 @@ def run_train(args) -> int:
     does not answer among them: the caller prints one line and exits 2).
     """
     from gan_core.data import fit_config_to_data, load_images
-    from gan_core.training.precision import precision_words
-    from gan_core.training.trainer import Trainer
+    from gan_core.nets.precision import precision_words
+    from gan_core.run.trainer import Trainer
 
     cfg = config_from_args(args)
     out = Path(args.resume) if args.resume else Path(args.out or default_runs_dir() / new_run_id(args.preset))
@@ -127,12 +128,12 @@ def _make_trainer(args, cfg: TrainConfig, out: Path, data):
     Raises ConfigError / ConnectionError (one line) for a bad address or no cluster."""
     address = os.environ.get("GAN_LAB_RAY_ADDRESS", "").strip()
     if (args.backend or ("ray" if address else "threads")) == "ray":
-        from gan_core.training.ray_backend import RayTrainer
-        from gan_core.training.ray_cluster import connect
+        from gan_core.jobs.ray_backend import RayTrainer
+        from gan_core.jobs.ray_cluster import connect
 
         connect(address or "local")
         return RayTrainer(cfg, run_dir=out, resume=bool(args.resume), data=data)
-    from gan_core.training.trainer import Trainer
+    from gan_core.run.trainer import Trainer
 
     return Trainer(cfg, run_dir=out, resume=bool(args.resume), data=data)
 

@@ -1,6 +1,6 @@
 """One arm of an A/B comparison: a GanStep with its own Board, epoch-end work and counters.
 
-The per-flush work it shares with the single-run trainer lives in gan_core/training/loop.py:
+The per-flush work it shares with the single-run trainer lives in gan_core/run/loop.py:
 fetching metrics with the health checks (flush_metrics) and the learning-rate decay
 (learning_rate_factor, which job.py computes once for both arms).
 """
@@ -10,13 +10,13 @@ from __future__ import annotations
 import time
 from collections import deque
 
-from gan_core.config import TrainConfig
+from gan_core.config.tree import TrainConfig
 from gan_core.data import ImageSet
-from gan_core.training import epoch_end, units
-from gan_core.training.health_watch import HealthWatch
-from gan_core.training.loop import flush_metrics
-from gan_core.training.snapshot import Board, EpochRecord
-from gan_core.training.step import GanStep, order_digest
+from gan_core.run import epoch_end, units
+from gan_core.run.health_watch import HealthWatch
+from gan_core.run.loop import flush_metrics
+from gan_core.run.snapshot import Board, EpochRecord
+from gan_core.step.gan_step import GanStep, order_digest
 
 
 class Arm:

@@ -21,11 +21,11 @@ from dataclasses import dataclass, replace
 
 from gan_core.compare.arm import Arm
 from gan_core.compare.verdict import verdict
-from gan_core.config import ConfigError, TrainConfig
+from gan_core.config.tree import ConfigError, TrainConfig
 from gan_core.data import ImageSet, load_images
-from gan_core.training.live_hacks import live_values
-from gan_core.training.loop import budget_progress, learning_rate_factor
-from gan_core.training.snapshot import Board, BudgetView, Snapshot
+from gan_core.hacks.live import live_values
+from gan_core.run.loop import budget_progress, learning_rate_factor
+from gan_core.run.snapshot import Board, BudgetView, Snapshot
 
 __all__ = ["CompareError", "CompareJob", "CompareStatus", "SHARED_KEYS", "check_pair", "verdict"]
 

@@ -2,17 +2,17 @@
 and two boxes of `key=value` lines in, two validated configs out.
 
 Everything typed or preloaded from a browser passes the same allow-list
-(gan_core.browser_overrides: only `model.`, `optimizer.`, `hacks.` and `run.` keys), so a
+(gan_core.config.browser: only `model.`, `optimizer.`, `hacks.` and `run.` keys), so a
 data set is the page's own, never a path typed into a box.
 """
 
 from __future__ import annotations
 
-from gan_core.browser_overrides import browser_override
 from gan_core.compare.job import CompareError, check_pair, differences
-from gan_core.config import ConfigError, TrainConfig
+from gan_core.config.browser import browser_override
+from gan_core.config.presets import preset
+from gan_core.config.tree import ConfigError, TrainConfig
 from gan_core.guide import lookup as guide
-from gan_core.presets import preset
 
 # The select's option for "B is A": a check that runs are reproducible.
 SAME = ""

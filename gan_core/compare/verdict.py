@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gan_core.metrics import upgrade_quality
 from gan_core.metrics.wording import headline
-from gan_core.training.snapshot import Snapshot
+from gan_core.run.snapshot import Snapshot
 
 COLLAPSED_CLASSES = 3  # this few classes (but some) means the generator lost modes
 CLEAR_LEAD = 0.10  # lead in the headline score (recognized share, or mean of precision

@@ -1,7 +1,7 @@
 """Where generators come from (the shipped pretrained one, training runs, uploads) and how to load them.
 
 A generator is a Keras 3 model saved as `.keras`: (batch, latent_dim) in, (batch, H, W, C)
-out with C in {1, 3}. A class-conditional one (see gan_core/training/conditional.py) takes a one-hot class
+out with C in {1, 3}. A class-conditional one (see gan_core/nets/conditional.py) takes a one-hot class
 code after z and says so in its name. Its config.json, when there is one, says how to
 sample its latent space and how to read its pixels; without one we assume and say so.
 Running a loaded one (latent points to images, interpolation strips) is running.py.
@@ -17,11 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
-from gan_core.config import ConfigError, TrainConfig
+from gan_core.config.tree import ConfigError, TrainConfig
 from gan_core.generators.files import load_error_line, model_file_problem
 from gan_core.generators.latent import sample_latent
 from gan_core.generators.output_range import PROBE_SEED, TANH_RANGE, decide_output_range, output_activation
-from gan_core.training.conditional import classes_of
+from gan_core.nets.conditional import classes_of
 
 PRETRAINED_DIR_ENV = "GAN_LAB_PRETRAINED_DIR"
 GENERATOR_FILE = "generator.keras"
@@ -93,7 +93,7 @@ def pretrained_dir() -> Path:
 
 def runs_dir() -> Path:
     """The folder of training runs (`GAN_LAB_RUNS`, else `runs/`; gan_core.store.runs)."""
-    from gan_core.store.runs import default_runs_dir
+    from gan_core.config.paths import default_runs_dir
 
     return default_runs_dir()
 
@@ -241,7 +241,7 @@ def _load_model(path: Path, shown_name: str):
         raise GeneratorError(f"{shown_name} could not be read as a Keras model: {problem}")
     import keras  # deferred: the listing functions above must not pay for TensorFlow
 
-    from gan_core.training.saved_layers import register_saved_layers
+    from gan_core.nets.saved_layers import register_saved_layers
 
     register_saved_layers()
     try:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from gan_core.config import TrainConfig
-from gan_core.control_labels import HACK_LABELS, MODEL_HACK_LABELS, PRACTICE_LABELS
+from gan_core.config.control_labels import HACK_LABELS, MODEL_HACK_LABELS, PRACTICE_LABELS
+from gan_core.config.presets import preset
+from gan_core.config.tree import TrainConfig
 from gan_core.guide.cards import CARDS
 from gan_core.guide.model import (
     BATCH_NORM_PLACEMENT,
@@ -25,7 +26,6 @@ from gan_core.guide.model import (
     Symptom,
 )
 from gan_core.guide.symptoms import SYMPTOMS
-from gan_core.presets import preset
 
 __all__ = [
     "BATCH_NORM_PLACEMENT",
@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 # Labels of the Train page's controls, so a card can say which one to reach for (one table,
-# gan_core/control_labels.py, which the Train page reads too).
+# gan_core/config/control_labels.py, which the Train page reads too).
 PRACTICE_CONTROLS = tuple(PRACTICE_LABELS.values())
 HACK_CONTROLS = tuple(HACK_LABELS.values())
 # Controls of the settings beyond the DCGAN paper that apply at the next start.

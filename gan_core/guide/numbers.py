@@ -6,11 +6,11 @@ a changed preset or slider changes the card too.
 
 from __future__ import annotations
 
-from gan_core.config import HacksConfig, ModelConfig, OptimizerConfig
-from gan_core.presets import preset
-from gan_core.slider_ranges import SLIDERS
-from gan_core.training.architecture import GAUSSIAN_INIT_STD, KERNEL_DIVISIBLE, KERNEL_UNEVEN, STRIDE
-from gan_core.training.replay import REPLAY_CAPACITY
+from gan_core.config.presets import preset
+from gan_core.config.slider_ranges import SLIDERS
+from gan_core.config.tree import HacksConfig, ModelConfig, OptimizerConfig
+from gan_core.hacks.replay import REPLAY_CAPACITY
+from gan_core.nets.architecture import GAUSSIAN_INIT_STD, KERNEL_DIVISIBLE, KERNEL_UNEVEN, STRIDE
 
 # Adam's own defaults (Kingma & Ba 2015; keras.optimizers.Adam), what "off" means for the
 # DCGAN optimizer practice.

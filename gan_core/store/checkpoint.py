@@ -71,7 +71,7 @@ def write_checkpoint(run_path, step, state: dict, generator_meta: dict) -> Path:
     # Saved with Keras' own LeakyReLU: the step's faster one adds no class of ours to the files
     # (a default generator loads in plain Keras; NarrowConv2D, Dropout16 and the hack layers
     # still need register_saved_layers()).
-    from gan_core.training.fusable_leaky_relu import with_keras_leaky_relu as portable
+    from gan_core.nets.fusable_leaky_relu import with_keras_leaky_relu as portable
 
     try:
         arrays, plain = step.stream_state()
@@ -145,7 +145,7 @@ def restore_checkpoint(folder: Path, step) -> dict:
     returns its state. CheckpointError (one line) when the files do not fit the step."""
     import keras
 
-    from gan_core.training.saved_layers import register_saved_layers
+    from gan_core.nets.saved_layers import register_saved_layers
 
     register_saved_layers()
     state = read_state(folder)

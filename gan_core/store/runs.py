@@ -3,7 +3,7 @@
 Layout:
   config.json            the TrainConfig the run started with (live changes are in changes.jsonl)
   metrics.jsonl          one JSON object per step, steps 1, 2, ... each exactly once:
-                         step and the per-step metrics (gan_core.training.step.METRIC_NAMES)
+                         step and the per-step metrics (gan_core.step.gan_step.METRIC_NAMES)
   changes.jsonl          live hack changes: step, key, old, new, label
   epochs.jsonl           one JSON object per epoch: epoch, step, seconds, quality figures, and
                          `order`, a fingerprint of the data order the epoch trained on
@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gan_core.config import ConfigError, TrainConfig
+from gan_core.config.tree import ConfigError, TrainConfig
 from gan_core.store import checkpoint
 from gan_core.store.fileio import atomic_write_bytes, atomic_write_text, atomic_write_with
 
@@ -48,11 +48,6 @@ def keeps_its_data(source: str) -> bool:
 
 class RunError(ValueError):
     """A run folder cannot be used; one line a user can act on."""
-
-
-def default_runs_dir() -> Path:
-    """The folder new runs go into: `GAN_LAB_RUNS`, else `runs/` under the working directory."""
-    return Path(os.environ.get("GAN_LAB_RUNS", "runs"))
 
 
 def new_run_id(preset_name: str = "run") -> str:

@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from gan_core.cli.quiet_tensorflow import import_tensorflow_quietly
+from gan_core.nets.tensorflow_runtime import import_tensorflow_quietly
 from gan_core.toy.cli import configure_toy_parser, run_toy
 
 

@@ -8,7 +8,7 @@ import sys
 import time
 import types
 
-from gan_core.config import ConfigError
+from gan_core.config.tree import ConfigError
 from gan_core.toy.csv_points import PointsError
 from gan_core.toy.metrics import mode_metrics
 from gan_core.toy.presets import DEFAULT_TOY_PRESET, TOY_PRESETS, toy_preset

@@ -1,6 +1,6 @@
 """The toy playground's configuration: frozen dataclasses, validation, dotted overrides.
 
-It speaks the main config's vocabulary: the `hacks` section *is* `gan_core.config.HacksConfig`
+It speaks the main config's vocabulary: the `hacks` section *is* `gan_core.config.tree.HacksConfig`
 (validated by the same rules), so `hacks.flip_probability=0.1` means the same thing in both.
 `hacks.separate_batches` has no effect here: without BatchNorm, D's gradient on one mixed
 batch equals the one on separate real and fake batches.
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gan_core.config import HacksConfig, TrainConfig
-from gan_core.config_keys import DottedKeys
+from gan_core.config.keys import DottedKeys
+from gan_core.config.tree import HacksConfig, TrainConfig
 
 OPTIMIZERS = ("adam", "sgd")
 # The playground's learning-rate choices. Higher than the image GAN's (ui/control.py:

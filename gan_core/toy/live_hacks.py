@@ -1,7 +1,7 @@
 """The playground's live hacks, held as tf.Variables its compiled functions read.
 
 Moving a slider assigns a value and never retraces. The toy's own set, not the image
-trainer's (gan_core/training/live_hacks.py): points have no BatchNorm to keep separate
+trainer's (gan_core/hacks/live.py): points have no BatchNorm to keep separate
 batches for and no DiffAugment, and its generator-loss switch is a float.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-from gan_core.config import ADVERSARIAL_LOSSES, HacksConfig
+from gan_core.config.tree import ADVERSARIAL_LOSSES, HacksConfig
 
 
 class ToyLiveHacks:

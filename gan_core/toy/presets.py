@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from gan_core.config import ConfigError, HacksConfig
+from gan_core.config.tree import ConfigError, HacksConfig
 from gan_core.toy.config import ToyConfig, ToyOptimizerConfig, ToyRunConfig
 
 DEFAULT_TOY_PRESET = "default"

@@ -16,15 +16,15 @@ from dataclasses import replace
 import numpy as np
 import tensorflow as tf
 
-from gan_core.config import HacksConfig
+from gan_core.config.tree import HacksConfig
+from gan_core.hacks import functions as hacks
+from gan_core.hacks.replay import ReplayRing
 from gan_core.toy.config import ToyConfig
 from gan_core.toy.datasets import ToyDataset
 from gan_core.toy.live_hacks import ToyLiveHacks
 from gan_core.toy.models import build_discriminator, build_generator
 from gan_core.toy.optim import SwitchableOptimizer
 from gan_core.toy.schedule import budget_share, decay_scale
-from gan_core.training import hacks
-from gan_core.training.replay import ReplayRing
 
 # Columns of `history`: one row per generator step (or per lone D / G step).
 HISTORY_COLUMNS = ("step", "d_loss_real", "d_loss_fake", "g_loss", "d_acc_real", "d_acc_fake")

@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from devtools.app_harness import app_server, browser_page, screenshot
-from gan_core.presets import preset
-from gan_core.training.trainer import Trainer
+from gan_core.config.presets import preset
+from gan_core.run.trainer import Trainer
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 

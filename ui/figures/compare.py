@@ -15,8 +15,8 @@ from PIL import Image, ImageDraw
 from gan_core.generators.images import gif_bytes
 from gan_core.metrics import upgrade_quality
 from gan_core.metrics.wording import headline
-from gan_core.training.series import smooth, thin
-from gan_core.training.snapshot import EpochRecord, Snapshot
+from gan_core.run.snapshot import EpochRecord, Snapshot
+from ui.figures.series import smooth, thin
 from ui.figures.styles import ACC_LINES, LOSS_LINES, QUALITY_LINES
 
 SMOOTH_STEPS = 25

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from gan_core.metrics import upgrade_quality
 from gan_core.metrics.wording import class_noun
-from gan_core.training.series import smooth, thin
+from ui.figures.series import smooth, thin
 from ui.figures.styles import ACC_LINES, LOSS_LINES
 
 

@@ -1,0 +1,47 @@
+"""Which `key=value` settings a browser may send: an allow-list over the config tree.
+
+Text typed into a page (Compare's "Advanced" boxes) or carried by a page link (the Hacks
+guide's "Try it") reaches a server that trains on its own files. Only settings of the
+networks, the optimizers, the hacks and the run's budget are taken from such text;
+`data.*` never is: a data set comes from the page's own select or from an upload, so a
+browser cannot point the server at a folder (nor learn from an error whether one exists).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gan_core.config.tree import ConfigError, TrainConfig
+
+# Sections a browser may set, in the order the message lists them.
+BROWSER_SECTIONS = ("model", "optimizer", "hacks", "run")
+# Long enough for any real key; a longer "key" is echoed cut short, never in full.
+_ECHO_CHARS = 40
+
+
+def check_browser_key(key: str) -> str:
+    """The key, stripped, when a browser may set it; else ConfigError with one line.
+
+    `key` is a dotted setting name such as "hacks.flip_probability". The refusal names only
+    the sections allowed and never reads the value, so it says nothing about the server's
+    files whatever the value is (a path, a URL, anything).
+    """
+    key = key.strip()
+    section, dot, name = key.partition(".")
+    if dot and name and section in BROWSER_SECTIONS:
+        return key
+    shown = key if len(key) <= _ECHO_CHARS else key[:_ECHO_CHARS] + "…"
+    if section == "data":
+        raise ConfigError(f"'{shown}' cannot be set here: the data set comes from the Dataset select or an upload")
+    raise ConfigError(
+        f"'{shown}' cannot be set here: only {', '.join(s + '.' for s in BROWSER_SECTIONS)} settings are accepted"
+    )
+
+
+def browser_override(cfg: TrainConfig, key: str, value: Any) -> TrainConfig:
+    """`cfg` with one browser-sent setting applied (not yet validated as a whole).
+
+    Raises ConfigError (one line) when the key is not allowed, unknown, or the value does
+    not parse to the field's type.
+    """
+    return cfg.with_value(check_browser_key(key), value)

@@ -1,0 +1,89 @@
+"""The hack settings that change while training runs, held as tf.Variables.
+
+The compiled step reads these variables every step, so moving a slider assigns a
+value and never retraces. Learning rates live in the optimizers' own variables, and the
+moving average's decay (run.ema_decay) in the average's (gan_core/hacks/ema.py).
+"""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+from gan_core.config.tree import ADVERSARIAL_LOSSES, HacksConfig, TrainConfig
+from gan_core.hacks.functions import augment_flags
+
+# config key -> what a person calls it (for markers on the loss plot)
+LIVE_KEYS = {
+    "hacks.latent_distribution": "latent",
+    "hacks.separate_batches": "separate batches",
+    "hacks.real_label_range": "real labels",
+    "hacks.fake_label_range": "fake labels",
+    "hacks.flip_probability": "flip",
+    "hacks.generator_loss": "G loss",
+    "hacks.d_steps": "D steps",
+    "hacks.instance_noise": "instance noise",
+    "hacks.replay_share": "replay",
+    "hacks.adversarial_loss": "loss",
+    "hacks.r1_gamma": "R1 γ",
+    "hacks.diff_augment": "DiffAugment",
+    "optimizer.d_learning_rate": "D lr",
+    "optimizer.g_learning_rate": "G lr",
+    "run.ema_decay": "EMA",
+}
+
+
+class LiveHacks:
+    """The live hacks of one run as non-trainable tf.Variables the compiled step reads.
+
+    gaussian (bool), separate (bool), real_range and fake_range ((2,) float32 targets),
+    flip_probability (float32, 0..0.5), non_saturating (bool), d_steps (int32, 1..10).
+    Sources: ganhacks (Chintala et al. 2016) for latent, batches, smoothing and flips;
+    Goodfellow et al. 2014 for the non-saturating G loss and k D steps per G step.
+    After that list: instance_noise (float32 start std) with budget_progress (float32 0..1,
+    set by the loop, not the config) for its linear decay; replay_share (float32 0..1);
+    loss_kind (int32 index into ADVERSARIAL_LOSSES); r1_gamma (float32 ≥ 0); augment
+    ((3,) bool, one per DIFF_AUGMENT_POLICIES entry). Sources in GUIDE §8 and the cards.
+    """
+
+    def __init__(self, hacks: HacksConfig):
+        def var(value, dtype, name):
+            return tf.Variable(value, dtype=dtype, trainable=False, name=name)
+
+        self.gaussian = var(True, tf.bool, "gaussian_latent")
+        self.separate = var(True, tf.bool, "separate_batches")
+        self.real_range = var([1.0, 1.0], tf.float32, "real_label_range")
+        self.fake_range = var([0.0, 0.0], tf.float32, "fake_label_range")
+        self.flip_probability = var(0.0, tf.float32, "flip_probability")
+        self.non_saturating = var(True, tf.bool, "non_saturating")
+        self.d_steps = var(1, tf.int32, "d_steps")
+        self.instance_noise = var(0.0, tf.float32, "instance_noise")
+        self.budget_progress = var(0.0, tf.float32, "budget_progress")
+        self.replay_share = var(0.0, tf.float32, "replay_share")
+        self.loss_kind = var(0, tf.int32, "adversarial_loss")
+        self.r1_gamma = var(0.0, tf.float32, "r1_gamma")
+        self.augment = var([False, False, False], tf.bool, "diff_augment")
+        self.assign(hacks)
+
+    def assign(self, hacks: HacksConfig) -> None:
+        """Copy a HacksConfig into the variables (takes effect at the next step, no retrace)."""
+        self.gaussian.assign(hacks.latent_distribution == "gaussian")
+        self.separate.assign(bool(hacks.separate_batches))
+        self.real_range.assign(list(hacks.real_label_range))
+        self.fake_range.assign(list(hacks.fake_label_range))
+        self.flip_probability.assign(float(hacks.flip_probability))
+        self.non_saturating.assign(hacks.generator_loss == "non-saturating")
+        self.d_steps.assign(int(hacks.d_steps))
+        self.instance_noise.assign(float(hacks.instance_noise))
+        self.replay_share.assign(float(hacks.replay_share))
+        self.loss_kind.assign(ADVERSARIAL_LOSSES.index(hacks.adversarial_loss))
+        self.r1_gamma.assign(float(hacks.r1_gamma))
+        self.augment.assign(augment_flags(hacks.diff_augment))
+
+
+def live_values(cfg: TrainConfig) -> dict:
+    """{dotted key: value} of every LIVE_KEYS setting in `cfg` (hacks, the two learning rates, the EMA decay)."""
+    out = {}
+    for key in LIVE_KEYS:
+        section, name = key.split(".")
+        out[key] = getattr(getattr(cfg, section), name)
+    return out

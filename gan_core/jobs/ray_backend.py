@@ -1,0 +1,281 @@
+"""The trainer pool on a Ray cluster (https://docs.ray.io): each training is one Ray actor.
+
+Used when `GAN_LAB_RAY_ADDRESS` is set (or `train --backend ray`); the app never imports
+this module otherwise, so `make run` needs no Ray. The address is one of:
+
+- `auto`: the cluster this machine already belongs to (`ray start --head` / `--address`);
+- `local`: a fresh Ray instance on this machine alone (its CPUs and GPUs);
+- `ray://host:port`: a remote cluster through Ray Client (port 10001 by default);
+- `host:port`: a cluster's head (GCS, port 6379 by default) from a machine in it.
+
+Joining the cluster and its admission live in gan_core.jobs.ray_cluster, the worker's
+side in gan_core.jobs.ray_actor. A `RayTrainer` is the app's handle on one actor. It follows the
+`Job` protocol of gan_core.jobs.pool and offers what pages read from a `Trainer`
+(`status()`, `snapshot()`, `board`, the commands), so pages do not know where a training
+runs. It keeps a copy of the trainer's board, topped up with only what is new (per-step
+rows, epoch grids) at most every `SYNC_SECONDS`.
+
+Each actor asks for `GAN_LAB_RAY_CPUS` CPUs (default 1) and `GAN_LAB_RAY_GPUS` GPUs
+(default 0); the pool admits a training when the cluster has those free, so the cluster's
+size is the slot limit. Shared storage: the actor writes the run folder at the absolute
+path the app chose (under `GAN_LAB_RUNS`), and the app reads it back, so that path must be
+the same shared folder on every node (an NFS mount, say). Every node needs this package
+installed (`pip install -e ".[ray]"`).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import ray
+from ray.exceptions import GetTimeoutError, RayActorError, RayError
+
+from gan_core.config.tree import ConfigError, TrainConfig
+from gan_core.hacks.live import LIVE_KEYS, live_values
+from gan_core.jobs.pool import TrainerPool
+from gan_core.jobs.ray_actor import BoardIncrement, TrainerActor
+from gan_core.jobs.ray_cluster import ClusterAdmission, connect, requested_resources
+from gan_core.run.snapshot import ACTIVE_STATES, Board, Snapshot, Status
+from gan_core.step.gan_step import METRIC_NAMES
+
+SYNC_SECONDS = 0.5  # how stale the app's copy of a board may be (pages poll once a second)
+CALL_SECONDS = 30.0  # a command the actor does not answer within this is reported as lost
+STARTING_MESSAGE = "Starting on the Ray cluster (it waits while the cluster is full)…"
+_SNAPSHOT_LISTS = ("series", "changes", "epochs", "warnings")
+
+
+@functools.cache
+def _actor_class(cpus: float, gpus: float):
+    """TrainerActor as a Ray actor class asking for `cpus` CPUs and `gpus` GPUs (made once each)."""
+    return ray.remote(num_cpus=cpus, num_gpus=gpus)(TrainerActor)
+
+
+class RayTrainer:
+    """One training as a Ray actor, seen from the app: a pool `Job` with a Trainer's reads and
+    commands (status, snapshot, board, pause, resume, stop, set_hack, roll_back).
+
+    `cfg` is validated at once (ConfigError); `run_dir` is made absolute here, since the
+    worker's working folder differs (see the module's note on shared storage); `data` (an
+    ImageSet or None) travels through Ray's object store. `cpus`/`gpus` default to
+    `requested_resources()`. Thread-safe: one sync at a time tops the copy up.
+    """
+
+    remote = True  # runs on the cluster: takes no slot of the app's machine (pool.py)
+
+    def __init__(
+        self,
+        cfg: TrainConfig,
+        run_dir=None,
+        resume: bool = False,
+        data=None,
+        cpus: float | None = None,
+        gpus: float | None = None,
+    ):
+        self.cfg = cfg.validated()
+        self.run_dir = Path(run_dir).resolve() if run_dir else None
+        self.resume_from = resume
+        self._data = data
+        default_cpus, default_gpus = requested_resources()
+        self.cpus = default_cpus if cpus is None else cpus
+        self.gpus = default_gpus if gpus is None else gpus
+        self._live_cfg = self.cfg
+        self._board = Board()
+        self._board.update(
+            state="idle",
+            hacks=live_values(self.cfg),
+            config_json=self.cfg.to_json(),
+            max_seconds=self.cfg.run.max_seconds,
+            run_dir=str(self.run_dir or ""),
+        )
+        self._actor = None
+        self._started = None  # the ObjectRef of the actor's start(): ready once it is placed
+        self._last_sync = 0.0
+        self._sync_lock = threading.Lock()
+        self._released = False
+
+    # -- the Job protocol ----------------------------------------------------------
+    def start(self) -> None:
+        """Ask the cluster for an actor and start training there; RuntimeError when started before.
+        Returns at once: until the cluster has room the training waits as "starting"."""
+        if self._actor is not None:
+            raise RuntimeError("this trainer was already started")
+        threads = max(1, int(self.cpus))
+        self._actor = _actor_class(self.cpus, self.gpus).remote(
+            self.cfg, str(self.run_dir) if self.run_dir else None, self.resume_from, self._data, threads
+        )
+        self._data = None  # it lives in the object store now
+        self._started = self._actor.start.remote()
+        self._board.update(state="starting", message=STARTING_MESSAGE)
+
+    @property
+    def queued(self) -> bool:
+        """Whether the actor is still waiting for the cluster to place it."""
+        if self._started is None or self._released:
+            return False
+        ready, _ = ray.wait([self._started], timeout=0)
+        return not ready
+
+    def stop(self, timeout: float = 2.0) -> bool:
+        """Ask the actor to stop (it writes a final checkpoint first); True when it ended within
+        `timeout` seconds. A training still waiting for room is simply withdrawn."""
+        if self._actor is None:
+            self._board.update(state="stopped", message="Stopped before it started.")
+            return True
+        if self._released:  # it ended already
+            return True
+        if self.queued:
+            self._release()
+            self._board.update(state="stopped", message="Stopped before the cluster had room for it.")
+            return True
+        ended = self._call("stop", timeout, wait=timeout + CALL_SECONDS)
+        self._sync(force=True)
+        return bool(ended)
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait until the training is no longer active, at most `timeout` seconds (None: no limit)."""
+        end = None if timeout is None else time.monotonic() + timeout
+        while self.is_active() and (end is None or time.monotonic() < end):
+            time.sleep(min(SYNC_SECONDS, max(0.0, end - time.monotonic())) if end else SYNC_SECONDS)
+
+    def is_active(self) -> bool:
+        """Whether it is starting (queued too), running, paused or stopping, as of the last sync."""
+        self._sync()
+        return self._board.get("state") in ACTIVE_STATES
+
+    def status(self) -> Status:
+        """Scalars only (state, step, budget, warnings), as of at most SYNC_SECONDS ago."""
+        self._sync()
+        return self._board.status()
+
+    # -- what pages read from a Trainer --------------------------------------------
+    def snapshot(self) -> Snapshot:
+        """Everything published so far (fetched now), as Trainer.snapshot."""
+        self._sync(force=True)
+        return self._board.snapshot()
+
+    @property
+    def board(self) -> Board:
+        """The app's copy of the trainer's board (for a SeriesFollower); a roll-back that cut
+        rows replaces it by a new Board, which a follower takes as a new run."""
+        self._sync()
+        return self._board
+
+    def pause(self) -> None:
+        """Pause between steps (only while running)."""
+        if self._placed():
+            self._call("pause")
+            self._sync(force=True)
+
+    def resume(self) -> None:
+        """Go on after a pause."""
+        if self._placed():
+            self._call("resume")
+            self._sync(force=True)
+
+    def set_hack(self, key: str, value) -> TrainConfig:
+        """Queue a live change; validated here first, so a bad value raises ConfigError at once."""
+        if key not in LIVE_KEYS:
+            raise ConfigError(f"'{key}' cannot change while training (live keys: {', '.join(LIVE_KEYS)})")
+        candidate = self._live_cfg.with_value(key, value).validated()
+        problem = self._call("set_hack", key, value)
+        if problem:
+            raise ConfigError(problem)
+        self._live_cfg = candidate
+        return candidate
+
+    def roll_back(self, timeout: float = 30.0) -> TrainConfig:
+        """Back to the last good checkpoint (see Trainer.roll_back); RuntimeError (one line)."""
+        result = self._call("roll_back", timeout, wait=timeout + CALL_SECONDS)
+        if isinstance(result, str):
+            raise RuntimeError(result)
+        self._live_cfg = result
+        self._sync(force=True)
+        return result
+
+    def last_good_step(self) -> int | None:
+        """The step a roll-back would return to, or None."""
+        return self._call("last_good_step") if self._placed() else None
+
+    # -- talking to the actor ------------------------------------------------------
+    def _placed(self) -> bool:
+        """Whether an actor is running this training now (started, placed, not ended)."""
+        return self._actor is not None and not self._released and not self.queued
+
+    def _call(self, method: str, *args, wait: float = CALL_SECONDS):
+        """The actor's answer to `method(*args)`; RuntimeError (one line) when it is gone."""
+        if self._released:
+            raise RuntimeError("this training has ended; its worker is gone")
+        try:
+            return ray.get(getattr(self._actor, method).remote(*args), timeout=wait)
+        except GetTimeoutError:
+            raise RuntimeError(f"the Ray worker did not answer {method} within {wait:.0f} s") from None
+        except RayError as e:
+            self._lost(e)
+            raise RuntimeError(self._board.get("message")) from None
+
+    def _sync(self, force: bool = False) -> None:
+        """Top up the board copy from the actor (at most every SYNC_SECONDS unless `force`);
+        once the training has ended, free its actor (and so its CPUs/GPUs)."""
+        with self._sync_lock:  # pages of several sessions and the janitor poll at once
+            now = time.monotonic()
+            if self._actor is None or self._released or (not force and now - self._last_sync < SYNC_SECONDS):
+                return
+            self._last_sync = now
+            if self.queued:
+                return
+            rows = self._board.rows()
+            epochs = len(self._board.snapshot(series=False).epochs)
+            try:
+                increment = ray.get(self._actor.pull.remote(rows, epochs), timeout=CALL_SECONDS)
+            except (RayError, GetTimeoutError) as e:
+                self._lost(e)
+                return
+            self._apply(increment)
+            if increment.snapshot.state not in ACTIVE_STATES and increment.snapshot.state != "idle":
+                self._release()
+
+    def _apply(self, increment: BoardIncrement) -> None:
+        if increment.reset:
+            self._board = Board()
+        board, snap = self._board, increment.snapshot
+        board.update(**{k: v for k, v in vars(snap).items() if k not in _SNAPSHOT_LISTS})
+        new_rows = len(increment.series[METRIC_NAMES[0]])
+        if new_rows:
+            board.extend_series(np.array([increment.series[name] for name in METRIC_NAMES], dtype=np.float64).T)
+        for record in snap.epochs:
+            board.add_epoch(record)
+        if board.changes() != snap.changes:  # few; replaced whole, a roll-back may have cut some
+            while board.last_change() is not None:
+                board.drop_last_change()
+            for change in snap.changes:
+                board.add_change(change)
+        for text in snap.warnings[len(board.status().warnings) :]:
+            board.warn(text)
+
+    def _lost(self, error: Exception) -> None:
+        """The actor died or vanished (its node went away): the run is failed, with one line."""
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        if isinstance(error, RayActorError):
+            first = "the Ray worker running this training died"
+        self._board.update(state="failed", message=f"Lost the training on the Ray cluster: {first}")
+        self._release()
+
+    def _release(self) -> None:
+        if self._actor is not None and not self._released:
+            self._released = True
+            ray.kill(self._actor, no_restart=True)
+
+
+def ray_pool(address: str, **init_args) -> TrainerPool:
+    """A TrainerPool whose trainings are actors on the Ray cluster at `address` (see the module
+    note), admitted by the cluster's free resources. ConfigError / RayUnavailable, one line."""
+    cpus, gpus = requested_resources()
+    connect(address, **init_args)
+    return TrainerPool(
+        make_trainer=lambda cfg, run_dir=None, data=None: RayTrainer(cfg, run_dir=run_dir, data=data),
+        admission=ClusterAdmission(cpus, gpus),
+    )
