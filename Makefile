@@ -35,10 +35,12 @@ lock:
 browser:
 	bash scripts/ensure_chromium.sh
 
-# Style is part of the tests: ruff's lint rules and its formatter (settings in pyproject.toml).
+# Style and structure are part of the tests: ruff's lint rules and its formatter, and the import
+# contracts of import-linter (settings of both in pyproject.toml).
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 test: setup browser lint
 	$(BIN)/python -m pytest -q
