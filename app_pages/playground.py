@@ -13,7 +13,15 @@ import streamlit as st
 
 from gan_core.jobs.job import PoolBusy
 from gan_core.toy.presets import DEFAULT_TOY_PRESET, TOY_PRESETS, toy_preset
-from ui.playground_view import chosen_dataset, hack_controls, preset_controls, show_metrics, take_preload
+from ui.playground_view import (
+    FIRST_KEY,
+    SPECTRAL_NORM,
+    chosen_dataset,
+    hack_controls,
+    preset_controls,
+    show_metrics,
+    take_preload,
+)
 from ui.session import trainer_pool
 
 PLAY_BURST = 80  # steps per refresh while playing
@@ -29,7 +37,7 @@ state = st.session_state
 state.setdefault("toy_playing", False)
 state.setdefault("toy_preset", DEFAULT_TOY_PRESET)
 take_preload()
-if "toy_latent" not in state:  # first visit, or back from another page
+if FIRST_KEY not in state:  # first visit, or back from another page
     state.update(preset_controls(state.toy_preset))
 base = toy_preset(state.toy_preset)
 
@@ -40,7 +48,7 @@ def current_trainer(key, dataset):
     from gan_core.toy import ToyTrainer
 
     # Spectral normalization shapes D, so switching it builds fresh networks.
-    spectral = bool(state.get("toy_spectral_norm", False))
+    spectral = bool(state.get(SPECTRAL_NORM.widget_key, False))
     full_key = None if key is None else f"{key}|sn={spectral}"
     if full_key is not None and state.get("toy_trainer_key") != full_key:
         cfg = replace(

@@ -4,8 +4,9 @@ import streamlit as st
 
 from ui.session import READ_ONLY_CAPTION, current_run, is_viewer, link_problem
 from ui.share_view import render_share
+from ui.train_buttons import render_buttons
 from ui.train_controls import render_sidebar
-from ui.train_view import draw_live, draw_panels, draw_status, panel_snapshot, render_buttons, shared_figures
+from ui.train_view import draw_live, draw_panels, draw_status, panel_snapshot, shared_figures
 
 TERMINAL = ("finished", "stopped", "failed")
 # Status every 2 s; charts and grid less often: redrawing three plotly charts each second

@@ -87,7 +87,7 @@ def test_the_later_hacks_are_taken_from_a_browser(key):
 @pytest.mark.parametrize(
     "key,text,expected",
     [
-        ("hacks.adversarial_loss", "wasserstein", "hacks.adversarial_loss must be one of bce, least-squares, hinge"),
+        ("hacks.adversarial_loss", "wasserstein", "hacks.adversarial_loss must be 'bce', 'least-squares' or 'hinge'"),
         ("hacks.diff_augment", "translation,flip", "hacks.diff_augment: unknown policy 'flip'"),
         ("hacks.replay_share", "1.5", "hacks.replay_share must be in [0, 1]"),
         ("hacks.r1_gamma", "-1", "hacks.r1_gamma must be in [0, 100]"),

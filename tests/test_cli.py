@@ -26,7 +26,10 @@ def cli(*args, timeout=300):
         (["train", "--epochs", "x"], "invalid int value: 'x'"),
         (["train", "--epochs", "1", "--max-seconds", "3"], "not allowed with argument"),
         (["train", "--data", "no-such-folder/", "--epochs", "1"], "no-such-folder"),
-        (["train", "--set", "hacks.adversarial_loss=wgan"], "hacks.adversarial_loss must be one of"),
+        (
+            ["train", "--set", "hacks.adversarial_loss=wgan"],
+            "hacks.adversarial_loss must be 'bce', 'least-squares' or 'hinge'",
+        ),
         (["train", "--set", "hacks.diff_augment=zoom"], "hacks.diff_augment: unknown policy 'zoom'"),
         (["train", "--set", "model.self_conditioning=1"], "model.self_conditioning must be 0 (off) or 2..100"),
         (["train", "--set", "run.precision=fp8"], "run.precision must be 'auto', 'fp32', 'bf16' or 'fp16'"),

@@ -5,11 +5,11 @@ import re
 
 import pytest
 
-from gan_core.config.slider_ranges import SLIDERS
+from gan_core.config.architecture import widths_text
+from gan_core.config.settings import settings
 from gan_core.config.tree import ModelConfig
 from gan_core.guide import cards as guide_card_texts
 from gan_core.guide.numbers import NUMBERS, number_text
-from gan_core.nets.architecture import widths_text
 from ui.control_specs import BY_KEY
 
 # 0 and 1 are the hard labels, means and the "1" of log(1 - D): arithmetic, not settings.
@@ -68,8 +68,9 @@ def test_the_cards_state_the_train_pages_slider_ranges_and_preset_values():
     assert f"slider {number_text(dropout.low)} to {number_text(dropout.high)}" in cards["dropout"].what
     flips = BY_KEY["hacks.flip_probability"]
     assert f"slider {number_text(flips.low)} to {number_text(flips.high)}" in cards["label-flips"].what
-    for key, (low, high, step) in SLIDERS.items():
-        assert (BY_KEY[key].low, BY_KEY[key].high, BY_KEY[key].step) == (low, high, step)
+    for entry in settings():
+        if entry.page:  # the page shows the table's range, as the card states it
+            assert (BY_KEY[entry.key].low, BY_KEY[entry.key].high, BY_KEY[entry.key].step) == entry.page
     from gan_core.config.presets import preset
 
     hacks = preset("dcgan-hacks").optimizer

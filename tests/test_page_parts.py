@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from gan_core.config.table_toy import TOY_LEARNING_RATES
 from gan_core.generators.latent import walk_directions
 from gan_core.generators.source import GeneratorSource
 from gan_core.run.snapshot import Snapshot
-from gan_core.toy.config import TOY_LEARNING_RATES
 from gan_core.toy.presets import TOY_PRESETS
 from ui.figures import compare as compare_figures
 from ui.figures import train as train_figures
@@ -78,7 +78,8 @@ def test_random_walk_directions_leave_the_class_code_alone_and_towards_starts_wi
 def test_every_toy_preset_shows_on_the_playgrounds_learning_rate_sliders(name):
     controls = preset_controls(name)
     # A select_slider refuses a value that is not one of its options.
-    assert controls["toy_d_lr"] in TOY_LEARNING_RATES and controls["toy_g_lr"] in TOY_LEARNING_RATES
+    assert controls["toy:optimizer.d_learning_rate"] in TOY_LEARNING_RATES
+    assert controls["toy:optimizer.g_learning_rate"] in TOY_LEARNING_RATES
 
 
 def _colours(fig) -> dict:
@@ -99,13 +100,14 @@ def test_train_and_compare_charts_draw_each_metric_in_the_same_colour():
 
 
 def test_control_labels_are_written_once_and_the_train_page_and_the_guide_read_the_same_table():
-    from gan_core.config.control_labels import HACK_LABELS, LABELS, MODEL_HACK_LABELS, PRACTICE_LABELS
+    from gan_core.config.settings import controls, labels
     from gan_core.guide.lookup import CONTROL_LABELS
     from ui.control_specs import ALL_CONTROLS
 
-    assert {c.key: c.label for c in ALL_CONTROLS} == LABELS  # every control, no label of its own
-    assert CONTROL_LABELS == (*PRACTICE_LABELS.values(), *HACK_LABELS.values(), *MODEL_HACK_LABELS.values())
-    assert len(set(LABELS.values())) == len(LABELS)  # no two controls share a label
+    assert {c.key: c.label for c in ALL_CONTROLS} == labels()  # every control, no label of its own
+    groups = ("practice", "hack", "model_hack")
+    assert CONTROL_LABELS == tuple(s.label for group in groups for s in controls(group))
+    assert len(set(labels().values())) == len(labels())  # no two controls share a label
 
 
 def test_the_playgrounds_loss_chart_uses_the_same_names_and_colours_as_the_train_page():

@@ -91,8 +91,8 @@ def test_a_viewer_session_cannot_pause_stop_or_change_hacks_even_by_calling_the_
         import streamlit as st
 
         from ui.control_specs import LIVE_HACKS
+        from ui.train_buttons import pause_run, roll_back, stop_run
         from ui.train_controls import _send_live
-        from ui.train_view import pause_run, roll_back, stop_run
 
         flip = next(c for c in LIVE_HACKS if c.key == "hacks.flip_probability")
         st.session_state[flip.widget_key] = 0.4

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from gan_core.hacks import augment
 from gan_core.hacks import functions as hacks
 
 
@@ -119,7 +120,7 @@ def test_r1_penalty_is_the_squared_input_gradient_of_real_images_only():
 def test_translation_moves_content_whole_within_an_eighth_of_the_side(rng):
     x = -np.ones([400, 28, 28, 1], np.float32)
     x[:, 10:18, 12:16] = np.linspace(0, 1, 8)[None, :, None, None]  # a blob away from the edges
-    out = hacks.translate(rng, tf.constant(x)).numpy()
+    out = augment.translate(rng, tf.constant(x)).numpy()
     shifts = set()
     for src, dst in zip(x, out):
         (y0, x0), (y1, x1) = np.argwhere(src > -1).min(0)[:2], np.argwhere(dst > -1).min(0)[:2]
@@ -130,13 +131,13 @@ def test_translation_moves_content_whole_within_an_eighth_of_the_side(rng):
 
 
 def test_translation_fills_the_uncovered_border_with_background(rng):
-    out = hacks.translate(rng, tf.ones([200, 28, 28, 1]), background=-1.0).numpy()
+    out = augment.translate(rng, tf.ones([200, 28, 28, 1]), background=-1.0).numpy()
     assert set(np.unique(out)) == {-1.0, 1.0}
     assert 0.05 < np.mean(out == -1.0) < 0.3
 
 
 def test_cutout_removes_the_expected_area(rng):
-    out = hacks.cutout(rng, tf.ones([4000, 28, 28, 1]), background=-1.0).numpy()
+    out = augment.cutout(rng, tf.ones([4000, 28, 28, 1]), background=-1.0).numpy()
     # exact expectation: a 14-px square centred uniformly on 0..27, clipped at the edges
     c = np.arange(28)
     side = (np.minimum(c - 7 + 14, 28) - np.maximum(c - 7, 0)).mean()
@@ -146,7 +147,7 @@ def test_cutout_removes_the_expected_area(rng):
 
 def test_color_shifts_brightness_and_contrast_within_diffaugments_ranges(rng):
     x = tf.constant(np.random.default_rng(2).uniform(-1, 1, (3000, 8, 8, 1)), tf.float32)
-    out = hacks.color_jitter(rng, x).numpy()
+    out = augment.color_jitter(rng, x).numpy()
     shift = out.mean(axis=(1, 2, 3)) - x.numpy().mean(axis=(1, 2, 3))
     assert shift.min() >= -0.5 and shift.max() <= 0.5 and abs(shift.std() - 1 / np.sqrt(12)) < 0.02
     ratio = out.std(axis=(1, 2, 3)) / x.numpy().std(axis=(1, 2, 3))
@@ -155,19 +156,19 @@ def test_color_shifts_brightness_and_contrast_within_diffaugments_ranges(rng):
 
 def test_diff_augment_is_identity_with_every_policy_off_and_differentiable_with_all_on(rng):
     x = tf.Variable(np.random.default_rng(3).uniform(-1, 1, (8, 28, 28, 1)).astype("float32"))
-    assert np.array_equal(hacks.diff_augment(rng, x, [False] * 3).numpy(), x.numpy())
+    assert np.array_equal(augment.diff_augment(rng, x, [False] * 3).numpy(), x.numpy())
     with tf.GradientTape() as tape:
-        y = hacks.diff_augment(rng, x, [True] * 3)
+        y = augment.diff_augment(rng, x, [True] * 3)
         loss = tf.reduce_sum(y)
     assert not np.allclose(y.numpy(), x.numpy())
     assert float(tf.reduce_sum(tf.abs(tape.gradient(loss, x)))) > 0
 
 
 def test_augment_flags_parse_the_policy_text():
-    assert hacks.augment_flags("") == [False, False, False]
-    assert hacks.augment_flags("cutout, translation") == [True, True, False]
+    assert augment.augment_flags("") == [False, False, False]
+    assert augment.augment_flags("cutout, translation") == [True, True, False]
     with pytest.raises(ValueError, match="unknown policy 'flip'"):
-        hacks.augment_flags("translation,flip")
+        augment.augment_flags("translation,flip")
 
 
 def test_the_pixel_ring_gives_back_what_it_was_given_to_its_16_bit_step(rng):

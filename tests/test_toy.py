@@ -173,7 +173,7 @@ def test_config_overrides_use_the_main_vocabulary():
         ("run.ema_decay=1", "run.ema_decay must be in [0, 1)"),
         ("model.pack=0", "model.pack must be in 1..8"),
         ("hacks.diff_augment=translation", "hacks.diff_augment applies to the image trainer only"),
-        ("hacks.adversarial_loss=wgan", "hacks.adversarial_loss must be one of bce, least-squares, hinge"),
+        ("hacks.adversarial_loss=wgan", "hacks.adversarial_loss must be 'bce', 'least-squares' or 'hinge'"),
     ],
 )
 def test_bad_config_values_are_one_line_errors(pair, fragment):

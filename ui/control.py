@@ -1,7 +1,9 @@
 """One Train-page control as data, and the conversions between its widget's value and its
 config value (an option's text, a (low, high) pair, the nearest offered learning rate).
 
-Free of Streamlit, so the conversions are testable; ui/control_specs.py lists the controls.
+Free of Streamlit, so the conversions are testable; every control is built from its entry of
+the settings table (gan_core/config/settings.py) by `Control.of`, and ui/control_specs.py
+lists the Train page's.
 """
 
 from __future__ import annotations
@@ -9,15 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from gan_core.hacks.live import LIVE_KEYS
-
-LEARNING_RATES = (1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 3e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2)  # 1e-2: SGD for D
+from gan_core.config.setting import Setting
 
 
 @dataclass(frozen=True)
 class Control:
-    """One Train page control: its dotted config key, exact label, widget kind, help text,
-    range (low, high, step) for sliders and numbers, and (config value, text) options.
+    """One control: its dotted config key, exact label, widget kind, help text, range (low,
+    high, step) for sliders and numbers, (config value, text) options, the values of a
+    learning-rate select slider (`choices`), and whether a running training takes it (`live`).
     """
 
     key: str  # dotted config key
@@ -28,20 +29,36 @@ class Control:
     high: float = 1.0
     step: float = 0.01
     options: tuple = ()  # for select/radio/multiselect: (config value, shown text) pairs
+    choices: tuple = ()  # for lr: the values the select slider offers
+    live: bool = False
+    prefix: str = "ctl"  # the session-state namespace of the page
 
-    @property
-    def live(self) -> bool:
-        """Whether the running trainer takes it at the next step (its key is in LIVE_KEYS)."""
-        return self.key in LIVE_KEYS
+    @classmethod
+    def of(cls, entry: Setting, prefix: str = "ctl") -> Control:
+        """The control of a settings-table entry (one that a control shows: `entry.kind` set)."""
+        low, high, step = entry.page or (0.0, 1.0, 0.01)
+        return cls(
+            entry.key,
+            entry.label,
+            entry.kind,
+            entry.help,
+            low,
+            high,
+            step,
+            options=entry.options,
+            choices=entry.choices,
+            live=entry.live,
+            prefix=prefix,
+        )
 
     @property
     def widget_key(self) -> str:
-        """Its st.session_state key: "ctl:<config key>"."""
-        return f"ctl:{self.key}"
+        """Its st.session_state key: "<prefix>:<config key>" ("ctl:" on the Train page)."""
+        return f"{self.prefix}:{self.key}"
 
     def to_widget(self, value: Any) -> Any:
         """A config value as the widget shows it: an option's text, a (low, high) float pair for a
-        range, the nearest LEARNING_RATES entry for a learning rate, a list of option texts for a
+        range, the nearest of `choices` for a learning rate, a list of option texts for a
         multiselect (whose config value is comma-separated text); other kinds unchanged.
         """
         if self.kind == "multiselect":
@@ -52,7 +69,7 @@ class Control:
         if self.kind == "range":
             return (float(value[0]), float(value[1]))
         if self.kind == "lr":
-            return min(LEARNING_RATES, key=lambda lr: abs(lr - value))
+            return min(self.choices, key=lambda lr: abs(lr - value))
         return value
 
     def from_widget(self, shown: Any) -> Any:

@@ -1,21 +1,22 @@
 """The 2D playground's Streamlit side: its data select, its live hack controls (and the
 presets that set them), and the mode-coverage metrics row.
 
-Every control keeps its value in session state under a `toy_*` key; a preset writes those
-keys (`preset_controls`), and `hack_controls` reads the widgets back into a HacksConfig and
-a ToyOptimizerConfig the trainer applies at its next step.
+Every control is an entry of the settings table (gan_core/config/table_toy.py) and keeps its
+value in session state under "toy:<config key>"; a preset writes those keys
+(`preset_controls`), and `hack_controls` reads the widgets back into a HacksConfig and a
+ToyOptimizerConfig the trainer applies at its next step.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import streamlit as st
 
+from gan_core.config.settings import TOY, controls, setting
 from gan_core.config.tree import HacksConfig
 from gan_core.toy import PointsError, ToyDataset, builtin_dataset, mode_metrics, points_dataset, read_points_csv
-from gan_core.toy.config import TOY_LEARNING_RATES, ToyConfig, ToyOptimizerConfig
+from gan_core.toy.config import ToyConfig, ToyOptimizerConfig
 from gan_core.toy.presets import TOY_PRESETS, toy_preset
+from ui.control import Control
 from ui.kept_upload import keep_choice, kept_upload, restore_choice
 
 # Select label -> the toy's data set name ("csv": an uploaded points file).
@@ -29,28 +30,31 @@ DATASETS = {
 RING = "Ring of 8 Gaussians"
 
 
+# The playground's controls, each an entry of the settings table (gan_core/config/table_toy.py),
+# in the order the sidebar shows them; spectral normalization (next start) comes last.
+CONTROLS = tuple(Control.of(s, prefix="toy") for s in controls("hack", TOY))
+SPECTRAL_NORM = Control.of(setting("model.spectral_norm", TOY), prefix="toy")
+FIRST_KEY = CONTROLS[0].widget_key  # present once the controls were set for this session
+
+
+def _value(cfg: ToyConfig, key: str):
+    section, name = key.split(".")
+    return getattr(getattr(cfg, section), name)
+
+
 def preset_controls(name: str) -> dict:
     """The widget values that show preset `name`, keyed by the widgets' session-state keys
-    (`toy_latent`, `toy_real_range`, ..., `toy_g_lr`). Raises ConfigError for an unknown name."""
+    ("toy:<config key>", e.g. "toy:hacks.flip_probability"). Raises ConfigError for an unknown name."""
     cfg = toy_preset(name)
-    h, o = cfg.hacks, cfg.optimizer
-    return {
-        "toy_latent": h.latent_distribution,
-        "toy_real_range": tuple(h.real_label_range),
-        "toy_fake_range": tuple(h.fake_label_range),
-        "toy_flip": float(h.flip_probability),
-        "toy_g_loss": h.generator_loss,
-        "toy_d_steps": int(h.d_steps),
-        "toy_optimizer": o.name,
-        "toy_d_lr": o.d_learning_rate,
-        "toy_g_lr": o.g_learning_rate,
-        "toy_d_optimizer": o.d_optimizer,
-        "toy_spectral_norm": cfg.model.spectral_norm,
-        "toy_adv_loss": h.adversarial_loss,
-        "toy_r1": float(h.r1_gamma),
-        "toy_instance_noise": float(h.instance_noise),
-        "toy_replay": float(h.replay_share),
-    }
+    values = {c.widget_key: _widget_value(c, _value(cfg, c.key)) for c in CONTROLS}
+    values[SPECTRAL_NORM.widget_key] = cfg.model.spectral_norm
+    return values
+
+
+def _widget_value(control: Control, value):
+    """A config value as the playground's widget holds it: its own value (radios show their
+    option's text through format_func), a (low, high) tuple for a range."""
+    return tuple(float(v) for v in value) if control.kind == "range" else value
 
 
 def load_preset() -> None:
@@ -116,9 +120,25 @@ def chosen_dataset() -> tuple[str | None, ToyDataset | None]:
     return "csv:" + upload.digest, dataset
 
 
+def _widget(control: Control) -> object:
+    """Draw one control from its table entry; returns the widget's value (a config value)."""
+    kwargs = dict(key=control.widget_key, help=control.help)
+    if control.kind in ("slider", "range"):
+        cast = int if isinstance(control.step, int) else float
+        return st.slider(control.label, cast(control.low), cast(control.high), step=cast(control.step), **kwargs)
+    if control.kind == "radio":
+        shown = dict(control.options)
+        return st.radio(control.label, list(shown), horizontal=True, format_func=shown.get, **kwargs)
+    if control.kind == "lr":
+        return st.select_slider(control.label, control.choices, **kwargs)
+    if control.kind == "toggle":
+        return st.toggle(control.label, **kwargs)
+    raise ValueError(f"no playground widget for kind {control.kind!r}")
+
+
 def hack_controls(base: ToyConfig) -> tuple[HacksConfig, ToyOptimizerConfig]:
-    """The preset select and every live control; (hacks, optimizer) as set now, the optimizer
-    being `base.optimizer` with the chosen name and learning rates."""
+    """The preset select and every live control; (hacks, optimizer) as set now: `base`'s with
+    each control's value."""
     state = st.session_state
     st.selectbox(
         "Preset",
@@ -128,137 +148,12 @@ def hack_controls(base: ToyConfig) -> tuple[HacksConfig, ToyOptimizerConfig]:
         help="A starting point for every control below. Picking one starts fresh networks.",
     )
     st.caption(TOY_PRESETS[state.toy_preset][0])
-    latent = st.radio(
-        "Latent distribution",
-        ["gaussian", "uniform"],
-        horizontal=True,
-        key="toy_latent",
-        help="Where G's random input comes from: N(0, 1) (the ganhacks advice) or uniform in [-1, 1].",
-    )
-    real_range = st.slider(
-        "Real label range",
-        -0.5,
-        1.5,
-        step=0.05,
-        key="toy_real_range",
-        help="D's target for real points is drawn uniformly from this range. [0.7, 1.2] is "
-        "label smoothing; [1, 1] is a hard label. Targets above 1 can push D's loss below 0.",
-    )
-    fake_range = st.slider(
-        "Fake label range",
-        -0.5,
-        1.5,
-        step=0.05,
-        key="toy_fake_range",
-        help="D's target for generated points. [0, 0.3] smooths; [0, 0] is a hard label.",
-    )
-    flip = st.slider(
-        "Label flip probability",
-        0.0,
-        0.5,
-        step=0.01,
-        key="toy_flip",
-        help="Each of D's labels is swapped (real <-> fake) with this probability: noisy labels.",
-    )
-    g_loss = st.radio(
-        "Generator loss",
-        ["non-saturating", "minimax"],
-        horizontal=True,
-        key="toy_g_loss",
-        help="Non-saturating: G maximises log D(G(z)). Minimax: G minimises log(1 - D(G(z))), "
-        "whose gradient vanishes when D rejects G's points confidently.",
-    )
-    adv_loss = st.radio(
-        "Adversarial loss",
-        ["bce", "least-squares", "hinge"],
-        horizontal=True,
-        key="toy_adv_loss",
-        help="bce: cross-entropy (the generator-loss choice applies to it); least-squares: D pulls "
-        "its output to 1 for real, 0 for fake (Mao et al. 2017); hinge: relu(1 ∓ D), G "
-        "maximizes D (Lim & Ye 2017). The surface shows D's verdict on the loss's own scale: the "
-        "probability of real for bce; 0 at the fake target and 1 at the real one for the others.",
-    )
-    r1 = st.slider(
-        "R1 penalty γ",
-        0.0,
-        10.0,
-        step=0.1,
-        key="toy_r1",
-        help="γ/2 · ‖∇D(x)‖² on real points in D's loss: D flattens around the data, so the "
-        "arrows calm down near the modes (Mescheder et al. 2018). 0 = off.",
-    )
-    noise = st.slider(
-        "Instance noise (start std)",
-        0.0,
-        1.0,
-        step=0.01,
-        key="toy_instance_noise",
-        help="Gaussian noise of this std, in the data's units (the square is [-2, 2]), added to every "
-        "point D sees, real and fake; it shrinks linearly to 0 over the time budget. Blurred, the two "
-        "clouds overlap, so D's surface stays smooth and its arrows reach G's far points "
-        "(ganhacks #13; Sønderby et al. 2016, Arjovsky & Bottou 2017). 0 = off.",
-    )
-    replay = st.slider(
-        "Experience replay share",
-        0.0,
-        1.0,
-        step=0.05,
-        key="toy_replay",
-        help="This share of D's fake points comes from a ring of G's earlier points, so D keeps "
-        "rejecting the modes G left and G cannot hop back to them unpunished "
-        "(ganhacks #8; Shrivastava et al. 2017 use half). 0 = off.",
-    )
-    d_steps = st.slider(
-        "Discriminator steps per generator step",
-        1,
-        10,
-        key="toy_d_steps",
-        help="k in Goodfellow's algorithm 1: D updates before each G update.",
-    )
-    optimizer = st.radio(
-        "Optimizer",
-        ["adam", "sgd"],
-        horizontal=True,
-        format_func=str.upper,
-        key="toy_optimizer",
-        help="Adam or plain SGD; switching keeps Adam's moments for later.",
-    )
-    d_optimizer = st.radio(
-        "D's optimizer",
-        ["same", "adam", "sgd"],
-        horizontal=True,
-        key="toy_d_optimizer",
-        format_func=lambda v: "same as G" if v == "same" else v.upper(),
-        help="ganhacks #9: SGD for D while G keeps Adam. SGD wants a D rate ~10x Adam's.",
-    )
-    d_lr = st.select_slider("D learning rate", TOY_LEARNING_RATES, key="toy_d_lr", help="Step size of D's optimizer.")
-    g_lr = st.select_slider(
-        "G learning rate",
-        TOY_LEARNING_RATES,
-        key="toy_g_lr",
-        help="Step size of G's optimizer. Lowering both rates late in a run pulls the points tighter onto the modes.",
-    )
-    hacks = HacksConfig(
-        latent_distribution=latent,
-        real_label_range=tuple(real_range),
-        fake_label_range=tuple(fake_range),
-        flip_probability=flip,
-        generator_loss=g_loss,
-        d_steps=d_steps,
-        adversarial_loss=adv_loss,
-        r1_gamma=r1,
-        instance_noise=noise,
-        replay_share=replay,
-    )
-    st.toggle(
-        "Spectral normalization in D",
-        key="toy_spectral_norm",
-        help="Each of D's dense kernels divided by its largest singular value (Miyato et al. 2018): "
-        "D's shading changes more gently. Switching it starts fresh networks.",
-    )
-    return hacks, replace(
-        base.optimizer, name=optimizer, d_optimizer=d_optimizer, d_learning_rate=d_lr, g_learning_rate=g_lr
-    )
+    cfg = base
+    for control in CONTROLS:
+        value = _widget(control)
+        cfg = cfg.with_value(control.key, list(value) if control.kind == "range" else value)
+    _widget(SPECTRAL_NORM)
+    return cfg.hacks, cfg.optimizer
 
 
 def show_metrics(trainer) -> None:

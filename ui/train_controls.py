@@ -20,7 +20,7 @@ from gan_core.data import (
     load_images_from_zip_bytes,
 )
 from gan_core.jobs.job import PoolBusy
-from ui.control import LEARNING_RATES, Control
+from ui.control import Control
 from ui.control_specs import LIVE_HACKS, PRACTICES, RUN_CONTROLS, config_from_widgets, widget_values
 from ui.kept_upload import keep_choice, kept_upload, restore_choice
 from ui.session import controlled_trainer, trainer_pool
@@ -77,7 +77,7 @@ def _widget(control: Control, live: bool) -> None:
     elif control.kind == "multiselect":
         st.multiselect(control.label, [text for _, text in control.options], **kwargs)
     elif control.kind == "lr":
-        st.select_slider(control.label, options=LEARNING_RATES, format_func=lambda v: f"{v:g}", **kwargs)
+        st.select_slider(control.label, options=control.choices, format_func=lambda v: f"{v:g}", **kwargs)
 
 
 def _init_state() -> None:

@@ -134,12 +134,7 @@ def main(argv=None) -> int:
         contenders["ours bf16"] = ours + ["--precision", "bf16"]
         speedup = _json_line([py, "-c", _SPEEDUP_PROBE])["bf16_speedup"]
         print(bf16_line(speedup), flush=True)
-    best: dict[str, float] = {}
-    for r in range(a.rounds):
-        for name, cmd in contenders.items():
-            rate = _json_line(cmd)["steps_per_s"]
-            best[name] = max(best.get(name, 0.0), rate)
-            print(f"round {r + 1}: {name:15s} {rate:6.2f} steps/s", flush=True)
+    best = _best_rates(contenders, a.rounds)
     ref = best["seed reference"]
     print(f"\nseed-tutorial network, batch {batch}, best of {a.rounds} rounds:")
     for name, rate in best.items():
@@ -161,6 +156,17 @@ def main(argv=None) -> int:
     summary.update(extra)
     print(json.dumps(summary))
     return 0
+
+
+def _best_rates(contenders: dict[str, list[str]], rounds: int) -> dict[str, float]:
+    """Each contender's best steps per second over `rounds` interleaved rounds (printed as they come)."""
+    best: dict[str, float] = {}
+    for r in range(rounds):
+        for name, cmd in contenders.items():
+            rate = _json_line(cmd)["steps_per_s"]
+            best[name] = max(best.get(name, 0.0), rate)
+            print(f"round {r + 1}: {name:15s} {rate:6.2f} steps/s", flush=True)
+    return best
 
 
 def _extras() -> dict:

@@ -1,4 +1,4 @@
-"""`python -m gan_core`: train, sample, bench, presets, metrics, toy.
+"""`python -m gan_core`: train, sample, bench, presets, settings, metrics, toy.
 
 Bad flags or values exit with code 2 and one line on stderr, never a traceback.
 """
@@ -32,7 +32,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
+    _add_train(sub)
+    _add_others(sub)
 
+    from gan_core.toy.cli import add_toy_parser
+
+    add_toy_parser(sub)
+    return p
+
+
+def _add_train(sub) -> None:
+    """The `train` command's flags."""
     t = sub.add_parser("train", help="train a GAN into a run folder, with a progress bar")
     t.add_argument("--preset", default="dcgan-hacks", help="starting configuration (see `presets`)")
     t.add_argument(
@@ -69,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--final-samples", type=int, default=1000, help="samples for the final quality report on digit data (0: skip)"
     )
 
+
+def _add_others(sub) -> None:
+    """The flags of `sample`, `bench`, `presets`, `settings` and `metrics`."""
     s = sub.add_parser("sample", help="generate N images from a run's generator into a .npy file")
     s.add_argument("--run", required=True, help="run folder (with generator.keras and config.json)")
     s.add_argument("--n", type=int, required=True, help="how many images")
@@ -85,6 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("presets", help="list the presets")
 
+    st = sub.add_parser("settings", help="list every setting: its valid values, what a browser may send, live or not")
+    st.add_argument("--scope", choices=("image", "toy"), default="image", help="the image GAN's or the 2D playground's")
+    st.add_argument(
+        "--markdown", action="store_true", help="print ARCHITECTURE.md's tables of where each control's code is"
+    )
+
     m = sub.add_parser("metrics", help="quality meter of uint8 images in a .npy file, as JSON")
     m.add_argument("file", help=".npy file, uint8 (N, H, W, C) shaped like the data set's images")
     m.add_argument(
@@ -92,11 +111,6 @@ def build_parser() -> argparse.ArgumentParser:
         default="mnist-5k",
         help="the data set the images imitate: picks its judge, or the label-free meter (default mnist-5k)",
     )
-
-    from gan_core.toy.cli import add_toy_parser
-
-    add_toy_parser(sub)
-    return p
 
 
 def main(argv=None) -> int:
@@ -154,6 +168,16 @@ def _dispatch(args) -> int:
 
         for name, (text, _) in PRESETS.items():
             print(f"{name:15s} {text}")
+        return 0
+    if args.command == "settings":
+        from gan_core.config.settings import IMAGE, TOY, settings_listing, where_settings_live
+
+        if args.markdown:
+            print(
+                f"Image GAN (Train page):\n\n{where_settings_live(IMAGE)}\n2D playground:\n\n{where_settings_live(TOY)}"
+            )
+        else:
+            print(settings_listing(args.scope))
         return 0
     if args.command == "metrics":
         from gan_core.data import DataError

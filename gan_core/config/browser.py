@@ -1,20 +1,21 @@
-"""Which `key=value` settings a browser may send: an allow-list over the config tree.
+"""Which `key=value` settings a browser may send, and within which values: the settings
+table's browser bounds (gan_core/config/settings.py).
 
 Text typed into a page (Compare's "Advanced" boxes) or carried by a page link (the Hacks
-guide's "Try it") reaches a server that trains on its own files. Only settings of the
-networks, the optimizers, the hacks and the run's budget are taken from such text;
-`data.*` never is: a data set comes from the page's own select or from an upload, so a
-browser cannot point the server at a folder (nor learn from an error whether one exists).
+guide's "Try it") reaches a server that a whole class shares and that trains on its own
+files. Only settings of the networks, the optimizers, the hacks and the run's budget are taken
+from such text, each within its entry's browser bound (sizes and budgets capped for a class);
+`data.*` never is: a data set comes from the page's own select or from an upload, so a browser
+cannot point the server at a folder (nor learn from an error whether one exists).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from gan_core.config.settings import BROWSER_SECTIONS, IMAGE, browser_problem
 from gan_core.config.tree import ConfigError, TrainConfig
 
-# Sections a browser may set, in the order the message lists them.
-BROWSER_SECTIONS = ("model", "optimizer", "hacks", "run")
 # Long enough for any real key; a longer "key" is echoed cut short, never in full.
 _ECHO_CHARS = 40
 
@@ -39,9 +40,16 @@ def check_browser_key(key: str) -> str:
 
 
 def browser_override(cfg: TrainConfig, key: str, value: Any) -> TrainConfig:
-    """`cfg` with one browser-sent setting applied (not yet validated as a whole).
+    """`cfg` with one browser-sent setting applied (the rest of `cfg` not yet validated as a whole).
 
-    Raises ConfigError (one line) when the key is not allowed, unknown, or the value does
-    not parse to the field's type.
+    Raises ConfigError (one line) when the key is not allowed or unknown, the value does not
+    parse to the field's type, or it lies outside what a browser may send (the line names the
+    limit, e.g. "model.base_filters must be in 4..128, got 512").
     """
-    return cfg.with_value(check_browser_key(key), value)
+    key = check_browser_key(key)
+    cfg = cfg.with_value(key, value)
+    section, _, name = key.partition(".")
+    problem = browser_problem(key, getattr(getattr(cfg, section), name), IMAGE)
+    if problem:
+        raise ConfigError(problem)
+    return cfg

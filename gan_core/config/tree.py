@@ -13,27 +13,27 @@ import json
 from dataclasses import dataclass, field, fields
 
 from gan_core.config.keys import ConfigError, DottedKeys, section_from_dict
+from gan_core.config.settings import IMAGE, value_problems
 
-# The adversarial losses and DiffAugment policies `hacks.adversarial_loss` / `hacks.diff_augment`
-# take; the train step indexes its live variables in this order.
-ADVERSARIAL_LOSSES = ("bce", "least-squares", "hinge")
-DIFF_AUGMENT_POLICIES = ("translation", "cutout", "color")
-INSTANCE_NOISE_MAX = 1.0  # an std of 1 already buries [-1, 1] pixels
-R1_GAMMA_MAX = 100.0
-# The number formats a run may compute in (run.precision; gan_core/nets/precision.py says what each is).
-PRECISIONS = ("auto", "fp32", "bf16", "fp16")
+# The values some settings take, defined with their entries in the settings table.
+from gan_core.config.table_hacks import ADVERSARIAL_LOSSES, DIFF_AUGMENT_POLICIES, INSTANCE_NOISE_MAX, R1_GAMMA_MAX
+from gan_core.config.table_run import PRECISIONS
 
-
-def diff_augment_problem(policies: str) -> str | None:
-    """One line naming the first unknown policy in comma-separated `policies`, else None."""
-    names = [p.strip() for p in str(policies).split(",") if p.strip()]
-    unknown = [p for p in names if p not in DIFF_AUGMENT_POLICIES]
-    if unknown:
-        return (
-            f"hacks.diff_augment: unknown policy {unknown[0]!r} (a comma-separated set of "
-            f"{', '.join(DIFF_AUGMENT_POLICIES)}, or empty for none)"
-        )
-    return None
+__all__ = [
+    "ADVERSARIAL_LOSSES",
+    "DIFF_AUGMENT_POLICIES",
+    "INSTANCE_NOISE_MAX",
+    "PRECISIONS",
+    "R1_GAMMA_MAX",
+    "ConfigError",
+    "DataConfig",
+    "DottedKeys",
+    "HacksConfig",
+    "ModelConfig",
+    "OptimizerConfig",
+    "RunConfig",
+    "TrainConfig",
+]
 
 
 @dataclass(frozen=True)
@@ -178,87 +178,10 @@ class TrainConfig(DottedKeys):
 
     # -- validation ---------------------------------------------------------------
     def problems(self) -> list[str]:
-        """Every bad value, one line each (empty when the config is valid)."""
-        out: list[str] = []
-        m, o, h, r = self.model, self.optimizer, self.hacks, self.run
-
-        def need(ok: bool, msg: str) -> None:
-            if not ok:
-                out.append(msg)
-
-        need(
-            isinstance(self.data.source, str) and self.data.source.strip() != "",
-            "data.source must name a data set or a path",
-        )
-        need(1 <= m.latent_dim <= 1024, f"model.latent_dim must be in 1..1024, got {m.latent_dim}")
-        need(4 <= m.base_filters <= 512, f"model.base_filters must be in 4..512, got {m.base_filters}")
-        need(
-            m.d_base_filters == 0 or 4 <= m.d_base_filters <= 512,
-            f"model.d_base_filters must be 0 (same as base_filters) or in 4..512, got {m.d_base_filters}",
-        )
-        need(m.layout in ("dcgan", "tutorial"), f"model.layout must be 'dcgan' or 'tutorial', got {m.layout!r}")
-        need(0.0 <= m.leaky_slope < 1.0, f"model.leaky_slope must be in [0, 1), got {m.leaky_slope}")
-        need(0.0 <= m.dropout <= 0.7, f"model.dropout must be in [0, 0.7], got {m.dropout}")
-        for name in ("d_learning_rate", "g_learning_rate"):
-            lr = getattr(o, name)
-            need(0.0 < lr <= 0.1, f"optimizer.{name} must be in (0, 0.1], got {lr}")
-        need(0.0 <= o.beta_1 < 1.0, f"optimizer.beta_1 must be in [0, 1), got {o.beta_1}")
-        need(
-            0.0 < o.final_lr_fraction <= 1.0,
-            f"optimizer.final_lr_fraction must be in (0, 1], got {o.final_lr_fraction}",
-        )
-        need(
-            h.latent_distribution in ("gaussian", "uniform"),
-            f"hacks.latent_distribution must be 'gaussian' or 'uniform', got {h.latent_distribution!r}",
-        )
-        for name in ("real_label_range", "fake_label_range"):
-            rng = getattr(h, name)
-            if len(rng) != 2:
-                out.append(f"hacks.{name} must be two numbers [low, high], got {list(rng)}")
-                continue
-            lo, hi = rng
-            need(lo <= hi, f"hacks.{name}: low end {lo} is above high end {hi}")
-            need(-0.5 <= lo and hi <= 1.5, f"hacks.{name} must lie within [-0.5, 1.5], got [{lo}, {hi}]")
-        need(0.0 <= h.flip_probability <= 0.5, f"hacks.flip_probability must be in [0, 0.5], got {h.flip_probability}")
-        need(
-            h.generator_loss in ("non-saturating", "minimax"),
-            f"hacks.generator_loss must be 'non-saturating' or 'minimax', got {h.generator_loss!r}",
-        )
-        need(1 <= h.d_steps <= 10, f"hacks.d_steps must be in 1..10, got {h.d_steps}")
-        need(
-            0.0 <= h.instance_noise <= INSTANCE_NOISE_MAX,
-            f"hacks.instance_noise must be in [0, {INSTANCE_NOISE_MAX:g}], got {h.instance_noise}",
-        )
-        need(0.0 <= h.replay_share <= 1.0, f"hacks.replay_share must be in [0, 1], got {h.replay_share}")
-        need(
-            h.adversarial_loss in ADVERSARIAL_LOSSES,
-            f"hacks.adversarial_loss must be one of {', '.join(ADVERSARIAL_LOSSES)}, got {h.adversarial_loss!r}",
-        )
-        need(0.0 <= h.r1_gamma <= R1_GAMMA_MAX, f"hacks.r1_gamma must be in [0, {R1_GAMMA_MAX:g}], got {h.r1_gamma}")
-        augment = diff_augment_problem(h.diff_augment)
-        need(augment is None, augment or "")
-        need(
-            r.batch_size >= 2 and r.batch_size % 2 == 0 and r.batch_size <= 1024,
-            f"run.batch_size must be a positive even number up to 1024, got {r.batch_size}",
-        )
-        need(r.epochs >= 0, f"run.epochs must be 0 (no limit) or positive, got {r.epochs}")
-        need(r.max_seconds >= 0, f"run.max_seconds must be 0 (no limit) or positive, got {r.max_seconds}")
-        need(
-            r.precision in PRECISIONS,
-            f"run.precision must be 'auto', 'fp32', 'bf16' or 'fp16', got {r.precision!r}",
-        )
-        need(1 <= r.grid_size <= 16, f"run.grid_size must be in 1..16, got {r.grid_size}")
-        need(0.0 <= m.g_dropout <= 0.7, f"model.g_dropout must be in [0, 0.7], got {m.g_dropout}")
-        need(
-            m.self_conditioning == 0 or 2 <= m.self_conditioning <= 100,
-            f"model.self_conditioning must be 0 (off) or 2..100 clusters, got {m.self_conditioning}",
-        )
-        need(o.d_optimizer in ("adam", "sgd"), f"optimizer.d_optimizer must be 'adam' or 'sgd', got {o.d_optimizer!r}")
-        need(
-            r.ema_decay == 0.0 or 0.5 <= r.ema_decay < 1.0,
-            f"run.ema_decay must be 0 (off) or in [0.5, 1), got {r.ema_decay}",
-        )
-        return out
+        """Every bad value, one line each (empty when the config is valid): each value against
+        its entry's valid values in the settings table (gan_core.config.settings)."""
+        flat = [(f"{s}.{n}", v) for s, section in self.to_dict().items() for n, v in section.items()]
+        return value_problems(flat, IMAGE)
 
     # -- JSON ---------------------------------------------------------------------
     def to_json(self) -> str:

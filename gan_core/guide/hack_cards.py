@@ -7,6 +7,7 @@ filled from guide_numbers.NUMBERS as it is then.
 
 from __future__ import annotations
 
+from gan_core.config.settings import label
 from gan_core.guide.model import (
     GANHACKS,
     GOODFELLOW,
@@ -19,7 +20,11 @@ from gan_core.guide.numbers import NUMBERS, fill
 
 
 def hack_cards() -> tuple[GuideCard, ...]:
-    """The ganhacks training-hack cards, kind "hack", in the guide's order; numbers filled from NUMBERS now."""
+    """The ganhacks training-hack cards, kind "hack", in the guide's order; numbers filled from NUMBERS now.
+
+    Long as data is long: one literal of card texts and no logic, in a function so that the
+    numbers are filled from NUMBERS when it is called.
+    """
     return (
         GuideCard(
             "latent-gaussian",
@@ -34,7 +39,7 @@ def hack_cards() -> tuple[GuideCard, ...]:
             on="N(0, 1)",
             off="uniform in [-1, 1]",
             sources=(GANHACKS,),
-            control="Latent distribution",
+            control=label("hacks.latent_distribution"),
             applies=LIVE,
             overrides=pair({"hacks.latent_distribution": "gaussian"}, {"hacks.latent_distribution": "uniform"}),
         ),
@@ -52,7 +57,7 @@ def hack_cards() -> tuple[GuideCard, ...]:
             on="all-real half batch, then all-fake half batch",
             off="two mixed, shuffled half batches",
             sources=(GANHACKS,),
-            control="Separate real and fake batches",
+            control=label("hacks.separate_batches"),
             applies=LIVE,
             overrides=pair({"hacks.separate_batches": True}, {"hacks.separate_batches": False}),
         ),
@@ -72,7 +77,7 @@ def hack_cards() -> tuple[GuideCard, ...]:
             on=fill("uniform in [{real_low}, {real_high}]"),
             off="exactly 1",
             sources=(SALIMANS, GANHACKS),
-            control="Real label range",
+            control=label("hacks.real_label_range"),
             applies=LIVE,
             overrides=pair(
                 {"hacks.real_label_range": (NUMBERS["real_low"], NUMBERS["real_high"])},
@@ -95,7 +100,7 @@ def hack_cards() -> tuple[GuideCard, ...]:
             on=fill("uniform in [{fake_low}, {fake_high}]"),
             off="exactly 0",
             sources=(GANHACKS, SALIMANS),
-            control="Fake label range",
+            control=label("hacks.fake_label_range"),
             applies=LIVE,
             overrides=pair(
                 {"hacks.fake_label_range": (NUMBERS["fake_low"], NUMBERS["fake_high"])},
@@ -118,7 +123,7 @@ def hack_cards() -> tuple[GuideCard, ...]:
             on=fill("p = {flip}"),
             off="p = 0",
             sources=(GANHACKS,),
-            control="Label flip probability",
+            control=label("hacks.flip_probability"),
             applies=LIVE,
             overrides=pair({"hacks.flip_probability": NUMBERS["flip"]}, {"hacks.flip_probability": 0.0}),
         ),
@@ -135,7 +140,7 @@ def hack_cards() -> tuple[GuideCard, ...]:
             on="minimize -log D(G(z))",
             off="minimize log(1 - D(G(z)))",
             sources=(GOODFELLOW, GANHACKS),
-            control="Generator loss",
+            control=label("hacks.generator_loss"),
             applies=LIVE,
             overrides=pair({"hacks.generator_loss": "non-saturating"}, {"hacks.generator_loss": "minimax"}),
             visual="generator_loss",
@@ -157,7 +162,7 @@ def hack_cards() -> tuple[GuideCard, ...]:
             on=fill("k = {d_steps_try} (slider {d_steps_low} to {d_steps_high})"),
             off=fill("k = {d_steps}"),
             sources=(GOODFELLOW, GANHACKS),
-            control="Discriminator steps per generator step",
+            control=label("hacks.d_steps"),
             applies=LIVE,
             overrides=pair({"hacks.d_steps": NUMBERS["d_steps_try"]}, {"hacks.d_steps": NUMBERS["d_steps"]}),
         ),

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gan_core.config.control_labels import HACK_LABELS, MODEL_HACK_LABELS, PRACTICE_LABELS
 from gan_core.config.presets import preset
+from gan_core.config.settings import controls
 from gan_core.config.tree import TrainConfig
 from gan_core.guide.cards import CARDS
 from gan_core.guide.model import (
@@ -50,12 +50,12 @@ __all__ = [
     "by_era",
 ]
 
-# Labels of the Train page's controls, so a card can say which one to reach for (one table,
-# gan_core/config/control_labels.py, which the Train page reads too).
-PRACTICE_CONTROLS = tuple(PRACTICE_LABELS.values())
-HACK_CONTROLS = tuple(HACK_LABELS.values())
+# Labels of the Train page's controls, so a card can say which one to reach for (the settings
+# table, gan_core/config/settings.py, which the Train page reads too).
+PRACTICE_CONTROLS = tuple(s.label for s in controls("practice"))
+HACK_CONTROLS = tuple(s.label for s in controls("hack"))
 # Controls of the settings beyond the DCGAN paper that apply at the next start.
-MODEL_HACK_CONTROLS = tuple(MODEL_HACK_LABELS.values())
+MODEL_HACK_CONTROLS = tuple(s.label for s in controls("model_hack"))
 CONTROL_LABELS = PRACTICE_CONTROLS + HACK_CONTROLS + MODEL_HACK_CONTROLS
 
 COMPARE_BASE_PRESET = "dcgan-hacks"

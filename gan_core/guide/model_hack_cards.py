@@ -8,6 +8,7 @@ variable of the step). Each "Try it" pair is applied to the dcgan-hacks preset.
 
 from __future__ import annotations
 
+from gan_core.config.settings import label
 from gan_core.guide.model import (
     DCGAN,
     ERA_LATER,
@@ -49,13 +50,13 @@ MODEL_HACK_CARDS: tuple[GuideCard, ...] = (
         on="D: SGD(lr 0.01); G: Adam",
         off="D and G: Adam(lr 0.001)",
         sources=(GANHACKS,),
-        control="Discriminator optimizer",
+        control=label("optimizer.d_optimizer"),
         applies=NEXT_START,
         overrides=pair(
             {"optimizer.d_optimizer": "sgd", "optimizer.d_learning_rate": 0.01},
             {"optimizer.d_optimizer": "adam", "optimizer.d_learning_rate": 0.001},
         ),
-        related_controls=("Discriminator learning rate",),
+        related_controls=(label("optimizer.d_learning_rate"),),
     ),
     GuideCard(
         "g-dropout",
@@ -72,7 +73,7 @@ MODEL_HACK_CARDS: tuple[GuideCard, ...] = (
         on="Dropout 0.5 after G's hidden stages, on at sampling",
         off="no dropout in G",
         sources=(GANHACKS, ISOLA),
-        control="Dropout in G (also when sampling)",
+        control=label("model.g_dropout"),
         applies=NEXT_START,
         overrides=pair({"model.g_dropout": 0.5}, {"model.g_dropout": 0.0}),
     ),
@@ -92,7 +93,7 @@ MODEL_HACK_CARDS: tuple[GuideCard, ...] = (
         on="one stddev channel, groups of 4",
         off="none",
         sources=(KARRAS, SALIMANS, GANHACKS),
-        control="Minibatch standard deviation in D",
+        control=label("model.minibatch_stddev"),
         applies=NEXT_START,
         overrides=pair({"model.minibatch_stddev": True}, {"model.minibatch_stddev": False}),
     ),
@@ -111,7 +112,7 @@ MODEL_HACK_CARDS: tuple[GuideCard, ...] = (
         on="SpectralNormalization on every D conv and dense (1 power iteration)",
         off="none",
         sources=(MIYATO, SAGAN),
-        control="Spectral normalization in D",
+        control=label("model.spectral_norm"),
         applies=NEXT_START,
         overrides=pair({"model.spectral_norm": True}, {"model.spectral_norm": False}),
         era=ERA_LATER,
@@ -134,7 +135,7 @@ MODEL_HACK_CARDS: tuple[GuideCard, ...] = (
         "G's weights of that moment",
         off="0 (samples from G itself)",
         sources=(KARRAS, YAZICI),
-        control="Moving average of G (EMA decay)",
+        control=label("run.ema_decay"),
         applies=LIVE,
         overrides=pair({"run.ema_decay": 0.99}, {"run.ema_decay": 0.0}),
         era=ERA_LATER,
@@ -155,13 +156,13 @@ MODEL_HACK_CARDS: tuple[GuideCard, ...] = (
         on="D 4e-4, G 1e-4, beta_1 0",
         off="both 2e-4, beta_1 0.5 (DCGAN)",
         sources=(HEUSEL, SAGAN, DCGAN),
-        control="Discriminator learning rate",
+        control=label("optimizer.d_learning_rate"),
         applies=NEXT_START,
         overrides=pair(
             {"optimizer.d_learning_rate": 4e-4, "optimizer.g_learning_rate": 1e-4, "optimizer.beta_1": 0.0},
             {"optimizer.d_learning_rate": 2e-4, "optimizer.g_learning_rate": 2e-4, "optimizer.beta_1": 0.5},
         ),
-        related_controls=("Generator learning rate", "Adam beta_1 (DCGAN: 0.5)"),
+        related_controls=(label("optimizer.g_learning_rate"), label("optimizer.beta_1")),
         era=ERA_LATER,
     ),
     GuideCard(
@@ -182,13 +183,13 @@ MODEL_HACK_CARDS: tuple[GuideCard, ...] = (
         on="20 clusters act as labels (real labels off)",
         off="no labels, unconditional G and D",
         sources=(SAGE, LIU, GANHACKS),
-        control="Self-conditioning: clusters as labels",
+        control=label("model.self_conditioning"),
         applies=NEXT_START,
         overrides=pair(
             {"model.use_labels": False, "model.self_conditioning": 20},
             {"model.use_labels": False, "model.self_conditioning": 0},
         ),
-        related_controls=("Use the labels (conditional GAN)",),
+        related_controls=(label("model.use_labels"),),
         era=ERA_LATER,
     ),
 )

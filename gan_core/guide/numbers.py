@@ -1,16 +1,16 @@
 """Every number the Hacks guide's cards state, read from where the app defines it: the
-config defaults, the presets, the Train page's slider ranges (slider_ranges.py) and the
-model constants (architecture.py). Card texts are format strings filled from NUMBERS, so
-a changed preset or slider changes the card too.
+config defaults, the presets, the Train page's slider ranges (the settings table,
+gan_core/config/settings.py) and the model constants (gan_core/config/architecture.py). Card
+texts are format strings filled from NUMBERS, so a changed preset or slider changes the card too.
 """
 
 from __future__ import annotations
 
+from gan_core.config.architecture import GAUSSIAN_INIT_STD, KERNEL_DIVISIBLE, KERNEL_UNEVEN, STRIDE
 from gan_core.config.presets import preset
-from gan_core.config.slider_ranges import SLIDERS
+from gan_core.config.settings import setting
 from gan_core.config.tree import HacksConfig, ModelConfig, OptimizerConfig
 from gan_core.hacks.replay import REPLAY_CAPACITY
-from gan_core.nets.architecture import GAUSSIAN_INIT_STD, KERNEL_DIVISIBLE, KERNEL_UNEVEN, STRIDE
 
 # Adam's own defaults (Kingma & Ba 2015; keras.optimizers.Adam), what "off" means for the
 # DCGAN optimizer practice.
@@ -22,6 +22,12 @@ D_STEPS_TRY = 2
 
 _hacks_preset = preset("dcgan-hacks").optimizer
 _paper_model = preset("dcgan-paper").model
+
+
+def _page(key: str) -> tuple[float, float, float]:
+    """(low, high, step) of the control of `key` on the Train page."""
+    return setting(key).page
+
 
 NUMBERS: dict[str, float] = {
     "replay_capacity": REPLAY_CAPACITY,
@@ -37,19 +43,19 @@ NUMBERS: dict[str, float] = {
     "hacks_lr": _hacks_preset.d_learning_rate,
     "hacks_final_lr": _hacks_preset.d_learning_rate * _hacks_preset.final_lr_fraction,
     "dropout": _paper_model.dropout,
-    "dropout_low": SLIDERS["model.dropout"][0],
-    "dropout_high": SLIDERS["model.dropout"][1],
+    "dropout_low": _page("model.dropout")[0],
+    "dropout_high": _page("model.dropout")[1],
     "real_low": HacksConfig().real_label_range[0],
     "real_high": HacksConfig().real_label_range[1],
     "fake_low": HacksConfig().fake_label_range[0],
     "fake_high": HacksConfig().fake_label_range[1],
     "flip": HacksConfig().flip_probability,
-    "flip_low": SLIDERS["hacks.flip_probability"][0],
-    "flip_high": SLIDERS["hacks.flip_probability"][1],
+    "flip_low": _page("hacks.flip_probability")[0],
+    "flip_high": _page("hacks.flip_probability")[1],
     "d_steps": HacksConfig().d_steps,
     "d_steps_try": D_STEPS_TRY,
-    "d_steps_low": SLIDERS["hacks.d_steps"][0],
-    "d_steps_high": SLIDERS["hacks.d_steps"][1],
+    "d_steps_low": _page("hacks.d_steps")[0],
+    "d_steps_high": _page("hacks.d_steps")[1],
 }
 
 

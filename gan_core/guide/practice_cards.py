@@ -7,6 +7,7 @@ is filled from guide_numbers.NUMBERS as it is then.
 
 from __future__ import annotations
 
+from gan_core.config.settings import label
 from gan_core.guide.model import (
     ACGAN,
     BATCH_NORM_PLACEMENT,
@@ -24,7 +25,11 @@ from gan_core.guide.numbers import NUMBERS, fill
 
 
 def practice_cards() -> tuple[GuideCard, ...]:
-    """The practice cards, kind "practice", in the guide's order; numbers filled from NUMBERS now."""
+    """The practice cards, kind "practice", in the guide's order; numbers filled from NUMBERS now.
+
+    Long as data is long: one literal of card texts and no logic, in a function so that the
+    numbers are filled from NUMBERS when it is called.
+    """
     return (
         GuideCard(
             "strided-downsample",
@@ -41,7 +46,7 @@ def practice_cards() -> tuple[GuideCard, ...]:
             on=fill("Conv2D, stride {stride}"),
             off="Conv2D (stride 1) + MaxPooling2D",
             sources=(DCGAN,),
-            control="Strided convolutions in D",
+            control=label("model.strided_downsample"),
             applies=NEXT_START,
             overrides=pair({"model.strided_downsample": True}, {"model.strided_downsample": False}),
         ),
@@ -60,7 +65,7 @@ def practice_cards() -> tuple[GuideCard, ...]:
             on=fill("Conv2DTranspose, stride {stride}"),
             off="UpSampling2D + Conv2D",
             sources=(DCGAN, ODENA),
-            control="Transposed convolutions in G",
+            control=label("model.strided_upsample"),
             applies=NEXT_START,
             overrides=pair({"model.strided_upsample": True}, {"model.strided_upsample": False}),
         ),
@@ -79,10 +84,10 @@ def practice_cards() -> tuple[GuideCard, ...]:
             on=fill("LeakyReLU (slope slider, {leaky_slope})"),
             off="ReLU",
             sources=(DCGAN, GANHACKS),
-            control="LeakyReLU",
+            control=label("model.leaky_relu"),
             applies=NEXT_START,
             overrides=pair({"model.leaky_relu": True}, {"model.leaky_relu": False}),
-            related_controls=("LeakyReLU slope",),
+            related_controls=(label("model.leaky_slope"),),
             visual="activation",
         ),
         GuideCard(
@@ -99,7 +104,7 @@ def practice_cards() -> tuple[GuideCard, ...]:
             on="BatchNormalization in G and D (not D's input, not G's output)",
             off="none",
             sources=(DCGAN,),
-            control="Batch normalization",
+            control=label("model.batch_norm"),
             applies=NEXT_START,
             overrides=pair({"model.batch_norm": True}, {"model.batch_norm": False}),
         ),
@@ -118,7 +123,7 @@ def practice_cards() -> tuple[GuideCard, ...]:
             on=fill("normal, mean 0, std {init_std}"),
             off="Glorot uniform (Keras default)",
             sources=(DCGAN,),
-            control=fill("Gaussian weight init (std {init_std})"),
+            control=label("model.gaussian_init"),
             applies=NEXT_START,
             overrides=pair({"model.gaussian_init": True}, {"model.gaussian_init": False}),
         ),
@@ -140,7 +145,7 @@ def practice_cards() -> tuple[GuideCard, ...]:
             on=fill("Adam({dcgan_lr}, beta_1={dcgan_beta_1})"),
             off=fill("Adam({adam_lr}, beta_1={adam_beta_1})"),
             sources=(DCGAN,),
-            control=fill("Adam beta_1 (DCGAN: {dcgan_beta_1})"),
+            control=label("optimizer.beta_1"),
             applies=NEXT_START,
             overrides=pair(
                 {
@@ -154,7 +159,7 @@ def practice_cards() -> tuple[GuideCard, ...]:
                     "optimizer.beta_1": NUMBERS["adam_beta_1"],
                 },
             ),
-            related_controls=("Generator learning rate", "Discriminator learning rate"),
+            related_controls=(label("optimizer.g_learning_rate"), label("optimizer.d_learning_rate")),
         ),
         GuideCard(
             "tanh-output",
@@ -169,7 +174,7 @@ def practice_cards() -> tuple[GuideCard, ...]:
             on="tanh, pixels in [-1, 1]",
             off="sigmoid, pixels in [0, 1]",
             sources=(DCGAN, GANHACKS),
-            control="tanh output, pixels in [-1, 1]",
+            control=label("model.tanh_output"),
             applies=NEXT_START,
             overrides=pair({"model.tanh_output": True}, {"model.tanh_output": False}),
         ),
@@ -192,7 +197,7 @@ def practice_cards() -> tuple[GuideCard, ...]:
             on=fill("{kernel_even}x{kernel_even} kernels at stride {stride}"),
             off=fill("{kernel_uneven}x{kernel_uneven} kernels at stride {stride}"),
             sources=(ODENA, DCGAN),
-            control="Kernel size divisible by stride",
+            control=label("model.kernel_divisible_by_stride"),
             applies=NEXT_START,
             overrides=pair({"model.kernel_divisible_by_stride": True}, {"model.kernel_divisible_by_stride": False}),
             visual="overlap",
@@ -212,7 +217,7 @@ def practice_cards() -> tuple[GuideCard, ...]:
             on=fill("Dropout {dropout} before D's output"),
             off="none (0)",
             sources=(CHOLLET, GANHACKS),
-            control="Dropout in D",
+            control=label("model.dropout"),
             applies=NEXT_START,
             overrides=pair({"model.dropout": NUMBERS["dropout"]}, {"model.dropout": 0.0}),
         ),
@@ -234,7 +239,7 @@ def practice_cards() -> tuple[GuideCard, ...]:
             on="G gets the class; D: projection + class head",
             off="unconditional G and D",
             sources=(GANHACKS, MIRZA, ACGAN, PROJECTION),
-            control="Use the labels (conditional GAN)",
+            control=label("model.use_labels"),
             applies=NEXT_START,
             overrides=pair({"model.use_labels": True}, {"model.use_labels": False}),
         ),

@@ -8,6 +8,7 @@ is filled from guide_numbers.NUMBERS as it is then.
 
 from __future__ import annotations
 
+from gan_core.config.settings import label
 from gan_core.guide.model import (
     ARJOVSKY_BOTTOU,
     ERA_LATER,
@@ -27,7 +28,11 @@ from gan_core.guide.numbers import fill
 
 
 def stabilizer_cards() -> tuple[GuideCard, ...]:
-    """The stabilizer cards, kind "hack", in the guide's order; numbers filled from NUMBERS now."""
+    """The stabilizer cards, kind "hack", in the guide's order; numbers filled from NUMBERS now.
+
+    Long as data is long: one literal of card texts and no logic, in a function so that the
+    numbers are filled from NUMBERS when it is called.
+    """
     return (
         GuideCard(
             "instance-noise",
@@ -46,7 +51,7 @@ def stabilizer_cards() -> tuple[GuideCard, ...]:
             on="std 0.1 at the start, linearly to 0 over the budget",
             off="0 (no noise)",
             sources=(GANHACKS, SONDERBY, ARJOVSKY_BOTTOU),
-            control="Instance noise (start std)",
+            control=label("hacks.instance_noise"),
             applies=LIVE,
             overrides=pair({"hacks.instance_noise": 0.1}, {"hacks.instance_noise": 0.0}),
         ),
@@ -69,7 +74,7 @@ def stabilizer_cards() -> tuple[GuideCard, ...]:
             on="half of D's fakes from the buffer",
             off="all fakes fresh",
             sources=(GANHACKS, SHRIVASTAVA),
-            control="Experience replay share",
+            control=label("hacks.replay_share"),
             applies=LIVE,
             overrides=pair({"hacks.replay_share": 0.5}, {"hacks.replay_share": 0.0}),
         ),
@@ -90,7 +95,7 @@ def stabilizer_cards() -> tuple[GuideCard, ...]:
             on="least-squares, a=0, b=c=1",
             off="binary cross-entropy",
             sources=(MAO,),
-            control="Adversarial loss",
+            control=label("hacks.adversarial_loss"),
             applies=LIVE,
             era=ERA_LATER,
             overrides=pair({"hacks.adversarial_loss": "least-squares"}, {"hacks.adversarial_loss": "bce"}),
@@ -111,7 +116,7 @@ def stabilizer_cards() -> tuple[GuideCard, ...]:
             on="hinge",
             off="binary cross-entropy",
             sources=(LIM_YE, SAGAN),
-            control="Adversarial loss",
+            control=label("hacks.adversarial_loss"),
             applies=LIVE,
             era=ERA_LATER,
             overrides=pair({"hacks.adversarial_loss": "hinge"}, {"hacks.adversarial_loss": "bce"}),
@@ -131,7 +136,7 @@ def stabilizer_cards() -> tuple[GuideCard, ...]:
             on="γ = 1",
             off="γ = 0",
             sources=(MESCHEDER,),
-            control="R1 penalty γ",
+            control=label("hacks.r1_gamma"),
             applies=LIVE,
             era=ERA_LATER,
             overrides=pair({"hacks.r1_gamma": 1.0}, {"hacks.r1_gamma": 0.0}),
@@ -153,7 +158,7 @@ def stabilizer_cards() -> tuple[GuideCard, ...]:
             on="translation, cutout",
             off="none",
             sources=(ZHAO_DIFFAUGMENT,),
-            control="DiffAugment",
+            control=label("hacks.diff_augment"),
             applies=LIVE,
             era=ERA_LATER,
             overrides=pair({"hacks.diff_augment": "translation,cutout"}, {"hacks.diff_augment": ""}),

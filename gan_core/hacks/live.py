@@ -1,4 +1,5 @@
-"""The hack settings that change while training runs, held as tf.Variables.
+"""The hack settings that change while training runs, held as tf.Variables: one set for the
+image trainer and the 2D playground.
 
 The compiled step reads these variables every step, so moving a slider assigns a
 value and never retraces. Learning rates live in the optimizers' own variables, and the
@@ -9,27 +10,13 @@ from __future__ import annotations
 
 import tensorflow as tf
 
+from gan_core.config.settings import IMAGE, live_markers
 from gan_core.config.tree import ADVERSARIAL_LOSSES, HacksConfig, TrainConfig
-from gan_core.hacks.functions import augment_flags
+from gan_core.hacks.augment import augment_flags
 
-# config key -> what a person calls it (for markers on the loss plot)
-LIVE_KEYS = {
-    "hacks.latent_distribution": "latent",
-    "hacks.separate_batches": "separate batches",
-    "hacks.real_label_range": "real labels",
-    "hacks.fake_label_range": "fake labels",
-    "hacks.flip_probability": "flip",
-    "hacks.generator_loss": "G loss",
-    "hacks.d_steps": "D steps",
-    "hacks.instance_noise": "instance noise",
-    "hacks.replay_share": "replay",
-    "hacks.adversarial_loss": "loss",
-    "hacks.r1_gamma": "R1 γ",
-    "hacks.diff_augment": "DiffAugment",
-    "optimizer.d_learning_rate": "D lr",
-    "optimizer.g_learning_rate": "G lr",
-    "run.ema_decay": "EMA",
-}
+# The settings a running training takes at its next step, and the short name each change's
+# marker carries on the curves: the settings table's live entries.
+LIVE_KEYS = live_markers(IMAGE)
 
 
 class LiveHacks:
@@ -42,7 +29,8 @@ class LiveHacks:
     After that list: instance_noise (float32 start std) with budget_progress (float32 0..1,
     set by the loop, not the config) for its linear decay; replay_share (float32 0..1);
     loss_kind (int32 index into ADVERSARIAL_LOSSES); r1_gamma (float32 ≥ 0); augment
-    ((3,) bool, one per DIFF_AUGMENT_POLICIES entry). Sources in GUIDE §8 and the cards.
+    ((3,) bool, one per DIFF_AUGMENT_POLICIES entry). Sources: the settings table's help texts
+    (gan_core/config/table_hacks.py) and the Hacks guide's cards.
     """
 
     def __init__(self, hacks: HacksConfig):

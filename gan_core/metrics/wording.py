@@ -82,32 +82,42 @@ def metric_cards(quality: dict, previous: dict | None = None) -> list[dict]:
         return None if p is None or p.get(key) is None or q.get(key) is None else fmt.format(scale * (q[key] - p[key]))
 
     if q["meter"] == "label-free":
-        return [
-            dict(
-                label="Precision (k-NN, k=3)",
-                value=f"{q['precision']:.0%}",
-                delta=delta("precision", 100, "{:+.0f} pts"),
-                inverse=False,
-                help=f"Share of {q['n']} samples inside the real images' 3-nearest-neighbour balls, in "
-                "pooled-pixel features (Kynkäänniemi et al. 2019): how many look like real ones.",
-            ),
-            dict(
-                label="Recall (k-NN, k=3)",
-                value=f"{q['recall']:.0%}",
-                delta=delta("recall", 100, "{:+.0f} pts"),
-                inverse=False,
-                help=f"Share of {q['reference_n']} random real images inside the samples' 3-NN balls: "
-                "how much of the real variety the generator covers. Low recall with fair precision: mode collapse.",
-            ),
-            dict(
-                label="Kernel distance (pooled pixels)",
-                value=f"{q['kernel_distance']:.4f}",
-                delta=delta("kernel_distance", 1, "{:+.4f}"),
-                inverse=True,
-                help="Squared MMD with KID's cubic kernel (Bińkowski et al. 2018), in pooled pixels rather than "
-                "Inception features; unbiased at small N, near 0 when the sets match. Lower is better.",
-            ),
-        ]
+        return _label_free_cards(q, delta)
+    return _judge_cards(q, delta)
+
+
+def _label_free_cards(q: dict, delta) -> list[dict]:
+    """The label-free meter's three figures (precision, recall, kernel distance)."""
+    return [
+        dict(
+            label="Precision (k-NN, k=3)",
+            value=f"{q['precision']:.0%}",
+            delta=delta("precision", 100, "{:+.0f} pts"),
+            inverse=False,
+            help=f"Share of {q['n']} samples inside the real images' 3-nearest-neighbour balls, in "
+            "pooled-pixel features (Kynkäänniemi et al. 2019): how many look like real ones.",
+        ),
+        dict(
+            label="Recall (k-NN, k=3)",
+            value=f"{q['recall']:.0%}",
+            delta=delta("recall", 100, "{:+.0f} pts"),
+            inverse=False,
+            help=f"Share of {q['reference_n']} random real images inside the samples' 3-NN balls: "
+            "how much of the real variety the generator covers. Low recall with fair precision: mode collapse.",
+        ),
+        dict(
+            label="Kernel distance (pooled pixels)",
+            value=f"{q['kernel_distance']:.4f}",
+            delta=delta("kernel_distance", 1, "{:+.4f}"),
+            inverse=True,
+            help="Squared MMD with KID's cubic kernel (Bińkowski et al. 2018), in pooled pixels rather than "
+            "Inception features; unbiased at small N, near 0 when the sets match. Lower is better.",
+        ),
+    ]
+
+
+def _judge_cards(q: dict, delta) -> list[dict]:
+    """A judge's figures: recognized share, classes present (where the set has classes), Fréchet distance."""
     cards = [
         dict(
             label=f"Recognized ({judge_title(q)})",

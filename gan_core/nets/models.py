@@ -15,9 +15,9 @@ from __future__ import annotations
 import keras
 from keras import layers
 
+from gan_core.config.architecture import GAUSSIAN_INIT_STD, KERNEL_DIVISIBLE, KERNEL_UNEVEN, width_multiples
+from gan_core.config.architecture import resolution_stages as _stages
 from gan_core.config.tree import ModelConfig
-from gan_core.nets.architecture import GAUSSIAN_INIT_STD, KERNEL_DIVISIBLE, KERNEL_UNEVEN, width_multiples
-from gan_core.nets.architecture import resolution_stages as _stages
 from gan_core.nets.conditional import generator_name
 from gan_core.nets.fast_dropout import Dropout16
 from gan_core.nets.fusable_leaky_relu import FusableLeakyReLU
@@ -47,8 +47,8 @@ SEED_STRIDE = 10_000
 _NETWORK_OFFSET = {"g": 0, "d": SEED_STRIDE // 2}
 
 
-class _Builder:
-    """Layer factories that apply the practices uniformly to both networks."""
+class LayerBuilder:
+    """Layer factories that apply the practices uniformly to both networks (one per network built)."""
 
     def __init__(self, cfg: ModelConfig, dtype: str, prefix: str, seed: int = 0):
         self.cfg = cfg
@@ -170,7 +170,7 @@ def build_generator(
     """
     height, _, channels = check_image_shape(image_shape)
     dtype = keras_policy(precision)
-    b = _Builder(cfg, dtype, "g", seed)
+    b = LayerBuilder(cfg, dtype, "g", seed)
     stages = _stages(height, cfg.layout)
     seed_size = height // (2**stages)
     out_act = "tanh" if cfg.tanh_output else "sigmoid"
@@ -215,7 +215,7 @@ def build_discriminator(
     """
     height, _, _ = check_image_shape(image_shape)
     dtype = keras_policy(precision)
-    b = _Builder(cfg, dtype, "d", seed)
+    b = LayerBuilder(cfg, dtype, "d", seed)
     f = cfg.d_base_filters or cfg.base_filters
     tutorial = cfg.layout == "tutorial"
     kernel = 3 if tutorial else b.kernel()

@@ -14,6 +14,7 @@ import numpy as np
 import tensorflow as tf
 
 from gan_core.config.tree import TrainConfig
+from gan_core.hacks import augment
 from gan_core.hacks import functions as hacks
 from gan_core.hacks.ema import GeneratorAverage
 from gan_core.hacks.live import LiveHacks
@@ -129,7 +130,7 @@ class GanStep(RealStream, StepReuse, StepLive):
         on [-1, 1] pixels. Each sits behind a tf.cond, so off draws no random numbers and costs nothing."""
         x = tf.cast(images, tf.float32)
         x = x if self.tanh_output else x * 2.0 - 1.0
-        x = hacks.diff_augment(self.rng, x, self.live.augment, background=-1.0)
+        x = augment.diff_augment(self.rng, x, self.live.augment, background=-1.0)
         std = hacks.instance_noise_std(self.live.instance_noise, self.live.budget_progress)
         x = tf.cond(std > 0.0, lambda: hacks.add_instance_noise(self.rng, x, std), lambda: tf.identity(x))
         return x if self.tanh_output else (x + 1.0) / 2.0

@@ -11,18 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gan_core.config.keys import DottedKeys
-from gan_core.config.tree import HacksConfig, TrainConfig
-
-OPTIMIZERS = ("adam", "sgd")
-# The playground's learning-rate choices. Higher than the image GAN's (ui/control.py:
-# 1e-5..5e-3 for Adam, 1e-2 only for SGD in D): MLPs on 2-D points learn well at
-# 1e-3..1e-2 and the collapse preset's G runs at 1e-2; 0.1 shows what a far too large step does.
-TOY_LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1)
-
-# Hacks of the image trainer the playground does not have: DiffAugment's translation, cutout and
-# colour mean nothing for 2-D points. (Instance noise and replay apply to points: the noise's
-# std is in the data's units, and the replay ring holds past fake points.)
-IMAGE_ONLY_HACKS = ("diff_augment",)
+from gan_core.config.settings import TOY, value_problems
+from gan_core.config.tree import HacksConfig
 
 
 @dataclass(frozen=True)
@@ -108,45 +98,10 @@ class ToyConfig(DottedKeys):
     run: ToyRunConfig = field(default_factory=ToyRunConfig)
 
     def problems(self) -> list[str]:
-        """Every bad value, one line each (empty when the config is valid)."""
-        out: list[str] = []
-        m, o, r = self.model, self.optimizer, self.run
-
-        def need(ok: bool, msg: str) -> None:
-            if not ok:
-                out.append(msg)
-
-        need(self.data.dataset.strip() != "", "data.dataset must name a toy data set or a .csv file")
-        need(1 <= m.latent_dim <= 64, f"model.latent_dim must be in 1..64, got {m.latent_dim}")
-        need(4 <= m.hidden <= 1024, f"model.hidden must be in 4..1024, got {m.hidden}")
-        need(4 <= m.d_hidden <= 1024, f"model.d_hidden must be in 4..1024, got {m.d_hidden}")
-        need(1 <= m.depth <= 8, f"model.depth must be in 1..8, got {m.depth}")
-        need(1 <= m.pack <= 8, f"model.pack must be in 1..8, got {m.pack}")
-        need(o.name in OPTIMIZERS, f"optimizer.name must be 'adam' or 'sgd', got {o.name!r}")
-        need(
-            o.d_optimizer in ("same",) + OPTIMIZERS,
-            f"optimizer.d_optimizer must be 'same', 'adam' or 'sgd', got {o.d_optimizer!r}",
-        )
-        for name in ("d_learning_rate", "g_learning_rate"):
-            lr = getattr(o, name)
-            need(0.0 < lr <= 1.0, f"optimizer.{name} must be in (0, 1], got {lr}")
-        need(0.0 <= o.beta_1 < 1.0, f"optimizer.beta_1 must be in [0, 1), got {o.beta_1}")
-        need(
-            0.0 < o.final_lr_fraction <= 1.0,
-            f"optimizer.final_lr_fraction must be in (0, 1], got {o.final_lr_fraction}",
-        )
-        # The hack rules live in the main config; only its hacks lines concern us.
-        out += [p for p in TrainConfig(hacks=self.hacks).problems() if p.startswith("hacks.")]
-        # The adversarial loss, R1, instance noise and replay apply to points as to images; this does not.
-        for name in IMAGE_ONLY_HACKS:
-            need(
-                not getattr(self.hacks, name), f"hacks.{name} applies to the image trainer only, not the 2D playground"
-            )
-        need(2 <= r.batch_size <= 4096, f"run.batch_size must be in 2..4096, got {r.batch_size}")
-        need(r.max_seconds >= 0, f"run.max_seconds must be 0 (one step) or positive, got {r.max_seconds}")
-        need(0.0 <= r.ema_decay < 1.0, f"run.ema_decay must be in [0, 1), got {r.ema_decay}")
-        need(100 <= r.eval_samples <= 100_000, f"run.eval_samples must be in 100..100000, got {r.eval_samples}")
-        return out
+        """Every bad value, one line each (empty when the config is valid): each value against
+        its entry of the playground's settings table (gan_core.config.table_toy)."""
+        flat = [(f"{s}.{n}", v) for s, section in self.to_dict().items() for n, v in section.items()]
+        return value_problems(flat, TOY)
 
 
 _SECTIONS = {

@@ -2,7 +2,7 @@
 
 Every live control (latent distribution, label ranges, flip probability, generator loss,
 D steps per G step, instance noise, replay, learning rates, Adam vs SGD) is a variable the compiled functions
-read (gan_core/toy/live_hacks.py), so moving a slider assigns a value and never retraces;
+read (gan_core/hacks/live.py, the image trainer's own set), so moving a slider assigns a value and never retraces;
 the budget's schedules are gan_core/toy/schedule.py. The trainer has no threads:
 a Streamlit fragment calls `run(n)` for a short burst, the CLI calls `train_for(seconds)`.
 Changing the network, the batch size or the data set needs a new trainer.
@@ -18,10 +18,11 @@ import tensorflow as tf
 
 from gan_core.config.tree import HacksConfig
 from gan_core.hacks import functions as hacks
+from gan_core.hacks.ema import GeneratorAverage
+from gan_core.hacks.live import LiveHacks
 from gan_core.hacks.replay import ReplayRing
 from gan_core.toy.config import ToyConfig
 from gan_core.toy.datasets import ToyDataset
-from gan_core.toy.live_hacks import ToyLiveHacks
 from gan_core.toy.models import build_discriminator, build_generator
 from gan_core.toy.optim import SwitchableOptimizer
 from gan_core.toy.schedule import budget_share, decay_scale
@@ -44,10 +45,13 @@ class ToyTrainer:
         # A moving average of G's weights draws the displayed and measured points: G's own
         # weights jitter with every D update, and the jitter smears points onto the bridges
         # between modes; the average sits still on the modes.
-        self.average_generator = build_generator(m.latent_dim, m.hidden, m.depth, seed=r.seed, data_scale=dataset.scale)
-        self.average_generator.set_weights(self.generator.get_weights())
-        self._ema_decay = tf.Variable(0.0, trainable=False)
-        self._g_updates = tf.Variable(0.0, trainable=False)
+        # The image trainer's average (gan_core/hacks/ema.py), so both warm up and switch alike.
+        self._average = GeneratorAverage(
+            self.generator,
+            lambda: build_generator(m.latent_dim, m.hidden, m.depth, seed=r.seed, data_scale=dataset.scale),
+            0.0,
+        )
+        self.average_generator = self._average.average
         self.discriminator = build_discriminator(
             m.d_hidden, m.depth, seed=r.seed, data_scale=dataset.scale, pack=m.pack, spectral_norm=m.spectral_norm
         )
@@ -63,7 +67,7 @@ class ToyTrainer:
         self._eval_normal = tf.constant(eval_rng.standard_normal((r.eval_samples, m.latent_dim)), tf.float32)
         self._eval_uniform = tf.constant(eval_rng.uniform(-1, 1, (r.eval_samples, m.latent_dim)), tf.float32)
 
-        self._live = ToyLiveHacks()
+        self._live = LiveHacks(self.config.hacks)  # the image trainer's set: one vocabulary, one rule
         # Past fake packs, in float32: points need more than the float16 of the image ring.
         self.replay = ReplayRing((2 * m.pack,), dtype=tf.float32)
         self._lr_scale = 1.0
@@ -98,7 +102,7 @@ class ToyTrainer:
         config = config.validated()
         h: HacksConfig = config.hacks
         self._live.assign(h)
-        self._ema_decay.assign(config.run.ema_decay)
+        self._average.decay.assign(config.run.ema_decay)
         o = config.optimizer
         self._g_opt.use_adam.assign(o.name == "adam")
         self._d_opt.use_adam.assign((o.name if o.d_optimizer == "same" else o.d_optimizer) == "adam")
@@ -112,7 +116,7 @@ class ToyTrainer:
 
     def set_budget_progress(self, progress: float) -> None:
         """The share of the budget spent (0..1), which the instance noise decays over; no retrace."""
-        self._live.progress.assign(float(progress))
+        self._live.budget_progress.assign(float(progress))
 
     def set_lr_scale(self, scale: float) -> None:
         """Multiply both configured learning rates by `scale` (a decay schedule's hook)."""
@@ -145,7 +149,7 @@ class ToyTrainer:
     def _d_input(self, points):
         """What D sees of packed points: plus N(0, std²) per coordinate while the decaying
         instance-noise std is above 0 (a tf.cond: off draws nothing)."""
-        std = hacks.instance_noise_std(self._live.instance_noise, self._live.progress)
+        std = hacks.instance_noise_std(self._live.instance_noise, self._live.budget_progress)
         return tf.cond(std > 0.0, lambda: hacks.add_instance_noise(self._rng, points, std), lambda: tf.identity(points))
 
     def _d_update(self):
@@ -155,8 +159,8 @@ class ToyTrainer:
         fake = self._d_input(fake)
         ones, zeros = tf.ones([self._batch]), tf.zeros([self._batch])
         live = self._live
-        t_real = hacks.discriminator_targets(self._rng, ones, live.flip, live.real_range, live.fake_range)
-        t_fake = hacks.discriminator_targets(self._rng, zeros, live.flip, live.real_range, live.fake_range)
+        t_real = hacks.discriminator_targets(self._rng, ones, live.flip_probability, live.real_range, live.fake_range)
+        t_fake = hacks.discriminator_targets(self._rng, zeros, live.flip_probability, live.real_range, live.fake_range)
         variables = self.discriminator.trainable_variables
 
         def losses():
@@ -200,16 +204,8 @@ class ToyTrainer:
             logits = self.discriminator(self._d_input(self._fake_batch()), training=True)
             loss = hacks.adversarial_generator_loss(self._live.loss_kind, logits, self._live.non_saturating)
         self._g_opt.apply(tape.gradient(loss, variables))
-        self._update_average()
+        self._average.update()
         return loss
-
-    def _update_average(self):
-        # Warm-up as in tf.train.ExponentialMovingAverage: early on the average follows G
-        # closely, so a fresh run's first steps show on screen.
-        t = self._g_updates.assign_add(1.0)
-        decay = tf.minimum(self._ema_decay, (1.0 + t) / (10.0 + t))
-        for avg, var in zip(self.average_generator.trainable_variables, self.generator.trainable_variables):
-            avg.assign(decay * avg + (1.0 - decay) * var)
 
     def _train_body(self, n):
         self.trace_count += 1

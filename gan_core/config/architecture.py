@@ -1,5 +1,6 @@
-"""The networks' layer widths as plain numbers (no Keras), so help texts and the model
-builders in models.py read one definition.
+"""The networks' layer widths as plain numbers (no Keras), so the settings' help texts and
+the model builders (gan_core/nets/models.py) read one definition; here, beside the
+settings, because model.base_filters' help text states them.
 
 DCGAN layout (Radford et al. 2015): G starts from a dense seed at the smallest resolution
 and halves its width at each 2x upsampling; D doubles its width at each 2x downsampling.
