@@ -20,7 +20,8 @@ class ToyLiveHacks:
     loss_kind (int32 index into ADVERSARIAL_LOSSES), r1_gamma (float32 ≥ 0), instance_noise
     (float32 start std in the data's units), progress (float32 0..1: the budget's share spent,
     which the noise decays over; set by the trainer, not the config), replay_share (float32
-    0..1). Sources: ganhacks (Chintala et al. 2016) and GUIDE §8, as for the image trainer.
+    0..1). Sources: ganhacks (Chintala et al. 2016) and, for the later hacks, the papers on the
+    cards of gan_core/guide/stabilizer_cards.py, as for the image trainer.
     Created at neutral values; `assign` copies a HacksConfig in.
     """
 
