@@ -61,7 +61,7 @@ def test_readme_is_a_newcomers_page_with_the_two_commands():
 # mistake it exists to catch, written here into tmp_path.
 
 
-def test_a_stale_citation_in_a_comment_is_found(tmp_path, monkeypatch):
+def test_a_stale_citation_in_a_comment_is_found(tmp_path):
     module = tmp_path / "cites.py"
     module.write_text(
         '"""Values as in the domain guide (GUIDE §8); see the README\'s design notes."""\n'
@@ -69,8 +69,7 @@ def test_a_stale_citation_in_a_comment_is_found(tmp_path, monkeypatch):
         '# See docs/design.md, "No such note", and docs/nothing.md.\n'
         'X = 1  # fine: docs/design.md, "One compiled step", gan_core.step.gan_step.GanStep\n'
     )
-    monkeypatch.setattr(checks, "code_files", lambda: [module])
-    found = checks.stale_citations()
+    found = checks.stale_citations([module])
     report = " ".join(found)
     assert "GUIDE" in report
     assert '"README" without a path' in report
@@ -114,7 +113,7 @@ def test_drift_between_all_and_the_imports_is_found(tmp_path, monkeypatch):
         "__all__ = ['join', 'gone']\n\n"
         "def __getattr__(name):\n    raise AttributeError\n"
     )
-    monkeypatch.setattr(checks, "CODE_DIRS", ("pkg", "tests"))
+    monkeypatch.setattr(checks, "PACKAGE_DIRS", ("pkg",))
     monkeypatch.setattr(checks, "ROOT", tmp_path)
     monkeypatch.setattr(checks.names, "ROOT", tmp_path)
     monkeypatch.syspath_prepend(str(tmp_path))

@@ -26,6 +26,7 @@ from devtools.docs import names, text
 
 ROOT = names.ROOT
 CODE_DIRS = ("gan_core", "ui", "app_pages", "devtools", "tests")
+PACKAGE_DIRS = ("gan_core", "ui", "app_pages", "devtools")  # where a package may re-export names
 # Folders a path in a document may start with although the repository does not hold them:
 # what the app and the tests write, and the folder the app must not have (app_pages/ says why).
 OUTSIDE = ("runs", "checkpoints", "test-artifacts", ".venv", "pages")
@@ -200,11 +201,12 @@ def _gan_core_name(dotted: str) -> str | None:
     return f"no module {dotted}"
 
 
-def stale_citations() -> list[str]:
-    """Every comment or docstring of the code that cites what the repository does not have."""
-    basenames = {p.name for p in ROOT.rglob("*.py") if ".venv" not in p.parts and "__pycache__" not in p.parts}
+def stale_citations(files: list[Path] | None = None) -> list[str]:
+    """Every comment or docstring of `files` (default: `code_files()`) that cites what the
+    repository does not have."""
+    basenames = {p.name for p in code_files()} | {p.name for p in (ROOT / "scripts").glob("*.py")}
     problems = []
-    for file in code_files():
+    for file in code_files() if files is None else files:
         for span in text.comments_and_docstrings(file):
             where = span.where(ROOT)
             found = []
@@ -236,7 +238,7 @@ def export_drift() -> list[str]:
     name it neither imports nor defines, or lists one that does not resolve; and every
     package that defines a module-level `__getattr__` (a lazy export table)."""
     problems = []
-    for folder in CODE_DIRS[:-1]:
+    for folder in PACKAGE_DIRS:
         for init in sorted((ROOT / folder).rglob("__init__.py")):
             where = init.relative_to(ROOT).as_posix()
             tree = ast.parse(init.read_text(encoding="utf-8"))
