@@ -45,7 +45,7 @@ base = toy_preset(state.toy_preset)
 def current_trainer(key, dataset):
     """The session's trainer; a new one when the data changes, on reset, or when a preset is
     picked (load_preset forgets the key)."""
-    from gan_core.toy import ToyTrainer
+    from gan_core.toy.trainer import ToyTrainer
 
     # Spectral normalization shapes D, so switching it builds fresh networks.
     spectral = bool(state.get(SPECTRAL_NORM.widget_key, False))

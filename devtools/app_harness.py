@@ -129,7 +129,7 @@ def screenshot(page, name: str, docs_name: str | None = None) -> Path:
 
     With `docs_name` and the environment variable GAN_LAB_DOCS_SCREENSHOTS set to a folder
     (`make screenshots` sets docs/screenshots), also save the visible viewport there: the
-    README's pictures are made by the same browser tests that check the pages.
+    pictures in README.md are made by the same browser tests that check the pages.
     """
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / name

@@ -1,13 +1,15 @@
 """GAN Hacks Lab's library: everything that is not Streamlit or plotting.
 
-At the top: the config tree (`config`), the labels of the Train page's controls
-(`control_labels`), the browser allow-list for typed settings (`browser_overrides`) and the
-named presets (`presets`). Subpackages: `training` (hacks, models, the compiled step, the
-trainer thread, snapshots, health, the job pool), `compare` (A/B comparisons), `generators`
-(loading and running generators, latent math, images), `store` (run folders,
-checkpoints, atomic files), `data` (image sources), `metrics` (quality meters), `guide`
-(the Hacks guide's content), `toy` (the 2-D playground's GAN) and `cli` (`python -m
-gan_core`, `gan-lab`). Nothing here imports Streamlit, plotly or the `ui` package.
+Subpackages, from the bottom layer up (ARCHITECTURE.md has the map; `make lint` checks the
+layers): `config` (the config tree, its dotted keys, presets, what a browser may send),
+`data` (image sources), `nets` (G and D, their layers, precision), `hacks` (the hacks as
+pure tensor functions, their live variables, replay, EMA, self-conditioning), `generators`
+(loading and running generators, latent math, images), `store` (run folders, checkpoints,
+atomic files), `metrics` (quality meters), `step` (the one compiled step and its cache),
+`run` (one training's thread, what it publishes, health), `guide` (the Hacks guide's
+content), `compare` (A/B comparisons), `jobs` (the server's pool of jobs, owner and viewer
+links, the Ray backend), `toy` (the 2-D playground's GAN) and `cli` (`python -m gan_core`,
+`gan-lab`). Nothing here imports Streamlit, plotly or the `ui` package.
 """
 
 __version__ = "0.1.0"

@@ -206,8 +206,9 @@ def test_bad_values_get_one_line(pair, message):
 
 # -- the 2D playground --------------------------------------------------------------------
 def test_toy_spectral_norm_keeps_every_d_kernel_at_singular_value_one():
-    from gan_core.toy import ToyTrainer, builtin_dataset
+    from gan_core.toy import builtin_dataset
     from gan_core.toy.config import ToyConfig
+    from gan_core.toy.trainer import ToyTrainer
 
     cfg = ToyConfig().with_overrides(
         ["model.spectral_norm=true", "run.batch_size=64", "model.d_hidden=16", "model.hidden=16"]
@@ -221,8 +222,9 @@ def test_toy_spectral_norm_keeps_every_d_kernel_at_singular_value_one():
 
 
 def test_toy_d_optimizer_switches_d_alone_live():
-    from gan_core.toy import ToyTrainer, builtin_dataset
+    from gan_core.toy import builtin_dataset
     from gan_core.toy.config import ToyConfig
+    from gan_core.toy.trainer import ToyTrainer
 
     cfg = ToyConfig().with_overrides(["run.batch_size=64", "model.d_hidden=16", "model.hidden=16"])
     trainer = ToyTrainer(cfg, builtin_dataset("ring"))

@@ -28,7 +28,7 @@ SMALL = ["model.hidden=16", "model.d_hidden=16", "model.depth=1", "run.batch_siz
 
 
 def small_trainer(dataset="ring", extra=()):
-    from gan_core.toy import ToyTrainer
+    from gan_core.toy.trainer import ToyTrainer
 
     cfg = ToyConfig().with_overrides(SMALL + list(extra))
     return ToyTrainer(cfg, builtin_dataset(dataset))
@@ -260,7 +260,7 @@ def test_sgd_and_adam_move_the_generator_differently():
 
 
 def test_short_training_on_the_ring_brings_samples_closer_to_the_modes():
-    from gan_core.toy import ToyTrainer
+    from gan_core.toy.trainer import ToyTrainer
 
     ring = builtin_dataset("ring")
     trainer = ToyTrainer(ToyConfig().with_overrides(["run.batch_size=128", "run.eval_samples=500"]), ring)
@@ -364,8 +364,8 @@ def test_collapse_preset_shows_g_itself_and_the_default_shows_the_average():
 
 def test_collapse_preset_piles_the_points_where_the_default_spreads_them_over_the_ring():
     """The guide's "Watch it in 2D" must show collapse: same ring, same step count."""
-    from gan_core.toy import ToyTrainer
     from gan_core.toy.presets import toy_preset
+    from gan_core.toy.trainer import ToyTrainer
 
     ring = builtin_dataset("ring")
     result = {}

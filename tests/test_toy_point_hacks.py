@@ -9,8 +9,8 @@ import pytest
 import tensorflow as tf
 
 from gan_core.hacks import functions as hacks
-from gan_core.toy import ToyConfig, ToyTrainer, builtin_dataset
-from gan_core.toy.trainer import budget_share
+from gan_core.toy import ToyConfig, builtin_dataset
+from gan_core.toy.trainer import ToyTrainer, budget_share
 
 SMALL = ["model.hidden=16", "model.d_hidden=16", "model.depth=1", "run.batch_size=32", "run.eval_samples=200"]
 

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 def test_steps_per_epoch_counts_the_real_images_d_sees():
-    # The README's figure: the default preset (batch 32, k = 1) on mnist-5k.
+    # The figure in docs/meters.md, "Units": the default preset (batch 32, k = 1) on mnist-5k.
     assert units.steps_per_epoch(5000, preset("dcgan-hacks").run.batch_size, preset("dcgan-hacks").hacks.d_steps) == 312
     assert units.steps_per_epoch(5000, 32, 2) == 156  # two D rounds: twice the real images per step
     assert units.steps_per_epoch(10, 64, 1) == 1

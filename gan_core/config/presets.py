@@ -41,8 +41,9 @@ _DCGAN_HACKS = replace(
 
 # No labels: the dcgan-hacks networks and schedule, with the digits' own k-means clusters
 # standing in for the labels (self-conditioning). Chosen by same-seed runs at the step count
-# of a 2-minute run (README, "Design notes"): 20 clusters lifted the recognized share from
-# ~54% (unconditional) to ~91%; the later stabilizers alone did not pay within two minutes.
+# of a 2-minute run (docs/design.md, "Digits without labels: self-conditioning and the
+# `modern` preset"): 20 clusters lifted the recognized share from ~54% (unconditional) to
+# ~91%; the later stabilizers alone did not pay within two minutes.
 _MODERN = replace(
     _DCGAN_HACKS,
     model=replace(_DCGAN_HACKS.model, use_labels=False, self_conditioning=20),

@@ -4,7 +4,8 @@ image GAN's config and of the 2D playground's, and the lookups everything else r
 The Train page and the 2D playground build their controls from it, the config trees check
 their values against it, Compare's Advanced box and exercise links check what a browser sends
 against it, the trainer's live keys and change markers come from it, the Hacks guide names
-its controls from it, and ARCHITECTURE.md's "Where a setting lives" is `where_settings_live()`
+its controls from it, and ARCHITECTURE.md's "Where a setting lives (one hop from its control)" is
+`where_settings_live()`
 (a test compares the two). The entries themselves are in table_networks.py, table_hacks.py,
 table_run.py and table_toy.py.
 """

@@ -130,7 +130,8 @@ class HacksConfig:
     flip_probability: float = 0.05
     generator_loss: str = "non-saturating"  # or "minimax"
     d_steps: int = 1
-    # After the DCGAN-era list (all live; 0 / "bce" / "" is off, values and sources in GUIDE §8):
+    # After the DCGAN-era list (all live; 0 / "bce" / "" is off; values and sources: the settings
+    # table, gan_core/config/table_hacks.py):
     instance_noise: float = 0.0  # start std of N(0, σ²) on D's inputs, [-1, 1] pixels, decays to 0
     replay_share: float = 0.0  # share of D's fake half drawn from a buffer of past fakes, 0..1
     adversarial_loss: str = "bce"  # or "least-squares" (Mao et al. 2017) or "hinge" (Lim & Ye 2017)

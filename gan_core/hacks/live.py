@@ -29,8 +29,9 @@ class LiveHacks:
     After that list: instance_noise (float32 start std) with budget_progress (float32 0..1,
     set by the loop, not the config) for its linear decay; replay_share (float32 0..1);
     loss_kind (int32 index into ADVERSARIAL_LOSSES); r1_gamma (float32 ≥ 0); augment
-    ((3,) bool, one per DIFF_AUGMENT_POLICIES entry). Sources: the settings table's help texts
-    (gan_core/config/table_hacks.py) and the Hacks guide's cards.
+    ((3,) bool, one per DIFF_AUGMENT_POLICIES entry). Their values and sources (Sønderby et al.
+    2016, Shrivastava et al. 2017, Mao et al. 2017, Lim & Ye 2017, Mescheder et al. 2018, Zhao et
+    al. 2020) are on the cards of gan_core/guide/stabilizer_cards.py.
     """
 
     def __init__(self, hacks: HacksConfig):

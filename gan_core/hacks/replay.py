@@ -10,7 +10,8 @@ import tensorflow as tf
 
 from gan_core.hacks import functions as hacks
 
-# A few thousand images, as in GUIDE §8.
+# A few thousand images, the usual size of a replay buffer (ganhacks #8; Shrivastava et al. 2017;
+# the experience-replay card in gan_core/guide/stabilizer_cards.py).
 REPLAY_CAPACITY = 2048
 # Pixels in [-1, 1] are kept as 16-bit fixed point, int16 q = round(x * PIXEL_SCALE): half
 # float32's memory (float32 rings raised the soak test's growth over ten runs from ~11 to

@@ -5,8 +5,8 @@ still train as a conditional GAN: the images are clustered once before training 
 cluster id is used as a class. G is then told which cluster to draw and D judges (image,
 cluster) with the same projection and auxiliary-classifier heads as real labels use
 (gan_core.step.gan_step). The clusters split a multi-modal set into simpler parts, so G
-covers every mode and draws each more sharply (measured on the embedded digits: see the
-README's design notes).
+covers every mode and draws each more sharply (measured on the embedded digits: docs/design.md,
+"Digits without labels: self-conditioning and the `modern` preset").
 
 Source: clustering the data to obtain labels for a conditional GAN, Sage et al. 2018
 ("Logo synthesis and manipulation with clustered generative adversarial networks") and

@@ -8,7 +8,7 @@ Shorter work started from a browser (a burst of the 2-D playground, decoding an 
 image set) holds a slot too, for as long as it runs: `with pool.slot(): ...`. So "at most
 N at once" holds whoever clicks what.
 
-One pool per server process (the app keeps it in st.cache_resource, shared by every
+One pool per server process (a module global of gan_core.jobs.server, shared by every
 browser session), so its own tables are guarded by a lock. A page calls `touch(id)` (or
 `touch_run(folder)`) whenever it shows a job; a job no page has shown for `idle_seconds` is
 stopped (Streamlit does not clean up threads that outlive their session).

@@ -8,7 +8,7 @@ it does in the app's process; the actor's methods are the commands and one read,
 
 The run folder is written here, by the worker, to the path the app chose: the app reads
 it back (downloads, the Latent explorer), so that path must name the same shared folder on
-every machine of the cluster (README, "Scaling up").
+every machine of the cluster (docs/scaling.md, "A class on a Ray cluster").
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Joining a Ray cluster and asking it for room: the address, the connection, what one
 training requests, and the pool's admission by the cluster's free resources.
 
-See gan_core/jobs/ray_backend.py for the backend as a whole (the README's "Scaling up"
-for the set-up). Imported only when the Ray backend is used.
+See gan_core/jobs/ray_backend.py for the backend as a whole (docs/scaling.md, "A class on a Ray
+cluster", for the set-up). Imported only when the Ray backend is used.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ each `run.precision`, and loss scaling for float16.
   against fp32's 55 ms (2048x2048) and the seed network ran 1.17x the seed loop against fp32's
   2.0x, as one bf16 dot-product instruction does no more work per cycle than two fp32 FMAs.
   Without either bf16 is emulated (measured: ~10x slower on an AVX2-only CPU). Quality per step
-  holds (README, "Design notes").
+  holds (docs/design.md, "Digits without labels: self-conditioning and the `modern` preset").
 - "fp16": Keras `mixed_float16`, for GPUs (Tensor Cores); float16's narrow range lets small
   gradients underflow, so each optimizer is wrapped in `keras.optimizers.LossScaleOptimizer`
   (dynamic loss scaling; a custom step gets none from `compile()`).
@@ -17,8 +17,8 @@ each `run.precision`, and loss scaling for float16.
   `avx512_bf16` or `amx_bf16` *and* a bf16 matmul measured here runs at least
   BF16_MIN_SPEEDUP times as fast as the same fp32 one (`bf16_speedup`, once per process,
   ~0.3 s), else fp32. Flags alone cannot tell: avx512_bf16 is listed where bf16 matmuls run
-  at ~0.6-0.8x fp32's speed (measured, no AMX) and where AMX runs them at ~1.75x (GUIDE's
-  matmul peaks, 770 against 440 GFLOP/s).
+  at ~0.6-0.8x fp32's speed (measured, no AMX) and where AMX runs them at ~1.75x (matmul peaks,
+  770 against 440 GFLOP/s: docs/measured.md, "bf16 with AMX (2026-11-30)").
 """
 
 from __future__ import annotations

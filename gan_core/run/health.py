@@ -1,5 +1,5 @@
 """Health checks a teacher wants shouted, not buried in a plot: NaN/inf metrics and the
-samples' diversity (the named step and epoch checks live in health.py)."""
+samples' diversity (the named step and epoch checks live in health_watch.py)."""
 
 from __future__ import annotations
 

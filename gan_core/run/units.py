@@ -1,6 +1,6 @@
 """The units a run is measured in, defined once for the Train page, the CLI and Compare.
 
-- An epoch is one pass over the real images (Goodfellow et al. 2014, algorithm 1; GUIDE §3):
+- An epoch is one pass over the real images (Goodfellow et al. 2014, algorithm 1):
   each step makes k discriminator rounds, and each round draws one half-batch of real
   images (the other half of D's batch is fake), so a step shows D k x batch/2 real images.
 - The time budget counts the seconds spent in training steps plus the epoch-end work

@@ -53,7 +53,8 @@ def make_optimizer(cfg: TrainConfig, learning_rate: float) -> keras.optimizers.O
 def make_discriminator_optimizer(cfg: TrainConfig) -> keras.optimizers.Optimizer:
     """D's optimizer at optimizer.d_learning_rate: Adam as make_optimizer, or with
     optimizer.d_optimizer = "sgd" plain SGD without momentum (ganhacks #9: "use SGD for the
-    discriminator"). The rate is taken as given: SGD needs ~10x Adam's (GUIDE: 2e-3 for 2e-4),
+    discriminator"). The rate is taken as given: SGD needs ~10x Adam's (2e-3 for 2e-4; the
+    sgd-discriminator card in gan_core/guide/model_hack_cards.py),
     and the live rate control and the decay then act on SGD's rate the same way.
     """
     if cfg.optimizer.d_optimizer == "sgd":

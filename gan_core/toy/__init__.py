@@ -1,7 +1,8 @@
 """The 2-D playground: small MLP GANs on point clouds, live hacks, mode-collapse metrics.
 
-TensorFlow loads only when the trainer is first used, so the CLI can reject a bad flag
-with one clean line before TensorFlow's start-up messages.
+Importing this package does not load TensorFlow, so the CLI can reject a bad flag with one
+clean line before TensorFlow's start-up messages. The trainer (`ToyTrainer`,
+`HISTORY_COLUMNS`) is in gan_core.toy.trainer, which loads TensorFlow: import it from there.
 """
 
 from gan_core.toy.config import ToyConfig
@@ -20,14 +21,4 @@ __all__ = [
     "points_dataset",
     "ModeMetrics",
     "mode_metrics",
-    "HISTORY_COLUMNS",
-    "ToyTrainer",
 ]
-
-
-def __getattr__(name):
-    if name in ("ToyTrainer", "HISTORY_COLUMNS"):
-        from gan_core.toy import trainer
-
-        return getattr(trainer, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
