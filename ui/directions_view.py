@@ -29,11 +29,15 @@ _ERROR_KEY = "latent_dir_name_error"
 # Every ASCII punctuation character a Markdown label could read as syntax (links, images,
 # emphasis, Streamlit's :color[...] and :icon: directives, $math$): escaped in a name.
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|:$<>~&\"'=^])")
+# GitHub's autolinks (http://..., www.x, a@b.c) are found after escapes are undone: an
+# invisible word joiner (U+2060) inside each keeps a name from becoming a link.
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
 
 
 def plain(text: str) -> str:
-    """`text` with Markdown punctuation backslash-escaped, so a name shows as typed."""
-    return _MARKDOWN.sub(r"\\\1", text)
+    """`text` with Markdown punctuation backslash-escaped and autolinks broken, so a name
+    shows as typed: no link, picture, colour or icon."""
+    return _MARKDOWN.sub(r"\\\1", _AUTOLINK.sub("\u2060", text))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -177,9 +181,10 @@ def directions_section(gen: LoadedGenerator, z: np.ndarray) -> None:
     shown, chosen, points = _what_to_move(d, z)
     amounts = [float(st.session_state.get(_slider_key(k), 0.0)) for k in range(1, shown + 1)]
     one = len(points) == 1
-    picture, controls = st.columns([2, 5], gap="large")
+    # One cell: its before/after pair beside the sliders; a row: the two rows above them.
+    picture, controls = st.columns([1, 2], gap="large") if one else (st.container(), st.container())
     picture.image(
-        _result(gen, points, d.move(points, amounts), 6 if one else 2),
+        _result(gen, points, d.move(points, amounts), 6 if one else 4),
         caption=(
             f"Cell {chosen}: as sampled (left) and moved (right)"
             if one
