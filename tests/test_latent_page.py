@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -286,3 +287,33 @@ def test_a_runs_direction_names_are_kept_in_its_folder(tmp_path, monkeypatch, em
     assert not at.exception and not at.error
     assert json.loads((empty_runs / "run-9" / "direction_names.json").read_text())["names"] == {"3": "thickness"}
     assert not (empty_runs / ".direction_names").exists()
+
+
+def test_names_given_before_a_run_trained_on_are_flagged_and_an_uploads_are_kept_by_its_bytes(
+    tmp_path, monkeypatch, empty_runs
+):
+    import os
+
+    monkeypatch.setenv("GAN_LAB_PRETRAINED_DIR", str(tmp_path / "not-there"))
+    run_generator = save_tiny_generator(empty_runs / "run-4")
+    at = AppTest.from_file(str(PAGE), default_timeout=PAGE_TIMEOUT)
+    at.run()
+    at.selectbox(key="latent_generator").set_value("Run run-4").run()
+    at.text_input(key=direction_name_key(at, 1)).input("slant").run()
+    assert not any("earlier epoch" in c.value for c in at.caption)
+    save_tiny_generator(empty_runs / "run-4")  # the run trained on: a new generator file
+    os.utime(run_generator, (1e9 + 7, 1e9 + 7))
+    at.run()
+    assert not at.exception
+    assert at.slider(key="latent_dir_1").label.startswith("slant (direction 1, ")
+    assert any("earlier epoch" in c.value for c in at.caption)
+
+    upload = save_tiny_generator(tmp_path / "mine")
+    at.selectbox(key="latent_generator").set_value("Upload a .keras file").run()
+    at.file_uploader(key="latent_upload").upload("mine.keras", upload.read_bytes()).run()
+    assert at.slider(key="latent_dir_1").label.startswith("Direction 1 (")
+    at.text_input(key=direction_name_key(at, 1)).input("thickness").run()
+    assert not at.exception and not at.error
+    digest = hashlib.sha256(upload.read_bytes()).hexdigest()
+    kept = json.loads((empty_runs / ".direction_names" / f"{digest}.json").read_text())
+    assert kept["names"] == {"1": "thickness"}
