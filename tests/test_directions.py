@@ -137,6 +137,14 @@ def test_a_wide_layer_is_read_through_a_seeded_subset_of_its_features():
     assert y.shape[1] < full.shape[1] == 256 and np.isin(y[0], full[0]).all()
 
 
+def test_a_huge_early_layer_is_refused_before_the_model_runs(monkeypatch):
+    import gan_core.generators.directions as directions
+
+    monkeypatch.setattr(directions, "MAX_LAYER_FEATURES", 63)
+    with pytest.raises(DirectionsError, match="its early layer seed_act has 64 features; .* at most 63"):
+        discover(dense_generator(), small_source(16), n_samples=100)
+
+
 def test_a_generator_whose_first_layer_ignores_z_has_no_directions():
     model = dense_generator(batch_norm=False)
     seed = model.get_layer("seed")

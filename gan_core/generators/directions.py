@@ -38,6 +38,8 @@ MAX_FEATURES = 4096  # the PCA sees at most this many of the layer's features (a
 DEFAULT_SEED = 0
 BATCH = 500  # latent points per model call (one traced shape); fewer for a very wide layer
 MAX_BATCH_FLOATS = 8_000_000  # 32 MB of float32 activations per model call at most
+# A wider early layer (an uploaded oddity) would cost minutes of model calls: refused first.
+MAX_LAYER_FEATURES = 1 << 20
 # Layers that act on each feature separately: the seed's normalization and nonlinearity.
 _PER_FEATURE = {
     "BatchNormalization",
@@ -143,7 +145,8 @@ def layer_features(model, z, layer=None, max_features: int = MAX_FEATURES, seed:
 
     The model is called in batches of BATCH points (fewer for a very wide layer, so one call
     holds at most MAX_BATCH_FLOATS activations), each padded to the same shape so Keras
-    traces once. Raises DirectionsError when the layer cannot be read on its own.
+    traces once. Raises DirectionsError when the layer cannot be read on its own or has more
+    than MAX_LAYER_FEATURES features (checked before any model call).
     """
     import keras  # deferred: importing this module must not load TensorFlow
 
@@ -155,6 +158,11 @@ def layer_features(model, z, layer=None, max_features: int = MAX_FEATURES, seed:
     except Exception as e:  # Keras raises several kinds for a layer it cannot cut at
         raise DirectionsError(f"cannot read this generator's early layer on its own ({type(e).__name__})") from None
     width = int(np.prod(partial.outputs[0].shape[1:]))
+    if width > MAX_LAYER_FEATURES:
+        raise DirectionsError(
+            f"its early layer {layer.name} has {width:,} features; directions are found for at most "
+            f"{MAX_LAYER_FEATURES:,}"
+        )
     keep = None
     if width > max_features:
         keep = np.sort(np.random.default_rng(seed).choice(width, max_features, replace=False))
