@@ -273,6 +273,7 @@ def test_a_name_the_disk_refuses_is_a_one_line_error(page, empty_runs):
     page.text_input(key=direction_name_key(page, 1)).input("slant").run()
     assert not page.exception
     assert len(page.error) == 1 and page.error[0].value.startswith("Direction 1's name was not saved: ")
+    assert str(empty_runs) not in page.error[0].value  # the server's folders stay private
     assert "\n" not in page.error[0].value
     assert page.slider(key="latent_dir_1").label.startswith("Direction 1 (")
 

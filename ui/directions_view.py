@@ -91,8 +91,8 @@ def _save(path: Path, number: int, key: str, digest: str) -> None:
     st.session_state.pop(_ERROR_KEY, None)
     try:
         save_name(path, number, st.session_state.get(key, ""), digest)
-    except (NameRefused, OSError) as e:
-        st.session_state[_ERROR_KEY] = f"Direction {number}'s name was not saved: {e}."
+    except (NameRefused, OSError) as e:  # a disk error without the server's paths
+        st.session_state[_ERROR_KEY] = f"Direction {number}'s name was not saved: {getattr(e, 'strerror', None) or e}."
 
 
 def label(directions: Directions, names: dict[int, str], k: int) -> str:
