@@ -149,7 +149,7 @@ def _direction_rows(gen: LoadedGenerator, d: Directions, shown: int, point: np.n
     (names file, {number: name}, generator digest)."""
     path, names, digest = place
     for k in range(1, shown + 1):
-        slide, name, strip = st.columns([4, 3, 6], vertical_alignment="center")
+        slide, name, strip = st.columns([5, 3, 5], vertical_alignment="center")
         st.session_state.setdefault(_slider_key(k), 0.0)
         slide.slider(label(d, names, k), -REACH, REACH, step=STEP, key=_slider_key(k), format="%+.2f σ")
         with name:
