@@ -1,9 +1,11 @@
-"""Latent explorer: samples, interpolations, 2-D walks, vector arithmetic and the nearest real digit.
+"""Latent explorer: samples, interpolations, 2-D walks, discovered directions, vector arithmetic
+and the nearest real digit.
 
 Registered by app.py under the title "Latent explorer"; also runs on its own with
 `streamlit run app_pages/latent_explorer.py`. Loading and memoizing the generator's
 pictures is ui/latent_view.py (a widget change costs one generator call: the one for the
-picture it changes); the latent math is gan_core/generators/latent.py.
+picture it changes); the latent math is gan_core/generators/latent.py; the discovered
+directions section is ui/directions_view.py.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from gan_core.data import DataError, load_images
 from gan_core.generators import latent
 from gan_core.generators.images import image_grid, png_bytes, upscale
 from gan_core.generators.running import strip_and_gif
+from ui.directions_view import directions_section
 from ui.figures.latent import numbered_grid
 from ui.latent_view import (
     EACH_CLASS,
@@ -230,6 +233,7 @@ def render() -> None:
     z, pictures = samples_section(gen)
     interpolation_section(gen, z)
     walk_section(gen, z)
+    directions_section(gen, z)
     arithmetic_section(gen, z, pictures)
     nearest_real_section(gen, pictures)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -224,3 +226,95 @@ def test_watching_a_run_that_still_trains_keeps_it_from_the_idle_janitor(
         assert trainer.snapshot().state == "stopped"
     finally:
         trainer.stop(timeout=60)
+
+
+# -- discovered directions -------------------------------------------------------------------
+
+
+def direction_name_key(at: AppTest, number: int) -> str:
+    return next(t.key for t in at.text_input if t.label == f"Name direction {number}")
+
+
+def test_discovered_directions_move_the_cell_and_a_name_is_seen_by_the_next_visitor(page, empty_runs):
+    labels = [s.label for s in page.slider if s.key.startswith("latent_dir_") and s.key != "latent_dir_count"]
+    assert len(labels) == 6 and labels[0].startswith("Direction 1 (") and labels[0].endswith("% of variance)")
+    before = image_with_caption(page, "Cell 1: as sampled (left) and moved (right) (all sliders at 0)").value
+    page.slider(key="latent_dir_1").set_value(2.5).run()
+    assert not page.exception
+    assert image_with_caption(page, "Cell 1: as sampled (left) and moved (right)").value != before
+    page.radio(key="latent_dir_what").set_value("cells 1-8").run()
+    image_with_caption(page, "Cells 1-8: as sampled (top) and moved (bottom)")
+
+    page.text_input(key=direction_name_key(page, 1)).input("  slant\x1b ").run()
+    assert not page.exception and not page.error
+    assert page.slider(key="latent_dir_1").label.startswith("slant (direction 1, ")
+    stored = list((empty_runs / ".direction_names").glob("*.json"))
+    assert len(stored) == 1 and json.loads(stored[0].read_text())["names"] == {"1": "slant"}
+
+    other = AppTest.from_file(str(PAGE), default_timeout=PAGE_TIMEOUT)  # another student's session
+    other.run()
+    assert other.slider(key="latent_dir_1").label.startswith("slant (direction 1, ")
+    assert other.text_input(key=direction_name_key(other, 1)).value == "slant"
+
+
+def test_a_long_or_markdown_direction_name_is_cut_or_shown_as_typed(page, empty_runs):
+    # set_value, as a client that ignores the box's 40-character limit would send it: Streamlit cuts it
+    page.text_input(key=direction_name_key(page, 2)).set_value("x" * 41).run()
+    assert not page.exception and not page.error
+    assert page.slider(key="latent_dir_2").label.startswith("x" * 40 + " (direction 2, ")
+    page.text_input(key=direction_name_key(page, 2)).input("![x](http://evil/x.png) :red[boo]").run()
+    assert not page.error
+    label = page.slider(key="latent_dir_2").label
+    assert label.startswith(r"\!\[x\]\(http\:") and r"\:red\[boo\]" in label  # escaped: no image, no colour
+
+
+def test_a_name_the_disk_refuses_is_a_one_line_error(page, empty_runs):
+    (empty_runs / ".direction_names").write_text("a file where the names folder should be")
+    page.text_input(key=direction_name_key(page, 1)).input("slant").run()
+    assert not page.exception
+    assert len(page.error) == 1 and page.error[0].value.startswith("Direction 1's name was not saved: ")
+    assert str(empty_runs) not in page.error[0].value  # the server's folders stay private
+    assert "\n" not in page.error[0].value
+    assert page.slider(key="latent_dir_1").label.startswith("Direction 1 (")
+
+
+def test_a_runs_direction_names_are_kept_in_its_folder(tmp_path, monkeypatch, empty_runs):
+    monkeypatch.setenv("GAN_LAB_PRETRAINED_DIR", str(tmp_path / "not-there"))
+    save_tiny_generator(empty_runs / "run-9")
+    at = AppTest.from_file(str(PAGE), default_timeout=PAGE_TIMEOUT)
+    at.run()
+    at.selectbox(key="latent_generator").set_value("Run run-9").run()
+    at.text_input(key=direction_name_key(at, 3)).input("thickness").run()
+    assert not at.exception and not at.error
+    assert json.loads((empty_runs / "run-9" / "direction_names.json").read_text())["names"] == {"3": "thickness"}
+    assert not (empty_runs / ".direction_names").exists()
+
+
+def test_names_given_before_a_run_trained_on_are_flagged_and_an_uploads_are_kept_by_its_bytes(
+    tmp_path, monkeypatch, empty_runs
+):
+    import os
+
+    monkeypatch.setenv("GAN_LAB_PRETRAINED_DIR", str(tmp_path / "not-there"))
+    run_generator = save_tiny_generator(empty_runs / "run-4")
+    at = AppTest.from_file(str(PAGE), default_timeout=PAGE_TIMEOUT)
+    at.run()
+    at.selectbox(key="latent_generator").set_value("Run run-4").run()
+    at.text_input(key=direction_name_key(at, 1)).input("slant").run()
+    assert not any("earlier epoch" in c.value for c in at.caption)
+    save_tiny_generator(empty_runs / "run-4")  # the run trained on: a new generator file
+    os.utime(run_generator, (1e9 + 7, 1e9 + 7))
+    at.run()
+    assert not at.exception
+    assert at.slider(key="latent_dir_1").label.startswith("slant (direction 1, ")
+    assert any("earlier epoch" in c.value for c in at.caption)
+
+    upload = save_tiny_generator(tmp_path / "mine")
+    at.selectbox(key="latent_generator").set_value("Upload a .keras file").run()
+    at.file_uploader(key="latent_upload").upload("mine.keras", upload.read_bytes()).run()
+    assert at.slider(key="latent_dir_1").label.startswith("Direction 1 (")
+    at.text_input(key=direction_name_key(at, 1)).input("thickness").run()
+    assert not at.exception and not at.error
+    digest = hashlib.sha256(upload.read_bytes()).hexdigest()
+    kept = json.loads((empty_runs / ".direction_names" / f"{digest}.json").read_text())
+    assert kept["names"] == {"1": "thickness"}

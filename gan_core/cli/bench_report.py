@@ -182,6 +182,17 @@ def _extras() -> dict:
     except GeneratorError as e:
         print(f"  latent explorer: skipped ({e})")
     try:
+        from gan_core.generators.directions import N_SAMPLES, discover_seconds
+
+        first, again = discover_seconds(pretrained_source())
+        out["discovered_directions_first_s"], out["discovered_directions_s"] = round(first, 3), round(again, 3)
+        print(
+            f"  latent explorer: discovered directions ({N_SAMPLES} samples) in {first:.2f} s the first "
+            f"time, {again:.2f} s again (target: a couple of seconds on 2 cores)"
+        )
+    except GeneratorError as e:
+        print(f"  discovered directions: skipped ({e})")
+    try:
         from devtools.app_harness import ui_attached_speed
     except ImportError:
         print("  app speed: skipped (run from the repository root)")
