@@ -89,7 +89,8 @@ def show_card(card: guide.GuideCard) -> None:
 
 
 def show_symptoms(shown_ids: set[str]) -> None:
-    """The symptom finder: what a learner sees, what it means, and links to the cards shown (`shown_ids`)."""
+    """The symptom finder: what a learner sees, what it means, links to the cards shown
+    (`shown_ids`) and the sources of the explanation."""
     st.header("Symptoms", anchor="symptoms")
     st.write("What you see on the Train page, what usually causes it, and which cards help.")
     for s in guide.SYMPTOMS:
@@ -102,6 +103,7 @@ def show_symptoms(shown_ids: set[str]) -> None:
                 title = guide.card(card_id).title
                 links.append(f"[{title}](#{card_id})" if card_id in shown_ids else f"{title} (hidden by the filter)")
             st.markdown("Helps: " + " · ".join(links))
+            st.caption("Source: " + "; ".join(s.sources))
             if s.playground_preset and st.button(
                 "Watch it in 2D",
                 key=f"watch-{s.id}",

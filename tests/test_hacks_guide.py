@@ -130,8 +130,9 @@ def test_filter_by_kind_and_by_every_search_word():
 def test_guide_groups_2016s_list_apart_from_what_came_after():
     groups = dict(guide.by_era(guide.CARDS))
     early, later = ({c.id for c in groups[guide.ERAS[era]]} for era in (guide.ERA_2016, guide.ERA_LATER))
-    assert {"batch-norm", "label-flips", "sgd-discriminator", "g-dropout", "minibatch-stddev"} <= early
-    assert {"spectral-norm", "ema-generator", "ttur"} <= later
+    assert {"batch-norm", "label-flips", "sgd-discriminator", "g-dropout"} <= early
+    # The minibatch standard deviation is ProGAN's (Karras et al. 2018), not 2016's list.
+    assert {"spectral-norm", "ema-generator", "ttur", "minibatch-stddev"} <= later
     assert early.isdisjoint(later) and len(early) + len(later) == len(guide.CARDS)
 
 
@@ -182,8 +183,10 @@ def test_page_renders_every_card_with_its_try_button_and_the_symptoms(page):
     )
     assert len(page.get("plotly_chart")) >= 4
     markdown = "\n".join(m.value for m in page.markdown)
+    captions = "\n".join(c.value for c in page.caption)
     for s in guide.SYMPTOMS:
         assert s.title in markdown
+        assert "Source: " + "; ".join(s.sources) in captions
     assert "[Batch normalization](#batch-norm)" in markdown
 
 

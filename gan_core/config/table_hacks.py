@@ -19,7 +19,8 @@ DIFF_AUGMENT_POLICIES = ("translation", "cutout", "color")
 INSTANCE_NOISE_MAX = 1.0  # an std of 1 already buries [-1, 1] pixels
 R1_GAMMA_MAX = 100.0
 # The Train page's learning-rate choices: Adam's useful range for these networks, and 1e-2
-# for D under SGD (about 10x Adam's rate; ganhacks #9).
+# for D under SGD (ganhacks #9; about 10x Adam's rate, this app's rule of thumb: ganhacks
+# gives no rate).
 LEARNING_RATES = (1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 3e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2)
 
 LABEL_TARGETS = Pair(-0.5, 1.5)
@@ -46,8 +47,8 @@ HACKS = (
         group="hack",
         label="Separate real and fake batches",
         kind="toggle",
-        help="On: D learns from an all-real batch, then an all-fake one (BatchNorm statistics stay pure). "
-        "Off: one shuffled mixed batch.",
+        help="On: D learns from an all-real half batch, then an all-fake one (BatchNorm statistics stay "
+        "pure; ganhacks #4). Off: two updates on half batches cut from a shuffled mix of both.",
         browser=Flag(),
         applies=LIVE,
         marker="separate batches",
@@ -138,7 +139,8 @@ HACKS = (
         kind="slider",
         page=(0.0, 0.5, 0.01),
         help="Gaussian noise added to every image D sees, real and fake (pixels in [-1, 1]); this std at "
-        "the start, falling linearly to 0 over the run's time or epochs. Usual: 0.1. 0 = off. "
+        "the start, falling linearly to 0 over the run's time or epochs. The guide's pair uses 0.1 (the "
+        "sources fix no value). 0 = off. "
         "ganhacks #13; Sønderby et al. 2016; Arjovsky & Bottou 2017.",
         browser=Interval(0.0, INSTANCE_NOISE_MAX),
         applies=LIVE,
@@ -154,7 +156,7 @@ HACKS = (
         kind="slider",
         page=(0.0, 1.0, 0.05),
         help="Share of D's fake half drawn from a buffer of 2,048 earlier fakes instead of fresh ones, so D "
-        "keeps rejecting what G drew before. Usual: 0.5. 0 = off. ganhacks #8; Shrivastava et al. 2017.",
+        "keeps rejecting what G drew before. Shrivastava et al. 2017 use 0.5 (half); 0 = off. ganhacks #8.",
         browser=Interval(0.0, 1.0),
         applies=LIVE,
         marker="replay",
@@ -185,7 +187,8 @@ HACKS = (
         kind="slider",
         page=(0.0, 10.0, 0.1),
         help="Adds γ/2 · ‖∇ₓD(x)‖² on real images to D's loss, so D stays smooth where the data is. "
-        "Usual: 0.1–10, low for small images. 0 = off (costs nothing). Mescheder et al. 2018.",
+        "Mescheder et al. 2018 use 10; StyleGAN2-ADA uses 0.01 for CIFAR-10's small images "
+        "(Karras et al. 2020). 0 = off (costs nothing).",
         browser=Interval(0.0, R1_GAMMA_MAX),
         applies=LIVE,
         marker="R1 γ",
@@ -215,7 +218,7 @@ HACKS = (
         label="Discriminator learning rate",
         kind="lr",
         choices=LEARNING_RATES,
-        help="D's step size (Adam's, or SGD's when D uses SGD: then ~10× larger).",
+        help="D's step size (Adam's, or SGD's when D uses SGD: then ~10× larger, this app's rule of thumb).",
         browser=Interval(0.0, 0.1, low_open=True),
         applies=LIVE,
         marker="D lr",

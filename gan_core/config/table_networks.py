@@ -1,5 +1,5 @@
 """The settings table's entries for the two networks and Adam's momentum: the DCGAN practices
-(Radford et al. 2015; the kernel rule from Odena et al. 2016), the later architecture hacks
+(Radford et al. 2015; the kernel rule from Odena et al. 2016 and Chollet 2017), the later architecture hacks
 (ganhacks #9, #15, #17 and Miyato et al. 2018) and the networks' size. All apply at the next
 start: they shape the networks or the optimizers.
 
@@ -66,7 +66,8 @@ PRACTICES = (
         group="practice",
         label="Batch normalization",
         kind="toggle",
-        help="conv → BatchNorm → activation in G and D (not on D's input layer nor G's output).",
+        help="conv → BatchNorm → activation in G and D, as in the DCGAN authors' code (not on D's input "
+        "layer nor G's output).",
         browser=Flag(),
         cards=("batch-norm",),
     ),
@@ -111,7 +112,8 @@ PRACTICES = (
         group="practice",
         label="Kernel size divisible by stride",
         kind="toggle",
-        help="On: 4×4 kernels at stride 2. Off: 3×3 at stride 2, which overlaps unevenly: checkerboards.",
+        help="On: 4×4 kernels at stride 2. Off: 3×3 at stride 2, which overlaps unevenly: checkerboards "
+        "(Odena et al. 2016; Chollet).",
         browser=Flag(),
         cards=("kernel-stride",),
     ),
@@ -123,7 +125,8 @@ PRACTICES = (
         label="Dropout in D",
         kind="slider",
         page=(0.0, 0.7, 0.05),
-        help="Share of D's features dropped before its output; slows D down so G can keep up. 0 = off.",
+        help="Share of D's features dropped before its output; slows D down so G can keep up. Chollet "
+        "uses 0.4; the DCGAN paper none. 0 = off.",
         browser=Interval(0.0, 0.7),
         cards=("dropout",),
     ),
@@ -150,8 +153,8 @@ MODEL_HACKS = (
         label="Discriminator optimizer",
         kind="radio",
         options=(("adam", "Adam"), ("sgd", "SGD")),
-        help="Adam, or plain SGD for D only (ganhacks #9); G keeps Adam. SGD needs a D learning rate "
-        "about 10× Adam's: 2e-3 where Adam had 2e-4.",
+        help="Adam, or plain SGD for D only (ganhacks #9); G keeps Adam. ganhacks gives no rate; this "
+        "app's rule of thumb is a D learning rate about 10× Adam's: 2e-3 where Adam had 2e-4.",
         browser=Choice(("adam", "sgd")),
         cards=("sgd-discriminator",),
     ),

@@ -178,7 +178,8 @@ TOY_RUN = (
         label="D's optimizer",
         kind="radio",
         options=(("same", "same as G"), ("adam", "ADAM"), ("sgd", "SGD")),
-        help="ganhacks #9: SGD for D while G keeps Adam. SGD wants a D rate ~10x Adam's.",
+        help="ganhacks #9: SGD for D while G keeps Adam. Give D a rate ~10x Adam's (this app's "
+        "rule of thumb; ganhacks gives no rate).",
         applies=LIVE,
         cards=("sgd-discriminator",),
     ),

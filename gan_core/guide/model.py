@@ -11,28 +11,43 @@ NEXT_START = "next start"  # it shapes the networks or optimizers, built when a 
 
 BATCH_NORM_PLACEMENT = (
     "This app places BatchNorm between the convolution and the activation "
-    "(conv -> BatchNorm -> activation), and leaves it out of the discriminator's input "
-    "layer and the generator's output layer. The DCGAN paper's prose and its code disagree "
-    "on the order; conv -> BN -> activation is the common choice."
+    "(conv -> BatchNorm -> activation), as the DCGAN authors' code does, and leaves it out of "
+    "the discriminator's input layer and the generator's output layer, as their paper says. "
+    "The paper and its code agree on this order; some Keras tutorials contradict themselves "
+    "(first 'after the activation', then 'before the activation', with code that puts it before)."
 )
 
+# The sources the cards and symptoms cite, one constant each (a card's `sources` holds the
+# ones its claims rest on; tests/test_guide_sources.py pins them card by card).
 DCGAN = "Radford, Metz & Chintala 2015 - DCGAN paper (arXiv:1511.06434)"
+DCGAN_CODE = "Radford, Metz & Chintala 2015 - the DCGAN authors' code (github.com/Newmu/dcgan_code)"
 GANHACKS = "Chintala et al. 2016 - ganhacks list, 'How to Train a GAN?'"
 GOODFELLOW = "Goodfellow et al. 2014 - Generative Adversarial Nets"
+GOODFELLOW_TUTORIAL = "Goodfellow 2016 - NIPS 2016 Tutorial: Generative Adversarial Networks"
 SALIMANS = "Salimans et al. 2016 - Improved Techniques for Training GANs"
 ODENA = "Odena, Dumoulin & Olah 2016 - Deconvolution and Checkerboard Artifacts"
-CHOLLET = "Chollet - Deep Learning with Python, the Keras GAN example"
+CHOLLET = "Chollet 2017 - Deep Learning with Python, section 8.5: the Keras DCGAN and its bag of tricks"
+BROWNLEE_HACKS = "Brownlee 2019 - How to Implement GAN Hacks in Keras to Train Stable Models (tutorial)"
+BROWNLEE_LOSS = "Brownlee 2019 - How to Code the GAN Training Algorithm and Loss Functions (tutorial)"
+IOFFE = "Ioffe & Szegedy 2015 - Batch Normalization"
+KINGMA_BA = "Kingma & Ba 2015 - Adam: A Method for Stochastic Optimization"
+WHITE = "White 2016 - Sampling Generative Networks (interpolation along great circles)"
 MIRZA = "Mirza & Osindero 2014 - Conditional Generative Adversarial Nets"
 ACGAN = "Odena, Olah & Shlens 2017 - Conditional Image Synthesis with Auxiliary Classifier GANs"
 PROJECTION = "Miyato & Koyama 2018 - cGANs with Projection Discriminator"
 ISOLA = "Isola et al. 2017 - Image-to-Image Translation with Conditional Adversarial Networks (pix2pix)"
 KARRAS = "Karras et al. 2018 - Progressive Growing of GANs (ProGAN)"
+KARRAS_ADA = "Karras et al. 2020 - Training Generative Adversarial Networks with Limited Data (StyleGAN2-ADA)"
 MIYATO = "Miyato et al. 2018 - Spectral Normalization for Generative Adversarial Networks"
 YAZICI = "Yazıcı et al. 2019 - The Unusual Effectiveness of Averaging in GAN Training"
 HEUSEL = "Heusel et al. 2017 - GANs Trained by a Two Time-Scale Update Rule (TTUR)"
 SAGAN = "Zhang et al. 2019 - Self-Attention GANs (SAGAN)"
+BIGGAN = "Brock, Donahue & Simonyan 2019 - Large Scale GAN Training (BigGAN)"
 SAGE = "Sage et al. 2018 - Logo Synthesis and Manipulation with Clustered Generative Adversarial Networks"
 LIU = "Liu et al. 2020 - Diverse Image Generation via Self-Conditioned GANs"
+METZ = "Metz et al. 2017 - Unrolled Generative Adversarial Networks"
+KHAYATKHOEI = "Khayatkhoei, Singh & Elgammal 2018 - Disconnected Manifold Learning for Generative Adversarial Networks"
+TANIELIAN = "Tanielian et al. 2020 - Learning Disconnected Manifolds: a No GAN's Land"
 
 # The two groups the guide shows: what a student found in 2016's lists, and the
 # stabilizers current GAN code uses, which came after them.
@@ -49,11 +64,48 @@ ARJOVSKY_BOTTOU = "Arjovsky & Bottou 2017 - Towards Principled Methods for Train
 SHRIVASTAVA = "Shrivastava et al. 2017 - Learning from Simulated and Unsupervised Images through Adversarial Training"
 MAO = "Mao et al. 2017 - Least Squares Generative Adversarial Networks"
 LIM_YE = "Lim & Ye 2017 - Geometric GAN (the hinge loss)"
-SAGAN = "Zhang et al. 2019 - Self-Attention GANs (SAGAN)"
-SAGE = "Sage et al. 2018 - Logo Synthesis and Manipulation with Clustered Generative Adversarial Networks"
-LIU = "Liu et al. 2020 - Diverse Image Generation via Self-Conditioned GANs"
 MESCHEDER = "Mescheder, Geiger & Nowozin 2018 - Which Training Methods for GANs do actually Converge? (R1)"
 ZHAO_DIFFAUGMENT = "Zhao et al. 2020 - Differentiable Augmentation for Data-Efficient GAN Training"
+
+# Every source above, the only ones a card or a symptom may cite.
+SOURCES = (
+    DCGAN,
+    DCGAN_CODE,
+    GANHACKS,
+    GOODFELLOW,
+    GOODFELLOW_TUTORIAL,
+    SALIMANS,
+    ODENA,
+    CHOLLET,
+    BROWNLEE_HACKS,
+    BROWNLEE_LOSS,
+    IOFFE,
+    KINGMA_BA,
+    WHITE,
+    MIRZA,
+    ACGAN,
+    PROJECTION,
+    ISOLA,
+    KARRAS,
+    KARRAS_ADA,
+    MIYATO,
+    YAZICI,
+    HEUSEL,
+    SAGAN,
+    BIGGAN,
+    SAGE,
+    LIU,
+    METZ,
+    KHAYATKHOEI,
+    TANIELIAN,
+    SONDERBY,
+    ARJOVSKY_BOTTOU,
+    SHRIVASTAVA,
+    MAO,
+    LIM_YE,
+    MESCHEDER,
+    ZHAO_DIFFAUGMENT,
+)
 
 
 class GuideError(ValueError):
@@ -94,7 +146,8 @@ class GuideCard:
 @dataclass(frozen=True)
 class Symptom:
     """Something a learner sees while training, what it means, its likely causes and the ids of
-    the cards that help; `expected` marks behaviour that is not a fault.
+    the cards that help; `expected` marks behaviour that is not a fault; `sources` cite where
+    the explanation and the causes come from (the cards cite their own).
     """
 
     id: str
@@ -103,6 +156,7 @@ class Symptom:
     explanation: str
     causes: tuple[str, ...]
     cards: tuple[str, ...]  # ids of the cards that help
+    sources: tuple[str, ...] = ()
     expected: bool = False  # True: not a fault, just how the numbers behave
     playground_preset: str = ""  # a 2D playground preset that shows the symptom ("" = none)
 

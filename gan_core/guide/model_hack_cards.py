@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from gan_core.config.settings import label
 from gan_core.guide.model import (
+    BIGGAN,
     DCGAN,
     ERA_LATER,
     GANHACKS,
@@ -39,12 +40,16 @@ MODEL_HACK_CARDS: tuple[GuideCard, ...] = (
         "SGD for the discriminator",
         "practice",
         what="D is trained with plain stochastic gradient descent (no momentum) while G keeps "
-        "Adam. D's learning rate is taken as given, so set it about 10x Adam's: the pair "
-        "below uses 0.01 where the preset's Adam uses 0.001.",
-        why="Adam adapts each weight's step to its gradient history, which lets D sharpen fast "
-        "and overpower G. Plain SGD moves D more evenly and more slowly, so G keeps getting "
-        "a useful signal. The ganhacks list suggests it; later practice mostly returned to "
-        "Adam for both players with other brakes on D (spectral norm, two time scales).",
+        "Adam. ganhacks (#9) gives no learning rate for it. This app's rule of thumb, not a "
+        "published one: about 10x Adam's, since SGD's step is the rate times the raw gradient "
+        "while Adam's is about the rate itself; the pair below uses 0.01 where the preset's "
+        "Adam uses 0.001.",
+        why="ganhacks suggests it without a reason; what follows is this app's reading. Adam "
+        "scales each weight's step by its own gradient history, so even weights with tiny "
+        "gradients move at about the full rate, which can let D sharpen fast and overpower G. "
+        "Plain SGD moves each weight in proportion to its gradient, so D changes more evenly "
+        "and G keeps getting a useful signal. Later practice mostly returned to Adam for both "
+        "players with other brakes on D (spectral norm, two time scales).",
         measured="60 s, digits without labels, same seed: 50% recognized with SGD, "
         "46% with Adam - within the noise of one pair.",
         on="D: SGD(lr 0.01); G: Adam",
@@ -65,9 +70,10 @@ MODEL_HACK_CARDS: tuple[GuideCard, ...] = (
         what="G drops a share of its hidden features (0.5 in pix2pix) in training and also when "
         "it draws the grid and samples, so dropout is a second source of noise besides z. "
         "The same z then draws a slightly different image each time.",
-        why="Where G has little or no input noise (pix2pix maps one image to another), dropout "
-        "is what keeps its output from being one fixed answer. With z already there it "
-        "mostly adds variety to the details and slows G down; the list names it for that.",
+        why="Where G has no input noise (pix2pix maps one image to another), dropout is its only "
+        "source of randomness, though Isola et al. report that it made their outputs only "
+        "slightly random. With z already there it mostly adds variety to the details and "
+        "slows G down; ganhacks (#17) names it as a noise source.",
         measured="60 s, digits without labels: 0.5 cost a lot (35% recognized vs 52%), "
         "0.2 a little (42% vs 45%): with z as input, G needs no more noise.",
         on="Dropout 0.5 after G's hidden stages, on at sampling",
@@ -86,8 +92,9 @@ MODEL_HACK_CARDS: tuple[GuideCard, ...] = (
         "along with each image.",
         why="A collapsed G draws the same digit again and again; one image at a time, D cannot "
         "tell. With the group's spread in view, a batch that is too alike looks fake, and G "
-        "is pushed to vary. ganhacks' 'minibatch discrimination' (Salimans et al. 2016) had "
-        "this aim; ProGAN made it one cheap statistic without extra weights.",
+        "is pushed to vary. Salimans et al.'s minibatch discrimination had this aim (ganhacks "
+        "lists it as not sure, with mixed results: #15); ProGAN (Karras et al.) made it one "
+        "cheap statistic without extra weights.",
         measured="60 s, digits without labels: 45% recognized with it, 46% without; it matters "
         "most once a run starts to collapse.",
         on="one stddev channel, groups of 4",
@@ -96,22 +103,28 @@ MODEL_HACK_CARDS: tuple[GuideCard, ...] = (
         control=label("model.minibatch_stddev"),
         applies=NEXT_START,
         overrides=pair({"model.minibatch_stddev": True}, {"model.minibatch_stddev": False}),
+        era=ERA_LATER,
     ),
     GuideCard(
         "spectral-norm",
         "Spectral normalization in D",
         "practice",
         what="Each conv and dense kernel of D is divided by its largest singular value, estimated "
-        "with one power iteration per step, so no layer stretches its input by more than 1.",
+        "with one power iteration per step, so no such layer stretches its input by much more "
+        "than 1 (for a convolution the bound is on its reshaped kernel, which approximates "
+        "the layer's own).",
         why="A D that may become arbitrarily sharp gives G huge or vanishing gradients and wins "
         "too easily. Bounding every layer bounds how fast D's verdict can change across "
-        "images (D is 1-Lipschitz per layer), which steadies G's signal without tuning. It "
-        "is cheap and became a default of later GANs (SAGAN, BigGAN).",
+        "images, which steadies G's signal without tuning. In Miyato et al.'s D, which has no "
+        "BatchNorm, that makes the whole of D about 1-Lipschitz; this app keeps D's BatchNorm "
+        "when the switch is on, and BatchNorm's rescaling is not bounded, so here only the "
+        "convolutions and the dense layer are. It is cheap and became a default of later "
+        "GANs (SAGAN, BigGAN).",
         measured="60 s, digits without labels: 35% recognized with it, 52% without, at a similar "
         "Fréchet distance (31 vs 32); its published gains are for longer runs.",
         on="SpectralNormalization on every D conv and dense (1 power iteration)",
         off="none",
-        sources=(MIYATO, SAGAN),
+        sources=(MIYATO, SAGAN, BIGGAN),
         control=label("model.spectral_norm"),
         applies=NEXT_START,
         overrides=pair({"model.spectral_norm": True}, {"model.spectral_norm": False}),
@@ -148,8 +161,10 @@ MODEL_HACK_CARDS: tuple[GuideCard, ...] = (
         "the two learning rates and beta_1 already exist. (The source also uses beta_2 0.9; "
         "this app keeps Keras' 0.999.)",
         why="With a larger step, D tracks the current G closely, so G always learns from a D that "
-        "is near its best answer; Heusel et al. prove such two time-scale training converges "
-        "to a local equilibrium. It replaces 'several D steps per G step' at the price of one.",
+        "is near its best answer. Heusel et al. prove that two time-scale training converges "
+        "to a local Nash equilibrium when both rates decay, G's faster than D's; fixed rates "
+        "such as these are SAGAN's practical form of it, not the proven case. It replaces "
+        "'several D steps per G step' at the price of one.",
         measured="60 s, digits without labels: 15% recognized vs 31% for both at 2e-4 - likely "
         "because G at 1e-4 learns too little in one minute: TTUR is about stability, "
         "not speed.",
@@ -182,7 +197,7 @@ MODEL_HACK_CARDS: tuple[GuideCard, ...] = (
         measured=SELF_CONDITIONING_MEASURED,
         on="20 clusters act as labels (real labels off)",
         off="no labels, unconditional G and D",
-        sources=(SAGE, LIU, GANHACKS),
+        sources=(SAGE, LIU),
         control=label("model.self_conditioning"),
         applies=NEXT_START,
         overrides=pair(

@@ -1,5 +1,6 @@
-"""The Hacks guide's cards for the DCGAN paper's practices (Radford et al. 2015) and ganhacks'
-"use the labels": the settings that shape the networks and Adam, applied at the next start.
+"""The Hacks guide's cards for the DCGAN paper's practices (Radford et al. 2015), the kernel rule
+(Odena et al. 2016; Chollet 2017), dropout in D (Chollet) and ganhacks' "use the labels": the
+settings that shape the networks and Adam, applied at the next start.
 
 The cards are built by `practice_cards()` when gan_core.guide.cards loads, so each {name}
 is filled from guide_numbers.NUMBERS as it is then.
@@ -11,9 +12,14 @@ from gan_core.config.settings import label
 from gan_core.guide.model import (
     ACGAN,
     BATCH_NORM_PLACEMENT,
+    BROWNLEE_HACKS,
     CHOLLET,
     DCGAN,
+    DCGAN_CODE,
     GANHACKS,
+    GOODFELLOW,
+    IOFFE,
+    KINGMA_BA,
     MIRZA,
     NEXT_START,
     ODENA,
@@ -40,12 +46,14 @@ def practice_cards() -> tuple[GuideCard, ...]:
                 "time, instead of a plain convolution followed by max pooling."
             ),
             why="A strided convolution learns how to shrink the picture; pooling keeps one value of "
-            "every four by a fixed rule. Pooling also sends the gradient back through a single "
-            "pixel per window, so the generator hears about only a sparse subset of what the "
-            "discriminator disliked. Learned downsampling passes a denser signal back.",
+            "every four by a fixed rule (the DCGAN paper: let the network learn its own "
+            "downsampling). Max pooling also sends the gradient back through a single pixel per "
+            "window, so the generator hears about only a sparse subset of what the discriminator "
+            "disliked; ganhacks (#5) and Chollet name such sparse gradients as a cause of unstable "
+            "training. Learned downsampling passes a denser signal back.",
             on=fill("Conv2D, stride {stride}"),
             off="Conv2D (stride 1) + MaxPooling2D",
-            sources=(DCGAN,),
+            sources=(DCGAN, GANHACKS, CHOLLET),
             control=label("model.strided_downsample"),
             applies=NEXT_START,
             overrides=pair({"model.strided_downsample": True}, {"model.strided_downsample": False}),
@@ -74,16 +82,18 @@ def practice_cards() -> tuple[GuideCard, ...]:
             "LeakyReLU",
             "practice",
             what=fill(
-                "Hidden layers use LeakyReLU, which lets a small fraction of negative inputs through "
-                "(the slope, {leaky_slope} by default), instead of ReLU, which sets them to zero."
+                "Hidden layers use LeakyReLU, which passes every negative input scaled down by a small "
+                "slope ({leaky_slope} x the input by default), instead of ReLU, which sets them to zero."
             ),
             why="The generator learns only through the discriminator's gradients. A ReLU unit that "
             "outputs zero also passes zero gradient back, so parts of D go silent and G learns "
-            "nothing through them. A small negative slope keeps every unit passing some signal. "
-            "The DCGAN paper uses it in the discriminator; many later recipes use it in both nets.",
+            "nothing through them: the sparse gradients ganhacks (#5) and Chollet warn about. The "
+            "slope keeps every unit passing some signal. The DCGAN paper uses LeakyReLU in the "
+            "discriminator and ReLU in the generator; ganhacks and later tutorials use it in both "
+            "nets, and so does this switch.",
             on=fill("LeakyReLU (slope slider, {leaky_slope})"),
             off="ReLU",
-            sources=(DCGAN, GANHACKS),
+            sources=(DCGAN, GANHACKS, CHOLLET, BROWNLEE_HACKS),
             control=label("model.leaky_relu"),
             applies=NEXT_START,
             overrides=pair({"model.leaky_relu": True}, {"model.leaky_relu": False}),
@@ -103,7 +113,7 @@ def practice_cards() -> tuple[GuideCard, ...]:
             "collapsed to a flat image within a few dozen steps.",
             on="BatchNormalization in G and D (not D's input, not G's output)",
             off="none",
-            sources=(DCGAN,),
+            sources=(DCGAN, DCGAN_CODE, BROWNLEE_HACKS),
             control=label("model.batch_norm"),
             applies=NEXT_START,
             overrides=pair({"model.batch_norm": True}, {"model.batch_norm": False}),
@@ -116,13 +126,16 @@ def practice_cards() -> tuple[GuideCard, ...]:
                 "Every weight starts as a draw from a normal distribution with mean 0 and standard "
                 "deviation {init_std}, instead of Keras' default Glorot uniform."
             ),
-            why="Small starting weights keep the first updates of both networks gentle, so neither "
-            "player begins with a large head start and early outputs stay near the middle of "
-            "their range. With BatchNorm on the difference is usually modest; without it, the "
-            "scale of the first weights matters more.",
+            why="The DCGAN paper reports the value, not a reason, so what follows is this app's "
+            "reading. A layer that BatchNorm follows gives the same output whatever the scale of "
+            "its weights (Ioffe & Szegedy), so there the choice hardly matters. It matters where "
+            "no BatchNorm follows: D's first and last layers, G's output layer, and every layer "
+            "when BatchNorm is off. There the starting scale sets how large the first "
+            "activations are, and this std is smaller than what Glorot uniform draws for these "
+            "layers, so G's first images start closer to mid-grey.",
             on=fill("normal, mean 0, std {init_std}"),
             off="Glorot uniform (Keras default)",
-            sources=(DCGAN,),
+            sources=(DCGAN, BROWNLEE_HACKS, IOFFE),
             control=label("model.gaussian_init"),
             applies=NEXT_START,
             overrides=pair({"model.gaussian_init": True}, {"model.gaussian_init": False}),
@@ -139,12 +152,13 @@ def practice_cards() -> tuple[GuideCard, ...]:
                 "Each network chases a target that moves, because the other one learns too. A long "
                 "momentum memory (beta_1 {adam_beta_1}) keeps pushing in a direction that was right "
                 "several steps ago, so the players overshoot and oscillate; {dcgan_beta_1} makes the "
-                "optimizer react sooner. The paper found {adam_lr} too high. (The dcgan-hacks preset "
+                "optimizer react sooner (the paper: {adam_beta_1} oscillated, {dcgan_beta_1} helped). "
+                "The paper found {adam_lr} too high. (The dcgan-hacks preset "
                 "uses {hacks_lr}, decaying to {hacks_final_lr}, tuned for short CPU runs.)"
             ),
             on=fill("Adam({dcgan_lr}, beta_1={dcgan_beta_1})"),
             off=fill("Adam({adam_lr}, beta_1={adam_beta_1})"),
-            sources=(DCGAN,),
+            sources=(DCGAN, BROWNLEE_HACKS, KINGMA_BA),
             control=label("optimizer.beta_1"),
             applies=NEXT_START,
             overrides=pair(
@@ -167,13 +181,16 @@ def practice_cards() -> tuple[GuideCard, ...]:
             "practice",
             what="Training images are scaled to [-1, 1] and the generator ends in tanh, instead of "
             "pixels in [0, 1] and a sigmoid output.",
-            why="tanh is centred on zero and steeper around it than the sigmoid, so the last layer "
-            "gets stronger gradients. Zero-centred pixels also match the zero-mean weights and "
-            "the normalized activations feeding that layer. The paper reports that the bounded, "
-            "symmetric output helped the model learn to cover the full colour range quickly.",
+            why="The tutorials' reason: D must see real and fake images in the same range, so the "
+            "real pixels are scaled to the range G's output can take. Both arms here keep the two "
+            "ranges equal; what differs is the centring. tanh is a sigmoid shifted and stretched "
+            "(tanh(x) = 2 sigmoid(2x) - 1), so the pair tests pixels centred on zero, which suit "
+            "the zero-mean weights and normalized activations around them. The DCGAN paper "
+            "reports that a bounded output, against the unbounded ReLU of G's other layers, let "
+            "the model learn more quickly to saturate and cover the colour space.",
             on="tanh, pixels in [-1, 1]",
             off="sigmoid, pixels in [0, 1]",
-            sources=(DCGAN, GANHACKS),
+            sources=(DCGAN, GANHACKS, CHOLLET, BROWNLEE_HACKS),
             control=label("model.tanh_output"),
             applies=NEXT_START,
             overrides=pair({"model.tanh_output": True}, {"model.tanh_output": False}),
@@ -192,11 +209,14 @@ def practice_cards() -> tuple[GuideCard, ...]:
                 "paints some output pixels from two kernel positions and their neighbours from one. The "
                 "uneven overlap shows as a fine checkerboard on the images, and D's strided convolutions "
                 "send back a gradient with the same uneven pattern. A kernel divisible by the stride "
-                "evens it out."
+                "evens the overlap out; Odena et al. warn that such networks can still learn "
+                "artifacts, and recommend resize-then-convolve (the off arm of 'Transposed "
+                "convolutions in G'). The rule is Odena et al.'s and Chollet's, not the DCGAN "
+                "paper's: the DCGAN networks used {dcgan_kernel}x{dcgan_kernel} kernels at stride {stride}."
             ),
             on=fill("{kernel_even}x{kernel_even} kernels at stride {stride}"),
             off=fill("{kernel_uneven}x{kernel_uneven} kernels at stride {stride}"),
-            sources=(ODENA, DCGAN),
+            sources=(ODENA, CHOLLET, DCGAN_CODE),
             control=label("model.kernel_divisible_by_stride"),
             applies=NEXT_START,
             overrides=pair({"model.kernel_divisible_by_stride": True}, {"model.kernel_divisible_by_stride": False}),
@@ -207,16 +227,19 @@ def practice_cards() -> tuple[GuideCard, ...]:
             "Dropout in D",
             "practice",
             what=fill(
-                "Dropout zeroes a random share of the discriminator's features ({dropout} in the "
-                "dcgan-paper preset, slider {dropout_low} to {dropout_high}) just before its output layer."
+                "Dropout zeroes a random share of the discriminator's features ({dropout} in Chollet's "
+                "Keras GAN and the seed-tutorial preset, slider {dropout_low} to {dropout_high}) just "
+                "before its output layer. The DCGAN paper used none, and the dcgan-paper preset has none."
             ),
-            why="Dropout makes the discriminator's job noisier, so it cannot memorize the training "
-            "images or grow certain too fast. A discriminator that stays a little unsure keeps "
-            "handing the generator useful gradients. ganhacks also suggests dropout inside G as "
-            "a noise source; this app applies it in D only.",
+            why="Chollet adds it to bring randomness into training, which keeps a GAN from getting "
+            "stuck; Goodfellow et al. already trained their discriminator with dropout. It makes "
+            "D's job noisier, so it cannot memorize the training images or grow certain too fast, "
+            "and a discriminator that stays a little unsure keeps handing the generator useful "
+            "gradients. ganhacks (#17) puts dropout in G instead, as a noise source: that is the "
+            "card 'Dropout in G'.",
             on=fill("Dropout {dropout} before D's output"),
             off="none (0)",
-            sources=(CHOLLET, GANHACKS),
+            sources=(CHOLLET, GOODFELLOW, DCGAN_CODE, GANHACKS),
             control=label("model.dropout"),
             applies=NEXT_START,
             overrides=pair({"model.dropout": NUMBERS["dropout"]}, {"model.dropout": 0.0}),

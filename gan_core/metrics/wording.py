@@ -140,8 +140,10 @@ def _judge_cards(q: dict, delta) -> list[dict]:
                 value=f"{q['classes_present']} / {q['classes_total']}",
                 delta=None,
                 inverse=False,
-                help="Classes holding at least 1% of the samples. Few classes while many samples are "
-                "recognized: mode collapse.",
+                help="Classes that at least 1% of the samples (and at least one) are recognized as. Few "
+                "classes while many samples are recognized: mode collapse. All classes present does not "
+                "rule out collapse within a class (the Health panel's diversity warning watches the "
+                "samples as a whole).",
             )
         )
     cards.append(
