@@ -19,6 +19,7 @@ ARITHMETIC = {"0", "1"}
 # Figures quoted from the literature are not here: they are PUBLISHED, each with its source.
 DIGIT_EXAMPLES = {
     "use-labels": {"4", "9"},
+    "gaussian-init": {"1.5", "4"},  # Glorot's std over this one at the presets' widths (16 to 64)
     "self-conditioning": {"4", "9"},
     "sgd-discriminator": {"10"},  # "about 10x Adam's", a ratio, stated as this app's rule of thumb
     "ema-generator": {"10", "0.999"},  # the warm-up (1+t)/(10+t); Karras et al.'s decay
@@ -111,3 +112,24 @@ def test_base_filters_help_states_the_widths_the_models_build(side):
     assert g_built == as_numbers(g_text) and d_built == as_numbers(d_text)
     if side == 28:
         assert words == "G 4f, 2f; D f, 2f"
+
+
+def test_the_init_card_compares_with_the_glorot_std_the_presets_networks_really_draw():
+    """The gaussian-init card: at the presets' widths Glorot uniform draws G's output layer and
+    D's first layer (no BatchNorm after either) with a std about 1.5 to 4 times N(0, 0.02)'s."""
+    import keras
+
+    from gan_core.config.presets import preset, preset_names
+    from gan_core.nets.models import build_discriminator, build_generator
+
+    assert "about 1.5 to 4 times" in {c.id: c for c in guide_card_texts.CARDS}["gaussian-init"].why
+    widths = {preset(n).model.base_filters for n in preset_names() if preset(n).model.layout == "dcgan"}
+    ratios = []
+    for f in sorted(widths):
+        cfg = ModelConfig(base_filters=f, dropout=0.0, gaussian_init=False)
+        g = build_generator(cfg, (28, 28, 1))
+        d = build_discriminator(cfg, (28, 28, 1))
+        g_out = [layer for layer in g.layers if isinstance(layer, keras.layers.Conv2DTranspose)][-1]
+        d_first = [layer for layer in d.layers if isinstance(layer, keras.layers.Conv2D)][0]
+        ratios += [float(layer.kernel.numpy().std()) / NUMBERS["init_std"] for layer in (g_out, d_first)]
+    assert 1.4 <= min(ratios) and max(ratios) <= 4.5, ratios

@@ -88,7 +88,7 @@ def hack_cards() -> tuple[GuideCard, ...]:
                 "With hard targets D is rewarded for pushing its scores on real images ever higher, "
                 "growing over-confident and steep, and a steep D hands the generator gradients that "
                 "are either huge or vanishing. Softer targets reward only moderate confidence "
-                "(Goodfellow's tutorial): Salimans et al. show that the smoothed D's best answer is "
+                "(Goodfellow's tutorial); Salimans et al. show that the smoothed D's best answer is "
                 "deliberately below the true probability, not a calibrated one. Salimans et al. "
                 "smoothed only the real side, to one fixed value; the random range is the ganhacks "
                 "form, and Chollet's Keras GAN adds noise up to {chollet_label_noise} to every "

@@ -131,8 +131,9 @@ def practice_cards() -> tuple[GuideCard, ...]:
             "its weights (Ioffe & Szegedy), so there the choice hardly matters. It matters where "
             "no BatchNorm follows: D's first and last layers, G's output layer, and every layer "
             "when BatchNorm is off. There the starting scale sets how large the first "
-            "activations are, and this std is smaller than what Glorot uniform draws for these "
-            "layers, so G's first images start closer to mid-grey.",
+            "activations are. At the presets' widths Glorot uniform draws G's output layer and "
+            "D's first layer with a std about 1.5 to 4 times this one, so with it G's first images start "
+            "closer to mid-grey.",
             on=fill("normal, mean 0, std {init_std}"),
             off="Glorot uniform (Keras default)",
             sources=(DCGAN, BROWNLEE_HACKS, IOFFE),
