@@ -17,7 +17,7 @@ Thresholds and their sources:
   100 things are screwing up").
 - G loss falls while quality falls: over the last three epochs the epoch-mean G loss falls
   at each epoch while the quality meter falls at each epoch, by QUALITY_DROP in all: G is
-  fooling this D without getting better (ganhacks #10: "when loss of generator steadily
+  fooling this D without getting better (ganhacks #10: "if loss of generator steadily
   decreases, then it's fooling D with garbage").
 - Mode collapse: the samples' diversity (mean per-pixel std across samples) below
   COLLAPSE_SHARE of that of a random subset of the real images.
