@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SEED_REFERENCE ?= ../shared/bench/seed_reference.py
 PORT ?= 8501
+# The interface `make run` serves on: localhost (this machine only), or 0.0.0.0 for a class on a network.
+ADDRESS ?= localhost
 
 .PHONY: setup lock browser lint test run bench pretrained reliability screenshots clean
 
@@ -46,7 +48,7 @@ test: setup browser lint
 	$(BIN)/python -m pytest -q
 
 run: setup
-	$(BIN)/python -m streamlit run app.py --server.headless true --server.address localhost --server.port $(PORT)
+	$(BIN)/python -m ui.serve --address $(ADDRESS) --port $(PORT)
 
 bench: setup
 	$(BIN)/python -m gan_core.cli.bench_report --seed-reference $(SEED_REFERENCE)

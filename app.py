@@ -4,7 +4,7 @@ import streamlit as st
 
 from gan_core.nets.tensorflow_runtime import import_tensorflow_once
 from ui.keras_guard import keep_keras_state
-from ui.session import warm_default_step
+from ui.session import current_seat, warm_default_step
 
 import_tensorflow_once()
 keep_keras_state()
@@ -27,4 +27,9 @@ PAGES = [
     st.Page("app_pages/playground.py", title="2D playground", icon=":material/scatter_plot:"),
 ]
 
-st.navigation(PAGES).run()
+# The Class page is in the menu of the teacher's browser only (and checks the seat itself).
+CLASS_PAGE = st.Page("app_pages/class_room.py", title="Class", icon=":material/groups:")
+seat = current_seat()  # before any page: sets this browser's seat cookie on its first visit
+if st.session_state.get("teacher_refused"):
+    st.toast(st.session_state.pop("teacher_refused"))
+st.navigation(PAGES + ([CLASS_PAGE] if seat.teacher else [])).run()

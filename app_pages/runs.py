@@ -11,8 +11,9 @@ import streamlit as st
 
 from gan_core.config.paths import default_runs_dir
 from gan_core.jobs.run_list import list_runs
+from gan_core.jobs.server import shared_classroom
 from ui.runs_view import compare_picker, messages, run_row
-from ui.session import trainer_pool
+from ui.session import current_seat, trainer_pool
 
 REFRESH_SECONDS = 5.0  # running runs' steps and grids move on while the page is open
 
@@ -22,7 +23,8 @@ def runs_list() -> None:
     """The rows, redrawn every few seconds (a fragment), so running runs move on."""
     runs_dir = default_runs_dir()
     messages()  # inside the fragment: a delete's buttons rerun only the fragment
-    runs = list_runs(runs_dir, trainer_pool().run_states())
+    others = shared_classroom().rules().students_see_others
+    runs = list_runs(runs_dir, trainer_pool().run_states(), seat=current_seat(), others=others)
     if not runs:
         st.info(f"No runs yet in `{runs_dir}`: start one on the Train page.")
         return
@@ -33,8 +35,8 @@ def runs_list() -> None:
 
 st.title("Runs")
 st.caption(
-    "Past and running trainings, newest first. **Open** shows your own running training on the Train "
-    "page and any other run's generator in the Latent explorer; **Delete** asks first and never "
-    "touches a run that is still training."
+    "Your past and running trainings, newest first (and the class's, read-only, where the teacher "
+    "shows them). **Open** shows your own running training on the Train page and any other run's "
+    "generator in the Latent explorer; **Delete** asks first and never touches a run that is still training."
 )
 runs_list()

@@ -1,8 +1,10 @@
 """The Runs page's Streamlit parts: one row per run, and its open, compare and delete actions.
 
 Listing and deleting are gan_core/jobs/run_list.py; which runs still train comes from the
-server's pool. Deleting asks first: the Delete button only arms a confirm step, and the
-confirm re-checks that the run is not training at that moment.
+server's pool. A student sees their own runs (and others' read-only where the teacher allows
+it); Delete shows only on the runs this browser may delete, and the delete itself checks the
+seat again on the server. Deleting asks first: the Delete button only arms a confirm step, and
+the confirm re-checks that the run is not training at that moment.
 """
 
 from __future__ import annotations
@@ -15,14 +17,16 @@ from streamlit.errors import StreamlitAPIException
 
 from gan_core.compare.setup import runs_preload
 from gan_core.jobs.run_list import DeleteRefused, RunSummary, delete_run
+from gan_core.jobs.seats import may_delete
 from ui.figures.runs import thumbnail_png
-from ui.session import trainer_pool
+from ui.session import current_seat, trainer_pool
 
 PAGES = Path(__file__).resolve().parents[1] / "app_pages"
 CONFIRM = "runs_confirm_delete"  # the run id whose delete waits for "Yes, delete"
 MESSAGE, ERROR = "runs_message", "runs_error"
 BADGES = {
     "running": ("Running", "blue"),
+    "queued": ("Waiting", "orange"),
     "starting": ("Starting", "blue"),
     "paused": ("Paused", "orange"),
     "stopping": ("Stopping", "orange"),
@@ -52,7 +56,7 @@ def thumbnail(grid: Path | None) -> bytes | None:
 
 def own_run(summary: RunSummary) -> bool:
     """Whether `summary` is the run this browser session's Train page is training."""
-    trainer = trainer_pool().get(st.session_state.get("trainer_id"))
+    trainer = trainer_pool().control(st.session_state.get("trainer_id"), current_seat())
     folder = getattr(trainer, "run_dir", None)
     return bool(folder) and trainer.is_active() and Path(folder).resolve() == summary.path.resolve()
 
@@ -97,7 +101,7 @@ def _delete(runs_dir: Path, run_id: str) -> None:
     st.session_state.pop(CONFIRM, None)
     try:
         # The pool's states are read again now: the run may have started training since the list was drawn.
-        delete_run(runs_dir, run_id, trainer_pool().run_states())
+        delete_run(runs_dir, run_id, trainer_pool().run_states(), seat=current_seat())
     except (DeleteRefused, OSError) as e:
         st.session_state[ERROR] = str(e) if isinstance(e, DeleteRefused) else f"Cannot delete '{run_id}': {e}"
         return
@@ -147,7 +151,9 @@ def run_row(summary: RunSummary, runs_dir: Path) -> None:
                 else "No generator yet: it is saved at the end of the first epoch.",
             ):
                 open_run(summary)
-        if summary.active:
+        if not may_delete(current_seat(), summary.owner):
+            actions.caption("Someone else's run: read-only.")
+        elif summary.active:
             actions.caption("Still training: stop it to delete it.")
         elif st.session_state.get(CONFIRM) == summary.run_id:
             actions.warning(f"Delete {summary.run_id} and all its files?")

@@ -1,14 +1,17 @@
-"""Which run this browser session shows, and whether it may control it.
+"""Who this browser is, which run its pages show, and whether it may control that run.
 
-A session that pressed Start owns its trainer (its id is kept server-side in session state).
-The URL carries a link token, never the bare id: `?run=<owner token>` reattaches with full
-control (a refresh, a second tab of the owner), `?view=<viewer token>` shows the run read-only.
-Both tokens come from the pool (gan_core.jobs.sharing); a token the pool does not know
-(mistyped, or the run was forgotten or the server restarted) opens nothing and the page says so.
+Every browser holds a seat (gan_core.jobs.seats): a token kept in a first-party cookie, so it
+survives refreshes and page switches, and never in the address bar, so a projected screen shows
+nothing that controls a run. The first visit makes the token and sets the cookie with one line
+of the app's own script; later sessions read it from the request (`st.context.cookies`).
+Opening the app with `?teacher=<token>` gives this seat the teacher's seat (the parameter is
+removed from the address bar at once).
 
-Reading goes through `current_run()` (a Trainer for the owner, a ReadOnlyJob for a viewer);
-every control calls `controlled_trainer()`, which is None for a viewer: the check is made on
-the server at the moment of the call, not only by hiding buttons.
+A run belongs to the seat that started it: a refresh finds the seat's newest run again. `?view=`
+carries a viewer token, which shows a run read-only to anyone. Reading goes through
+`current_run()` (the Trainer for its owner or the teacher, a ReadOnlyJob for anyone else); every
+control calls `controlled_trainer()`, which asks the pool whether this seat may control the
+run at the moment of the call, not only by hiding buttons.
 """
 
 from __future__ import annotations
@@ -20,19 +23,24 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from gan_core.jobs.pool import TrainerPool
-from gan_core.jobs.server import shared_pool
-from gan_core.jobs.sharing import OWNER, VIEWER, Access, ReadOnlyJob
+from gan_core.jobs.seats import Seat, is_seat_token, new_seat_token, seat_id
+from gan_core.jobs.server import shared_classroom, shared_pool
+from gan_core.jobs.sharing import VIEWER, Access, ReadOnlyJob
 from gan_core.run.snapshot import Board, SeriesFollower, Snapshot
 from ui.keras_guard import keep_keras_state
 
 keep_keras_state()  # pages run standalone too
 
-OWNER_QUERY_KEY = "run"
+OWNER = "owner"  # the role of a session that shows its own run (or the teacher)
+SEAT_COOKIE = "gan_lab_seat"
+SEAT_COOKIE_DAYS = 365
 VIEWER_QUERY_KEY = "view"
+TEACHER_QUERY_KEY = "teacher"
+RETIRED_QUERY_KEYS = ("run",)  # the owner links of older versions: they open nothing now
 READ_ONLY_CAPTION = "Viewing a shared run: read-only"
 UNKNOWN_LINK = (
-    "This run link is unknown or has expired (the run was forgotten an hour after it ended, or the "
-    "server restarted); ask its owner for a new link, or start a run of your own."
+    "This run link is unknown or has expired (the run was forgotten an hour after it ended, the "
+    "owner renewed the link, or the server restarted); ask for a new link, or start a run of your own."
 )
 # The other pages' addresses (their file names), cut off to find the Train page's address.
 _OTHER_PAGES = {p.stem for p in (Path(__file__).resolve().parents[1] / "app_pages").glob("*.py")} - {"train"}
@@ -40,8 +48,8 @@ _OTHER_PAGES = {p.stem for p in (Path(__file__).resolve().parents[1] / "app_page
 
 def trainer_pool() -> TrainerPool:
     """The server-wide TrainerPool every session shares. When it cannot be made (a bad
-    GAN_LAB_RAY_ADDRESS, no Ray cluster there) the page shows that one line and stops; the
-    next page run tries again."""
+    GAN_LAB_RAY_ADDRESS or class limit, no Ray cluster there) the page shows that one line and
+    stops; the next page run tries again."""
     from gan_core.config.tree import ConfigError
 
     try:
@@ -51,21 +59,59 @@ def trainer_pool() -> TrainerPool:
         st.stop()
 
 
+def _seat_token() -> str:
+    """This browser's seat token: kept in session state, else from its cookie, else a new one
+    (and the cookie that keeps it is set)."""
+    token = st.session_state.get("seat_token")
+    if token:
+        return token
+    cookie = (st.context.cookies or {}).get(SEAT_COOKIE)
+    if is_seat_token(cookie):
+        token = cookie
+    else:
+        token = new_seat_token()
+        # Our own constant script and a token of [A-Za-z0-9_-]: nothing from a browser is inserted.
+        st.html(
+            f"<script>document.cookie='{SEAT_COOKIE}={token}; Path=/; "
+            f"Max-Age={SEAT_COOKIE_DAYS * 86400}; SameSite=Strict';</script>",
+            unsafe_allow_javascript=True,
+        )
+    st.session_state["seat_token"] = token
+    return token
+
+
+def current_seat() -> Seat:
+    """This browser's seat, the teacher's once it opened the teacher link (which this call
+    removes from the address bar; a wrong token is remembered as one line to show)."""
+    token = _seat_token()
+    sid = seat_id(token)
+    offered = st.query_params.get(TEACHER_QUERY_KEY)
+    if offered is not None:
+        st.query_params.pop(TEACHER_QUERY_KEY, None)
+        if not shared_classroom().claim_teacher(offered, sid):
+            st.session_state["teacher_refused"] = "That teacher link is not this server's: nothing changed."
+    for key in RETIRED_QUERY_KEYS:
+        st.query_params.pop(key, None)
+    return Seat(sid, shared_classroom().is_teacher(sid))
+
+
+def is_teacher() -> bool:
+    """Whether this browser holds the teacher's seat."""
+    return current_seat().teacher
+
+
 def current_access() -> Access | None:
-    """This session's run and role: its own run (OWNER), else what the URL's ?run= or ?view=
-    token opens; None when there is none or the pool no longer holds it."""
+    """The run this session shows: its own (the one it started here, else this seat's newest,
+    e.g. after a refresh), else what the URL's ?view= token opens; None when there is none."""
     pool = trainer_pool()
+    seat = current_seat()
     own = st.session_state.get("trainer_id")
-    if own and pool.get(own) is not None:
+    if not (own and pool.get(own) is not None and pool.may_control(own, seat)):
+        own = pool.latest(seat.id)
+    if own:
+        st.session_state["trainer_id"] = own
         return Access(own, OWNER)
-    for key in (OWNER_QUERY_KEY, VIEWER_QUERY_KEY):
-        # The role comes from the token, never from the parameter's name.
-        access = pool.open_link(st.query_params.get(key))
-        if access is not None:
-            if access.can_control:
-                st.session_state["trainer_id"] = access.job_id
-            return access
-    return None
+    return pool.open_link(st.query_params.get(VIEWER_QUERY_KEY))
 
 
 def current_id() -> str | None:
@@ -81,47 +127,40 @@ def is_viewer() -> bool:
 
 
 def link_problem() -> str | None:
-    """UNKNOWN_LINK when the URL carries a run token that opens nothing (and this session has
+    """UNKNOWN_LINK when the URL carries a viewer token that opens nothing (and this session has
     no run of its own), else None."""
-    has_token = any(st.query_params.get(key) for key in (OWNER_QUERY_KEY, VIEWER_QUERY_KEY))
-    return UNKNOWN_LINK if has_token and current_access() is None else None
+    return UNKNOWN_LINK if st.query_params.get(VIEWER_QUERY_KEY) and current_access() is None else None
 
 
 def current_run():
-    """The run this session shows, for reading: the Trainer for its owner, a ReadOnlyJob for a
-    viewer, None without one. Looking marks it seen, so the pool's idle sweep spares it."""
+    """The run this session shows, for reading: the Trainer for its owner or the teacher, a
+    ReadOnlyJob for anyone else, None without one. Looking marks it seen, so the pool's idle
+    sweep spares it."""
     access = current_access()
     if access is None:
         return None
     pool = trainer_pool()
     pool.touch(access.job_id)
     job = pool.get(access.job_id)
-    if job is None or access.can_control:
+    if job is None or pool.may_control(access.job_id, current_seat()):
         return job
     return ReadOnlyJob(job)
 
 
 def controlled_trainer():
-    """The Trainer this session may change (pause, stop, hacks, roll-back); None for a viewer
-    or without a run. Every control calls it when it acts."""
+    """The Trainer this session may change (pause, stop, hacks, roll-back): its own run or, for
+    the teacher, any; None for a viewer or without a run. Every control calls it when it acts."""
     access = current_access()
-    if access is None or not access.can_control:
+    if access is None:
         return None
-    return trainer_pool().get(access.job_id)
-
-
-def current_trainer():
-    """Alias of `controlled_trainer()`: the Trainer only for the session that may control it."""
-    return controlled_trainer()
+    return trainer_pool().control(access.job_id, current_seat())
 
 
 def remember(trainer_id: str) -> None:
-    """Make `trainer_id` this session's own run: in session state, and its owner token in the URL (?run=)."""
+    """Make `trainer_id` this session's run (kept in session state; a refresh finds it through
+    the seat). Any viewer token leaves the address bar: this session now shows its own run."""
     st.session_state["trainer_id"] = trainer_id
-    tokens = trainer_pool().share_tokens(trainer_id)
-    if tokens is not None:
-        st.query_params.pop(VIEWER_QUERY_KEY, None)
-        st.query_params[OWNER_QUERY_KEY] = tokens.owner
+    st.query_params.pop(VIEWER_QUERY_KEY, None)
 
 
 def train_page_url() -> str:
@@ -140,15 +179,8 @@ def train_page_url() -> str:
 def viewer_link(trainer_id: str) -> str | None:
     """The read-only link of run `trainer_id` (Train page + ?view=<token>), or None when the pool
     does not hold it. Anyone may be given it."""
-    tokens = trainer_pool().share_tokens(trainer_id)
-    return f"{train_page_url()}?{VIEWER_QUERY_KEY}={tokens.viewer}" if tokens else None
-
-
-def owner_link(trainer_id: str) -> str | None:
-    """The controlling link of run `trainer_id` (Train page + ?run=<token>), or None when the pool
-    does not hold it. Show it only to a session that controls the run (`controlled_trainer()`)."""
-    tokens = trainer_pool().share_tokens(trainer_id)
-    return f"{train_page_url()}?{OWNER_QUERY_KEY}={tokens.owner}" if tokens else None
+    token = trainer_pool().viewer_token(trainer_id)
+    return f"{train_page_url()}?{VIEWER_QUERY_KEY}={token}" if token else None
 
 
 def followed_snapshot(board: Board, key: str) -> Snapshot:

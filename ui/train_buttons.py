@@ -9,29 +9,44 @@ from __future__ import annotations
 
 import streamlit as st
 
+from gan_core.config.browser import browser_problems
 from gan_core.config.paths import default_runs_dir
 from gan_core.jobs.job import PoolBusy
+from gan_core.jobs.server import shared_classroom
 from gan_core.run.snapshot import Snapshot, Status
-from gan_core.store.runs import new_run_id
-from ui.session import controlled_trainer, remember, trainer_pool
+from gan_core.store.run_owner import write_owner
+from gan_core.store.runs import new_run_folder
+from ui.session import controlled_trainer, current_seat, remember, trainer_pool
 
 
 def start_training() -> None:
     """Start button callback: start a Trainer for session_state["pending_config"] (and
-    ["pending_data"]) in a new run folder; a full pool leaves its message in
-    session_state["start_error"].
+    ["pending_data"]) in a new run folder owned by this browser's seat, within what a browser
+    may send and the class's time limit (a note says when the budget was capped); it waits in
+    the server's line when every slot is taken. A refusal (a value out of bounds, this seat's
+    limit, a full line) leaves its one line in session_state["start_error"].
     """
     cfg = st.session_state.get("pending_config")
     if cfg is None:
         return
+    cfg, note = shared_classroom().budget_for(cfg)  # first: "0 = no limit" becomes the class's limit
+    problems = browser_problems(cfg)
+    if problems:
+        st.session_state["start_error"] = problems[0]
+        return
     data = st.session_state.get("pending_data")
-    run_dir = default_runs_dir() / new_run_id(st.session_state.get("preset", "run"))
+    seat = current_seat()
     try:
-        trainer_id = trainer_pool().start_training(cfg, run_dir=run_dir, data=data)
-    except PoolBusy as e:
-        st.session_state["start_error"] = str(e)
+        run_dir = new_run_folder(default_runs_dir(), st.session_state.get("preset", "run"))
+        write_owner(run_dir, seat.id)
+        trainer_id = trainer_pool().start_training(cfg, run_dir=run_dir, data=data, owner=seat.id)
+    except (PoolBusy, OSError) as e:
+        st.session_state["start_error"] = (
+            str(e) if isinstance(e, PoolBusy) else f"The runs folder refused: {e.strerror or e}"
+        )
         return
     st.session_state.pop("start_error", None)
+    st.session_state["start_note"] = note
     st.session_state["epoch_follow"] = True
     remember(trainer_id)
 
@@ -48,14 +63,16 @@ def render_buttons(trainer, snap: Snapshot | Status | None) -> None:
     cols[0].button(
         "Start training",
         type="primary",
-        disabled=active or bool(problems) or bool(busy),
+        disabled=active or bool(problems) or bool(busy and trainer_pool().admission is not None),
         on_click=start_training,
         key="btn_start",
         help="Builds the networks from the controls and starts a new run.",
     )
     cols[1].button("Pause", disabled=state != "running", key="btn_pause", on_click=pause_run)
     cols[2].button("Resume", disabled=state != "paused", key="btn_resume", on_click=resume_run)
-    cols[3].button("Stop", disabled=not active, key="btn_stop", on_click=stop_run)
+    cols[3].button(
+        "Leave the line" if state == "queued" else "Stop", disabled=not active, key="btn_stop", on_click=stop_run
+    )
     good = trainer.last_good_step() if trainer is not None and state == "paused" else None
     if good is not None:
         st.button(
@@ -67,6 +84,8 @@ def render_buttons(trainer, snap: Snapshot | Status | None) -> None:
         )
     if busy:
         st.info(busy)
+    if st.session_state.get("start_note") and active:
+        st.caption(st.session_state["start_note"])
     for key in ("start_error", "rollback_error"):
         if st.session_state.get(key):
             st.error(st.session_state[key])

@@ -25,6 +25,7 @@ from ui.published import PublishedRun, published_run
 
 STATE_TEXT = {
     "idle": "Ready",
+    "queued": "Waiting in line",
     "starting": "Starting",
     "running": "Training",
     "paused": "Paused",

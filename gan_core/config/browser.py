@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gan_core.config.settings import BROWSER_SECTIONS, IMAGE, browser_problem
+from gan_core.config.settings import BROWSER_SECTIONS, IMAGE, browser_problem, settings
 from gan_core.config.tree import ConfigError, TrainConfig
 
 # Long enough for any real key; a longer "key" is echoed cut short, never in full.
@@ -53,3 +53,18 @@ def browser_override(cfg: TrainConfig, key: str, value: Any) -> TrainConfig:
     if problem:
         raise ConfigError(problem)
     return cfg
+
+
+def browser_problems(cfg: TrainConfig) -> list[str]:
+    """One line for each value of a Train-page control that lies outside what a browser may
+    send (a crafted message can carry any number past the widget's own range: Streamlit checks
+    only select-type widgets), in page order; empty when all are within."""
+    out = []
+    for entry in settings(IMAGE):
+        if not entry.on_page:
+            continue
+        section, _, name = entry.key.partition(".")
+        problem = browser_problem(entry.key, getattr(getattr(cfg, section), name), IMAGE)
+        if problem:
+            out.append(problem)
+    return out

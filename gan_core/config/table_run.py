@@ -29,7 +29,7 @@ RUN = (
         group="run",
         label="Batch size",
         kind="number",
-        page=(2, 512, 2),
+        page=(2, 256, 2),
         help="Images per step: each D update sees half a batch (real, fake or mixed), G's update a whole "
         "batch of fakes. Must be even.",
         browser=Interval(2, 256, whole=True, even=True, words="a positive even number up to 256"),
@@ -42,7 +42,8 @@ RUN = (
         label="Training time (s)",
         kind="number",
         page=(0, 3600, 10),
-        help="Seconds of training before it stops by itself; 0 trains until you press Stop.",
+        help="Seconds of training before it stops by itself; 0 takes the class's limit "
+        "(10 minutes unless the teacher set another).",
         browser=Interval(1.0, BROWSER_MAX_SECONDS, words=f"in [1, {BROWSER_MAX_SECONDS:g}] seconds"),
     ),
     Setting(

@@ -1,5 +1,6 @@
 """What the server's pool holds and asks: the `Job` protocol its trainings and comparisons
-follow, the `Admission` a cluster backend brings, and `PoolBusy`.
+follow, the `Admission` a cluster backend brings, a job's `Turn` in the line for slots, and
+`PoolBusy`.
 
 Apart from the pool (gan_core.jobs.pool) so that a backend (gan_core.jobs.ray_cluster) can
 name them without importing the pool that it is passed into.
@@ -39,7 +40,8 @@ class Job(Protocol):
 
 
 class PoolBusy(RuntimeError):
-    """No free training slot; the message says so plainly."""
+    """No room for this work now (no free slot for short work, the line full, or this seat's
+    limit reached); the message says so plainly."""
 
 
 class Admission(Protocol):
@@ -47,3 +49,21 @@ class Admission(Protocol):
 
     def busy_text(self, jobs: list[Job]) -> str | None:
         """The one-line busy message for a new training beside `jobs` (this pool's), or None."""
+
+
+class Turn:
+    """A job's place in the server's line for training slots (gan_core.jobs.gate): the job's own
+    thread calls `wait` before it loads anything and `done` when it ends. Passed into the
+    trainer and the comparison, which import nothing of the pool."""
+
+    def __init__(self, gate, ticket: str, slots: int = 1):
+        self.gate, self.ticket, self.slots = gate, ticket, slots
+
+    def wait(self, cancelled, on_place=None) -> bool:
+        """Block until this job's slots are free (True), or until `cancelled` (a threading.Event)
+        is set (False). `on_place(n)` hears the job's place in line whenever it changes."""
+        return self.gate.enter(self.ticket, self.slots, cancelled, on_place)
+
+    def done(self) -> None:
+        """Give the slots back (the next in line starts); harmless when none are held."""
+        self.gate.leave(self.ticket)

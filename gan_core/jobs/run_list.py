@@ -21,8 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gan_core.config.tree import TrainConfig
+from gan_core.jobs.seats import Seat, may_delete, may_see
 from gan_core.store import run_status
 from gan_core.store.checkpoint import CheckpointError, latest_checkpoint, read_state
+from gan_core.store.run_owner import read_owner
 from gan_core.store.runs import RunError, RunFolder
 
 TRASH_PREFIX = ".trash-"
@@ -48,7 +50,8 @@ class RunSummary:
     record's or the newest checkpoint's); `best_quality` the best epoch's headline figure in [0, 1] (recognized
     share, or the mean of precision and recall for label-free data), `quality_text` its
     words; `created` the run's start as a Unix time (config.json's mtime); `grid` the last
-    epoch grid PNG; `has_generator` whether generator.keras exists.
+    epoch grid PNG; `has_generator` whether generator.keras exists; `owner` the seat id that
+    started it (None for a run of the CLI or of an older version: the teacher's).
     """
 
     run_id: str
@@ -64,6 +67,7 @@ class RunSummary:
     grid: Path | None = None
     has_generator: bool = False
     config: TrainConfig | None = None
+    owner: str | None = None
 
     @property
     def readable(self) -> bool:
@@ -144,12 +148,14 @@ def summarize(path: Path, live: dict | None = None) -> RunSummary:
     Never raises: an unreadable folder gives status "unreadable" and a one-line `problem`."""
     live = live or {}
     created = _mtime(path / "config.json") or _mtime(path)
+    owner = read_owner(path)
     try:
         run = RunFolder.open(path)
         cfg = run.config()
     except RunError as e:
         status = live[str(path.resolve())].state if str(path.resolve()) in live else UNREADABLE
-        return RunSummary(path.name, path, status, created, problem=str(e).splitlines()[0] if str(e) else "unreadable")
+        problem = "waiting in line to start" if status == "queued" else str(e).splitlines()[0] or "unreadable"
+        return RunSummary(path.name, path, status, created, problem=problem, owner=owner)
     score, text = best_quality(run)
     grids = run.grid_paths()
     training = live.get(str(path.resolve()))
@@ -167,18 +173,22 @@ def summarize(path: Path, live: dict | None = None) -> RunSummary:
         grid=grids[-1] if grids else None,
         has_generator=(path / "generator.keras").is_file(),
         config=cfg,
+        owner=owner,
     )
 
 
-def list_runs(runs_dir, live: dict | None = None) -> list[RunSummary]:
-    """Every run folder in `runs_dir`, newest first (by start time, then name); hidden
-    folders (a delete's trash, a partial write) are skipped; [] when the folder is missing.
-    `live` as in `summarize`."""
+def list_runs(runs_dir, live: dict | None = None, seat: Seat | None = None, others: bool = True) -> list[RunSummary]:
+    """Every run folder in `runs_dir` that `seat` may see (all without a seat: the CLI, the
+    teacher's Class page), newest first (by start time, then name); hidden folders (a delete's
+    trash, a partial write) are skipped; [] when the folder is missing. `others`: whether
+    students see each other's runs (the class's rule). `live` as in `summarize`."""
     root = Path(runs_dir)
     try:
         folders = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")]
     except OSError:
         return []
+    if seat is not None:  # the owner file is read first: others' runs are not even summarized
+        folders = [p for p in folders if may_see(seat, read_owner(p), others)]
     found = [summarize(p, live) for p in folders]
     found.sort(key=lambda s: (s.created, s.run_id), reverse=True)
     return found
@@ -197,17 +207,20 @@ def run_path(runs_dir, run_id: str) -> Path:
     return path
 
 
-def delete_run(runs_dir, run_id: str, live: dict | None = None) -> None:
-    """Delete run `run_id` from `runs_dir`: rename it to a hidden trash name, then remove it
-    (and any trash an earlier delete left behind).
+def delete_run(runs_dir, run_id: str, live: dict | None = None, seat: Seat | None = None) -> None:
+    """Delete run `run_id` from `runs_dir` for `seat`: rename it to a hidden trash name, then
+    remove it (and any trash an earlier delete left behind).
 
-    Raises DeleteRefused (one line) for a bad id (see run_path), a missing folder, or a run
-    that is still training (in `live`, as in `summarize`, or by its status record);
-    OSError when the disk refuses the rename. Nothing is changed when it raises.
+    Raises DeleteRefused (one line) for a bad id (see run_path), a missing folder, a run `seat`
+    may not delete (only its owner or the teacher; pages always pass their seat, None is the
+    CLI's own use), or a run that is still training (in `live`, as in `summarize`, or by its
+    status record); OSError when the disk refuses the rename. Nothing is changed when it raises.
     """
     path = run_path(runs_dir, run_id)
     if not path.is_dir():
         raise DeleteRefused(f"there is no run '{run_id}' in the runs folder")
+    if seat is not None and not may_delete(seat, read_owner(path)):
+        raise DeleteRefused(f"run '{run_id}' is not yours: only its owner or the teacher can delete it")
     if summarize(path, live).active:
         raise DeleteRefused(f"run '{run_id}' is still training: stop it before deleting it")
     trash = path.with_name(f"{TRASH_PREFIX}{run_id}-{uuid.uuid4().hex[:8]}")

@@ -1,9 +1,11 @@
-"""Shared runs: an owner link that controls a job, a viewer link that only watches it.
+"""Shared runs: a viewer link that only watches a job.
 
-Every job in the pool gets two unguessable tokens (`secrets.token_urlsafe`, 256 bits each):
-whoever holds the owner token may pause, resume, stop and change the hacks; whoever holds the
-viewer token gets a `ReadOnlyJob`, which offers what the job publishes and none of its
-controls. A job id (12 hex characters, in logs and run lists) is neither: it opens nothing.
+Every job in the pool gets an unguessable viewer token (`secrets.token_urlsafe`, 256 bits):
+whoever holds it gets a `ReadOnlyJob`, which offers what the job publishes and none of its
+controls. Control is never in a link: it belongs to the browser that started the job and to
+the teacher (gan_core.jobs.seats), so a projected address bar hands nobody the run. The owner
+can renew the link (`ShareBook.issue` again), which closes the old one. A job id (12 hex
+characters, in logs and run lists) opens nothing.
 """
 
 from __future__ import annotations
@@ -12,34 +14,27 @@ import secrets
 import threading
 from dataclasses import dataclass
 
-OWNER = "owner"
 VIEWER = "viewer"
 TOKEN_BYTES = 32  # the secrets module's default: "32 bytes (256 bits) of randomness is sufficient" (its docs)
 
 
 @dataclass(frozen=True)
 class ShareTokens:
-    """A job's two link tokens: `owner` controls it, `viewer` only watches it (URL-safe text)."""
+    """A job's link token: `viewer` watches it read-only (URL-safe text)."""
 
-    owner: str
     viewer: str
 
 
 @dataclass(frozen=True)
 class Access:
-    """What one link token opens: the job's id and the role (OWNER or VIEWER)."""
+    """What one link token opens: the job's id and the role (always VIEWER: no link controls a job)."""
 
     job_id: str
-    role: str
-
-    @property
-    def can_control(self) -> bool:
-        """Whether this link may change the job (pause, resume, stop, hacks, roll-back)."""
-        return self.role == OWNER
+    role: str = VIEWER
 
 
 class ShareBook:
-    """The tokens of every job of one pool, both ways (job id -> tokens, token -> access). Thread-safe."""
+    """The link tokens of every job of one pool, both ways (job id -> tokens, token -> access). Thread-safe."""
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -47,12 +42,11 @@ class ShareBook:
         self._by_token: dict[str, Access] = {}
 
     def issue(self, job_id: str) -> ShareTokens:
-        """Make fresh owner and viewer tokens for `job_id` (replacing any it had) and return them."""
-        tokens = ShareTokens(secrets.token_urlsafe(TOKEN_BYTES), secrets.token_urlsafe(TOKEN_BYTES))
+        """Make a fresh viewer token for `job_id` (replacing, and so closing, any it had) and return it."""
+        tokens = ShareTokens(secrets.token_urlsafe(TOKEN_BYTES))
         with self._lock:
             self._drop_locked(job_id)
             self._tokens[job_id] = tokens
-            self._by_token[tokens.owner] = Access(job_id, OWNER)
             self._by_token[tokens.viewer] = Access(job_id, VIEWER)
         return tokens
 
@@ -69,14 +63,13 @@ class ShareBook:
             return self._by_token.get(token)
 
     def forget(self, job_id: str) -> None:
-        """Invalidate both links of `job_id` (the pool forgets the job)."""
+        """Invalidate the link of `job_id` (the pool forgets the job)."""
         with self._lock:
             self._drop_locked(job_id)
 
     def _drop_locked(self, job_id: str) -> None:
         old = self._tokens.pop(job_id, None)
         if old is not None:
-            self._by_token.pop(old.owner, None)
             self._by_token.pop(old.viewer, None)
 
 

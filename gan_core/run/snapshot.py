@@ -16,8 +16,10 @@ import numpy as np
 from gan_core.step.gan_step import METRIC_NAMES
 
 # Trainer states, in the order a run usually passes through them.
-STATES = ("idle", "starting", "running", "paused", "stopping", "stopped", "finished", "failed")
-ACTIVE_STATES = ("starting", "running", "paused", "stopping")
+STATES = ("idle", "queued", "starting", "running", "paused", "stopping", "stopped", "finished", "failed")
+# "queued": waiting in the server's line for a training slot (gan_core.jobs.gate); active, so it can be
+# stopped (it leaves the line) and its page refreshes until it starts.
+ACTIVE_STATES = ("queued", "starting", "running", "paused", "stopping")
 
 
 def budget_progress(step: int, total_steps: int, elapsed: float, max_seconds: float) -> float:
@@ -41,7 +43,7 @@ class BudgetView:
 
     @property
     def active(self) -> bool:
-        """Whether the state is one of ACTIVE_STATES (starting, running, paused, stopping)."""
+        """Whether the state is one of ACTIVE_STATES (queued, starting, running, paused, stopping)."""
         return self.state in ACTIVE_STATES
 
 

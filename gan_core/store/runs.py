@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import time
 from pathlib import Path
@@ -56,6 +57,23 @@ def new_run_id(preset_name: str = "run") -> str:
     """
     stamp = time.strftime("%Y%m%d-%H%M%S")
     return f"{stamp}-{preset_name}-{os.getpid() % 10000:04d}{int(time.time() * 1000) % 1000:03d}"
+
+
+def new_run_folder(runs_dir, preset_name: str = "run") -> Path:
+    """Create a new, empty run folder under `runs_dir` and return it: named like `new_run_id`
+    plus 6 random hex digits, and created exclusively (mkdir without exist_ok, a fresh name on
+    the rare clash), so thirty Starts in the same second never share a folder. OSError when the
+    disk refuses."""
+    runs_dir = Path(runs_dir)
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    for _ in range(8):
+        path = runs_dir / f"{new_run_id(preset_name)}-{secrets.token_hex(3)}"
+        try:
+            path.mkdir()
+        except FileExistsError:
+            continue
+        return path
+    raise FileExistsError(f"could not make a new run folder in {runs_dir.name}/")
 
 
 def load_run_data(run_path, source: str):
