@@ -1,9 +1,10 @@
-"""Compiled training steps kept between runs, one per configuration, so starting the same
-configuration again does not trace again.
+"""Compiled training steps kept between runs, so starting a configuration again (a training
+or a comparison's arm, gan_core/run/loop.py) does not trace again.
 
 Why: each trace of the step leaves ~10 MiB of TensorFlow's native memory behind (its function
 graphs stay referenced from TensorFlow's C++ side after the GanStep, its models and the trainer
-are all freed), so a server whose users start and stop trainings grew without bound. A step
+are all freed), so a server whose users start and stop trainings and comparisons grew
+without bound. A step
 reused through `GanStep.restart` starts exactly as a fresh build would (weights of the run's
 seed, fresh optimizers and streams), so results do not depend on which run used it before.
 """
@@ -20,9 +21,10 @@ from gan_core.step.mirrored import make_step, training_strategy
 
 # Idle steps kept: a training's configuration and the one tried before it (e.g. the two sides
 # of a change of architecture), and a comparison's two arms, which may share one configuration
-# (a live hack compared) and then need two steps of it at once. Each idle step holds its
-# models, data set copy and replay ring (~5 MiB for the fast-demo preset on mnist-5k); each
-# one dropped and needed again costs a trace (10-45 MiB of native memory for good).
+# (a live hack compared) and then need two steps of it at once. Each idle step holds ~14 MiB
+# (its variables and starting values, mostly the data set's copy and the replay ring; summed
+# for the fast-demo and dcgan-hacks presets on mnist-5k); each one dropped and needed again
+# costs a trace (10-45 MiB of native memory for good).
 IDLE_STEPS = 4
 # How long a Start waits for a prewarm of its own configuration before building its own step.
 PREWARM_WAIT_SECONDS = 120.0
