@@ -4,6 +4,7 @@ import gc
 import time
 import weakref
 
+import numpy as np
 import pytest
 
 from gan_core.compare.job import CompareError, CompareJob, check_pair, differences, verdict
@@ -11,6 +12,7 @@ from gan_core.config.presets import preset
 from gan_core.data import ImageSet
 from gan_core.run.loop import learning_rate_factor
 from gan_core.run.snapshot import EpochRecord, Snapshot
+from gan_core.step.cache import shared_steps
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -43,10 +45,38 @@ def loss_pair(small_digits):
     return job
 
 
-def test_a_finished_comparison_frees_its_four_networks_at_once(loss_pair):
-    gc.collect()
+def test_a_finished_comparison_gives_both_steps_back_and_keeps_no_network(loss_pair):
     assert loss_pair.status().state == "finished"
+    assert all(arm.step is None and arm.epoch_end is None for arm in loss_pair.arms)
+    # The step cache keeps the two idle steps for the next comparison; dropping them frees
+    # the four networks: the finished job holds none.
+    shared_steps().clear()
+    gc.collect()
     assert [ref() for ref in loss_pair.networks_while_training] == [None, None]
+
+
+def test_a_live_hack_compared_holds_two_steps_and_the_next_comparison_reuses_both(small_digits):
+    # A and B differ only in a live value: one graph, two steps at once. A constant learning
+    # rate: the decay is applied at flushes, which depend on the clock.
+    cfg = small_cfg("run.epochs=1", "run.quality_every_epoch=false", "optimizer.final_lr_fraction=1.0")
+    pair = (cfg, cfg.with_value("hacks.flip_probability", 0.2))
+    shared_steps().clear()
+    runs, kept = [], []
+    for _ in range(2):
+        job = CompareJob(*pair, data=small_digits)
+        job.start()
+        job.join(300)
+        runs.append(job.snapshot())
+        kept.append(shared_steps().idle())
+    first, second = kept
+    assert len(first) == 2 and first[0] is not first[1] and first[0].graph_key == first[1].graph_key
+    assert set(map(id, second)) == set(map(id, first)) and [s.traces for s in second] == [1, 1]  # no new trace
+    (a1, b1, status1), (a2, b2, status2) = runs
+    assert status1.state == status2.state == "finished" and status1.step == status2.step == 20
+    # The second run's A took the step B used before: restarted, it starts as a fresh build.
+    np.testing.assert_allclose(a2.series["g_loss"], a1.series["g_loss"], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(b2.series["g_loss"], b1.series["g_loss"], rtol=1e-5, atol=1e-6)
+    assert a1.series["d_target_real"] != b1.series["d_target_real"]  # the flips are A's and B's own
 
 
 def test_both_arms_train_the_same_steps_on_the_same_data_order(loss_pair):
@@ -78,6 +108,11 @@ def test_same_start_then_the_generator_loss_sign_tells_the_arms_apart(loss_pair)
 
 def test_identical_configs_train_identically_and_stop_promptly(small_digits):
     cfg = small_cfg("run.epochs=0", "run.quality_every_epoch=false")  # no budget: runs until stopped
+    # One arm gets a step another run used before (restarted), the other a fresh build.
+    shared_steps().clear()
+    used = shared_steps().acquire(cfg.with_overrides(["run.seed=9", "hacks.flip_probability=0.3"]), small_digits.images)
+    used.step()
+    shared_steps().release(used)
     job = CompareJob(cfg, cfg, data=small_digits)
     job.start()
     wait_for(job, lambda a, b, s: s.state == "running" and a.epoch >= 1 and s.step > 12)
@@ -87,6 +122,7 @@ def test_identical_configs_train_identically_and_stop_promptly(small_digits):
     assert snap_a.series == snap_b.series
     assert snap_a.series["g_loss"][0] == snap_b.series["g_loss"][0]
     assert [e.grid_png for e in snap_a.epochs] == [e.grid_png for e in snap_b.epochs]
+    assert len(shared_steps().idle()) == 2 and used in shared_steps().idle()
 
 
 def test_pairs_that_cannot_be_compared_fairly_are_refused_in_one_line():

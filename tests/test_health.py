@@ -198,7 +198,7 @@ def test_cli_prints_each_warning_on_one_line_and_the_run_folder_keeps_it(tmp_pat
 def test_epoch_checks_read_the_boards_g_loss_and_quality_per_epoch(small_digits):
     """The epoch-end wiring: G's loss per epoch from the board's series, quality from its
     epoch records plus the epoch just measured."""
-    from gan_core.run.loop import epoch_checks
+    from gan_core.run.checks import epoch_checks
     from gan_core.run.snapshot import Board, EpochRecord
 
     board, watch, spe = Board(), health.HealthWatch(), 10

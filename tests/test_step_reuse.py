@@ -71,6 +71,34 @@ def test_the_cache_builds_anew_for_another_shape_and_keeps_a_bounded_number():
         b.restart(small(), images(1))
 
 
+def test_two_runs_of_one_configuration_at_once_get_two_steps_and_both_are_kept():
+    cache = StepCache(capacity=3)
+    a, b = cache.acquire(small(), images(1)), cache.acquire(small("hacks.flip_probability=0.2"), images(1))
+    assert a is not b and a.graph_key == b.graph_key
+    cache.release(a)
+    cache.release(b)
+    cache.release(b)  # a second release must not hand one step to two runs
+    assert len(cache) == 2
+    again = {id(cache.acquire(small(), images(2))), id(cache.acquire(small(), images(2)))}
+    assert again == {id(a), id(b)} and len(cache) == 0
+    for step in (a, b, cache.acquire(small("run.batch_size=32"), images(1))):
+        cache.release(step)
+    cache.release(cache.acquire(small("run.batch_size=8"), images(1)))
+    assert len(cache) == 3 and a not in cache.idle()  # the least recently released went first
+
+
+def test_a_reused_half_precision_step_trains_as_its_first_run_did():
+    # fp16's loss-scale optimizer starts its dynamic scale at 2^15; a scale set to 0 on reuse
+    # would make every gradient NaN and skip every update.
+    cfg = small("run.precision=fp16")
+    cache = StepCache()
+    step = cache.acquire(cfg, images(1))
+    first = run_steps(step, 3)
+    cache.release(step)
+    assert cache.acquire(cfg, images(1)) is step
+    np.testing.assert_allclose(run_steps(step, 3), first, rtol=1e-5, atol=1e-6)
+
+
 def test_turning_the_average_on_mid_run_starts_it_from_g_and_never_retraces():
     step = GanStep(small("run.ema_decay=0"), images(1))
     run_steps(step, 3)

@@ -49,11 +49,12 @@ def test_a_compare_arm_charges_its_epoch_end_to_the_budget_like_train(small_digi
     arm = Arm("A", cfg, small_digits, Board())
     for _ in range(3):
         arm.train_one()
-    arm.flush(1.0)
+    arm.flush_shared(1.0)
     before = arm.elapsed
     assert arm.board.get("steps_per_s") > 0
     arm.finish_epoch()
     assert arm.elapsed > before  # the grid and checks count, as a single run's epoch end does
+    arm.release()
 
 
 def test_compare_arms_with_different_d_steps_each_end_an_epoch_after_their_own_pass(small_digits):

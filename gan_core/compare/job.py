@@ -171,19 +171,25 @@ class CompareJob:
 
     def _release(self) -> None:
         # A finished job stays in the pool for an hour so its page can show it; the boards
-        # are all that needs, so the four networks and the data set go now.
+        # are all that needs, so the steps go back to the step cache and the data set goes.
         for arm in self.arms:
             arm.release()
         self._data = None
 
-    def _train(self) -> None:
-        data = self._data if self._data is not None else load_images(self.cfg_a.data.source)
-        arms = []
+    def _build_arms(self, data: ImageSet) -> bool:
+        """Both arms, A first (each takes its step from the step cache; `self.arms` holds each
+        at once, so a stop or failure meanwhile still gives its step back). False when a stop
+        came first."""
         for name, cfg, board in zip("AB", (self.cfg_a, self.cfg_b), self.boards):
             if self._stop.is_set():
-                return self._end_stopped()
-            arms.append(Arm(name, cfg, data, board))
-        self.arms = tuple(arms)
+                return False
+            self.arms = (*self.arms, Arm(name, cfg, data, board))
+        return True
+
+    def _train(self) -> None:
+        data = self._data if self._data is not None else load_images(self.cfg_a.data.source)
+        if not self._build_arms(data):
+            return self._end_stopped()
         run = self.cfg_a.run
         # Equal steps for both arms; with different D steps per G step, enough for the arm
         # that needs the most steps per pass over the data to make `epochs` passes.
@@ -191,7 +197,10 @@ class CompareJob:
         total = run.epochs * spe
         for board, arm in zip(self.boards, self.arms):
             board.update(steps_per_epoch=arm.steps_per_epoch, total_steps=total)
-        self._set(state="running", total_steps=total, message="Compiling both training steps (a few seconds, once)…")
+        compiling = (
+            "" if all(arm.compiled for arm in self.arms) else "Compiling both training steps (a few seconds, once)…"
+        )
+        self._set(state="running", total_steps=total, message=compiling)
 
         last_flush = time.perf_counter()
         while not self._stop.is_set():
@@ -202,7 +211,7 @@ class CompareJob:
                 arm.train_one()
             # Each arm ends its epoch after its own pass over the data (units.py): with
             # different D steps per G step, the arms' epochs are different numbers of steps.
-            ending = [arm for arm in self.arms if arm.alive and arm.step.epoch_complete]
+            ending = [arm for arm in self.arms if arm.alive and arm.epoch_done]
             now = time.perf_counter()
             if now - last_flush >= FLUSH_SECONDS or ending:
                 self._flush_all(spe)
@@ -241,7 +250,7 @@ class CompareJob:
         factor = learning_rate_factor(self.cfg_a.optimizer, self.cfg_a.run, elapsed, progress_step, spe)
         progress = budget_progress(self.cfg_a.run, elapsed, progress_step, spe)
         for arm in live:
-            arm.flush(factor, progress)
+            arm.flush_shared(factor, progress)
         message = self.status().message
         if message.startswith("Compiling") and all(arm.compiled for arm in self.arms):
             message = ""

@@ -19,7 +19,7 @@ from gan_core.generators.images import image_grid, png_bytes, to_uint8, upscale
 from gan_core.generators.latent import with_class_code
 from gan_core.metrics import meter_for, upgrade_quality
 from gan_core.run import health_watch as health
-from gan_core.run.loop import epoch_checks
+from gan_core.run.checks import epoch_checks
 from gan_core.run.saver import RunSaver
 from gan_core.run.snapshot import Board, EpochRecord, HackChange
 from gan_core.step.gan_step import GanStep, order_digest

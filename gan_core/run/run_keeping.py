@@ -16,7 +16,7 @@ from gan_core.data import ImageSet
 from gan_core.hacks.live import LIVE_KEYS, live_values
 from gan_core.run import epoch_end
 from gan_core.run.saver import RunSaver
-from gan_core.step.gan_step import METRIC_NAMES, GanStep
+from gan_core.step.gan_step import METRIC_NAMES
 from gan_core.store import run_status
 from gan_core.store.runs import RunFolder, keeps_its_data
 
@@ -119,19 +119,19 @@ class RunKeeping:
         self._gan_step.apply_live(self._live_cfg)
         self.board.update(hacks=live_values(self._live_cfg))
 
-    def _do_roll_back(self, saver: RunSaver, step: GanStep) -> None:
+    def _do_roll_back(self, saver: RunSaver) -> None:
         """On the trainer thread, while paused: back to the newest checkpoint."""
         try:
             state = saver.restore()
             self._set_counters(state)
             self.board.truncate(self.counters["step"])
-            self._recent.clear()
+            self._loop.recent.clear()
             saved = state.get("hacks", {})
             now = live_values(self._live_cfg)
             for key, value in saved.items():
                 if key in LIVE_KEYS and list(np.ravel(now[key])) != list(np.ravel(value)):
                     self.set_hack(key, value)  # marked on the chart at the roll-back step
-            self._apply_changes(step)
+            self._apply_changes()
             saver.mark_written(self.counters["step"])
             self._healthy = True
             self._pause_reason = (

@@ -14,7 +14,6 @@ import logging
 import queue
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,28 +21,15 @@ from gan_core.config.tree import ConfigError, TrainConfig
 from gan_core.data import ImageSet, fit_config_to_data, load_images
 from gan_core.hacks.live import LIVE_KEYS, live_values
 from gan_core.nets.conditional import labels_note
-from gan_core.run import epoch_end, units
-from gan_core.run.health_watch import HealthWatch
-from gan_core.run.loop import budget_progress, flush_metrics, learning_rate_factor
+from gan_core.run.changes import mark_change
+from gan_core.run.loop import RunLoop
 from gan_core.run.run_keeping import RunKeeping
 from gan_core.run.saver import RunSaver
-from gan_core.run.snapshot import ACTIVE_STATES, Board, HackChange, Snapshot, Status
-from gan_core.step.cache import shared_steps
+from gan_core.run.snapshot import ACTIVE_STATES, Board, Snapshot, Status
 from gan_core.step.gan_step import GanStep
 from gan_core.store.runs import load_run_data
 
 FLUSH_SECONDS = 0.25  # how often per-step metrics are fetched from the graph
-MERGE_STEPS = 20  # changes of one hack this close together become one marker
-
-
-def _format(value) -> str:
-    if value == "":
-        return "none"  # an empty set of DiffAugment policies
-    if isinstance(value, float):
-        return f"{value:.2g}" if value < 0.01 else f"{value:.2f}"
-    if isinstance(value, tuple):
-        return "[" + ", ".join(_format(v) for v in value) + "]"
-    return str(value)
 
 
 class Trainer(RunKeeping):
@@ -87,13 +73,12 @@ class Trainer(RunKeeping):
         self._live_cfg = self.cfg  # the config with live changes applied
         self._lock = threading.Lock()
         self._pause_reason = ""
-        self._recent = HealthWatch()  # last per-step rows, for the step-level health checks
         self._healthy = True  # False from a NaN/inf until a roll-back
         self._rollback_asked = threading.Event()
         self._rollback_done = threading.Event()
         self._rollback_result: object = None
         self.saver: RunSaver | None = None
-        self._gan_step: GanStep | None = None
+        self._loop: RunLoop | None = None
 
     # -- commands (any thread) ---------------------------------------------------
     def start(self) -> None:
@@ -178,176 +163,135 @@ class Trainer(RunKeeping):
         server's pool for an hour so its page can show it, and the board is all that needs."""
         self._record_end()
         self._data = None
-        if self._gan_step is not None:
-            shared_steps().release(self._gan_step)  # the next run of this configuration reuses it
-        self._gan_step = None
+        if self._loop is not None:
+            self._loop.release()  # the next run of this configuration reuses its step
         if self.saver is not None:
             self.saver.step = None  # keeps where the run stands on disk, not the networks
 
-    def _train(self) -> None:
-        cfg = self.cfg
+    @property
+    def _gan_step(self) -> GanStep | None:
+        """The run's compiled step while it trains, for in-process diagnostics and tests; the UI never reads it."""
+        return self._loop.step if self._loop is not None else None
+
+    def _load_data(self) -> ImageSet:
         if self._data is not None:
-            data = self._data
-        elif self.resume_from and self.run_dir is not None:
-            data = load_run_data(self.run_dir, cfg.data.source)
-        else:
-            data = load_images(cfg.data.source)
-        cfg, batch_note = fit_config_to_data(cfg, len(data), f"'{data.name}'")  # a set smaller than one batch
+            return self._data
+        if self.resume_from and self.run_dir is not None:
+            return load_run_data(self.run_dir, self.cfg.data.source)
+        return load_images(self.cfg.data.source)
+
+    def _begin(self) -> RunLoop:
+        """Load the data, take the step, open (or resume) the run folder, say "started"."""
+        data = self._load_data()
+        cfg, batch_note = fit_config_to_data(self.cfg, len(data), f"'{data.name}'")  # a set smaller than one batch
         self.cfg = cfg
         if batch_note:
             self.board.warn(batch_note)
-        # One device: a traced step of this configuration is reused (step_cache.py); several
-        # devices: a mirrored step (mirrored.py).
-        step = shared_steps().acquire(cfg, data.images, data.labels)
+        # One device: a traced step of this configuration is reused (step/cache.py); several
+        # devices: a mirrored step (step/mirrored.py).
+        self._loop = loop = RunLoop(cfg, data, self.board)
+        step = loop.step
         note = "" if step.self_conditioned else labels_note(cfg.model.use_labels, data.labels)
         if note:
             self.board.warn(note)
-        self._gan_step = step  # for in-process diagnostics and tests; the UI never reads it
-        self.counters = {"step": 0, "epoch": 0, "elapsed": 0.0}
+        self.counters = loop.counters  # one dict: run keeping restores into it
         self.saver = saver = RunSaver(None, step, self.board)
         saver.run = self._open_run_folder(saver, data)
-        spe = units.steps_per_epoch(len(data), cfg.run.batch_size, cfg.hacks.d_steps)
         if saver.run is not None and self.resume_from:
             self._restore(saver)
-        work = epoch_end.EpochEnd(cfg, step, data, saver, self.board)
-        total = cfg.run.epochs * spe
+        loop.save_epochs_with(saver)
         self.board.update(
-            steps_per_epoch=spe,
-            total_steps=total,
+            steps_per_epoch=loop.steps_per_epoch,
+            total_steps=cfg.run.epochs * loop.steps_per_epoch,
             state="running",
             classes=step.classes,
             self_conditioned=step.self_conditioned,
             message="Compiling the training step (a few seconds, once)…",
         )
         self._on_event("started", None)
+        return loop
 
-        pending: list = []
+    def _train(self) -> None:
+        loop = self._begin()
+        total = self.cfg.run.epochs * loop.steps_per_epoch
         last_flush = time.perf_counter()
-        step_seconds: deque = deque(maxlen=units.RATE_WINDOW)
-        compiled = step.traces > 0  # a step reused from an earlier run of this configuration
         while not self._stop.is_set():
             if not self._running.is_set():
-                self._flush(pending, step)
-                pending = []
-                if self._rollback_asked.is_set():
-                    self._do_roll_back(saver, step)
-                self.board.update(
-                    state="paused",
-                    message=self._pause_reason or "Paused.",
-                    step=self.counters["step"],
-                    elapsed=self.counters["elapsed"],
-                )
-                self._running.wait(0.1)
-                if self._running.is_set() and not self._stop.is_set():
-                    self._pause_reason = ""
-                    self.board.update(state="running", message="")
-                    last_flush = time.perf_counter()
+                self._while_paused()
+                last_flush = time.perf_counter()
                 continue
-            self._apply_changes(step)
-            t0 = time.perf_counter()
-            pending.append(step.step())
-            self.counters["step"] += 1
+            self._apply_changes()
+            if loop.train_one():
+                last_flush = time.perf_counter()  # the one-off trace is no flush interval
             now = time.perf_counter()
-            if step.traces > 0 and not compiled:
-                # The one-off trace is not training time: keep it out of the budget.
-                compiled = True
-                self.board.update(compile_seconds=now - t0)
-                last_flush = now
-            else:
-                self.counters["elapsed"] += now - t0
-                step_seconds.append(now - t0)
-            epoch_done = step.epoch_complete  # one pass over the real images (units.py)
+            epoch_done = loop.epoch_done  # one pass over the real images (units.py)
             if now - last_flush >= FLUSH_SECONDS or epoch_done:
-                if not self._flush(pending, step):
-                    self._healthy = False  # no checkpoint of these weights
-                    self._running.clear()  # NaN: pause, keep everything for inspection
-                pending = []
-                self._schedule_learning_rates(step)
-                self.board.update(
-                    step=self.counters["step"],
-                    elapsed=self.counters["elapsed"],
-                    steps_per_s=units.steps_per_second(step_seconds),
-                )
-                if self.board.get("message", "").startswith("Compiling"):
-                    self.board.update(message="")
-                if not epoch_done:
-                    work.early_grid(self.counters, self._live_cfg)  # a picture before the first epoch ends
+                self._flush_and_schedule(early_grid=not epoch_done)
                 last_flush = now
             if epoch_done:
-                t1 = time.perf_counter()
-                self.counters["epoch"] += 1
-                record = work.finish_epoch(self.counters, self._live_cfg, healthy=self._healthy)
-                self.counters["elapsed"] += time.perf_counter() - t1
-                self.board.update(epoch=self.counters["epoch"], elapsed=self.counters["elapsed"])
-                self._on_event("epoch", record)
-            if self._budget_spent(total):
-                self._flush(pending, step)
-                self._final_save(saver)
-                self.board.update(
-                    state="finished",
-                    step=self.counters["step"],
-                    elapsed=self.counters["elapsed"],
-                    message=f"Finished: {self.counters['step']} steps, "
-                    f"{self.counters['epoch']} epochs in {self.counters['elapsed']:.0f} s.",
-                )
-                self._on_event("finished", None)
-                return
-        self._flush(pending, step)
-        self._final_save(saver)
-        self.board.update(
-            state="stopped", step=self.counters["step"], message=f"Stopped at step {self.counters['step']}."
-        )
-        self._on_event("stopped", None)
+                self._on_event("epoch", loop.finish_epoch(self._live_cfg, healthy=self._healthy))
+            if loop.budget_spent(total):
+                c = self.counters
+                message = f"Finished: {c['step']} steps, {c['epoch']} epochs in {c['elapsed']:.0f} s."
+                return self._end("finished", message)
+        self._end("stopped", f"Stopped at step {self.counters['step']}.")
 
     # -- helpers of the thread ---------------------------------------------------
-    def _apply_changes(self, step: GanStep) -> None:
+    def _while_paused(self) -> None:
+        """One wait of the paused loop: flush, roll back when asked, show "paused", and
+        show "running" again once resumed."""
+        self._flush()
+        if self._rollback_asked.is_set():
+            self._do_roll_back(self.saver)
+        self.board.update(
+            state="paused",
+            message=self._pause_reason or "Paused.",
+            step=self.counters["step"],
+            elapsed=self.counters["elapsed"],
+        )
+        self._running.wait(0.1)
+        if self._running.is_set() and not self._stop.is_set():
+            self._pause_reason = ""
+            self.board.update(state="running", message="")
+
+    def _flush_and_schedule(self, early_grid: bool) -> None:
+        """A flush of the running loop: metrics (a NaN/inf pauses), the learning-rate decay,
+        and before the first epoch's end the preview grid when one is due."""
+        if not self._flush():
+            self._healthy = False  # no checkpoint of these weights
+            self._running.clear()  # NaN: pause, keep everything for inspection
+        self._loop.own_schedule(self._live_cfg.optimizer)
+        if self.board.get("message", "").startswith("Compiling"):
+            self.board.update(message="")
+        if early_grid:
+            self._loop.early_grid(self._live_cfg)  # a picture before the first epoch ends
+
+    def _end(self, state: str, message: str) -> None:
+        """The run's end ("finished" or "stopped"): last flush, final checkpoint, the event."""
+        self._flush()
+        self._final_save(self.saver)
+        self.board.update(state=state, step=self.counters["step"], elapsed=self.counters["elapsed"], message=message)
+        self._on_event(state, None)
+
+    def _apply_changes(self) -> None:
+        """Assign the queued live changes to the step (no retrace) and mark each on the curves."""
         while True:
             try:
                 key, value = self._changes.get_nowait()
             except queue.Empty:
                 return
-            hacks = dict(self.board.get("hacks"))
-            old = hacks.get(key)
-            if old == value:
+            label = mark_change(self.board, key, value, self.counters["step"])
+            if label is None:
                 continue
-            hacks[key] = value
-            cfg = self._live_cfg
-            step.apply_live(cfg)
-            self._schedule_learning_rates(step)
-            step_now = self.counters["step"]
-            last = self.board.last_change()
-            if last is not None and last.key == key and step_now - last.step <= MERGE_STEPS:
-                old = last.old  # one slider drag is one marker, not one per arrow key
-                self.board.drop_last_change()
-            label = f"{LIVE_KEYS[key]} {_format(old)} → {_format(value)}"
-            self.board.add_change(HackChange(step_now, key, old, value, label))
-            self.board.update(hacks=hacks)
+            self._loop.step.apply_live(self._live_cfg)
+            self._loop.own_schedule(self._live_cfg.optimizer)
             self._on_event("hack", label)
 
-    def _schedule_learning_rates(self, step: GanStep) -> None:
-        opt = self._live_cfg.optimizer
-        factor = learning_rate_factor(
-            opt, self.cfg.run, self.counters["elapsed"], self.counters["step"], self.board.get("steps_per_epoch", 1)
-        )
-        step.set_learning_rates(opt.d_learning_rate * factor, opt.g_learning_rate * factor)
-        # The instance noise decays over the same budget.
-        step.set_budget_progress(
-            budget_progress(
-                self.cfg.run, self.counters["elapsed"], self.counters["step"], self.board.get("steps_per_epoch", 1)
-            )
-        )
-
-    def _flush(self, pending: list, step: GanStep) -> bool:
+    def _flush(self) -> bool:
         """Fetch pending per-step metrics; False (and a warning) if any is NaN/inf."""
-        problem = flush_metrics(self.board, pending, self.counters["step"], self._recent)
+        problem = self._loop.flush()
         if problem:
             self._pause_reason = problem
             self._on_event("nan", problem)
             return False
         return True
-
-    def _budget_spent(self, total_steps: int) -> bool:
-        run = self.cfg.run
-        if total_steps and self.counters["step"] >= total_steps:
-            return True
-        return bool(run.max_seconds) and self.counters["elapsed"] >= run.max_seconds

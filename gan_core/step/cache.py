@@ -1,9 +1,10 @@
-"""Compiled training steps kept between runs, one per configuration, so starting the same
-configuration again does not trace again.
+"""Compiled training steps kept between runs, so starting a configuration again (a training
+or a comparison's arm, gan_core/run/loop.py) does not trace again.
 
 Why: each trace of the step leaves ~10 MiB of TensorFlow's native memory behind (its function
 graphs stay referenced from TensorFlow's C++ side after the GanStep, its models and the trainer
-are all freed), so a server whose users start and stop trainings grew without bound. A step
+are all freed), so a server whose users start and stop trainings and comparisons grew
+without bound. A step
 reused through `GanStep.restart` starts exactly as a fresh build would (weights of the run's
 seed, fresh optimizers and streams), so results do not depend on which run used it before.
 """
@@ -11,7 +12,6 @@ seed, fresh optimizers and streams), so results do not depend on which run used 
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 
 import numpy as np
 
@@ -19,28 +19,34 @@ from gan_core.config.tree import TrainConfig
 from gan_core.step.gan_step import GanStep, graph_key
 from gan_core.step.mirrored import make_step, training_strategy
 
-# Idle steps kept: a configuration and the one tried before it (e.g. the two sides of a
-# change of architecture); each holds its models, data set copy and replay ring.
-IDLE_STEPS = 2
+# Idle steps kept: a training's configuration and the one tried before it (e.g. the two sides
+# of a change of architecture), and a comparison's two arms, which may share one configuration
+# (a live hack compared) and then need two steps of it at once. Each idle step holds ~14 MiB
+# (its variables and starting values, mostly the data set's copy and the replay ring; summed
+# for the fast-demo and dcgan-hacks presets on mnist-5k); each one dropped and needed again
+# costs a trace (10-45 MiB of native memory for good).
+IDLE_STEPS = 4
 # How long a Start waits for a prewarm of its own configuration before building its own step.
 PREWARM_WAIT_SECONDS = 120.0
 
 
 class StepCache:
-    """Idle GanSteps by `graph_key`, at most `capacity` of them (the least recently released
-    goes first). Thread-safe; a step is used by one run at a time: `acquire` takes it out,
-    `release` puts it back.
+    """Idle GanSteps, at most `capacity` of them (the least recently released goes first),
+    several of one `graph_key` when runs of one configuration ended side by side.
+    Thread-safe; a step is used by one run at a time: `acquire` takes it out, `release`
+    puts it back, so two runs of one configuration at once get two steps.
     """
 
     def __init__(self, capacity: int = IDLE_STEPS):
         self.capacity = int(capacity)
-        self._idle: OrderedDict[tuple, GanStep] = OrderedDict()
+        self._idle: list[GanStep] = []  # least recently released first
         self._warming: dict[tuple, threading.Event] = {}  # keys being traced by `prewarm` now
         self._lock = threading.Lock()
 
     def acquire(self, cfg: TrainConfig, images_uint8: np.ndarray, labels: np.ndarray | None = None) -> GanStep:
-        """A step for this run: an idle one of the same graph_key restarted for `cfg` and these
-        images, else a new GanStep (raising what GanStep raises for bad input)."""
+        """A step for this run: the most recently released idle one of the same graph_key,
+        restarted for `cfg` and these images, else a new GanStep (raising what GanStep raises
+        for bad input). Nobody else holds the step until it is released."""
         if training_strategy() is not None:  # several devices: a mirrored step, not cached (mirrored.py)
             return make_step(cfg, images_uint8, labels)
         key = graph_key(cfg, images_uint8, labels)
@@ -49,22 +55,32 @@ class StepCache:
         if warming is not None:  # its trace is under way: waiting costs less than a second trace
             warming.wait(PREWARM_WAIT_SECONDS)
         with self._lock:
-            step = self._idle.pop(key, None)
+            step = self._take_locked(key)
         if step is None:
             return GanStep(cfg, images_uint8, labels=labels)
-        step.restart(cfg, images_uint8, labels)
+        try:
+            step.restart(cfg, images_uint8, labels)
+        except BaseException:
+            self.release(step)  # still a good step for the next run of its configuration
+            raise
         return step
+
+    def _take_locked(self, key: tuple) -> GanStep | None:
+        for i in range(len(self._idle) - 1, -1, -1):
+            if self._idle[i].graph_key == key:
+                return self._idle.pop(i)
+        return None
 
     def release(self, step: GanStep) -> None:
         """Keep `step` for the next run of its configuration (its run has ended); a mirrored
-        step (several devices) is not kept."""
+        step (several devices) is not kept, and a step already idle is not kept twice."""
         if type(step) is not GanStep:
             return
         with self._lock:
-            self._idle[step.graph_key] = step
-            self._idle.move_to_end(step.graph_key)
-            while len(self._idle) > self.capacity:
-                self._idle.popitem(last=False)
+            if any(idle is step for idle in self._idle):
+                return  # two runs must never be handed one step
+            self._idle.append(step)
+            del self._idle[: max(0, len(self._idle) - self.capacity)]
 
     def prewarm(self, cfg: TrainConfig, images_uint8: np.ndarray, labels: np.ndarray | None = None) -> bool:
         """Build the step of `cfg` on these images, trace it and run it once now, and keep it idle,
@@ -78,7 +94,7 @@ class StepCache:
             return False
         key = graph_key(cfg, images_uint8, labels)
         with self._lock:
-            if key in self._idle or key in self._warming:
+            if key in self._warming or any(idle.graph_key == key for idle in self._idle):
                 return False
             event = self._warming[key] = threading.Event()
         try:
@@ -95,6 +111,11 @@ class StepCache:
         """Drop every idle step (their memory goes back when nothing else holds them)."""
         with self._lock:
             self._idle.clear()
+
+    def idle(self) -> tuple[GanStep, ...]:
+        """The idle steps now, least recently released first (for diagnostics and tests)."""
+        with self._lock:
+            return tuple(self._idle)
 
     def __len__(self) -> int:
         """Idle steps held now."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 from gan_core.config.tree import TrainConfig
 from gan_core.hacks.self_conditioning import cluster_labels, wants_clusters
@@ -50,6 +49,12 @@ class StepReuse:
         """Remember the models' values now (just built from `seed`), so `restart` can start a
         run of the same seed again without building the models."""
         self._initial = (seed, _values(self.generator), _values(self.discriminator))
+        # Not zeros: fp16's loss-scale optimizer starts its dynamic scale at 2^15 (a zero
+        # scale would skip every update of a reused step).
+        self._optimizers_initial = [[np.array(v.numpy()) for v in opt.variables] for opt in self._optimizers()]
+
+    def _optimizers(self) -> tuple:
+        return (self.d_optimizer, self.g_optimizer)
 
     def warm_up(self) -> None:
         """Trace the compiled step and run it once, so that TensorFlow's graph optimization and
@@ -78,9 +83,9 @@ class StepReuse:
             for variable, value in zip(model.variables, values):
                 variable.assign(value)
         self.ema.updates.assign(0.0)
-        for optimizer in (self.d_optimizer, self.g_optimizer):
-            for variable in optimizer.variables:  # step count and moments start at 0
-                variable.assign(tf.zeros_like(variable))
+        for optimizer, values in zip(self._optimizers(), self._optimizers_initial):
+            for variable, value in zip(optimizer.variables, values):  # step count and moments: 0
+                variable.assign(value)
         self.set_learning_rates(cfg.optimizer.d_learning_rate, cfg.optimizer.g_learning_rate)
         self.cfg = cfg
         self.apply_live(cfg)
