@@ -15,9 +15,10 @@ from gan_core.compare.setup import SAME, build_pair, card_ids, card_label, descr
 from gan_core.config.tree import ConfigError, TrainConfig
 from gan_core.guide import lookup as guide
 from gan_core.jobs.job import PoolBusy
+from gan_core.jobs.server import shared_classroom
 from ui.compare_view import draw
 from ui.keras_guard import keep_keras_state
-from ui.session import followed_snapshot, trainer_pool
+from ui.session import current_seat, followed_snapshot, trainer_pool
 
 # Streamlit resets Keras for every thread after each script run (each live refresh too),
 # which breaks the comparison thread mid-build or mid-trace; app.py does this as well,
@@ -98,24 +99,36 @@ def setup() -> tuple[TrainConfig, TrainConfig] | None:
 
 # -- commands ------------------------------------------------------------------------------
 def current_job() -> CompareJob | None:
-    """This session's comparison (marked as watched), or None."""
+    """This browser's comparison (marked as watched): the one this session started, else its
+    seat's newest (after a refresh); None without one."""
     pool = trainer_pool()
-    pool.touch(st.session_state.get(JOB))  # a watched job is not stopped as abandoned
-    return pool.get(st.session_state.get(JOB))
+    seat = current_seat()
+    job_id = st.session_state.get(JOB)
+    if not (job_id and pool.may_control(job_id, seat)):
+        job_id = pool.latest(seat.id, "comparison")
+        st.session_state[JOB] = job_id
+    pool.touch(job_id)  # a watched job is not stopped as abandoned
+    return pool.get(job_id)
 
 
 def start_job(cfg_a: TrainConfig, cfg_b: TrainConfig) -> None:
-    """Start a comparison of `cfg_a` and `cfg_b` in the server's pool; a full pool leaves its
-    busy message in session_state."""
+    """Start a comparison of `cfg_a` and `cfg_b` owned by this browser's seat: both arms get the
+    class's time limit (a note says when it capped them), and the job waits in the server's
+    line for two slots (it trains two networks). A refusal leaves its line in session_state."""
     old = current_job()
     if old is not None:
         old.stop(timeout=2.0)  # one comparison per browser session
+    classroom = shared_classroom()
+    (cfg_a, note), (cfg_b, _) = classroom.budget_for(cfg_a), classroom.budget_for(cfg_b)
+    seat = current_seat()
     try:
-        # Comparisons share the server's training slots with the Train page.
-        st.session_state[JOB] = trainer_pool().start(lambda: CompareJob(cfg_a, cfg_b))
+        st.session_state[JOB] = trainer_pool().enqueue(
+            lambda turn: CompareJob(cfg_a, cfg_b, turn=turn), owner=seat.id, slots=2, kind="comparison"
+        )
     except PoolBusy as e:
         st.session_state["compare_busy"] = str(e)
         return
+    st.session_state["compare_note"] = note
     st.session_state.pop("compare_busy", None)
     st.session_state.pop("compare_seen_state", None)
 
@@ -132,11 +145,17 @@ def buttons(pair) -> None:
     ):
         start_job(*pair)
         st.rerun()  # redraw the buttons for a running job (the live view refreshes only itself)
-    if right.button("Stop", key="compare_stop", disabled=not active, help="Stop both arms now."):
+    if right.button("Stop", key="compare_stop", disabled=not active, help="Stop both arms now (or leave the line)."):
         job.stop(timeout=2.0)
         st.rerun()
     if st.session_state.get("compare_busy"):
         st.error(st.session_state["compare_busy"])
+    elif active and st.session_state.get("compare_note"):
+        st.caption(st.session_state["compare_note"])
+    elif not active:
+        busy = trainer_pool().busy_message()
+        if busy:
+            st.info(busy.replace("a new run waits", "a comparison (two slots) waits"))
 
 
 # -- the live view (drawn by ui/compare_view.py from snapshots) -------------------------------

@@ -1,4 +1,4 @@
-"""The server-wide trainer pool: a limit, plain 'busy' refusals, reattach, idle stop."""
+"""The server-wide trainer pool: slots with a line, owners, plain refusals, reattach, idle stop."""
 
 import threading
 import time
@@ -24,9 +24,9 @@ def test_limit_busy_message_reattach_and_idle_stop(small_digits):
     pool = TrainerPool(max_active=1, idle_seconds=1.0)
     first = pool.start(endless(small_digits))
     assert pool.get(first) is pool.get(first) and pool.get(first) is not None  # same trainer on refresh
-    with pytest.raises(PoolBusy, match="The machine is busy: 1 training already running"):
+    with pytest.raises(PoolBusy, match="The machine is busy: 1 training slot taken"):
         pool.start(endless(small_digits))
-    assert "busy" in pool.busy_message()
+    assert "waits in line" in pool.busy_message()
     # Nobody touches it: after the idle timeout the janitor stops it and frees the slot.
     deadline = time.time() + 30
     while pool.get(first).snapshot().active and time.time() < deadline:
@@ -52,7 +52,7 @@ def test_touch_keeps_a_watched_trainer_alive(small_digits):
 
 # -- slots for short work started from a browser -------------------------------------------------
 def test_two_threads_asking_for_the_last_slot_at_once_get_one_slot_and_one_busy_message():
-    pool = TrainerPool(max_active=1)
+    pool = TrainerPool(max_active=1, short_work=1)
     barrier, release = threading.Barrier(2), threading.Event()
     outcomes = []
 
@@ -72,15 +72,14 @@ def test_two_threads_asking_for_the_last_slot_at_once_get_one_slot_and_one_busy_
     for t in threads:
         t.join(60)
     assert sorted(outcomes) == [
-        "The machine is busy: 1 training already running (this server allows 1 at a "
-        "time). Try again when one finishes.",
+        "The machine is busy: 1 other pages are computing right now. Try again in a moment.",
         "ran",
     ]
     assert pool.active_count() == 0  # given back when the block ended
 
 
 def test_many_threads_never_hold_more_slots_than_the_limit():
-    pool = TrainerPool(max_active=2)
+    pool = TrainerPool(max_active=1, short_work=2)
     inside, most, refused = [0], [0], [0]
     count_lock = threading.Lock()
 
@@ -108,7 +107,7 @@ def test_many_threads_never_hold_more_slots_than_the_limit():
 
 
 def test_a_slot_is_given_back_when_the_work_raises():
-    pool = TrainerPool(max_active=1)
+    pool = TrainerPool(max_active=1, short_work=1)
     with pytest.raises(ValueError):
         with pool.slot():
             raise ValueError("bad zip")
@@ -116,20 +115,17 @@ def test_a_slot_is_given_back_when_the_work_raises():
         assert pool.active_count() == 1
 
 
-def test_a_held_slot_refuses_a_training_and_a_training_refuses_a_slot(small_digits):
-    pool = TrainerPool(max_active=1)
+def test_short_work_never_takes_a_training_slot_nor_waits_for_one(small_digits):
+    """A playground burst or an upload's decoding beside a class's trainings: the trainings'
+    slots and the short-work places are counted apart, so neither blocks the other."""
+    pool = TrainerPool(max_active=1, short_work=1)
     with pool.slot():
-        assert "busy" in pool.busy_message()
-        with pytest.raises(PoolBusy):
-            pool.start(endless(small_digits))
-    trainer_id = pool.start(endless(small_digits))
-    with pytest.raises(PoolBusy, match="The machine is busy"):
-        with pool.slot():
-            pass
+        assert pool.busy_message() is None
+        trainer_id = pool.start(endless(small_digits))
+    with pool.slot():
+        pass  # a training holds the only training slot: short work still runs
     pool.get(trainer_id).stop()
     pool.get(trainer_id).join(60)
-    with pool.slot():
-        pass
 
 
 def test_a_page_showing_a_runs_folder_keeps_its_trainer_alive(small_digits, tmp_path):
@@ -183,3 +179,109 @@ def test_without_a_ray_address_the_app_and_the_cli_never_import_ray():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=180)
     assert r.returncode == 0, r.stderr[-1500:]
     assert r.stdout.strip() == "False"
+
+
+# -- the line for training slots, and owners ----------------------------------------------------
+class WaitingJob:
+    """A stub job that waits for its turn like a Trainer and then holds its slots until stopped:
+    the line's behaviour needs no TensorFlow."""
+
+    def __init__(self, turn):
+        import threading
+
+        self.turn, self.state, self._stop = turn, "queued", threading.Event()
+        self.places: list[int] = []
+
+    def start(self):
+        import threading
+
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        if self.turn.wait(self._stop, self.places.append):
+            self.state = "running"
+            self._stop.wait()
+            self.turn.done()
+        self.state = "stopped"
+
+    def stop(self, timeout=2.0):
+        self._stop.set()
+        self._thread.join(timeout)
+        return True
+
+    def join(self, timeout=None):
+        self._thread.join(timeout)
+
+    def is_active(self):
+        return self.state in ("queued", "running")
+
+    def status(self):
+        return self
+
+
+def _until(predicate, seconds=10.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not predicate():
+        time.sleep(0.02)
+    return predicate()
+
+
+def test_starts_past_the_limit_wait_in_line_and_start_by_themselves():
+    pool = TrainerPool(max_active=2)
+    a, b, c = (pool.enqueue(WaitingJob, owner=f"{i:024x}") for i in range(3))
+    assert _until(lambda: pool.get(a).state == pool.get(b).state == "running")
+    assert pool.get(c).state == "queued" and pool.place(c) == 1 and pool.get(c).places == [1]
+    assert "waits in line (2nd)" in pool.busy_message()
+    pool.get(a).stop()
+    assert _until(lambda: pool.get(c).state == "running")
+    pool.stop_all()
+
+
+def test_a_comparison_waits_for_two_slots_and_leaving_the_line_frees_its_place():
+    pool = TrainerPool(max_active=2)
+    first = pool.enqueue(WaitingJob, owner="1" * 24)
+    comparison = pool.enqueue(WaitingJob, owner="2" * 24, slots=2, kind="comparison")
+    later = pool.enqueue(WaitingJob, owner="3" * 24)
+    assert _until(lambda: pool.get(first).state == "running")
+    time.sleep(0.3)
+    assert pool.get(comparison).state == "queued" and pool.get(later).state == "queued"  # no passing
+    pool.get(comparison).stop()  # it leaves the line
+    assert _until(lambda: pool.get(later).state == "running") and pool.get(comparison).state == "stopped"
+    pool.stop_all()
+
+
+def test_one_browser_cannot_fill_the_line():
+    from gan_core.jobs.pool import MAX_PER_SEAT
+
+    pool = TrainerPool(max_active=1)
+    for _ in range(MAX_PER_SEAT):
+        pool.enqueue(WaitingJob, owner="a" * 24)
+    with pytest.raises(PoolBusy, match="You already have 2 trainings or comparisons going"):
+        pool.enqueue(WaitingJob, owner="a" * 24)
+    pool.enqueue(WaitingJob, owner="b" * 24)  # another browser still gets in line
+    assert [r.owner for r in pool.jobs(owner="a" * 24)] == ["a" * 24] * MAX_PER_SEAT
+    assert pool.latest("b" * 24) == pool.jobs(owner="b" * 24)[-1].job_id
+    pool.stop_all()
+
+
+def test_a_queued_training_says_its_place_and_starts_when_the_slot_frees(small_digits, tmp_path):
+    """Real Trainers through start_training: the second waits, "queued" with its place, and
+    trains once the first is stopped."""
+    cfg = preset("fast-demo").with_overrides(
+        ["run.max_seconds=0", "run.epochs=0", "run.grid_size=2", "run.quality_every_epoch=false"]
+    )
+    pool = TrainerPool(max_active=1, idle_seconds=600)
+    first = pool.start_training(cfg, run_dir=tmp_path / "a", data=small_digits, owner="a" * 24)
+    second = pool.start_training(cfg, run_dir=tmp_path / "b", data=small_digits, owner="b" * 24)
+    try:
+        assert _until(lambda: pool.get(first).status().state == "running", 120)
+        status = pool.get(second).status()
+        assert status.state == "queued" and status.active and "1st in line" in status.message
+        assert not (tmp_path / "b" / "config.json").exists()  # nothing is built while it waits
+        pool.get(first).stop(timeout=60)
+        assert _until(lambda: pool.get(second).status().state == "running", 120)
+    finally:
+        pool.stop_all()
+        for job_id in (first, second):
+            pool.get(job_id).join(60)

@@ -26,6 +26,7 @@ from gan_core.data import ImageSet, load_images
 from gan_core.hacks.live import live_values
 from gan_core.run.loop import budget_progress, learning_rate_factor
 from gan_core.run.snapshot import Board, BudgetView, Snapshot
+from gan_core.run.waiting import LEFT_THE_LINE, wait_for_turn
 
 __all__ = ["CompareError", "CompareJob", "CompareStatus", "SHARED_KEYS", "check_pair", "verdict"]
 
@@ -89,8 +90,9 @@ class CompareStatus(BudgetView):
 class CompareJob:
     """Trains A and B in one background thread; `snapshot()` -> (Snapshot A, Snapshot B, CompareStatus)."""
 
-    def __init__(self, cfg_a: TrainConfig, cfg_b: TrainConfig, data: ImageSet | None = None):
+    def __init__(self, cfg_a: TrainConfig, cfg_b: TrainConfig, data: ImageSet | None = None, turn=None):
         self.cfg_a, self.cfg_b = check_pair(cfg_a, cfg_b)
+        self._turn = turn  # its place (two slots) in the server's line (gan_core.jobs.job.Turn), or None
         self._data = data
         self.boards = (Board(), Board())
         for board, cfg in zip(self.boards, (self.cfg_a, self.cfg_b)):
@@ -111,7 +113,10 @@ class CompareJob:
         """
         if self._thread is not None:
             raise RuntimeError("this comparison was already started")
-        self._set(state="starting", message="Loading data and building both networks…")
+        if self._turn is not None:
+            self._set(state="queued", message="Waiting for two training slots…")
+        else:
+            self._set(state="starting", message="Loading data and building both networks…")
         self._thread = threading.Thread(target=self._run, name="gan-compare", daemon=True)
         self._thread.start()
 
@@ -161,6 +166,10 @@ class CompareJob:
 
     def _run(self) -> None:
         try:
+            if not wait_for_turn(self._turn, self._stop, lambda text: self._set(message=text)):
+                self._set(state="stopped", message=LEFT_THE_LINE)
+                return
+            self._set(state="starting", message="Loading data and building both networks…")
             self._train()
         except Exception as e:  # surfaced to the UI; the thread ends cleanly
             log.exception("the comparison failed")  # the UI shows one line; the log keeps the trace
@@ -175,6 +184,8 @@ class CompareJob:
         for arm in self.arms:
             arm.release()
         self._data = None
+        if self._turn is not None:
+            self._turn.done()  # the next in line starts
 
     def _build_arms(self, data: ImageSet) -> bool:
         """Both arms, A first (each takes its step from the step cache; `self.arms` holds each

@@ -90,16 +90,17 @@ class SlotGate:
                         self._cond.notify_all()  # the next in line may fit beside it
                         return True
                     place = list(self._line).index(ticket) + 1
-                    if cancelled is None or not cancelled.is_set():
-                        self._cond.wait(POLL_SECONDS)
                 if cancelled is not None and cancelled.is_set():
                     with self._cond:
                         self._line.pop(ticket, None)
                         self._cond.notify_all()
                     return False
                 if on_place is not None and place != last_place:
-                    on_place(place)
+                    on_place(place)  # before waiting: a new job's page shows its place at once
                     last_place = place
+                with self._cond:
+                    # A leave between the check above and this wait is seen within POLL_SECONDS.
+                    self._cond.wait(POLL_SECONDS)
         except BaseException:
             with self._cond:
                 self._line.pop(ticket, None)

@@ -12,13 +12,13 @@ import logging
 import numpy as np
 
 from gan_core.config.tree import TrainConfig
-from gan_core.data import ImageSet
+from gan_core.data import ImageSet, load_images
 from gan_core.hacks.live import LIVE_KEYS, live_values
 from gan_core.run import epoch_end
 from gan_core.run.saver import RunSaver
 from gan_core.step.gan_step import METRIC_NAMES
 from gan_core.store import run_status
-from gan_core.store.runs import RunFolder, keeps_its_data
+from gan_core.store.runs import RunFolder, keeps_its_data, load_run_data
 
 
 class RunKeeping:
@@ -145,3 +145,18 @@ class RunKeeping:
         finally:
             self._rollback_asked.clear()
             self._rollback_done.set()
+
+    def _load_data(self) -> ImageSet:
+        """The images to train on: those handed in, a resumed run's own copy, or the source loaded."""
+        if self._data is not None:
+            return self._data
+        if self.resume_from and self.run_dir is not None:
+            return load_run_data(self.run_dir, self.cfg.data.source)
+        return load_images(self.cfg.data.source)
+
+    def _end(self, state: str, message: str) -> None:
+        """The run's end ("finished" or "stopped"): last flush, final checkpoint, the event."""
+        self._flush()
+        self._final_save(self.saver)
+        self.board.update(state=state, step=self.counters["step"], elapsed=self.counters["elapsed"], message=message)
+        self._on_event(state, None)

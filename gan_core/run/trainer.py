@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gan_core.config.tree import ConfigError, TrainConfig
-from gan_core.data import ImageSet, fit_config_to_data, load_images
+from gan_core.data import ImageSet, fit_config_to_data
 from gan_core.hacks.live import LIVE_KEYS, live_values
 from gan_core.nets.conditional import labels_note
 from gan_core.run.changes import mark_change
@@ -26,8 +26,8 @@ from gan_core.run.loop import RunLoop
 from gan_core.run.run_keeping import RunKeeping
 from gan_core.run.saver import RunSaver
 from gan_core.run.snapshot import ACTIVE_STATES, Board, Snapshot, Status
+from gan_core.run.waiting import LEFT_THE_LINE, wait_for_turn
 from gan_core.step.gan_step import GanStep
-from gan_core.store.runs import load_run_data
 
 FLUSH_SECONDS = 0.25  # how often per-step metrics are fetched from the graph
 
@@ -41,7 +41,8 @@ class Trainer(RunKeeping):
     payload)` is called on the thread for "started", "epoch" (EpochRecord), "hack" (label),
     "nan" (message), "finished", "stopped" and "failed" (message). Commands (start, pause,
     resume, stop, set_hack, roll_back) are safe from any thread; readers take `snapshot()` or
-    `status()`. A Job of the pool (gan_core.jobs.pool).
+    `status()`. A Job of the pool (gan_core.jobs.pool); with a `turn` it first waits, "queued",
+    for its place in the server's line for slots (gan_core.run.waiting).
     """
 
     def __init__(
@@ -51,8 +52,10 @@ class Trainer(RunKeeping):
         resume: bool = False,
         data: ImageSet | None = None,
         on_event: Callable[[str, object], None] | None = None,
+        turn=None,
     ):
         self.cfg = cfg.validated()
+        self._turn = turn  # its place in the server's line for slots (gan_core.jobs.job.Turn), or None
         self.run_dir = Path(run_dir) if run_dir else None
         self.resume_from = resume
         self._data = data
@@ -85,7 +88,10 @@ class Trainer(RunKeeping):
         """Start the training thread; RuntimeError when this trainer was already started (a trainer runs once)."""
         if self._thread is not None:
             raise RuntimeError("this trainer was already started")
-        self.board.update(state="starting", message="Loading data and building the models…")
+        if self._turn is not None:
+            self.board.update(state="queued", message="Waiting for a training slot…")
+        else:
+            self.board.update(state="starting", message="Loading data and building the models…")
         self._thread = threading.Thread(target=self._run, name="gan-trainer", daemon=True)
         self._thread.start()
 
@@ -107,7 +113,7 @@ class Trainer(RunKeeping):
         if self._thread is None:
             self.board.update(state="stopped", message="Stopped before it started.")
             return True
-        if self.board.get("state") in ("starting", "running", "paused"):
+        if self.board.get("state") in ("queued", "starting", "running", "paused"):
             self.board.update(state="stopping", message="Stopping…")
         self._thread.join(timeout)
         return not self._thread.is_alive()
@@ -149,6 +155,10 @@ class Trainer(RunKeeping):
     # -- the thread ----------------------------------------------------------------
     def _run(self) -> None:
         try:
+            if not wait_for_turn(self._turn, self._stop, lambda text: self.board.update(message=text)):
+                self.board.update(state="stopped", message=LEFT_THE_LINE)
+                return
+            self.board.update(state="starting", message="Loading data and building the models…")
             self._train()
         except Exception as e:  # surfaced to the UI; the thread ends cleanly
             logging.getLogger("gan_core.run.trainer").exception("training failed")
@@ -167,18 +177,13 @@ class Trainer(RunKeeping):
             self._loop.release()  # the next run of this configuration reuses its step
         if self.saver is not None:
             self.saver.step = None  # keeps where the run stands on disk, not the networks
+        if self._turn is not None:
+            self._turn.done()  # the next in line starts
 
     @property
     def _gan_step(self) -> GanStep | None:
         """The run's compiled step while it trains, for in-process diagnostics and tests; the UI never reads it."""
         return self._loop.step if self._loop is not None else None
-
-    def _load_data(self) -> ImageSet:
-        if self._data is not None:
-            return self._data
-        if self.resume_from and self.run_dir is not None:
-            return load_run_data(self.run_dir, self.cfg.data.source)
-        return load_images(self.cfg.data.source)
 
     def _begin(self) -> RunLoop:
         """Load the data, take the step, open (or resume) the run folder, say "started"."""
@@ -265,13 +270,6 @@ class Trainer(RunKeeping):
             self.board.update(message="")
         if early_grid:
             self._loop.early_grid(self._live_cfg)  # a picture before the first epoch ends
-
-    def _end(self, state: str, message: str) -> None:
-        """The run's end ("finished" or "stopped"): last flush, final checkpoint, the event."""
-        self._flush()
-        self._final_save(self.saver)
-        self.board.update(state=state, step=self.counters["step"], elapsed=self.counters["elapsed"], message=message)
-        self._on_event(state, None)
 
     def _apply_changes(self) -> None:
         """Assign the queued live changes to the step (no retrace) and mark each on the curves."""
