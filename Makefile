@@ -8,7 +8,7 @@ PORT ?= 8501
 # The interface `make run` serves on: localhost (this machine only), or 0.0.0.0 for a class on a network.
 ADDRESS ?= localhost
 
-.PHONY: setup lock browser lint test run bench pretrained reliability screenshots clean
+.PHONY: setup lock browser lint test test-fast run bench pretrained reliability screenshots clean
 
 setup: $(STAMP)
 
@@ -46,6 +46,11 @@ lint: setup
 
 test: setup browser lint
 	$(BIN)/python -m pytest -q
+
+# The edit loop: everything but the browser, slow (soak, load, bench) and Ray tests, in about
+# three minutes on two cores. `make test` still runs them all, and CI runs `make test`.
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not browser and not slow and not ray"
 
 run: setup
 	$(BIN)/python -m ui.serve --address $(ADDRESS) --port $(PORT)

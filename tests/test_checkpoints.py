@@ -10,8 +10,6 @@ import pytest
 from gan_core.config.presets import preset
 from gan_core.run.trainer import Trainer
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
 
 def small_cfg(**run):
     """640 digits at batch 128 (64 real images a step): 10 steps per epoch."""

@@ -14,8 +14,6 @@ from gan_core.run.loop import learning_rate_factor
 from gan_core.run.snapshot import EpochRecord, Snapshot
 from gan_core.step.cache import shared_steps
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
 
 def small_cfg(*overrides):
     return preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=2", "run.grid_size=4", *overrides])

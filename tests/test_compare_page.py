@@ -21,8 +21,6 @@ from ui.figures import compare as figures  # noqa: E402
 PAGE = ROOT / "app_pages" / "compare.py"
 PAGE_TIMEOUT = 60  # two shared cores: plotly's first import alone can take seconds
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
 
 @pytest.fixture
 def page(open_page) -> AppTest:

@@ -14,8 +14,6 @@ import pytest
 from gan_core.config.presets import preset
 from gan_core.step.gan_step import GanStep
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
 # The logical devices must exist before TensorFlow initializes: a process of its own.
 TWO_REPLICAS = textwrap.dedent(
     """

@@ -7,11 +7,8 @@ Each check lists every problem it finds, one line each (devtools.docs.checks); t
 writer follows are in ARCHITECTURE.md, "Keeping this page true", and devtools.docs.names.
 """
 
-import pytest
-
 from devtools.docs import checks
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 ROOT = checks.ROOT
 
 

@@ -12,8 +12,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
 ROOT = Path(__file__).resolve().parents[1]
 # 5,000 digits at batch 500 (250 real images a step): 20 steps per epoch, 60 in all.
 TRAIN = [

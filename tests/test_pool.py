@@ -10,8 +10,6 @@ from gan_core.jobs.job import PoolBusy
 from gan_core.jobs.pool import TrainerPool
 from gan_core.run.trainer import Trainer
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
 
 def endless(small_digits):
     cfg = preset("fast-demo").with_overrides(

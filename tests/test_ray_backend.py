@@ -17,7 +17,7 @@ from gan_core.jobs.job import PoolBusy
 from gan_core.run.snapshot import HackChange
 from gan_core.run.trainer import Trainer
 
-pytestmark = [pytest.mark.ray, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
+pytestmark = pytest.mark.ray
 
 
 @pytest.fixture(scope="module")

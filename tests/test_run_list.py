@@ -17,8 +17,6 @@ from gan_core.run.snapshot import Status
 from gan_core.run.trainer import Trainer
 from gan_core.store import run_status
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
 
 def small_cfg(epochs=1):
     return preset("fast-demo").with_overrides(

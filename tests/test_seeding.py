@@ -9,14 +9,11 @@ from __future__ import annotations
 import threading
 
 import numpy as np
-import pytest
 
 from gan_core.config.presets import preset
 from gan_core.config.tree import ModelConfig
 from gan_core.nets.models import build_discriminator, build_generator
 from gan_core.step.gan_step import GanStep
-
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 SMALL = ModelConfig(base_filters=8, latent_dim=16)
 SHAPE = (28, 28, 1)

@@ -15,7 +15,6 @@ from gan_core.jobs.server import shared_classroom, shared_pool
 from gan_core.run.trainer import Trainer
 
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "train.py")
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 CONTROL_LABELS = {"Start training", "Pause", "Resume", "Stop"}
 
 

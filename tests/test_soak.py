@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from devtools.reliability.cases_soak import session_cycles
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,8 +15,6 @@ ROOT = Path(__file__).resolve().parents[1]
 # Each training runs steps here: before the compiled step was reused, each of them traced anew
 # and kept 10-45 MiB of TensorFlow's native memory, so ten of them grew RSS by 100 MiB or more.
 MAX_GROWTH_MIB_TEN_TRAININGS = 20.0
-
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 def test_ten_trainings_started_and_stopped_leave_no_thread_behind_and_memory_flat():

@@ -13,8 +13,6 @@ from gan_core.run.trainer import Trainer
 from gan_core.step.cache import StepCache
 from gan_core.step.gan_step import GanStep
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
 SHAPE = (28, 28, 1)
 
 

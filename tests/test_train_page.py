@@ -10,7 +10,6 @@ from gan_core.guide.lookup import CONTROL_LABELS
 from ui.control_specs import ALL_CONTROLS, config_from_widgets, widget_values
 
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "train.py")
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 @pytest.fixture

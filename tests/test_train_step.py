@@ -7,8 +7,6 @@ import tensorflow as tf
 from gan_core.config.presets import preset
 from gan_core.step.gan_step import METRIC_NAMES, GanStep
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
 
 @pytest.fixture(scope="module")
 def step(small_digits):

@@ -10,7 +10,7 @@ from devtools.app_harness import app_server, browser_page, screenshot
 from gan_core.config.presets import preset
 from gan_core.run.trainer import Trainer
 
-pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
+pytestmark = pytest.mark.browser
 
 
 def finished_run(folder, data):
