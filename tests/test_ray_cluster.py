@@ -1,18 +1,21 @@
 """A class on a real two-node Ray cluster on this machine, started as docs/scaling.md says:
-`ray start --head` (which trains nothing) and `ray start --address` for a worker with a runs
-folder of its own, token authentication on for both. The app trains a run on the worker node,
-gets the whole run folder back through Ray into its own runs folder (the same files a run in
-the app's process writes, a generator the Latent explorer loads, checkpoints a resume
-continues from), and the worker's copy is gone; a driver without the token is refused.
+a token made by `ray get-auth-token --generate` and RAY_AUTH_MODE=token for every node and
+the app, `ray start --head` (which trains nothing) and `ray start --address` for a worker
+with a runs folder of its own. The app trains a run on the worker node, gets the whole run
+folder back through Ray into its own runs folder (the same files a run in the app's process
+writes, a generator the Latent explorer loads, checkpoints a resume continues from), and the
+worker's copy is gone; a driver without the token is refused.
 
 Every Ray process the test starts is stopped at the end, failed or not: each node's
 `ray start --block` runs in a session of its own, is asked to stop with SIGTERM (it drains
 and stops its raylet, GCS and workers), and anything of that session still there is killed.
+A SIGTERM to pytest itself still runs that teardown, and should pytest die anyway, the
+kernel sends each `ray start` (and the app's process) a SIGTERM (PR_SET_PDEATHSIG).
 """
 
+import ctypes
 import json
 import os
-import secrets
 import shutil
 import signal
 import socket
@@ -56,18 +59,22 @@ idx = np.concatenate([np.where(digits.labels == c)[0][:64] for c in range(10)])
 data = ImageSet(digits.images[idx], digits.labels[idx], "mnist-5k")
 run_dir = default_runs_dir() / new_run_id("fast-demo")
 job = pool.get(pool.start_training(preset("fast-demo").with_overrides(sys.argv[1:]), run_dir=run_dir, data=data))
-seen, states = set(), []
+seen, states, copying_since = set(), [], None
 while job.is_active():
-    states.append(job.status().state)
-    if job.status().state == "running":
+    state = job.status().state
+    states.append(state)
+    if state == "running":
         seen |= {p.name for p in run_dir.iterdir()} if run_dir.is_dir() else set()
+    if state == "stopping" and copying_since is None:
+        copying_since = time.monotonic()
     time.sleep(0.2)
+copy_seconds = time.monotonic() - copying_since if copying_since else None
 snap = job.snapshot()
 where = job.placement
 print(json.dumps({
     "state": snap.state, "message": snap.message, "step": snap.step, "warnings": snap.warnings,
     "run_dir": str(run_dir), "board_run_dir": snap.run_dir, "seen_while_running": sorted(seen),
-    "states": sorted(set(states)),
+    "states": sorted(set(states)), "copy_seconds": copy_seconds,
     "placement": {"node_id": where.node_id, "folder": where.folder, "copied": where.copied},
     "nodes": [{"id": n["NodeID"], "head": "node:__internal_head__" in n["Resources"],
                "cpus": n["Resources"].get("CPU", 0)} for n in ray.nodes() if n["Alive"]],
@@ -95,6 +102,11 @@ def _session_pids(sid: int) -> list[int]:
     return found
 
 
+def _stop_with_parent() -> None:
+    """In the child, before exec: SIGTERM it when the process that started it dies."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+
+
 class _Node:
     """One `ray start ... --block` in a session of its own, its output in `log`."""
 
@@ -108,6 +120,7 @@ class _Node:
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=_stop_with_parent,
             )
 
     def wait_started(self) -> None:
@@ -148,14 +161,23 @@ def cluster():
     """A head (no CPUs: it trains nothing) and one worker node with 1 CPU and its own runs
     folder, token authentication on; yields (address, environment for the app, folder)."""
     root = Path(tempfile.mkdtemp(prefix="rc", dir="/tmp"))  # Ray's socket paths must stay short
-    token = root / "auth_token"
-    token.write_text(secrets.token_hex(32))
-    token.chmod(0o600)
+    # The recipe: a token in ~/.ray/auth_token (a home of the test's own), private, and
+    # RAY_AUTH_MODE=token for every node and the app.
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAY_")}
-    env.update(RAY_AUTH_MODE="token", RAY_AUTH_TOKEN_PATH=str(token), RAY_USAGE_STATS_ENABLED="0")
+    env.update(HOME=str(root / "home"), RAY_USAGE_STATS_ENABLED="0")
+    subprocess.run([str(RAY), "get-auth-token", "--generate"], env=env, check=True, capture_output=True, timeout=120)
+    token = root / "home" / ".ray" / "auth_token"
+    token.chmod(0o600)
+    assert len(token.read_text().strip()) >= 32
+    env["RAY_AUTH_MODE"] = "token"
     port = _free_port()
     common = ["--object-store-memory=80000000", "--disable-usage-stats", f"--temp-dir={root / 'ray'}"]
     nodes = []
+
+    def interrupted(signum, frame):
+        raise KeyboardInterrupt("SIGTERM")  # pytest tears fixtures down on an interrupt
+
+    before = signal.signal(signal.SIGTERM, interrupted)
     try:
         head = _Node(
             ["--head", f"--port={port}", f"--ray-client-server-port={_free_port()}", "--num-cpus=0",
@@ -174,6 +196,7 @@ def cluster():
     finally:
         left = [pid for node in reversed(nodes) for pid in node.stop()]
         shutil.rmtree(root, ignore_errors=True)
+        signal.signal(signal.SIGTERM, before)
     assert not left, f"Ray processes that SIGTERM did not stop: {left}"
 
 
@@ -189,11 +212,21 @@ def test_a_run_trained_on_the_worker_node_comes_back_whole(cluster, small_digits
     )
     started = time.time()
     r = subprocess.run(
-        [sys.executable, "-c", APP, *OVERRIDES], env=app_env, cwd=REPO, capture_output=True, text=True, timeout=480
+        [sys.executable, "-c", APP, *OVERRIDES],
+        env=app_env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=480,
+        preexec_fn=_stop_with_parent,
     )
     assert r.returncode == 0, r.stderr[-3000:]
     out = json.loads(r.stdout.strip().splitlines()[-1])
-    print(f"two-node training and copy: {time.time() - started:.1f} s")
+    size = sum(p.stat().st_size for p in Path(out["run_dir"]).rglob("*") if p.is_file())
+    print(
+        f"\ntwo-node training and copy: {time.time() - started:.1f} s; shown as copying for "
+        f"{out['copy_seconds']:.1f} s after the end; run folder {size / 2**20:.1f} MiB"
+    )
 
     # It ran on the worker node: the head has no CPU for it, and the actor said where it was.
     heads = [n for n in out["nodes"] if n["head"]]
@@ -246,7 +279,7 @@ def test_a_driver_without_the_clusters_token_is_refused(cluster, tmp_path):
     address, env, _ = cluster
     home = tmp_path / "home"  # no ~/.ray/auth_token: someone else on the network
     home.mkdir()
-    outsider = {k: v for k, v in env.items() if not k.startswith("RAY_AUTH")}
+    outsider = {k: v for k, v in env.items() if k != "RAY_AUTH_MODE"}
     outsider.update(
         HOME=str(home),
         GAN_LAB_RAY_ADDRESS=address,
@@ -260,6 +293,7 @@ def test_a_driver_without_the_clusters_token_is_refused(cluster, tmp_path):
         capture_output=True,
         text=True,
         timeout=240,
+        preexec_fn=_stop_with_parent,
     )
     errors = [line for line in r.stderr.splitlines() if line.startswith("error")]
     assert r.returncode == 2 and len(errors) == 1, r.stderr[-2000:]

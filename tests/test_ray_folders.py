@@ -3,6 +3,9 @@ in the app's folder when it finds the app's claim token there, else in a folder 
 that the app copies back; a resume it cannot see is one line; two trainings never share a
 worker folder."""
 
+import pytest
+
+from gan_core.config.tree import ConfigError
 from gan_core.jobs.ray_actor import CLAIM_FILE, STAGING_FOLDER, choose_folder, drop_claim, write_claim
 
 
@@ -55,3 +58,13 @@ def test_a_withdrawn_training_leaves_no_folder_behind(tmp_path):
     (app_run / "config.json").write_text("{}")
     drop_claim(app_run, remove_empty_folder=True)
     assert [p.name for p in app_run.iterdir()] == ["config.json"]  # a folder with a run stays
+
+
+@pytest.mark.parametrize("value", ["yes", "2", "true"])
+def test_a_bad_copy_setting_is_one_line_before_any_cluster_is_asked(monkeypatch, value):
+    from gan_core.jobs.ray_backend import ray_pool
+
+    monkeypatch.setenv("GAN_LAB_RAY_COPY_RUNS", value)
+    with pytest.raises(ConfigError) as e:
+        ray_pool("127.0.0.1:1")  # nothing listens there: it would say so if it were asked
+    assert str(e.value) == f"GAN_LAB_RAY_COPY_RUNS must be 0 or 1, got {value!r}"

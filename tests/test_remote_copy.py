@@ -47,6 +47,9 @@ def test_a_copy_made_while_a_training_writes_ends_equal_to_it(small_digits, tmp_
     assert mirror.sync(final=True)
 
     assert _tree(target) == _tree(source)  # checkpoints, grids, metrics, status: all of it
+    newest = target / "checkpoints" / "00000060"
+    for name in ("generator.keras", "discriminator.keras"):  # hard links there, hard links here
+        assert (target / name).stat().st_ino == (newest / name).stat().st_ino
     steps = [int(p.name) for p in checkpoint.checkpoints(target)]
     assert steps == [40, 60]  # 20 steps an epoch; the oldest pruned on both sides
     # A file that only grew was copied by its new bytes: far less than each pass copying it whole.

@@ -134,8 +134,10 @@ class RayTrainer:
         return not ready
 
     def stop(self, timeout: float = 2.0) -> bool:
-        """Ask the actor to stop (it writes a final checkpoint first); True when it ended within
-        `timeout` seconds. A training still waiting for room is simply withdrawn."""
+        """Ask the actor to stop (it writes a final checkpoint first); True when it ended, and its
+        run folder is here whole, within `timeout` seconds (else the copy goes on and the
+        training shows as stopping until it is done). A training still waiting for room is
+        simply withdrawn."""
         if self._actor is None:
             self._board.update(state="stopped", message="Stopped before it started.")
             return True
@@ -323,6 +325,7 @@ def ray_pool(address: str, **init_args) -> TrainerPool:
     """A TrainerPool whose trainings are actors on the Ray cluster at `address` (see the module
     note), admitted by the cluster's free resources. ConfigError / RayUnavailable, one line."""
     cpus, gpus = requested_resources()
+    copy_always()  # a bad GAN_LAB_RAY_COPY_RUNS is one line now, not at the first Start
     connect(address, **init_args)
     return TrainerPool(
         make_trainer=lambda cfg, run_dir=None, data=None: RayTrainer(cfg, run_dir=run_dir, data=data),

@@ -14,7 +14,9 @@ Why a copy made while the worker writes is never a mix of two versions of a file
   one now (that file is copied at the next pass).
 - hidden names (temporary files, a checkpoint being written as `.NNNNNNNN.partial`) are
   never listed.
-- a file that only grew since the last pass is copied by its new bytes alone.
+- a file that only grew since the last pass is copied by its new bytes alone, and a file
+  that is a hard link of one copied already (generator.keras and the newest checkpoint's)
+  is linked here too, not sent twice.
 - a checkpoint folder's manifest.json is copied after the checkpoint's other files, so a copy
   cut short reads as incomplete (checkpoint.is_complete), never as a checkpoint.
 """
@@ -123,6 +125,7 @@ class FolderMirror:
         self._list = list_files
         self._read = read_part
         self._copied: Listing = {}  # rel -> the worker's (size, inode) that was copied
+        self._by_inode: dict[tuple[int, int], str] = {}  # the worker's (size, inode) -> a rel holding it here
         self.bytes_copied = 0
 
     def sync(self, final: bool = False) -> bool:
@@ -153,8 +156,12 @@ class FolderMirror:
                     os.fsync(fh.fileno())
             else:
                 dest.parent.mkdir(parents=True, exist_ok=True)
+                twin = self._by_inode.get((size, inode))
+                source = self.target / twin if twin and self._copied.get(twin) == (size, inode) else None
 
                 def write(tmp: str) -> None:
+                    if source is not None and _size(source) == size and _linked(source, tmp):
+                        return  # the same file on the worker: one copy here too
                     with open(tmp, "wb") as fh:
                         self._fetch(rel, inode, 0, size, fh)
 
@@ -163,6 +170,7 @@ class FolderMirror:
             self._copied.pop(rel, None)  # the next pass copies it whole
             return False
         self._copied[rel] = (size, inode)
+        self._by_inode[(size, inode)] = rel
         return True
 
     def _fetch(self, rel: str, inode: int, start: int, end: int, fh) -> None:
@@ -186,6 +194,17 @@ class FolderMirror:
             except OSError:
                 break
             parent = parent.parent
+
+
+def _linked(source: Path, tmp: str) -> bool:
+    """Put a hard link of `source` at `tmp` (a temporary file to replace); False where the
+    file system has no hard links."""
+    try:
+        os.remove(tmp)
+        os.link(source, tmp)
+    except OSError:
+        return False
+    return True
 
 
 def _size(path: Path) -> int:
