@@ -162,7 +162,7 @@ def test_a_bad_or_unreachable_ray_address_is_one_line(tmp_path, address, expecte
 
 
 def test_the_train_page_shows_a_bad_ray_address_in_one_line(monkeypatch, open_page):
-    import gan_core.jobs.pool as pool_module
+    import gan_core.jobs.server as pool_module
 
     monkeypatch.setenv("GAN_LAB_RAY_ADDRESS", "nonsense")
     monkeypatch.setattr(pool_module, "_SHARED", None)  # the server's pool is made on first use

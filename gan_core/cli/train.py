@@ -129,8 +129,9 @@ def _make_trainer(args, cfg: TrainConfig, out: Path, data):
     address = os.environ.get("GAN_LAB_RAY_ADDRESS", "").strip()
     if (args.backend or ("ray" if address else "threads")) == "ray":
         from gan_core.jobs.ray_backend import RayTrainer
-        from gan_core.jobs.ray_cluster import connect
+        from gan_core.jobs.ray_cluster import connect, copy_always
 
+        copy_always()  # a bad GAN_LAB_RAY_COPY_RUNS is one line before any Ray starts
         connect(address or "local")
         return RayTrainer(cfg, run_dir=out, resume=bool(args.resume), data=data)
     from gan_core.run.trainer import Trainer

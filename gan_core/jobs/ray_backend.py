@@ -1,26 +1,23 @@
 """The trainer pool on a Ray cluster (https://docs.ray.io): each training is one Ray actor.
 
 Used when `GAN_LAB_RAY_ADDRESS` is set (or `train --backend ray`); the app never imports
-this module otherwise, so `make run` needs no Ray. The address is one of:
+this module otherwise, so `make run` needs no Ray. Joining the cluster (the addresses it
+takes) and its admission live in gan_core.jobs.ray_cluster, the worker's side in
+gan_core.jobs.ray_actor, copying a run folder back in gan_core.jobs.ray_mirror.
 
-- `auto`: the cluster this machine already belongs to (`ray start --head` / `--address`);
-- `local`: a fresh Ray instance on this machine alone (its CPUs and GPUs);
-- `ray://host:port`: a remote cluster through Ray Client (port 10001 by default);
-- `host:port`: a cluster's head (GCS, port 6379 by default) from a machine in it.
-
-Joining the cluster and its admission live in gan_core.jobs.ray_cluster, the worker's
-side in gan_core.jobs.ray_actor. A `RayTrainer` is the app's handle on one actor. It follows the
-`Job` protocol of gan_core.jobs.pool and offers what pages read from a `Trainer`
-(`status()`, `snapshot()`, `board`, the commands), so pages do not know where a training
-runs. It keeps a copy of the trainer's board, topped up with only what is new (per-step
-rows, epoch grids) at most every `SYNC_SECONDS`.
+A `RayTrainer` is the app's handle on one actor. It follows the `Job` protocol of
+gan_core.jobs.pool and offers what pages read from a `Trainer` (`status()`, `snapshot()`,
+`board`, the commands), so pages do not know where a training runs. It keeps a copy of
+the trainer's board, topped up with only what is new (per-step rows, epoch grids) at most
+every `SYNC_SECONDS`.
 
 Each actor asks for `GAN_LAB_RAY_CPUS` CPUs (default 1) and `GAN_LAB_RAY_GPUS` GPUs
 (default 0); the pool admits a training when the cluster has those free, so the cluster's
-size is the slot limit. Shared storage: the actor writes the run folder at the absolute
-path the app chose (under `GAN_LAB_RUNS`), and the app reads it back, so that path must be
-the same shared folder on every node (an NFS mount, say). Every node needs this package
-installed (`pip install -e ".[ray]"`).
+size is the slot limit. The run folder: a worker that sees the app's folder (the app's own
+machine, or a runs folder shared by every node) writes it in place; any other writes it on
+its own disk and the app copies it back through Ray while it trains and, whole, before the
+training shows as ended (gan_core.jobs.ray_actor, gan_core.jobs.ray_mirror), so no shared
+disk is needed. Every node needs this package installed (`pip install -e ".[ray]"`).
 """
 
 from __future__ import annotations
@@ -37,15 +34,18 @@ from ray.exceptions import GetTimeoutError, RayActorError, RayError
 from gan_core.config.tree import ConfigError, TrainConfig
 from gan_core.hacks.live import LIVE_KEYS, live_values
 from gan_core.jobs.pool import TrainerPool
-from gan_core.jobs.ray_actor import BoardIncrement, TrainerActor
-from gan_core.jobs.ray_cluster import ClusterAdmission, connect, requested_resources
+from gan_core.jobs.ray_actor import BoardIncrement, Placement, TrainerActor
+from gan_core.jobs.ray_cluster import ClusterAdmission, connect, copy_always, requested_resources
+from gan_core.jobs.ray_mirror import RunCopy
 from gan_core.run.snapshot import ACTIVE_STATES, Board, Snapshot, Status
 from gan_core.step.gan_step import METRIC_NAMES
 
 SYNC_SECONDS = 0.5  # how stale the app's copy of a board may be (pages poll once a second)
 CALL_SECONDS = 30.0  # a command the actor does not answer within this is reported as lost
 STARTING_MESSAGE = "Starting on the Ray cluster (it waits while the cluster is full)…"
-_SNAPSHOT_LISTS = ("series", "changes", "epochs", "warnings")
+COPYING_MESSAGE = "Copying the run folder from the Ray worker…"
+# Lists the board takes by increments, and the folder the app chose (the actor's may differ).
+_NOT_COPIED = ("series", "changes", "epochs", "warnings", "run_dir")
 
 
 @functools.cache
@@ -58,10 +58,13 @@ class RayTrainer:
     """One training as a Ray actor, seen from the app: a pool `Job` with a Trainer's reads and
     commands (status, snapshot, board, pause, resume, stop, set_hack, roll_back).
 
-    `cfg` is validated at once (ConfigError); `run_dir` is made absolute here, since the
-    worker's working folder differs (see the module's note on shared storage); `data` (an
-    ImageSet or None) travels through Ray's object store. `cpus`/`gpus` default to
-    `requested_resources()`. Thread-safe: one sync at a time tops the copy up.
+    `cfg` is validated at once (ConfigError); `run_dir` is the app's run folder, made
+    absolute here, since the worker's working folder differs (see the module's note on where
+    the worker writes it); `data` (an ImageSet or None) travels through Ray's object store.
+    `cpus`/`gpus` default to `requested_resources()`, `copy_back` (always copy the run
+    folder back, even from a worker that sees it) to `GAN_LAB_RAY_COPY_RUNS`. `placement`
+    says where it runs once the cluster has placed it. Thread-safe: one sync at a time
+    tops the copy up.
     """
 
     remote = True  # runs on the cluster: takes no slot of the app's machine (pool.py)
@@ -74,6 +77,7 @@ class RayTrainer:
         data=None,
         cpus: float | None = None,
         gpus: float | None = None,
+        copy_back: bool | None = None,
     ):
         self.cfg = cfg.validated()
         self.run_dir = Path(run_dir).resolve() if run_dir else None
@@ -82,6 +86,9 @@ class RayTrainer:
         default_cpus, default_gpus = requested_resources()
         self.cpus = default_cpus if cpus is None else cpus
         self.gpus = default_gpus if gpus is None else gpus
+        self.copy_back = copy_always() if copy_back is None else copy_back
+        self.placement: Placement | None = None
+        self._copy = RunCopy(self.run_dir)
         self._live_cfg = self.cfg
         self._board = Board()
         self._board.update(
@@ -104,8 +111,15 @@ class RayTrainer:
         if self._actor is not None:
             raise RuntimeError("this trainer was already started")
         threads = max(1, int(self.cpus))
+        claim = self._copy.claim()
         self._actor = _actor_class(self.cpus, self.gpus).remote(
-            self.cfg, str(self.run_dir) if self.run_dir else None, self.resume_from, self._data, threads
+            self.cfg,
+            str(self.run_dir) if self.run_dir else None,
+            self.resume_from,
+            self._data,
+            threads,
+            claim,
+            self.copy_back,
         )
         self._data = None  # it lives in the object store now
         self._started = self._actor.start.remote()
@@ -120,8 +134,10 @@ class RayTrainer:
         return not ready
 
     def stop(self, timeout: float = 2.0) -> bool:
-        """Ask the actor to stop (it writes a final checkpoint first); True when it ended within
-        `timeout` seconds. A training still waiting for room is simply withdrawn."""
+        """Ask the actor to stop (it writes a final checkpoint first); True when it ended, and its
+        run folder is here whole, within `timeout` seconds (else the copy goes on and the
+        training shows as stopping until it is done). A training still waiting for room is
+        simply withdrawn."""
         if self._actor is None:
             self._board.update(state="stopped", message="Stopped before it started.")
             return True
@@ -129,11 +145,15 @@ class RayTrainer:
             return True
         if self.queued:
             self._release()
+            self._copy.withdraw()
             self._board.update(state="stopped", message="Stopped before the cluster had room for it.")
             return True
+        end = time.monotonic() + timeout
         ended = self._call("stop", timeout, wait=timeout + CALL_SECONDS)
-        self._sync(force=True)
-        return bool(ended)
+        self._sync(force=True)  # the placement, and the final copy asked for
+        if ended and self._copy.wait(end - time.monotonic()):
+            self._sync(force=True)
+        return bool(ended) and self._board.get("state") not in ACTIVE_STATES
 
     def join(self, timeout: float | None = None) -> None:
         """Wait until the training is no longer active, at most `timeout` seconds (None: no limit)."""
@@ -225,7 +245,7 @@ class RayTrainer:
             if self._actor is None or self._released or (not force and now - self._last_sync < SYNC_SECONDS):
                 return
             self._last_sync = now
-            if self.queued:
+            if self.queued or not self._placed_here():
                 return
             rows = self._board.rows()
             epochs = len(self._board.snapshot(series=False).epochs)
@@ -234,15 +254,45 @@ class RayTrainer:
             except (RayError, GetTimeoutError) as e:
                 self._lost(e)
                 return
-            self._apply(increment)
-            if increment.snapshot.state not in ACTIVE_STATES and increment.snapshot.state != "idle":
+            ended = increment.snapshot.state not in ACTIVE_STATES and increment.snapshot.state != "idle"
+            outcome = self._copy.finished(self._actor, self.placement) if ended else None
+            copying = ended and outcome is None
+            self._apply(increment, copying)
+            if ended and not copying:
+                if outcome:
+                    self._board.warn(outcome)
                 self._release()
 
-    def _apply(self, increment: BoardIncrement) -> None:
+    def _placed_here(self) -> bool:
+        """Read where the placed actor runs, once: start copying its folder back when it is the
+        worker's own; a training that cannot run there fails with its one line. False when
+        the training ended here."""
+        if self.placement is not None:
+            return True
+        try:
+            placement = ray.get(self._started, timeout=CALL_SECONDS)
+        except (RayError, GetTimeoutError) as e:
+            self._lost(e)
+            return False
+        self.placement = placement
+        if placement.problem:
+            self._board.update(state="failed", message=placement.problem)
+            self._release()
+            self._copy.withdraw()
+            return False
+        self._copy.placed(self._actor, placement)
+        return True
+
+    def _apply(self, increment: BoardIncrement, copying: bool = False) -> None:
+        """Top the board up with `increment`; while `copying` the run folder back, an ended
+        training still shows as stopping."""
         if increment.reset:
             self._board = Board()
         board, snap = self._board, increment.snapshot
-        board.update(**{k: v for k, v in vars(snap).items() if k not in _SNAPSHOT_LISTS})
+        scalars = {k: v for k, v in vars(snap).items() if k not in _NOT_COPIED}
+        if copying:
+            scalars.update(state="stopping", message=COPYING_MESSAGE)
+        board.update(**scalars)
         new_rows = len(increment.series[METRIC_NAMES[0]])
         if new_rows:
             board.extend_series(np.array([increment.series[name] for name in METRIC_NAMES], dtype=np.float64).T)
@@ -265,6 +315,7 @@ class RayTrainer:
         self._release()
 
     def _release(self) -> None:
+        self._copy.cancel()
         if self._actor is not None and not self._released:
             self._released = True
             ray.kill(self._actor, no_restart=True)
@@ -274,6 +325,7 @@ def ray_pool(address: str, **init_args) -> TrainerPool:
     """A TrainerPool whose trainings are actors on the Ray cluster at `address` (see the module
     note), admitted by the cluster's free resources. ConfigError / RayUnavailable, one line."""
     cpus, gpus = requested_resources()
+    copy_always()  # a bad GAN_LAB_RAY_COPY_RUNS is one line now, not at the first Start
     connect(address, **init_args)
     return TrainerPool(
         make_trainer=lambda cfg, run_dir=None, data=None: RayTrainer(cfg, run_dir=run_dir, data=data),

@@ -19,6 +19,7 @@ from gan_core.jobs.job import Job
 PROBE_SECONDS = 3.0  # how long a cluster's port may take to accept a connection
 # The app's settings the workers need too (caches of the judges, keras datasets, log level).
 FORWARDED_ENV = ("GAN_LAB_CACHE", "KERAS_HOME", "TF_CPP_MIN_LOG_LEVEL")
+AUTH_HINT = " (a cluster with token authentication needs RAY_AUTH_MODE=token and its token here too)"
 _ADDRESS = re.compile(r"^(auto|local|ray://[\w.\-]+:\d{1,5}|[\w.\-]+:\d{1,5})$")
 
 
@@ -58,7 +59,9 @@ def connect(address: str, **init_args) -> None:
         )
     except (ConnectionError, RuntimeError, ValueError, TimeoutError) as e:
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise RayUnavailable(f"cannot use the Ray cluster at {address!r}: {first}") from None
+        # A token that is missing or wrong reads like a cluster that is not there.
+        hint = "" if address == "local" else AUTH_HINT
+        raise RayUnavailable(f"cannot use the Ray cluster at {address!r}: {first}{hint}") from None
 
 
 def _probe(address: str) -> None:
@@ -86,6 +89,16 @@ def requested_resources() -> tuple[float, float]:
             raise ConfigError(f"{name} must be a number of at least 0, got {text!r}")
         values.append(value)
     return values[0], values[1]
+
+
+def copy_always() -> bool:
+    """Whether every run folder comes back through Ray, even from a worker that sees the
+    app's runs folder: `GAN_LAB_RAY_COPY_RUNS` "1" (for a shared disk that is slow, and to try
+    the copy on one machine); "0" or unset, no. ConfigError (one line) for another value."""
+    text = os.environ.get("GAN_LAB_RAY_COPY_RUNS", "").strip()
+    if text not in ("", "0", "1"):
+        raise ConfigError(f"GAN_LAB_RAY_COPY_RUNS must be 0 or 1, got {text!r}")
+    return text == "1"
 
 
 class ClusterAdmission:

@@ -32,6 +32,39 @@ def atomic_write_text(path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+def exclusive_write_text(path, text: str) -> None:
+    """Write `text` as UTF-8 to a NEW file `path`, atomically and durably: FileExistsError when
+    `path` exists already (it is left as it was), OSError when the disk refuses.
+
+    The text is written to a temporary file beside `path` and hard-linked to its name: a link
+    to an existing name fails, so of two writers racing for one name exactly one wins, and
+    a reader never sees half a file. Where the file system has no hard links, the name is
+    created with O_EXCL instead (still exclusive, not atomic for readers).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes files private; run folders are meant to be shared
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise
+        except OSError:  # no hard links here (some network and FUSE file systems)
+            with open(path, "xb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+    finally:
+        os.remove(tmp)
+    fsync_path(path.parent)
+
+
 def atomic_write_with(path, writer: Callable[[str], object], suffix: str | None = None) -> None:
     """Call `writer(tmp_path)` for a temporary file beside `path`, fsync it, rename it into place.
 

@@ -34,7 +34,7 @@ import numpy as np
 
 from gan_core.config.tree import ConfigError, TrainConfig
 from gan_core.store import checkpoint
-from gan_core.store.fileio import atomic_write_bytes, atomic_write_text, atomic_write_with
+from gan_core.store.fileio import atomic_write_bytes, atomic_write_text, atomic_write_with, exclusive_write_text
 
 DATA_FILE = "data.npz"
 TRIMMED = ("metrics.jsonl", "changes.jsonl", "epochs.jsonl")  # rows keyed by "step"
@@ -52,22 +52,27 @@ class RunError(ValueError):
 
 
 def new_run_id(preset_name: str = "run") -> str:
-    """A new run folder name: local time, the preset name and a few digits from the process
-    id and the clock, e.g. "20250101-120000-dcgan-hacks-1234567" (sorts by time).
+    """A new run folder name: local time, the preset name and 32 random bits in hex, e.g.
+    "20250101-120000-dcgan-hacks-3f9a0c1e" (sorts by time).
+
+    The random part, not the clock, makes names unique: thirty students pressing Start in the
+    same second share a name with a chance of about 1 in 10 million (the birthday bound,
+    30**2 / 2**33), and even then `RunFolder.create` refuses the second run rather than
+    overwrite the first.
     """
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    return f"{stamp}-{preset_name}-{os.getpid() % 10000:04d}{int(time.time() * 1000) % 1000:03d}"
+    return f"{stamp}-{preset_name}-{secrets.token_hex(4)}"
 
 
 def new_run_folder(runs_dir, preset_name: str = "run") -> Path:
-    """Create a new, empty run folder under `runs_dir` and return it: named like `new_run_id`
-    plus 6 random hex digits, and created exclusively (mkdir without exist_ok, a fresh name on
-    the rare clash), so thirty Starts in the same second never share a folder. OSError when the
-    disk refuses."""
+    """Create a new, empty run folder under `runs_dir` and return it, named by `new_run_id` and
+    created exclusively (mkdir without exist_ok, a fresh name on the rare clash), so that the
+    page can record its owner before the training starts and thirty Starts in the same second
+    never share a folder. OSError when the disk refuses."""
     runs_dir = Path(runs_dir)
     runs_dir.mkdir(parents=True, exist_ok=True)
     for _ in range(8):
-        path = runs_dir / f"{new_run_id(preset_name)}-{secrets.token_hex(3)}"
+        path = runs_dir / new_run_id(preset_name)
         try:
             path.mkdir()
         except FileExistsError:
@@ -99,16 +104,21 @@ class RunFolder:
     # -- creation and loading ----------------------------------------------------
     @classmethod
     def create(cls, path, cfg: TrainConfig) -> RunFolder:
-        """Make the run folder at `path` (parents too) and write config.json atomically. Raises
-        RunError when the folder already holds a run, OSError when the disk refuses.
+        """Make the run folder at `path` (parents too; an empty folder is fine) and write
+        config.json atomically and exclusively: of two trainings given one folder at the same
+        moment, exactly one gets it. Raises RunError when the folder already holds a run,
+        OSError when the disk refuses.
         """
         path = Path(path)
+        taken = RunError(f"run folder {path} already holds a run: resume it or choose another --out")
         if (path / "config.json").exists():
-            raise RunError(f"run folder {path} already holds a run: resume it or choose another --out")
+            raise taken
         path.mkdir(parents=True, exist_ok=True)
-        run = cls(path)
-        atomic_write_text(path / "config.json", cfg.to_json())
-        return run
+        try:
+            exclusive_write_text(path / "config.json", cfg.to_json())
+        except FileExistsError:
+            raise taken from None
+        return cls(path)
 
     @classmethod
     def open(cls, path) -> RunFolder:
