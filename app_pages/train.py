@@ -83,6 +83,9 @@ def still_view() -> None:
 def live_panels() -> None:
     """Curves, grid, quality and health of the running trainer, redrawn every few seconds (a fragment)."""
     trainer = current_run()
+    if trainer is not None and trainer.status().state == "queued":
+        st.info("Waiting for a free training slot: the curves and the grid appear as soon as the run starts.")
+        return
     if trainer is not None:
         snap = panel_snapshot(trainer)
         st.session_state["panels_show_grid"] = bool(snap.epochs or snap.preview)
