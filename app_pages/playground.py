@@ -82,8 +82,9 @@ if state.get("toy_loaded"):
         f"Loaded from the Hacks guide: the '{state.toy_loaded}' preset on the ring. "
         f"{TOY_PRESETS[state.toy_loaded][0]} Press Play."
     )
+board = st.container()  # "Draw your own" draws its canvas here, above the training buttons
 with st.sidebar:
-    key, dataset = chosen_dataset()
+    key, dataset = chosen_dataset(board)
     st.subheader("Hacks (live)")
     hacks, optimizer = hack_controls(base)
 
