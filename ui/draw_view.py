@@ -33,6 +33,7 @@ from ui.figures.drawing_board import board_image, pen_colour
 CANVAS_PX = 440
 # The pen's width on the canvas: about the band (+-2 spreads) the brush's points fall in.
 PEN_PX = 12
+NOTHING_DRAWN = "drawn:"  # the data key while the drawing holds too few points to train on
 
 
 def _canvas_key() -> str:
@@ -78,8 +79,9 @@ def _dataset(points: np.ndarray) -> tuple[str, ToyDataset]:
 
 
 def drawing_board() -> tuple[str | None, ToyDataset | None]:
-    """Draw the board where it is called; (data key, ToyDataset) of the drawing, or (None,
-    None) while it holds fewer than MIN_DRAWN_POINTS points."""
+    """Draw the board where it is called; (data key, ToyDataset) of the drawing, ("drawn:",
+    None) while it holds fewer than MIN_DRAWN_POINTS points (no training to show), or (None,
+    None) when its points were refused (the training on screen stays)."""
     state = st.session_state
     state.setdefault("toy_drawing", [])
     state.setdefault("toy_canvas_round", 0)
@@ -103,12 +105,12 @@ def drawing_board() -> tuple[str | None, ToyDataset | None]:
         state.toy_draw_refusal = refusal
         st.rerun()
     state.toy_drawing = objects
-    key, dataset, problem = None, None, None
+    key, dataset, problem = NOTHING_DRAWN, None, None
     if len(points) >= MIN_DRAWN_POINTS:
         try:
             key, dataset = _dataset(points)
         except DrawingError as e:
-            problem = str(e)
+            key, problem = None, str(e)
     with side:
         _board_side(points, dataset, problem)
     return key, dataset

@@ -90,8 +90,9 @@ def _points_from_upload(digest: str, _data: bytes, name: str) -> ToyDataset:
 def chosen_dataset(board) -> tuple[str | None, ToyDataset | None]:
     """The Dataset select (and the CSV upload, or the drawing board drawn in the container
     `board`); (key, ToyDataset) for the chosen data, the key being the built-in name,
-    "csv:<SHA-256>" or "drawn:<digest of the points>", or (None, None) when nothing is usable
-    yet (no upload, a file refused with its one-line reason, too few points drawn)."""
+    "csv:<SHA-256>" or "drawn:<digest of the points>"; (None, None) when nothing is usable
+    yet and the training on screen stays (no upload, a file refused with its one-line reason),
+    ("drawn:", None) while too few points are drawn to train on (no training shows)."""
     restore_choice("toy_dataset", list(DATASETS))  # a page switch drops the widget's value
     label = st.selectbox(
         "Dataset",
