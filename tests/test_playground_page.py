@@ -227,15 +227,15 @@ def test_draw_your_own_waits_for_points_then_trains_on_them(drawing):
 def test_undo_drops_the_last_stroke_and_clear_every_stroke(drawing):
     draw(drawing, ring_objects())
     by_label(drawing.button, "Step both").click().run()
-    by_label(drawing.button, "Undo").click().run()
+    by_label(drawing.button, "Undo last stroke").click().run()
     assert not drawing.exception, drawing.exception
     assert board_line(drawing) == "**210 points** in 7 strokes · 7 modes found"
     assert metric(drawing, "Modes covered").endswith("/7")
     assert metric(drawing, "Generator steps") == "0"  # new points, a new training
-    by_label(drawing.button, "Clear").click().run()
+    by_label(drawing.button, "Clear drawing").click().run()
     assert board_line(drawing) == "**0 points** in 0 strokes"
     assert not drawing.metric
-    assert by_label(drawing.button, "Undo").disabled
+    assert by_label(drawing.button, "Undo last stroke").disabled
 
 
 def test_a_drawing_past_2000_points_keeps_the_strokes_that_fit_and_says_so(drawing):

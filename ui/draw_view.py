@@ -143,8 +143,9 @@ def _board_side(points: np.ndarray, dataset: ToyDataset | None, problem: str | N
     if len(points) < MIN_DRAWN_POINTS:
         st.info(f"Click or drag on the plane to place points; training starts once there are {MIN_DRAWN_POINTS}.")
     undo, clear = st.columns(2)
-    undo.button("Undo", on_click=undo_stroke, disabled=not strokes, width="stretch", help="Remove the last stroke.")
-    clear.button("Clear", on_click=clear_drawing, disabled=not strokes, width="stretch", help="Remove every stroke.")
+    off = dict(disabled=not strokes, width="stretch")
+    undo.button("Undo last stroke", on_click=undo_stroke, help="Take the last click or drag away.", **off)
+    clear.button("Clear drawing", on_click=clear_drawing, help="Take every stroke away.", **off)
     st.download_button(
         "Download CSV",
         data=points_csv(points),
