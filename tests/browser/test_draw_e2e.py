@@ -86,7 +86,7 @@ def test_drawing_points_trains_on_them_and_undo_and_clear_take_them_away(tmp_pat
         page.wait_for_load_state("networkidle")
         page.wait_for_timeout(1500)
         assert page.locator('[data-testid="stException"]').count() == 0
-        screenshot(page, "playground_drawn.png", docs_name="playground_drawn.png")
+        screenshot(page, "playground_drawn.png")
 
         page.get_by_role("button", name="Undo last stroke").click()
         expect(board_line(page)).to_have_text("240 points in 8 strokes · 8 modes found", timeout=60_000)
