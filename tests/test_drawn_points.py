@@ -24,7 +24,7 @@ from gan_core.toy.drawn import (
     drawn_dataset,
     points_csv,
 )
-from ui.draw_strokes import MAX_STROKES, StrokeError, canvas_objects, plane_stroke
+from ui.draw_strokes import MAX_COMMANDS, MAX_STROKES, StrokeError, canvas_objects, plane_stroke
 
 
 def click(x, y):
@@ -265,3 +265,12 @@ def test_the_canvas_value_is_bounded_before_its_strokes_are_read():
         canvas_objects(["objects"])
     with pytest.raises(StrokeError, match="2,001 strokes; a drawing holds at most 2,000"):
         canvas_objects({"objects": [{}] * (MAX_STROKES + 1)})
+
+
+def test_a_canvas_value_of_too_many_path_commands_is_refused_before_any_is_read():
+    heavy = {"type": "Path", "path": [["L", 1.0, 1.0]] * 5_000}  # each stroke alone is allowed
+    started = time.perf_counter()
+    with pytest.raises(StrokeError, match="55,000 path commands; a drawing may have at most 50,000"):
+        canvas_objects({"objects": [heavy] * 11})
+    assert time.perf_counter() - started < 5
+    assert len(canvas_objects({"objects": [heavy] * (MAX_COMMANDS // 5_000)})) == 10

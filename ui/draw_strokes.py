@@ -19,6 +19,10 @@ from gan_core.toy.drawn import MAX_DRAWN_POINTS, MAX_STROKE_VERTICES, PLANE
 
 # Each stroke places at least one point, so a drawing can never use more strokes than points.
 MAX_STROKES = MAX_DRAWN_POINTS
+# Path commands of all strokes together: reading one costs a few microseconds of Python, so
+# this bounds a rerun's reading to well under a second. The canvas sends a command every few
+# pixels of mouse travel; a drawing of 2,000 points along drags is about 9,000 pixels of it.
+MAX_COMMANDS = 50_000
 
 
 class StrokeError(ValueError):
@@ -27,7 +31,8 @@ class StrokeError(ValueError):
 
 def canvas_objects(json_data) -> list:
     """The objects list of the canvas's JSON value (a dict with "objects"); [] for None.
-    Raises StrokeError for another shape or more than MAX_STROKES objects."""
+    Raises StrokeError for another shape, more than MAX_STROKES objects, or more than
+    MAX_COMMANDS path commands in all (counted before any is read)."""
     if json_data is None:
         return []
     objects = json_data.get("objects", []) if isinstance(json_data, dict) else None
@@ -35,6 +40,9 @@ def canvas_objects(json_data) -> list:
         raise StrokeError("the canvas sent a drawing this page cannot read")
     if len(objects) > MAX_STROKES:
         raise StrokeError(f"the canvas sent {len(objects):,} strokes; a drawing holds at most {MAX_STROKES:,}")
+    commands = sum(len(o["path"]) for o in objects if isinstance(o, dict) and isinstance(o.get("path"), list))
+    if commands > MAX_COMMANDS:
+        raise StrokeError(f"the canvas sent {commands:,} path commands; a drawing may have at most {MAX_COMMANDS:,}")
     return objects
 
 

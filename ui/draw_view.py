@@ -15,7 +15,6 @@ import hashlib
 
 import numpy as np
 import streamlit as st
-from streamlit_drawable_canvas import st_canvas
 
 from gan_core.toy import ToyDataset
 from gan_core.toy.drawn import (
@@ -82,6 +81,10 @@ def drawing_board() -> tuple[str | None, ToyDataset | None]:
     """Draw the board where it is called; (data key, ToyDataset) of the drawing, ("drawn:",
     None) while it holds fewer than MIN_DRAWN_POINTS points (no training to show), or (None,
     None) when its points were refused (the training on screen stays)."""
+    # The component registers itself on import, which needs a running Streamlit (its asset
+    # manager): imported here, this module still imports in plain Python (tests, tools).
+    from streamlit_drawable_canvas import st_canvas
+
     state = st.session_state
     state.setdefault("toy_drawing", [])
     state.setdefault("toy_canvas_round", 0)
