@@ -44,13 +44,17 @@ base = toy_preset(state.toy_preset)
 
 def current_trainer(key, dataset):
     """The session's trainer; a new one when the data changes, on reset, or when a preset is
-    picked (load_preset forgets the key)."""
+    picked (load_preset forgets the key). With no usable data (dataset None) the training on
+    screen stays (key None: a file refused) or none shows (a key: too few points drawn)."""
     from gan_core.toy.trainer import ToyTrainer
+
+    if dataset is None:
+        return None if key else state.get("toy_trainer")
 
     # Spectral normalization shapes D, so switching it builds fresh networks.
     spectral = bool(state.get(SPECTRAL_NORM.widget_key, False))
-    full_key = None if key is None else f"{key}|sn={spectral}"
-    if full_key is not None and state.get("toy_trainer_key") != full_key:
+    full_key = f"{key}|sn={spectral}"
+    if state.get("toy_trainer_key") != full_key:
         cfg = replace(
             base, data=replace(base.data, dataset=key.split(":")[0]), model=replace(base.model, spectral_norm=spectral)
         )
@@ -82,8 +86,9 @@ if state.get("toy_loaded"):
         f"Loaded from the Hacks guide: the '{state.toy_loaded}' preset on the ring. "
         f"{TOY_PRESETS[state.toy_loaded][0]} Press Play."
     )
+board = st.container()  # "Draw your own" draws its canvas here, above the training buttons
 with st.sidebar:
-    key, dataset = chosen_dataset()
+    key, dataset = chosen_dataset(board)
     st.subheader("Hacks (live)")
     hacks, optimizer = hack_controls(base)
 

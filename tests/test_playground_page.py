@@ -6,8 +6,10 @@ the live refresh needs a real browser.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -171,3 +173,115 @@ def test_instance_noise_and_replay_reach_the_running_points_gan(page):
     trainer = page.session_state["toy_trainer"]
     assert (trainer.config.hacks.instance_noise, trainer.config.hacks.replay_share) == (0.2, 0.5)
     assert int(trainer.replay.filled.numpy()) > 0
+
+
+# -- Draw your own ----------------------------------------------------------------------------
+CANVAS_PX = 440  # ui/draw_view.py: the board is 440 px for the plane's 4 units
+
+
+def click_object(x, y):
+    """A click at plane point (x, y) as the canvas sends it: a Fabric.js Path of zero length."""
+    px, py = (x + 2) * CANVAS_PX / 4, (2 - y) * CANVAS_PX / 4
+    return {"type": "Path", "originX": "center", "originY": "center", "left": px, "top": py,
+            "path": [["M", px, py], ["L", px, py]]}  # fmt: skip
+
+
+def ring_objects(n=8, radius=1.5):
+    return [click_object(radius * math.cos(a), radius * math.sin(a)) for a in 2 * math.pi * np.arange(n) / n]
+
+
+def draw(at, objects):
+    """What the canvas sends after the user drew `objects` on it, then the rerun it triggers."""
+    key = f"toy_canvas:{at.session_state['toy_canvas_round']}"
+    at.session_state[key] = {"drawing": {"raw": {"objects": objects}, "data": None}, "backgroundFit": None}
+    return at.run()
+
+
+def board_line(at):
+    return next(m.value for m in at.markdown if " points** in " in m.value)
+
+
+@pytest.fixture
+def drawing(page):
+    by_label(page.selectbox, "Dataset").set_value("Draw your own").run()
+    assert not page.exception, page.exception
+    return page
+
+
+def test_draw_your_own_waits_for_points_then_trains_on_them(drawing):
+    assert board_line(drawing) == "**0 points** in 0 strokes"
+    assert any("Click or drag on the plane" in i.value for i in drawing.info)
+    assert not drawing.metric  # nothing to train on yet
+    draw(drawing, ring_objects())
+    assert not drawing.exception, drawing.exception
+    assert board_line(drawing) == "**240 points** in 8 strokes · 8 modes found"
+    assert metric(drawing, "Modes covered").endswith("/8")  # the clusters of the drawing
+    trainer = drawing.session_state["toy_trainer"]
+    assert trainer.dataset.name == "drawn" and trainer.dataset.pool.shape == (240, 2)
+    by_label(drawing.button, "Step both").click().run()
+    by_label(drawing.slider, "Label flip probability").set_value(0.1).run()  # a rerun, the same drawing
+    assert metric(drawing, "Generator steps") == "1"
+    assert drawing.session_state["toy_trainer"] is trainer  # not rebuilt by a rerun
+
+
+def test_undo_drops_the_last_stroke_and_clear_every_stroke(drawing):
+    draw(drawing, ring_objects())
+    by_label(drawing.button, "Step both").click().run()
+    by_label(drawing.button, "Undo last stroke").click().run()
+    assert not drawing.exception, drawing.exception
+    assert board_line(drawing) == "**210 points** in 7 strokes · 7 modes found"
+    assert metric(drawing, "Modes covered").endswith("/7")
+    assert metric(drawing, "Generator steps") == "0"  # new points, a new training
+    by_label(drawing.button, "Clear drawing").click().run()
+    assert board_line(drawing) == "**0 points** in 0 strokes"
+    assert not drawing.metric
+    assert by_label(drawing.button, "Undo last stroke").disabled
+
+
+def test_a_drawing_past_2000_points_keeps_the_strokes_that_fit_and_says_so(drawing):
+    clicks = [click_object(-1.8 + 0.45 * (i % 9), -1.8 + 0.45 * (i // 9)) for i in range(67)]
+    draw(drawing, clicks)
+    assert not drawing.exception, drawing.exception
+    assert [e.value for e in drawing.error] == [
+        "2,000 points is the most a drawing holds: the last stroke was not added (Undo or Clear to draw more)"
+    ]
+    assert board_line(drawing).startswith("**1,980 points** in 66 strokes")
+    assert len(drawing.session_state["toy_drawing"]) == 66
+
+
+def test_a_malformed_canvas_value_leaves_the_drawing_and_its_training(drawing):
+    draw(drawing, ring_objects())
+    by_label(drawing.button, "Step both").click().run()
+    key = f"toy_canvas:{drawing.session_state['toy_canvas_round']}"
+    drawing.session_state[key] = {"drawing": {"raw": {"objects": "junk"}, "data": None}, "backgroundFit": None}
+    drawing.run()
+    assert not drawing.exception, drawing.exception
+    assert [e.value for e in drawing.error] == ["the canvas sent a drawing this page cannot read"]
+    assert board_line(drawing).startswith("**240 points** in 8 strokes")
+    assert metric(drawing, "Generator steps") == "1"
+    draw(drawing, ring_objects() + [{"type": "Path", "path": [["M", float("nan"), 3.0]]}])
+    assert [e.value for e in drawing.error] == ["stroke 9 was not added: a stroke's coordinates must be finite numbers"]
+    assert metric(drawing, "Generator steps") == "1"  # the same 8 strokes: the same training
+
+
+def test_the_drawing_is_still_there_after_another_data_set(drawing):
+    draw(drawing, ring_objects())
+    by_label(drawing.selectbox, "Dataset").set_value("Ring of 8 Gaussians").run()
+    assert metric(drawing, "Modes covered").endswith("/8")
+    by_label(drawing.selectbox, "Dataset").set_value("Draw your own").run()
+    assert not drawing.exception, drawing.exception
+    assert board_line(drawing) == "**240 points** in 8 strokes · 8 modes found"
+
+
+def test_the_drawings_csv_trains_again_as_an_upload(drawing):
+    from gan_core.toy.drawn import points_csv
+
+    draw(drawing, ring_objects())
+    assert by_label(drawing.get("download_button"), "Download CSV").proto.url.endswith(".csv")
+    csv = points_csv(drawing.session_state["toy_trainer"].dataset.pool)  # what the download button serves
+    by_label(drawing.selectbox, "Dataset").set_value("Your own points (CSV)").run()
+    drawing.file_uploader[0].set_value(("drawn_points.csv", csv, "text/csv")).run()
+    assert not drawing.exception, drawing.exception
+    assert not drawing.error
+    assert drawing.session_state["toy_trainer"].dataset.pool.shape == (240, 2)
+    assert metric(drawing, "Generator steps") == "0"

@@ -17,15 +17,18 @@ from gan_core.toy import PointsError, ToyDataset, builtin_dataset, mode_metrics,
 from gan_core.toy.config import ToyConfig, ToyOptimizerConfig
 from gan_core.toy.presets import TOY_PRESETS, toy_preset
 from ui.control import Control
+from ui.draw_view import drawing_board
 from ui.kept_upload import keep_choice, kept_upload, restore_choice
 
-# Select label -> the toy's data set name ("csv": an uploaded points file).
+# Select label -> the toy's data set name ("csv": an uploaded points file; "drawn": points
+# drawn on the page's board, ui/draw_view.py).
 DATASETS = {
     "Ring of 8 Gaussians": "ring",
     "Grid of 25 Gaussians": "grid",
     "Spiral": "spiral",
     "Two moons": "moons",
     "Your own points (CSV)": "csv",
+    "Draw your own": "drawn",
 }
 RING = "Ring of 8 Gaussians"
 
@@ -84,20 +87,25 @@ def _points_from_upload(digest: str, _data: bytes, name: str) -> ToyDataset:
     return points_dataset(read.points, name=name, notes=read.notes)
 
 
-def chosen_dataset() -> tuple[str | None, ToyDataset | None]:
-    """The Dataset select (and the CSV upload); (key, ToyDataset) for the chosen data, the key
-    being the built-in name or "csv:<SHA-256>", or (None, None) when nothing is usable yet
-    (no upload, or a file refused with its one-line reason)."""
+def chosen_dataset(board) -> tuple[str | None, ToyDataset | None]:
+    """The Dataset select (and the CSV upload, or the drawing board drawn in the container
+    `board`); (key, ToyDataset) for the chosen data, the key being the built-in name,
+    "csv:<SHA-256>" or "drawn:<digest of the points>"; (None, None) when nothing is usable
+    yet and the training on screen stays (no upload, a file refused with its one-line reason),
+    ("drawn:", None) while too few points are drawn to train on (no training shows)."""
     restore_choice("toy_dataset", list(DATASETS))  # a page switch drops the widget's value
     label = st.selectbox(
         "Dataset",
         list(DATASETS),
         key="toy_dataset",
         help="Ring and grid are the classic mode-collapse tests; your CSV needs columns x,y "
-        "(header optional, 10 to 100,000 rows).",
+        "(header optional, 10 to 100,000 rows); or draw your own points on the plane.",
     )
     keep_choice("toy_dataset")
     name = DATASETS[label]
+    if name == "drawn":
+        with board:
+            return drawing_board()
     if name != "csv":
         return name, builtin_dataset(name)
     upload = kept_upload(
@@ -165,7 +173,7 @@ def show_metrics(trainer) -> None:
         "Modes covered",
         f"{metrics.modes_covered}/{metrics.modes_total}",
         help="A mode counts when at least one generated point lies within 3 standard deviations of it "
-        "(anchors along the curve for spiral, moons and your own points).",
+        "(anchors along the curve for spiral, moons and your own points; the clusters of your drawing).",
     )
     m2.metric(
         "High quality",

@@ -8,6 +8,7 @@ clean line before TensorFlow's start-up messages. The trainer (`ToyTrainer`,
 from gan_core.toy.config import ToyConfig
 from gan_core.toy.csv_points import PointsError, parse_points_csv, read_points_csv
 from gan_core.toy.datasets import BUILTIN, ToyDataset, builtin_dataset, points_dataset
+from gan_core.toy.drawn import DrawingError, drawn_dataset
 from gan_core.toy.metrics import ModeMetrics, mode_metrics
 
 __all__ = [
@@ -19,6 +20,8 @@ __all__ = [
     "ToyDataset",
     "builtin_dataset",
     "points_dataset",
+    "DrawingError",
+    "drawn_dataset",
     "ModeMetrics",
     "mode_metrics",
 ]

@@ -13,6 +13,7 @@ a generated point counts as high quality.
 - The user's own points: anchors by farthest-point sampling (deterministic, no k-means);
   quality is the distance to the nearest real point, tolerance = the 95th percentile of
   the real points' own nearest-neighbour distances, so a perfect generator scores ~95%.
+- Points drawn on the plane: gan_core/toy/drawn.py, modes by clustering the drawing.
 """
 
 from __future__ import annotations
@@ -174,7 +175,7 @@ def points_dataset(points: np.ndarray, name: str = "csv", notes: tuple = ()) -> 
         noise_std=0.0,
         modes=anchors,
         reference=reference,
-        tolerance=_own_neighbour_distance(reference, 95.0),
+        tolerance=neighbour_distance_percentile(reference, 95.0),
         real_mode_share=share,
         notes=notes,
     )
@@ -192,8 +193,9 @@ def farthest_points(points: np.ndarray, n: int) -> np.ndarray:
     return points[chosen]
 
 
-def _own_neighbour_distance(points: np.ndarray, percentile: float) -> float:
-    """Percentile of each point's distance to its nearest *other* point (duplicates ignored)."""
+def neighbour_distance_percentile(points: np.ndarray, percentile: float) -> float:
+    """The `percentile` (0..100) of each point's distance to its nearest *other* point of
+    `points` (N, 2), duplicates ignored, in the points' units; 1e-3 when fewer than 2 differ."""
     unique = np.unique(points, axis=0)
     if len(unique) < 2:
         return 1e-3

@@ -14,3 +14,7 @@ LOSS_LINES = (
 )
 ACC_LINES = (("d_acc_real", "D accuracy on real", "#1f77b4"), ("d_acc_fake", "D accuracy on fake", "#ff7f0e"))
 QUALITY_LINES = (("headline", "quality score", "#9467bd"),)
+
+# The 2D playground's points (ColorBrewer Dark2): real data, and the generator's.
+REAL_COLOUR = "#1b9e77"
+FAKE_COLOUR = "#d95f02"

@@ -7,10 +7,7 @@ import plotly.graph_objects as go
 
 from gan_core.toy.surface import decision_surface, gradient_arrows
 from gan_core.toy.trainer import HISTORY_COLUMNS
-from ui.figures.styles import LOSS_LINES
-
-REAL_COLOUR = "#1b9e77"
-FAKE_COLOUR = "#d95f02"
+from ui.figures.styles import FAKE_COLOUR, LOSS_LINES, REAL_COLOUR
 
 
 def playground_figure(
