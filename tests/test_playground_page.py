@@ -131,21 +131,21 @@ def test_hacks_guide_preload_opens_the_collapse_preset_on_the_ring():
     assert by_label(at.radio, "Generator loss").value == "non-saturating"
 
 
-def test_a_burst_needs_a_free_training_slot_and_says_so_plainly(page):
+def test_a_burst_needs_a_free_short_work_place_and_says_so_plainly(page):
     from contextlib import ExitStack
 
     from gan_core.jobs.job import PoolBusy
     from gan_core.jobs.server import shared_pool
 
-    with ExitStack() as held:  # every slot of this server taken, as by another browser
+    with ExitStack() as held:  # every short-work place of this server taken, as by other browsers
         try:
             while True:
                 held.enter_context(shared_pool().slot())
-        except PoolBusy:
-            pass
+        except PoolBusy as e:
+            refusal = str(e)
         by_label(page.button, "Step both").click().run()
         assert not page.exception, page.exception
-        assert [e.value for e in page.error] == [shared_pool().busy_message()]
+        assert [e.value for e in page.error] == [refusal]
         assert page.error[0].value.startswith("The machine is busy")
         assert metric(page, "Generator steps") == "0"
         by_label(page.button, "Play").click().run()

@@ -173,23 +173,23 @@ def _digits_zip(n: int = 80) -> bytes:
     return out.getvalue()
 
 
-def test_decoding_an_uploaded_set_needs_a_free_training_slot(page):
+def test_decoding_an_uploaded_set_needs_a_free_short_work_place(page):
     from contextlib import ExitStack
 
     from gan_core.jobs.job import PoolBusy
     from gan_core.jobs.server import shared_pool
 
     page.sidebar.selectbox(key="dataset").set_value("your images (.zip upload)").run()
-    with ExitStack() as held:  # every slot of this server taken, as by another browser
+    with ExitStack() as held:  # every short-work place of this server taken, as by other browsers
         try:
             while True:
                 held.enter_context(shared_pool().slot())
-        except PoolBusy:
-            pass
+        except PoolBusy as e:
+            refusal = str(e)
         page.sidebar.file_uploader(key="upload_zip").set_value(("mine.zip", _digits_zip(), "application/zip"))
         page.run()
         assert not page.exception
-        assert [e.value for e in page.error] == [shared_pool().busy_message()]
+        assert [e.value for e in page.error] == [refusal]
         assert {b.label: b.disabled for b in page.button}["Start training"]
     page.run()  # a slot is free: the same upload is decoded now
     assert not page.exception and not page.error
