@@ -25,6 +25,7 @@ from gan_core.config.tree import ConfigError, TrainConfig
 from gan_core.data import ImageSet, load_images
 from gan_core.hacks.live import live_values
 from gan_core.run.loop import budget_progress, learning_rate_factor
+from gan_core.run.native_memory import release_free_memory
 from gan_core.run.snapshot import Board, BudgetView, Snapshot
 
 __all__ = ["CompareError", "CompareJob", "CompareStatus", "SHARED_KEYS", "check_pair", "verdict"]
@@ -175,6 +176,7 @@ class CompareJob:
         for arm in self.arms:
             arm.release()
         self._data = None
+        release_free_memory()
 
     def _build_arms(self, data: ImageSet) -> bool:
         """Both arms, A first (each takes its step from the step cache; `self.arms` holds each
