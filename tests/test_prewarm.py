@@ -44,7 +44,7 @@ def test_the_first_training_of_a_prewarmed_configuration_does_not_trace_again(sm
         snap = trainer.snapshot()
         assert snap.state == "finished", snap.message
         assert len(cache) == 1  # the run took the traced step and gave it back
-        (step,) = cache._idle.values()
+        (step,) = cache.idle()
         assert step.traces == 1  # traced once, by the prewarm
     finally:
         cache.clear()

@@ -8,6 +8,7 @@ fails when threads were left behind or memory grew past a bound.
 from __future__ import annotations
 
 import os
+import statistics
 import threading
 import time
 from pathlib import Path
@@ -27,6 +28,7 @@ MAX_GROWTH_MIB_TRAININGS = 40.0
 # so left two traced steps behind (see the report of `comparisons`); they now take them from
 # the cache like a training does.
 COMPARE_CYCLES = 20
+READINGS = 3
 MAX_GROWTH_MIB_COMPARISONS = 40.0
 # A dropped browser session must leave nothing once Streamlit has forgotten it.
 MAX_GROWTH_MIB_SESSIONS = 60.0
@@ -112,11 +114,14 @@ def comparison_pairs() -> list[tuple]:
     ]
 
 
-def comparison_cycles(cycles: int, warm_up: int = 2, stop_at_once_every: int = 4) -> dict:
+def comparison_cycles(cycles: int, warm_up: int = 4, stop_at_once_every: int = 4) -> dict:
     """Start and stop `cycles` comparisons through a pool of one slot, alternating the two
     pairs of `comparison_pairs`; each trains until both arms have made two steps (both
     steps traced or reused), except every `stop_at_once_every`th, stopped while it builds.
-    Returns before/after figures; raises AssertionError on a leftover or a refusal."""
+    The warm-up traces every step the pairs need and reuses each once. The RSS figures are
+    medians of READINGS readings, one after each of the last cycles of the warm-up and of
+    the soak: single readings scatter by about ±15 MiB around a flat line. Returns
+    before/after figures; raises AssertionError on a leftover or a refusal."""
     from gan_core.compare.job import CompareJob
     from gan_core.jobs.pool import TrainerPool
 
@@ -124,7 +129,7 @@ def comparison_cycles(cycles: int, warm_up: int = 2, stop_at_once_every: int = 4
     pairs = comparison_pairs()
     pool = TrainerPool(max_active=1, idle_seconds=600)
 
-    def one(i: int, train: bool) -> None:
+    def rss_after(i: int, train: bool) -> float:
         cfg_a, cfg_b = pairs[i % len(pairs)]
         job = pool.get(pool.start(lambda: CompareJob(cfg_a, cfg_b, data=data)))
         deadline = time.time() + 120
@@ -134,16 +139,17 @@ def comparison_cycles(cycles: int, warm_up: int = 2, stop_at_once_every: int = 4
         job.stop(timeout=120)
         assert not job.alive, f"cycle {i}: the comparison's thread outlived stop()"
         assert job.status().state == "stopped", f"cycle {i}: {job.status().message}"
+        _settle(0.3)
+        return _proc_status()["rss_mib"]
 
-    for i in range(warm_up):
-        one(i, train=True)
+    warm = [rss_after(i, train=True) for i in range(warm_up)]
     _settle()
     before = _proc_status() | {"py_threads": sorted(t.name for t in threading.enumerate())}
-    for i in range(cycles):
-        one(i, train=i % stop_at_once_every != stop_at_once_every - 1)
+    soak = [rss_after(i, train=i % stop_at_once_every != stop_at_once_every - 1) for i in range(cycles)]
     _settle()
     after = _proc_status() | {"py_threads": sorted(t.name for t in threading.enumerate())}
     assert pool.active_count() == 0 and pool.busy_message() is None
+    before["rss_mib"], after["rss_mib"] = statistics.median(warm[-READINGS:]), statistics.median(soak[-READINGS:])
     return {"before": before, "after": after, "cycles": cycles}
 
 

@@ -25,6 +25,7 @@ from gan_core.config.tree import ConfigError, TrainConfig
 from gan_core.data import ImageSet, load_images
 from gan_core.hacks.live import live_values
 from gan_core.run.loop import budget_progress, learning_rate_factor
+from gan_core.run.native_memory import release_free_memory
 from gan_core.run.snapshot import Board, BudgetView, Snapshot
 from gan_core.run.waiting import LEFT_THE_LINE, wait_for_turn
 
@@ -184,6 +185,7 @@ class CompareJob:
         for arm in self.arms:
             arm.release()
         self._data = None
+        release_free_memory()
         if self._turn is not None:
             self._turn.done()  # the next in line starts
 

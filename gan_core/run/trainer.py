@@ -23,6 +23,7 @@ from gan_core.hacks.live import LIVE_KEYS, live_values
 from gan_core.nets.conditional import labels_note
 from gan_core.run.changes import mark_change
 from gan_core.run.loop import RunLoop
+from gan_core.run.native_memory import release_free_memory
 from gan_core.run.run_keeping import RunKeeping
 from gan_core.run.saver import RunSaver
 from gan_core.run.snapshot import ACTIVE_STATES, Board, Snapshot, Status
@@ -177,6 +178,7 @@ class Trainer(RunKeeping):
             self._loop.release()  # the next run of this configuration reuses its step
         if self.saver is not None:
             self.saver.step = None  # keeps where the run stands on disk, not the networks
+        release_free_memory()
         if self._turn is not None:
             self._turn.done()  # the next in line starts
 
