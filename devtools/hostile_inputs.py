@@ -91,13 +91,16 @@ def whitespace_config_keras(folder: Path, gib: float = 1.0) -> Path:
 
 
 def huge_dense_keras(folder: Path, units: int = 10**9) -> Path:
-    """The pretrained generator with its first Dense asking for `units` units (its weights
-    file unchanged): building it would allocate 110 x units floats."""
+    """The pretrained generator with its first Dense asking for `units` units (reshaped to
+    (units / 64000, 1000, 64), its weights file unchanged): building it would allocate
+    110 x units floats before any weight is read."""
     entries = _pretrained_entries()
     config = json.loads(entries["config.json"])
     for layer in config["config"]["layers"]:
         if layer["class_name"] == "Dense":
             layer["config"]["units"] = units
+        if layer["class_name"] == "Reshape":
+            layer["config"]["target_shape"] = [units // 64_000, 1000, 64]
         layer.pop("build_config", None)  # a hostile file need not record the built shapes
     return _write_keras(Path(folder) / "huge_dense.keras", entries, config)
 
