@@ -189,9 +189,13 @@ def many_entries_zip(folder: Path, entries: int = 99_999) -> Path:
 _CHILD = r"""
 import json, resource, sys, threading, time
 kind, path = sys.argv[1], sys.argv[2]
-count, stop = [0], threading.Event()
+count, pause, stop = [0], [0.0], threading.Event()
 def spin():
+    last = time.perf_counter()
     while not stop.is_set():
+        now = time.perf_counter()
+        pause[0] = max(pause[0], now - last)
+        last = now
         count[0] += 1
 def call():
     data = open(path, "rb").read() if kind != "sample" else b""
@@ -218,7 +222,7 @@ thread = threading.Thread(target=spin, daemon=True)
 thread.start()
 time.sleep(0.5)
 base = count[0] / 0.5
-count[0] = 0
+count[0], pause[0] = 0, 0.0
 start = time.perf_counter()
 try:
     outcome = call()
@@ -230,14 +234,16 @@ stop.set()
 mine = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 print("RESULT " + json.dumps({"seconds": seconds, "self_mib": mine, "children_mib": kids,
-                              "thread_rate": count[0] / seconds / base if seconds else 1.0, "outcome": outcome[:160]}))
+                              "thread_rate": count[0] / seconds / base if seconds else 1.0, "longest_pause": pause[0],
+                              "outcome": outcome[:160]}))
 """
 
 
 def measure(kind: str, path: Path, timeout: float) -> dict:
     """Run one upload in a fresh Python: wall seconds, peak RSS of the process and of its
-    largest child (MiB), the busy thread's rate during the call over its rate before, and the
-    outcome's first line. {'outcome': 'timed out'} past `timeout` seconds."""
+    largest child (MiB), the busy thread's rate during the call over its rate before and its
+    longest pause (s), and the outcome's first line. {'outcome': 'timed out'} past `timeout`
+    seconds."""
     try:
         done = subprocess.run(
             [sys.executable, "-c", _CHILD, kind, str(path)],
@@ -277,7 +283,8 @@ def cases(folder: Path) -> list[tuple[str, str, Path]]:
 
 
 def main(argv=None) -> int:
-    """Print one line per hostile input: seconds, peak MiB, busy thread's rate, outcome."""
+    """Print one line per hostile input: seconds, peak MiB, busy thread's rate and longest
+    pause, outcome."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds before one input is stopped")
     parser.add_argument("--only", default="", help="run only inputs whose label contains this text")
@@ -294,7 +301,8 @@ def main(argv=None) -> int:
             peak = max(result.get("self_mib", 0), result.get("children_mib", 0))
             print(
                 f"{label:38s} {result.get('seconds', 0):7.2f} s {peak:8.0f} MiB "
-                f"rate {result.get('thread_rate', float('nan')):5.2f}  {result['outcome']}",
+                f"rate {result.get('thread_rate', float('nan')):5.2f} "
+                f"pause {result.get('longest_pause', float('nan')):6.2f} s  {result['outcome']}",
                 flush=True,
             )
     return 0

@@ -14,7 +14,15 @@ Either way the caller gets `WorkRefused` with one line. At most `WORKERS` calls 
 once and `MAX_WAITING` more wait; past that a call is refused at once.
 
 The function and its arguments must be picklable (a module-level function); the
-function's own exceptions (PointsError, DataError, ...) reach the caller unchanged.
+function's own exceptions (PointsError, DataError, ...) reach the caller unchanged. As
+with any spawned or forkserver process, a worker imports the main module when that is a
+script file: a script that calls `run_bounded` guards its work with
+`if __name__ == "__main__":`. `python -m streamlit` and `python -m gan_core` are modules
+(nothing is imported again); so is pytest.
+
+Costs, measured on 2 busy cores: a call's worker starts in about 0.1 s once the pool runs
+(0.6 s for the first call, which starts the forkserver); a waiting worker process holds
+about 15 MB.
 """
 
 from __future__ import annotations

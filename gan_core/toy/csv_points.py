@@ -149,9 +149,12 @@ def _loadtxt(lines: list[str], delimiter: str | None, quotechar: str) -> np.ndar
     """(N, 2) float64 from numpy's C reader, or None where it cannot read every line as two
     numbers (then `_rows_one_by_one` names the line). Decimal commas become points first
     where ',' is not the separator: a cell this changes wrongly (two commas, or a comma and
-    a point) no longer parses, so it too falls to the line-by-line reader."""
+    a point) no longer parses, so it too falls to the line-by-line reader. A trailing
+    separator ('1;2;', as some exports end every row) is dropped, as `_cells` drops it."""
     if delimiter != ",":
         lines = [line.replace(",", ".") for line in lines]
+    if delimiter is not None and lines[0].rstrip().endswith(delimiter):
+        lines = [line.rstrip(delimiter + " \t") for line in lines]
     try:
         points = np.loadtxt(
             lines,
