@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -261,24 +262,33 @@ def measure(kind: str, path: Path, timeout: float) -> dict:
     return {"outcome": f"no result (exit {done.returncode}): {done.stderr.strip()[-300:]}"}
 
 
-def cases(folder: Path) -> list[tuple[str, str, Path]]:
-    """(label, kind, path) of every hostile input, written into `folder`."""
-    plain = Path(folder) / "plain.keras"
-    shutil.copy(PRETRAINED / "generator.keras", plain)
-    bomb = whitespace_config_keras(folder)
+def cases(folder: Path) -> list[tuple[str, str, Callable[[], Path]]]:
+    """(label, kind, maker) of every hostile input; each maker writes its input into
+    `folder` when called and returns its path."""
+    folder = Path(folder)
+
+    def plain() -> Path:
+        path = folder / "plain.keras"
+        shutil.copy(PRETRAINED / "generator.keras", path)
+        return path
+
+    def bomb() -> Path:
+        path = folder / "whitespace_config.keras"
+        return path if path.exists() else whitespace_config_keras(folder)
+
     return [
-        ("CSV 64 KiB of quotes and commas", "points", quotes_and_commas_csv(folder, 64)),
-        ("CSV 256 KiB of quotes and commas", "points", quotes_and_commas_csv(folder, 256)),
-        ("CSV first line of 200,000 chars", "points", long_first_line_csv(folder)),
-        ("CSV 7.9 MiB valid (~400k rows)", "points", largest_points_csv(folder)),
+        ("CSV 64 KiB of quotes and commas", "points", lambda: quotes_and_commas_csv(folder, 64)),
+        ("CSV 256 KiB of quotes and commas", "points", lambda: quotes_and_commas_csv(folder, 256)),
+        ("CSV first line of 200,000 chars", "points", lambda: long_first_line_csv(folder)),
+        ("CSV 7.1 MiB valid (~400k rows)", "points", lambda: largest_points_csv(folder)),
         ("plain .keras upload (pretrained)", "generator", plain),
         (".keras, config.json 1 GiB of spaces", "generator", bomb),
-        (".keras, Dense of 10^9 units", "generator", huge_dense_keras(folder)),
-        (".keras, 16384x16384 output", "generator", huge_image_keras(folder)),
-        ("sample --run, plain", "sample", run_folder_with(folder, plain)),
-        ("sample --run, 1 GiB-space config", "sample", run_folder_with(folder, bomb)),
-        ("image zip, 150 x 1 MiB of zeros", "images", zip_bomb_images(folder)),
-        ("image zip, 99,999 entries", "images", many_entries_zip(folder)),
+        (".keras, Dense of 10^9 units", "generator", lambda: huge_dense_keras(folder)),
+        (".keras, 16384x16384 output", "generator", lambda: huge_image_keras(folder)),
+        ("sample --run, plain", "sample", lambda: run_folder_with(folder, plain())),
+        ("sample --run, 1 GiB-space config", "sample", lambda: run_folder_with(folder, bomb())),
+        ("image zip, 150 x 1 MiB of zeros", "images", lambda: zip_bomb_images(folder)),
+        ("image zip, 99,999 entries", "images", lambda: many_entries_zip(folder)),
     ]
 
 
@@ -291,10 +301,10 @@ def main(argv=None) -> int:
     parser.add_argument("--json", action="store_true", help="one JSON line per input")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="gan-lab-hostile-") as tmp:
-        for label, kind, path in cases(Path(tmp)):
+        for label, kind, make in cases(Path(tmp)):
             if args.only and args.only not in label:
                 continue
-            result = measure(kind, path, args.timeout)
+            result = measure(kind, make(), args.timeout)
             if args.json:
                 print(json.dumps({"input": label, **result}), flush=True)
                 continue

@@ -1,8 +1,10 @@
 """The user's own images: a folder, a .zip file, or the bytes of an uploaded .zip.
 
 Everything here is untrusted input. Nothing is extracted to disk; zip entries are read
-into memory after their declared sizes passed the limits, and every file must parse as
-one of the accepted image formats whatever its name says. Decoding is bounded in bytes,
+into memory after their declared sizes and inflation ratios passed the limits
+(zip_directory.py), and every file must parse as one of the accepted image formats
+whatever its name says. An upload's bytes are read in a bounded worker process, away
+from the server's GIL. Decoding is bounded in bytes,
 files and images, and also in total decoded pixels and wall time: a few hundred small
 files can each declare 4096x4096 pixels.
 
