@@ -186,7 +186,8 @@ def many_entries_zip(folder: Path, entries: int = 99_999) -> Path:
 # -- measuring ------------------------------------------------------------------------------
 
 # Child side: a counting thread stands in for a training loop; the call is what a page does
-# with an upload (the bounded entry point where this checkout has one).
+# with an upload (the bounded entry point where this checkout has one), timed from a server's
+# state (TensorFlow imported for a generator, the worker pool started).
 _CHILD = r"""
 import json, resource, sys, threading, time
 kind, path = sys.argv[1], sys.argv[2]
@@ -219,6 +220,16 @@ def call():
                                "--out", path + "/s.npy"], capture_output=True, text=True)
         lines = (done.stdout + done.stderr).strip().splitlines()
         return f"exit {done.returncode}: " + (lines[-1] if lines else "")
+# The server's state when an upload comes: TensorFlow imported and the worker pool running.
+if kind == "generator":
+    import keras
+    from gan_core.training.saved_layers import register_saved_layers
+    register_saved_layers()
+try:
+    from gan_core.bounded_worker import WorkLimits, run_bounded
+    run_bounded(len, (b"",), limits=WorkLimits(seconds=60, memory_mb=64))
+except ImportError:
+    pass
 thread = threading.Thread(target=spin, daemon=True)
 thread.start()
 time.sleep(0.5)
