@@ -44,8 +44,8 @@ MB = 1024 * 1024
 # numpy, the image reader Pillow (a small CSV took 0.2-0.8 s a call on two busy cores when
 # each worker imported numpy itself, 0.1-0.2 s with it preloaded).
 PRELOAD = ("numpy", "PIL.Image")
-# Workers never need an accelerator or more than one thread for a file.
-_WORKER_ENV = {"CUDA_VISIBLE_DEVICES": "-1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+# Workers never need an accelerator: one that imported TensorFlow would otherwise take GPU memory.
+_WORKER_ENV = {"CUDA_VISIBLE_DEVICES": "-1"}
 
 
 class WorkRefused(RuntimeError):
@@ -81,8 +81,9 @@ def run_bounded(function: Callable, args: Sequence = (), *, limits: WorkLimits, 
         if _in_flight >= WORKERS + MAX_WAITING:
             raise WorkRefused(f"the server is reading {_in_flight} other uploads: try again in a minute")
         _in_flight += 1
-        pool = _running_pool()
     try:
+        with _lock:
+            pool = _running_pool()
         future = pool.schedule(_call_within, args=(function, tuple(args), limits), timeout=limits.seconds)
         return future.result()
     except (FutureTimeout, TimeoutError):
@@ -91,8 +92,8 @@ def run_bounded(function: Callable, args: Sequence = (), *, limits: WorkLimits, 
         raise WorkRefused(f"{what} needed more than {limits.memory_mb} MB to read: refused") from None
     except _expired_errors() as e:
         raise WorkRefused(
-            f"{what} stopped its reader (exit code {getattr(e, 'exitcode', '?')}; "
-            f"limits {limits.memory_mb} MB, {limits.seconds:g} s): refused"
+            f"the reader of {what} died (exit code {getattr(e, 'exitcode', '?')}) within its limits of "
+            f"{limits.memory_mb} MB and {limits.seconds:g} s: refused"
         ) from None
     finally:
         with _lock:
@@ -128,6 +129,7 @@ def _expired_errors() -> tuple[type[BaseException], ...]:
 
 
 def _start_worker() -> None:
+    """Pool initializer, in each worker before its task."""
     os.environ.update(_WORKER_ENV)
 
 

@@ -37,6 +37,15 @@ def test_a_call_past_its_memory_is_refused_with_one_line():
     assert run_bounded(len, (b"x" * 1000,), limits=WorkLimits(seconds=30, memory_mb=256)) == 1000
 
 
+def test_a_reader_that_dies_is_one_line_and_the_next_call_works():
+    import os
+
+    with pytest.raises(WorkRefused) as err:
+        run_bounded(os._exit, (3,), limits=WorkLimits(seconds=30, memory_mb=256), what="g.keras")
+    assert str(err.value) == "the reader of g.keras died (exit code 3) within its limits of 256 MB and 30 s: refused"
+    assert run_bounded(abs, (-2,), limits=WorkLimits(seconds=30, memory_mb=256)) == 2
+
+
 def _busy_loop(seconds: float, work=None) -> tuple[float, float, object]:
     """A pure-Python loop in a thread of this process (a training loop stands in for it)
     over `seconds`, or while `work()` runs: (its iterations a second, its longest pause in
