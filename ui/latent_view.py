@@ -62,8 +62,13 @@ def _load_file(path: str, mtime: float, _source: GeneratorSource) -> LoadedGener
 
 
 @st.cache_resource(max_entries=2, show_spinner="Loading the uploaded generator...")
-def _load_upload(digest: str, _data: bytes, filename: str) -> LoadedGenerator:
-    model, source = load_uploaded_generator(_data, filename)
+def _load_upload(digest: str, _data: bytes, filename: str) -> LoadedGenerator | str:
+    # A refusal (its one line) is kept too: the file is not checked again at every rerun.
+    # The archive is read in a bounded worker process; see load_uploaded_generator.
+    try:
+        model, source = load_uploaded_generator(_data, filename)
+    except GeneratorError as e:
+        return str(e)
     return LoadedGenerator(model, source, ("upload", digest), threading.Lock())
 
 
@@ -108,7 +113,10 @@ def choose_generator() -> LoadedGenerator | None:
             if upload is None:
                 st.info("Upload a Keras generator: (batch, latent size) in, (batch, H, W, 1 or 3) out.")
                 return None
-            return _load_upload(upload.digest, upload.data, upload.name)
+            loaded = _load_upload(upload.digest, upload.data, upload.name)
+            if isinstance(loaded, str):
+                raise GeneratorError(loaded)
+            return loaded
         source = runs[choice] if choice in runs else pretrained_source()
         if choice in runs:
             watch_run(source.path.parent)

@@ -13,9 +13,10 @@ import streamlit as st
 
 from gan_core.config.settings import TOY, controls, setting
 from gan_core.config.tree import HacksConfig
-from gan_core.toy import PointsError, ToyDataset, builtin_dataset, mode_metrics, points_dataset, read_points_csv
+from gan_core.toy import PointsError, ToyDataset, builtin_dataset, mode_metrics, points_dataset
 from gan_core.toy.config import ToyConfig, ToyOptimizerConfig
 from gan_core.toy.presets import TOY_PRESETS, toy_preset
+from gan_core.toy.source import read_uploaded_points
 from ui.control import Control
 from ui.draw_view import drawing_board
 from ui.kept_upload import keep_choice, kept_upload, restore_choice
@@ -81,10 +82,15 @@ def take_preload() -> None:
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def _points_from_upload(digest: str, _data: bytes, name: str) -> ToyDataset:
-    """The ToyDataset of an uploaded CSV, parsed once per content (`digest` is its SHA-256)."""
-    read = read_points_csv(_data)
-    return points_dataset(read.points, name=name, notes=read.notes)
+def _points_from_upload(digest: str, _data: bytes, name: str) -> ToyDataset | str:
+    """The ToyDataset of an uploaded CSV, or the one-line reason it is refused; read once per
+    content (`digest` is its SHA-256), refusals included, in a bounded worker process, so a
+    hostile file stalls neither other pages nor trainings."""
+    try:
+        read = read_uploaded_points(_data)
+        return points_dataset(read.points, name=name, notes=read.notes)
+    except PointsError as e:
+        return str(e)
 
 
 def chosen_dataset(board) -> tuple[str | None, ToyDataset | None]:
@@ -118,10 +124,9 @@ def chosen_dataset(board) -> tuple[str | None, ToyDataset | None]:
     if upload is None:
         st.info("Upload a CSV of x,y points to train on them.")
         return None, None
-    try:
-        dataset = _points_from_upload(upload.digest, upload.data, upload.name)
-    except PointsError as e:
-        st.error(f"{upload.name}: {e}")
+    dataset = _points_from_upload(upload.digest, upload.data, upload.name)
+    if isinstance(dataset, str):
+        st.error(f"{upload.name}: {dataset}")
         return None, None
     for note in dataset.notes:
         st.caption(note)

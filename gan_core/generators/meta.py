@@ -14,7 +14,10 @@ import json
 import zipfile
 from pathlib import Path
 
+from gan_core.uploads.zip_directory import read_json_entry
+
 ENTRY = "gan_lab_training.json"
+META_MAX_BYTES = 1024 * 1024  # ours take under 1 KB
 
 
 def training_meta(live_hacks: dict, step: int, tanh_output: bool, latent_dim: int) -> dict:
@@ -39,13 +42,14 @@ def save_generator_with_meta(model, path, meta: dict) -> None:
 
 def read_meta(file) -> dict | None:
     """The training values inside a `.keras` file (a path or a binary file object), or None
-    for a file without them (trained elsewhere, or before they were recorded) or not a zip."""
+    for a file without them (trained elsewhere, or before they were recorded), not a zip, or
+    whose entry declares more than META_MAX_BYTES (checked before it is read)."""
     try:
         with zipfile.ZipFile(file if hasattr(file, "read") else Path(file)) as archive:
             if ENTRY not in archive.namelist():
                 return None
-            meta = json.loads(archive.read(ENTRY))
-    except (OSError, zipfile.BadZipFile, ValueError):
+            meta = read_json_entry(archive, archive.getinfo(ENTRY), META_MAX_BYTES)
+    except (OSError, zipfile.BadZipFile, ValueError, RuntimeError, NotImplementedError, EOFError):
         return None
     if not isinstance(meta, dict) or meta.get("latent_distribution") not in ("gaussian", "uniform"):
         return None

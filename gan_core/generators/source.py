@@ -18,7 +18,15 @@ from pathlib import Path
 import numpy as np
 
 from gan_core.config.tree import ConfigError, TrainConfig
-from gan_core.generators.files import load_error_line, model_file_problem
+from gan_core.generators.checks import (
+    GeneratorError,
+    check_generator_shape,
+    check_size,
+    model_shapes,
+    read_archive,
+    read_archive_bounded,
+)
+from gan_core.generators.files import KerasArchive, load_error_line
 from gan_core.generators.latent import sample_latent
 from gan_core.generators.output_range import PROBE_SEED, TANH_RANGE, decide_output_range, output_activation
 from gan_core.nets.conditional import classes_of
@@ -30,10 +38,6 @@ CONFIG_FILE = "config.json"
 # One fixed batch shape for every model call: Keras traces its predict function once per
 # input shape, so padding to this size keeps every later call on the first trace.
 CHUNK = 32
-
-
-class GeneratorError(ValueError):
-    """A generator could not be found, read or used; the message is one line a user can act on."""
 
 
 @dataclass(frozen=True)
@@ -190,60 +194,25 @@ def with_training_meta(source: GeneratorSource, file=None) -> GeneratorSource:
 # -- loading and checking ---------------------------------------------------------------
 
 
-def _shape_text(shapes) -> str:
-    def one(s):
-        """One shape as text, None shown as 'batch': (batch, 28, 28, 1)."""
-        return "(" + ", ".join("batch" if d is None else str(d) for d in s) + ")"
-
-    return one(shapes[0]) if len(shapes) == 1 else "[" + ", ".join(one(s) for s in shapes) + "]"
-
-
-def _check_generator_shape(model) -> tuple[int, tuple[int, int, int]]:
-    try:
-        ins = [tuple(t.shape) for t in model.inputs]
-        outs = [tuple(t.shape) for t in model.outputs]
-    except (AttributeError, TypeError, ValueError):
-        raise GeneratorError(
-            "this file is not a generator: its inputs and outputs are not defined "
-            "(save a functional or Sequential model with an Input)"
-        ) from None
-    ok = (
-        len(ins) == 1
-        and len(ins[0]) == 2
-        and ins[0][1] is not None
-        and len(outs) == 1
-        and len(outs[0]) == 4
-        and outs[0][3] in (1, 3)
-        and outs[0][1] is not None
-        and outs[0][2] is not None
-    )
-    if not ok:
-        raise GeneratorError(
-            f"this file is not a generator: it takes {_shape_text(ins)} and returns "
-            f"{_shape_text(outs)}; a generator takes (batch, latent_dim) and returns "
-            f"(batch, height, width, 1 or 3)"
-        )
-    return int(ins[0][1]), (int(outs[0][1]), int(outs[0][2]), int(outs[0][3]))
-
-
 def _dimensions(model) -> tuple[int, int, tuple[int, int, int]]:
     """(size of z, classes in the one-hot code after it, image shape) of a checked generator."""
-    input_dim, image_shape = _check_generator_shape(model)
+    input_dim, image_shape = check_generator_shape(*model_shapes(model))
     classes = classes_of(model)
     return input_dim - classes, classes, image_shape
 
 
-def _load_model(path: Path, shown_name: str):
-    """The Keras model in `path`, loaded with safe_mode=True (never retried unsafe).
+def _load_model(path: Path, shown_name: str, archive: KerasArchive | None = None):
+    """The Keras model in `path`, loaded with safe_mode=True (never retried unsafe), after
+    its archive (`archive`, when a bounded worker already read it) and its size were checked.
     GeneratorError names what the file is when it is not a loadable .keras archive."""
-    problem = model_file_problem(path)
-    if problem:
-        raise GeneratorError(f"{shown_name} could not be read as a Keras model: {problem}")
+    if archive is None:
+        archive = read_archive(path, shown_name)
     import keras  # deferred: the listing functions above must not pay for TensorFlow
 
     from gan_core.nets.saved_layers import register_saved_layers
 
     register_saved_layers()
+    check_size(archive.config, path, shown_name)
     try:
         return keras.models.load_model(str(path), safe_mode=True, compile=False)
     except Exception as e:  # Keras raises many kinds for a bad archive; the user needs one line
@@ -291,7 +260,10 @@ def load_generator(source: GeneratorSource):
 def load_uploaded_generator(data: bytes, filename: str):
     """(model, source) from the bytes of an uploaded .keras file, with no config beside it.
 
-    Loaded with safe_mode, so a file cannot run code through Lambda layers.
+    Its archive is checked in a bounded worker process (ARCHIVE_LIMITS; the zip directory
+    and config.json parsing are pure Python that would hold the server's GIL), its size
+    from its config without building it, and only then is it loaded here, with safe_mode, so
+    a file cannot run code through Lambda layers. GeneratorError (one line) otherwise.
     """
     if not filename.lower().endswith(".keras"):
         raise GeneratorError(f"{filename} is not a .keras file: save the generator with model.save('name.keras')")
@@ -300,7 +272,7 @@ def load_uploaded_generator(data: bytes, filename: str):
     with tempfile.TemporaryDirectory(prefix="gan-lab-upload-") as tmp:
         path = Path(tmp) / "uploaded.keras"
         path.write_bytes(data)
-        model = _load_model(path, filename)
+        model = _load_model(path, filename, read_archive_bounded(path, filename))
     latent_dim, classes, image_shape = _dimensions(model)
     notes = ("no config with the file: sampling a Gaussian latent N(0, 1)",)
     if classes:
