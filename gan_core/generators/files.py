@@ -5,10 +5,10 @@ same generic line, and hides an unknown layer's class name in the exception chai
 functions look at the file (and the chain) to name the problem and what to do.
 
 `keras.models.load_model` reads config.json whole and parses it: a 1 MB `.keras` whose
-config.json inflated to 1 GiB of JSON whitespace took `sample` to a 2.8 GB peak (GUIDE
-section 11). `read_keras_archive` checks every entry's size in the zip's central directory
-first (zip_directory.py), then reads config.json within its limit and counts its layers,
-so Keras only ever reads an archive whose parts are bounded.
+config.json inflated to 1 GiB of JSON whitespace took `sample` to a 2.8 GB peak (measured on
+the product before this check; docs/measured.md). `read_keras_archive` checks every entry's
+size in the zip's central directory first (zip_directory.py), then reads config.json within
+its limit and counts its layers, so Keras only ever reads an archive whose parts are bounded.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ are consistent), and values split on whitespace when no separator is found.
 
 Bounded before anything is parsed: the file's size (MAX_BYTES) and every data line's
 length (MAX_LINE_CHARS). `csv.Sniffer().sniff` is quadratic in a line's length (a 64 KB
-line of quotes and commas took 20-45 s, GUIDE section 11) and `csv.reader` raises on a field
+line of quotes and commas took 20-45 s, measured; docs/measured.md) and `csv.reader` raises on a field
 past 131,072 characters; a row of two numbers needs neither, so a longer line is refused
 by its number. The rows are then read by `numpy.loadtxt` (its C reader: about 0.2 s for
 8 MB); a file it cannot read as two numbers a row is read again line by line, which names

@@ -1,7 +1,7 @@
 """Pure-Python work on an untrusted upload, done in a worker process with a time and a memory limit.
 
 One Streamlit server runs every session and every training in one process under one GIL
-(GUIDE section 11): a CSV that makes a parser spin or a zip directory of 100,000 entries
+(docs/design.md, "Streamlit and Keras"): a CSV that makes a parser spin or a zip directory of 100,000 entries
 would stall every page and every training while it is read. `run_bounded` runs such a
 function in a separate process instead, so the server's threads keep running; the
 calling session waits (without the GIL) for its answer.
