@@ -30,7 +30,7 @@ from gan_core.generators.source import (
     pretrained_source,
 )
 from ui.kept_upload import keep_choice, kept_upload, restore_choice
-from ui.session import trainer_pool
+from ui.session import may_see_run, trainer_pool, uploads_allowed
 
 N_SAMPLES = 16  # cells of the sample grid, numbered 1..16 for the other sections
 MAX_SEED = 2**31 - 1  # the largest seed numpy's default_rng takes as a 32-bit int
@@ -96,8 +96,8 @@ def images(gen: LoadedGenerator, what: str, z: np.ndarray) -> np.ndarray:
 def choose_generator() -> LoadedGenerator | None:
     """The "Generator" select (pretrained, each run newest first, an upload) and the chosen
     generator loaded; None, after a one-line warning or error, when there is none to use."""
-    runs = {f"Run {s.name}": s for s in list_run_sources()}
-    options = [PRETRAINED, *runs, UPLOAD]
+    runs = {f"Run {s.name}": s for s in list_run_sources() if may_see_run(s.path.parent)}
+    options = [PRETRAINED, *runs, *([UPLOAD] if uploads_allowed() else [])]
     restore_choice("latent_generator", options)  # a page switch drops the widget's value
     choice = st.selectbox(
         "Generator",

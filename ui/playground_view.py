@@ -20,6 +20,7 @@ from gan_core.toy.source import read_uploaded_points
 from ui.control import Control
 from ui.draw_view import drawing_board
 from ui.kept_upload import keep_choice, kept_upload, restore_choice
+from ui.session import uploads_allowed
 
 # Select label -> the toy's data set name ("csv": an uploaded points file; "drawn": points
 # drawn on the page's board, ui/draw_view.py).
@@ -99,10 +100,11 @@ def chosen_dataset(board) -> tuple[str | None, ToyDataset | None]:
     "csv:<SHA-256>" or "drawn:<digest of the points>"; (None, None) when nothing is usable
     yet and the training on screen stays (no upload, a file refused with its one-line reason),
     ("drawn:", None) while too few points are drawn to train on (no training shows)."""
-    restore_choice("toy_dataset", list(DATASETS))  # a page switch drops the widget's value
+    offered = [label for label, name in DATASETS.items() if name != "csv" or uploads_allowed()]
+    restore_choice("toy_dataset", offered)  # a page switch drops the widget's value
     label = st.selectbox(
         "Dataset",
-        list(DATASETS),
+        offered,
         key="toy_dataset",
         help="Ring and grid are the classic mode-collapse tests; your CSV needs columns x,y "
         "(header optional, 10 to 100,000 rows); or draw your own points on the plane.",

@@ -23,10 +23,11 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from gan_core.jobs.pool import TrainerPool
-from gan_core.jobs.seats import Seat, is_seat_token, new_seat_token, seat_id
+from gan_core.jobs.seats import Seat, is_seat_token, may_see, new_seat_token, seat_id
 from gan_core.jobs.server import shared_classroom, shared_pool
 from gan_core.jobs.sharing import VIEWER, Access, ReadOnlyJob
 from gan_core.run.snapshot import Board, SeriesFollower, Snapshot
+from gan_core.store.run_owner import read_owner
 from ui.keras_guard import keep_keras_state
 
 keep_keras_state()  # pages run standalone too
@@ -98,6 +99,22 @@ def current_seat() -> Seat:
 def is_teacher() -> bool:
     """Whether this browser holds the teacher's seat."""
     return current_seat().teacher
+
+
+UPLOADS_OFF = "The teacher has turned uploads off for this class."
+
+
+def uploads_allowed() -> bool:
+    """Whether this browser may upload its own files (images, points, generators): the class's
+    rule (the teacher's always may)."""
+    return current_seat().teacher or shared_classroom().rules().uploads_allowed
+
+
+def may_see_run(run_path) -> bool:
+    """Whether this browser may see the run folder `run_path` (its own; every run for the
+    teacher; others' where the teacher allows it): the Runs page's rule, for the other pages
+    that list runs."""
+    return may_see(current_seat(), read_owner(run_path), shared_classroom().rules().students_see_others)
 
 
 def current_access() -> Access | None:

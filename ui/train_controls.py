@@ -23,7 +23,7 @@ from gan_core.jobs.job import PoolBusy
 from ui.control import Control
 from ui.control_specs import LIVE_HACKS, PRACTICES, RUN_CONTROLS, config_from_widgets, widget_values
 from ui.kept_upload import keep_choice, kept_upload, restore_choice
-from ui.session import controlled_trainer, trainer_pool
+from ui.session import controlled_trainer, trainer_pool, uploads_allowed
 
 UPLOAD_OPTION = "your images (.zip upload)"
 
@@ -90,7 +90,7 @@ def _init_state() -> None:
 
 def _dataset_block() -> tuple[str, object | None, str | None]:
     sources = describe_sources()
-    options = list(sources) + [UPLOAD_OPTION]
+    options = list(sources) + ([UPLOAD_OPTION] if uploads_allowed() else [])
     choice = st.selectbox(
         "Dataset",
         options,
