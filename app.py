@@ -24,6 +24,7 @@ PAGES = [
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare:"),
     st.Page("app_pages/runs.py", title="Runs", icon=":material/history:"),
     st.Page("app_pages/hacks_guide.py", title="Hacks guide", icon=":material/menu_book:"),
+    st.Page("app_pages/lesson.py", title="Lesson", icon=":material/school:"),
     st.Page("app_pages/playground.py", title="2D playground", icon=":material/scatter_plot:"),
 ]
 

@@ -53,7 +53,31 @@ def _send_all_live() -> None:
         _send_live(control)
 
 
+FOCUS_QUERY_KEY = "focus"  # a lesson step's setting: its control is opened and marked
+
+
+def focus_key() -> str | None:
+    """The setting a lesson step marks (from the link's `focus`, kept for the session once read;
+    a key no control shows is ignored)."""
+    asked = st.query_params.get(FOCUS_QUERY_KEY)
+    if asked is not None:
+        st.query_params.pop(FOCUS_QUERY_KEY, None)
+        st.session_state["focus_key"] = (
+            asked if asked in {c.key for c in (*PRACTICES, *LIVE_HACKS, *RUN_CONTROLS)} else None
+        )
+    return st.session_state.get("focus_key")
+
+
 def _widget(control: Control, live: bool) -> None:
+    if control.key == focus_key():
+        with st.container(border=True, key="lesson_focus"):
+            st.caption(":material/school: The lesson's setting")
+            _draw_widget(control, live)
+        return
+    _draw_widget(control, live)
+
+
+def _draw_widget(control: Control, live: bool) -> None:
     kwargs = dict(key=control.widget_key, help=control.help)
     if live:
         kwargs.update(on_change=_send_live, args=(control,))
@@ -160,11 +184,14 @@ def render_sidebar() -> tuple[TrainConfig | None, object | None, list[str]]:
         if st.session_state.get("live_error"):
             st.error(st.session_state["live_error"])
 
-        with st.expander("Architecture practices — apply at the next start", expanded=False):
+        focus = focus_key()
+        with st.expander(
+            "Architecture practices — apply at the next start", expanded=focus in {c.key for c in PRACTICES}
+        ):
             st.caption("These change the networks, so they take effect when you press Start training.")
             for control in PRACTICES:
                 _widget(control, live=False)
-        with st.expander("Run size — applies at the next start", expanded=False):
+        with st.expander("Run size — applies at the next start", expanded=focus in {c.key for c in RUN_CONTROLS}):
             for control in RUN_CONTROLS:
                 _widget(control, live=False)
 
