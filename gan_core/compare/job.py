@@ -64,12 +64,8 @@ def check_pair(cfg_a: TrainConfig, cfg_b: TrainConfig) -> tuple[TrainConfig, Tra
 
 def differences(cfg_a: TrainConfig, cfg_b: TrainConfig) -> dict[str, tuple]:
     """Dotted key -> (A's value, B's value) for every setting the two configs disagree on."""
-    flat_a, flat_b = _flat(cfg_a), _flat(cfg_b)
+    flat_a, flat_b = dict(cfg_a.flat()), dict(cfg_b.flat())
     return {k: (flat_a[k], flat_b[k]) for k in flat_a if flat_a[k] != flat_b[k]}
-
-
-def _flat(cfg: TrainConfig) -> dict:
-    return {f"{s}.{n}": v for s, section in cfg.to_dict().items() for n, v in section.items()}
 
 
 @dataclass(frozen=True)

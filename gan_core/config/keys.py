@@ -89,6 +89,10 @@ class DottedKeys:
         """The tree as nested plain dicts ({section: {field: value}}); tuples stay tuples."""
         return dataclasses.asdict(self)
 
+    def flat(self) -> list[tuple[str, Any]]:
+        """Every ("section.field", value) of the tree, in the order its sections and fields are declared."""
+        return [(f"{s}.{n}", v) for s, section in self.to_dict().items() for n, v in section.items()]
+
     def with_value(self, key: str, value: Any):
         """A copy with one dotted key set, e.g. ('hacks.flip_probability', 0.3).
 

@@ -181,8 +181,7 @@ class TrainConfig(DottedKeys):
     def problems(self) -> list[str]:
         """Every bad value, one line each (empty when the config is valid): each value against
         its entry's valid values in the settings table (gan_core.config.settings)."""
-        flat = [(f"{s}.{n}", v) for s, section in self.to_dict().items() for n, v in section.items()]
-        return value_problems(flat, IMAGE)
+        return value_problems(self.flat(), IMAGE)
 
     # -- JSON ---------------------------------------------------------------------
     def to_json(self) -> str:

@@ -100,8 +100,7 @@ class ToyConfig(DottedKeys):
     def problems(self) -> list[str]:
         """Every bad value, one line each (empty when the config is valid): each value against
         its entry of the playground's settings table (gan_core.config.table_toy)."""
-        flat = [(f"{s}.{n}", v) for s, section in self.to_dict().items() for n, v in section.items()]
-        return value_problems(flat, TOY)
+        return value_problems(self.flat(), TOY)
 
 
 _SECTIONS = {
