@@ -185,7 +185,7 @@ def test_the_moving_average_turned_on_mid_run_draws_the_grid_without_retracing(s
 
 
 def test_the_ema_control_sits_among_the_live_hacks_and_its_card_says_live():
-    from gan_core import guide
+    from gan_core.guide import lookup as guide
     from ui.control_specs import BY_KEY, LIVE_HACKS, PRACTICES
 
     control = BY_KEY["run.ema_decay"]

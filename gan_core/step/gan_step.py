@@ -3,9 +3,9 @@
 A custom step (GradientTape, two optimizers, explicit variable lists) instead of the
 tutorials' composite model with `discriminator.trainable = False`, which Keras 3
 reads at call time and so silently freezes D for good. This module holds the step's graph
-(models, optimizers, D's rounds, G's update, the metrics); GanStep takes its real-image
-stream from step_stream, its reuse between runs from step_reuse and its live settings and
-sampling from step_live.
+(models, optimizers, G's update, the metrics); GanStep takes D's rounds from discriminator,
+its real-image stream from stream, its reuse between runs from reuse and its live settings and
+sampling from live.
 """
 
 from __future__ import annotations
@@ -23,14 +23,11 @@ from gan_core.hacks.self_conditioning import cluster_labels, wants_clusters
 from gan_core.nets.conditional import label_classes
 from gan_core.nets.models import build_discriminator, build_generator
 from gan_core.nets.precision import loss_scaled
+from gan_core.step.discriminator import CLASS_LOSS_WEIGHT, DiscriminatorRounds
 from gan_core.step.live import StepLive
 from gan_core.step.optimizers import make_discriminator_optimizer, make_optimizer
 from gan_core.step.reuse import StepReuse, graph_key
 from gan_core.step.stream import RealStream, order_digest  # noqa: F401 (order_digest: importable here)
-
-# Weight of the class terms (D naming real classes, G being named as asked) against the
-# real/fake loss, as in the AC-GAN paper.
-CLASS_LOSS_WEIGHT = 1.0
 
 # Per-step figures the step returns; the mean targets show label smoothing and flips at work.
 # The last four feed the health checks (ganhacks #10, "track failures early"): the global
@@ -52,9 +49,10 @@ METRIC_NAMES = (
 )
 
 
-class GanStep(RealStream, StepReuse, StepLive):
+class GanStep(DiscriminatorRounds, RealStream, StepReuse, StepLive):
     """Models, optimizers, live hack variables and the compiled step for one run; see the mixins
-    for its real-image stream (RealStream), reuse (StepReuse) and live settings (StepLive)."""
+    for D's rounds (DiscriminatorRounds), its real-image stream (RealStream), reuse (StepReuse)
+    and live settings (StepLive)."""
 
     def __init__(
         self, cfg: TrainConfig, images_uint8: np.ndarray, seed: int | None = None, labels: np.ndarray | None = None
@@ -146,95 +144,9 @@ class GanStep(RealStream, StepReuse, StepLive):
         z = self._latent(n)
         return self.generator(tf.concat([z, codes], axis=1) if self.classes else z, training=True)
 
-    def _targets(self, is_real) -> tf.Tensor:
-        return hacks.discriminator_targets(
-            self.rng,
-            is_real,
-            self.live.flip_probability,
-            tf.unstack(self.live.real_range),
-            tf.unstack(self.live.fake_range),
-        )
-
-    # -- the step ----------------------------------------------------------------
-    def _d_update(self, images, codes, is_real):
-        """One D update; returns its logits, the (smoothed, flipped) targets it used and the
-        global norm of its gradient (float32 scalar, R1's part included).
-
-        The R1 penalty's gradient (a second pass through D on the same images) runs only while
-        γ > 0 (a tf.cond: both branches are traced once, one runs)."""
-        d_vars = self.discriminator.trainable_variables
-        targets = self._targets(is_real)
-        seen = self._d_input(images)
-
-        def loss_of(logits, class_logits):
-            loss = hacks.discriminator_loss(self.live.loss_kind, targets, logits)
-            if self.classes:
-                # D learns to name the classes of real images only: naming G's attempts
-                # would teach it G's mistakes.
-                real = tf.cast(is_real, tf.float32)
-                wrong = tf.nn.softmax_cross_entropy_with_logits(codes, class_logits)
-                loss += CLASS_LOSS_WEIGHT * tf.reduce_sum(real * wrong) / tf.maximum(tf.reduce_sum(real), 1.0)
-            return loss
-
-        def gradients(tape, loss):
-            return [g if g is not None else tf.zeros_like(v) for g, v in zip(tape.gradient(loss, d_vars), d_vars)]
-
-        with tf.GradientTape() as tape:
-            logits, class_logits = self._judge_seen(seen, codes)
-            loss = self._loss_for_gradients(self.d_optimizer, loss_of(logits, class_logits))
-        grads = gradients(tape, loss)
-
-        def r1_gradients():
-            # A pass of its own, as StyleGAN2 does for its regularizers: the main update above
-            # stays outside any branch, so γ = 0 leaves the step as it was.
-            with tf.GradientTape() as r1_tape:
-                penalty, _ = hacks.r1_penalty(lambda x: self._judge_seen(x, codes)[0], seen, is_real)
-                term = self._loss_for_gradients(self.d_optimizer, 0.5 * self.live.r1_gamma * penalty)
-            return gradients(r1_tape, term)
-
-        # An all-fake half (separate batches) has no real image to penalize: skip it too.
-        wanted = (self.live.r1_gamma > 0.0) & (tf.reduce_sum(tf.cast(is_real, tf.float32)) > 0.0)
-        extra = tf.cond(wanted, r1_gradients, lambda: [tf.zeros_like(v) for v in d_vars])
-        total = [g + e for g, e in zip(grads, extra)]
-        self.d_optimizer.apply_gradients(zip(total, d_vars))
-        return logits, targets, self._gradient_norm(self.d_optimizer, total)
-
-    def compose_d_batches(self, real, fake):
-        """What the two D updates of a step see (reads the live 'separate batches' switch)."""
-        return hacks.discriminator_batches(self.rng, real, fake, self.live.separate)
-
-    def _d_step(self, real, fake, codes, fake_codes=None):
-        """Two D updates on two half-batches; logits and targets back in [real..., fake...] order,
-        then the larger of the two updates' gradient norms.
-        `codes` are the classes of the real half, which the fresh fakes were asked for too;
-        `fake_codes` (default: `codes`) differ where a replayed fake was drawn for another class."""
-        images, is_real, order = self.compose_d_batches(real, fake)
-        halves = (None, None)
-        if self.classes:
-            codes = tf.gather(tf.concat([codes, codes if fake_codes is None else fake_codes], 0), order)
-            halves = (codes[: self.half], codes[self.half :])
-        logits_1, targets_1, norm_1 = self._d_update(images[: self.half], halves[0], is_real[: self.half])
-        logits_2, targets_2, norm_2 = self._d_update(images[self.half :], halves[1], is_real[self.half :])
-        back = tf.argsort(order)
-        logits = tf.gather(tf.concat([logits_1, logits_2], 0), back)
-        targets = tf.gather(tf.concat([targets_1, targets_2], 0), back)
-        return (
-            logits[: self.half],
-            targets[: self.half],
-            logits[self.half :],
-            targets[self.half :],
-            tf.maximum(norm_1, norm_2),
-        )
-
-    def _d_round(self, real, real_codes, fresh):
-        """One D round on a real half and a fresh fake half drawn for the same classes (replay
-        may swap some fakes for older ones); returns (real logits, real targets, fake logits,
-        fake targets, gradient norm) for the metrics."""
-        fake, fake_codes = self.replay.replay(self.rng, fresh, real_codes, self.live.replay_share)
-        *halves, norm = self._d_step(real, fake, real_codes, fake_codes)
-        return (*[tf.ensure_shape(t, [self.half]) for t in halves], norm)
-
     def _train_step(self):
+        """One step (traced once): k D rounds inside G's tape, then G's update and the moving
+        average's; returns the METRIC_NAMES figures (float32, shape (11,))."""
         self.traces += 1  # Python side effect: runs only while tracing
 
         # G's batch is drawn once, before D's rounds, and its first half is the fake half of
@@ -287,6 +199,10 @@ class GanStep(RealStream, StepReuse, StepLive):
         self.g_optimizer.apply_gradients(zip(g_grads, g_vars))
         self.ema.update()
 
+        return self._metrics(real_logits, real_targets, fake_logits, fake_targets, d_norm, g_loss, g_grads)
+
+    def _metrics(self, real_logits, real_targets, fake_logits, fake_targets, d_norm, g_loss, g_grads) -> tf.Tensor:
+        """The step's figures in METRIC_NAMES order, from D's last round and G's update."""
         kind = self.live.loss_kind
         return tf.stack(
             [
