@@ -12,7 +12,7 @@ import streamlit as st
 
 from gan_core.config.paths import default_runs_dir
 from gan_core.config.tree import ConfigError, TrainConfig
-from gan_core.jobs.pool import JobRow
+from gan_core.jobs.job_table import JobRow
 from gan_core.jobs.run_list import DeleteRefused, delete_run, preset_of
 from gan_core.jobs.server import change_rules, shared_classroom
 from gan_core.metrics.wording import headline
