@@ -22,10 +22,13 @@ import socket
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
+
 from gan_core.config.paths import default_runs_dir
 from gan_core.config.tree import ConfigError, TrainConfig
 from gan_core.data import ImageSet
-from gan_core.run.snapshot import Snapshot
+from gan_core.run.snapshot import Board, Snapshot
+from gan_core.step.gan_step import METRIC_NAMES
 from gan_core.store.remote_copy import Listing, list_files, read_part
 
 CLAIM_FILE = ".ray-claim"  # the app's token in the folder it chose (hidden: no run file)
@@ -121,6 +124,32 @@ class BoardIncrement:
     reset: bool
     snapshot: Snapshot
     series: dict
+
+
+# Scalars the app's copy keeps its own of: the histories come row by row, and the run folder is
+# the app's path, not the worker's.
+_NOT_COPIED = ("series", "changes", "epochs", "warnings", "run_dir")
+
+
+def apply_increment(board: Board, increment: BoardIncrement, **scalars) -> Board:
+    """The app's copy of a trainer's board topped up with `increment` (a new Board when the
+    increment starts over), the `scalars` given (e.g. a state to show) over the increment's."""
+    if increment.reset:
+        board = Board()
+    snap = increment.snapshot
+    board.update(**{**{k: v for k, v in vars(snap).items() if k not in _NOT_COPIED}, **scalars})
+    if len(increment.series[METRIC_NAMES[0]]):
+        board.extend_series(np.array([increment.series[name] for name in METRIC_NAMES], dtype=np.float64).T)
+    for record in snap.epochs:
+        board.add_epoch(record)
+    if board.changes() != snap.changes:  # few; replaced whole, a roll-back may have cut some
+        while board.last_change() is not None:
+            board.drop_last_change()
+        for change in snap.changes:
+            board.add_change(change)
+    for text in snap.warnings[len(board.status().warnings) :]:
+        board.warn(text)
+    return board
 
 
 def board_increment(board, rows: int, epochs: int) -> BoardIncrement:

@@ -1,57 +1,38 @@
 """The trainer pool on a Ray cluster (https://docs.ray.io): each training is one Ray actor.
 
-Used when `GAN_LAB_RAY_ADDRESS` is set (or `train --backend ray`); the app never imports
-this module otherwise, so `make run` needs no Ray. Joining the cluster (the addresses it
-takes) and its admission live in gan_core.jobs.ray_cluster, the worker's side in
-gan_core.jobs.ray_actor, copying a run folder back in gan_core.jobs.ray_mirror.
-
-A `RayTrainer` is the app's handle on one actor. It follows the `Job` protocol of
-gan_core.jobs.pool and offers what pages read from a `Trainer` (`status()`, `snapshot()`,
-`board`, the commands), so pages do not know where a training runs. It keeps a copy of
-the trainer's board, topped up with only what is new (per-step rows, epoch grids) at most
-every `SYNC_SECONDS`.
-
-Each actor asks for `GAN_LAB_RAY_CPUS` CPUs (default 1) and `GAN_LAB_RAY_GPUS` GPUs
-(default 0); the pool admits a training when the cluster has those free, so the cluster's
-size is the slot limit. The run folder: a worker that sees the app's folder (the app's own
-machine, or a runs folder shared by every node) writes it in place; any other writes it on
-its own disk and the app copies it back through Ray while it trains and, whole, before the
-training shows as ended (gan_core.jobs.ray_actor, gan_core.jobs.ray_mirror), so no shared
-disk is needed. Every node needs this package installed (`pip install -e ".[ray]"`).
+Used when `GAN_LAB_RAY_ADDRESS` is set (or `train --backend ray`); the app never imports this
+module otherwise, so `make run` needs no Ray. Joining the cluster and its admission are
+gan_core.jobs.ray_cluster, the worker's side gan_core.jobs.ray_actor, copying a run folder back
+gan_core.jobs.ray_mirror. A `RayTrainer` is the app's handle on one actor: a pool `Job` that
+offers what pages read from a `Trainer`, from a copy of the trainer's board topped up with
+only what is new at most every `SYNC_SECONDS`. Each actor asks for `GAN_LAB_RAY_CPUS` CPUs
+(default 1) and `GAN_LAB_RAY_GPUS` GPUs (default 0), so the cluster's size is the slot limit.
+A worker that sees the app's runs folder writes the run in place; any other writes it on its
+own disk and the app copies it back through Ray, so no shared disk is needed. Every node needs
+this package installed (`pip install -e ".[ray]"`).
 """
 
 from __future__ import annotations
 
-import functools
 import threading
 import time
 from pathlib import Path
 
-import numpy as np
 import ray
 from ray.exceptions import GetTimeoutError, RayActorError, RayError
 
 from gan_core.config.tree import ConfigError, TrainConfig
 from gan_core.hacks.live import LIVE_KEYS, live_values
 from gan_core.jobs.pool import TrainerPool
-from gan_core.jobs.ray_actor import BoardIncrement, Placement, TrainerActor
-from gan_core.jobs.ray_cluster import ClusterAdmission, connect, copy_always, requested_resources
+from gan_core.jobs.ray_actor import BoardIncrement, Placement, TrainerActor, apply_increment
+from gan_core.jobs.ray_cluster import ClusterAdmission, actor_class, connect, copy_always, requested_resources
 from gan_core.jobs.ray_mirror import RunCopy
 from gan_core.run.snapshot import ACTIVE_STATES, Board, Snapshot, Status
-from gan_core.step.gan_step import METRIC_NAMES
 
 SYNC_SECONDS = 0.5  # how stale the app's copy of a board may be (pages poll once a second)
 CALL_SECONDS = 30.0  # a command the actor does not answer within this is reported as lost
 STARTING_MESSAGE = "Starting on the Ray cluster (it waits while the cluster is full)…"
 COPYING_MESSAGE = "Copying the run folder from the Ray worker…"
-# Lists the board takes by increments, and the folder the app chose (the actor's may differ).
-_NOT_COPIED = ("series", "changes", "epochs", "warnings", "run_dir")
-
-
-@functools.cache
-def _actor_class(cpus: float, gpus: float):
-    """TrainerActor as a Ray actor class asking for `cpus` CPUs and `gpus` GPUs (made once each)."""
-    return ray.remote(num_cpus=cpus, num_gpus=gpus)(TrainerActor)
 
 
 class RayTrainer:
@@ -112,7 +93,7 @@ class RayTrainer:
             raise RuntimeError("this trainer was already started")
         threads = max(1, int(self.cpus))
         claim = self._copy.claim()
-        self._actor = _actor_class(self.cpus, self.gpus).remote(
+        self._actor = actor_class(TrainerActor, self.cpus, self.gpus).remote(
             self.cfg,
             str(self.run_dir) if self.run_dir else None,
             self.resume_from,
@@ -186,14 +167,15 @@ class RayTrainer:
 
     def pause(self) -> None:
         """Pause between steps (only while running)."""
-        if self._placed():
-            self._call("pause")
-            self._sync(force=True)
+        self._command("pause")
 
     def resume(self) -> None:
         """Go on after a pause."""
+        self._command("resume")
+
+    def _command(self, name: str) -> None:
         if self._placed():
-            self._call("resume")
+            self._call(name)
             self._sync(force=True)
 
     def set_hack(self, key: str, value) -> TrainConfig:
@@ -286,25 +268,8 @@ class RayTrainer:
     def _apply(self, increment: BoardIncrement, copying: bool = False) -> None:
         """Top the board up with `increment`; while `copying` the run folder back, an ended
         training still shows as stopping."""
-        if increment.reset:
-            self._board = Board()
-        board, snap = self._board, increment.snapshot
-        scalars = {k: v for k, v in vars(snap).items() if k not in _NOT_COPIED}
-        if copying:
-            scalars.update(state="stopping", message=COPYING_MESSAGE)
-        board.update(**scalars)
-        new_rows = len(increment.series[METRIC_NAMES[0]])
-        if new_rows:
-            board.extend_series(np.array([increment.series[name] for name in METRIC_NAMES], dtype=np.float64).T)
-        for record in snap.epochs:
-            board.add_epoch(record)
-        if board.changes() != snap.changes:  # few; replaced whole, a roll-back may have cut some
-            while board.last_change() is not None:
-                board.drop_last_change()
-            for change in snap.changes:
-                board.add_change(change)
-        for text in snap.warnings[len(board.status().warnings) :]:
-            board.warn(text)
+        extra = {"state": "stopping", "message": COPYING_MESSAGE} if copying else {}
+        self._board = apply_increment(self._board, increment, **extra)
 
     def _lost(self, error: Exception) -> None:
         """The actor died or vanished (its node went away): the run is failed, with one line."""
@@ -314,7 +279,7 @@ class RayTrainer:
         self._board.update(state="failed", message=f"Lost the training on the Ray cluster: {first}")
         self._release()
 
-    def _release(self) -> None:
+    def _release(self) -> None:  # the actor and its CPUs go back to the cluster
         self._copy.cancel()
         if self._actor is not None and not self._released:
             self._released = True

@@ -7,6 +7,7 @@ cluster", for the set-up). Imported only when the Ray backend is used.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import socket
@@ -124,3 +125,9 @@ class ClusterAdmission:
             f"The Ray cluster is full: {len(active) - queued} training{'s' if len(active) - queued != 1 else ''} "
             f"running, {queued} queued ({size}; each training takes {each}). Try again when one finishes."
         )
+
+
+@functools.cache
+def actor_class(cls, cpus: float, gpus: float):
+    """`cls` as a Ray actor class asking for `cpus` CPUs and `gpus` GPUs (made once per triple)."""
+    return ray.remote(num_cpus=cpus, num_gpus=gpus)(cls)
