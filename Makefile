@@ -59,6 +59,7 @@ bench: setup
 	$(BIN)/python -m gan_core.cli.bench_report --seed-reference $(SEED_REFERENCE)
 	$(BIN)/python -m devtools.viewers_load --viewers 20 --seconds 60
 	$(BIN)/python -m gan_core.cli.first_grid
+	$(BIN)/python -m devtools.class_load --trainings 4 --seconds 90
 
 screenshots: setup browser
 	GAN_LAB_DOCS_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -m browser -k "end_to_end or latent_explorer or playground"
