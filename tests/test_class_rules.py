@@ -24,23 +24,14 @@ def _enter_in_thread(gate, ticket, slots=1, cancelled=None, places=None):
     return done, result
 
 
-def _until(predicate, seconds=5.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return False
-
-
-def test_the_line_is_first_come_first_served_and_moves_when_a_job_leaves():
+def test_the_line_is_first_come_first_served_and_moves_when_a_job_leaves(wait_until):
     gate = SlotGate(1)
     assert gate.try_enter("a")
     places: list[int] = []
     b_done, b = _enter_in_thread(gate, "b", places=places)
-    assert _until(lambda: gate.place("b") == 1)
+    wait_until(lambda: gate.place("b") == 1)
     c_done, c = _enter_in_thread(gate, "c")
-    assert _until(lambda: gate.place("c") == 2)
+    wait_until(lambda: gate.place("c") == 2)
     assert not b_done.is_set() and not c_done.is_set()
     gate.leave("a")
     assert b_done.wait(5) and b["in"] and not c_done.is_set()  # b came first
@@ -49,13 +40,13 @@ def test_the_line_is_first_come_first_served_and_moves_when_a_job_leaves():
     assert c_done.wait(5) and c["in"]
 
 
-def test_a_comparison_takes_two_slots_and_is_not_passed_by_later_single_jobs():
+def test_a_comparison_takes_two_slots_and_is_not_passed_by_later_single_jobs(wait_until):
     gate = SlotGate(2)
     assert gate.try_enter("running")
     cmp_done, _ = _enter_in_thread(gate, "comparison", slots=2)
-    assert _until(lambda: gate.place("comparison") == 1)
+    wait_until(lambda: gate.place("comparison") == 1)
     single_done, _ = _enter_in_thread(gate, "single")
-    assert _until(lambda: gate.place("single") == 2)
+    wait_until(lambda: gate.place("single") == 2)
     time.sleep(0.3)
     assert not single_done.is_set(), "a later job passed the comparison that waits for two slots"
     gate.leave("running")
@@ -63,16 +54,16 @@ def test_a_comparison_takes_two_slots_and_is_not_passed_by_later_single_jobs():
     assert gate.held() == 2 and not single_done.is_set()
 
 
-def test_leaving_the_line_and_a_larger_capacity_let_the_next_in_at_once():
+def test_leaving_the_line_and_a_larger_capacity_let_the_next_in_at_once(wait_until):
     gate = SlotGate(1)
     gate.try_enter("a")
     stop = threading.Event()
     b_done, b = _enter_in_thread(gate, "b", cancelled=stop)
     c_done, c = _enter_in_thread(gate, "c")
-    assert _until(lambda: gate.waiting() == 2)
+    wait_until(lambda: gate.waiting() == 2)
     stop.set()
     assert b_done.wait(5) and b["in"] is False and gate.place("b") is None
-    assert _until(lambda: gate.place("c") == 1)
+    wait_until(lambda: gate.place("c") == 1)
     gate.set_capacity(2)  # the teacher allows one more training
     assert c_done.wait(5) and c["in"]
 

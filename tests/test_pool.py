@@ -11,19 +11,18 @@ from gan_core.jobs.pool import TrainerPool
 from gan_core.run.trainer import Trainer
 
 
-def endless(small_digits):
-    cfg = preset("fast-demo").with_overrides(
-        ["run.max_seconds=0", "run.epochs=0", "run.grid_size=2", "run.quality_every_epoch=false"]
-    )
-    return lambda: Trainer(cfg, data=small_digits)
+@pytest.fixture
+def endless(small_digits, small_config):
+    """A factory of trainers that train until stopped."""
+    return lambda: Trainer(small_config(), data=small_digits)
 
 
-def test_limit_busy_message_reattach_and_idle_stop(small_digits):
+def test_limit_busy_message_reattach_and_idle_stop(endless):
     pool = TrainerPool(max_active=1, idle_seconds=1.0)
-    first = pool.start(endless(small_digits))
+    first = pool.start(endless)
     assert pool.get(first) is pool.get(first) and pool.get(first) is not None  # same trainer on refresh
     with pytest.raises(PoolBusy, match="The machine is busy: 1 training slot taken"):
-        pool.start(endless(small_digits))
+        pool.start(endless)
     assert "waits in line" in pool.busy_message()
     # Nobody touches it: after the idle timeout the janitor stops it and frees the slot.
     deadline = time.time() + 30
@@ -31,13 +30,13 @@ def test_limit_busy_message_reattach_and_idle_stop(small_digits):
         time.sleep(0.2)
     assert pool.get(first).snapshot().state == "stopped"
     assert pool.busy_message() is None
-    second = pool.start(endless(small_digits))
+    second = pool.start(endless)
     pool.get(second).stop()
 
 
-def test_touch_keeps_a_watched_trainer_alive(small_digits):
+def test_touch_keeps_a_watched_trainer_alive(endless):
     pool = TrainerPool(max_active=2, idle_seconds=0.6)
-    trainer_id = pool.start(endless(small_digits))
+    trainer_id = pool.start(endless)
     end = time.time() + 2.0
     while time.time() < end:
         pool.touch(trainer_id)
@@ -113,24 +112,22 @@ def test_a_slot_is_given_back_when_the_work_raises():
         assert pool.active_count() == 1
 
 
-def test_short_work_never_takes_a_training_slot_nor_waits_for_one(small_digits):
+def test_short_work_never_takes_a_training_slot_nor_waits_for_one(endless):
     """A playground burst or an upload's decoding beside a class's trainings: the trainings'
     slots and the short-work places are counted apart, so neither blocks the other."""
     pool = TrainerPool(max_active=1, short_work=1)
     with pool.slot():
         assert pool.busy_message() is None
-        trainer_id = pool.start(endless(small_digits))
+        trainer_id = pool.start(endless)
     with pool.slot():
         pass  # a training holds the only training slot: short work still runs
     pool.get(trainer_id).stop()
     pool.get(trainer_id).join(60)
 
 
-def test_a_page_showing_a_runs_folder_keeps_its_trainer_alive(small_digits, tmp_path):
+def test_a_page_showing_a_runs_folder_keeps_its_trainer_alive(small_digits, small_config, tmp_path):
     pool = TrainerPool(max_active=1, idle_seconds=0.6)
-    cfg = preset("fast-demo").with_overrides(
-        ["run.max_seconds=0", "run.epochs=0", "run.grid_size=2", "run.quality_every_epoch=false"]
-    )
+    cfg = small_config()
     run_dir = tmp_path / "runs" / "demo"
     trainer_id = pool.start(lambda: Trainer(cfg, run_dir=run_dir, data=small_digits))
     end = time.time() + 2.0
@@ -218,34 +215,28 @@ class WaitingJob:
         return self
 
 
-def _until(predicate, seconds=10.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and not predicate():
-        time.sleep(0.02)
-    return predicate()
-
-
-def test_starts_past_the_limit_wait_in_line_and_start_by_themselves():
+def test_starts_past_the_limit_wait_in_line_and_start_by_themselves(wait_until):
     pool = TrainerPool(max_active=2)
     a, b, c = (pool.enqueue(WaitingJob, owner=f"{i:024x}") for i in range(3))
-    assert _until(lambda: pool.get(a).state == pool.get(b).state == "running")
+    wait_until(lambda: pool.get(a).state == pool.get(b).state == "running")
     assert pool.get(c).state == "queued" and pool.place(c) == 1 and pool.get(c).places == [1]
     assert "waits in line (2nd)" in pool.busy_message()
     pool.get(a).stop()
-    assert _until(lambda: pool.get(c).state == "running")
+    wait_until(lambda: pool.get(c).state == "running")
     pool.stop_all()
 
 
-def test_a_comparison_waits_for_two_slots_and_leaving_the_line_frees_its_place():
+def test_a_comparison_waits_for_two_slots_and_leaving_the_line_frees_its_place(wait_until):
     pool = TrainerPool(max_active=2)
     first = pool.enqueue(WaitingJob, owner="1" * 24)
     comparison = pool.enqueue(WaitingJob, owner="2" * 24, slots=2, kind="comparison")
     later = pool.enqueue(WaitingJob, owner="3" * 24)
-    assert _until(lambda: pool.get(first).state == "running")
+    wait_until(lambda: pool.get(first).state == "running")
     time.sleep(0.3)
     assert pool.get(comparison).state == "queued" and pool.get(later).state == "queued"  # no passing
     pool.get(comparison).stop()  # it leaves the line
-    assert _until(lambda: pool.get(later).state == "running") and pool.get(comparison).state == "stopped"
+    wait_until(lambda: pool.get(later).state == "running")
+    assert pool.get(comparison).state == "stopped"
     pool.stop_all()
 
 
@@ -263,22 +254,22 @@ def test_one_browser_cannot_fill_the_line():
     pool.stop_all()
 
 
-def test_a_queued_training_says_its_place_and_starts_when_the_slot_frees(small_digits, tmp_path):
+def test_a_queued_training_says_its_place_and_starts_when_the_slot_frees(
+    small_digits, small_config, wait_until, tmp_path
+):
     """Real Trainers through start_training: the second waits, "queued" with its place, and
     trains once the first is stopped."""
-    cfg = preset("fast-demo").with_overrides(
-        ["run.max_seconds=0", "run.epochs=0", "run.grid_size=2", "run.quality_every_epoch=false"]
-    )
+    cfg = small_config()
     pool = TrainerPool(max_active=1, idle_seconds=600)
     first = pool.start_training(cfg, run_dir=tmp_path / "a", data=small_digits, owner="a" * 24)
     second = pool.start_training(cfg, run_dir=tmp_path / "b", data=small_digits, owner="b" * 24)
     try:
-        assert _until(lambda: pool.get(first).status().state == "running", 120)
+        wait_until(lambda: pool.get(first).status().state == "running", timeout=120)
         status = pool.get(second).status()
         assert status.state == "queued" and status.active and "1st in line" in status.message
         assert not (tmp_path / "b" / "config.json").exists()  # nothing is built while it waits
         pool.get(first).stop(timeout=60)
-        assert _until(lambda: pool.get(second).status().state == "running", 120)
+        wait_until(lambda: pool.get(second).status().state == "running", timeout=120)
     finally:
         pool.stop_all()
         for job_id in (first, second):

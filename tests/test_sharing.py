@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gan_core.config.presets import preset
 from gan_core.jobs.pool import TrainerPool
 from gan_core.jobs.seats import Seat, new_seat_token, seat_id
 from gan_core.jobs.server import shared_classroom, shared_pool
@@ -18,28 +17,26 @@ PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "train.py")
 CONTROL_LABELS = {"Start training", "Pause", "Resume", "Stop"}
 
 
-def endless(small_digits):
-    cfg = preset("fast-demo").with_overrides(
-        ["run.max_seconds=0", "run.epochs=0", "run.grid_size=2", "run.quality_every_epoch=false"]
-    )
-    return lambda: Trainer(cfg, data=small_digits)
-
-
-def wait_state(trainer, state, timeout=120):
-    end = time.time() + timeout
-    while trainer.status().state != state and time.time() < end:
-        time.sleep(0.1)
-    assert trainer.status().state == state, trainer.status().message
+@pytest.fixture
+def endless(small_digits, small_config):
+    """A factory of trainers that train until stopped."""
+    return lambda: Trainer(small_config(), data=small_digits)
 
 
 @pytest.fixture
-def owned_run(small_digits, tmp_path, monkeypatch):
+def wait_state(wait_until):
+    """Wait until a trainer's state is `state`."""
+    return lambda trainer, state, timeout=120: wait_until(trainer.status, lambda s: s.state == state, timeout, state)
+
+
+@pytest.fixture
+def owned_run(endless, wait_state, tmp_path, monkeypatch):
     """A run in the server's pool started by a browser whose seat token is yielded, training;
     stopped afterwards."""
     monkeypatch.setenv("GAN_LAB_RUNS", str(tmp_path / "runs"))
     token = new_seat_token()
     pool = shared_pool()
-    job_id = pool.start(endless(small_digits), owner=seat_id(token))
+    job_id = pool.start(endless, owner=seat_id(token))
     trainer = pool.get(job_id)
     try:
         wait_state(trainer, "running")
@@ -61,11 +58,11 @@ def page_of(seat_token=None, **query):
     return at
 
 
-def test_viewer_links_are_unguessable_read_only_renewable_and_forgotten_with_the_run(small_digits):
+def test_viewer_links_are_unguessable_read_only_renewable_and_forgotten_with_the_run(endless):
     pool = TrainerPool(max_active=2, keep_finished_seconds=0.0)
     alice, bob = Seat("a" * 24), Seat("b" * 24)
-    first = pool.start(endless(small_digits), owner=alice.id)
-    second = pool.start(endless(small_digits), owner=bob.id)
+    first = pool.start(endless, owner=alice.id)
+    second = pool.start(endless, owner=bob.id)
     try:
         token, other = pool.viewer_token(first), pool.viewer_token(second)
         assert len({token, other, first, second}) == 4 and len(token) >= 40  # 32 random bytes, URL-safe
@@ -128,7 +125,7 @@ def test_neither_a_viewer_nor_another_student_can_change_the_run_even_by_calling
     assert snap.state == "running" and snap.hacks["hacks.flip_probability"] != 0.4 and not snap.changes
 
 
-def test_the_owners_browser_finds_its_run_after_a_refresh_and_controls_it_without_a_link(owned_run):
+def test_the_owners_browser_finds_its_run_after_a_refresh_and_controls_it_without_a_link(owned_run, wait_state):
     job_id, trainer, token = owned_run
     at = page_of(seat_token=token)  # a new session of the same browser: the seat cookie, no URL token
     assert "run" not in at.query_params and "view" not in at.query_params
