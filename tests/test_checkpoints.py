@@ -176,9 +176,16 @@ def test_the_train_page_offers_the_roll_back_after_nan_and_shows_the_settings_of
 
     from gan_core.jobs.server import shared_pool
 
+    from streamlit.testing.v1 import AppTest
+
+    from gan_core.jobs.seats import new_seat_token, seat_id
+
     monkeypatch.setenv("GAN_LAB_RUNS", str(tmp_path / "runs"))
     pool = shared_pool()
-    trainer_id = pool.start(lambda: Trainer(small_cfg(epochs=0), run_dir=tmp_path / "run", data=small_digits))
+    token = new_seat_token()  # the student's browser that starts the run
+    trainer_id = pool.start(
+        lambda: Trainer(small_cfg(epochs=0), run_dir=tmp_path / "run", data=small_digits), owner=seat_id(token)
+    )
     t = pool.get(trainer_id)
     try:
         wait_for(t, lambda s: s.epoch >= 1 and t.last_good_step())
@@ -192,10 +199,12 @@ def test_the_train_page_offers_the_roll_back_after_nan_and_shows_the_settings_of
         wait_for(t, lambda s: s.state == "paused" and "training paused" in s.message)
 
         page = str(Path(__file__).resolve().parents[1] / "app_pages" / "train.py")
-        at = open_page(page)
+        at = AppTest.from_file(page, default_timeout=60)
+        at.session_state["seat_token"] = token
         at.session_state["trainer_id"] = trainer_id
         at.session_state["ctl:hacks.flip_probability"] = 0.3
         at.run()
+        assert not at.exception, [e.message for e in at.exception]
         button = at.button(key="btn_rollback")
         assert button.label == f"Back to the last good checkpoint (step {good})"
         button.click().run()

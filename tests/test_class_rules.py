@@ -80,6 +80,7 @@ def test_seat_tokens_ids_and_the_class_model_table():
     assert not may_delete(bob, alice.id) and may_delete(teacher, alice.id)
     assert may_see(alice, alice.id, False) and not may_see(bob, alice.id, False) and may_see(bob, alice.id, True)
     assert not may_control(None, alice.id) and not may_see(None, alice.id, True)
+    assert may_see(bob, None, False) and not may_delete(bob, None)  # the teacher's CLI run: read-only for all
 
 
 def test_the_teacher_seat_needs_the_exact_token():

@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from gan_core.jobs.seats import seat_id
 from gan_core.jobs.server import shared_pool
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,7 +94,7 @@ def test_a_data_path_typed_in_both_boxes_is_refused_and_nothing_trains(page, tmp
     ]
     assert str(folder) not in " ".join(e.value for e in page.error)
     assert button(page, "Start comparison").disabled  # (AppTest, like a browser, cannot click it)
-    assert "compare_job" not in page.session_state
+    assert "compare_job" not in page.session_state or page.session_state["compare_job"] is None
     assert shared_pool().active_count() == before
 
 
@@ -126,7 +127,8 @@ def test_start_then_stop_runs_one_job_per_session(page):
 
 
 def test_a_finished_job_draws_grids_curves_quality_and_verdict(finished_job, page):
-    page.session_state["compare_job"] = shared_pool().adopt(finished_job)
+    owner = seat_id(page.session_state["seat_token"])  # the browser that started it
+    page.session_state["compare_job"] = shared_pool().adopt(finished_job, owner=owner)
     page.run()
     assert not page.exception
     assert image_captions(page) == ["A — epoch 2", "B — epoch 2"]

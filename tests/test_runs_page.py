@@ -3,7 +3,11 @@
 import json
 from pathlib import Path
 
+from streamlit.testing.v1 import AppTest
+
 from gan_core.config.presets import preset
+from gan_core.jobs.seats import new_seat_token, seat_id
+from gan_core.store.run_owner import write_owner
 
 PAGE = Path(__file__).resolve().parents[1] / "app_pages" / "runs.py"
 
@@ -16,13 +20,19 @@ def test_the_runs_page_lists_a_damaged_folder_in_one_line_beside_a_good_run(tmp_
     broken = tmp_path / "broken-run"
     broken.mkdir()
     (broken / "config.json").write_text("{not json")
+    token = new_seat_token()
+    write_owner(broken, seat_id(token))  # the student's own damaged run; good-run is the teacher's (no owner)
     monkeypatch.setenv("GAN_LAB_RUNS", str(tmp_path))
 
-    at = open_page(PAGE)
+    at = AppTest.from_file(str(PAGE), default_timeout=60)
+    at.session_state["seat_token"] = token
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
     captions = [c.value for c in at.caption]
     assert any(c.startswith("no-hacks · mnist-5k · 0 steps · best: 42% recognized") for c in captions), captions
     assert any("broken-run/config.json cannot be read" in c for c in captions), captions
     assert [b.label for b in at.button if b.key == "delete-broken-run"] == ["Delete"]  # a bad folder can go
+    assert not [b for b in at.button if b.key == "delete-good-run"]  # the teacher's run is read-only
 
 
 def test_the_runs_page_says_where_runs_go_when_there_are_none(tmp_path, monkeypatch, open_page):

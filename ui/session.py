@@ -112,7 +112,8 @@ def uploads_allowed() -> bool:
 
 def may_see_run(run_path) -> bool:
     """Whether this browser may see the run folder `run_path` (its own; every run for the
-    teacher; others' where the teacher allows it): the Runs page's rule, for the other pages
+    teacher; a run without an owner, made on the command line, for everyone; others' where the
+    teacher allows it): the Runs page's rule, for the other pages
     that list runs."""
     return may_see(current_seat(), read_owner(run_path), shared_classroom().rules().students_see_others)
 

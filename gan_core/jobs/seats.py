@@ -64,8 +64,10 @@ def may_delete(seat: Seat | None, owner: str | None) -> bool:
 
 
 def may_see(seat: Seat | None, owner: str | None, students_see_others: bool) -> bool:
-    """Whether `seat` sees a run of `owner` on the Runs page: its own, every run for the teacher,
-    and others' (read-only) only where the teacher allows it."""
+    """Whether `seat` sees a run of `owner` on the Runs page and in the Latent explorer: its own,
+    every run for the teacher, a run without an owner (the teacher's, made on the command line for
+    the class) read-only for everyone, and other students' (read-only) only where the teacher
+    allows it."""
     if seat is None:
         return False
-    return may_control(seat, owner) or students_see_others
+    return owner is None or may_control(seat, owner) or students_see_others
