@@ -45,6 +45,7 @@ START_LABEL = "Start training"
 BUDGET_LABEL = "Training time (s)"  # the Run size control of run.max_seconds; 0 takes the class's limit
 SERVER_MARKER = b"streamlit"  # the app server's command line (`python -m streamlit run app.py`)
 SETTLE_SECONDS = 2.0  # after a phase switch, before its clock starts: requests in flight finish
+ARRIVING_AT_ONCE = 10  # viewers that open the link at the same moment
 QUIET_SECONDS = 1.0  # no message for this long: the owner's page has finished its runs
 
 
@@ -159,6 +160,8 @@ async def _phase(owner: StreamlitSession, viewers: list, viewed: bool, seconds: 
     seen = owner.status_at
     await owner.wait_for(lambda s: s.status_at > seen, 30)
     step1, t1 = status_numbers(owner.status_line)[0], owner.status_at
+    if not owner.status_line.startswith("**Training"):
+        raise RuntimeError(f"the run stopped training during the measurement: {owner.status_line}")
     cpu1, wall = _cpu_seconds(), time.monotonic() - wall0
     cores = {name: (cpu1[name] - cpu0[name]) / wall for name in cpu0}
     return (step1 - step0) / (t1 - t0), cores
@@ -181,9 +184,9 @@ async def measure(url: str, n_viewers: int, seconds: float, browser: bool = Fals
     try:
         if browser:
             await viewers[0].open(f"{url}/?{query}")
-        # The viewers connect one after another (a class arriving), not all in one instant.
-        for viewer in sessions:
-            await viewer.open(timeout)
+        # The viewers connect a few at a time (a class arriving), not all in one instant.
+        for first in range(0, len(sessions), ARRIVING_AT_ONCE):
+            await asyncio.gather(*(v.open(timeout) for v in sessions[first : first + ARRIVING_AT_ONCE]))
         rates, cores = {"alone": [], "viewed": []}, {"alone": [], "viewed": []}
         for viewed in (False, True, False, True):
             phase = "viewed" if viewed else "alone"
@@ -238,8 +241,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="viewers-load-") as tmp:
         runs = Path(tmp) / "runs"
         runs.mkdir()
-        # No idle stop during the measurement: the owner's session keeps the run in view anyway.
-        with app_server(runs, extra_env={"GAN_LAB_IDLE_SECONDS": "3600"}, app_root=args.app_root.resolve()) as url:
+        # No idle stop, and a budget longer than any measurement (the class's limit is the budget).
+        env = {"GAN_LAB_IDLE_SECONDS": "3600", "GAN_LAB_MAX_RUN_SECONDS": "3600"}
+        with app_server(runs, extra_env=env, app_root=args.app_root.resolve()) as url:
             t0 = time.perf_counter()
             figures = asyncio.run(measure(url, args.viewers, args.seconds, browser=args.browser))
             figures["wall_seconds"] = round(time.perf_counter() - t0, 1)
