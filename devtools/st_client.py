@@ -60,6 +60,7 @@ class StreamlitSession:
     status_line: str = ""  # the newest markdown that names a step
     status_at: float = 0.0  # time.monotonic() when it arrived
     scripts_finished: int = 0
+    last_message_at: float = 0.0  # time.monotonic() when the newest ForwardMsg arrived
     _ws: object = None
     _page_hash: str = ""
     _cached: set = field(default_factory=set)
@@ -107,6 +108,11 @@ class StreamlitSession:
                 raise TimeoutError(f"the app did not get there within {timeout:.0f} s (status: {self.status_line!r})")
             await asyncio.sleep(0.1)
 
+    async def settle(self, quiet: float, timeout: float) -> None:
+        """Wait until no message has arrived for `quiet` seconds (the runs a request caused, and
+        any reruns they asked for, are over); TimeoutError (one line) after `timeout` seconds."""
+        await self.wait_for(lambda s: time.monotonic() - s.last_message_at >= quiet, timeout)
+
     async def _read(self) -> None:
         async for raw in self._ws:
             self.received.bytes += len(raw)
@@ -116,6 +122,7 @@ class StreamlitSession:
 
     def _handle(self, msg: ForwardMsg) -> None:
         self.received.messages += 1
+        self.last_message_at = time.monotonic()
         kind = msg.WhichOneof("type")
         if msg.metadata.cacheable and msg.hash:
             self._cached.add(msg.hash)  # the browser keeps these and names them in its next rerun
