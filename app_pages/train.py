@@ -36,10 +36,8 @@ else:
     st.session_state["pending_problems"] = problems
     for problem in problems:
         st.error(problem)
-    share, exercise = st.columns([1, 1])
-    with share:
+    with st.container(horizontal=True):  # Share (a run's viewer link) and the exercise link, side by side
         render_share()
-    with exercise:
         train_popover(config)
 
 

@@ -156,6 +156,6 @@ def link_popover(
         if link is None:
             st.warning("Fix the settings' errors first: a link carries only a setup that can start.")
             return
-        st.code(f"{address}?{link_query(link)}", language=None)
+        st.code(f"{address}?{link_query(link)}", language=None, wrap_lines=True)
         for note in notes:
             st.caption(note)
