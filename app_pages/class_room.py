@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.class_view import jobs_list, leave_projector, limits_form, projected, projector
+from ui.class_view import jobs_list, leave_projector, limits_form, predictions_summary, projected, projector
 from ui.session import current_seat
 
 REFRESH_SECONDS = 3.0
@@ -26,6 +26,7 @@ def live() -> None:
     if job_id is not None:
         projector(job_id)
     else:
+        predictions_summary()
         jobs_list()
 
 

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan_core.compare.job import CompareJob
+from gan_core.compare.job import CompareJob, differences
 from gan_core.compare.setup import SAME, build_pair, card_ids, card_label, describe_difference
 from gan_core.config.tree import ConfigError, TrainConfig
 from gan_core.guide import lookup as guide
 from gan_core.jobs.job import PoolBusy
 from gan_core.jobs.server import shared_classroom
+from ui import predict_view
 from ui.compare_view import draw
+from ui.exercise_pages import COMPARE as EXERCISE
+from ui.exercise_pages import compare_exercise, compare_popover
+from ui.exercise_view import show_notes
 from ui.keras_guard import keep_keras_state
 from ui.session import current_seat, followed_snapshot, trainer_pool
 
@@ -29,6 +33,8 @@ JOB = "compare_job"
 LOADED = "compare_loaded"  # the Hacks guide's pair, kept until another card is picked
 TERMINAL = ("finished", "stopped", "failed")
 DEFAULT_CARD = "batch-norm"
+DEFAULT_SECONDS = 60
+PAIR_TITLE = "compare_title"  # what the pair on screen is called (the exercise's title for the teacher)
 
 
 # -- the A/B setup -----------------------------------------------------------------------
@@ -47,9 +53,21 @@ def forget_preload() -> None:
     st.session_state.pop(LOADED, None)
 
 
+def pair_title(card_id: str, loaded: dict | None, cfg_a: TrainConfig, cfg_b: TrainConfig) -> tuple[str, str | None]:
+    """(what the pair is called for the teacher: the card's or the handed-over pair's title
+    and the keys A and B differ in, the guide card it is about or None)."""
+    card = loaded.get("card") if loaded is not None else (card_id or None)
+    name = loaded.get("title", "") if loaded is not None else card_label(card_id)
+    keys = ", ".join(differences(cfg_a, cfg_b)) or "no difference"
+    return f"{name} ({keys})", card if card in card_ids() else None
+
+
 def setup() -> tuple[TrainConfig, TrainConfig] | None:
     """The card select, the budget and the Advanced boxes; (A, B), or None after showing
-    the one-line error."""
+    the one-line error. An exercise link fills them once, and hides or locks some (a hidden
+    or locked control takes the link's value)."""
+    exercise = compare_exercise(DEFAULT_CARD, DEFAULT_SECONDS)
+    show_notes(EXERCISE)
     take_preload()
     loaded = st.session_state.get(LOADED)
     if loaded is not None:
@@ -58,42 +76,66 @@ def setup() -> tuple[TrainConfig, TrainConfig] | None:
         for note in loaded.get("notes", ()):
             st.caption(note)
     st.session_state.setdefault("compare_card", DEFAULT_CARD if DEFAULT_CARD in card_ids() else card_ids()[0])
+    st.session_state.setdefault("compare_seconds", DEFAULT_SECONDS)
+    fixed = exercise.setup if exercise is not None else None
     left, right = st.columns([2, 1])
-    with left:
-        card_id = st.selectbox(
-            "Practice or hack to switch off in B",
-            [SAME, *card_ids()],
-            format_func=card_label,
-            key="compare_card",
-            on_change=forget_preload,
-            help=f"A is the `{guide.COMPARE_BASE_PRESET}` preset with every practice and hack on; "
-            "B is the same with this one setting off.",
-        )
-    with right:
-        seconds = st.number_input(
-            "Seconds per arm",
-            min_value=5,
-            max_value=1800,
-            value=60,
-            step=5,
-            key="compare_seconds",
-            help="Training time for each side. Both sides train the same number of steps, one after the "
-            "other, so the whole comparison takes about twice this, plus compiling and the grids.",
-        )
-    with st.expander("Advanced"):
-        st.caption(
-            "Override any setting for one side, one `key=value` per line, e.g. `model.base_filters=16`. "
-            "Data source, batch size, seed, budget and grid size must be the same on both sides."
-        )
-        col_a, col_b = st.columns(2)
-        lines_a = col_a.text_area("A overrides", key="compare_overrides_a", placeholder="model.base_filters=16")
-        lines_b = col_b.text_area("B overrides", key="compare_overrides_b", placeholder="hacks.d_steps=2")
+    if exercise is not None and exercise.hides("card"):
+        card_id = fixed.card
+    else:
+        with left:
+            card_id = st.selectbox(
+                "Practice or hack to switch off in B",
+                [SAME, *card_ids()],
+                format_func=card_label,
+                key="compare_card",
+                on_change=forget_preload,
+                disabled=exercise is not None and exercise.locks("card"),
+                help=f"A is the `{guide.COMPARE_BASE_PRESET}` preset with every practice and hack on; "
+                "B is the same with this one setting off.",
+            )
+    if exercise is not None and exercise.hides("seconds"):
+        seconds = fixed.seconds
+    else:
+        with right:
+            seconds = st.number_input(
+                "Seconds per arm",
+                min_value=5,
+                max_value=1800,
+                step=5,
+                key="compare_seconds",
+                disabled=exercise is not None and exercise.locks("seconds"),
+                help="Training time for each side. Both sides train the same number of steps, one after the "
+                "other, so the whole comparison takes about twice this, plus compiling and the grids.",
+            )
+    if exercise is not None and exercise.hides("overrides"):
+        lines_a, lines_b = fixed.lines_a, fixed.lines_b
+    else:
+        with st.expander("Advanced"):
+            st.caption(
+                "Override any setting for one side, one `key=value` per line, e.g. `model.base_filters=16`. "
+                "Data source, batch size, seed, budget and grid size must be the same on both sides."
+            )
+            col_a, col_b = st.columns(2)
+            locked = exercise is not None and exercise.locks("overrides")
+            lines_a = col_a.text_area(
+                "A overrides", key="compare_overrides_a", placeholder="model.base_filters=16", disabled=locked
+            )
+            lines_b = col_b.text_area(
+                "B overrides", key="compare_overrides_b", placeholder="hacks.d_steps=2", disabled=locked
+            )
+    if exercise is not None:  # a locked control's value is the link's, whatever a message sent
+        card_id = fixed.card if exercise.locks("card") else card_id
+        seconds = fixed.seconds if exercise.locks("seconds") else seconds
+        if exercise.locks("overrides"):
+            lines_a, lines_b = fixed.lines_a, fixed.lines_b
     try:
         cfg_a, cfg_b = build_pair(card_id, loaded, float(seconds), lines_a, lines_b)
     except ConfigError as e:
         st.error(str(e))
         return None
     st.markdown(describe_difference(cfg_a, cfg_b))
+    st.session_state[PAIR_TITLE] = pair_title(card_id, loaded, cfg_a, cfg_b)
+    compare_popover(card_id, loaded, seconds, lines_a, lines_b, cfg_a.run.seed)
     return cfg_a, cfg_b
 
 
@@ -134,16 +176,26 @@ def start_job(cfg_a: TrainConfig, cfg_b: TrainConfig) -> None:
 
 
 def buttons(pair) -> None:
-    """Start and Stop for `pair` (the two configs, or None while the setup has an error),
-    enabled as the job's state allows."""
+    """ "What do you expect?", then Start and Stop for `pair` (the two configs, or None while the
+    setup has an error), enabled as the job's state allows; Start waits for an answer."""
     job = current_job()
     active = job is not None and job.status().active
+    answer = None if active else predict_view.ask()
     left, right, _ = st.columns([1, 1, 3])
     start_help = "Stop the running comparison first." if active else "Train A and B from the same start, step by step."
+    if answer is None and not active:
+        start_help = f'Answer "{predict_view.QUESTION}" first.'
     if left.button(
-        "Start comparison", key="compare_start", type="primary", disabled=pair is None or active, help=start_help
+        "Start comparison",
+        key="compare_start",
+        type="primary",
+        disabled=pair is None or active or answer is None,
+        help=start_help,
     ):
         start_job(*pair)
+        if not st.session_state.get("compare_busy"):
+            title, card = st.session_state[PAIR_TITLE]
+            predict_view.remember(st.session_state[JOB], pair, title, card, answer)
         st.rerun()  # redraw the buttons for a running job (the live view refreshes only itself)
     if right.button("Stop", key="compare_stop", disabled=not active, help="Stop both arms now (or leave the line)."):
         job.stop(timeout=2.0)
@@ -170,7 +222,8 @@ def _live_body() -> None:
     # Refreshed every second: each arm's series are followed, so only the new rows are copied.
     snap_a, snap_b = (followed_snapshot(board, f"compare_follower_{arm}") for arm, board in zip("ab", job.boards))
     status = job.status()
-    draw(snap_a, snap_b, status)
+    job_id = st.session_state.get(JOB)
+    draw(snap_a, snap_b, status, beside=lambda: predict_view.beside_verdict(job_id, job, status.state))
     seen = st.session_state.get("compare_seen_state")
     st.session_state["compare_seen_state"] = status.state
     if status.state in TERMINAL and seen is not None and seen not in TERMINAL:

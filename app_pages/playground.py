@@ -12,10 +12,11 @@ from dataclasses import replace
 import streamlit as st
 
 from gan_core.jobs.job import PoolBusy
-from gan_core.toy.presets import DEFAULT_TOY_PRESET, TOY_PRESETS, toy_preset
+from gan_core.toy.presets import DEFAULT_TOY_PRESET, TOY_PRESETS
+from ui.exercise_pages import TOY_PAGE, toy_base, toy_exercise, toy_popover
+from ui.exercise_view import show_notes
 from ui.playground_view import (
     FIRST_KEY,
-    SPECTRAL_NORM,
     chosen_dataset,
     hack_controls,
     preset_controls,
@@ -34,15 +35,16 @@ st.caption(
 )
 
 state = st.session_state
+exercise = toy_exercise()  # an exercise link fills the controls once, before the defaults below
 state.setdefault("toy_playing", False)
 state.setdefault("toy_preset", DEFAULT_TOY_PRESET)
 take_preload()
-if FIRST_KEY not in state:  # first visit, or back from another page
+if FIRST_KEY not in state and exercise is None:  # first visit, or back from another page
     state.update(preset_controls(state.toy_preset))
-base = toy_preset(state.toy_preset)
+base = toy_base(exercise, state.toy_preset)
 
 
-def current_trainer(key, dataset):
+def current_trainer(key, dataset, spectral: bool):
     """The session's trainer; a new one when the data changes, on reset, or when a preset is
     picked (load_preset forgets the key). With no usable data (dataset None) the training on
     screen stays (key None: a file refused) or none shows (a key: too few points drawn)."""
@@ -52,7 +54,6 @@ def current_trainer(key, dataset):
         return None if key else state.get("toy_trainer")
 
     # Spectral normalization shapes D, so switching it builds fresh networks.
-    spectral = bool(state.get(SPECTRAL_NORM.widget_key, False))
     full_key = f"{key}|sn={spectral}"
     if state.get("toy_trainer_key") != full_key:
         cfg = replace(
@@ -88,14 +89,16 @@ if state.get("toy_loaded"):
     )
 board = st.container()  # "Draw your own" draws its canvas here, above the training buttons
 with st.sidebar:
-    key, dataset = chosen_dataset(board)
+    show_notes(TOY_PAGE)
+    key, dataset = chosen_dataset(board, fixed_by_link=exercise is not None and exercise.link.fixes_any)
     st.subheader("Hacks (live)")
-    hacks, optimizer = hack_controls(base)
+    chosen = hack_controls(base, exercise)
 
-trainer = current_trainer(key, dataset)
+trainer = current_trainer(key, dataset, chosen.model.spectral_norm)
 if trainer is None:
     st.stop()
-trainer.apply_live(replace(trainer.config, hacks=hacks, optimizer=optimizer))
+trainer.apply_live(replace(trainer.config, hacks=chosen.hacks, optimizer=chosen.optimizer))
+toy_popover(replace(trainer.config, hacks=chosen.hacks, optimizer=chosen.optimizer))
 
 cols = st.columns(6)
 if cols[0].button("Step D", help="One discriminator update; G stands still."):

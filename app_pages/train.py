@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.exercise_pages import train_popover
 from ui.session import READ_ONLY_CAPTION, current_run, is_viewer, link_problem
 from ui.share_view import render_share
 from ui.train_buttons import render_buttons
@@ -35,7 +36,9 @@ else:
     st.session_state["pending_problems"] = problems
     for problem in problems:
         st.error(problem)
-    render_share()
+    with st.container(horizontal=True):  # Share (a run's viewer link) and the exercise link, side by side
+        render_share()
+        train_popover(config)
 
 
 def _live_body(refreshing: bool) -> None:

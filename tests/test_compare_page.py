@@ -113,6 +113,8 @@ def test_a_preload_with_a_data_key_is_refused(page):
 
 
 def test_start_then_stop_runs_one_job_per_session(page):
+    assert button(page, "Start comparison").disabled  # "What do you expect?" comes first
+    page.radio(key="compare_expect_0").set_value("A better").run()
     button(page, "Start comparison").click().run()
     assert not page.exception
     job = shared_pool().get(page.session_state["compare_job"])

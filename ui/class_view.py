@@ -13,6 +13,7 @@ import streamlit as st
 from gan_core.config.paths import default_runs_dir
 from gan_core.config.tree import ConfigError, TrainConfig
 from gan_core.jobs.job_table import JobRow
+from gan_core.jobs.predictions import EXPECTATIONS, NO_CALL, OUTCOMES, settle_ended, shared_predictions
 from gan_core.jobs.run_list import DeleteRefused, delete_run, preset_of
 from gan_core.jobs.server import change_rules, shared_classroom
 from gan_core.metrics.wording import headline
@@ -152,6 +153,31 @@ def jobs_list() -> None:
     st.caption(f"{active} active of {len(rows)} jobs · {trainer_pool().gate.waiting()} waiting in line")
     for row in reversed(rows):
         job_row(row)
+
+
+def _counts(counts: dict[str, int], names) -> str:
+    return " · ".join(f"{name} {counts[name]}" for name in names)
+
+
+def predictions_summary() -> None:
+    """Per exercise (a comparison's pair), how the class predicted before Start and how the
+    finished runs came out; seats are counted, never named. Nothing until someone predicted."""
+    book = shared_predictions()
+    settle_ended(book, trainer_pool().get)
+    summaries = book.summary()
+    if not summaries:
+        return
+    st.subheader("Predictions")
+    st.caption("Before each comparison a student says what they expect; each seat counts once per exercise.")
+    for summary in summaries:
+        with st.container(border=True, key=f"class-predictions-{summary.exercise_id}"):
+            st.markdown(f"**{summary.title}**")
+            st.markdown(f"Predicted: {_counts(summary.predicted, EXPECTATIONS)}")
+            outcomes = [*OUTCOMES, NO_CALL] if summary.came_out[NO_CALL] else list(OUTCOMES)
+            st.markdown(
+                f"Came out ({summary.finished} finished): {_counts(summary.came_out, outcomes)}"
+                + (f" · {summary.right} of {summary.finished} as predicted" if summary.finished else "")
+            )
 
 
 def projector(job_id: str) -> None:

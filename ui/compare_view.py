@@ -122,10 +122,18 @@ def show_verdict(snap_a: Snapshot, snap_b: Snapshot, status: CompareStatus) -> N
         st.info(f"Stopped early. So far: {verdict(snap_a, snap_b)}")
 
 
-def draw(snap_a: Snapshot, snap_b: Snapshot, status: CompareStatus) -> None:
-    """The whole live view, top to bottom: status, verdict, grids, curves, quality."""
+def draw(snap_a: Snapshot, snap_b: Snapshot, status: CompareStatus, beside=None) -> None:
+    """The whole live view, top to bottom: status, verdict, grids, curves, quality. `beside`,
+    when given, draws what stands beside the verdict (the student's prediction)."""
     show_status(snap_a, snap_b, status)
-    show_verdict(snap_a, snap_b, status)
+    if beside is None:
+        show_verdict(snap_a, snap_b, status)
+    else:
+        verdict_column, beside_column = st.columns(2)
+        with verdict_column:
+            show_verdict(snap_a, snap_b, status)
+        with beside_column:
+            beside()
     show_grids(snap_a, snap_b)
     show_curves(snap_a, snap_b)
     show_quality(snap_a, snap_b)

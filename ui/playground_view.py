@@ -12,9 +12,8 @@ from __future__ import annotations
 import streamlit as st
 
 from gan_core.config.settings import TOY, controls, setting
-from gan_core.config.tree import HacksConfig
 from gan_core.toy import PointsError, ToyDataset, builtin_dataset, mode_metrics, points_dataset
-from gan_core.toy.config import ToyConfig, ToyOptimizerConfig
+from gan_core.toy.config import ToyConfig
 from gan_core.toy.presets import TOY_PRESETS, toy_preset
 from gan_core.toy.source import read_uploaded_points
 from ui.control import Control
@@ -50,7 +49,11 @@ def _value(cfg: ToyConfig, key: str):
 def preset_controls(name: str) -> dict:
     """The widget values that show preset `name`, keyed by the widgets' session-state keys
     ("toy:<config key>", e.g. "toy:hacks.flip_probability"). Raises ConfigError for an unknown name."""
-    cfg = toy_preset(name)
+    return control_values(toy_preset(name))
+
+
+def control_values(cfg: ToyConfig) -> dict:
+    """The widget values that show `cfg`, keyed by the widgets' session-state keys."""
     values = {c.widget_key: _widget_value(c, _value(cfg, c.key)) for c in CONTROLS}
     values[SPECTRAL_NORM.widget_key] = cfg.model.spectral_norm
     return values
@@ -94,18 +97,20 @@ def _points_from_upload(digest: str, _data: bytes, name: str) -> ToyDataset | st
         return str(e)
 
 
-def chosen_dataset(board) -> tuple[str | None, ToyDataset | None]:
+def chosen_dataset(board, fixed_by_link: bool = False) -> tuple[str | None, ToyDataset | None]:
     """The Dataset select (and the CSV upload, or the drawing board drawn in the container
     `board`); (key, ToyDataset) for the chosen data, the key being the built-in name,
     "csv:<SHA-256>" or "drawn:<digest of the points>"; (None, None) when nothing is usable
     yet and the training on screen stays (no upload, a file refused with its one-line reason),
-    ("drawn:", None) while too few points are drawn to train on (no training shows)."""
+    ("drawn:", None) while too few points are drawn to train on (no training shows). An exercise
+    link that fixes controls fixes the data too (`fixed_by_link`: the select is disabled)."""
     offered = [label for label, name in DATASETS.items() if name != "csv" or uploads_allowed()]
     restore_choice("toy_dataset", offered)  # a page switch drops the widget's value
     label = st.selectbox(
         "Dataset",
         offered,
         key="toy_dataset",
+        disabled=fixed_by_link,
         help="Ring and grid are the classic mode-collapse tests; your CSV needs columns x,y "
         "(header optional, 10 to 100,000 rows); or draw your own points on the plane.",
     )
@@ -135,9 +140,10 @@ def chosen_dataset(board) -> tuple[str | None, ToyDataset | None]:
     return "csv:" + upload.digest, dataset
 
 
-def _widget(control: Control) -> object:
-    """Draw one control from its table entry; returns the widget's value (a config value)."""
-    kwargs = dict(key=control.widget_key, help=control.help)
+def _widget(control: Control, disabled: bool = False) -> object:
+    """Draw one control from its table entry (`disabled`: locked by an exercise link); returns
+    the widget's value (a config value)."""
+    kwargs = dict(key=control.widget_key, help=control.help, disabled=disabled)
     if control.kind in ("slider", "range"):
         cast = int if isinstance(control.step, int) else float
         return st.slider(control.label, cast(control.low), cast(control.high), step=cast(control.step), **kwargs)
@@ -151,24 +157,30 @@ def _widget(control: Control) -> object:
     raise ValueError(f"no playground widget for kind {control.kind!r}")
 
 
-def hack_controls(base: ToyConfig) -> tuple[HacksConfig, ToyOptimizerConfig]:
-    """The preset select and every live control; (hacks, optimizer) as set now: `base`'s with
-    each control's value."""
+def hack_controls(base: ToyConfig, exercise=None) -> ToyConfig:
+    """The preset select and every control; the config as set now: `base` with each control's
+    value. A control an exercise link (ui/exercise_view.Exercise) hides is not drawn and one it
+    locks is drawn disabled; both keep `base`'s value (the link's), as does the preset select
+    while the link fixes any control."""
     state = st.session_state
     st.selectbox(
         "Preset",
         list(TOY_PRESETS),
         key="toy_preset",
         on_change=load_preset,
+        disabled=exercise is not None and exercise.link.fixes_any,
         help="A starting point for every control below. Picking one starts fresh networks.",
     )
     st.caption(TOY_PRESETS[state.toy_preset][0])
     cfg = base
-    for control in CONTROLS:
-        value = _widget(control)
-        cfg = cfg.with_value(control.key, list(value) if control.kind == "range" else value)
-    _widget(SPECTRAL_NORM)
-    return cfg.hacks, cfg.optimizer
+    for control in (*CONTROLS, SPECTRAL_NORM):
+        if exercise is not None and exercise.hides(control.key):
+            continue
+        locked = exercise is not None and exercise.locks(control.key)
+        value = _widget(control, disabled=locked)
+        if not locked:
+            cfg = cfg.with_value(control.key, list(value) if control.kind == "range" else value)
+    return cfg
 
 
 def show_metrics(trainer) -> None:

@@ -21,7 +21,9 @@ from gan_core.data import (
 )
 from gan_core.jobs.job import PoolBusy
 from ui.control import Control
-from ui.control_specs import LIVE_HACKS, PRACTICES, RUN_CONTROLS, config_from_widgets, widget_values
+from ui.control_specs import BY_KEY, LIVE_HACKS, PRACTICES, RUN_CONTROLS, config_from_widgets, widget_values
+from ui.exercise_pages import TRAIN, train_base, train_exercise
+from ui.exercise_view import Exercise, fixed, show_notes
 from ui.kept_upload import keep_choice, kept_upload, restore_choice
 from ui.session import controlled_trainer, trainer_pool, uploads_allowed
 
@@ -68,17 +70,21 @@ def focus_key() -> str | None:
     return st.session_state.get("focus_key")
 
 
-def _widget(control: Control, live: bool) -> None:
+def _widget(control: Control, live: bool, exercise: Exercise | None = None) -> None:
+    if exercise is not None and exercise.hides(control.key):
+        return  # an exercise link hides it: its value is the link's (`fixed`)
     if control.key == focus_key():
         with st.container(border=True, key="lesson_focus"):
             st.caption(":material/school: The lesson's setting")
-            _draw_widget(control, live)
+            _draw_widget(control, live, exercise)
         return
-    _draw_widget(control, live)
+    _draw_widget(control, live, exercise)
 
 
-def _draw_widget(control: Control, live: bool) -> None:
-    kwargs = dict(key=control.widget_key, help=control.help)
+def _draw_widget(control: Control, live: bool, exercise: Exercise | None) -> None:
+    kwargs = dict(
+        key=control.widget_key, help=control.help, disabled=exercise is not None and exercise.locks(control.key)
+    )
     if live:
         kwargs.update(on_change=_send_live, args=(control,))
     current = st.session_state.get(control.widget_key)
@@ -112,13 +118,14 @@ def _init_state() -> None:
         st.session_state.setdefault("dataset", preset(DEFAULT_PRESET).data.source)
 
 
-def _dataset_block() -> tuple[str, object | None, str | None]:
+def _dataset_block(fixed_by_link: bool = False) -> tuple[str, object | None, str | None]:
     sources = describe_sources()
     options = list(sources) + ([UPLOAD_OPTION] if uploads_allowed() else [])
     choice = st.selectbox(
         "Dataset",
         options,
         key="dataset",
+        disabled=fixed_by_link,
         help="The embedded 'mnist-5k' works offline; the others download once (internet needed the first time).",
         format_func=lambda s: s if s == UPLOAD_OPTION else f"{s} — {sources[s]}",
     )
@@ -162,25 +169,29 @@ def data_caption(images) -> str:
 
 def render_sidebar() -> tuple[TrainConfig | None, object | None, list[str]]:
     """Draw the controls; returns (config or None, uploaded ImageSet or None, problems)."""
+    exercise = train_exercise()  # an exercise link fills the controls once, before the defaults
     restore_choice("dataset", [*describe_sources(), UPLOAD_OPTION])  # before the preset defaults
     _init_state()
+    fixes = exercise is not None and exercise.link.fixes_any  # then the preset and data are the link's
     sb = st.sidebar
     with sb:
+        show_notes(TRAIN)
         st.selectbox(
             "Preset",
             preset_names(),
             key="preset",
             on_change=_fill_from_preset,
+            disabled=fixes,
             help="A named starting point; choosing one fills every control below.",
         )
         st.caption(describe(st.session_state["preset"]))
-        source, uploaded, data_problem = _dataset_block()
+        source, uploaded, data_problem = _dataset_block(fixes)
         batch_note = st.empty()
 
         st.subheader("Live hacks")
         st.caption("Apply at the next training step, while it runs.")
         for control in LIVE_HACKS:
-            _widget(control, live=True)
+            _widget(control, live=True, exercise=exercise)
         if st.session_state.get("live_error"):
             st.error(st.session_state["live_error"])
 
@@ -190,14 +201,15 @@ def render_sidebar() -> tuple[TrainConfig | None, object | None, list[str]]:
         ):
             st.caption("These change the networks, so they take effect when you press Start training.")
             for control in PRACTICES:
-                _widget(control, live=False)
+                _widget(control, live=False, exercise=exercise)
         with st.expander("Run size — applies at the next start", expanded=focus in {c.key for c in RUN_CONTROLS}):
             for control in RUN_CONTROLS:
-                _widget(control, live=False)
+                _widget(control, live=False, exercise=exercise)
 
     problems = [data_problem] if data_problem else []
     try:
-        cfg = config_from_widgets(preset(st.session_state["preset"]), st.session_state)
+        cfg = config_from_widgets(train_base(exercise, st.session_state["preset"]), st.session_state)
+        cfg = fixed(cfg, exercise, list(BY_KEY))
         cfg = cfg.with_value("data.source", source if uploaded is None else "uploaded")
         problems += cfg.problems()
         if uploaded is not None and not problems:

@@ -45,17 +45,37 @@ def _describe(name: str, snap: Snapshot) -> str:
     return text + (" - mode collapse" if collapsed(snap) else "")
 
 
+# What a comparison came out as (`outcome`), in the words of a prediction ("What do you expect?").
+A_BETTER, B_BETTER, ABOUT_SAME = "A better", "B better", "about the same"
+OUTCOMES = (A_BETTER, B_BETTER, ABOUT_SAME)
+
+
+def outcome(snap_a: Snapshot, snap_b: Snapshot) -> str | None:
+    """What the verdict says, machine-readable: A_BETTER or B_BETTER when one arm is clearly
+    ahead (or the other broke down with NaN), ABOUT_SAME when it is too close to call, None
+    when it cannot say (an arm without quality figures, or both broke down)."""
+    nan_a, nan_b = went_nan(snap_a), went_nan(snap_b)
+    if nan_a != nan_b:
+        return B_BETTER if nan_a else A_BETTER
+    qa, qb = _last_quality(snap_a), _last_quality(snap_b)
+    if qa is None or qb is None or nan_a:
+        return None
+    lead = headline(qa)[1] - headline(qb)[1]
+    if abs(lead) >= CLEAR_LEAD:
+        return A_BETTER if lead > 0 else B_BETTER
+    return ABOUT_SAME
+
+
 def verdict(snap_a: Snapshot, snap_b: Snapshot) -> str:
     """E.g. "A: 91% recognized, 10 digits; B: 12% recognized, 3 digits - mode collapse. A is clearly ahead."
     (MNIST judge) or "A: precision 62%, recall 41%; B: ..." (label-free)."""
     text = f"{_describe('A', snap_a)}; {_describe('B', snap_b)}"
-    qa, qb = _last_quality(snap_a), _last_quality(snap_b)
-    nan_a, nan_b = went_nan(snap_a), went_nan(snap_b)
-    if nan_a != nan_b:
-        return text + f". {'B' if nan_a else 'A'} is ahead."
-    if qa is None or qb is None or nan_a:
+    said = outcome(snap_a, snap_b)
+    if said is None:
         return text + "."
-    lead = headline(qa)[1] - headline(qb)[1]
-    if abs(lead) >= CLEAR_LEAD:
-        return text + f". {'A' if lead > 0 else 'B'} is clearly ahead."
-    return text + ". Too close to call."
+    if said == ABOUT_SAME:
+        return text + ". Too close to call."
+    ahead = "A" if said == A_BETTER else "B"
+    if went_nan(snap_a) != went_nan(snap_b):
+        return text + f". {ahead} is ahead."
+    return text + f". {ahead} is clearly ahead."

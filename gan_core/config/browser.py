@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from gan_core.config.settings import BROWSER_SECTIONS, IMAGE, browser_problem, settings
-from gan_core.config.tree import ConfigError, TrainConfig
+from gan_core.config.tree import ConfigError, DottedKeys, TrainConfig
 
 # Long enough for any real key; a longer "key" is echoed cut short, never in full.
 _ECHO_CHARS = 40
@@ -39,8 +39,9 @@ def check_browser_key(key: str) -> str:
     )
 
 
-def browser_override(cfg: TrainConfig, key: str, value: Any) -> TrainConfig:
-    """`cfg` with one browser-sent setting applied (the rest of `cfg` not yet validated as a whole).
+def browser_override(cfg: DottedKeys, key: str, value: Any, scope: str = IMAGE) -> DottedKeys:
+    """`cfg` (a TrainConfig, or a ToyConfig with `scope` TOY) with one browser-sent setting
+    applied (the rest of `cfg` not yet validated as a whole).
 
     Raises ConfigError (one line) when the key is not allowed or unknown, the value does not
     parse to the field's type, or it lies outside what a browser may send (the line names the
@@ -49,7 +50,7 @@ def browser_override(cfg: TrainConfig, key: str, value: Any) -> TrainConfig:
     key = check_browser_key(key)
     cfg = cfg.with_value(key, value)
     section, _, name = key.partition(".")
-    problem = browser_problem(key, getattr(getattr(cfg, section), name), IMAGE)
+    problem = browser_problem(key, getattr(getattr(cfg, section), name), scope)
     if problem:
         raise ConfigError(problem)
     return cfg

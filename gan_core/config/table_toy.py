@@ -20,6 +20,9 @@ _IMAGE = {s.key: s for s in HACKS}
 # shows what a far too large step does.
 TOY_LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1)
 OPTIMIZERS = ("adam", "sgd")
+# What an exercise link may set the playground's learning rates to: the select sliders' span
+# (the link's value must also be one of TOY_LEARNING_RATES, which the page offers).
+_TOY_RATES = Interval(0.0, max(TOY_LEARNING_RATES), low_open=True)
 
 
 def _hack(key: str, code: str, **control) -> Setting:
@@ -153,6 +156,7 @@ TOY_RUN = (
         Flag(),
         "gan_core.toy.models:build_discriminator",
         group="model_hack",
+        browser=Flag(),
         label="Spectral normalization in D",
         kind="toggle",
         help="Each of D's dense kernels divided by its largest singular value (Miyato et al. 2018): "
@@ -168,6 +172,7 @@ TOY_RUN = (
         kind="radio",
         options=(("adam", "ADAM"), ("sgd", "SGD")),
         help="Adam or plain SGD; switching keeps Adam's moments for later.",
+        browser=Choice(OPTIMIZERS),
         applies=LIVE,
     ),
     Setting(
@@ -180,6 +185,7 @@ TOY_RUN = (
         options=(("same", "same as G"), ("adam", "ADAM"), ("sgd", "SGD")),
         help="ganhacks #9: SGD for D while G keeps Adam. Give D a rate ~10x Adam's (this app's "
         "rule of thumb; ganhacks gives no rate).",
+        browser=Choice(("same",) + OPTIMIZERS),
         applies=LIVE,
         cards=("sgd-discriminator",),
     ),
@@ -192,6 +198,7 @@ TOY_RUN = (
         kind="lr",
         choices=TOY_LEARNING_RATES,
         help="Step size of D's optimizer.",
+        browser=_TOY_RATES,
         applies=LIVE,
     ),
     Setting(
@@ -203,6 +210,7 @@ TOY_RUN = (
         kind="lr",
         choices=TOY_LEARNING_RATES,
         help="Step size of G's optimizer. Lowering both rates late in a run pulls the points tighter onto the modes.",
+        browser=_TOY_RATES,
         applies=LIVE,
     ),
     Setting("optimizer.beta_1", Interval(0.0, 1.0, high_open=True), "gan_core.toy.optim:SwitchableOptimizer"),
@@ -212,8 +220,14 @@ TOY_RUN = (
         "run.max_seconds",
         Interval(0.0, 1e9, off=0.0, words="0 (one step) or positive"),
         f"{TRAINER}.train_for",
+        browser=Interval(1.0, 3600.0, words="in [1, 3600] seconds"),
     ),
-    Setting("run.seed", Interval(0, 2**31 - 1, whole=True), "gan_core.toy.models:build_generator"),
+    Setting(
+        "run.seed",
+        Interval(0, 2**31 - 1, whole=True),
+        "gan_core.toy.models:build_generator",
+        browser=Interval(0, 2**31 - 1, whole=True),
+    ),
     Setting("run.eval_samples", Interval(100, 100_000, whole=True), "gan_core.toy.metrics:mode_metrics"),
     Setting(
         "run.ema_decay", Interval(0.0, 1.0, high_open=True), "gan_core.hacks.ema:GeneratorAverage.update", applies=LIVE
