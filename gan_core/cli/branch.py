@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from gan_core.config.branching import check_branch
 from gan_core.config.paths import default_runs_dir
 from gan_core.config.tree import TrainConfig
 from gan_core.store.branch import BranchPoint, branch_point, budget_problem, make_branch, start_config, with_seconds
@@ -51,6 +52,7 @@ def branch_from_args(args) -> tuple[BranchPoint, TrainConfig]:
             raise ValueError(f"--max-seconds must be above 0, got {args.max_seconds:g}")
         cfg = with_seconds(cfg, point, args.max_seconds)
     cfg = cfg.validated()
+    check_branch(start_config(point), cfg, point.epoch)  # before anything is loaded for it
     problem = budget_problem(cfg, point)
     if problem:
         raise ValueError(problem)
