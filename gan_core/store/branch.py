@@ -77,6 +77,11 @@ def branch_epochs(run_path) -> list[int]:
     return sorted(epoch for epoch, step in epoch_steps(run).items() if f"{step:08d}" in names)
 
 
+def has_checkpoint(run_path, step: int) -> bool:
+    """Whether the run keeps a checkpoint folder of `step` (one stat; `branch_point` checks it whole)."""
+    return (Path(run_path) / checkpoint.FOLDER / f"{int(step):08d}").is_dir()
+
+
 def branch_point(run_path, epoch: int) -> BranchPoint:
     """Epoch `epoch`'s starting point in the run at `run_path`. RunError (one line) when the
     folder is no run, or that epoch has no complete checkpoint (the line lists the epochs that
