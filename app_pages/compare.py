@@ -11,11 +11,17 @@ from __future__ import annotations
 import streamlit as st
 
 from gan_core.compare.job import CompareJob, differences
-from gan_core.compare.setup import SAME, build_pair, card_ids, card_label, describe_difference
+from gan_core.compare.setup import SAME, branch_pair, build_pair, card_ids, card_label, describe_difference
+from gan_core.config.paths import default_runs_dir
 from gan_core.config.tree import ConfigError, TrainConfig
 from gan_core.guide import lookup as guide
+from gan_core.jobs.branching import capped_after
 from gan_core.jobs.job import PoolBusy
+from gan_core.jobs.run_list import DeleteRefused, run_path
+from gan_core.jobs.seats import may_see
 from gan_core.jobs.server import shared_classroom
+from gan_core.store.run_owner import read_owner
+from gan_core.store.runs import RunError
 from ui import predict_view
 from ui.compare_view import draw
 from ui.exercise_pages import COMPARE as EXERCISE
@@ -31,6 +37,7 @@ keep_keras_state()
 
 JOB = "compare_job"
 LOADED = "compare_loaded"  # the Hacks guide's pair, kept until another card is picked
+START = "compare_start_point"  # the saved epoch both arms go on from (a branch beside its parent), or None
 TERMINAL = ("finished", "stopped", "failed")
 DEFAULT_CARD = "batch-norm"
 DEFAULT_SECONDS = 60
@@ -129,14 +136,31 @@ def setup() -> tuple[TrainConfig, TrainConfig] | None:
         if exercise.locks("overrides"):
             lines_a, lines_b = fixed.lines_a, fixed.lines_b
     try:
-        cfg_a, cfg_b = build_pair(card_id, loaded, float(seconds), lines_a, lines_b)
-    except ConfigError as e:
+        if loaded is not None and loaded.get("branch"):
+            cfg_a, cfg_b, start = _branch_pair(loaded["branch"], float(seconds), lines_a, lines_b)
+        else:
+            cfg_a, cfg_b = build_pair(card_id, loaded, float(seconds), lines_a, lines_b)
+            start = None
+    except (ConfigError, RunError) as e:
         st.error(str(e))
         return None
+    st.session_state[START] = start
     st.markdown(describe_difference(cfg_a, cfg_b))
     st.session_state[PAIR_TITLE] = pair_title(card_id, loaded, cfg_a, cfg_b)
     compare_popover(card_id, loaded, seconds, lines_a, lines_b, cfg_a.run.seed)
     return cfg_a, cfg_b
+
+
+def _branch_pair(run_id: str, seconds: float, lines_a: str, lines_b: str):
+    """A branch beside its parent's continuation (gan_core/compare/setup.py:branch_pair), for a
+    branch this browser's seat may see; RunError (one line) otherwise."""
+    try:
+        path = run_path(default_runs_dir(), run_id)
+    except DeleteRefused as e:
+        raise RunError(str(e)) from None
+    if not may_see(current_seat(), read_owner(path), shared_classroom().rules().students_see_others):
+        raise RunError(f"run '{run_id}' is not one you can see")
+    return branch_pair(path, seconds, lines_a, lines_b)
 
 
 # -- commands ------------------------------------------------------------------------------
@@ -161,13 +185,17 @@ def start_job(cfg_a: TrainConfig, cfg_b: TrainConfig) -> None:
     if old is not None:
         old.stop(timeout=2.0)  # one comparison per browser session
     classroom = shared_classroom()
-    (cfg_a, note), (cfg_b, _) = classroom.budget_for(cfg_a), classroom.budget_for(cfg_b)
+    start = st.session_state.get(START)
+    if start is None:
+        (cfg_a, note), (cfg_b, _) = classroom.budget_for(cfg_a), classroom.budget_for(cfg_b)
+    else:  # the class's limit applies to the seconds trained after the saved epoch
+        (cfg_a, note), (cfg_b, _) = capped_after(cfg_a, start, classroom), capped_after(cfg_b, start, classroom)
     seat = current_seat()
     try:
         st.session_state[JOB] = trainer_pool().enqueue(
-            lambda turn: CompareJob(cfg_a, cfg_b, turn=turn), owner=seat.id, slots=2, kind="comparison"
+            lambda turn: CompareJob(cfg_a, cfg_b, turn=turn, start=start), owner=seat.id, slots=2, kind="comparison"
         )
-    except PoolBusy as e:
+    except (PoolBusy, ConfigError, RunError) as e:
         st.session_state["compare_busy"] = str(e)
         return
     st.session_state["compare_note"] = note

@@ -12,7 +12,7 @@ import streamlit as st
 from gan_core.config.paths import default_runs_dir
 from gan_core.jobs.run_list import list_runs
 from gan_core.jobs.server import shared_classroom
-from ui.runs_view import compare_picker, messages, run_row
+from ui.runs_view import compare_picker, follow_branch, messages, run_row
 from ui.session import current_seat, trainer_pool
 
 REFRESH_SECONDS = 5.0  # running runs' steps and grids move on while the page is open
@@ -22,6 +22,7 @@ REFRESH_SECONDS = 5.0  # running runs' steps and grids move on while the page is
 def runs_list() -> None:
     """The rows, redrawn every few seconds (a fragment), so running runs move on."""
     runs_dir = default_runs_dir()
+    follow_branch()  # a branch started from a row: watch it on the Train page
     messages()  # inside the fragment: a delete's buttons rerun only the fragment
     others = shared_classroom().rules().students_see_others
     runs = list_runs(runs_dir, trainer_pool().run_states(), seat=current_seat(), others=others)
@@ -37,6 +38,7 @@ st.title("Runs")
 st.caption(
     "Your past and running trainings, newest first (and the class's, read-only, where the teacher "
     "shows them). **Open** shows your own running training on the Train page and any other run's "
-    "generator in the Latent explorer; **Delete** asks first and never touches a run that is still training."
+    "generator in the Latent explorer; **Branch…** starts a new run from one of its saved epochs with "
+    "some settings changed; **Delete** asks first and never touches a run that is still training."
 )
 runs_list()

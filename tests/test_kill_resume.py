@@ -112,7 +112,7 @@ def test_sigkill_inside_a_save_then_resume_keeps_one_row_per_step_and_the_data_o
     assert [e["epoch"] for e in epochs] == [1, 2, 3]
     assert [e["order"] for e in epochs] == [e["order"] for e in jsonl(reference / "epochs.jsonl")]
     left = sorted(p.name for p in (run / "checkpoints").iterdir())
-    assert left == ["00000040", "00000060"]  # the last two, no partial folder left
+    assert left == ["00000020", "00000040", "00000060"]  # every epoch end (for branching), no partial folder
     assert {p.name for p in (run / "checkpoints" / "00000060").iterdir()} == set(CHECKPOINT_FILES)
     state = json.loads((run / "checkpoints" / "00000060" / "state.json").read_text())
     assert state["step"] == 60 and state["epoch"] == 3

@@ -15,9 +15,10 @@ from pathlib import Path
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from gan_core.compare.setup import runs_preload
+from gan_core.compare.setup import branch_preload, runs_preload
 from gan_core.jobs.run_list import DeleteRefused, RunSummary, delete_run
 from gan_core.jobs.seats import may_delete
+from ui.branch_view import after_branch, branch_form, form_open, open_form
 from ui.figures.runs import thumbnail_png
 from ui.session import current_seat, trainer_pool
 
@@ -87,6 +88,31 @@ def compare_runs(a: RunSummary, b: RunSummary) -> None:
     _switch("compare.py", "Saved: open the Compare page from the app's menu to train the pair.")
 
 
+def compare_branch(summary: RunSummary) -> None:
+    """Open Compare with a branch (B) beside its parent's continuation (A), both going on from
+    the epoch it branched at: same weights, data order and latent points."""
+    st.session_state["compare_preload"] = branch_preload(summary.run_id, summary.lineage)
+    _switch("compare.py", "Saved: open the Compare page from the app's menu to train the pair.")
+
+
+def follow_branch() -> None:
+    """After a branch was started from this page: show it training on the Train page."""
+    if after_branch("runs"):
+        _switch("train.py", "Your branch is training: open the Train page from the app's menu to watch it.")
+
+
+def lineage_text(summary: RunSummary) -> str:
+    """Where a run came from and what came of it, one line: "branch of RUN at epoch N
+    (changed: key value, ...)" and "branches: ID, ID"; "" for a run with neither."""
+    parts = []
+    if summary.lineage is not None:
+        changed = ", ".join(f"`{key}` {value!r}" for key, value in summary.lineage.changed.items())
+        parts.append(summary.lineage.label + (f" (changed: {changed})" if changed else ""))
+    if summary.children:
+        parts.append(f"branches: {', '.join(summary.children)}")
+    return " · ".join(parts)
+
+
 def _ask_delete(run_id: str) -> None:
     st.session_state[CONFIRM] = run_id
     st.session_state.pop(MESSAGE, None)
@@ -138,6 +164,8 @@ def run_row(summary: RunSummary, runs_dir: Path) -> None:
         facts.badge(label, color=color)
         if summary.readable:
             facts.caption(describe(summary))
+            if lineage_text(summary):
+                facts.caption(lineage_text(summary))
         else:
             facts.caption(summary.problem)
         if summary.readable:
@@ -151,6 +179,7 @@ def run_row(summary: RunSummary, runs_dir: Path) -> None:
                 else "No generator yet: it is saved at the end of the first epoch.",
             ):
                 open_run(summary)
+            branch_actions(summary, actions)
         if not may_delete(current_seat(), summary.owner):
             actions.caption("Someone else's run: read-only.")
         elif summary.active:
@@ -168,6 +197,28 @@ def run_row(summary: RunSummary, runs_dir: Path) -> None:
             no.button("Cancel", key=f"cancel-{summary.run_id}", on_click=_cancel_delete)
         else:
             actions.button("Delete", key=f"delete-{summary.run_id}", on_click=_ask_delete, args=(summary.run_id,))
+        if summary.readable and summary.branch_epochs:
+            branch_form("runs", summary.run_id, list(summary.branch_epochs))
+
+
+def branch_actions(summary: RunSummary, actions) -> None:
+    """A readable run's Branch button (opens the form at its newest saved epoch), and a
+    branch's "Compare with its parent"."""
+    if summary.branch_epochs and not form_open("runs", summary.run_id):
+        actions.button(
+            "Branch…",
+            key=f"branch-{summary.run_id}",
+            on_click=open_form,
+            args=("runs", summary.run_id, summary.branch_epochs[-1]),
+            help="Start a new run of yours from one of this run's saved epochs, with some settings changed.",
+        )
+    if summary.lineage is not None and actions.button(
+        "Compare with its parent",
+        key=f"compare-parent-{summary.run_id}",
+        help="Train this branch's settings (B) beside its parent's (A) from the epoch it branched at: "
+        "the same weights, data order and latent points.",
+    ):
+        compare_branch(summary)
 
 
 def compare_picker(runs: list[RunSummary]) -> None:

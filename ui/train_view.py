@@ -19,9 +19,11 @@ from gan_core.generators.images import gif_bytes
 from gan_core.metrics import metric_cards
 from gan_core.run.snapshot import Snapshot, Status
 from gan_core.step.gan_step import METRIC_NAMES
+from ui.branch_view import after_branch, scrubber_branch
 from ui.figures import train as charts
 from ui.health_panel import draw_health
 from ui.published import PublishedRun, published_run
+from ui.session import is_viewer
 
 STATE_TEXT = {
     "idle": "Ready",
@@ -87,6 +89,8 @@ def _figure(shared: PublishedRun | None, snap: Snapshot, name: str, build):
 def draw_panels(snap: Snapshot, shared: PublishedRun | None = None) -> None:
     """Charts, grid, quality and downloads: the costly part for the server and the browser.
     With `shared`, each figure is built once for all sessions that show the run."""
+    if after_branch("train"):
+        st.rerun()  # the branch just started is this session's run now: the whole page follows it
     left, right = st.columns([3, 2])
     with left:
         raw = st.toggle("Show raw values", key="raw_curves", help="Per-step values instead of a moving average.")
@@ -159,6 +163,8 @@ def _draw_grid(snap: Snapshot) -> None:
     else:
         shown = snap.epochs[0]
     st.image(shown.grid_png, caption=f"Epoch {shown.epoch}", width="stretch", output_format="PNG")
+    if snap.run_dir:  # a run with a folder: its saved epochs can be branched from
+        scrubber_branch(snap.run_dir, shown.epoch, shown.step, is_viewer())
     if snap.classes:
         st.caption(grid_classes_caption(snap.classes, snap.self_conditioned))
 

@@ -1,4 +1,4 @@
-"""`python -m gan_core`: train, sample, bench, presets, settings, metrics, toy.
+"""`python -m gan_core`: train, branch, sample, bench, presets, settings, metrics, toy.
 
 Bad flags or values exit with code 2 and one line on stderr, never a traceback.
 """
@@ -33,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     _add_train(sub)
+    from gan_core.cli.branch import add_branch_parser
+
+    add_branch_parser(sub)
     _add_others(sub)
 
     from gan_core.toy.cli import add_toy_parser
@@ -145,6 +148,10 @@ def _dispatch(args) -> int:
         from gan_core.cli.train import run_train
 
         return run_train(args)
+    if args.command == "branch":
+        from gan_core.cli.branch import run_branch
+
+        return run_branch(args)
     if args.command == "sample":
         from gan_core.generators.sampling import sample_run
 

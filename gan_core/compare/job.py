@@ -9,6 +9,12 @@ comparison ends when the arms have used `max_seconds` each on average: equal ste
 matter more than equal seconds, because a slower network (say one without strided
 convolutions) should not be rewarded with fewer updates or punished with more.
 
+With a `start` (a run's saved epoch, gan_core/store/branch.py) both arms go on from that
+checkpoint instead of fresh weights: the same weights, optimizers, data order and random
+streams (so the same latent points), with the run's history up to there on both boards. A
+branch beside its parent's continuation is A = the parent's settings at that epoch, B = the
+branch's; their budget counts from the run's step 0, as the run's own does.
+
 Like the trainer, nothing here knows about Streamlit: the page reads `snapshot()`.
 """
 
@@ -21,6 +27,7 @@ from dataclasses import dataclass, replace
 
 from gan_core.compare.arm import Arm
 from gan_core.compare.verdict import verdict
+from gan_core.config.branching import check_branch
 from gan_core.config.tree import ConfigError, TrainConfig
 from gan_core.data import ImageSet, load_images
 from gan_core.hacks.live import live_values
@@ -28,6 +35,8 @@ from gan_core.run.loop import budget_progress, learning_rate_factor
 from gan_core.run.native_memory import release_free_memory
 from gan_core.run.snapshot import Board, BudgetView, Snapshot
 from gan_core.run.waiting import LEFT_THE_LINE, wait_for_turn
+from gan_core.store.branch import BranchPoint, start_config
+from gan_core.store.runs import load_run_data
 
 __all__ = ["CompareError", "CompareJob", "CompareStatus", "SHARED_KEYS", "check_pair", "verdict"]
 
@@ -84,11 +93,35 @@ class CompareStatus(BudgetView):
     max_seconds: float = 0.0
 
 
-class CompareJob:
-    """Trains A and B in one background thread; `snapshot()` -> (Snapshot A, Snapshot B, CompareStatus)."""
+def check_start(start: BranchPoint, cfg_a: TrainConfig, cfg_b: TrainConfig) -> None:
+    """CompareError (one line) when an arm changes a setting the saved epoch `start` cannot go
+    on with (gan_core.config.branching); RunError when the start's run cannot be read."""
+    base = start_config(start)
+    for name, cfg in (("A", cfg_a), ("B", cfg_b)):
+        try:
+            check_branch(base, cfg, start.epoch)
+        except ConfigError as e:
+            raise CompareError(f"{name}: {e}") from None
 
-    def __init__(self, cfg_a: TrainConfig, cfg_b: TrainConfig, data: ImageSet | None = None, turn=None):
+
+class CompareJob:
+    """Trains A and B in one background thread; `snapshot()` -> (Snapshot A, Snapshot B, CompareStatus).
+
+    `start`: a saved epoch both arms go on from (see the module note), checked against both
+    configs at once (CompareError); None: both start from fresh weights of the same seed."""
+
+    def __init__(
+        self,
+        cfg_a: TrainConfig,
+        cfg_b: TrainConfig,
+        data: ImageSet | None = None,
+        turn=None,
+        start: BranchPoint | None = None,
+    ):
         self.cfg_a, self.cfg_b = check_pair(cfg_a, cfg_b)
+        self.start_point = start
+        if start is not None:
+            check_start(start, self.cfg_a, self.cfg_b)
         self._turn = turn  # its place (two slots) in the server's line (gan_core.jobs.job.Turn), or None
         self._data = data
         self.boards = (Board(), Board())
@@ -193,10 +226,20 @@ class CompareJob:
             if self._stop.is_set():
                 return False
             self.arms = (*self.arms, Arm(name, cfg, data, board))
+            if self.start_point is not None:
+                self.arms[-1].start_from(self.start_point)
         return True
 
+    def _load_data(self) -> ImageSet:
+        """The images handed in, the start's run's own (its kept upload), or the source loaded."""
+        if self._data is not None:
+            return self._data
+        if self.start_point is not None:
+            return load_run_data(self.start_point.run, self.cfg_a.data.source)
+        return load_images(self.cfg_a.data.source)
+
     def _train(self) -> None:
-        data = self._data if self._data is not None else load_images(self.cfg_a.data.source)
+        data = self._load_data()
         if not self._build_arms(data):
             return self._end_stopped()
         run = self.cfg_a.run
@@ -283,9 +326,12 @@ class CompareJob:
 
     def _finished_message(self) -> str:
         a, b = self.arms
-        passes = [f"{arm.steps / arm.steps_per_epoch:.1f}".removesuffix(".0") for arm in self.arms]
+        start = self.start_point
+        first, seconds = (start.step, start.elapsed) if start is not None else (0, 0.0)
+        passes = [f"{(arm.steps - first) / arm.steps_per_epoch:.1f}".removesuffix(".0") for arm in self.arms]
         epochs = f"{passes[0]} epochs" if passes[0] == passes[1] else f"{passes[0]} and {passes[1]} epochs"
+        after = f" after epoch {start.epoch} of {start.parent_id}" if start is not None else ""
         return (
-            f"Finished: {a.steps} steps for A and {b.steps} for B ({epochs}), "
-            f"{a.elapsed:.0f} s (A) and {b.elapsed:.0f} s (B) of training."
+            f"Finished: {a.steps - first} steps for A and {b.steps - first} for B ({epochs}){after}, "
+            f"{a.elapsed - seconds:.0f} s (A) and {b.elapsed - seconds:.0f} s (B) of training."
         )

@@ -8,11 +8,14 @@ data set is the page's own, never a path typed into a box.
 
 from __future__ import annotations
 
-from gan_core.compare.job import CompareError, check_pair, differences
+from gan_core.compare.job import CompareError, check_pair, check_start, differences
 from gan_core.config.browser import browser_override
 from gan_core.config.presets import preset
 from gan_core.config.tree import ConfigError, TrainConfig
 from gan_core.guide import lookup as guide
+from gan_core.store.branch import BranchPoint, branch_start, start_config, with_seconds
+from gan_core.store.lineage import Lineage
+from gan_core.store.runs import RunFolder
 
 # The select's option for "B is A": a check that runs are reproducible.
 SAME = ""
@@ -137,3 +140,29 @@ def runs_preload(name_a: str, cfg_a: TrainConfig, name_b: str, cfg_b: TrainConfi
     ]
     title = f"runs {name_a} (A) and {name_b} (B)"
     return {"card": None, "title": title, "from": "the Runs page", "notes": notes, **arms}
+
+
+def branch_preload(run_id: str, lineage: Lineage) -> dict:
+    """What the Compare page reads from session_state["compare_preload"] to train the branch
+    `run_id` (B) beside its parent's continuation (A) from the epoch it branched at. The page
+    finds both configs and the start in the runs folder (`branch_pair`), for this browser's
+    seat, from the id alone."""
+    title = f"branch {run_id} (B) beside its parent {lineage.parent} going on unchanged (A), from epoch {lineage.epoch}"
+    return {"card": None, "title": title, "from": "the Runs page", "branch": run_id}
+
+
+def branch_pair(
+    branch_path, seconds: float, lines_a: str, lines_b: str
+) -> tuple[TrainConfig, TrainConfig, BranchPoint]:
+    """(A, B, start) for a branch beside its parent's continuation: A the parent's settings at
+    the branch's epoch, B the branch's own, both going on from that epoch's checkpoint for
+    `seconds` of training each (their budget counts from step 0, as the runs' do), each side's
+    Advanced lines applied. RunError when the branch or its start cannot be read; ConfigError
+    (one line) for a bad line, a pair that cannot be compared, or a setting the start cannot
+    go on with."""
+    start = branch_start(branch_path)
+    cfg_a = apply_lines(with_seconds(start_config(start), start, seconds), lines_a, "A")
+    cfg_b = apply_lines(with_seconds(RunFolder.open(branch_path).config(), start, seconds), lines_b, "B")
+    cfg_a, cfg_b = check_pair(cfg_a, cfg_b)
+    check_start(start, cfg_a, cfg_b)
+    return cfg_a, cfg_b, start

@@ -141,20 +141,25 @@ class TrainerPool(JobTable):
         self._ensure_janitor()
         return job_id
 
-    def start_training(self, cfg, run_dir=None, data=None, owner: str | None = None) -> str:
+    def start_training(self, cfg, run_dir=None, data=None, owner: str | None = None, resume: bool = False) -> str:
         """Start a training of `cfg` (a TrainConfig) writing `run_dir`, on `data` (an ImageSet, or
         None to load cfg.data.source), owned by seat id `owner`, with this pool's backend: in the
         line for this machine's slots, or admitted by the cluster's room on Ray (PoolBusy when
-        it has none). Returns the job's id."""
+        it has none). With `resume`, it continues `run_dir`'s newest checkpoint (a branch,
+        gan_core/store/branch.py). Returns the job's id."""
+        extra = {"resume": True} if resume else {}  # a backend that never resumes need not take it
         if self.admission is None:
-            return self.enqueue(lambda turn: self.make_trainer(cfg, run_dir=run_dir, data=data, turn=turn), owner)
+            return self.enqueue(
+                lambda turn: self.make_trainer(cfg, run_dir=run_dir, data=data, turn=turn, **extra), owner
+            )
         with self._lock:
             self._admit_locked(owner)
             busy = self.admission.busy_text([e.job for e in self._entries.values()])
             if busy:
                 raise PoolBusy(busy)
             job_id = uuid.uuid4().hex[:12]
-            self._register_locked(self.make_trainer(cfg, run_dir=run_dir, data=data), owner, "training", job_id)
+            job = self.make_trainer(cfg, run_dir=run_dir, data=data, **extra)
+            self._register_locked(job, owner, "training", job_id)
             self._entries[job_id].job.start()
         self._ensure_janitor()
         return job_id
@@ -220,7 +225,7 @@ class TrainerPool(JobTable):
     # -- finding and watching --------------------------------------------------------------------
 
 
-def _in_process_trainer(cfg, run_dir=None, data=None, turn: Turn | None = None) -> Job:
+def _in_process_trainer(cfg, run_dir=None, data=None, turn: Turn | None = None, resume: bool = False) -> Job:
     from gan_core.run.trainer import Trainer  # TensorFlow only once a training starts
 
-    return Trainer(cfg, run_dir=run_dir, data=data, turn=turn)
+    return Trainer(cfg, run_dir=run_dir, resume=resume, data=data, turn=turn)

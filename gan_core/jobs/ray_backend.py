@@ -293,6 +293,8 @@ def ray_pool(address: str, **init_args) -> TrainerPool:
     copy_always()  # a bad GAN_LAB_RAY_COPY_RUNS is one line now, not at the first Start
     connect(address, **init_args)
     return TrainerPool(
-        make_trainer=lambda cfg, run_dir=None, data=None: RayTrainer(cfg, run_dir=run_dir, data=data),
+        make_trainer=lambda cfg, run_dir=None, data=None, resume=False: RayTrainer(
+            cfg, run_dir=run_dir, resume=resume, data=data
+        ),
         admission=ClusterAdmission(cpus, gpus),
     )

@@ -17,13 +17,15 @@ import re
 import shutil
 import socket
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gan_core.config.tree import TrainConfig
 from gan_core.jobs.seats import Seat, may_delete, may_see
 from gan_core.store import run_status
+from gan_core.store.branch import branch_epochs
 from gan_core.store.checkpoint import CheckpointError, latest_checkpoint, read_state
+from gan_core.store.lineage import Lineage, read_lineage
 from gan_core.store.run_owner import read_owner
 from gan_core.store.runs import RunError, RunFolder
 
@@ -51,7 +53,9 @@ class RunSummary:
     share, or the mean of precision and recall for label-free data), `quality_text` its
     words; `created` the run's start as a Unix time (config.json's mtime); `grid` the last
     epoch grid PNG; `has_generator` whether generator.keras exists; `owner` the seat id that
-    started it (None for a run of the CLI or of an older version: the teacher's).
+    started it (None for a run of the CLI or of an older version: the teacher's). `lineage` says
+    which run and epoch a branch went on from (None: no branch), `children` the ids of the
+    listed runs branched from this one, `branch_epochs` the epochs it can be branched from.
     """
 
     run_id: str
@@ -68,6 +72,9 @@ class RunSummary:
     has_generator: bool = False
     config: TrainConfig | None = None
     owner: str | None = None
+    lineage: Lineage | None = None
+    children: tuple[str, ...] = ()
+    branch_epochs: tuple[int, ...] = ()
 
     @property
     def readable(self) -> bool:
@@ -174,6 +181,8 @@ def summarize(path: Path, live: dict | None = None) -> RunSummary:
         has_generator=(path / "generator.keras").is_file(),
         config=cfg,
         owner=owner,
+        lineage=read_lineage(path),
+        branch_epochs=tuple(branch_epochs(path)),
     )
 
 
@@ -191,7 +200,16 @@ def list_runs(runs_dir, live: dict | None = None, seat: Seat | None = None, othe
         folders = [p for p in folders if may_see(seat, read_owner(p), others)]
     found = [summarize(p, live) for p in folders]
     found.sort(key=lambda s: (s.created, s.run_id), reverse=True)
-    return found
+    return with_children(found)
+
+
+def with_children(runs: list[RunSummary]) -> list[RunSummary]:
+    """`runs` with each one's `children`: the listed runs whose lineage names it, oldest first."""
+    children: dict[str, list[str]] = {}
+    for summary in reversed(runs):
+        if summary.lineage is not None:
+            children.setdefault(summary.lineage.parent, []).append(summary.run_id)
+    return [replace(s, children=tuple(children.get(s.run_id, ()))) for s in runs]
 
 
 def run_path(runs_dir, run_id: str) -> Path:

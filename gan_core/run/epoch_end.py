@@ -22,8 +22,10 @@ from gan_core.run import health_watch as health
 from gan_core.run.checks import epoch_checks
 from gan_core.run.saver import RunSaver
 from gan_core.run.snapshot import Board, EpochRecord, HackChange
-from gan_core.step.gan_step import GanStep, order_digest
-from gan_core.store.runs import RunFolder
+from gan_core.step.gan_step import METRIC_NAMES, GanStep, order_digest
+from gan_core.store import checkpoint
+from gan_core.store.branch import BranchPoint, history_rows
+from gan_core.store.runs import RunError, RunFolder
 
 QUALITY_SAMPLES = 256  # per-epoch estimate; the CLI's final report uses more
 GRID_SCALE = 2  # 28-pixel digits stay crisp on a projector
@@ -146,3 +148,32 @@ def reload_epochs(run: RunFolder, board: Board, up_to_epoch: int) -> None:
         )
     for row in run.read_jsonl("changes.jsonl"):
         board.add_change(HackChange(row["step"], row["key"], row["old"], row["new"], row["label"]))
+
+
+def restore_point(point: BranchPoint, step: GanStep, board: Board) -> None:
+    """Load a branch point's checkpoint into `step` and put the history up to it on `board`
+    (per-step rows, epochs with their grids, change markers, `branch`, step, epoch, seconds).
+    RunError (one line) when the checkpoint does not fit the step."""
+    try:
+        checkpoint.restore_checkpoint(point.checkpoint, step)
+    except checkpoint.CheckpointError as e:
+        raise RunError(str(e)) from None
+    run = RunFolder(point.run)
+    rows = history_rows(run, point)
+    if rows["metrics.jsonl"]:
+        board.extend_series(
+            np.array([[r.get(n, np.nan) for n in METRIC_NAMES] for r in rows["metrics.jsonl"]], dtype=np.float64)
+        )
+    for row in rows["epochs.jsonl"]:
+        grid = run.grid_path(row["epoch"])
+        if grid.exists():
+            quality = upgrade_quality(row.get("quality"))
+            board.add_epoch(EpochRecord(row["epoch"], row["step"], row["seconds"], grid.read_bytes(), quality))
+    for row in rows["changes.jsonl"]:
+        board.add_change(HackChange(row["step"], row["key"], row["old"], row["new"], row["label"]))
+    board.update(
+        step=point.step,
+        epoch=point.epoch,
+        elapsed=point.elapsed,
+        branch={"parent": point.parent_id, "epoch": point.epoch, "step": point.step},
+    )

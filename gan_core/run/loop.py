@@ -22,6 +22,7 @@ from gan_core.run.saver import RunSaver
 from gan_core.run.snapshot import Board, EpochRecord
 from gan_core.step.cache import shared_steps
 from gan_core.step.gan_step import order_digest
+from gan_core.store.branch import BranchPoint
 
 
 def budget_progress(run: RunConfig, elapsed: float, step: int, steps_per_epoch: int) -> float:
@@ -89,6 +90,18 @@ class RunLoop:
     def save_epochs_with(self, saver: RunSaver | None) -> None:
         """Checkpoint each healthy epoch's end through `saver` (None: no saving)."""
         self.epoch_end.saver = saver
+
+    def start_from(self, point: BranchPoint) -> None:
+        """Go on from a saved epoch (gan_core/store/branch.py), before the first step: its
+        weights, optimizers, data order and random streams in the step, its step, epoch and
+        seconds in the counters, and its history up to there on the board (curves from step
+        0, grids, change markers) with `branch` marking where it starts. Both arms of a
+        comparison of a branch beside its parent's continuation start so. Raises RunError
+        (one line) when the checkpoint does not fit this step."""
+        epoch_end.restore_point(point, self.step, self.board)
+        self.counters.update(step=point.step, epoch=point.epoch, elapsed=point.elapsed)
+        self.graded_step = point.step
+        self.order_digests = [order_digest(self.step.order.numpy())]
 
     def train_one(self) -> bool:
         """One training step, timed on its own (so each arm of a comparison is charged its

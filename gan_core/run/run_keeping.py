@@ -18,6 +18,7 @@ from gan_core.run import epoch_end
 from gan_core.run.saver import RunSaver
 from gan_core.step.gan_step import METRIC_NAMES
 from gan_core.store import run_status
+from gan_core.store.lineage import read_lineage
 from gan_core.store.runs import RunFolder, keeps_its_data, load_run_data
 
 
@@ -101,7 +102,25 @@ class RunKeeping:
             )
         epoch_end.reload_epochs(saver.run, self.board, self.counters["epoch"])
         self._set_hacks_quietly(state.get("hacks", {}))
+        self._loop.own_schedule(self._live_cfg.optimizer)  # the decayed rates from the first step on
         saver.mark_written(self.counters["step"])
+        self._start_branch(saver.run.path, int(state["step"]))
+
+    def _start_branch(self, run_path, step: int) -> None:
+        """For a branch (gan_core/store/branch.py): publish where it branched (the curves'
+        marker), and when it starts from the parent's checkpoint (its first start, or a resume
+        before its own first save) queue its changed live settings, so each takes effect at the
+        branch step with its own marker and row in changes.jsonl."""
+        lineage = read_lineage(run_path)
+        if lineage is None:
+            return
+        self.board.update(branch={"parent": lineage.parent, "epoch": lineage.epoch, "step": lineage.step})
+        if step != lineage.step:
+            return
+        now = live_values(self._live_cfg)
+        for key, value in live_values(self.cfg).items():
+            if list(np.ravel(now[key])) != list(np.ravel(value)):
+                self.set_hack(key, value)
 
     def _set_counters(self, state: dict) -> None:
         self.counters.update(step=int(state["step"]), epoch=int(state["epoch"]), elapsed=float(state["elapsed"]))

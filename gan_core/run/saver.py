@@ -133,6 +133,7 @@ class RunSaver:
             "elapsed": counters["elapsed"],
             "hacks": hacks,
             "changes": self._changes_written,
+            "epoch_end": record is not None,  # kept for branching (checkpoint.py)
         }
         meta = training_meta(hacks, counters["step"], live.model.tanh_output, live.model.latent_dim)
         run.save_checkpoint(self.step, state, meta)

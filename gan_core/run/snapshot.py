@@ -79,8 +79,8 @@ class Snapshot(BudgetView):
     done, steps per epoch, budget (total steps, 0 for a time budget; elapsed and max seconds),
     speed (steps/s), compile seconds, classes (> 0: conditional G) and whether they are clusters
     (self_conditioned), per-step `series` (metric name -> floats), live `hacks`, `changes`,
-    `epochs`, `warnings`, run folder and config JSON, and the first epoch's early grid
-    (`preview`, drawn at step `preview_step`).
+    `epochs`, `warnings`, run folder and config JSON, the first epoch's early grid
+    (`preview`, drawn at step `preview_step`), and where a branch started (`branch`).
     """
 
     state: str = "idle"
@@ -109,6 +109,9 @@ class Snapshot(BudgetView):
     # (epoch 0, the step it was drawn at; not part of `epochs`, not saved), or None.
     preview: EpochRecord | None = None
     preview_step: int = 0  # the step `preview` was drawn at; 0: none yet
+    # A branch's start (gan_core/store/lineage.py): {"parent": run id, "epoch": N, "step": its
+    # last step}, where the curves mark it; None for a run that is no branch.
+    branch: dict | None = None
 
 
 @dataclass(frozen=True)

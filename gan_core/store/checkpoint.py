@@ -8,14 +8,19 @@
   discriminator.keras
   optimizers.npz       both optimizers' variables, d_0.. and g_0..
   streams.npz          the epoch's data permutation, the cursor in it, the tf.random.Generator state
-  state.json           step, epoch, elapsed seconds, live hacks, the numpy shuffle generator's state
+  state.json           step, epoch, elapsed seconds, live hacks, the numpy shuffle generator's state,
+                       and `epoch_end` (true when written at an epoch's end)
   manifest.json        written last: every file above with its size
 
 It is written as `checkpoints/.NNNNNNNN.partial/`: each file is fsynced, the manifest
 last, then the folder; the folder is renamed to its final name and `checkpoints/` is
 fsynced. The rename is the commit (rename is atomic on POSIX file systems), so a SIGKILL
 or power cut at any moment leaves the previous checkpoint or the new one, never a mix.
-Only the newest KEEP are kept.
+The newest KEEP are kept (a resume and a roll-back need only the newest), and so is every
+epoch's end up to EPOCH_KEEP of them: each is a point a run can be branched from
+(gan_core/store/branch.py). A run with more epochs keeps every 2nd, then every 4th, ... epoch
+(`kept_epochs`), always with its newest, so its checkpoints stay at most EPOCH_KEEP + KEEP
+folders (a fast-demo checkpoint is ~4.4 MB, the optimizers' moments two thirds of it).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from gan_core.generators.meta import save_generator_with_meta
 from gan_core.store.fileio import fsync_path
 
 KEEP = 2
+EPOCH_KEEP = 16  # epoch-end checkpoints kept for branching; thinned evenly past this
 TRAINED_GENERATOR = "generator_trained.keras"
 FOLDER = "checkpoints"
 MANIFEST = "manifest.json"
@@ -123,13 +129,45 @@ def latest_checkpoint(run_path) -> Path | None:
     return found[-1] if found else None
 
 
-def prune(root: Path, keep: int = KEEP) -> None:
-    """Remove all but the newest `keep` complete checkpoints and any leftover partial folder."""
+def kept_epochs(epochs, keep: int = EPOCH_KEEP) -> set[int]:
+    """Which of `epochs` (epoch numbers with an epoch-end checkpoint) to keep: all of them up
+    to `keep`, else those divisible by the smallest power of two that leaves fewer than `keep`,
+    and the newest. The stride only grows as a run goes on, so an epoch once dropped is never
+    wanted back."""
+    epochs = sorted(set(epochs))
+    if len(epochs) <= keep:
+        return set(epochs)
+    stride = 2
+    while sum(1 for e in epochs if e % stride == 0) > keep - 1:
+        stride *= 2
+    return {e for e in epochs if e % stride == 0} | {epochs[-1]}
+
+
+def epoch_of(folder: Path) -> int | None:
+    """The epoch a checkpoint ended (state.json's `epoch_end`), or None for one written
+    mid-epoch (a stop, the end of the budget), by an older version, or unreadable."""
+    try:
+        state = json.loads((folder / "state.json").read_text())
+        return int(state["epoch"]) if state.get("epoch_end") is True else None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def prune(root: Path, keep: int = KEEP, epoch_keep: int = EPOCH_KEEP) -> None:
+    """Remove every complete checkpoint but the newest `keep` and the epoch ends `kept_epochs`
+    chooses, and any leftover partial folder."""
     done = sorted((p for p in root.iterdir() if p.name.isdigit()), key=lambda p: int(p.name))
-    for old in done[:-keep]:
-        shutil.rmtree(old, ignore_errors=True)
+    ends = {folder: epoch_of(folder) for folder in done[:-keep]}
+    wanted = kept_epochs([e for e in ends.values() if e is not None] + _newest_epochs(done[-keep:]), epoch_keep)
+    for old, epoch in ends.items():
+        if epoch is None or epoch not in wanted:
+            shutil.rmtree(old, ignore_errors=True)
     for leftover in root.glob(".*.partial"):
         shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _newest_epochs(folders) -> list[int]:
+    return [e for e in (epoch_of(f) for f in folders) if e is not None]
 
 
 def read_state(folder: Path) -> dict:

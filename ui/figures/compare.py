@@ -18,6 +18,7 @@ from gan_core.metrics.wording import headline
 from gan_core.run.snapshot import EpochRecord, Snapshot
 from ui.figures.series import smooth, thin
 from ui.figures.styles import ACC_LINES, LOSS_LINES, QUALITY_LINES
+from ui.figures.train import mark_branch
 
 SMOOTH_STEPS = 25
 ARM_DASH = {"A": "solid", "B": "dash"}
@@ -43,6 +44,7 @@ def _pair_figure(
                     line=dict(color=colour, dash=ARM_DASH[arm], width=2),
                 )
             )
+    mark_branch(fig, snap_a.branch)  # both arms went on from the same saved epoch
     fig.update_layout(
         title=title,
         height=320,

@@ -18,3 +18,6 @@ QUALITY_LINES = (("headline", "quality score", "#9467bd"),)
 # The 2D playground's points (ColorBrewer Dark2): real data, and the generator's.
 REAL_COLOUR = "#1b9e77"
 FAKE_COLOUR = "#d95f02"
+
+# Where a branch goes on from its parent's saved epoch: a dashed grey line on the curves.
+BRANCH_COLOUR = "#7f7f7f"

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from gan_core.metrics import upgrade_quality
 from gan_core.metrics.wording import class_noun
 from ui.figures.series import smooth, thin
-from ui.figures.styles import ACC_LINES, LOSS_LINES
+from ui.figures.styles import ACC_LINES, BRANCH_COLOUR, LOSS_LINES
 
 
 def _figure(snapshot, lines, title: str, y_title: str, raw: bool, window: int, y_range=None) -> go.Figure:
@@ -32,6 +32,7 @@ def _figure(snapshot, lines, title: str, y_title: str, raw: bool, window: int, y
             yanchor="top",
             font=dict(size=11, color="#d62728"),
         )
+    mark_branch(fig, snapshot.branch)
     fig.update_layout(
         title=title,
         height=320,
@@ -44,6 +45,25 @@ def _figure(snapshot, lines, title: str, y_title: str, raw: bool, window: int, y
     if y_range:
         fig.update_yaxes(range=y_range)
     return fig
+
+
+def mark_branch(fig: go.Figure, branch: dict | None) -> None:
+    """A dashed grey line at a branch's start step (Snapshot.branch: parent, epoch, step) with
+    "branch of RUN at epoch N" along its foot; nothing for a run that is no branch."""
+    if not branch:
+        return
+    fig.add_vline(x=branch["step"], line=dict(color=BRANCH_COLOUR, dash="dash", width=2))
+    fig.add_annotation(
+        x=branch["step"],
+        y=0.0,
+        yref="paper",
+        text=f"branch of {branch['parent']} at epoch {branch['epoch']}",
+        showarrow=False,
+        textangle=-90,
+        xanchor="left",
+        yanchor="bottom",
+        font=dict(size=11, color=BRANCH_COLOUR),
+    )
 
 
 def loss_figure(snapshot, raw: bool = False, window: int = 25) -> go.Figure:
