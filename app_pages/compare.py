@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan_core.compare.job import CompareJob
+from gan_core.compare.job import CAREFUL_SEEDS, CompareJob
 from gan_core.compare.setup import SAME, build_pair, card_ids, card_label, describe_difference
 from gan_core.config.tree import ConfigError, TrainConfig
 from gan_core.guide import lookup as guide
 from gan_core.jobs.job import PoolBusy
 from gan_core.jobs.server import shared_classroom
+from ui.careful_view import draw_careful
 from ui.compare_view import draw
 from ui.keras_guard import keep_keras_state
 from ui.session import current_seat, followed_snapshot, trainer_pool
@@ -29,6 +30,7 @@ JOB = "compare_job"
 LOADED = "compare_loaded"  # the Hacks guide's pair, kept until another card is picked
 TERMINAL = ("finished", "stopped", "failed")
 DEFAULT_CARD = "batch-norm"
+CAREFUL = "compare_careful"  # the toggle: three seeds per arm
 
 
 # -- the A/B setup -----------------------------------------------------------------------
@@ -80,6 +82,18 @@ def setup() -> tuple[TrainConfig, TrainConfig] | None:
             help="Training time for each side. Both sides train the same number of steps, one after the "
             "other, so the whole comparison takes about twice this, plus compiling and the grids.",
         )
+    careful = st.toggle(
+        f"Careful: {CAREFUL_SEEDS} seeds per arm",
+        key=CAREFUL,
+        help=f"Train A and B from {CAREFUL_SEEDS} seeds each (A and B share each seed), the same steps for all "
+        f"{2 * CAREFUL_SEEDS} runs. The curves show each arm's band from its lowest to its highest seed, and "
+        'the verdict calls a difference no larger than that spread "within noise".',
+    )
+    if careful:
+        st.caption(
+            f"{2 * CAREFUL_SEEDS} runs, one step at a time: about {2 * CAREFUL_SEEDS} × the seconds per arm, "
+            "plus compiling and the grids."
+        )
     with st.expander("Advanced"):
         st.caption(
             "Override any setting for one side, one `key=value` per line, e.g. `model.base_filters=16`. "
@@ -121,9 +135,12 @@ def start_job(cfg_a: TrainConfig, cfg_b: TrainConfig) -> None:
     classroom = shared_classroom()
     (cfg_a, note), (cfg_b, _) = classroom.budget_for(cfg_a), classroom.budget_for(cfg_b)
     seat = current_seat()
+    seeds = CAREFUL_SEEDS if st.session_state.get(CAREFUL) else 1
     try:
+        # Two slots, careful or not: the comparison's thread trains its runs one step at a time
+        # (A, B, A, B, ...), so six runs draw on the cores like two, only three times as long.
         st.session_state[JOB] = trainer_pool().enqueue(
-            lambda turn: CompareJob(cfg_a, cfg_b, turn=turn), owner=seat.id, slots=2, kind="comparison"
+            lambda turn: CompareJob(cfg_a, cfg_b, turn=turn, seeds=seeds), owner=seat.id, slots=2, kind="comparison"
         )
     except PoolBusy as e:
         st.session_state["compare_busy"] = str(e)
@@ -168,9 +185,16 @@ def _live_body() -> None:
         )
         return
     # Refreshed every second: each arm's series are followed, so only the new rows are copied.
-    snap_a, snap_b = (followed_snapshot(board, f"compare_follower_{arm}") for arm, board in zip("ab", job.boards))
     status = job.status()
-    draw(snap_a, snap_b, status)
+    if job.careful:
+        snaps_a, snaps_b = (
+            tuple(followed_snapshot(board, f"compare_follower_{arm}{i}") for i, board in enumerate(job.arm_boards(arm)))
+            for arm in "AB"
+        )
+        draw_careful(snaps_a, snaps_b, status, job.seeds)
+    else:
+        snap_a, snap_b = (followed_snapshot(board, f"compare_follower_{arm}") for arm, board in zip("ab", job.boards))
+        draw(snap_a, snap_b, status)
     seen = st.session_state.get("compare_seen_state")
     st.session_state["compare_seen_state"] = status.state
     if status.state in TERMINAL and seen is not None and seen not in TERMINAL:
