@@ -34,7 +34,7 @@ def test_three_seeds_per_arm_train_the_same_steps_and_each_pair_one_data_order(c
     assert careful_job.seeds == (5, 6, 7)
     assert [arm.name for arm in careful_job.arms] == [f"{x} (seed {s})" for s in (5, 6, 7) for x in "AB"]
     assert [arm.cfg.run.seed for arm in careful_job.arms] == [5, 5, 6, 6, 7, 7]
-    assert [arm.cfg.hacks.flip_probability for arm in careful_job.arms] == [0.0, 0.2] * 3
+    assert [arm.cfg.hacks.flip_probability for arm in careful_job.arms] == [tiny().hacks.flip_probability, 0.2] * 3
     # One pass over the 640 digits at 32 real images a step, for each of the six.
     assert [snap.step for snap in (*snaps_a, *snaps_b)] == [20] * 6
     assert all(len(snap.series["g_loss"]) == 20 for snap in (*snaps_a, *snaps_b))

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from gan_core.compare.job import CompareJob
 from gan_core.config.presets import preset
+from gan_core.jobs.seats import seat_id
 from gan_core.jobs.server import shared_pool
 from ui.figures import careful as figures
 
@@ -57,7 +58,9 @@ def test_the_toggle_starts_a_careful_comparison_in_two_slots(page):
 
 
 def test_a_finished_careful_job_draws_bands_a_seed_table_and_the_noise_verdict(careful_job, page):
-    page.session_state["compare_job"] = shared_pool().adopt(careful_job)
+    # The job is this browser's own: its seat may see and control it.
+    owner = seat_id(page.session_state["seat_token"])
+    page.session_state["compare_job"] = shared_pool().adopt(careful_job, owner=owner)
     page.run()
     assert not page.exception
     verdict = page.success[0].value
