@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan_core.compare.job import CompareJob, differences
+from gan_core.compare.job import CAREFUL_SEEDS, CompareJob, differences
 from gan_core.compare.setup import SAME, branch_pair, build_pair, card_ids, card_label, describe_difference
 from gan_core.config.paths import default_runs_dir
 from gan_core.config.tree import ConfigError, TrainConfig
@@ -23,6 +23,7 @@ from gan_core.jobs.server import shared_classroom
 from gan_core.store.run_owner import read_owner
 from gan_core.store.runs import RunError
 from ui import predict_view
+from ui.careful_view import draw_careful
 from ui.compare_view import draw
 from ui.exercise_pages import COMPARE as EXERCISE
 from ui.exercise_pages import compare_exercise, compare_popover
@@ -42,6 +43,7 @@ TERMINAL = ("finished", "stopped", "failed")
 DEFAULT_CARD = "batch-norm"
 DEFAULT_SECONDS = 60
 PAIR_TITLE = "compare_title"  # what the pair on screen is called (the exercise's title for the teacher)
+CAREFUL = "compare_careful"  # the toggle: three seeds per arm
 
 
 # -- the A/B setup -----------------------------------------------------------------------
@@ -114,6 +116,18 @@ def setup() -> tuple[TrainConfig, TrainConfig] | None:
                 help="Training time for each side. Both sides train the same number of steps, one after the "
                 "other, so the whole comparison takes about twice this, plus compiling and the grids.",
             )
+    careful = st.toggle(
+        f"Careful: {CAREFUL_SEEDS} seeds per arm",
+        key=CAREFUL,
+        help=f"Train A and B from {CAREFUL_SEEDS} seeds each (A and B share each seed), the same steps for all "
+        f"{2 * CAREFUL_SEEDS} runs. The curves show each arm's band from its lowest to its highest seed, and "
+        'the verdict calls a difference no larger than that spread "within noise".',
+    )
+    if careful:
+        st.caption(
+            f"{2 * CAREFUL_SEEDS} runs, one step at a time: about {2 * CAREFUL_SEEDS} × the seconds per arm, "
+            "plus compiling and the grids."
+        )
     if exercise is not None and exercise.hides("overrides"):
         lines_a, lines_b = fixed.lines_a, fixed.lines_b
     else:
@@ -191,9 +205,15 @@ def start_job(cfg_a: TrainConfig, cfg_b: TrainConfig) -> None:
     else:  # the class's limit applies to the seconds trained after the saved epoch
         (cfg_a, note), (cfg_b, _) = capped_after(cfg_a, start, classroom), capped_after(cfg_b, start, classroom)
     seat = current_seat()
+    seeds = CAREFUL_SEEDS if st.session_state.get(CAREFUL) else 1
     try:
+        # Two slots, careful or not: the comparison's thread trains its runs one step at a time
+        # (A, B, A, B, ...), so six runs draw on the cores like two, only three times as long.
         st.session_state[JOB] = trainer_pool().enqueue(
-            lambda turn: CompareJob(cfg_a, cfg_b, turn=turn, start=start), owner=seat.id, slots=2, kind="comparison"
+            lambda turn: CompareJob(cfg_a, cfg_b, turn=turn, start=start, seeds=seeds),
+            owner=seat.id,
+            slots=2,
+            kind="comparison",
         )
     except (PoolBusy, ConfigError, RunError) as e:
         st.session_state["compare_busy"] = str(e)
@@ -248,10 +268,17 @@ def _live_body() -> None:
         )
         return
     # Refreshed every second: each arm's series are followed, so only the new rows are copied.
-    snap_a, snap_b = (followed_snapshot(board, f"compare_follower_{arm}") for arm, board in zip("ab", job.boards))
     status = job.status()
-    job_id = st.session_state.get(JOB)
-    draw(snap_a, snap_b, status, beside=lambda: predict_view.beside_verdict(job_id, job, status.state))
+    if job.careful:
+        snaps_a, snaps_b = (
+            tuple(followed_snapshot(board, f"compare_follower_{arm}{i}") for i, board in enumerate(job.arm_boards(arm)))
+            for arm in "AB"
+        )
+        draw_careful(snaps_a, snaps_b, status, job.seeds)
+    else:
+        snap_a, snap_b = (followed_snapshot(board, f"compare_follower_{arm}") for arm, board in zip("ab", job.boards))
+        job_id = st.session_state.get(JOB)
+        draw(snap_a, snap_b, status, beside=lambda: predict_view.beside_verdict(job_id, job, status.state))
     seen = st.session_state.get("compare_seen_state")
     st.session_state["compare_seen_state"] = status.state
     if status.state in TERMINAL and seen is not None and seen not in TERMINAL:

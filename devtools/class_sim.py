@@ -190,7 +190,9 @@ async def simulate(url: str, runs: Path, n_students: int, seconds: float, seed: 
     return _figures(book, klass, teacher, rates, folders, peak_kib)
 
 
-def _figures(book: Book, klass: Class, teacher: StreamlitSession, rates: dict, folders: FolderWatch, peak_kib: int) -> dict:
+def _figures(
+    book: Book, klass: Class, teacher: StreamlitSession, rates: dict, folders: FolderWatch, peak_kib: int
+) -> dict:
     alone, in_class = statistics.mean(rates["alone"]), statistics.mean(rates["class"])
     sessions = [*klass.students, klass.helper]
     unanswered = {name for name, _ in book.unanswered}
@@ -215,7 +217,9 @@ def _figures(book: Book, klass: Class, teacher: StreamlitSession, rates: dict, f
         "actions_answered": len(times),
         "actions_unanswered": len(book.unanswered),
         "unanswered": [f"{name}: {what}" for name, what in book.unanswered],
-        "slowest": [f"{name}: {what} {seconds:.1f} s" for name, what, seconds in sorted(book.answered, key=lambda a: -a[2])[:8]],
+        "slowest": [
+            f"{name}: {what} {seconds:.1f} s" for name, what, seconds in sorted(book.answered, key=lambda a: -a[2])[:8]
+        ],
         "answer_median_s": round(statistics.median(times), 2) if times else None,
         "answer_p95_s": round(times[int(0.95 * (len(times) - 1))], 2) if times else None,
         "answer_max_s": round(times[-1], 2) if times else None,
@@ -265,7 +269,9 @@ def run_class(
         runs.mkdir()
         with app_server(runs, extra_env=ENV) as url:
             t0 = time.perf_counter()
-            figures = asyncio.run(asyncio.wait_for(simulate(url, runs, n_students, seconds, seed, files, first), deadline))
+            figures = asyncio.run(
+                asyncio.wait_for(simulate(url, runs, n_students, seconds, seed, files, first), deadline)
+            )
             figures["wall_seconds"] = round(time.perf_counter() - t0, 1)
             port = url.rsplit(":", 1)[1]
             figures["log_errors"] = log_errors(work / f"streamlit-{port}.log")
@@ -279,7 +285,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--students", type=int, default=30, help="student browsers (default 30)")
     parser.add_argument("--seconds", type=float, default=120.0, help="seconds of class, all class phases together")
     parser.add_argument("--seed", type=int, default=1, help="seed of the students' choices")
-    parser.add_argument("--cases", type=Path, default=CASES, help="the users' files to upload (images/, models/, points/)")
+    parser.add_argument(
+        "--cases", type=Path, default=CASES, help="the users' files to upload (images/, models/, points/)"
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.students <= 60 or not 12 <= args.seconds <= 600:
         parser.error("--students must be in 1..60 and --seconds in 12..600")

@@ -245,7 +245,9 @@ class Student:
         self.s._page_hash = self.book.class_page_hash  # what a crafted rerun_script would name
         await self.s.rerun()
         await self.s.wait_for(lambda s: s.runs_finished > done, ACTION_SECONDS)
-        self.book.mischief.append(("class page", not any(t.startswith("Every run on this server") for t in self.s.texts)))
+        self.book.mischief.append(
+            ("class page", not any(t.startswith("Every run on this server") for t in self.s.texts))
+        )
         self.s.page = next((n for n, h in self.s.pages.items() if h == self.s._page_hash), "")
 
     async def claim_teacher(self) -> None:

@@ -193,7 +193,9 @@ class StreamlitSession:
                 self._fragments = {}  # the browser keeps only the timers the new run sets again
         elif kind == "navigation":
             self.pages = {p.page_name: p.page_script_hash for p in msg.navigation.app_pages}
-            self.page = next((p.page_name for p in msg.navigation.app_pages if p.page_script_hash == self._page_hash), "")
+            self.page = next(
+                (p.page_name for p in msg.navigation.app_pages if p.page_script_hash == self._page_hash), ""
+            )
         elif kind == "page_info_changed":
             self.query_string = msg.page_info_changed.query_string
         elif kind == "script_finished":

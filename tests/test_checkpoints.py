@@ -174,11 +174,10 @@ def test_the_train_page_offers_the_roll_back_after_nan_and_shows_the_settings_of
 ):
     from pathlib import Path
 
-    from gan_core.jobs.server import shared_pool
-
     from streamlit.testing.v1 import AppTest
 
     from gan_core.jobs.seats import new_seat_token, seat_id
+    from gan_core.jobs.server import shared_pool
 
     monkeypatch.setenv("GAN_LAB_RUNS", str(tmp_path / "runs"))
     pool = shared_pool()

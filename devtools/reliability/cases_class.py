@@ -33,7 +33,9 @@ def check_class(f: dict, min_ratio: float) -> str:
     assert f["sessions_answered"] == f["sessions"], (
         f"{f['actions_unanswered']} actions unanswered, in {f['sessions'] - f['sessions_answered']} sessions"
     )
-    assert not f["wrongful_deletes"], f"runs deleted by someone other than their owner or the teacher: {f['wrongful_deletes']}"
+    assert not f["wrongful_deletes"], (
+        f"runs deleted by someone other than their owner or the teacher: {f['wrongful_deletes']}"
+    )
     assert f["attempts_refused"] == f["attempts_on_others"], "a delete of someone else's run was not refused"
     assert f["button_ids_wrong"] == 0, "the forged button ids would not have matched the real ones"
     assert all(ok for _, ok in f["mischief"]), f"a student reached the teacher's page or seat: {f['mischief']}"
@@ -49,7 +51,9 @@ def check_class(f: dict, min_ratio: float) -> str:
         f"all refused; {f['uploads']} uploads, {len(f['upload_errors'])} files refused in one line, slowest "
         f"{f['upload_max_s']} s; server peak {f['peak_rss_mb']} MB"
     )
-    assert f["ratio"] >= min_ratio, f"the teacher's run kept {f['ratio']:.0%} of its speed (at least {min_ratio:.0%}): {line}"
+    assert f["ratio"] >= min_ratio, (
+        f"the teacher's run kept {f['ratio']:.0%} of its speed (at least {min_ratio:.0%}): {line}"
+    )
     return line
 
 

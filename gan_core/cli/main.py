@@ -1,4 +1,4 @@
-"""`python -m gan_core`: train, branch, sample, bench, presets, settings, metrics, toy.
+"""`python -m gan_core`: train, branch, sample, bench, presets, settings, metrics, compare, toy.
 
 Bad flags or values exit with code 2 and one line on stderr, never a traceback.
 """
@@ -37,6 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_branch_parser(sub)
     _add_others(sub)
+
+    from gan_core.cli.compare import add_compare_parser
+
+    add_compare_parser(sub)
 
     from gan_core.toy.cli import add_toy_parser
 
@@ -195,6 +199,10 @@ def _dispatch(args) -> int:
         except (MetricsError, DataError) as e:
             raise UsageError(str(e)) from None
         return 0
+    if args.command == "compare":
+        from gan_core.cli.compare import run_compare
+
+        return run_compare(args)
     if args.command == "toy":
         from gan_core.toy.cli import run_toy
 

@@ -15,6 +15,12 @@ streams (so the same latent points), with the run's history up to there on both 
 branch beside its parent's continuation is A = the parent's settings at that epoch, B = the
 branch's; their budget counts from the run's step 0, as the run's own does.
 
+A careful comparison (`seeds=3`) trains the pair again from seeds s+1 and s+2: six runs,
+interleaved A, B, A, B, ... seed pair by seed pair in the same one thread, each with the same
+steps and the same budget (the comparison ends when the six have used `max_seconds` each on
+average). A and B share each seed, so each seed's pair is as fair as a plain comparison, and
+the three pairs show how far one configuration moves from seed to seed (compare/spread.py).
+
 Like the trainer, nothing here knows about Streamlit: the page reads `snapshot()`.
 """
 
@@ -26,6 +32,14 @@ import time
 from dataclasses import dataclass, replace
 
 from gan_core.compare.arm import Arm
+from gan_core.compare.pair import (
+    CAREFUL_SEEDS,
+    SHARED_KEYS,
+    CompareError,
+    check_pair,
+    differences,
+    seeded_pairs,
+)
 from gan_core.compare.verdict import verdict
 from gan_core.config.branching import check_branch
 from gan_core.config.tree import ConfigError, TrainConfig
@@ -38,43 +52,20 @@ from gan_core.run.waiting import LEFT_THE_LINE, wait_for_turn
 from gan_core.store.branch import BranchPoint, start_config
 from gan_core.store.runs import load_run_data
 
-__all__ = ["CompareError", "CompareJob", "CompareStatus", "SHARED_KEYS", "check_pair", "verdict"]
+__all__ = [
+    "CAREFUL_SEEDS",
+    "CompareError",
+    "CompareJob",
+    "CompareStatus",
+    "SHARED_KEYS",
+    "check_pair",
+    "differences",
+    "verdict",
+]
 
 log = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 0.25
-# Settings a fair comparison needs to be equal in both arms.
-SHARED_KEYS = ("data.source", "run.batch_size", "run.seed", "run.epochs", "run.max_seconds", "run.grid_size")
-
-
-class CompareError(ConfigError):
-    """A pair of configs that cannot be compared fairly; one line naming the difference."""
-
-
-def _value(cfg: TrainConfig, key: str):
-    section, name = key.split(".")
-    return getattr(getattr(cfg, section), name)
-
-
-def check_pair(cfg_a: TrainConfig, cfg_b: TrainConfig) -> tuple[TrainConfig, TrainConfig]:
-    """Both configs validated and agreeing on SHARED_KEYS, else a one-line CompareError."""
-    checked = []
-    for name, cfg in (("A", cfg_a), ("B", cfg_b)):
-        try:
-            checked.append(cfg.validated())
-        except ConfigError as e:
-            raise CompareError(f"{name}: {e}") from None
-    for key in SHARED_KEYS:
-        va, vb = _value(checked[0], key), _value(checked[1], key)
-        if va != vb:
-            raise CompareError(f"A and B must use the same {key} for a fair comparison: A has {va!r}, B has {vb!r}")
-    return checked[0], checked[1]
-
-
-def differences(cfg_a: TrainConfig, cfg_b: TrainConfig) -> dict[str, tuple]:
-    """Dotted key -> (A's value, B's value) for every setting the two configs disagree on."""
-    flat_a, flat_b = dict(cfg_a.flat()), dict(cfg_b.flat())
-    return {k: (flat_a[k], flat_b[k]) for k in flat_a if flat_a[k] != flat_b[k]}
 
 
 @dataclass(frozen=True)
@@ -108,7 +99,10 @@ class CompareJob:
     """Trains A and B in one background thread; `snapshot()` -> (Snapshot A, Snapshot B, CompareStatus).
 
     `start`: a saved epoch both arms go on from (see the module note), checked against both
-    configs at once (CompareError); None: both start from fresh weights of the same seed."""
+    configs at once (CompareError); None: both start from fresh weights of the same seed.
+    `seeds` per arm: 1 (a plain comparison) or CAREFUL_SEEDS (run.seed s, s+1, s+2 for both
+    arms; not with a `start`, whose weights are one seed's). Raises CompareError (one line) for
+    a pair that cannot be compared fairly."""
 
     def __init__(
         self,
@@ -117,15 +111,22 @@ class CompareJob:
         data: ImageSet | None = None,
         turn=None,
         start: BranchPoint | None = None,
+        seeds: int = 1,
     ):
-        self.cfg_a, self.cfg_b = check_pair(cfg_a, cfg_b)
+        if start is not None and seeds != 1:
+            raise CompareError("a comparison from a saved epoch trains one seed: its weights are that run's")
+        self._pairs = seeded_pairs(cfg_a, cfg_b, seeds)
+        self.cfg_a, self.cfg_b = self._pairs[0]
+        self.seeds = tuple(pair[0].run.seed for pair in self._pairs)
         self.start_point = start
         if start is not None:
             check_start(start, self.cfg_a, self.cfg_b)
         self._turn = turn  # its place (two slots) in the server's line (gan_core.jobs.job.Turn), or None
         self._data = data
-        self.boards = (Board(), Board())
-        for board, cfg in zip(self.boards, (self.cfg_a, self.cfg_b)):
+        # A and B of the first seed, then of the next ...: boards[0] and boards[1] are always
+        # the first seed's pair (what `snapshot()` shows).
+        self.boards = tuple(Board() for _ in range(2 * len(self.seeds)))
+        for board, cfg in zip(self.boards, (cfg for pair in self._pairs for cfg in pair)):
             board.update(
                 state="idle", hacks=live_values(cfg), config_json=cfg.to_json(), max_seconds=cfg.run.max_seconds
             )
@@ -146,7 +147,7 @@ class CompareJob:
         if self._turn is not None:
             self._set(state="queued", message="Waiting for two training slots…")
         else:
-            self._set(state="starting", message="Loading data and building both networks…")
+            self._set(state="starting", message=self._building_message())
         self._thread = threading.Thread(target=self._run, name="gan-compare", daemon=True)
         self._thread.start()
 
@@ -176,8 +177,26 @@ class CompareJob:
             return self._status
 
     def snapshot(self) -> tuple[Snapshot, Snapshot, CompareStatus]:
-        """(Snapshot of A, Snapshot of B, CompareStatus): copies the page can read from any thread."""
+        """(Snapshot of A, Snapshot of B, CompareStatus) of the first seed: copies the page can
+        read from any thread."""
         return self.boards[0].snapshot(), self.boards[1].snapshot(), self.status()
+
+    @property
+    def careful(self) -> bool:
+        """Whether each arm trains from several seeds."""
+        return len(self.seeds) > 1
+
+    def arm_boards(self, arm: str) -> tuple[Board, ...]:
+        """The boards of arm "A" or "B", one per seed in `seeds` order."""
+        return self.boards[("A", "B").index(arm) :: 2]
+
+    def snapshots(self) -> tuple[tuple[Snapshot, ...], tuple[Snapshot, ...], CompareStatus]:
+        """(A's snapshots, B's snapshots, CompareStatus), one snapshot per seed in `seeds` order."""
+        return (
+            tuple(b.snapshot() for b in self.arm_boards("A")),
+            tuple(b.snapshot() for b in self.arm_boards("B")),
+            self.status(),
+        )
 
     @property
     def alive(self) -> bool:
@@ -199,7 +218,7 @@ class CompareJob:
             if not wait_for_turn(self._turn, self._stop, lambda text: self._set(message=text)):
                 self._set(state="stopped", message=LEFT_THE_LINE)
                 return
-            self._set(state="starting", message="Loading data and building both networks…")
+            self._set(state="starting", message=self._building_message())
             self._train()
         except Exception as e:  # surfaced to the UI; the thread ends cleanly
             log.exception("the comparison failed")  # the UI shows one line; the log keeps the trace
@@ -218,13 +237,19 @@ class CompareJob:
         if self._turn is not None:
             self._turn.done()  # the next in line starts
 
+    def _building_message(self) -> str:
+        networks = "both networks" if not self.careful else f"the {len(self.boards)} networks"
+        return f"Loading data and building {networks}…"
+
     def _build_arms(self, data: ImageSet) -> bool:
-        """Both arms, A first (each takes its step from the step cache; `self.arms` holds each
-        at once, so a stop or failure meanwhile still gives its step back). False when a stop
-        came first."""
-        for name, cfg, board in zip("AB", (self.cfg_a, self.cfg_b), self.boards):
+        """The arms, A then B for each seed in turn (each takes its step from the step cache;
+        `self.arms` holds each at once, so a stop or failure meanwhile still gives its step
+        back). False when a stop came first."""
+        cfgs = [cfg for pair in self._pairs for cfg in pair]
+        for i, (cfg, board) in enumerate(zip(cfgs, self.boards)):
             if self._stop.is_set():
                 return False
+            name = "AB"[i % 2] + (f" (seed {cfg.run.seed})" if self.careful else "")
             self.arms = (*self.arms, Arm(name, cfg, data, board))
             if self.start_point is not None:
                 self.arms[-1].start_from(self.start_point)
@@ -249,9 +274,8 @@ class CompareJob:
         total = run.epochs * spe
         for board, arm in zip(self.boards, self.arms):
             board.update(steps_per_epoch=arm.steps_per_epoch, total_steps=total)
-        compiling = (
-            "" if all(arm.compiled for arm in self.arms) else "Compiling both training steps (a few seconds, once)…"
-        )
+        steps = "both training steps" if not self.careful else "the training steps"
+        compiling = "" if all(arm.compiled for arm in self.arms) else f"Compiling {steps} (a few seconds, once)…"
         self._set(state="running", total_steps=total, message=compiling)
 
         last_flush = time.perf_counter()
@@ -308,7 +332,8 @@ class CompareJob:
             message = ""
         dead = [f"{arm.name}: {arm.dead_reason.split(':')[0]}" for arm in self.arms if not arm.alive]
         if dead:
-            message = "; ".join(dead) + " - that arm stopped, the other goes on."
+            others = "the others go on" if self.careful else "the other goes on"
+            message = "; ".join(dead) + f" - {'those runs' if len(dead) > 1 else 'that arm'} stopped, {others}."
         self._set(step=progress_step, elapsed=elapsed, message=message)
 
     def _mean_elapsed(self) -> float:
@@ -325,6 +350,8 @@ class CompareJob:
         return bool(max_seconds) and self._mean_elapsed() >= max_seconds
 
     def _finished_message(self) -> str:
+        if self.careful:
+            return self._careful_finished_message()
         a, b = self.arms
         start = self.start_point
         first, seconds = (start.step, start.elapsed) if start is not None else (0, 0.0)
@@ -334,4 +361,16 @@ class CompareJob:
         return (
             f"Finished: {a.steps - first} steps for A and {b.steps - first} for B ({epochs}){after}, "
             f"{a.elapsed - seconds:.0f} s (A) and {b.elapsed - seconds:.0f} s (B) of training."
+        )
+
+    def _careful_finished_message(self) -> str:
+        steps = sorted({arm.steps for arm in self.arms})
+        seconds = [arm.elapsed for arm in self.arms]
+        each = f"{steps[-1]:,} steps" if len(steps) == 1 else f"{steps[0]:,} to {steps[-1]:,} steps"
+        passes = {f"{arm.steps / arm.steps_per_epoch:.1f}".removesuffix(".0") for arm in self.arms if arm.alive}
+        epochs = f"{' and '.join(sorted(passes, key=float))} epoch" + ("" if passes == {"1"} else "s")
+        return (
+            f"Finished: {each} for each of A and B in {len(self.seeds)} seeds "
+            f"({', '.join(map(str, self.seeds))}; {epochs}), "
+            f"{min(seconds):.0f} to {max(seconds):.0f} s of training per run."
         )

@@ -22,12 +22,13 @@ def collapsed(snap: Snapshot) -> bool:
     """Mode collapse: the last rated epoch shows 1 to COLLAPSED_CLASSES digit classes, or a
     warning mentions collapse.
     """
-    quality = _last_quality(snap)
+    quality = last_quality(snap)
     few_classes = quality is not None and 0 < (quality.get("classes_present") or 0) <= COLLAPSED_CLASSES
     return few_classes or any("collapse" in w.lower() for w in snap.warnings)
 
 
-def _last_quality(snap: Snapshot):
+def last_quality(snap: Snapshot) -> dict | None:
+    """The quality figures (today's keys) of the arm's last rated epoch, or None before one."""
     for record in reversed(snap.epochs):
         if record.quality:
             return upgrade_quality(record.quality)
@@ -37,7 +38,7 @@ def _last_quality(snap: Snapshot):
 def _describe(name: str, snap: Snapshot) -> str:
     if went_nan(snap):
         return f"{name}: NaN - training broke down"
-    quality = _last_quality(snap)
+    quality = last_quality(snap)
     if quality is None:
         text = f"{name}: no finished epoch yet" if not snap.epochs else f"{name}: no quality figures"
     else:
@@ -57,7 +58,7 @@ def outcome(snap_a: Snapshot, snap_b: Snapshot) -> str | None:
     nan_a, nan_b = went_nan(snap_a), went_nan(snap_b)
     if nan_a != nan_b:
         return B_BETTER if nan_a else A_BETTER
-    qa, qb = _last_quality(snap_a), _last_quality(snap_b)
+    qa, qb = last_quality(snap_a), last_quality(snap_b)
     if qa is None or qb is None or nan_a:
         return None
     lead = headline(qa)[1] - headline(qb)[1]

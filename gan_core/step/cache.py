@@ -20,12 +20,13 @@ from gan_core.step.gan_step import GanStep, graph_key
 from gan_core.step.mirrored import make_step, training_strategy
 
 # Idle steps kept: a training's configuration and the one tried before it (e.g. the two sides
-# of a change of architecture), and a comparison's two arms, which may share one configuration
-# (a live hack compared) and then need two steps of it at once. Each idle step holds ~14 MiB
-# (its variables and starting values, mostly the data set's copy and the replay ring; summed
-# for the fast-demo and dcgan-hacks presets on mnist-5k); each one dropped and needed again
-# costs a trace (10-45 MiB of native memory for good).
-IDLE_STEPS = 4
+# of a change of architecture), and a careful comparison's six runs (gan_core/compare/job.py:
+# three seeds per arm), which all need a step at once, six of one configuration when a live
+# hack is compared. Each idle step holds ~14 MiB (its variables and starting values, mostly the
+# data set's copy and the replay ring; summed for the fast-demo and dcgan-hacks presets on
+# mnist-5k); each one dropped and needed again costs a trace (10-45 MiB of native memory for
+# good), so keeping six costs less than tracing the careful comparison's steps again.
+IDLE_STEPS = 6
 # How long a Start waits for a prewarm of its own configuration before building its own step.
 PREWARM_WAIT_SECONDS = 120.0
 

@@ -99,10 +99,10 @@ def test_branch_from_the_runs_page_and_from_the_train_pages_scrubber(tmp_path, s
         screenshot(page, "branch_of_a_branch.png")
 
         go_to(page, "Runs")
-        expect(page.locator(f".st-key-run-{first[0]}").get_by_text(f"branches: {name}")).to_be_visible(
-            timeout=60_000
-        )
+        expect(page.locator(f".st-key-run-{first[0]}").get_by_text(f"branches: {name}")).to_be_visible(timeout=60_000)
         expect(page.locator(".st-key-run-parent-run").get_by_text(f"branches: {first[0]}")).to_be_visible()
-        expect(page.locator(f".st-key-run-{name}").get_by_text(re.compile(rf"branch of {first[0]} at epoch 1"))).to_be_visible()
+        expect(
+            page.locator(f".st-key-run-{name}").get_by_text(re.compile(rf"branch of {first[0]} at epoch 1"))
+        ).to_be_visible()
         screenshot(page, "branch_runs_page.png")
         assert page.locator('[data-testid="stException"]').count() == 0

@@ -1,0 +1,78 @@
+"""What careful Compare runs measured for the Hacks guide's cards: each card's own with/without
+pair, three seeds per arm, as figures (kept apart from the card texts, whose numbers come from
+the code: gan_core/guide/numbers.py). A card's `measured` line is written from its entry here,
+so the line and the table cannot disagree, and tests/test_guide_measured.py checks each
+"within noise" against the rule of gan_core/compare/spread.py.
+
+How: `python -m gan_core compare --careful --epochs 4 --set model.use_labels=false --card ...`
+(gan_core/cli/compare.py): the `dcgan-hacks` preset with the labels off, seeds 0, 1 and 2,
+1,248 steps per run (4 epochs of mnist-5k at 16 real images a step: about what one arm of a
+60 s comparison made on the project's loaded 2-core machine), the last epoch's quality on 256
+samples. A step budget, not seconds: a loaded machine then changes how long a run takes, never
+what it learned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MEASURED_ON = "2026-12-07, AMD EPYC, 2 cores shared with other work"
+STEPS = 1248
+SEEDS = (0, 1, 2)
+
+
+@dataclass(frozen=True)
+class Range:
+    """One figure over the seeds of one arm: mean, lowest and highest (a share in [0, 1], or a
+    Fréchet distance on the judge's features)."""
+
+    mean: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class CarefulPair:
+    """One card's careful comparison: the recognized share and the Fréchet distance of A (the
+    card's "with") and B ("without"), each a Range over the seeds; whether each difference is
+    within noise (|mean_A - mean_B| <= the wider range); how the line names the arms; and a
+    sentence on what it means (may be empty)."""
+
+    share_a: Range
+    share_b: Range
+    frechet_a: Range
+    frechet_b: Range
+    share_within_noise: bool
+    frechet_within_noise: bool
+    name_a: str = "with it"
+    name_b: str = "without"
+    note: str = ""
+
+
+def _share(r: Range) -> str:
+    return f"{100 * r.mean:.0f}% ({100 * r.low:.0f}–{100 * r.high:.0f})"
+
+
+def _frechet(r: Range) -> str:
+    return f"{r.mean:.1f} ({r.low:.1f}–{r.high:.1f})"
+
+
+def measured_line(card_id: str) -> str:
+    """The card's `measured` text from MEASURED, e.g. "3 seeds × 1,248 steps, digits without
+    labels, mean (lowest–highest seed): 44% (41–47) recognized with it, 48% (45–50) without:
+    within noise. Fréchet distance 20.5 (19.0–22.0) vs 27.0 (25.0–29.0): lower with it, beyond
+    noise." Raises KeyError for a card without an entry (a typo fails at import)."""
+    m = MEASURED[card_id]
+    higher = m.name_a if m.share_a.mean > m.share_b.mean else m.name_b
+    share = "within noise" if m.share_within_noise else f"higher {higher}, beyond noise"
+    lower = m.name_a if m.frechet_a.mean < m.frechet_b.mean else m.name_b
+    frechet = "within noise" if m.frechet_within_noise else f"lower {lower}, beyond noise"
+    text = (
+        f"{len(SEEDS)} seeds × {STEPS:,} steps, digits without labels, mean (lowest–highest seed): "
+        f"{_share(m.share_a)} recognized {m.name_a}, {_share(m.share_b)} {m.name_b}: {share}. "
+        f"Fréchet distance {_frechet(m.frechet_a)} vs {_frechet(m.frechet_b)}: {frechet}."
+    )
+    return text + (f" {m.note}" if m.note else "")
+
+
+MEASURED: dict[str, CarefulPair] = {}
