@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan_core.compare.job import CAREFUL_SEEDS, CompareJob, differences
+from gan_core.compare.job import CAREFUL_FROM_EPOCH, CAREFUL_SEEDS, CompareJob, differences
 from gan_core.compare.setup import SAME, branch_pair, build_pair, card_ids, card_label, describe_difference
 from gan_core.config.paths import default_runs_dir
 from gan_core.config.tree import ConfigError, TrainConfig
@@ -157,6 +157,9 @@ def setup() -> tuple[TrainConfig, TrainConfig] | None:
             start = None
     except (ConfigError, RunError) as e:
         st.error(str(e))
+        return None
+    if start is not None and careful:
+        st.error(CAREFUL_FROM_EPOCH)
         return None
     st.session_state[START] = start
     st.markdown(describe_difference(cfg_a, cfg_b))

@@ -131,18 +131,38 @@ def _cli(argv, capsys):
         (["--epoch", "3"], "the budget of 3 epochs is spent at epoch 3"),
         (["--epoch", "2", "--max-seconds", "0"], "--max-seconds must be above 0"),
         (["--epoch", "2", "--set", "hacks.flip_probability=2"], "flip_probability"),
+        (["--epoch", "2", "--set", "hacks.no_such_hack=1"], "hacks.no_such_hack"),
+        (["--epoch", "2", "--set", "hacks.flip_probability"], "key=value"),
+        (["--epoch", "two"], "argument --epoch: invalid int value: 'two'"),
+        (["--epoch", "2", "--max-seconds", "soon"], "argument --max-seconds: invalid float value"),
+        (["--epoch", "2", "--rewind"], "unrecognized arguments: --rewind"),
+        ([], "the following arguments are required: --epoch"),
     ],
 )
 def test_a_branch_the_cli_refuses_is_one_line_and_makes_no_folder(parent, tmp_path, capsys, extra, words):
+    before = _files(parent)
     out = tmp_path / "branch"
     code, err = _cli(["branch", "--run", str(parent), *extra, "--out", str(out), "--final-samples", "0"], capsys)
     assert code == 2 and len(err.splitlines()) == 1 and words in err, err
     assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert _files(parent) == before  # the parent is untouched
 
 
-def test_branching_what_is_no_run_or_into_a_full_folder_is_one_line(parent, tmp_path, capsys):
+def _files(run: Path) -> dict:
+    """{path: (size, mtime)} of every file under `run`."""
+    return {str(p.relative_to(run)): (p.stat().st_size, p.stat().st_mtime_ns) for p in run.rglob("*") if p.is_file()}
+
+
+def test_branching_what_is_no_run_or_into_a_full_folder_is_one_line(parent, tmp_path, capsys, monkeypatch):
     code, err = _cli(["branch", "--run", str(tmp_path), "--epoch", "1"], capsys)
-    assert code == 2 and "is not a run folder" in err
+    assert code == 2 and "is not a run folder" in err and len(err.splitlines()) == 1
+    monkeypatch.setenv("GAN_LAB_RUNS", str(parent.parent))
+    code, err = _cli(["branch", "--run", "no-such-run", "--epoch", "1"], capsys)
+    assert code == 2 and "no-such-run is not a run folder" in err and len(err.splitlines()) == 1
+    assert sorted(p.name for p in parent.parent.iterdir()) == ["parent-run"]
+    # A run id in the runs folder names the run as its path does: here, the epoch is refused.
+    code, err = _cli(["branch", "--run", "parent-run", "--epoch", "9", "--out", str(tmp_path / "b")], capsys)
+    assert code == 2 and "run parent-run keeps no checkpoint of epoch 9" in err
     full = tmp_path / "full"
     full.mkdir()
     (full / "notes.txt").write_text("mine")
@@ -313,3 +333,31 @@ def test_branch_start_reads_a_branchs_own_copy_then_its_parents(parent, tmp_path
         shutil.rmtree(moved)
     with pytest.raises(RunError, match="is not a branch"):
         branch_start(parent)
+
+
+def test_anyone_who_may_see_a_run_may_branch_it_into_a_run_of_their_own(parent, tmp_path):
+    from gan_core.jobs.branching import start_page_branch
+    from gan_core.jobs.classroom import Classroom
+    from gan_core.jobs.pool import TrainerPool
+    from gan_core.jobs.seats import Seat, new_seat_token, seat_id
+    from gan_core.store.run_owner import read_owner, write_owner
+
+    runs = tmp_path / "runs"
+    point = branch_point(parent, 2)
+    alices = make_branch(point, start_config(point), runs / "alices-run").path
+    alice, bob = seat_id(new_seat_token()), Seat(seat_id(new_seat_token()))
+    write_owner(alices, alice)
+    before = _files(alices)
+    classroom, pool = Classroom(), TrainerPool(max_active=1, idle_seconds=300)
+
+    with pytest.raises(RunError, match="^run 'alices-run' is not one you can see$"):
+        start_page_branch(pool, classroom, runs, "alices-run", 2, "", 10, bob)
+    assert sorted(p.name for p in runs.iterdir()) == ["alices-run"]
+
+    classroom.set_rules(students_see_others=True)  # the teacher lets students see each other's runs
+    job_id, cfg, _ = start_page_branch(pool, classroom, runs, "alices-run", 2, "hacks.flip_probability=0.1", 10, bob)
+    pool.get(job_id).stop(timeout=30)
+    (made,) = [p for p in runs.iterdir() if p.name != "alices-run"]
+    assert read_owner(made) == bob.id and read_owner(alices) == alice  # the branch is bob's; alice's run stays hers
+    assert read_lineage(made).parent == "alices-run" and cfg.hacks.flip_probability == 0.1
+    assert _files(alices) == before

@@ -165,6 +165,16 @@ def test_compare_trains_a_branch_beside_its_parents_continuation(runs, seat, mon
     assert any("beside its parent" in i.value for i in at.info), [i.value for i in at.info]
     shown = " ".join(m.value for m in at.markdown)
     assert "`hacks.flip_probability` 0.05 → 0.2" in shown, shown
+
+    # Careful mode trains three seeds from fresh weights; a saved epoch's weights are one seed's.
+    at.toggle(key="compare_careful").set_value(True).run()
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "saved epoch" in errors[0], errors
+    assert at.button(key="compare_start").disabled
+    at.toggle(key="compare_careful").set_value(False).run()
+    assert not at.error, [e.value for e in at.error]
+
+    at.radio(key="compare_expect_0").set_value("B better").run()
     at.button(key="compare_start").click().run()
     assert not at.exception, [e.message for e in at.exception]
     job = shared_pool().get(at.session_state["compare_job"])

@@ -17,7 +17,11 @@ from gan_core.store.runs import load_run_data, new_run_id
 def add_branch_parser(sub) -> None:
     """The `branch` command's flags."""
     b = sub.add_parser("branch", help="go on from a run's saved epoch with changed settings, into a new run")
-    b.add_argument("--run", required=True, help="the run folder to branch from")
+    b.add_argument(
+        "--run",
+        required=True,
+        help="the run folder to branch from, or a run id in the runs folder (as the Runs page shows)",
+    )
     b.add_argument("--epoch", type=int, required=True, help="the saved epoch to go on from (1, 2, ...)")
     b.add_argument(
         "--set",
@@ -39,13 +43,24 @@ def add_branch_parser(sub) -> None:
     )
 
 
+def run_folder(run: str) -> Path:
+    """The folder `--run` names: a path, else (when no such folder is there and it is one plain
+    name) that run id in the runs folder (GAN_LAB_RUNS, else runs/)."""
+    path = Path(run)
+    if not path.is_dir() and path.name == run and run not in ("", ".", ".."):
+        by_id = default_runs_dir() / run
+        if by_id.is_dir():
+            return by_id
+    return path
+
+
 def branch_from_args(args) -> tuple[BranchPoint, TrainConfig]:
     """The branch point and the branch's validated settings the flags ask for: the parent's
     settings at the epoch, then the --set lines, then --max-seconds.
 
     Raises RunError (no such run or saved epoch), ConfigError (a bad key or value, or one a
     branch may not change) or ValueError (a budget already spent at the branch point)."""
-    point = branch_point(args.run, args.epoch)
+    point = branch_point(run_folder(args.run), args.epoch)
     cfg = start_config(point).with_overrides(args.overrides)
     if args.max_seconds is not None:
         if not args.max_seconds > 0:

@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 
 from gan_core.compare.arm import Arm
 from gan_core.compare.pair import (
+    CAREFUL_FROM_EPOCH,
     CAREFUL_SEEDS,
     SHARED_KEYS,
     CompareError,
@@ -53,6 +54,7 @@ from gan_core.store.branch import BranchPoint, start_config
 from gan_core.store.runs import load_run_data
 
 __all__ = [
+    "CAREFUL_FROM_EPOCH",
     "CAREFUL_SEEDS",
     "CompareError",
     "CompareJob",
@@ -114,7 +116,7 @@ class CompareJob:
         seeds: int = 1,
     ):
         if start is not None and seeds != 1:
-            raise CompareError("a comparison from a saved epoch trains one seed: its weights are that run's")
+            raise CompareError(CAREFUL_FROM_EPOCH)
         self._pairs = seeded_pairs(cfg_a, cfg_b, seeds)
         self.cfg_a, self.cfg_b = self._pairs[0]
         self.seeds = tuple(pair[0].run.seed for pair in self._pairs)

@@ -12,6 +12,12 @@ SHARED_KEYS = ("data.source", "run.batch_size", "run.seed", "run.epochs", "run.m
 # Seeds per arm in a careful comparison: the fewest that give a spread (min to max) to read a
 # difference against, at three times a plain comparison's training.
 CAREFUL_SEEDS = 3
+# A saved epoch's weights are one seed's: a comparison from one (a branch beside its parent)
+# cannot be trained again from other seeds.
+CAREFUL_FROM_EPOCH = (
+    f"a careful comparison trains fresh weights from {CAREFUL_SEEDS} seeds, and one from a saved epoch "
+    "goes on with that run's weights of one seed: turn Careful off to compare a branch with its parent"
+)
 MAX_SEEDS = 5  # a bound on what one comparison trains (2 x seeds networks held at once)
 
 
