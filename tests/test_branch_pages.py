@@ -110,7 +110,9 @@ def test_the_runs_page_branches_a_run_with_a_form_and_shows_the_lineage(runs, se
 
     at = page("runs.py", seat, runs, monkeypatch)
     captions = [c.value for c in at.caption]
-    assert any(c.startswith("branch of parent-run at epoch 1 (changed:") for c in captions), captions
+    # The settings the student changed, not the budget's seconds (counted from step 0).
+    lineage = "branch of parent-run at epoch 1 (changed: `model.dropout` 0.5, `hacks.flip_probability` 0.2)"
+    assert lineage in captions, [c for c in captions if "branch of" in c]
     assert any(c == f"branches: {made.name}" for c in captions), captions
     assert at.button(key=f"compare-parent-{made.name}").label == "Compare with its parent"
 

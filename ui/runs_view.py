@@ -101,12 +101,24 @@ def follow_branch() -> None:
         _switch("train.py", "Your branch is training: open the Train page from the app's menu to watch it.")
 
 
+# A branch's budget counts from step 0, so its seconds (the parent's then plus its own, a long
+# fraction) change with every branch: its row's steps say how long it trained, not the lineage.
+HOW_LONG = ("run.max_seconds", "run.epochs")
+
+
+def _shown(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else repr(value)
+
+
 def lineage_text(summary: RunSummary) -> str:
     """Where a run came from and what came of it, one line: "branch of RUN at epoch N
-    (changed: key value, ...)" and "branches: ID, ID"; "" for a run with neither."""
+    (changed: key value, ...)", the settings it changed besides how long it trains, and
+    "branches: ID, ID"; "" for a run with neither."""
     parts = []
     if summary.lineage is not None:
-        changed = ", ".join(f"`{key}` {value!r}" for key, value in summary.lineage.changed.items())
+        changed = ", ".join(
+            f"`{key}` {_shown(value)}" for key, value in summary.lineage.changed.items() if key not in HOW_LONG
+        )
         parts.append(summary.lineage.label + (f" (changed: {changed})" if changed else ""))
     if summary.children:
         parts.append(f"branches: {', '.join(summary.children)}")

@@ -36,13 +36,14 @@ def finished_run(folder, data):
 
 
 def go_to(page, title):
-    page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
+    # The first script run imports Keras and TensorFlow: on a busy machine the menu takes a while.
+    page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click(timeout=120_000)
     page.get_by_role("heading", name=title).first.wait_for(timeout=60_000)
 
 
 def fill_form(page, form, lines: str, seconds: int = 5):
-    form.get_by_label("Settings to change").fill(lines)
-    form.get_by_label("Seconds to train after the branch point").fill(str(seconds))
+    form.get_by_role("textbox", name="Settings to change").fill(lines)
+    form.get_by_role("spinbutton", name="Seconds to train after the branch point").fill(str(seconds))
     form.get_by_role("button", name="Start the branch").click()
 
 
