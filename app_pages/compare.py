@@ -164,7 +164,10 @@ def setup() -> tuple[TrainConfig, TrainConfig] | None:
     st.session_state[START] = start
     st.markdown(describe_difference(cfg_a, cfg_b))
     st.session_state[PAIR_TITLE] = pair_title(card_id, loaded, cfg_a, cfg_b)
-    compare_popover(card_id, loaded, seconds, lines_a, lines_b, cfg_a.run.seed)
+    if start is None:
+        compare_popover(card_id, loaded, seconds, lines_a, lines_b, cfg_a.run.seed)
+    else:  # a link carries settings, not a run's saved weights: it would open a different comparison
+        st.caption("A comparison from a run's saved epoch has no exercise link: it goes on from that run's weights.")
     return cfg_a, cfg_b
 
 

@@ -167,6 +167,9 @@ def test_compare_trains_a_branch_beside_its_parents_continuation(runs, seat, mon
     assert any("beside its parent" in i.value for i in at.info), [i.value for i in at.info]
     shown = " ".join(m.value for m in at.markdown)
     assert "`hacks.flip_probability` 0.05 → 0.2" in shown, shown
+    # No exercise link: a link would open A and B from fresh weights, another comparison.
+    assert not [c.value for c in at.code if "?" in c.value]
+    assert any("has no exercise link" in c.value for c in at.caption)
 
     # Careful mode trains three seeds from fresh weights; a saved epoch's weights are one seed's.
     at.toggle(key="compare_careful").set_value(True).run()
