@@ -8,7 +8,10 @@ from playwright.sync_api import expect
 
 from devtools.app_harness import app_server, browser_page, screenshot
 from gan_core.config.presets import preset
+from gan_core.jobs.seats import new_seat_token, seat_id
 from gan_core.run.trainer import Trainer
+from gan_core.store.run_owner import write_owner
+from ui.session import SEAT_COOKIE
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +35,10 @@ def go_to(page, title):
 def test_runs_page_lists_opens_and_deletes_a_finished_run_but_not_a_running_one(tmp_path, small_digits):
     runs = tmp_path / "runs"
     finished_run(runs / "finished-run", small_digits)
+    token = new_seat_token()  # this browser's seat, whose run the finished one is
+    write_owner(runs / "finished-run", seat_id(token))
     with app_server(runs) as url, browser_page() as page:
+        page.context.add_cookies([{"name": SEAT_COOKIE, "value": token, "url": url}])
         page.goto(url, wait_until="domcontentloaded")
         page.get_by_role("button", name="Start training").click()
         page.get_by_text(re.compile(r"^Training · ")).first.wait_for(timeout=120_000)
