@@ -88,13 +88,15 @@ def vm_kib(pid: int, field: str) -> int:
 
 async def _teacher_rate(teacher: StreamlitSession, seconds: float) -> float:
     """Steps/s of the teacher's run over `seconds`, read from fresh status lines at both ends."""
-    for _ in range(2):
+
+    async def fresh_status() -> tuple[int, float]:
         seen = teacher.status_at
         await teacher.wait_for(lambda s: s.status_at > seen, 30)
-        if _ == 0:
-            step0, t0 = status_numbers(teacher.status_line)[0], teacher.status_at
-            await asyncio.sleep(seconds)
-    step1, t1 = status_numbers(teacher.status_line)[0], teacher.status_at
+        return status_numbers(teacher.status_line)[0], teacher.status_at
+
+    step0, t0 = await fresh_status()
+    await asyncio.sleep(seconds)
+    step1, t1 = await fresh_status()
     return (step1 - step0) / (t1 - t0)
 
 
