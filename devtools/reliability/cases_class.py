@@ -31,7 +31,8 @@ def check_class(f: dict, min_ratio: float) -> str:
     assert not f["log_errors"], f"error lines in the server's log: {f['log_errors'][:3]}"
     assert not f["client_errors"], f"the simulation itself failed: {f['client_errors'][:3]}"
     assert f["sessions_answered"] == f["sessions"], (
-        f"{f['actions_unanswered']} actions unanswered, in {f['sessions'] - f['sessions_answered']} sessions"
+        f"{f['actions_unanswered']} actions unanswered, in {f['sessions'] - f['sessions_answered']} sessions: "
+        f"{f['unanswered'][:3]}"
     )
     assert not f["wrongful_deletes"], (
         f"runs deleted by someone other than their owner or the teacher: {f['wrongful_deletes']}"
