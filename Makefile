@@ -57,7 +57,7 @@ run: setup
 
 bench: setup
 	$(BIN)/python -m gan_core.cli.bench_report --seed-reference $(SEED_REFERENCE)
-	$(BIN)/python -m devtools.viewers_load --viewers 20 --seconds 60
+	$(BIN)/python -m devtools.viewers_load --viewers 100 --seconds 60
 	$(BIN)/python -m gan_core.cli.first_grid
 	$(BIN)/python -m devtools.class_load --trainings 4 --seconds 90
 

@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from devtools.reliability.cases_soak import session_cycles
+
+pytestmark = pytest.mark.slow  # a soak or a load: minutes, run by `make test`, not `make test-fast`
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,6 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # a soak or a load: minutes, run by `make test`, not `make test-fast`
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
