@@ -110,23 +110,29 @@ def main(argv=None) -> int:
         return 2
     flags = cpu_flags()
     print(cpu_line(flags), flush=True)
+    summary = _seed_tutorial_rounds(a.seed_reference, a.steps, a.rounds, flags)
+    default = _json_line(
+        [sys.executable, "-m", "gan_core", "bench", "--preset", "dcgan-hacks", "--steps", str(a.steps * 2), "--json"]
+    )
+    print(f"  default preset (dcgan-hacks, batch {default['batch']}): {default['steps_per_s']:.2f} steps/s")
+    summary["default_steps_per_s"] = round(default["steps_per_s"], 3)
+    summary["cpu_flags"] = [f for f in SPEED_FLAGS if f in flags]
+    summary["native_bf16"] = has_native_bf16(flags)
+    summary.update(_extras())
+    print(json.dumps(summary))
+    return 0
+
+
+def _seed_tutorial_rounds(seed_reference: str, steps: int, rounds: int, flags: frozenset[str]) -> dict[str, float]:
+    """The seed reference, our fp32 step and (where the CPU has native bf16) our bf16 step on the
+    seed-tutorial network, interleaved for `rounds` rounds; prints the table and returns each
+    one's best steps/s, the ratios to the seed reference and the bf16 matmul speed-up."""
     batch = preset("seed-tutorial").run.batch_size
     py = sys.executable
-    ours = [
-        py,
-        "-m",
-        "gan_core",
-        "bench",
-        "--preset",
-        "seed-tutorial",
-        "--batch",
-        str(batch),
-        "--steps",
-        str(a.steps),
-        "--json",
-    ]
+    ours = [py, "-m", "gan_core", "bench", "--preset", "seed-tutorial", "--batch", str(batch)]
+    ours += ["--steps", str(steps), "--json"]
     contenders = {
-        "seed reference": [py, a.seed_reference, "--steps", str(a.steps), "--batch", str(batch), "--json"],
+        "seed reference": [py, seed_reference, "--steps", str(steps), "--batch", str(batch), "--json"],
         "ours fp32": ours + ["--precision", "fp32"],
     }
     speedup = None
@@ -134,28 +140,18 @@ def main(argv=None) -> int:
         contenders["ours bf16"] = ours + ["--precision", "bf16"]
         speedup = _json_line([py, "-c", _SPEEDUP_PROBE])["bf16_speedup"]
         print(bf16_line(speedup), flush=True)
-    best = _best_rates(contenders, a.rounds)
+    best = _best_rates(contenders, rounds)
     ref = best["seed reference"]
-    print(f"\nseed-tutorial network, batch {batch}, best of {a.rounds} rounds:")
+    print(f"\nseed-tutorial network, batch {batch}, best of {rounds} rounds:")
     for name, rate in best.items():
         target = TARGETS.get(name.replace(" ", "_"))
         verdict = "" if target is None else f"   target >= {target:.1f}x: {verdict_word(rate / ref, target)}"
         print(f"  {name:15s} {rate:6.2f} steps/s   {rate / ref:5.3f}x the seed reference{verdict}")
-    default = _json_line(
-        [py, "-m", "gan_core", "bench", "--preset", "dcgan-hacks", "--steps", str(a.steps * 2), "--json"]
-    )
-    print(f"  default preset (dcgan-hacks, batch {default['batch']}): {default['steps_per_s']:.2f} steps/s")
     summary = {name.replace(" ", "_"): round(rate, 3) for name, rate in best.items()}
     summary.update({f"ratio_{k}": round(v / ref, 3) for k, v in summary.items() if not k.startswith("seed")})
-    summary["default_steps_per_s"] = round(default["steps_per_s"], 3)
-    summary["cpu_flags"] = [f for f in SPEED_FLAGS if f in flags]
-    summary["native_bf16"] = has_native_bf16(flags)
     if speedup is not None:
         summary["bf16_matmul_speedup"] = round(speedup, 3)
-    extra = _extras()
-    summary.update(extra)
-    print(json.dumps(summary))
-    return 0
+    return summary
 
 
 def _best_rates(contenders: dict[str, list[str]], rounds: int) -> dict[str, float]:
