@@ -148,63 +148,98 @@ def main(argv=None) -> int:
 
 
 def _dispatch(args) -> int:
-    if args.command == "train":
-        from gan_core.cli.train import run_train
+    """Run the chosen command: each one's module is imported only when it runs (TensorFlow
+    only for the commands that train or sample)."""
+    handler = _COMMANDS.get(args.command)
+    if handler is None:
+        raise UsageError(f"unknown command {args.command}")
+    return handler(args)
 
-        return run_train(args)
-    if args.command == "branch":
-        from gan_core.cli.branch import run_branch
 
-        return run_branch(args)
-    if args.command == "sample":
-        from gan_core.generators.sampling import sample_run
+def _train(args) -> int:
+    from gan_core.cli.train import run_train
 
-        path = sample_run(
-            args.run, args.n, args.out, args.seed, on_note=lambda note: print(f"note: {note}", file=sys.stderr)
-        )
-        print(f"wrote {args.n} images to {path}")
-        return 0
-    if args.command == "bench":
-        from gan_core.cli.bench import bench_step
+    return run_train(args)
 
-        result = bench_step(args.preset, args.steps, args.warmup, args.batch, args.precision)
-        print(
-            json.dumps(result)
-            if args.json
-            else f"{args.preset} {args.precision}: {result['steps_per_s']:.2f} steps/s (batch {result['batch']})"
-        )
-        return 0
-    if args.command == "presets":
-        from gan_core.config.presets import PRESETS
 
-        for name, (text, _) in PRESETS.items():
-            print(f"{name:15s} {text}")
-        return 0
-    if args.command == "settings":
-        from gan_core.config.settings import IMAGE, TOY, settings_listing, where_settings_live
+def _branch(args) -> int:
+    from gan_core.cli.branch import run_branch
 
-        if args.markdown:
-            print(
-                f"Image GAN (Train page):\n\n{where_settings_live(IMAGE)}\n2D playground:\n\n{where_settings_live(TOY)}"
-            )
-        else:
-            print(settings_listing(args.scope))
-        return 0
-    if args.command == "metrics":
-        from gan_core.data import DataError
-        from gan_core.metrics import MetricsError, metrics_from_npy
+    return run_branch(args)
 
-        try:
-            print(json.dumps(metrics_from_npy(args.file, args.data)))
-        except (MetricsError, DataError) as e:
-            raise UsageError(str(e)) from None
-        return 0
-    if args.command == "compare":
-        from gan_core.cli.compare import run_compare
 
-        return run_compare(args)
-    if args.command == "toy":
-        from gan_core.toy.cli import run_toy
+def _sample(args) -> int:
+    from gan_core.generators.sampling import sample_run
 
-        return run_toy(args)
-    raise UsageError(f"unknown command {args.command}")
+    def note(text: str) -> None:
+        print(f"note: {text}", file=sys.stderr)
+
+    path = sample_run(args.run, args.n, args.out, args.seed, on_note=note)
+    print(f"wrote {args.n} images to {path}")
+    return 0
+
+
+def _bench(args) -> int:
+    from gan_core.cli.bench import bench_step
+
+    result = bench_step(args.preset, args.steps, args.warmup, args.batch, args.precision)
+    print(
+        json.dumps(result)
+        if args.json
+        else f"{args.preset} {args.precision}: {result['steps_per_s']:.2f} steps/s (batch {result['batch']})"
+    )
+    return 0
+
+
+def _presets(args) -> int:
+    from gan_core.config.presets import PRESETS
+
+    for name, (text, _) in PRESETS.items():
+        print(f"{name:15s} {text}")
+    return 0
+
+
+def _settings(args) -> int:
+    from gan_core.config.settings import IMAGE, TOY, settings_listing, where_settings_live
+
+    if args.markdown:
+        print(f"Image GAN (Train page):\n\n{where_settings_live(IMAGE)}\n2D playground:\n\n{where_settings_live(TOY)}")
+    else:
+        print(settings_listing(args.scope))
+    return 0
+
+
+def _metrics(args) -> int:
+    from gan_core.data import DataError
+    from gan_core.metrics import MetricsError, metrics_from_npy
+
+    try:
+        print(json.dumps(metrics_from_npy(args.file, args.data)))
+    except (MetricsError, DataError) as e:
+        raise UsageError(str(e)) from None
+    return 0
+
+
+def _compare(args) -> int:
+    from gan_core.cli.compare import run_compare
+
+    return run_compare(args)
+
+
+def _toy(args) -> int:
+    from gan_core.toy.cli import run_toy
+
+    return run_toy(args)
+
+
+_COMMANDS = {
+    "train": _train,
+    "branch": _branch,
+    "sample": _sample,
+    "bench": _bench,
+    "presets": _presets,
+    "settings": _settings,
+    "metrics": _metrics,
+    "compare": _compare,
+    "toy": _toy,
+}
