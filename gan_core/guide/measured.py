@@ -75,4 +75,23 @@ def measured_line(card_id: str) -> str:
     return text + (f" {m.note}" if m.note else "")
 
 
+# How far one-seed pairs moved from run to run when measured again (issue 28): a card whose
+# figure is such a pair says so, so nobody reads a gap of a few points as a finding.
+ONE_SEED_MOVE_POINTS = 6
+
+
+def measured_caption(card_id: str, measured: str) -> str:
+    """What the Hacks guide shows under a card's "why": the careful line for a card in
+    MEASURED (`measured` is then that line), the card's own `measured` text marked as a one-seed
+    pair otherwise; "" for a card without either."""
+    if card_id in MEASURED:
+        return f"Measured here (a careful Compare, {len(SEEDS)} seeds per arm): {measured}"
+    if not measured:
+        return ""
+    return (
+        "Measured here, one seed per arm (a one-seed pair: such pairs moved by about "
+        f"{ONE_SEED_MOVE_POINTS} points from run to run, so a smaller gap may be chance): {measured}"
+    )
+
+
 MEASURED: dict[str, CarefulPair] = {}
