@@ -2,6 +2,8 @@
 "within noise" follows the rule of gan_core/compare/spread.py, and the card shows that line
 while the cards measured from one seed say so."""
 
+from pathlib import Path
+
 import pytest
 
 from gan_core.compare.spread import Spread, within_noise
@@ -54,3 +56,14 @@ def test_a_card_measured_from_one_seed_says_so():
 def test_a_card_without_an_entry_has_no_careful_line():
     with pytest.raises(KeyError):
         measured_line("no-such-card")
+
+
+def test_the_guide_page_shows_each_cards_careful_or_one_seed_line(open_page):
+    page = open_page(Path(__file__).resolve().parents[1] / "app_pages" / "hacks_guide.py", 60)
+    captions = [c.value for c in page.caption]
+    for card in guide.CARDS:
+        expected = measured_caption(card.id, card.measured)
+        if expected:
+            assert expected in captions, card.id
+    assert sum(c.startswith("Measured here (a careful Compare, 3 seeds per arm): ") for c in captions) == len(MEASURED)
+    assert not any(c.startswith("Measured here (a same-seed Compare pair)") for c in captions)
