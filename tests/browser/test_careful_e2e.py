@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from devtools.app_harness import app_server, browser_page, screenshot
+from devtools.app_harness import ARTIFACTS, app_server, browser_page, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -46,3 +46,6 @@ def test_a_careful_comparison_runs_three_seeds_per_arm_and_draws_bands(tmp_path)
         page.mouse.move(5, 5)
         page.wait_for_timeout(1500)
         screenshot(page, "compare_careful.png")
+        charts.first.scroll_into_view_if_needed()
+        page.wait_for_timeout(1500)
+        charts.first.screenshot(path=str(ARTIFACTS / "compare_careful_bands.png"))  # the losses' bands
