@@ -6,8 +6,8 @@ so the line and the table cannot disagree, and tests/test_guide_measured.py chec
 
 How (measured 2026-12-07): `python -m gan_core compare --careful --epochs 4 --set
 model.use_labels=false --card soft-real-labels --card label-flips --card batch-norm ...`
-(gan_core/cli/compare.py; one process, the cards one after the other, each card's JSON line
-copied here): the `dcgan-hacks` preset with the labels off, seeds 0, 1 and 2 for both arms,
+(gan_core/cli/compare.py; one process, the cards one after the other, stopped after these
+three when the time set aside for measuring was spent; each card's JSON line copied here): the `dcgan-hacks` preset with the labels off, seeds 0, 1 and 2 for both arms,
 1,248 steps per run (4 epochs of mnist-5k at 16 real images a step), the last epoch's quality
 on 256 samples with the MNIST judge. A step budget, not seconds: the machine (an AMD EPYC, 2 cores; CPU flags avx,
 avx2, fma, sse4_2, no avx512 or bf16) was shared with other work at a load of 6 to 15, which
