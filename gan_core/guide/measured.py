@@ -7,13 +7,14 @@ so the line and the table cannot disagree, and tests/test_guide_measured.py chec
 How (measured 2026-12-07): `python -m gan_core compare --careful --epochs 4 --set
 model.use_labels=false --card soft-real-labels --card label-flips --card batch-norm ...`
 (gan_core/cli/compare.py; one process, the cards one after the other, stopped after these
-three when the time set aside for measuring was spent; each card's JSON line copied here): the `dcgan-hacks` preset with the labels off, seeds 0, 1 and 2 for both arms,
-1,248 steps per run (4 epochs of mnist-5k at 16 real images a step), the last epoch's quality
-on 256 samples with the MNIST judge. A step budget, not seconds: the machine (an AMD EPYC, 2 cores; CPU flags avx,
-avx2, fma, sse4_2, no avx512 or bf16) was shared with other work at a load of 6 to 15, which
-changed how long a card took (about 13 minutes for its six runs), never what they learned.
-Figures are rounded to 4 places (shares) and 3 (Fréchet distances); the "within noise" of each
-was checked on the rounded figures. docs/measured.md keeps the same table.
+three when the time set aside for measuring was spent; each card's JSON line copied here):
+the `dcgan-hacks` preset with the labels off, seeds 0, 1 and 2 for both arms, 1,248 steps per
+run (4 epochs of mnist-5k at 16 real images a step), the last epoch's quality on 256 samples
+with the MNIST judge. A step budget, not seconds: the machine (an AMD EPYC, 2 cores; CPU flags
+avx, avx2, fma, sse4_2, no avx512 or bf16) was shared with other work at a load of 6 to 15,
+which changed how long a card took (about 13 minutes for its six runs), never what they
+learned. Figures are rounded to 4 places (shares) and 3 (Fréchet distances); the "within
+noise" of each was checked on the rounded figures. docs/measured.md keeps the same table.
 """
 
 from __future__ import annotations
