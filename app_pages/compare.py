@@ -116,12 +116,20 @@ def setup() -> tuple[TrainConfig, TrainConfig] | None:
                 help="Training time for each side. Both sides train the same number of steps, one after the "
                 "other, so the whole comparison takes about twice this, plus compiling and the grids.",
             )
-    careful = st.toggle(
-        f"Careful: {CAREFUL_SEEDS} seeds per arm",
-        key=CAREFUL,
-        help=f"Train A and B from {CAREFUL_SEEDS} seeds each (A and B share each seed), the same steps for all "
-        f"{2 * CAREFUL_SEEDS} runs. The curves show each arm's band from its lowest to its highest seed, and "
-        'the verdict calls a difference no larger than that spread "within noise".',
+    # A branch beside its parent goes on from one run's saved weights: one seed, so no careful mode.
+    branching = loaded is not None and bool(loaded.get("branch"))
+    careful = (
+        st.toggle(
+            f"Careful: {CAREFUL_SEEDS} seeds per arm",
+            key=CAREFUL,
+            disabled=branching,
+            help="A branch goes on from one run's saved weights, so it trains one seed."
+            if branching
+            else f"Train A and B from {CAREFUL_SEEDS} seeds each (A and B share each seed), the same steps for all "
+            f"{2 * CAREFUL_SEEDS} runs. The curves show each arm's band from its lowest to its highest seed, and "
+            'the verdict calls a difference no larger than that spread "within noise".',
+        )
+        and not branching
     )
     if careful:
         st.caption(
@@ -211,7 +219,7 @@ def start_job(cfg_a: TrainConfig, cfg_b: TrainConfig) -> None:
     else:  # the class's limit applies to the seconds trained after the saved epoch
         (cfg_a, note), (cfg_b, _) = capped_after(cfg_a, start, classroom), capped_after(cfg_b, start, classroom)
     seat = current_seat()
-    seeds = CAREFUL_SEEDS if st.session_state.get(CAREFUL) else 1
+    seeds = CAREFUL_SEEDS if st.session_state.get(CAREFUL) and start is None else 1  # a branch: one seed
     try:
         # Two slots, careful or not: the comparison's thread trains its runs one step at a time
         # (A, B, A, B, ...), so six runs draw on the cores like two, only three times as long.
@@ -275,16 +283,20 @@ def _live_body() -> None:
         return
     # Refreshed every second: each arm's series are followed, so only the new rows are copied.
     status = job.status()
+    job_id = st.session_state.get(JOB)
+
+    def beside() -> None:  # the student's prediction beside the verdict, careful or not
+        predict_view.beside_verdict(job_id, job, status.state)
+
     if job.careful:
         snaps_a, snaps_b = (
             tuple(followed_snapshot(board, f"compare_follower_{arm}{i}") for i, board in enumerate(job.arm_boards(arm)))
             for arm in "AB"
         )
-        draw_careful(snaps_a, snaps_b, status, job.seeds)
+        draw_careful(snaps_a, snaps_b, status, job.seeds, beside=beside)
     else:
         snap_a, snap_b = (followed_snapshot(board, f"compare_follower_{arm}") for arm, board in zip("ab", job.boards))
-        job_id = st.session_state.get(JOB)
-        draw(snap_a, snap_b, status, beside=lambda: predict_view.beside_verdict(job_id, job, status.state))
+        draw(snap_a, snap_b, status, beside=beside)
     seen = st.session_state.get("compare_seen_state")
     st.session_state["compare_seen_state"] = status.state
     if status.state in TERMINAL and seen is not None and seen not in TERMINAL:

@@ -13,6 +13,7 @@ from streamlit.errors import StreamlitAPIException
 
 # Run on its own, Streamlit puts only app_pages/ on the import path.
 from gan_core.guide import lookup as guide  # noqa: E402
+from gan_core.guide.measured import measured_caption  # noqa: E402
 from gan_core.guide.numbers import NUMBERS  # noqa: E402
 from ui.figures.guide import activation_figure, generator_loss_figure, label_target_figure, overlap_figure
 
@@ -74,8 +75,9 @@ def show_card(card: guide.GuideCard) -> None:
         with text:
             st.markdown(f"**What it is.** {card.what}")
             st.markdown(f"**Why it helps.** {card.why}")
-            if card.measured:
-                st.caption(f"Measured here (a same-seed Compare pair): {card.measured}")
+            caption = measured_caption(card.id, card.measured)
+            if caption:
+                st.caption(caption)
             st.markdown(f"**On:** {card.on}  \n**Off:** {card.off}")
             keys = ", ".join(f"`{k}`" for k in card.keys)
             st.caption(f"Config: {keys} · Source: {'; '.join(card.sources)}")

@@ -10,7 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from gan_core.compare.job import CompareJob
+from gan_core.compare.spread import careful_outcome
 from gan_core.config.presets import preset
+from gan_core.jobs.predictions import prediction, shared_predictions
 from gan_core.jobs.seats import seat_id
 from gan_core.jobs.server import shared_pool
 from ui.figures import careful as figures
@@ -44,6 +46,8 @@ def test_the_toggle_starts_a_careful_comparison_in_two_slots(page):
     assert not any("6 runs" in c.value for c in page.caption)
     toggle.set_value(True).run()
     assert any(c.value.startswith("6 runs, one step at a time: about 6 × the seconds per arm") for c in page.caption)
+    assert button(page, "Start comparison").disabled  # "What do you expect?" comes first, careful or not
+    page.radio(key="compare_expect_0").set_value("about the same").run()
     button(page, "Start comparison").click().run()
     assert not page.exception
     job = shared_pool().get(page.session_state["compare_job"])
@@ -60,12 +64,20 @@ def test_the_toggle_starts_a_careful_comparison_in_two_slots(page):
 def test_a_finished_careful_job_draws_bands_a_seed_table_and_the_noise_verdict(careful_job, page):
     # The job is this browser's own: its seat may see and control it.
     owner = seat_id(page.session_state["seat_token"])
-    page.session_state["compare_job"] = shared_pool().adopt(careful_job, owner=owner)
+    job_id = shared_pool().adopt(careful_job, owner=owner)
+    page.session_state["compare_job"] = job_id
+    shared_predictions().record(job_id, "careful-test", "Non-saturating loss", owner, prediction("about the same"))
     page.run()
     assert not page.exception
     verdict = page.success[0].value
     assert verdict.startswith("Verdict: A: ") and "3 seeds each. A − B = " in verdict
     assert ("within noise" in verdict) or ("is ahead" in verdict)
+    # The prediction stands beside it, settled by the careful verdict (all three seeds), not by seed 5 alone.
+    said = [m.value for m in page.markdown]
+    assert "You expected: **About the same**." in said
+    came_out = careful_outcome(*careful_job.snapshots()[:2])
+    assert came_out is not None and shared_predictions().get(job_id).outcome == came_out
+    assert any(m.startswith(f"It came out: **{came_out.capitalize()}**") for m in said), said
     radio = page.radio(key="compare_grid_seed")
     assert radio.options == ["5", "6", "7"] and radio.value == 5
     captions = [c for image in page.get("image") for c in image.captions]

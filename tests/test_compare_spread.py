@@ -7,7 +7,16 @@ import numpy as np
 import pytest
 
 from gan_core.compare.pair import CompareError, seeded_pairs
-from gan_core.compare.spread import Spread, band, careful_verdict, epoch_spreads, score, spread, within_noise
+from gan_core.compare.spread import (
+    Spread,
+    band,
+    careful_outcome,
+    careful_verdict,
+    epoch_spreads,
+    score,
+    spread,
+    within_noise,
+)
 from gan_core.config.presets import preset
 from gan_core.run.snapshot import EpochRecord, Snapshot
 
@@ -118,3 +127,15 @@ def test_the_seeds_of_a_careful_pair_are_shared_by_a_and_b():
         seeded_pairs(cfg.with_value("run.seed", 2**31 - 2), cfg.with_value("run.seed", 2**31 - 2), 3)
     with pytest.raises(CompareError, match=r"^a comparison trains 1 to 5 seeds per arm, got 9$"):
         seeded_pairs(cfg, cfg, 9)
+
+
+def test_a_prediction_is_settled_by_the_careful_verdict_of_every_seed():
+    a = [run(0.45, frechet=20.0), run(0.48, frechet=21.0), run(0.51, frechet=22.0)]
+    # Seed 0 alone: 45% vs 30% would be a clear lead for A; over three seeds it is within noise.
+    close = [run(0.30, frechet=20.0), run(0.48, frechet=21.0), run(0.52, frechet=22.0)]
+    assert careful_outcome(a, close) == "about the same"
+    behind = [run(0.20, frechet=30.0), run(0.22, frechet=31.0), run(0.25, frechet=32.0)]
+    assert careful_outcome(a, behind) == "A better" and careful_outcome(behind, a) == "B better"
+    broke = [run(0.1, warnings=(NAN_WARNING,))] * 3
+    assert careful_outcome(broke, a) == "B better"
+    assert careful_outcome([run(0.4)], [run(0.5)]) is None  # one seed each: no spread to judge by

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gan_core.compare.verdict import collapsed, last_quality, went_nan
+from gan_core.compare.verdict import A_BETTER, ABOUT_SAME, B_BETTER, collapsed, last_quality, went_nan
 from gan_core.metrics import upgrade_quality
 from gan_core.metrics.wording import headline
 from gan_core.run.snapshot import Snapshot
@@ -158,6 +158,23 @@ def careful_verdict(snaps_a: Sequence[Snapshot], snaps_b: Sequence[Snapshot]) ->
     if distance_ok is not None:
         text += " " + _distance_sentence(da, db, distance_ok, label_free)
     return CarefulVerdict(sa, sb, da, db, score_ok, distance_ok, text)
+
+
+def careful_outcome(snaps_a: Sequence[Snapshot], snaps_b: Sequence[Snapshot]) -> str | None:
+    """What a careful comparison came out as, in the words of a plain one's `outcome`
+    (gan_core/compare/verdict.py), so a prediction is settled the same way: ABOUT_SAME when the
+    headline scores' difference is within noise, A_BETTER or B_BETTER when it is beyond the
+    seeds' spread; when every seed of one arm broke down (NaN) and not all of the other's, the
+    other is better; None when it cannot say (too few seeds with quality figures)."""
+    broke_a, broke_b = (bool(snaps) and all(went_nan(s) for s in snaps) for snaps in (snaps_a, snaps_b))
+    if broke_a != broke_b:
+        return B_BETTER if broke_a else A_BETTER
+    found = careful_verdict(snaps_a, snaps_b)
+    if found.score_within_noise is None:
+        return None
+    if found.score_within_noise:
+        return ABOUT_SAME
+    return A_BETTER if found.score_a.mean > found.score_b.mean else B_BETTER
 
 
 _UNRATED = {False: "A and B: no finished epoch yet.", True: "A and B: no quality figures."}

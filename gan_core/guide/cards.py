@@ -13,11 +13,19 @@ Compare page applies to the dcgan-hacks preset.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from gan_core.guide.hack_cards import hack_cards
+from gan_core.guide.measured import MEASURED, measured_line
 from gan_core.guide.model import GuideCard
 from gan_core.guide.model_hack_cards import MODEL_HACK_CARDS
 from gan_core.guide.practice_cards import practice_cards
 from gan_core.guide.stabilizer_cards import stabilizer_cards
 
 # Built here, at import, from NUMBERS as it is then: reloading this module refills every number.
-CARDS: tuple[GuideCard, ...] = practice_cards() + hack_cards() + stabilizer_cards() + MODEL_HACK_CARDS
+# A card with a careful measurement (gan_core/guide/measured.py) shows that line instead of its
+# own one-seed figure.
+CARDS: tuple[GuideCard, ...] = tuple(
+    replace(card, measured=measured_line(card.id)) if card.id in MEASURED else card
+    for card in practice_cards() + hack_cards() + stabilizer_cards() + MODEL_HACK_CARDS
+)

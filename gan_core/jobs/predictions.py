@@ -18,6 +18,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 
+from gan_core.compare.spread import careful_outcome
 from gan_core.compare.verdict import OUTCOMES, outcome
 from gan_core.config.tree import ConfigError
 
@@ -154,7 +155,11 @@ class PredictionBook:
 
 def job_outcome(job) -> str | None:
     """What a finished comparison came out as (gan_core.compare.verdict.outcome of its two
-    arms' boards), without copying their per-step series."""
+    arms' boards; for a careful one, gan_core.compare.spread.careful_outcome of every seed's),
+    without copying their per-step series."""
+    if getattr(job, "careful", False):
+        snaps_a, snaps_b = (tuple(b.snapshot(series=False) for b in job.arm_boards(arm)) for arm in "AB")
+        return careful_outcome(snaps_a, snaps_b)
     snap_a, snap_b = (board.snapshot(series=False) for board in job.boards[:2])
     return outcome(snap_a, snap_b)
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from devtools.app_harness import app_server, browser_page, screenshot
+from devtools.app_harness import ARTIFACTS, app_server, browser_page, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -15,20 +15,27 @@ def test_a_careful_comparison_runs_three_seeds_per_arm_and_draws_bands(tmp_path)
     runs = tmp_path / "runs"
     runs.mkdir()
     with app_server(runs) as url, browser_page(height=1400) as page:
-        page.goto(url, wait_until="domcontentloaded")
-        page.locator('[data-testid="stApp"]').wait_for(timeout=60_000)
-        page.locator('[data-testid="stSidebarNav"]').get_by_text("Compare", exact=True).click()
-        page.get_by_role("button", name="Start comparison").wait_for(timeout=60_000)
+        page.goto(f"{url}/compare", wait_until="domcontentloaded")
+        page.get_by_role("button", name="Start comparison").wait_for(timeout=120_000)
         seconds = page.locator('[data-testid="stNumberInput"]').filter(has_text="Seconds per arm").locator("input")
         seconds.fill("5")
         seconds.press("Enter")
         page.get_by_text("Careful: 3 seeds per arm").click()
         page.get_by_text(re.compile(r"^6 runs, one step at a time")).wait_for(timeout=30_000)
-        page.get_by_role("button", name="Start comparison").click()
+        start = page.get_by_role("button", name="Start comparison")
+        assert start.is_disabled()  # "What do you expect?" first, careful or not
+        page.get_by_text("About the same", exact=True).click()
+        expect(start).to_be_enabled(timeout=30_000)
+        start.click()
         page.get_by_text(re.compile(r"6 runs: 3 seeds each for A and B")).first.wait_for(timeout=120_000)
+        page.get_by_text("You expected: About the same.").wait_for(timeout=60_000)  # kept while it trains
         verdict = page.get_by_text(re.compile(r"^Verdict: A: .*3 seeds each\. A − B = "))
         verdict.wait_for(timeout=600_000)
         assert re.search(r"within noise|is ahead", verdict.inner_text())
+        # The prediction beside it is settled by the careful verdict: "about the same" when within noise.
+        said = page.locator(".st-key-compare_prediction").inner_text()
+        came_out = "About the same" if "within noise" in verdict.inner_text().split("Fréchet")[0] else "(A|B) better"
+        assert re.search(rf"It came out: {came_out}", said), said
         expect(page.get_by_text(re.compile(r"^Finished: [\d,]+ steps for each of A and B in 3 seeds"))).to_be_visible()
         charts = page.locator('[data-testid="stPlotlyChart"]')
         expect(charts).to_have_count(4, timeout=60_000)  # losses, accuracy, recognized share, Fréchet distance
@@ -39,3 +46,6 @@ def test_a_careful_comparison_runs_three_seeds_per_arm_and_draws_bands(tmp_path)
         page.mouse.move(5, 5)
         page.wait_for_timeout(1500)
         screenshot(page, "compare_careful.png")
+        charts.first.scroll_into_view_if_needed()
+        page.wait_for_timeout(1500)
+        charts.first.screenshot(path=str(ARTIFACTS / "compare_careful_bands.png"))  # the losses' bands
