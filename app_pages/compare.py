@@ -44,6 +44,7 @@ DEFAULT_CARD = "batch-norm"
 DEFAULT_SECONDS = 60
 PAIR_TITLE = "compare_title"  # what the pair on screen is called (the exercise's title for the teacher)
 CAREFUL = "compare_careful"  # the toggle: three seeds per arm
+CAREFUL_CHOSEN = "compare_careful_chosen"  # the toggle's value, or the exercise link's when it fixes it
 
 
 # -- the A/B setup -----------------------------------------------------------------------
@@ -116,13 +117,17 @@ def setup() -> tuple[TrainConfig, TrainConfig] | None:
                 help="Training time for each side. Both sides train the same number of steps, one after the "
                 "other, so the whole comparison takes about twice this, plus compiling and the grids.",
             )
-    careful = st.toggle(
-        f"Careful: {CAREFUL_SEEDS} seeds per arm",
-        key=CAREFUL,
-        help=f"Train A and B from {CAREFUL_SEEDS} seeds each (A and B share each seed), the same steps for all "
-        f"{2 * CAREFUL_SEEDS} runs. The curves show each arm's band from its lowest to its highest seed, and "
-        'the verdict calls a difference no larger than that spread "within noise".',
-    )
+    if exercise is not None and exercise.hides("careful"):
+        careful = fixed.careful
+    else:
+        careful = st.toggle(
+            f"Careful: {CAREFUL_SEEDS} seeds per arm",
+            key=CAREFUL,
+            disabled=exercise is not None and exercise.locks("careful"),
+            help=f"Train A and B from {CAREFUL_SEEDS} seeds each (A and B share each seed), the same steps for all "
+            f"{2 * CAREFUL_SEEDS} runs. The curves show each arm's band from its lowest to its highest seed, and "
+            'the verdict calls a difference no larger than that spread "within noise".',
+        )
     if careful:
         st.caption(
             f"{2 * CAREFUL_SEEDS} runs, one step at a time: about {2 * CAREFUL_SEEDS} × the seconds per arm, "
@@ -147,8 +152,10 @@ def setup() -> tuple[TrainConfig, TrainConfig] | None:
     if exercise is not None:  # a locked control's value is the link's, whatever a message sent
         card_id = fixed.card if exercise.locks("card") else card_id
         seconds = fixed.seconds if exercise.locks("seconds") else seconds
+        careful = fixed.careful if exercise.locks("careful") else careful
         if exercise.locks("overrides"):
             lines_a, lines_b = fixed.lines_a, fixed.lines_b
+    st.session_state[CAREFUL_CHOSEN] = careful  # what start_job reads (the toggle may be hidden)
     try:
         if loaded is not None and loaded.get("branch"):
             cfg_a, cfg_b, start = _branch_pair(loaded["branch"], float(seconds), lines_a, lines_b)
@@ -161,7 +168,7 @@ def setup() -> tuple[TrainConfig, TrainConfig] | None:
     st.session_state[START] = start
     st.markdown(describe_difference(cfg_a, cfg_b))
     st.session_state[PAIR_TITLE] = pair_title(card_id, loaded, cfg_a, cfg_b)
-    compare_popover(card_id, loaded, seconds, lines_a, lines_b, cfg_a.run.seed)
+    compare_popover(card_id, loaded, seconds, lines_a, lines_b, cfg_a.run.seed, careful)
     return cfg_a, cfg_b
 
 
@@ -205,7 +212,7 @@ def start_job(cfg_a: TrainConfig, cfg_b: TrainConfig) -> None:
     else:  # the class's limit applies to the seconds trained after the saved epoch
         (cfg_a, note), (cfg_b, _) = capped_after(cfg_a, start, classroom), capped_after(cfg_b, start, classroom)
     seat = current_seat()
-    seeds = CAREFUL_SEEDS if st.session_state.get(CAREFUL) else 1
+    seeds = CAREFUL_SEEDS if st.session_state.get(CAREFUL_CHOSEN) else 1
     try:
         # Two slots, careful or not: the comparison's thread trains its runs one step at a time
         # (A, B, A, B, ...), so six runs draw on the cores like two, only three times as long.
@@ -269,16 +276,20 @@ def _live_body() -> None:
         return
     # Refreshed every second: each arm's series are followed, so only the new rows are copied.
     status = job.status()
+    job_id = st.session_state.get(JOB)
+
+    def beside() -> bool:  # the prediction kept with this comparison, beside its verdict
+        return predict_view.beside_verdict(job_id, job, status.state)
+
     if job.careful:
         snaps_a, snaps_b = (
             tuple(followed_snapshot(board, f"compare_follower_{arm}{i}") for i, board in enumerate(job.arm_boards(arm)))
             for arm in "AB"
         )
-        draw_careful(snaps_a, snaps_b, status, job.seeds)
+        draw_careful(snaps_a, snaps_b, status, job.seeds, beside=beside)
     else:
         snap_a, snap_b = (followed_snapshot(board, f"compare_follower_{arm}") for arm, board in zip("ab", job.boards))
-        job_id = st.session_state.get(JOB)
-        draw(snap_a, snap_b, status, beside=lambda: predict_view.beside_verdict(job_id, job, status.state))
+        draw(snap_a, snap_b, status, beside=beside)
     seen = st.session_state.get("compare_seen_state")
     st.session_state["compare_seen_state"] = status.state
     if status.state in TERMINAL and seen is not None and seen not in TERMINAL:

@@ -162,6 +162,26 @@ def test_start_waits_for_a_prediction_which_is_kept_with_the_comparison():
         job.join(120)
 
 
+def test_a_careful_link_locks_three_seeds_per_arm_and_its_prediction_is_kept():
+    at = opened("compare.py", "card=non-saturating&seconds=30&seed=3&careful=true&lock=careful")
+    toggle = at.toggle(key="compare_careful")
+    assert toggle.value and toggle.disabled
+    assert "careful=true" in copied_link(at) and "lock=careful" in copied_link(at)
+    at.session_state["compare_careful"] = False  # a crafted message: the lock keeps it on
+    at.radio(key="compare_expect_0").set_value("about the same").run()
+    widget(at.button, "Start comparison").click().run()
+    assert not at.exception
+    job_id = at.session_state["compare_job"]
+    job = shared_pool().get(job_id)
+    try:
+        assert job.careful and job.seeds == (3, 4, 5)
+        assert shared_predictions().get(job_id).prediction == prediction("about the same")
+        assert "You expected: **About the same**." in [m.value for m in at.markdown]  # beside the careful view
+    finally:
+        job.stop(timeout=2.0)
+        job.join(120)
+
+
 @pytest.fixture(scope="module")
 def finished_pair(small_digits):
     cfg = preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=1", "run.grid_size=4"])

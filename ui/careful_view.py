@@ -85,11 +85,23 @@ def show_quality(snaps_a: Sequence[Snapshot], snaps_b: Sequence[Snapshot], seeds
 
 
 def draw_careful(
-    snaps_a: Sequence[Snapshot], snaps_b: Sequence[Snapshot], status: CompareStatus, seeds: Sequence[int]
+    snaps_a: Sequence[Snapshot],
+    snaps_b: Sequence[Snapshot],
+    status: CompareStatus,
+    seeds: Sequence[int],
+    beside=None,
 ) -> None:
-    """The whole careful view, top to bottom: status, verdict, grids, curves, quality."""
+    """The whole careful view, top to bottom: status, verdict, grids, curves, quality. `beside`,
+    when given, draws what stands beside the verdict (the student's prediction)."""
     show_status(snaps_a, snaps_b, status, seeds)
-    show_verdict(snaps_a, snaps_b, status)
+    if beside is None:
+        show_verdict(snaps_a, snaps_b, status)
+    else:
+        verdict_column, beside_column = st.columns(2)
+        with verdict_column:
+            show_verdict(snaps_a, snaps_b, status)
+        with beside_column:
+            beside()
     show_seed_grids(snaps_a, snaps_b, seeds)
     show_curves(snaps_a, snaps_b)
     show_quality(snaps_a, snaps_b, seeds)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gan_core.compare.verdict import collapsed, last_quality, went_nan
+from gan_core.compare.verdict import A_BETTER, ABOUT_SAME, B_BETTER, collapsed, last_quality, went_nan
 from gan_core.metrics import upgrade_quality
 from gan_core.metrics.wording import headline
 from gan_core.run.snapshot import Snapshot
@@ -189,3 +189,15 @@ def _distance_sentence(da: Spread, db: Spread, ok: bool, label_free: bool) -> st
     lower = "A" if da.mean < db.mean else "B"
     judged = "within noise" if ok else f"{lower}'s is lower, beyond noise"
     return f"{name} {shown}: {judged}."
+
+
+def careful_outcome(snaps_a: Sequence[Snapshot], snaps_b: Sequence[Snapshot]) -> str | None:
+    """What a careful comparison came out as, in a prediction's words (gan_core.compare.verdict's
+    OUTCOMES): ABOUT_SAME when the headline scores' difference is within noise, else the arm
+    with the higher mean score; None when too few seeds have quality figures to tell."""
+    found = careful_verdict(snaps_a, snaps_b)
+    if found.score_within_noise is None:
+        return None
+    if found.score_within_noise:
+        return ABOUT_SAME
+    return A_BETTER if found.score_a.mean > found.score_b.mean else B_BETTER

@@ -18,6 +18,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 
+from gan_core.compare.spread import careful_outcome
 from gan_core.compare.verdict import OUTCOMES, outcome
 from gan_core.config.tree import ConfigError
 
@@ -153,8 +154,12 @@ class PredictionBook:
 
 
 def job_outcome(job) -> str | None:
-    """What a finished comparison came out as (gan_core.compare.verdict.outcome of its two
-    arms' boards), without copying their per-step series."""
+    """What a finished comparison came out as, without copying its per-step series: the
+    verdict's (gan_core.compare.verdict.outcome) of its two arms, or for a careful one (several
+    seeds per arm) the difference against the seeds' spread (gan_core.compare.spread)."""
+    if job.careful:
+        snaps_a, snaps_b = (tuple(b.snapshot(series=False) for b in job.arm_boards(arm)) for arm in "AB")
+        return careful_outcome(snaps_a, snaps_b)
     snap_a, snap_b = (board.snapshot(series=False) for board in job.boards[:2])
     return outcome(snap_a, snap_b)
 
