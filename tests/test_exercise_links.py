@@ -60,6 +60,21 @@ def test_the_readme_example_opens_no_hacks_with_flips_at_0_2_and_no_flip_control
     assert cfg.model.batch_norm is False
 
 
+def test_the_readmes_two_links_open_their_exercises():
+    from pathlib import Path
+    from urllib.parse import urlsplit
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    links = [urlsplit(u) for u in re.findall(r"<(http://localhost:8501/[^>]*\?[^>]*)>", readme)]
+    assert [u.path for u in links] == ["/", "/playground"]
+    train = train_config(read_link(query(links[0].query), TRAIN))
+    assert train.hacks.flip_probability == 0.2
+    toy_link_read = read_link(query(links[1].query), PLAYGROUND)
+    toy = toy_config(toy_link_read)
+    assert toy.optimizer.g_learning_rate == 10 * toy.optimizer.d_learning_rate  # the collapse preset
+    assert toy_link_read.hides("model.spectral_norm") and not toy_link_read.hides("optimizer.g_learning_rate")
+
+
 def test_no_exercise_parameters_is_no_exercise_and_the_apps_own_links_are_left_alone():
     assert read_link({}, TRAIN) is None
     assert read_link(query("view=abc&teacher=xyz"), TRAIN) is None
