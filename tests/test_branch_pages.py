@@ -165,6 +165,10 @@ def test_compare_trains_a_branch_beside_its_parents_continuation(runs, seat, mon
     assert any("beside its parent" in i.value for i in at.info), [i.value for i in at.info]
     shown = " ".join(m.value for m in at.markdown)
     assert "`hacks.flip_probability` 0.05 → 0.2" in shown, shown
+    # A branch needs its checkpoint on this server: "Copy exercise link" says so, and offers none.
+    assert any(i.value.startswith("A branch starts from a saved run's checkpoint") for i in at.info)
+    assert not [c.value for c in at.code if "?" in c.value]
+    at.radio(key="compare_expect_0").set_value("B better").run()  # Start waits for a prediction
     at.button(key="compare_start").click().run()
     assert not at.exception, [e.message for e in at.exception]
     job = shared_pool().get(at.session_state["compare_job"])

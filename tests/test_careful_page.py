@@ -44,6 +44,7 @@ def test_the_toggle_starts_a_careful_comparison_in_two_slots(page):
     assert not any("6 runs" in c.value for c in page.caption)
     toggle.set_value(True).run()
     assert any(c.value.startswith("6 runs, one step at a time: about 6 × the seconds per arm") for c in page.caption)
+    page.radio(key="compare_expect_0").set_value("A better").run()  # Start waits for a prediction
     button(page, "Start comparison").click().run()
     assert not page.exception
     job = shared_pool().get(page.session_state["compare_job"])

@@ -24,6 +24,8 @@ def test_a_careful_comparison_runs_three_seeds_per_arm_and_draws_bands(tmp_path)
         seconds.press("Enter")
         page.get_by_text("Careful: 3 seeds per arm").click()
         page.get_by_text(re.compile(r"^6 runs, one step at a time")).wait_for(timeout=30_000)
+        page.get_by_text("About the same", exact=True).click()  # Start waits for "What do you expect?"
+        expect(page.get_by_role("button", name="Start comparison")).to_be_enabled(timeout=30_000)
         page.get_by_role("button", name="Start comparison").click()
         page.get_by_text(re.compile(r"6 runs: 3 seeds each for A and B")).first.wait_for(timeout=120_000)
         verdict = page.get_by_text(re.compile(r"^Verdict: A: .*3 seeds each\. A − B = "))
