@@ -79,6 +79,13 @@ def test_a_train_link_sets_the_preset_and_value_and_hides_the_flip_control(runs)
     assert cfg.hacks.generator_loss == "non-saturating" and cfg.hacks.flip_probability == 0.2
 
 
+def test_hide_all_leaves_no_empty_control_groups_but_only_the_fixed_preset(runs):
+    at = opened("train.py", "preset=no-hacks&hide=all")
+    assert not labels(at) - {"Preset", "Dataset"}
+    assert not at.sidebar.expander and "Live hacks" not in [h.value for h in at.sidebar.subheader]
+    assert at.session_state["pending_config"] == preset("no-hacks")
+
+
 def test_the_copied_train_link_opens_the_same_setup_with_its_seed(runs):
     at = opened("train.py", "preset=no-hacks&seed=77&set=run.epochs=1&set=hacks.d_steps=2&lock=hacks.d_steps")
     assert widget(at.sidebar.slider, "Discriminator steps per generator step").disabled
