@@ -44,6 +44,7 @@ DEFAULT_CARD = "batch-norm"
 DEFAULT_SECONDS = 60
 PAIR_TITLE = "compare_title"  # what the pair on screen is called (the exercise's title for the teacher)
 CAREFUL = "compare_careful"  # the toggle: three seeds per arm
+CAREFUL_CHOSEN = "compare_careful_chosen"  # the toggle's value, or the exercise link's when it fixes it
 
 
 # -- the A/B setup -----------------------------------------------------------------------
@@ -118,19 +119,20 @@ def setup() -> tuple[TrainConfig, TrainConfig] | None:
             )
     # A branch beside its parent goes on from one run's saved weights: one seed, so no careful mode.
     branching = loaded is not None and bool(loaded.get("branch"))
-    careful = (
-        st.toggle(
+    if exercise is not None and exercise.hides("careful"):
+        careful = fixed.careful
+    else:
+        careful = st.toggle(
             f"Careful: {CAREFUL_SEEDS} seeds per arm",
             key=CAREFUL,
-            disabled=branching,
+            disabled=branching or (exercise is not None and exercise.locks("careful")),
             help="A branch goes on from one run's saved weights, so it trains one seed."
             if branching
             else f"Train A and B from {CAREFUL_SEEDS} seeds each (A and B share each seed), the same steps for all "
             f"{2 * CAREFUL_SEEDS} runs. The curves show each arm's band from its lowest to its highest seed, and "
             'the verdict calls a difference no larger than that spread "within noise".',
         )
-        and not branching
-    )
+    careful = careful and not branching
     if careful:
         st.caption(
             f"{2 * CAREFUL_SEEDS} runs, one step at a time: about {2 * CAREFUL_SEEDS} × the seconds per arm, "
@@ -155,8 +157,10 @@ def setup() -> tuple[TrainConfig, TrainConfig] | None:
     if exercise is not None:  # a locked control's value is the link's, whatever a message sent
         card_id = fixed.card if exercise.locks("card") else card_id
         seconds = fixed.seconds if exercise.locks("seconds") else seconds
+        careful = fixed.careful if exercise.locks("careful") else careful
         if exercise.locks("overrides"):
             lines_a, lines_b = fixed.lines_a, fixed.lines_b
+    st.session_state[CAREFUL_CHOSEN] = careful  # what start_job reads (the toggle may be hidden)
     try:
         if loaded is not None and loaded.get("branch"):
             cfg_a, cfg_b, start = _branch_pair(loaded["branch"], float(seconds), lines_a, lines_b)
@@ -173,7 +177,7 @@ def setup() -> tuple[TrainConfig, TrainConfig] | None:
     st.markdown(describe_difference(cfg_a, cfg_b))
     st.session_state[PAIR_TITLE] = pair_title(card_id, loaded, cfg_a, cfg_b)
     if start is None:
-        compare_popover(card_id, loaded, seconds, lines_a, lines_b, cfg_a.run.seed)
+        compare_popover(card_id, loaded, seconds, lines_a, lines_b, cfg_a.run.seed, careful)
     else:  # a link carries settings, not a run's saved weights: it would open a different comparison
         st.caption("A comparison from a run's saved epoch has no exercise link: it goes on from that run's weights.")
     return cfg_a, cfg_b
@@ -219,7 +223,7 @@ def start_job(cfg_a: TrainConfig, cfg_b: TrainConfig) -> None:
     else:  # the class's limit applies to the seconds trained after the saved epoch
         (cfg_a, note), (cfg_b, _) = capped_after(cfg_a, start, classroom), capped_after(cfg_b, start, classroom)
     seat = current_seat()
-    seeds = CAREFUL_SEEDS if st.session_state.get(CAREFUL) and start is None else 1  # a branch: one seed
+    seeds = CAREFUL_SEEDS if st.session_state.get(CAREFUL_CHOSEN) and start is None else 1  # a branch: one seed
     try:
         # Two slots, careful or not: the comparison's thread trains its runs one step at a time
         # (A, B, A, B, ...), so six runs draw on the cores like two, only three times as long.
@@ -285,8 +289,8 @@ def _live_body() -> None:
     status = job.status()
     job_id = st.session_state.get(JOB)
 
-    def beside() -> None:  # the student's prediction beside the verdict, careful or not
-        predict_view.beside_verdict(job_id, job, status.state)
+    def beside() -> bool:  # the prediction kept with this comparison, beside its verdict
+        return predict_view.beside_verdict(job_id, job, status.state)
 
     if job.careful:
         snaps_a, snaps_b = (

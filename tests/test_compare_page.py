@@ -125,6 +125,9 @@ def test_start_then_stop_runs_one_job_per_session(page):
     job.join(120)
     assert job.status().state == "stopped"
     page.run()
+    # A fresh question for the next comparison: Start waits for its answer, then starts again.
+    assert button(page, "Start comparison").help == 'Answer "What do you expect?" first.'
+    page.radio(key="compare_expect_1").set_value("about the same").run()
     assert not button(page, "Start comparison").disabled
 
 

@@ -60,6 +60,21 @@ def test_the_readme_example_opens_no_hacks_with_flips_at_0_2_and_no_flip_control
     assert cfg.model.batch_norm is False
 
 
+def test_the_readmes_two_links_open_their_exercises():
+    from pathlib import Path
+    from urllib.parse import urlsplit
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    links = [urlsplit(u) for u in re.findall(r"<(http://localhost:8501/[^>]*\?[^>]*)>", readme)]
+    assert [u.path for u in links] == ["/", "/playground"]
+    train = train_config(read_link(query(links[0].query), TRAIN))
+    assert train.hacks.flip_probability == 0.2
+    toy_link_read = read_link(query(links[1].query), PLAYGROUND)
+    toy = toy_config(toy_link_read)
+    assert toy.optimizer.g_learning_rate == 10 * toy.optimizer.d_learning_rate  # the collapse preset
+    assert toy_link_read.hides("model.spectral_norm") and not toy_link_read.hides("optimizer.g_learning_rate")
+
+
 def test_no_exercise_parameters_is_no_exercise_and_the_apps_own_links_are_left_alone():
     assert read_link({}, TRAIN) is None
     assert read_link(query("view=abc&teacher=xyz"), TRAIN) is None
@@ -110,6 +125,20 @@ def test_a_compare_setup_round_trips_through_its_link():
     loaded = {"card": None, "title": "runs x and y", "a": {"hacks.real_label_range": [0.8, 1.0]}, "b": {}}
     back = link_setup(read_link(query(link_query(setup_link("batch-norm", loaded, 20, "", "", 0))), rules), "", 60)
     assert back.card == SAME and back.pair()[0].hacks.real_label_range == (0.8, 1.0)
+
+
+def test_a_careful_compare_link_says_so_and_an_ordinary_one_turns_careful_off():
+    rules = compare_rules()
+    link = setup_link("non-saturating", None, 30, "", "", 3, lock={"careful"}, careful=True)
+    text = link_query(link)
+    assert "&careful=true&" in text
+    back = read_link(query(text), rules)
+    assert back == link and back.locks("careful")
+    assert link_setup(back, "batch-norm", 60).careful
+    plain = link_query(setup_link("non-saturating", None, 30, "", "", 3))
+    assert "careful" not in plain and not link_setup(read_link(query(plain), rules), "batch-norm", 60).careful
+    assert refused("careful=yes", rules) == "careful must be true or false, got 'yes'"
+    assert refused("careful=true", TRAIN).startswith("'careful' is not taken by this page's links")
 
 
 @pytest.mark.parametrize(
@@ -183,3 +212,29 @@ def test_the_same_pair_is_the_same_exercise_whatever_its_budget():
     assert exercise_id(a.with_value("run.max_seconds", 30), b.with_value("run.max_seconds", 30)) == same
     assert exercise_id(b, a) != same
     assert exercise_id(a, b.with_value("run.seed", 1)) != same
+
+
+def _first_grid(link_text: str, data) -> bytes:
+    """The first epoch's grid (PNG bytes) of a run set up by the Train page's link `link_text`."""
+    from gan_core.run.trainer import Trainer
+
+    trainer = Trainer(train_config(read_link(query(link_text), TRAIN)), data=data)
+    trainer.start()
+    trainer.join(300)
+    snap = trainer.snapshot()
+    assert snap.state == "finished", snap.message
+    return snap.epochs[0].grid_png
+
+
+def test_the_same_link_gives_the_same_first_grid_and_another_seed_another(small_digits):
+    # fast-demo's small networks, one pass over 640 digits (20 steps), a 2x2 grid, no quality
+    # meter, and a constant learning rate: a decaying one is updated at the loop's flushes,
+    # which follow the clock, so two runs would drift apart by a few steps' rates.
+    link = (
+        "preset=fast-demo&seed={}&seconds=600&set=run.epochs=1&set=run.grid_size=2"
+        "&set=run.quality_every_epoch=false&set=optimizer.final_lr_fraction=1"
+    )
+    first, again, other = (_first_grid(link.format(seed), small_digits) for seed in (11, 11, 12))
+    assert first.startswith(b"\x89PNG")
+    assert first == again  # one link, two runs: the same first grid, byte for byte
+    assert first != other  # another seed: other weights and other latent points

@@ -79,6 +79,13 @@ def test_a_train_link_sets_the_preset_and_value_and_hides_the_flip_control(runs)
     assert cfg.hacks.generator_loss == "non-saturating" and cfg.hacks.flip_probability == 0.2
 
 
+def test_hide_all_leaves_no_empty_control_groups_but_only_the_fixed_preset(runs):
+    at = opened("train.py", "preset=no-hacks&hide=all")
+    assert not labels(at) - {"Preset", "Dataset"}
+    assert not at.sidebar.expander and "Live hacks" not in [h.value for h in at.sidebar.subheader]
+    assert at.session_state["pending_config"] == preset("no-hacks")
+
+
 def test_the_copied_train_link_opens_the_same_setup_with_its_seed(runs):
     at = opened("train.py", "preset=no-hacks&seed=77&set=run.epochs=1&set=hacks.d_steps=2&lock=hacks.d_steps")
     assert widget(at.sidebar.slider, "Discriminator steps per generator step").disabled
@@ -157,6 +164,26 @@ def test_start_waits_for_a_prediction_which_is_kept_with_the_comparison():
         assert entry.title == "Non-saturating generator loss (hacks.generator_loss)"
         assert "You expected: **B better**, and G's loss to move." in [m.value for m in at.markdown]
         assert not any(r.label == "What do you expect?" for r in at.radio)  # asked before Start only
+    finally:
+        job.stop(timeout=2.0)
+        job.join(120)
+
+
+def test_a_careful_link_locks_three_seeds_per_arm_and_its_prediction_is_kept():
+    at = opened("compare.py", "card=non-saturating&seconds=30&seed=3&careful=true&lock=careful")
+    toggle = at.toggle(key="compare_careful")
+    assert toggle.value and toggle.disabled
+    assert "careful=true" in copied_link(at) and "lock=careful" in copied_link(at)
+    at.session_state["compare_careful"] = False  # a crafted message: the lock keeps it on
+    at.radio(key="compare_expect_0").set_value("about the same").run()
+    widget(at.button, "Start comparison").click().run()
+    assert not at.exception
+    job_id = at.session_state["compare_job"]
+    job = shared_pool().get(job_id)
+    try:
+        assert job.careful and job.seeds == (3, 4, 5)
+        assert shared_predictions().get(job_id).prediction == prediction("about the same")
+        assert "You expected: **About the same**." in [m.value for m in at.markdown]  # beside the careful view
     finally:
         job.stop(timeout=2.0)
         job.join(120)

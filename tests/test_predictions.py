@@ -74,14 +74,20 @@ def test_the_book_keeps_at_most_its_bound_dropping_the_oldest():
 
 
 class _Ended:
-    """A comparison that ended: two boards, like a CompareJob's, and its state."""
+    """A comparison that ended: its boards laid out like a CompareJob's (A and B of the first
+    seed, then of the next: `a` and `b` are one snapshot or one per seed), and its state."""
 
     def __init__(self, state, a, b):
-        self.boards = (Board(), Board())
-        for board, snap in zip(self.boards, (a, b)):
+        a, b = (a,) if isinstance(a, Snapshot) else a, (b,) if isinstance(b, Snapshot) else b
+        self.boards = tuple(Board() for _ in range(2 * len(a)))
+        for board, snap in zip(self.boards, (s for pair in zip(a, b) for s in pair)):
             for record in snap.epochs:
                 board.add_epoch(record)
         self._state = state
+        self.careful = len(a) > 1
+
+    def arm_boards(self, arm):
+        return self.boards[("A", "B").index(arm) :: 2]
 
     def status(self):
         return Snapshot(state=self._state)
@@ -96,3 +102,17 @@ def test_ended_comparisons_are_settled_from_their_boards():
     assert book.get("done").outcome == B_BETTER and book.get("done").right
     assert book.get("halted").ended == "stopped" and not book.get("halted").right
     assert book.unsettled() == ["gone"]  # the pool forgot it: nothing to say
+
+
+def test_a_careful_comparison_comes_out_against_its_seeds_spread_not_its_first_seed():
+    # Seed 1 alone says A is clearly ahead (0.60 against 0.40); over three seeds the means
+    # differ by 0.05 while A's seeds spread over 0.45: within noise, so "about the same".
+    wide = _Ended("finished", [arm(0.60), arm(0.15), arm(0.30)], [arm(0.40), arm(0.20), arm(0.30)])
+    # Three seeds each, tight and far apart: B is better beyond noise.
+    clear = _Ended("finished", [arm(0.30), arm(0.32), arm(0.31)], [arm(0.70), arm(0.72), arm(0.69)])
+    book = PredictionBook()
+    for job_id in ("wide", "clear"):
+        book.record(job_id, "ex", "t", f"seat-{job_id}", prediction("A better"))
+    settle_ended(book, {"wide": wide, "clear": clear}.get)
+    assert book.get("wide").outcome == ABOUT_SAME and not book.get("wide").right
+    assert book.get("clear").outcome == B_BETTER

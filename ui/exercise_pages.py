@@ -4,7 +4,7 @@ exercise link" popover built from what the page shows.
 
 Train: the preset, the Dataset select and every control ("ctl:<key>"). 2D playground: its
 preset, its data select and its controls ("toy:<key>"). Compare: the card select, the seconds
-per arm and the Advanced boxes (gan_core.compare.exercise).
+per arm, the careful toggle and the Advanced boxes (gan_core.compare.exercise).
 """
 
 from __future__ import annotations
@@ -23,10 +23,14 @@ from ui.exercise_view import Exercise, leave, link_popover, take_link
 from ui.session import train_page_url
 
 TRAIN, COMPARE, TOY_PAGE = "train", "compare", "playground"
+BRANCH_NOTE = (
+    "A branch starts from a saved run's checkpoint on this server, which no link carries: pick a card to make a link."
+)
 UPLOAD_NOTE = "Your uploaded images are not in the link: it opens on the preset's data set."
 COMPARE_LABELS = {
     "card": "Practice or hack (the card)",
     "seconds": "Seconds per arm",
+    "careful": "Careful (3 seeds per arm)",
     "overrides": "Advanced overrides",
 }
 
@@ -134,6 +138,7 @@ def _fill_compare(exercise: Exercise) -> None:
         compare_seconds=int(setup.seconds) if float(setup.seconds).is_integer() else setup.seconds,
         compare_overrides_a=setup.lines_a,
         compare_overrides_b=setup.lines_b,
+        compare_careful=setup.careful,
     )
     st.session_state.pop("compare_loaded", None)
 
@@ -152,11 +157,16 @@ def compare_exercise(default_card: str, default_seconds: float) -> Exercise | No
     )
 
 
-def compare_popover(card: str, loaded: dict | None, seconds: float, lines_a: str, lines_b: str, seed: int) -> None:
-    """ "Copy exercise link" on Compare, from its controls' values and the pair's seed."""
+def compare_popover(
+    card: str, loaded: dict | None, seconds: float, lines_a: str, lines_b: str, seed: int, careful: bool
+) -> None:
+    """ "Copy exercise link" on Compare, from its controls' values, the pair's seed and the
+    careful toggle; a branch beside its parent (a saved run's checkpoint) has none."""
+    branch = loaded is not None and loaded.get("branch")
     link_popover(
         COMPARE,
         train_page_url() + COMPARE,
         [(name, COMPARE_LABELS[name]) for name in COMPARE_CONTROLS],
-        lambda hide, lock: setup_link(card, loaded, seconds, lines_a, lines_b, seed, hide, lock),
+        lambda hide, lock: setup_link(card, loaded, seconds, lines_a, lines_b, seed, hide, lock, careful),
+        unavailable=BRANCH_NOTE if branch else None,
     )

@@ -125,15 +125,20 @@ def link_popover(
     controls: Sequence[tuple[str, str]],
     build: Callable[[frozenset, frozenset], ExerciseLink | None],
     notes: Sequence[str] = (),
+    unavailable: str | None = None,
 ) -> None:
     """The "Copy exercise link" popover: pickers of the controls to hide and to lock
     (`controls`: (name, label) pairs), and the link `build(hide, lock)` makes of what the page
     shows, at `address` (the page's own), in a code box with a copy button; `build` returns None
-    while the page's settings have an error. `notes`: one line each on what the link leaves out."""
+    while the page's settings have an error. `notes`: one line each on what the link leaves out;
+    `unavailable`: the one line shown instead of a link when what the page shows has none."""
     exercise = active(page)
     names = [ALL, *(name for name, _ in controls)]
     labels = {ALL: "every control", **dict(controls)}
     with st.popover("Copy exercise link", icon=":material/link:"):
+        if unavailable:
+            st.info(unavailable)
+            return
         st.caption(
             "A link that opens this page set up exactly as it is now: same preset, settings, seed "
             "and data set. Pick controls to hide or to lock (shown, but fixed)."

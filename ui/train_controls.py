@@ -70,6 +70,11 @@ def focus_key() -> str | None:
     return st.session_state.get("focus_key")
 
 
+def _any_shown(controls, exercise: Exercise | None) -> bool:
+    """Whether a group of controls has one an exercise link leaves visible (an empty group is not drawn)."""
+    return exercise is None or any(not exercise.hides(control.key) for control in controls)
+
+
 def _widget(control: Control, live: bool, exercise: Exercise | None = None) -> None:
     if exercise is not None and exercise.hides(control.key):
         return  # an exercise link hides it: its value is the link's (`fixed`)
@@ -188,23 +193,26 @@ def render_sidebar() -> tuple[TrainConfig | None, object | None, list[str]]:
         source, uploaded, data_problem = _dataset_block(fixes)
         batch_note = st.empty()
 
-        st.subheader("Live hacks")
-        st.caption("Apply at the next training step, while it runs.")
-        for control in LIVE_HACKS:
-            _widget(control, live=True, exercise=exercise)
+        if _any_shown(LIVE_HACKS, exercise):
+            st.subheader("Live hacks")
+            st.caption("Apply at the next training step, while it runs.")
+            for control in LIVE_HACKS:
+                _widget(control, live=True, exercise=exercise)
         if st.session_state.get("live_error"):
             st.error(st.session_state["live_error"])
 
         focus = focus_key()
-        with st.expander(
-            "Architecture practices — apply at the next start", expanded=focus in {c.key for c in PRACTICES}
-        ):
-            st.caption("These change the networks, so they take effect when you press Start training.")
-            for control in PRACTICES:
-                _widget(control, live=False, exercise=exercise)
-        with st.expander("Run size — applies at the next start", expanded=focus in {c.key for c in RUN_CONTROLS}):
-            for control in RUN_CONTROLS:
-                _widget(control, live=False, exercise=exercise)
+        if _any_shown(PRACTICES, exercise):
+            with st.expander(
+                "Architecture practices — apply at the next start", expanded=focus in {c.key for c in PRACTICES}
+            ):
+                st.caption("These change the networks, so they take effect when you press Start training.")
+                for control in PRACTICES:
+                    _widget(control, live=False, exercise=exercise)
+        if _any_shown(RUN_CONTROLS, exercise):
+            with st.expander("Run size — applies at the next start", expanded=focus in {c.key for c in RUN_CONTROLS}):
+                for control in RUN_CONTROLS:
+                    _widget(control, live=False, exercise=exercise)
 
     problems = [data_problem] if data_problem else []
     try:

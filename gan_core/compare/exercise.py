@@ -3,7 +3,8 @@ seconds per arm, a seed, and `key=value` lines for both arms (`set`) or one (`a`
 are the Advanced boxes' lines; read into what the page's controls show, and written from them.
 
 `?card=non-saturating&seconds=60&seed=3` opens Compare on the non-saturating card's pair: A
-with the practice, B without, 60 s per arm, seed 3.
+with the practice, B without, 60 s per arm, seed 3; `&careful=true` trains each arm from three
+seeds (3, 4, 5).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from gan_core.config.settings import IMAGE
 from gan_core.config.tree import ConfigError, TrainConfig
 
 SAME_CARD = "same"  # the link's word for "B is A"
-# What hide and lock name on Compare: the card select, the seconds per arm, the Advanced boxes.
-CONTROLS = ("card", "seconds", "overrides")
+# What hide and lock name on Compare: the card select, the seconds per arm, the careful
+# toggle, the Advanced boxes.
+CONTROLS = ("card", "seconds", "careful", "overrides")
 SECONDS = (5.0, 1800.0)  # the page's "Seconds per arm" control
 
 
@@ -25,7 +27,7 @@ def compare_rules() -> PageRules:
     """The Compare page's links: the guide's cards (and `same`), its controls, its seconds."""
     return PageRules(
         name="compare",
-        params=("card", "seed", "seconds", "set", "a", "b", "hide", "lock"),
+        params=("card", "seed", "seconds", "careful", "set", "a", "b", "hide", "lock"),
         scope=IMAGE,
         controls=CONTROLS,
         seconds=SECONDS,
@@ -36,12 +38,14 @@ def compare_rules() -> PageRules:
 @dataclass(frozen=True)
 class CompareSetup:
     """What the Compare page's controls show: the card select's value (`card`, SAME for "B is
-    A"), the seconds per arm, and the A and B boxes' lines."""
+    A"), the seconds per arm, the A and B boxes' lines, and the careful toggle (three seeds
+    per arm)."""
 
     card: str
     seconds: float
     lines_a: str
     lines_b: str
+    careful: bool = False
 
     def pair(self) -> tuple[TrainConfig, TrainConfig]:
         """(A, B) as the page builds them; ConfigError (one line) as build_pair."""
@@ -54,9 +58,9 @@ def _text(pairs) -> str:
 
 def link_setup(link: ExerciseLink, default_card: str, default_seconds: float) -> CompareSetup:
     """The controls' values a Compare link sets up (the page's own card and seconds where it
-    names none), checked by building the pair: ConfigError (one line) for seconds that are not
-    whole, a line outside the browser's allow-list or bounds, or a pair that cannot be
-    compared fairly."""
+    names none, one seed per arm unless it says careful), checked by building the pair:
+    ConfigError (one line) for seconds that are not whole, a line outside the browser's
+    allow-list or bounds, or a pair that cannot be compared fairly."""
     if link.seconds is not None and not float(link.seconds).is_integer():
         raise ConfigError(f"seconds must be a whole number of seconds per arm, got {link.seconds:g}")
     card = SAME if link.card == SAME_CARD else (link.card or default_card)
@@ -66,6 +70,7 @@ def link_setup(link: ExerciseLink, default_card: str, default_seconds: float) ->
         seconds=float(link.seconds if link.seconds is not None else default_seconds),
         lines_a=_text([*link.sets, *link.a, *seed]),
         lines_b=_text([*link.sets, *link.b, *seed]),
+        careful=bool(link.careful),
     )
     setup.pair()
     return setup
@@ -87,10 +92,21 @@ def _last(pairs: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
     return tuple(dict(pairs).items())
 
 
-def setup_link(card: str, loaded: dict | None, seconds: float, lines_a: str, lines_b: str, seed: int, hide=(), lock=()):
+def setup_link(
+    card: str,
+    loaded: dict | None,
+    seconds: float,
+    lines_a: str,
+    lines_b: str,
+    seed: int,
+    hide=(),
+    lock=(),
+    careful: bool = False,
+) -> ExerciseLink:
     """The link of what the Compare page shows: the card select's value `card` or the pair the
-    Hacks guide or the Runs page handed over (`loaded`), the seconds per arm, both Advanced
-    boxes, the pair's `seed`, and the controls to hide and lock."""
+    Hacks guide or the Runs page handed over (`loaded`; a branch beside its parent needs the
+    runs folder and is no link's), the seconds per arm, both Advanced boxes, the pair's
+    `seed`, the controls to hide and lock, and the careful toggle (written only when on)."""
     a, b = _pairs(lines_a), _pairs(lines_b)
     if loaded is not None and loaded.get("card") not in card_ids():
         # Two runs' settings (the Runs page): B is A, then each arm's own lines.
@@ -105,6 +121,7 @@ def setup_link(card: str, loaded: dict | None, seconds: float, lines_a: str, lin
         card=SAME_CARD if card == SAME else card,
         seed=int(seed),
         seconds=float(seconds),
+        careful=True if careful else None,
         a=_last(a),
         b=_last(b),
         hide=frozenset(hide),

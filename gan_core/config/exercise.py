@@ -10,8 +10,8 @@ page on the no-hacks preset with label flips at 0.2 and no flip control. The par
 - `seed`, `seconds`: the run's seed and its time budget (seconds per arm on Compare);
 - `hide`, `lock`: comma-separated names of the page's controls (its setting keys), or `all`:
   a hidden control is not shown, a locked one is shown but fixed;
-- Compare only: `card` (a Hacks guide card, or `same`), and `a`, `b` (repeatable `key=value`
-  for one arm, the Advanced boxes' lines).
+- Compare only: `card` (a Hacks guide card, or `same`), `a`, `b` (repeatable `key=value`
+  for one arm, the Advanced boxes' lines), and `careful` (true or false: three seeds per arm).
 
 A link is text anyone can write and send to a class: it is bounded in size before anything is
 read, each parameter may appear once (`set`, `a`, `b` once per key), and the first problem is
@@ -34,7 +34,7 @@ from gan_core.config.settings import IMAGE, setting, settings
 from gan_core.config.tree import ConfigError, DottedKeys
 
 ALL = "all"
-PARAMS = ("preset", "card", "data", "seed", "seconds", "set", "a", "b", "hide", "lock")
+PARAMS = ("preset", "card", "data", "seed", "seconds", "careful", "set", "a", "b", "hide", "lock")
 LINES = ("set", "a", "b")  # the repeatable ones, one `key=value` each
 # The app's other parameters (gan_core.jobs.sharing's viewer links, the teacher link) and
 # Streamlit's own: not an exercise's, and no reason to refuse a link.
@@ -74,13 +74,15 @@ class ExerciseLink:
     """One page's setup as its link says it: `preset`, `data` ("" for the page's own), `sets`
     ((key, value text) pairs in order; on Compare applied to both arms), `seed` and `seconds`
     (None: the page's own), `hide` and `lock` (control names; {ALL} for every control), and
-    Compare's `card` ("" for the page's own) and one arm's lines `a` and `b`."""
+    Compare's `card` ("" for the page's own), one arm's lines `a` and `b`, and `careful`
+    (three seeds per arm; None: the page's own)."""
 
     preset: str = ""
     data: str = ""
     seed: int | None = None
     seconds: float | None = None
     card: str = ""
+    careful: bool | None = None
     sets: tuple[tuple[str, str], ...] = ()
     a: tuple[tuple[str, str], ...] = ()
     b: tuple[tuple[str, str], ...] = ()
@@ -156,6 +158,12 @@ def _number(name: str, text: str, whole: bool, low: float, high: float) -> float
     return value
 
 
+def _flag(name: str, text: str) -> bool:
+    if text not in ("true", "false"):
+        raise ConfigError(f"{name} must be true or false, got '{_echo(text)}'")
+    return text == "true"
+
+
 def read_link(query: Mapping[str, str | Sequence[str]], rules: PageRules) -> ExerciseLink | None:
     """The exercise a page's query asks for (`query`: {name: value or values}, as the address
     carries them), None when it asks for none; the names and forms checked against `rules`.
@@ -188,6 +196,7 @@ def read_link(query: Mapping[str, str | Sequence[str]], rules: PageRules) -> Exe
         seed=int(_number("seed", one["seed"], True, seed_bound.low, seed_bound.high)) if "seed" in one else None,
         seconds=_number("seconds", one["seconds"], False, *rules.seconds) if "seconds" in one else None,
         card=one.get("card", ""),
+        careful=_flag("careful", one["careful"]) if "careful" in one else None,
         sets=_lines("set", values.get("set", [])),
         a=_lines("a", values.get("a", [])),
         b=_lines("b", values.get("b", [])),
@@ -286,6 +295,8 @@ def link_query(link: ExerciseLink) -> str:
         parts.append(f"seed={link.seed}")
     if link.seconds is not None:
         parts.append(f"seconds={value_text(link.seconds).removesuffix('.0')}")
+    if link.careful is not None:
+        parts.append(f"careful={value_text(link.careful)}")
     for name, pairs in (("set", link.sets), ("a", link.a), ("b", link.b)):
         parts += [f"{name}={_q(key)}={_q(value)}" for key, value in pairs]
     for name, names in (("hide", link.hide), ("lock", link.lock)):

@@ -154,9 +154,9 @@ class PredictionBook:
 
 
 def job_outcome(job) -> str | None:
-    """What a finished comparison came out as (gan_core.compare.verdict.outcome of its two
-    arms' boards; for a careful one, gan_core.compare.spread.careful_outcome of every seed's),
-    without copying their per-step series."""
+    """What a finished comparison came out as, without copying its per-step series: the
+    verdict's (gan_core.compare.verdict.outcome) of its two arms, or for a careful one (several
+    seeds per arm) the difference against the seeds' spread (gan_core.compare.spread)."""
     if getattr(job, "careful", False):
         snaps_a, snaps_b = (tuple(b.snapshot(series=False) for b in job.arm_boards(arm)) for arm in "AB")
         return careful_outcome(snaps_a, snaps_b)
