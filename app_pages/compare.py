@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan_core.compare.job import CAREFUL_FROM_EPOCH, CAREFUL_SEEDS, CompareJob, differences
+from gan_core.compare.job import CompareJob
+from gan_core.compare.pair import CAREFUL_FROM_EPOCH, CAREFUL_SEEDS, differences
 from gan_core.compare.setup import SAME, branch_pair, build_pair, card_ids, card_label, describe_difference
 from gan_core.config.paths import default_runs_dir
 from gan_core.config.tree import ConfigError, TrainConfig
-from gan_core.guide import lookup as guide
 from gan_core.jobs.branching import capped_after
 from gan_core.jobs.job import PoolBusy
 from gan_core.jobs.run_list import DeleteRefused, run_path
@@ -24,6 +24,7 @@ from gan_core.store.run_owner import read_owner
 from gan_core.store.runs import RunError
 from ui import predict_view
 from ui.careful_view import draw_careful
+from ui.compare_controls import compare_controls
 from ui.compare_view import draw
 from ui.exercise_pages import COMPARE as EXERCISE
 from ui.exercise_pages import compare_exercise, compare_popover
@@ -43,7 +44,6 @@ TERMINAL = ("finished", "stopped", "failed")
 DEFAULT_CARD = "batch-norm"
 DEFAULT_SECONDS = 60
 PAIR_TITLE = "compare_title"  # what the pair on screen is called (the exercise's title for the teacher)
-CAREFUL = "compare_careful"  # the toggle: three seeds per arm
 CAREFUL_CHOSEN = "compare_careful_chosen"  # the toggle's value, or the exercise link's when it fixes it
 
 
@@ -87,79 +87,8 @@ def setup() -> tuple[TrainConfig, TrainConfig] | None:
             st.caption(note)
     st.session_state.setdefault("compare_card", DEFAULT_CARD if DEFAULT_CARD in card_ids() else card_ids()[0])
     st.session_state.setdefault("compare_seconds", DEFAULT_SECONDS)
-    fixed = exercise.setup if exercise is not None else None
-    left, right = st.columns([2, 1])
-    if exercise is not None and exercise.hides("card"):
-        card_id = fixed.card
-    else:
-        with left:
-            card_id = st.selectbox(
-                "Practice or hack to switch off in B",
-                [SAME, *card_ids()],
-                format_func=card_label,
-                key="compare_card",
-                on_change=forget_preload,
-                disabled=exercise is not None and exercise.locks("card"),
-                help=f"A is the `{guide.COMPARE_BASE_PRESET}` preset with every practice and hack on; "
-                "B is the same with this one setting off.",
-            )
-    if exercise is not None and exercise.hides("seconds"):
-        seconds = fixed.seconds
-    else:
-        with right:
-            seconds = st.number_input(
-                "Seconds per arm",
-                min_value=5,
-                max_value=1800,
-                step=5,
-                key="compare_seconds",
-                disabled=exercise is not None and exercise.locks("seconds"),
-                help="Training time for each side. Both sides train the same number of steps, one after the "
-                "other, so the whole comparison takes about twice this, plus compiling and the grids.",
-            )
-    # A branch beside its parent goes on from one run's saved weights: one seed, so no careful mode.
     branching = loaded is not None and bool(loaded.get("branch"))
-    if exercise is not None and exercise.hides("careful"):
-        careful = fixed.careful
-    else:
-        careful = st.toggle(
-            f"Careful: {CAREFUL_SEEDS} seeds per arm",
-            key=CAREFUL,
-            disabled=branching or (exercise is not None and exercise.locks("careful")),
-            help="A branch goes on from one run's saved weights, so it trains one seed."
-            if branching
-            else f"Train A and B from {CAREFUL_SEEDS} seeds each (A and B share each seed), the same steps for all "
-            f"{2 * CAREFUL_SEEDS} runs. The curves show each arm's band from its lowest to its highest seed, and "
-            'the verdict calls a difference no larger than that spread "within noise".',
-        )
-    careful = careful and not branching
-    if careful:
-        st.caption(
-            f"{2 * CAREFUL_SEEDS} runs, one step at a time: about {2 * CAREFUL_SEEDS} × the seconds per arm, "
-            "plus compiling and the grids."
-        )
-    if exercise is not None and exercise.hides("overrides"):
-        lines_a, lines_b = fixed.lines_a, fixed.lines_b
-    else:
-        with st.expander("Advanced"):
-            st.caption(
-                "Override any setting for one side, one `key=value` per line, e.g. `model.base_filters=16`. "
-                "Data source, batch size, seed, budget and grid size must be the same on both sides."
-            )
-            col_a, col_b = st.columns(2)
-            locked = exercise is not None and exercise.locks("overrides")
-            lines_a = col_a.text_area(
-                "A overrides", key="compare_overrides_a", placeholder="model.base_filters=16", disabled=locked
-            )
-            lines_b = col_b.text_area(
-                "B overrides", key="compare_overrides_b", placeholder="hacks.d_steps=2", disabled=locked
-            )
-    if exercise is not None:  # a locked control's value is the link's, whatever a message sent
-        card_id = fixed.card if exercise.locks("card") else card_id
-        seconds = fixed.seconds if exercise.locks("seconds") else seconds
-        careful = fixed.careful if exercise.locks("careful") else careful
-        if exercise.locks("overrides"):
-            lines_a, lines_b = fixed.lines_a, fixed.lines_b
+    card_id, seconds, careful, lines_a, lines_b = compare_controls(exercise, branching, on_card_change=forget_preload)
     st.session_state[CAREFUL_CHOSEN] = careful  # what start_job reads (the toggle may be hidden)
     try:
         if loaded is not None and loaded.get("branch"):

@@ -273,7 +273,8 @@ def test_epoch_checkpoints_are_thinned_evenly_past_the_limit(tmp_path):
 
 def test_compare_starts_both_arms_from_the_same_saved_epoch(parent, small_digits):
     from gan_core.compare.arm import Arm
-    from gan_core.compare.job import CompareError, CompareJob
+    from gan_core.compare.job import CompareJob
+    from gan_core.compare.pair import CompareError
     from gan_core.run.snapshot import Board
 
     point = branch_point(parent, 1)

@@ -7,7 +7,9 @@ import weakref
 import numpy as np
 import pytest
 
-from gan_core.compare.job import CompareError, CompareJob, check_pair, differences, verdict
+from gan_core.compare.job import CompareJob
+from gan_core.compare.pair import CompareError, check_pair, differences
+from gan_core.compare.verdict import verdict
 from gan_core.config.presets import preset
 from gan_core.data import ImageSet
 from gan_core.run.loop import learning_rate_factor

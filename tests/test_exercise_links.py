@@ -11,16 +11,8 @@ import pytest
 
 from gan_core.compare.exercise import compare_rules, link_setup, setup_link
 from gan_core.compare.setup import SAME
-from gan_core.config.exercise import (
-    MAX_QUERY_CHARS,
-    ExerciseLink,
-    exercise_id,
-    link_query,
-    read_link,
-    train_config,
-    train_link,
-    train_rules,
-)
+from gan_core.config.exercise import exercise_id, train_config, train_link, train_rules
+from gan_core.config.exercise_link import MAX_QUERY_CHARS, ExerciseLink, link_query, read_link
 from gan_core.config.presets import preset
 from gan_core.config.tree import ConfigError
 from gan_core.toy.exercise import PLAYGROUND, toy_config, toy_link

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from gan_core.compare.job import CompareStatus
 from gan_core.compare.spread import careful_verdict
+from gan_core.compare.status import CompareStatus
 from gan_core.run.snapshot import Snapshot
 from ui.compare_view import show_grids
 from ui.figures import careful as figures

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan_core.compare.job import CompareStatus
+from gan_core.compare.status import CompareStatus
 from gan_core.compare.verdict import verdict
 from gan_core.run.snapshot import EpochRecord, Snapshot
 from ui.figures import compare as figures

@@ -13,7 +13,8 @@ import streamlit as st
 
 from gan_core.compare.exercise import CONTROLS as COMPARE_CONTROLS
 from gan_core.compare.exercise import compare_rules, link_setup, setup_link
-from gan_core.config.exercise import ExerciseLink, train_config, train_link, train_rules
+from gan_core.config.exercise import train_config, train_link, train_rules
+from gan_core.config.exercise_link import ExerciseLink
 from gan_core.config.presets import DEFAULT_PRESET
 from gan_core.config.settings import IMAGE, TOY, settings
 from gan_core.data import describe_sources

@@ -20,7 +20,7 @@ from typing import Any
 
 import streamlit as st
 
-from gan_core.config.exercise import ALL, ExerciseLink, PageRules, link_query, read_link
+from gan_core.config.exercise_link import ALL, ExerciseLink, PageRules, link_query, read_link
 from gan_core.config.tree import ConfigError
 
 _ACTIVE = "exercise:{}"  # session-state keys, one per page

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gan_core.compare.setup import SAME, build_pair, card_ids
-from gan_core.config.exercise import ExerciseLink, PageRules, value_text
+from gan_core.config.exercise_link import ExerciseLink, PageRules, value_text
 from gan_core.config.settings import IMAGE
 from gan_core.config.tree import ConfigError, TrainConfig
 

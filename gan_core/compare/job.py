@@ -29,72 +29,25 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from gan_core.compare.arm import Arm
-from gan_core.compare.pair import (
-    CAREFUL_FROM_EPOCH,
-    CAREFUL_SEEDS,
-    SHARED_KEYS,
-    CompareError,
-    check_pair,
-    differences,
-    seeded_pairs,
-)
-from gan_core.compare.verdict import verdict
-from gan_core.config.branching import check_branch
-from gan_core.config.tree import ConfigError, TrainConfig
+from gan_core.compare.messages import careful_finished_message, finished_message
+from gan_core.compare.pair import CAREFUL_FROM_EPOCH, CompareError, check_start, seeded_pairs
+from gan_core.compare.status import CompareStatus
+from gan_core.config.tree import TrainConfig
 from gan_core.data import ImageSet, load_images
 from gan_core.hacks.live import live_values
 from gan_core.run.loop import budget_progress, learning_rate_factor
 from gan_core.run.native_memory import release_free_memory
-from gan_core.run.snapshot import Board, BudgetView, Snapshot
+from gan_core.run.snapshot import Board, Snapshot
 from gan_core.run.waiting import LEFT_THE_LINE, wait_for_turn
-from gan_core.store.branch import BranchPoint, start_config
+from gan_core.store.branch import BranchPoint
 from gan_core.store.runs import load_run_data
-
-__all__ = [
-    "CAREFUL_FROM_EPOCH",
-    "CAREFUL_SEEDS",
-    "CompareError",
-    "CompareJob",
-    "CompareStatus",
-    "SHARED_KEYS",
-    "check_pair",
-    "differences",
-    "verdict",
-]
 
 log = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 0.25
-
-
-@dataclass(frozen=True)
-class CompareStatus(BudgetView):
-    """The comparison's own state (frozen): one of the trainer's states, a one-line message,
-    steps per arm, epochs, the step budget (0: time only) and mean training seconds per
-    arm against max_seconds (0: no time limit); `progress` and `active` from BudgetView.
-    """
-
-    state: str = "idle"  # the trainer's states: idle, starting, running, stopping, stopped, finished, failed
-    message: str = ""
-    step: int = 0  # steps per arm
-    epoch: int = 0
-    total_steps: int = 0  # 0 when only a time budget applies
-    elapsed: float = 0.0  # mean budget seconds per arm: steps and epoch ends (compile excluded)
-    max_seconds: float = 0.0
-
-
-def check_start(start: BranchPoint, cfg_a: TrainConfig, cfg_b: TrainConfig) -> None:
-    """CompareError (one line) when an arm changes a setting the saved epoch `start` cannot go
-    on with (gan_core.config.branching); RunError when the start's run cannot be read."""
-    base = start_config(start)
-    for name, cfg in (("A", cfg_a), ("B", cfg_b)):
-        try:
-            check_branch(base, cfg, start.epoch)
-        except ConfigError as e:
-            raise CompareError(f"{name}: {e}") from None
 
 
 class CompareJob:
@@ -353,26 +306,5 @@ class CompareJob:
 
     def _finished_message(self) -> str:
         if self.careful:
-            return self._careful_finished_message()
-        a, b = self.arms
-        start = self.start_point
-        first, seconds = (start.step, start.elapsed) if start is not None else (0, 0.0)
-        passes = [f"{(arm.steps - first) / arm.steps_per_epoch:.1f}".removesuffix(".0") for arm in self.arms]
-        epochs = f"{passes[0]} epochs" if passes[0] == passes[1] else f"{passes[0]} and {passes[1]} epochs"
-        after = f" after epoch {start.epoch} of {start.parent_id}" if start is not None else ""
-        return (
-            f"Finished: {a.steps - first} steps for A and {b.steps - first} for B ({epochs}){after}, "
-            f"{a.elapsed - seconds:.0f} s (A) and {b.elapsed - seconds:.0f} s (B) of training."
-        )
-
-    def _careful_finished_message(self) -> str:
-        steps = sorted({arm.steps for arm in self.arms})
-        seconds = [arm.elapsed for arm in self.arms]
-        each = f"{steps[-1]:,} steps" if len(steps) == 1 else f"{steps[0]:,} to {steps[-1]:,} steps"
-        passes = {f"{arm.steps / arm.steps_per_epoch:.1f}".removesuffix(".0") for arm in self.arms if arm.alive}
-        epochs = f"{' and '.join(sorted(passes, key=float))} epoch" + ("" if passes == {"1"} else "s")
-        return (
-            f"Finished: {each} for each of A and B in {len(self.seeds)} seeds "
-            f"({', '.join(map(str, self.seeds))}; {epochs}), "
-            f"{min(seconds):.0f} to {max(seconds):.0f} s of training per run."
-        )
+            return careful_finished_message(self.arms, self.seeds)
+        return finished_message(self.arms, self.start_point)

@@ -5,7 +5,9 @@ comparison (the same A/B pair trained again from other seeds).
 
 from __future__ import annotations
 
+from gan_core.config.branching import check_branch
 from gan_core.config.tree import ConfigError, TrainConfig
+from gan_core.store.branch import BranchPoint, start_config
 
 # Settings a fair comparison needs to be equal in both arms.
 SHARED_KEYS = ("data.source", "run.batch_size", "run.seed", "run.epochs", "run.max_seconds", "run.grid_size")
@@ -74,3 +76,14 @@ def differences(cfg_a: TrainConfig, cfg_b: TrainConfig) -> dict[str, tuple]:
 
 def _flat(cfg: TrainConfig) -> dict:
     return {f"{s}.{n}": v for s, section in cfg.to_dict().items() for n, v in section.items()}
+
+
+def check_start(start: BranchPoint, cfg_a: TrainConfig, cfg_b: TrainConfig) -> None:
+    """CompareError (one line) when an arm changes a setting the saved epoch `start` cannot go
+    on with (gan_core.config.branching); RunError when the start's run cannot be read."""
+    base = start_config(start)
+    for name, cfg in (("A", cfg_a), ("B", cfg_b)):
+        try:
+            check_branch(base, cfg, start.epoch)
+        except ConfigError as e:
+            raise CompareError(f"{name}: {e}") from None

@@ -8,8 +8,7 @@ data set is the page's own, never a path typed into a box.
 
 from __future__ import annotations
 
-from gan_core.compare.job import check_start
-from gan_core.compare.pair import CompareError, check_pair, differences
+from gan_core.compare.pair import CompareError, check_pair, check_start, differences
 from gan_core.config.browser import browser_override
 from gan_core.config.presets import preset
 from gan_core.config.tree import ConfigError, TrainConfig

@@ -3,7 +3,8 @@ sets and controls, and the ToyConfig a link sets up."""
 
 from __future__ import annotations
 
-from gan_core.config.exercise import ExerciseLink, PageRules, changed_lines, link_config
+from gan_core.config.exercise import changed_lines, link_config
+from gan_core.config.exercise_link import ExerciseLink, PageRules
 from gan_core.config.settings import TOY, settings
 from gan_core.toy.config import ToyConfig
 from gan_core.toy.datasets import BUILTIN
