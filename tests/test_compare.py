@@ -12,7 +12,7 @@ from gan_core.compare.pair import CompareError, check_pair, differences
 from gan_core.compare.verdict import verdict
 from gan_core.config.presets import preset
 from gan_core.data import ImageSet
-from gan_core.run.loop import learning_rate_factor
+from gan_core.run.loop import learning_rate_factor, schedule
 from gan_core.run.snapshot import EpochRecord, Snapshot
 from gan_core.step.cache import shared_steps
 
@@ -153,6 +153,14 @@ def test_learning_rates_decay_on_one_schedule_for_both_arms():
     assert learning_rate_factor(cfg.optimizer, cfg.run, 0.0, 0, 10) == 1.0
     assert learning_rate_factor(cfg.optimizer, cfg.run, 60.0, 500, 10) == pytest.approx(0.55)
     assert learning_rate_factor(cfg.optimizer, cfg.run, 500.0, 900, 10) == pytest.approx(0.1)
+
+
+def test_the_schedule_holds_through_the_first_epoch_whatever_the_clock_says():
+    cfg = preset("dcgan-hacks")  # final_lr_fraction 0.1 over a 120 s budget
+    # A slow machine (60 s in) and a fast one (6 s in) at the same step of epoch 1: one schedule.
+    assert schedule(cfg.optimizer, cfg.run, 60.0, 150, 156, 0) == schedule(cfg.optimizer, cfg.run, 6.0, 150, 156, 0)
+    assert schedule(cfg.optimizer, cfg.run, 60.0, 150, 156, 0) == (1.0, 0.0)
+    assert schedule(cfg.optimizer, cfg.run, 60.0, 500, 156, 3) == (pytest.approx(0.55), pytest.approx(0.5))
 
 
 # -- the verdict, from hand-made snapshots ---------------------------------------------

@@ -38,7 +38,7 @@ from gan_core.compare.status import CompareStatus
 from gan_core.config.tree import TrainConfig
 from gan_core.data import ImageSet, load_images
 from gan_core.hacks.live import live_values
-from gan_core.run.loop import budget_progress, learning_rate_factor
+from gan_core.run.loop import schedule
 from gan_core.run.native_memory import release_free_memory
 from gan_core.run.snapshot import Board, Snapshot
 from gan_core.run.waiting import LEFT_THE_LINE, wait_for_turn
@@ -277,9 +277,9 @@ class CompareJob:
         progress_step = live[0].steps if live else self.arms[0].steps
         elapsed = self._mean_elapsed()
         # One schedule for both arms, driven by the shared progress, so at any step both
-        # use the same learning-rate factor.
-        factor = learning_rate_factor(self.cfg_a.optimizer, self.cfg_a.run, elapsed, progress_step, spe)
-        progress = budget_progress(self.cfg_a.run, elapsed, progress_step, spe)
+        # use the same learning-rate factor; held through the first epoch as a training's.
+        first_done = min(arm.counters["epoch"] for arm in (live or self.arms))
+        factor, progress = schedule(self.cfg_a.optimizer, self.cfg_a.run, elapsed, progress_step, spe, first_done)
         for arm in live:
             arm.flush_shared(factor, progress)
         message = self.status().message

@@ -97,7 +97,8 @@ class ModelConfig:
 class OptimizerConfig:
     """Adam for D and G: the DCGAN recipe is lr 2e-4, beta_1 0.5 (Radford et al. 2015); Adam's
     defaults are 1e-3 and 0.9. Learning rates in (0, 0.1]; final_lr_fraction in (0, 1] is
-    where a linear decay over the run's budget ends (1.0: constant).
+    where a linear decay over the run's budget ends (1.0: constant); the decay starts once the
+    first epoch is done (gan_core.run.loop.schedule).
     """
 
     # The DCGAN recipe is Adam(lr=2e-4, beta_1=0.5); Adam's defaults are 1e-3 and 0.9.

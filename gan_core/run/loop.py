@@ -43,6 +43,22 @@ def learning_rate_factor(
     return 1.0 - (1.0 - opt.final_lr_fraction) * budget_progress(run, elapsed, step, steps_per_epoch)
 
 
+def schedule(
+    opt: OptimizerConfig, run: RunConfig, elapsed: float, step: int, steps_per_epoch: int, epochs_done: int
+) -> tuple[float, float]:
+    """(learning-rate factor, budget progress) for a run at `step` with `epochs_done` epochs
+    finished. Both hold at (1, 0) through the first epoch: the schedule reads the clock, which
+    differs from machine to machine and run to run, so holding it until the first epoch ends
+    makes one seed give one first grid anywhere (an exercise link reproduces its setup). The
+    decay then goes on from where the budget stands (a run resumed or branched later is past it)."""
+    if epochs_done == 0:
+        return 1.0, 0.0
+    return (
+        learning_rate_factor(opt, run, elapsed, step, steps_per_epoch),
+        budget_progress(run, elapsed, step, steps_per_epoch),
+    )
+
+
 class RunLoop:
     """One run's loop state: the step held from the step cache, its board, counters (steps,
     epochs, budget seconds), the per-step metrics not yet flushed, the step timing, the
@@ -137,8 +153,7 @@ class RunLoop:
     def own_schedule(self, optimizer: OptimizerConfig) -> None:
         """`set_schedule` from this run's own budget (a single run: time or steps, whichever is further)."""
         run, spe = self.cfg.run, self.steps_per_epoch
-        factor = learning_rate_factor(optimizer, run, self.elapsed, self.steps, spe)
-        self.set_schedule(optimizer, factor, budget_progress(run, self.elapsed, self.steps, spe))
+        self.set_schedule(optimizer, *schedule(optimizer, run, self.elapsed, self.steps, spe, self.counters["epoch"]))
 
     def early_grid(self, live: TrainConfig) -> bool:
         """The first epoch's preview grid when one is due (EpochEnd.early_grid); True when drawn."""
