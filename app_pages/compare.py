@@ -219,6 +219,7 @@ def _live_body() -> None:
     job_id = st.session_state.get(JOB)
 
     def beside() -> bool:  # the prediction kept with this comparison, beside its verdict
+        """The student's prediction beside the verdict; whether one was drawn."""
         return predict_view.beside_verdict(job_id, job, status.state)
 
     if job.careful:

@@ -90,6 +90,7 @@ async def _teacher_rate(teacher: StreamlitSession, seconds: float) -> float:
     """Steps/s of the teacher's run over `seconds`, read from fresh status lines at both ends."""
 
     async def fresh_status() -> tuple[int, float]:
+        """(step, time.monotonic()) of the next status line the teacher's page receives."""
         seen = teacher.status_at
         await teacher.wait_for(lambda s: s.status_at > seen, 30)
         return status_numbers(teacher.status_line)[0], teacher.status_at

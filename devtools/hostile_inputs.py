@@ -279,11 +279,13 @@ def cases(folder: Path) -> list[tuple[str, str, Callable[[], Path]]]:
     folder = Path(folder)
 
     def plain() -> Path:
+        """The shipped pretrained generator copied into the folder (the plain sample's input)."""
         path = folder / "plain.keras"
         shutil.copy(PRETRAINED / "generator.keras", path)
         return path
 
     def bomb() -> Path:
+        """The 1 GiB-of-whitespace .keras, written once into the folder."""
         path = folder / "whitespace_config.keras"
         return path if path.exists() else whitespace_config_keras(folder)
 

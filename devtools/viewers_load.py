@@ -90,6 +90,7 @@ def _descendants_cpu_seconds(marker: bytes) -> float:
         stats[pid] = (cmdline, int(fields[11]) + int(fields[12]))
 
     def ours(pid: int) -> bool:
+        """Whether process `pid` descends from this script (its own load, counted apart from the server's)."""
         while pid > 1:
             pid = parents.get(pid, 0)
             if pid == os.getpid():
@@ -198,6 +199,7 @@ async def measure(url: str, n_viewers: int, seconds: float, browser: bool = Fals
         n_viewers = len(viewers)
 
         def used(phase: str, name: str) -> float:
+            """Mean cores used by `name` over the measurements of `phase`."""
             return _mean([c[name] for c in cores[phase]])
 
         extra = {"browser_cores_viewed": used("viewed", "browser")} if browser else {}

@@ -75,6 +75,7 @@ def train_popover(cfg) -> None:
     data = source if source in describe_sources() else ""
 
     def build(hide, lock) -> ExerciseLink | None:
+        """The link of what the sidebar shows, with the controls to hide and lock; None on a settings error."""
         return None if cfg is None else train_link(preset_name, cfg, data, hide, lock)
 
     link_popover(TRAIN, train_page_url(), _controls(IMAGE), build, notes=() if data else (UPLOAD_NOTE,))

@@ -69,6 +69,7 @@ def trainer_cycles(cycles: int, warm_up: int = 2, train_every: int = 5) -> dict:
     pool = TrainerPool(max_active=1, idle_seconds=600)
 
     def one(i: int) -> None:
+        """Start training `i` through the pool, train a few steps every `train_every`-th time, stop it."""
         trainer_id = pool.start(lambda: Trainer(cfg, data=data))  # PoolBusy here: a slot was never freed
         trainer = pool.get(trainer_id)
         if i % train_every == 0:
@@ -130,6 +131,7 @@ def comparison_cycles(cycles: int, warm_up: int = 4, stop_at_once_every: int = 4
     pool = TrainerPool(max_active=1, idle_seconds=600)
 
     def rss_after(i: int, train: bool) -> float:
+        """Start and stop comparison `i` (trained a few steps when `train`); the server's RSS after, in MiB."""
         cfg_a, cfg_b = pairs[i % len(pairs)]
         job = pool.get(pool.start(lambda: CompareJob(cfg_a, cfg_b, data=data)))
         deadline = time.time() + 120

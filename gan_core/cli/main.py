@@ -172,6 +172,7 @@ def _sample(args) -> int:
     from gan_core.generators.sampling import sample_run
 
     def note(text: str) -> None:
+        """A note of the sampler (e.g. a fallback it took), on stderr."""
         print(f"note: {text}", file=sys.stderr)
 
     path = sample_run(args.run, args.n, args.out, args.seed, on_note=note)

@@ -190,6 +190,7 @@ def _check_entry_path(entry: str, name: str) -> None:
 
 def _zip_opener(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> Callable[[], BinaryIO]:
     def open_member() -> BinaryIO:
+        """The member's bytes as a file object; DataError (one line) when it cannot be read."""
         try:
             with archive.open(info) as member:
                 # zipfile stops at the declared size, so this read is bounded by the checks above

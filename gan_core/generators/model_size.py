@@ -56,6 +56,7 @@ def measure_config(config: dict) -> ModelSize:
     outcome: dict = {}
 
     def build() -> None:
+        """Build the layers from their config on this thread (Keras' own, no weights loaded)."""
         import keras
 
         try:

@@ -92,6 +92,7 @@ class TrainerPool(JobTable):
 
     @max_active.setter
     def max_active(self, value: int) -> None:
+        """Change how many jobs train at once (the teacher's limit); the line moves up at once."""
         self.gate.set_capacity(value)
 
     # -- starting ------------------------------------------------------------------------------

@@ -79,6 +79,7 @@ def metric_cards(quality: dict, previous: dict | None = None) -> list[dict]:
         p = None
 
     def delta(key: str, scale: float = 1.0, fmt: str = "{:+.1f}") -> str | None:
+        """q's `key` minus p's, times `scale`, formatted by `fmt`; None when either lacks it."""
         return None if p is None or p.get(key) is None or q.get(key) is None else fmt.format(scale * (q[key] - p[key]))
 
     if q["meter"] == "label-free":

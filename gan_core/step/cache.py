@@ -152,6 +152,7 @@ def prewarm_preset(name: str) -> threading.Thread:
     import logging
 
     def work() -> None:
+        """Trace the preset's step on its own thread and keep it in the cache (errors are logged, not raised)."""
         from gan_core.config.presets import preset
         from gan_core.data import fit_config_to_data, load_images
 

@@ -43,6 +43,7 @@ class DiscriminatorRounds:
         seen = self._d_input(images)
 
         def loss_of(logits, class_logits):
+            """D's loss on a batch: the adversarial loss against `targets`, plus the class loss on real images."""
             loss = hacks.discriminator_loss(self.live.loss_kind, targets, logits)
             if self.classes:
                 # D learns to name the classes of real images only: naming G's attempts
@@ -53,6 +54,7 @@ class DiscriminatorRounds:
             return loss
 
         def gradients(tape, loss):
+            """D's gradients of `loss`, zeros for variables the loss does not reach."""
             return [g if g is not None else tf.zeros_like(v) for g, v in zip(tape.gradient(loss, d_vars), d_vars)]
 
         with tf.GradientTape() as tape:
@@ -61,6 +63,7 @@ class DiscriminatorRounds:
         grads = gradients(tape, loss)
 
         def r1_gradients():
+            """R1's gradients on the real batch (Mescheder et al. 2018), scaled by γ/2."""
             # A pass of its own, as StyleGAN2 does for its regularizers: the main update above
             # stays outside any branch, so γ = 0 leaves the step as it was.
             with tf.GradientTape() as r1_tape:

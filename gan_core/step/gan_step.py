@@ -169,6 +169,8 @@ class GanStep(DiscriminatorRounds, RealStream, StepReuse, StepLive):
                 # One loop body, so D's update is traced once (a second copy of it outside the
                 # loop made the first trace ~3 s longer on two cores).
                 def d_body(i, *_):
+                    """One D round of the while loop: the first uses the step's own real batch, later ones draw more."""
+
                     def first():
                         return (real_0, shared) + ((codes_0,) if self.classes else ())
 

@@ -52,6 +52,7 @@ class ToyBodies:
         variables = self.discriminator.trainable_variables
 
         def losses():
+            """D's logits and losses on the real and the fake points."""
             real_logits = self.discriminator(real, training=True)
             fake_logits = self.discriminator(fake, training=True)
             return (
@@ -62,12 +63,14 @@ class ToyBodies:
             )
 
         def plain():
+            """D's update without R1."""
             with tf.GradientTape() as tape:
                 real_logits, fake_logits, loss_real, loss_fake = losses()
                 loss = loss_real + loss_fake
             return [real_logits, fake_logits, loss_real, loss_fake, *tape.gradient(loss, variables)]
 
         def with_r1():
+            """D's update with the R1 penalty on the real points."""
             # R1 (Mescheder et al. 2018): γ/2 · E‖∇ₓD(x)‖² on the real points, only while γ > 0.
             with tf.GradientTape() as tape:
                 real_logits, fake_logits, loss_real, loss_fake = losses()
@@ -99,9 +102,11 @@ class ToyBodies:
         self.trace_count += 1
 
         def d_round(j, _stats):
+            """One D update inside the while loop (its counter and figures)."""
             return j + 1, self._d_update()
 
         def one_step(i, rows):
+            """One training step of the loop: d_steps D updates, one G update, its figures kept in `rows`."""
             _, d_stats = tf.while_loop(lambda j, _s: j < self._live.d_steps, d_round, (tf.constant(0), tf.zeros([4])))
             g_loss = self._g_update()
             return i + 1, rows.write(i, tf.stack([d_stats[0], d_stats[1], g_loss, d_stats[2], d_stats[3]]))
