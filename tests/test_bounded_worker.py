@@ -11,7 +11,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from devtools.hostile_inputs import largest_points_csv, measure, quotes_and_commas_csv  # noqa: E402
+from devtools.hostile_inputs import largest_points_csv, quotes_and_commas_csv  # noqa: E402
+from devtools.hostile_measure import measure  # noqa: E402
 from gan_core.uploads.bounded_worker import WorkLimits, WorkRefused, run_bounded  # noqa: E402
 
 
@@ -72,7 +73,7 @@ def _busy_loop(seconds: float, work=None) -> tuple[float, float, object]:
 
 def test_a_running_loop_keeps_its_pace_while_hostile_csvs_are_read(tmp_path):
     # Read in this process, the 64 KB file held the GIL in csv.Sniffer for 46 s: such a loop
-    # stopped for the whole time and kept 4% of its pace (devtools/hostile_inputs.py on the
+    # stopped for the whole time and kept 4% of its pace (devtools/hostile_measure.py on the
     # code before the worker).
     from gan_core.toy import PointsError
     from gan_core.toy.source import read_uploaded_points

@@ -1,7 +1,7 @@
 """Hostile uploads (devtools/hostile_inputs.py writes each into tmp_path): every one is refused
 in one line within seconds, from sizes known before the work, and a generator is measured
 from its config before it is built. The figures in comments are the code before these
-bounds, measured with `python -m devtools.hostile_inputs` on the project's 2-core machine."""
+bounds, measured with `python -m devtools.hostile_measure` on the project's 2-core machine."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 from devtools import hostile_inputs as hostile  # noqa: E402
+from devtools.hostile_measure import measure  # noqa: E402
 from gan_core.data import DataError, load_images_from_zip_bytes  # noqa: E402
 from gan_core.toy import PointsError, read_points_csv  # noqa: E402
 from gan_core.toy.source import read_uploaded_points  # noqa: E402
@@ -91,8 +92,8 @@ def test_sample_refuses_it_with_the_memory_of_a_plain_sample(whitespace_keras, t
     # before: sample peaked at 2.8 GB before its error, against 0.74 GB for a plain sample
     plain_keras = tmp_path / "plain.keras"
     plain_keras.write_bytes((hostile.PRETRAINED / "generator.keras").read_bytes())
-    plain = hostile.measure("sample", hostile.run_folder_with(tmp_path, plain_keras), timeout=300)
-    bomb = hostile.measure("sample", hostile.run_folder_with(tmp_path, whitespace_keras), timeout=300)
+    plain = measure("sample", hostile.run_folder_with(tmp_path, plain_keras), timeout=300)
+    bomb = measure("sample", hostile.run_folder_with(tmp_path, whitespace_keras), timeout=300)
     assert plain["outcome"].startswith("exit 0: wrote 16 images"), plain
     assert bomb["outcome"] == (
         "exit 2: error: generator.keras could not be read as a Keras model: its config.json unpacks to "

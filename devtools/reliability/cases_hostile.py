@@ -2,7 +2,7 @@
 uses: refused in one line, quickly, with the memory of a plain file.
 
 The table's peak RSS is this case's own process; `sample`'s case names its CLI's peak too.
-`python -m devtools.hostile_inputs` measures the same inputs with a busy loop beside them.
+`python -m devtools.hostile_measure` measures the same inputs with a busy loop beside them.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from devtools import hostile_inputs as hostile
+from devtools.hostile_measure import measure
 
 from .case import Case
 
@@ -49,7 +50,7 @@ def whitespace_config_upload(workdir: Path) -> str:
 
 def whitespace_config_sample(workdir: Path) -> str:
     """`sample --run` on a run folder holding that file: exit 2 with one line, a plain sample's memory."""
-    result = hostile.measure("sample", hostile.run_folder_with(workdir, hostile.whitespace_config_keras(workdir)), 300)
+    result = measure("sample", hostile.run_folder_with(workdir, hostile.whitespace_config_keras(workdir)), 300)
     assert result["outcome"].startswith("exit 2: error: generator.keras could not be read"), result
     assert result["children_mib"] < 1200, result
     return f"{result['outcome']} (sample's peak {result['children_mib']:.0f} MiB; 2.8 GB before the bounds)"

@@ -1,0 +1,71 @@
+"""The figures of a simulated class (devtools.class_sim), from what every session asked and
+got (devtools.class_students.Book), the teacher's measured rates and the run folders watched."""
+
+from __future__ import annotations
+
+import statistics
+
+from devtools.class_students import Book
+from devtools.class_teacher import FolderWatch
+from devtools.st_client import StreamlitSession
+
+
+def class_figures(
+    book: Book, klass, teacher: StreamlitSession, rates: dict, folders: FolderWatch, peak_kib: int
+) -> dict:
+    """The simulation's figures as one dict (the JSON line of devtools.class_sim): the
+    teacher's steps/s alone and in class, sessions and actions answered with their times,
+    exceptions, starts and stops, deletes and whether each was its owner's or the teacher's,
+    attempts on others' runs, uploads and their error lines, and the server's peak RSS (MB).
+    `klass` is class_sim's Class (its students, the teacher's helper browser, client errors)."""
+    alone, in_class = statistics.mean(rates["alone"]), statistics.mean(rates["class"])
+    sessions = [*klass.students, klass.helper]
+    unanswered = {name for name, _ in book.unanswered}
+    times = sorted(seconds for _, _, seconds in book.answered)
+    vanished = folders.vanished()
+    wrongful = [
+        run
+        for run, owner in vanished.items()
+        if not any(r == run and (seat == owner or seat in book.teacher_seats) for seat, r, _ in book.deletes)
+    ]
+    refused = [
+        ok or (run in vanished and run not in wrongful) for _, run, ok in book.attempts
+    ]  # a run its owner deleted later is not the attempt's doing
+    return {
+        "students": len(klass.students),
+        "teacher_steps_per_s_alone": round(alone, 3),
+        "teacher_steps_per_s_class": round(in_class, 3),
+        "ratio": round(in_class / alone, 3) if alone else 0.0,
+        "phases": {k: [round(r, 3) for r in v] for k, v in rates.items()},
+        "sessions": len(sessions),
+        "sessions_answered": sum(1 for s in sessions if s.name not in unanswered),
+        "actions_answered": len(times),
+        "actions_unanswered": len(book.unanswered),
+        "unanswered": [f"{name}: {what}" for name, what in book.unanswered],
+        "slowest": [
+            f"{name}: {what} {seconds:.1f} s" for name, what, seconds in sorted(book.answered, key=lambda a: -a[2])[:8]
+        ],
+        "answer_median_s": round(statistics.median(times), 2) if times else None,
+        "answer_p95_s": round(times[int(0.95 * (len(times) - 1))], 2) if times else None,
+        "answer_max_s": round(times[-1], 2) if times else None,
+        "exceptions": [e for s in sessions for e in s.s.exceptions] + list(teacher.exceptions),
+        "client_errors": klass.errors,
+        "starts": sum(1 for _, what, _ in book.answered if what == "start"),
+        "stops": sum(1 for _, what, _ in book.answered if what == "stop"),
+        "deletes_asked": len(book.deletes),
+        "deletes_by_teacher": sum(1 for seat, _, _ in book.deletes if seat in book.teacher_seats),
+        "folders_seen": len(folders.seen),
+        "folders_vanished": len(vanished),
+        "wrongful_deletes": wrongful,
+        "attempts_on_others": len(refused),
+        "attempts_refused": sum(refused),
+        "button_ids_verified": book.ids_checked,
+        "button_ids_wrong": book.ids_wrong,
+        "mischief": [(kind, ok) for kind, ok in book.mischief],
+        "uploads": len(book.uploads),
+        "upload_errors": sorted({f"{name}: {errs[-1]}" for name, _, errs in book.uploads if errs}),
+        "upload_multiline_errors": sum(1 for _, _, errs in book.uploads for e in errs if "\n" in e.strip()),
+        "upload_max_s": round(max((s for _, s, _ in book.uploads), default=0.0), 2),
+        "skipped": len(book.skipped),
+        "peak_rss_mb": round(peak_kib / 1024),
+    }
