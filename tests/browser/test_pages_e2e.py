@@ -81,7 +81,11 @@ def test_each_page_opens_and_its_main_button_works(tmp_path, title, button):
             page.wait_for_timeout(2000)  # the last redraw settles (no faded, stale elements)
             screenshot(page, "playground_playing.png", docs_name="playground.png")
         else:
-            page.get_by_role("button", name=button).first.click()
+            start = page.get_by_role("button", name=button).first
+            expect(start).to_be_disabled()  # "What do you expect?" comes first
+            page.get_by_text("About the same", exact=True).click()
+            expect(start).to_be_enabled(timeout=30_000)
+            start.click()
             # the progress line counts steps per arm once both arms train
             page.get_by_text(re.compile(r"Running · step [1-9][\d,]*")).first.wait_for(timeout=120_000)
         no_exception(page)
