@@ -15,6 +15,8 @@ from devtools.hostile_inputs import largest_points_csv, quotes_and_commas_csv  #
 from devtools.hostile_measure import measure  # noqa: E402
 from gan_core.uploads.bounded_worker import WorkLimits, WorkRefused, run_bounded  # noqa: E402
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 
 def test_a_call_returns_its_result_and_its_own_error_unchanged():
     assert run_bounded(sorted, ([3, 1, 2],), limits=WorkLimits(seconds=30, memory_mb=256)) == [1, 2, 3]

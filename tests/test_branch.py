@@ -26,6 +26,8 @@ from gan_core.store.branch import (
 from gan_core.store.lineage import LINEAGE_FILE, read_lineage
 from gan_core.store.runs import RunError
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 ROOT = Path(__file__).resolve().parents[1]
 STEPS_PER_EPOCH = 16  # 512 images, batch 64: 32 real images a step
 

@@ -16,6 +16,8 @@ from gan_core.jobs.server import shared_pool
 from gan_core.store.lineage import read_lineage
 from gan_core.store.run_owner import read_owner, write_owner
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 PAGES = Path(__file__).resolve().parents[1] / "app_pages"
 
 

@@ -9,6 +9,8 @@ from gan_core.compare.spread import careful_verdict
 from gan_core.config.presets import preset
 from gan_core.step.cache import shared_steps
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 
 def tiny(*overrides):
     # A constant learning rate: the decay is applied at flushes, which depend on the clock.

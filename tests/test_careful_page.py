@@ -17,6 +17,8 @@ from gan_core.jobs.seats import seat_id
 from gan_core.jobs.server import shared_pool
 from ui.figures import careful as figures
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 PAGE = Path(__file__).resolve().parents[1] / "app_pages" / "compare.py"
 PAGE_TIMEOUT = 60  # two shared cores: plotly's first import alone can take seconds
 

@@ -10,6 +10,8 @@ import pytest
 from gan_core.config.presets import preset
 from gan_core.run.trainer import Trainer
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 
 def small_cfg(**run):
     """640 digits at batch 128 (64 real images a step): 10 steps per epoch."""

@@ -10,6 +10,8 @@ from gan_core.jobs.seats import new_seat_token, seat_id
 from gan_core.jobs.server import shared_classroom
 from gan_core.store.run_owner import write_owner
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 PAGES = Path(__file__).resolve().parents[1] / "app_pages"
 
 

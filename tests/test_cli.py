@@ -8,6 +8,8 @@ import sys
 import numpy as np
 import pytest
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 
 

@@ -16,6 +16,8 @@ from gan_core.run.loop import learning_rate_factor, schedule
 from gan_core.run.snapshot import EpochRecord, Snapshot
 from gan_core.step.cache import shared_steps
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 
 def small_cfg(*overrides):
     return preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=2", "run.grid_size=4", *overrides])

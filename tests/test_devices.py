@@ -14,6 +14,8 @@ import pytest
 from gan_core.config.presets import preset
 from gan_core.step.gan_step import GanStep
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 # The logical devices must exist before TensorFlow initializes: a process of its own.
 TWO_REPLICAS = textwrap.dedent(
     """

@@ -21,6 +21,8 @@ from gan_core.store.checkpoint import write_checkpoint
 
 from traced_graph import traced_ops
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 
 def test_dropout16_keeps_the_share_keras_keeps_and_scales_as_keras_does():
     x = tf.ones([64, 6272])

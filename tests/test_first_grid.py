@@ -3,9 +3,13 @@ shown before that epoch ends, while the history keeps one grid per epoch."""
 
 import time
 
+import pytest
+
 from gan_core.config.presets import preset
 from gan_core.run import epoch_end
 from gan_core.run.trainer import Trainer
+
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
 
 
 def test_a_grid_is_on_the_board_before_the_first_epoch_ends_and_the_history_keeps_one_per_epoch(

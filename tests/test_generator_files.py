@@ -23,6 +23,8 @@ from gan_core.generators.output_range import PROBE_SEED, decide_output_range  # 
 from gan_core.generators.running import generate  # noqa: E402
 from gan_core.generators.source import GeneratorError, load_generator, load_uploaded_generator, run_source  # noqa: E402
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 CASES = ROOT / "tests" / "data" / "cases" / "models"
 
 

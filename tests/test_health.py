@@ -12,6 +12,8 @@ from gan_core.run import health_watch as health
 from gan_core.run.trainer import Trainer
 from gan_core.step.gan_step import METRIC_NAMES, GanStep
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 
 def rows_with(n, **values):
     """n per-step rows of a calm run, with the named columns set."""

@@ -21,6 +21,8 @@ from gan_core.data import DataError, load_images_from_zip_bytes  # noqa: E402
 from gan_core.toy import PointsError, read_points_csv  # noqa: E402
 from gan_core.toy.source import read_uploaded_points  # noqa: E402
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 # -- points CSVs ------------------------------------------------------------------------------
 
 

@@ -27,6 +27,8 @@ from gan_core.data import (  # noqa: E402
     load_images_from_zip_bytes,
 )
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 CASES = ROOT / "tests" / "data" / "cases" / "images"
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 ROOT = Path(__file__).resolve().parents[1]
 # 5,000 digits at batch 500 (250 real images a step): 20 steps per epoch, 60 in all.
 TRAIN = [

@@ -13,6 +13,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 from gan_core.config.presets import preset  # noqa: E402
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 PAGE = ROOT / "app_pages" / "latent_explorer.py"
 PAGE_TIMEOUT = 60  # the first run imports TensorFlow and loads the model
 

@@ -35,6 +35,8 @@ from gan_core.metrics.label_free import kernel_distance, precision_recall  # noq
 from gan_core.metrics.meter import reference_indices  # noqa: E402
 from gan_core.run.snapshot import EpochRecord, Snapshot  # noqa: E402
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 # ---------------------------------------------------------------- non-digit shapes, made here
 
 

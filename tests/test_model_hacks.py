@@ -18,6 +18,8 @@ from gan_core.nets.models import build_discriminator, build_generator
 from gan_core.step.gan_step import GanStep
 from gan_core.store.checkpoint import TRAINED_GENERATOR, restore_checkpoint, write_checkpoint
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 SHAPE = (28, 28, 1)
 
 

@@ -13,6 +13,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "playground.py")
 TIMEOUT = 120
 

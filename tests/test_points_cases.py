@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 from gan_core.toy import PointsError, read_points_csv  # noqa: E402
 from gan_core.toy.source import load_toy_dataset  # noqa: E402
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 CASES = ROOT / "tests" / "data" / "cases" / "points"
 CASE_FILES = ("semicolon_decimal_comma.csv", "quoted_crlf.csv", "whitespace_and_comments.csv")
 

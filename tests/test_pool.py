@@ -10,6 +10,8 @@ from gan_core.jobs.job import PoolBusy
 from gan_core.jobs.pool import TrainerPool
 from gan_core.run.trainer import Trainer
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 
 @pytest.fixture
 def endless(small_digits, small_config):

@@ -11,6 +11,8 @@ from gan_core.config.tree import ConfigError, TrainConfig
 from gan_core.run.trainer import Trainer
 from gan_core.step.cache import prewarm_wanted, shared_steps
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

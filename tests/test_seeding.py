@@ -9,11 +9,14 @@ from __future__ import annotations
 import threading
 
 import numpy as np
+import pytest
 
 from gan_core.config.presets import preset
 from gan_core.config.tree import ModelConfig
 from gan_core.nets.models import build_discriminator, build_generator
 from gan_core.step.gan_step import GanStep
+
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
 
 SMALL = ModelConfig(base_filters=8, latent_dim=16)
 SHAPE = (28, 28, 1)

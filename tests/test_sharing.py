@@ -13,6 +13,8 @@ from gan_core.jobs.seats import Seat, new_seat_token, seat_id
 from gan_core.jobs.server import shared_classroom, shared_pool
 from gan_core.run.trainer import Trainer
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "train.py")
 CONTROL_LABELS = {"Start training", "Pause", "Resume", "Stop"}
 

@@ -13,6 +13,8 @@ from gan_core.run.trainer import Trainer
 from gan_core.step.cache import StepCache
 from gan_core.step.gan_step import GanStep
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 SHAPE = (28, 28, 1)
 
 

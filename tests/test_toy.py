@@ -23,6 +23,8 @@ from gan_core.toy import (
 from gan_core.toy.metrics import histogram_kl
 from gan_core.toy.source import load_toy_dataset
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 REPO = Path(__file__).resolve().parents[1]
 SMALL = ["model.hidden=16", "model.d_hidden=16", "model.depth=1", "run.batch_size=32", "run.eval_samples=200"]
 

@@ -12,6 +12,8 @@ from gan_core.hacks import functions as hacks
 from gan_core.toy import ToyConfig, builtin_dataset
 from gan_core.toy.trainer import ToyTrainer, budget_share
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 SMALL = ["model.hidden=16", "model.d_hidden=16", "model.depth=1", "run.batch_size=32", "run.eval_samples=200"]
 
 

@@ -9,6 +9,8 @@ from gan_core.config.presets import preset
 from gan_core.guide.lookup import CONTROL_LABELS
 from ui.control_specs import ALL_CONTROLS, config_from_widgets, widget_values
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "train.py")
 
 

@@ -7,6 +7,8 @@ import tensorflow as tf
 from gan_core.config.presets import preset
 from gan_core.step.gan_step import METRIC_NAMES, GanStep
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 
 @pytest.fixture(scope="module")
 def step(small_digits):

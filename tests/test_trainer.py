@@ -11,6 +11,8 @@ from gan_core.config.tree import ConfigError
 from gan_core.run.trainer import Trainer
 from gan_core.step.cache import shared_steps
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 
 def small_cfg(**run):
     cfg = preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=2", "run.grid_size=4"])

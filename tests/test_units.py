@@ -8,6 +8,8 @@ from gan_core.run import units
 from gan_core.run.snapshot import Board
 from gan_core.step.gan_step import GanStep
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 
 def test_steps_per_epoch_counts_the_real_images_d_sees():
     # The figure in docs/meters.md, "Units": the default preset (batch 32, k = 1) on mnist-5k.

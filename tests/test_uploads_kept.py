@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 from ui.train_controls import UPLOAD_OPTION  # noqa: E402
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 CASES = ROOT / "tests" / "data" / "cases"
 TIMEOUT = 120  # the first run imports TensorFlow; a generator upload loads a model
 

@@ -14,6 +14,8 @@ from gan_core.nets.conditional import classes_of, label_classes, labels_note
 from gan_core.nets.models import build_discriminator, build_generator
 from gan_core.step.gan_step import GanStep
 
+pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
+
 
 def test_label_classes_needs_at_least_two_classes():
     assert label_classes(np.array([0, 1, 9, 3])) == 10
