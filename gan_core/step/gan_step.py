@@ -172,9 +172,11 @@ class GanStep(DiscriminatorRounds, RealStream, StepReuse, StepLive):
                     """One D round of the while loop: the first uses the step's own real batch, later ones draw more."""
 
                     def first():
+                        """The step's own real batch and the shared fakes (the first D round)."""
                         return (real_0, shared) + ((codes_0,) if self.classes else ())
 
                     def later():
+                        """A fresh real batch and fresh fakes (every later D round)."""
                         real, real_codes = self._next_real(self.half)
                         fresh = self._fake(real_codes, self.half)
                         return (real, fresh) + ((real_codes,) if self.classes else ())
