@@ -7,12 +7,12 @@ fails when threads were left behind or memory grew past a bound.
 
 from __future__ import annotations
 
-import os
 import statistics
 import threading
 import time
 from pathlib import Path
 
+from devtools.class_sim import server_pid
 from devtools.reliability import Case
 
 CYCLES = 50
@@ -187,22 +187,6 @@ def comparisons(workdir: Path) -> str:
 SESSION_TTL_SECONDS = 2
 
 
-def _server_pid() -> int:
-    """The app server: this process's streamlit child."""
-    me = str(os.getpid())
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            ppid = (entry / "stat").read_text().rsplit(")", 1)[1].split()[1]
-            cmdline = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if ppid == me and b"streamlit" in cmdline:
-            return int(entry.name)
-    raise AssertionError("the app server's process was not found")
-
-
 def open_session(ws_url: str, wait_for_script: bool, timeout: float = 120.0) -> int:
     """One browser session over Streamlit's websocket: ask for a run of the app's first page,
     then, when `wait_for_script`, read until the run has finished, and drop the connection.
@@ -239,7 +223,7 @@ def session_cycles(cycles: int, workdir: Path, warm_up: int = 3) -> dict:
     env = {"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(SESSION_TTL_SECONDS)}
     with app_server(runs, extra_env=env) as url:
         ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
-        pid = _server_pid()
+        pid = server_pid()
         for _ in range(warm_up):
             open_session(ws_url, wait_for_script=True)
         time.sleep(SESSION_TTL_SECONDS + 4)
