@@ -57,35 +57,17 @@ def open_page():
 
 @pytest.fixture
 def small_config():
-    """A factory of the small configuration most trainer tests use: fast-demo with no time limit,
-    `epochs` epochs (0: until stopped), a 2x2 grid and no quality meter, then `overrides`
-    ("key=value" strings)."""
-    from gan_core.config.presets import preset
+    """The suite's small configuration factory (support.small_config): fast-demo with no time
+    limit, `epochs` epochs (0: until stopped), a 2x2 grid and no quality meter, then overrides."""
+    from support import small_config
 
-    def make(*overrides: str, epochs: int = 0):
-        base = ["run.max_seconds=0", f"run.epochs={epochs}", "run.grid_size=2", "run.quality_every_epoch=false"]
-        return preset("fast-demo").with_overrides([*base, *overrides])
-
-    return make
+    return small_config
 
 
 @pytest.fixture
 def wait_until():
-    """The one wait helper: `wait_until(read, predicate, timeout, what)` polls `read()` until
-    `predicate(value)` holds (without a predicate: until `read()` is truthy) and returns that
-    value; AssertionError naming `what` (and the last value's state and message, when it has
-    them) after `timeout` seconds."""
-    import time
+    """The suite's one wait helper (support.wait_until): `wait_until(read, predicate, timeout,
+    what)` polls `read()` until `predicate(value)` holds and returns that value."""
+    from support import wait_until
 
-    def wait(read, predicate=bool, timeout: float = 120.0, what: str = "the condition"):
-        end = time.monotonic() + timeout
-        value = read()
-        while not predicate(value):
-            if time.monotonic() > end:
-                detail = f" (state {value.state}: {value.message})" if hasattr(value, "state") else ""
-                raise AssertionError(f"timed out waiting for {what}{detail}")
-            time.sleep(0.02)
-            value = read()
-        return value
-
-    return wait
+    return wait_until

@@ -2,12 +2,12 @@
 Branch form and lineage, and Compare's branch beside its parent's continuation."""
 
 import json
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
+from support import wait_until
 
 from gan_core.config.presets import preset
 from gan_core.data import ImageSet
@@ -72,10 +72,7 @@ def branches(runs_dir):
 
 def wait_ended(job_id, timeout=300):
     job = shared_pool().get(job_id)
-    end = time.time() + timeout
-    while job.is_active() and time.time() < end:
-        time.sleep(0.2)
-    assert not job.is_active()
+    wait_until(lambda: not job.is_active(), timeout=timeout, what=f"job {job_id}'s end")
     return job
 
 
@@ -181,9 +178,7 @@ def test_compare_trains_a_branch_beside_its_parents_continuation(runs, seat, mon
     assert not at.exception, [e.message for e in at.exception]
     job = shared_pool().get(at.session_state["compare_job"])
     assert job.start_point.step == read_lineage(made).step
-    end = time.time() + 300
-    while job.is_active() and time.time() < end:
-        time.sleep(0.2)
+    wait_until(lambda: not job.is_active(), timeout=300, what="the comparison's end")
     snap_a, snap_b, status = job.snapshot()
     assert status.state == "finished", status.message
     assert "after epoch" in status.message

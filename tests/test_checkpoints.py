@@ -6,8 +6,8 @@ import time
 
 import numpy as np
 import pytest
+from support import small_config, wait_for_snapshot
 
-from gan_core.config.presets import preset
 from gan_core.run.trainer import Trainer
 
 pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
@@ -15,22 +15,13 @@ pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, n
 
 def small_cfg(**run):
     """640 digits at batch 128 (64 real images a step): 10 steps per epoch."""
-    cfg = preset("fast-demo").with_overrides(
-        ["run.max_seconds=0", "run.epochs=2", "run.grid_size=4", "run.quality_every_epoch=false", "run.batch_size=128"]
-    )
+    cfg = small_config("run.grid_size=4", "run.batch_size=128", epochs=2)
     for k, v in run.items():
         cfg = cfg.with_value(f"run.{k}", v)
     return cfg
 
 
-def wait_for(trainer, predicate, timeout=120):
-    end = time.time() + timeout
-    while time.time() < end:
-        snap = trainer.snapshot()
-        if predicate(snap):
-            return snap
-        time.sleep(0.02)
-    raise AssertionError(f"timed out; last state {trainer.snapshot().state}: {trainer.snapshot().message}")
+wait_for = wait_for_snapshot
 
 
 def rows(run_dir, name="metrics.jsonl"):

@@ -6,6 +6,7 @@ import weakref
 
 import numpy as np
 import pytest
+from support import small_config, wait_until
 
 from gan_core.compare.job import CompareJob
 from gan_core.compare.pair import CompareError, check_pair, differences
@@ -20,17 +21,13 @@ pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, n
 
 
 def small_cfg(*overrides):
-    return preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=2", "run.grid_size=4", *overrides])
+    """The suite's small config with a 4x4 grid and the quality meter on (the verdict reads it)."""
+    return small_config("run.grid_size=4", "run.quality_every_epoch=true", *overrides, epochs=2)
 
 
 def wait_for(job, predicate, timeout=180):
-    end = time.time() + timeout
-    while time.time() < end:
-        snaps = job.snapshot()
-        if predicate(*snaps):
-            return snaps
-        time.sleep(0.05)
-    raise AssertionError(f"timed out; last status {job.status()}")
+    """The first (A, B, status) `predicate(a, b, status)` accepts."""
+    return wait_until(job.snapshot, lambda snaps: predicate(*snaps), timeout, "the comparison")
 
 
 @pytest.fixture(scope="module")

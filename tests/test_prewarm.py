@@ -52,6 +52,32 @@ def test_the_first_training_of_a_prewarmed_configuration_does_not_trace_again(sm
         cache.clear()
 
 
+def test_a_class_prewarms_a_step_for_each_training_at_once_and_its_starts_wait_for_them(small_digits):
+    import threading
+
+    cfg = TrainConfig().with_overrides(
+        ["model.base_filters=8", "run.batch_size=128", "run.epochs=1", "run.max_seconds=0", "run.grid_size=2"]
+    )
+    cache = shared_steps()
+    cache.clear()
+    try:
+        warming = threading.Thread(target=cache.prewarm, args=(cfg, small_digits.images, small_digits.labels, 2))
+        warming.start()
+        trainers = [Trainer(cfg, data=small_digits) for _ in range(2)]
+        for trainer in trainers:  # two students press Start while the copies are traced
+            trainer.start()
+        for trainer in trainers:
+            trainer.join(300)
+            snap = trainer.snapshot()
+            assert snap.state == "finished", snap.message
+            assert snap.compile_seconds == 0.0  # its step came traced: its first grid is not held back
+        warming.join(60)
+        assert len(cache) == 2  # both Starts took a prewarmed copy and gave it back
+        assert [step.traces for step in cache.idle()] == [1, 1]  # neither training traced its own
+    finally:
+        cache.clear()
+
+
 def test_the_app_says_a_bad_prewarm_value_in_one_line_and_still_works(monkeypatch, tmp_path):
     monkeypatch.setenv("GAN_LAB_PREWARM", "sometimes")
     monkeypatch.setenv("GAN_LAB_RUNS", str(tmp_path / "runs"))

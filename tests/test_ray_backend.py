@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from support import wait_for_snapshot
 
 from gan_core.config.presets import preset
 from gan_core.config.tree import ConfigError
@@ -33,14 +34,7 @@ def ray_pool():
 
 
 def wait_for(job, predicate, what, timeout=150):
-    end = time.time() + timeout
-    while time.time() < end:
-        snap = job.snapshot()
-        if predicate(snap):
-            return snap
-        time.sleep(0.2)
-    snap = job.snapshot()
-    raise AssertionError(f"timed out waiting for {what}; state {snap.state}: {snap.message}")
+    return wait_for_snapshot(job, predicate, timeout, what)
 
 
 def test_a_training_on_ray_is_followed_changed_paused_and_stopped(ray_pool, small_digits, tmp_path):

@@ -8,6 +8,7 @@ import sys
 import time
 
 import pytest
+from support import small_config, wait_until
 
 from gan_core.compare.setup import build_pair
 from gan_core.config.presets import preset
@@ -19,9 +20,7 @@ from gan_core.store import run_status
 
 
 def small_cfg(epochs=1):
-    return preset("fast-demo").with_overrides(
-        ["run.max_seconds=0", f"run.epochs={epochs}", "run.grid_size=4", "run.quality_every_epoch=false"]
-    )
+    return small_config("run.grid_size=4", epochs=epochs)
 
 
 def fake_run(root, name, cfg=None, created=None, epochs=(), status=None):
@@ -182,9 +181,7 @@ def test_a_running_training_in_the_pool_cannot_be_deleted_and_its_row_says_so(tm
     endless = small_cfg(epochs=0).with_value("run.max_seconds", 0)
     job_id = pool.start(lambda: Trainer(endless, run_dir=runs / "live", data=small_digits))
     try:
-        end = time.time() + 60
-        while not (runs / "live" / "config.json").exists() and time.time() < end:
-            time.sleep(0.05)
+        wait_until(lambda: (runs / "live" / "config.json").exists(), timeout=60, what="the run's config.json")
         row = summarize(runs / "live", pool.run_states())
         assert row.active and row.status in ("starting", "running")
         with pytest.raises(DeleteRefused, match="still training"):

@@ -1,10 +1,9 @@
 """A compiled step reused for the next run of the same configuration: it starts exactly as a
 fresh build would, never traces again, and the moving average of G is a live setting."""
 
-import time
-
 import numpy as np
 import pytest
+from support import wait_for_snapshot
 
 from gan_core.config.presets import preset
 from gan_core.config.tree import TrainConfig
@@ -125,13 +124,7 @@ def test_turning_the_average_on_mid_run_starts_it_from_g_and_never_retraces():
 
 
 def wait_for(trainer, predicate, timeout=180):
-    end = time.time() + timeout
-    while time.time() < end:
-        snap = trainer.snapshot()
-        if predicate(snap):
-            return snap
-        time.sleep(0.05)
-    raise AssertionError(f"timed out; last state {trainer.snapshot().state}: {trainer.snapshot().message}")
+    return wait_for_snapshot(trainer, predicate, timeout)
 
 
 def fast(**run):

@@ -5,8 +5,8 @@ import time
 
 import numpy as np
 import pytest
+from support import small_config, wait_for_snapshot
 
-from gan_core.config.presets import preset
 from gan_core.config.tree import ConfigError
 from gan_core.run.trainer import Trainer
 from gan_core.step.cache import shared_steps
@@ -15,20 +15,14 @@ pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, n
 
 
 def small_cfg(**run):
-    cfg = preset("fast-demo").with_overrides(["run.max_seconds=0", "run.epochs=2", "run.grid_size=4"])
+    """The suite's small config with a 4x4 grid and the quality meter on."""
+    cfg = small_config("run.grid_size=4", "run.quality_every_epoch=true", epochs=2)
     for k, v in run.items():
         cfg = cfg.with_value(f"run.{k}", v)
     return cfg
 
 
-def wait_for(trainer, predicate, timeout=120):
-    end = time.time() + timeout
-    while time.time() < end:
-        snap = trainer.snapshot()
-        if predicate(snap):
-            return snap
-        time.sleep(0.05)
-    raise AssertionError(f"timed out; last state {trainer.snapshot().state}: {trainer.snapshot().message}")
+wait_for = wait_for_snapshot
 
 
 def test_a_run_writes_everything_per_epoch_and_resumes(tmp_path, small_digits):

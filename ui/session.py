@@ -215,9 +215,16 @@ def followed_snapshot(board: Board, key: str) -> Snapshot:
 @st.cache_resource(show_spinner=False)
 def _prewarm_once() -> None:
     from gan_core.config.presets import DEFAULT_PRESET
+    from gan_core.config.tree import ConfigError
+    from gan_core.jobs.server import shared_classroom
     from gan_core.step.cache import prewarm_preset
 
-    prewarm_preset(DEFAULT_PRESET)
+    # As many copies as trainings may run at once: a class's first Starts come together.
+    try:
+        copies = shared_classroom().rules().max_trainings
+    except ConfigError:  # a bad class limit in the environment: the pages say so in one line
+        copies = 1
+    prewarm_preset(DEFAULT_PRESET, copies=copies)
 
 
 def warm_default_step() -> None:

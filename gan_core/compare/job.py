@@ -16,10 +16,9 @@ branch beside its parent's continuation is A = the parent's settings at that epo
 branch's; their budget counts from the run's step 0, as the run's own does.
 
 A careful comparison (`seeds=3`) trains the pair again from seeds s+1 and s+2: six runs,
-interleaved A, B, A, B, ... seed pair by seed pair in the same one thread, each with the same
-steps and the same budget (the comparison ends when the six have used `max_seconds` each on
-average). A and B share each seed, so each seed's pair is as fair as a plain comparison, and
-the three pairs show how far one configuration moves from seed to seed (compare/spread.py).
+interleaved seed pair by seed pair in this one thread, with the same steps and budget each (the
+six's mean seconds end it). Each seed's pair is as fair as a plain comparison; the three show
+how far one configuration moves from seed to seed (compare/spread.py).
 
 Like the trainer, nothing here knows about Streamlit: the page reads `snapshot()`.
 """
@@ -31,8 +30,8 @@ import threading
 import time
 from dataclasses import replace
 
+from gan_core.compare import messages
 from gan_core.compare.arm import Arm
-from gan_core.compare.messages import careful_finished_message, finished_message
 from gan_core.compare.pair import CAREFUL_FROM_EPOCH, CompareError, check_start, seeded_pairs
 from gan_core.compare.status import CompareStatus
 from gan_core.config.tree import TrainConfig
@@ -102,7 +101,7 @@ class CompareJob:
         if self._turn is not None:
             self._set(state="queued", message="Waiting for two training slots…")
         else:
-            self._set(state="starting", message=self._building_message())
+            self._set(state="starting", message=messages.building_message(self.careful, len(self.boards)))
         self._thread = threading.Thread(target=self._run, name="gan-compare", daemon=True)
         self._thread.start()
 
@@ -173,7 +172,7 @@ class CompareJob:
             if not wait_for_turn(self._turn, self._stop, lambda text: self._set(message=text)):
                 self._set(state="stopped", message=LEFT_THE_LINE)
                 return
-            self._set(state="starting", message=self._building_message())
+            self._set(state="starting", message=messages.building_message(self.careful, len(self.boards)))
             self._train()
         except Exception as e:  # surfaced to the UI; the thread ends cleanly
             log.exception("the comparison failed")  # the UI shows one line; the log keeps the trace
@@ -191,10 +190,6 @@ class CompareJob:
         release_free_memory()
         if self._turn is not None:
             self._turn.done()  # the next in line starts
-
-    def _building_message(self) -> str:
-        networks = "both networks" if not self.careful else f"the {len(self.boards)} networks"
-        return f"Loading data and building {networks}…"
 
     def _build_arms(self, data: ImageSet) -> bool:
         """The arms, A then B for each seed in turn (each takes its step from the step cache;
@@ -285,10 +280,7 @@ class CompareJob:
         message = self.status().message
         if message.startswith("Compiling") and all(arm.compiled for arm in self.arms):
             message = ""
-        dead = [f"{arm.name}: {arm.dead_reason.split(':')[0]}" for arm in self.arms if not arm.alive]
-        if dead:
-            others = "the others go on" if self.careful else "the other goes on"
-            message = "; ".join(dead) + f" - {'those runs' if len(dead) > 1 else 'that arm'} stopped, {others}."
+        message = messages.stopped_arms_message(self.arms, self.careful) or message
         self._set(step=progress_step, elapsed=elapsed, message=message)
 
     def _mean_elapsed(self) -> float:
@@ -297,14 +289,11 @@ class CompareJob:
 
     def _budget_spent(self, total_steps: int) -> bool:
         live = [arm for arm in self.arms if arm.alive]
-        if not live:
-            return True
-        if total_steps and live[0].steps >= total_steps:
-            return True
         max_seconds = self.cfg_a.run.max_seconds
-        return bool(max_seconds) and self._mean_elapsed() >= max_seconds
+        steps_done = bool(total_steps) and bool(live) and live[0].steps >= total_steps
+        return not live or steps_done or (bool(max_seconds) and self._mean_elapsed() >= max_seconds)
 
     def _finished_message(self) -> str:
         if self.careful:
-            return careful_finished_message(self.arms, self.seeds)
-        return finished_message(self.arms, self.start_point)
+            return messages.careful_finished_message(self.arms, self.seeds)
+        return messages.finished_message(self.arms, self.start_point)

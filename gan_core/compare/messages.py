@@ -1,5 +1,6 @@
-"""The one line a finished comparison ends with: steps, epochs and seconds of training per arm
-(per run for a careful one), counted from the saved epoch a branch comparison went on from."""
+"""The lines a comparison shows: while it builds, when arms stop on their own, and the one it
+ends with (steps, epochs and seconds of training per arm, per run for a careful one, counted
+from the saved epoch a branch comparison went on from)."""
 
 from __future__ import annotations
 
@@ -40,3 +41,18 @@ def careful_finished_message(arms: Sequence[Arm], seeds: Sequence[int]) -> str:
         f"Finished: {each} for each of A and B in {len(seeds)} seeds ({', '.join(map(str, seeds))}; {epochs}), "
         f"{min(seconds):.0f} to {max(seconds):.0f} s of training per run."
     )
+
+
+def building_message(careful: bool, runs: int) -> str:
+    """The line shown while the data loads and the `runs` networks (2, or 6 when careful) build."""
+    return f"Loading data and building {'both networks' if not careful else f'the {runs} networks'}…"
+
+
+def stopped_arms_message(arms: Sequence[Arm], careful: bool) -> str | None:
+    """E.g. "B: NaN - that arm stopped, the other goes on." for arms stopped on their own
+    (each by its `dead_reason`'s first part); None while every arm trains."""
+    dead = [f"{arm.name}: {arm.dead_reason.split(':')[0]}" for arm in arms if not arm.alive]
+    if not dead:
+        return None
+    others = "the others go on" if careful else "the other goes on"
+    return "; ".join(dead) + f" - {'those runs' if len(dead) > 1 else 'that arm'} stopped, {others}."

@@ -41,8 +41,8 @@ class StepCache:
     def __init__(self, capacity: int = IDLE_STEPS):
         self.capacity = int(capacity)
         self._idle: list[GanStep] = []  # least recently released first
-        self._warming: dict[tuple, threading.Event] = {}  # keys being traced by `prewarm` now
-        self._lock = threading.Lock()
+        self._warming: set[tuple] = set()  # keys being traced by `prewarm` now
+        self._lock = threading.Condition()  # notified when a step goes idle or a prewarm ends
 
     def acquire(self, cfg: TrainConfig, images_uint8: np.ndarray, labels: np.ndarray | None = None) -> GanStep:
         """A step for this run: the most recently released idle one of the same graph_key,
@@ -52,10 +52,9 @@ class StepCache:
             return make_step(cfg, images_uint8, labels)
         key = graph_key(cfg, images_uint8, labels)
         with self._lock:
-            warming = self._warming.get(key)
-        if warming is not None:  # its trace is under way: waiting costs less than a second trace
-            warming.wait(PREWARM_WAIT_SECONDS)
-        with self._lock:
+            # While its prewarm is under way, wait for one of its copies: waiting costs less
+            # than a second trace running beside it.
+            self._lock.wait_for(lambda: self._has_idle(key) or key not in self._warming, PREWARM_WAIT_SECONDS)
             step = self._take_locked(key)
         if step is None:
             return GanStep(cfg, images_uint8, labels=labels)
@@ -65,6 +64,9 @@ class StepCache:
             self.release(step)  # still a good step for the next run of its configuration
             raise
         return step
+
+    def _has_idle(self, key: tuple) -> bool:
+        return any(idle.graph_key == key for idle in self._idle)
 
     def _take_locked(self, key: tuple) -> GanStep | None:
         for i in range(len(self._idle) - 1, -1, -1):
@@ -82,30 +84,39 @@ class StepCache:
                 return  # two runs must never be handed one step
             self._idle.append(step)
             del self._idle[: max(0, len(self._idle) - self.capacity)]
+            self._lock.notify_all()
 
-    def prewarm(self, cfg: TrainConfig, images_uint8: np.ndarray, labels: np.ndarray | None = None) -> bool:
+    def prewarm(
+        self, cfg: TrainConfig, images_uint8: np.ndarray, labels: np.ndarray | None = None, copies: int = 1
+    ) -> bool:
         """Build the step of `cfg` on these images, trace it and run it once now, and keep it idle,
         so the first Start of that configuration neither builds, traces nor waits for the first
         call's graph optimization (most of the seconds before the first grid: 4.4 s of the trace
-        alone in 5.4 s, measured on two cores). An `acquire` of the same
-        configuration meanwhile waits for it. Returns False (nothing done) when such a step is
-        already idle or being traced, or when several devices are in use (mirrored steps are
-        not cached). Raises what GanStep raises for bad input."""
+        alone in 5.4 s, measured on two cores). `copies` (1 up to the cache's capacity) such
+        steps, one after another, each idle as soon as it is traced: a class whose trainings at
+        once are N starts N at once, and each of those Starts would trace beside the others
+        (four traces at once on two cores took ~20 s each). An `acquire` of the same
+        configuration meanwhile waits for a copy. Returns False (nothing done) when that many
+        are already idle or a prewarm of it is under way, or when several devices are in use
+        (mirrored steps are not cached). Raises what GanStep raises for bad input."""
         if training_strategy() is not None:
             return False
         key = graph_key(cfg, images_uint8, labels)
+        copies = max(1, min(int(copies), self.capacity))
         with self._lock:
-            if key in self._warming or any(idle.graph_key == key for idle in self._idle):
+            missing = copies - sum(idle.graph_key == key for idle in self._idle)
+            if key in self._warming or missing <= 0:
                 return False
-            event = self._warming[key] = threading.Event()
+            self._warming.add(key)
         try:
-            step = GanStep(cfg, images_uint8, labels=labels)
-            step.warm_up()  # trace and first call; `acquire` restarts it to a fresh build's start
-            self.release(step)
+            for _ in range(missing):
+                step = GanStep(cfg, images_uint8, labels=labels)
+                step.warm_up()  # trace and first call; `acquire` restarts it to a fresh build's start
+                self.release(step)
         finally:
             with self._lock:
-                self._warming.pop(key, None)
-            event.set()
+                self._warming.discard(key)
+                self._lock.notify_all()
         return True
 
     def clear(self) -> None:
@@ -144,11 +155,12 @@ def prewarm_wanted(environ) -> bool:
     return value == "1" and not environ.get("GAN_LAB_RAY_ADDRESS")
 
 
-def prewarm_preset(name: str) -> threading.Thread:
-    """Trace the step of the preset `name` on its own data set in a daemon thread (started
-    here; returned for tests), so a class's first Start of the default shows its first grid
-    within about a second. The app calls it once per server; errors only log (the Start that
-    follows builds its own step and reports them)."""
+def prewarm_preset(name: str, copies: int = 1) -> threading.Thread:
+    """Trace `copies` steps of the preset `name` on its own data set in a daemon thread (started
+    here; returned for tests), so a class's first Starts of the default (as many at once as
+    the class's trainings at once) show their first grids within about a second. The app calls
+    it once per server; errors only log (the Start that follows builds its own step and
+    reports them)."""
     import logging
 
     def work() -> None:
@@ -160,7 +172,7 @@ def prewarm_preset(name: str) -> threading.Thread:
             cfg = preset(name)
             data = load_images(cfg.data.source)
             cfg, _ = fit_config_to_data(cfg, len(data), data.name)
-            shared_steps().prewarm(cfg, data.images, data.labels)
+            shared_steps().prewarm(cfg, data.images, data.labels, copies=copies)
         except Exception:  # noqa: BLE001 - a failed warm-up must not take the server down
             logging.getLogger(__name__).exception("could not prewarm the %s step", name)
 
