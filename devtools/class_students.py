@@ -29,7 +29,11 @@ from devtools.st_client import StreamlitSession
 from devtools.st_upload import upload
 from gan_core.jobs.seats import seat_id
 
-ACTION_SECONDS = 90.0  # the longest wait for one action's answer before it counts as unanswered
+ACTION_SECONDS = 90.0  # the longest wait for one answer of the server before it counts as unanswered
+# An action is up to four round trips (a page switch, a select, then Delete and "Yes, delete",
+# or an upload), each bounded by ACTION_SECONDS on its own: the action as a whole gets that
+# many, so four slow but answered requests in a row are not booked as one unanswered action.
+ANSWERS_PER_ACTION = 4
 RUN_ID = re.compile(r"^\*\*([A-Za-z0-9_.-]+)\*\*$")  # a Runs page row's bold run id
 # Where each kind of upload goes: (page, its select's label, a text of the upload option).
 UPLOADERS = {
@@ -110,13 +114,14 @@ class Student:
         return seat_id(self.s.seat_token) if self.s.seat_token else ""
 
     async def act(self, kind: str | None = None) -> None:
-        """One action (`kind`, else drawn at random), its answers awaited; an action that is
-        not answered within ACTION_SECONDS is booked as unanswered."""
+        """One action (`kind`, else drawn at random), its answers awaited; an action with a
+        request not answered within ACTION_SECONDS (or, all told, more than
+        ANSWERS_PER_ACTION times that) is booked as unanswered."""
         if kind is None and self.first:
             kind = self.first.pop(0)
         kind = kind or self.rng.choices(list(self.actions), list(self.actions.values()))[0]
         try:
-            await asyncio.wait_for(getattr(self, "_" + kind)(), ACTION_SECONDS)
+            await asyncio.wait_for(getattr(self, "_" + kind)(), ACTION_SECONDS * ANSWERS_PER_ACTION)
         except TimeoutError:
             self.book.unanswered.append((self.name, kind))
 

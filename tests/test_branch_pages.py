@@ -7,7 +7,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
-from support import wait_until
 
 from gan_core.config.presets import preset
 from gan_core.data import ImageSet
@@ -15,6 +14,8 @@ from gan_core.jobs.seats import new_seat_token, seat_id
 from gan_core.jobs.server import shared_pool
 from gan_core.store.lineage import read_lineage
 from gan_core.store.run_owner import read_owner, write_owner
+
+from support import wait_until
 
 pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
 

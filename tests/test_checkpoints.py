@@ -6,9 +6,10 @@ import time
 
 import numpy as np
 import pytest
-from support import small_config, wait_for_snapshot
 
 from gan_core.run.trainer import Trainer
+
+from support import small_config, wait_for_snapshot
 
 pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
 

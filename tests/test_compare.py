@@ -6,7 +6,6 @@ import weakref
 
 import numpy as np
 import pytest
-from support import small_config, wait_until
 
 from gan_core.compare.job import CompareJob
 from gan_core.compare.pair import CompareError, check_pair, differences
@@ -16,6 +15,8 @@ from gan_core.data import ImageSet
 from gan_core.run.loop import learning_rate_factor, schedule
 from gan_core.run.snapshot import EpochRecord, Snapshot
 from gan_core.step.cache import shared_steps
+
+from support import small_config, wait_until
 
 pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
 

@@ -10,13 +10,14 @@ import time
 from pathlib import Path
 
 import pytest
-from support import wait_for_snapshot
 
 from gan_core.config.presets import preset
 from gan_core.config.tree import ConfigError
 from gan_core.jobs.job import PoolBusy
 from gan_core.run.snapshot import HackChange
 from gan_core.run.trainer import Trainer
+
+from support import wait_for_snapshot
 
 pytestmark = pytest.mark.ray
 

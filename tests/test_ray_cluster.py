@@ -30,7 +30,7 @@ import pytest
 from gan_core.config.presets import preset
 from gan_core.store import checkpoint, run_status
 
-pytestmark = [pytest.mark.ray, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
+pytestmark = pytest.mark.ray
 
 REPO = Path(__file__).resolve().parent.parent
 RAY = Path(sys.executable).with_name("ray")

@@ -8,7 +8,6 @@ import sys
 import time
 
 import pytest
-from support import small_config, wait_until
 
 from gan_core.compare.setup import build_pair
 from gan_core.config.presets import preset
@@ -17,6 +16,8 @@ from gan_core.jobs.run_list import DeleteRefused, delete_run, list_runs, summari
 from gan_core.run.snapshot import Status
 from gan_core.run.trainer import Trainer
 from gan_core.store import run_status
+
+from support import small_config, wait_until
 
 
 def small_cfg(epochs=1):

@@ -3,7 +3,6 @@ fresh build would, never traces again, and the moving average of G is a live set
 
 import numpy as np
 import pytest
-from support import wait_for_snapshot
 
 from gan_core.config.presets import preset
 from gan_core.config.tree import TrainConfig
@@ -11,6 +10,8 @@ from gan_core.hacks.ema import ema_update, warmed_up_decay
 from gan_core.run.trainer import Trainer
 from gan_core.step.cache import StepCache
 from gan_core.step.gan_step import GanStep
+
+from support import wait_for_snapshot
 
 pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
 

@@ -5,11 +5,12 @@ import time
 
 import numpy as np
 import pytest
-from support import small_config, wait_for_snapshot
 
 from gan_core.config.tree import ConfigError
 from gan_core.run.trainer import Trainer
 from gan_core.step.cache import shared_steps
+
+from support import small_config, wait_for_snapshot
 
 pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
 
