@@ -57,6 +57,14 @@ def class_figures(
         "folders_seen": len(folders.seen),
         "folders_vanished": len(vanished),
         "wrongful_deletes": wrongful,
+        # For each: its owner as the folder watch read it and the seats that asked to delete
+        # it (with what the page said), to tell a wrong delete from a misread owner.
+        "wrongful_detail": [
+            f"{run}: owner {vanished[run] or 'never read'}, asked by "
+            f"{[(seat, said[:80]) for seat, r, said in book.deletes if r == run] or 'nobody'}; "
+            f"teacher seats {sorted(book.teacher_seats)}"
+            for run in wrongful
+        ],
         "attempts_on_others": len(refused),
         "attempts_refused": sum(refused),
         "button_ids_verified": book.ids_checked,

@@ -35,7 +35,7 @@ def check_class(f: dict, min_ratio: float) -> str:
         f"{f['unanswered'][:3]}"
     )
     assert not f["wrongful_deletes"], (
-        f"runs deleted by someone other than their owner or the teacher: {f['wrongful_deletes']}"
+        f"runs deleted by someone other than their owner or the teacher: {f['wrongful_detail']}"
     )
     assert f["attempts_refused"] == f["attempts_on_others"], "a delete of someone else's run was not refused"
     assert f["button_ids_wrong"] == 0, "the forged button ids would not have matched the real ones"

@@ -124,17 +124,19 @@ def main(argv=None) -> int:
     """Run one command; returns the exit code: 0, 2 with one line on stderr for bad input
     (usage, config, data, run folder, ValueError, OSError), 130 when interrupted.
     """
-    import_tensorflow_quietly()  # before anything else loads it, so bad input stays one line
     from gan_core.config.tree import ConfigError
     from gan_core.data import DataError
     from gan_core.store.runs import RunError
 
     try:
+        # The flags first: building the parser imports no TensorFlow, so a bad flag is one
+        # line in well under a second instead of after TensorFlow's seconds of import.
+        args = build_parser().parse_args(argv)
+        import_tensorflow_quietly()  # before anything else loads it, so bad input stays one line
         if os.environ.get("GAN_LAB_CPU_DEVICES"):  # before TensorFlow's first op fixes the devices
             from gan_core.step.mirrored import split_cpu_from_env
 
             split_cpu_from_env()
-        args = build_parser().parse_args(argv)
         return _dispatch(args)
     except UsageError as e:
         print(str(e).splitlines()[0], file=sys.stderr)

@@ -15,7 +15,7 @@ from gan_core.config.presets import preset
 from gan_core.config.settings import setting
 from gan_core.config.tree import HacksConfig, ModelConfig, OptimizerConfig
 from gan_core.guide.model import CHOLLET, DCGAN_CODE, KARRAS_ADA, MESCHEDER
-from gan_core.hacks.replay import REPLAY_CAPACITY
+from gan_core.hacks.replay_sizes import REPLAY_CAPACITY
 
 # Adam's own defaults (Kingma & Ba 2015; keras.optimizers.Adam), what "off" means for the
 # DCGAN optimizer practice.

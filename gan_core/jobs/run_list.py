@@ -12,6 +12,7 @@ the next delete clears), never a half-deleted run that looks valid.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -28,6 +29,8 @@ from gan_core.store.checkpoint import CheckpointError, latest_checkpoint, read_s
 from gan_core.store.lineage import Lineage, read_lineage
 from gan_core.store.run_owner import read_owner
 from gan_core.store.runs import RunError, RunFolder
+
+log = logging.getLogger(__name__)
 
 TRASH_PREFIX = ".trash-"
 UNREADABLE = "unreadable"
@@ -243,6 +246,8 @@ def delete_run(runs_dir, run_id: str, live: dict | None = None, seat: Seat | Non
         raise DeleteRefused(f"run '{run_id}' is still training: stop it before deleting it")
     trash = path.with_name(f"{TRASH_PREFIX}{run_id}-{uuid.uuid4().hex[:8]}")
     os.rename(path, trash)
+    # A class server's record of who deleted what (the seat id, never its token).
+    log.info("run %s deleted by seat %s", run_id, seat.id if seat is not None else "of the command line")
     clear_trash(path.parent)
 
 
