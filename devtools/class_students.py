@@ -94,8 +94,9 @@ def slider_state(widget, rng: random.Random) -> WidgetState:
 
 
 def ended_with(session: StreamlitSession, suffix: str):
-    """The widget of the last run whose id ends with `-suffix` (a keyed widget), or None."""
-    return next((w for w in session.widgets.values() if w.id.endswith("-" + suffix)), None)
+    """The widget of the last run whose id ends with `-suffix` (a keyed widget), or None; among
+    all its widgets, not one per label (each row of the Runs page has a "Delete")."""
+    return next((w for w in session.by_id.values() if w.id.endswith("-" + suffix)), None)
 
 
 class Student:
@@ -190,7 +191,9 @@ class Student:
     def _rows(self) -> tuple[list[str], list[str]]:
         """(this browser's deletable runs, the others it sees) on the Runs page just drawn."""
         shown = [m.group(1) for t in self.s.texts if (m := RUN_ID.match(t))]
-        mine = [r for r in shown if ended_with(self.s, f"delete-{r}") is not None]
+        # Its own: a Delete or a "Yes, delete" on the row. Its own runs still training show
+        # neither and count as others': a forged delete of one is refused as training.
+        mine = [r for r in shown if any(ended_with(self.s, f"{k}-{r}") is not None for k in ("delete", "confirm"))]
         return mine, [r for r in shown if r not in mine]
 
     async def _delete(self) -> None:
@@ -201,11 +204,12 @@ class Student:
             return
         run_id = self.rng.choice(mine)
         button = ended_with(self.s, f"delete-{run_id}")
-        if button.id == button_id(f"delete-{run_id}", self.s.pages["Runs"]):
-            self.book.ids_checked += 1
-        else:
-            self.book.ids_wrong += 1
-        await self._answer("delete", [WidgetState(id=button.id, trigger_value=True)])
+        if button is not None:  # None: its "Yes, delete" is shown already, from an earlier Delete
+            if button.id == button_id(f"delete-{run_id}", self.s.pages["Runs"]):
+                self.book.ids_checked += 1
+            else:
+                self.book.ids_wrong += 1
+            await self._answer("delete", [WidgetState(id=button.id, trigger_value=True)])
         confirm = ended_with(self.s, f"confirm-{run_id}")
         if confirm is None:
             self.book.skipped.append((self.name, "delete", "no confirm button after Delete"))

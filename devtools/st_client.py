@@ -82,6 +82,10 @@ class StreamlitSession:
     _fragments: dict = field(default_factory=dict)  # fragment id -> asyncio task that reruns it
     _tasks: list = field(default_factory=list)
     _run_widgets: dict = field(default_factory=dict)  # the run in progress's widgets
+    # Every widget of the last finished full run by id: `widgets` keeps one per label, and a
+    # page can show many buttons of one label (each run's "Delete" on the Runs page).
+    by_id: dict = field(default_factory=dict)
+    _run_by_id: dict = field(default_factory=dict)
     _run_texts: list = field(default_factory=list)
     _values: dict = field(default_factory=dict)  # widget id -> the WidgetState this client set
     _responses: dict = field(default_factory=dict)  # file_urls request id -> response
@@ -189,7 +193,7 @@ class StreamlitSession:
             self._page_hash = msg.new_session.page_script_hash
             self.session_id = msg.new_session.initialize.session_id or self.session_id
             if not msg.metadata.run.fragment_ids:
-                self._run_widgets, self._run_texts = {}, []
+                self._run_widgets, self._run_texts, self._run_by_id = {}, [], {}
                 self._fragments = {}  # the browser keeps only the timers the new run sets again
         elif kind == "navigation":
             self.pages = {p.page_name: p.page_script_hash for p in msg.navigation.app_pages}
@@ -202,7 +206,8 @@ class StreamlitSession:
             self.scripts_finished += 1
             if msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
                 self.widgets, self.texts = dict(self._run_widgets), list(self._run_texts)
-                live = set(self._run_widgets_ids())
+                self.by_id = dict(self._run_by_id)
+                live = set(self._run_by_id)
                 self._values = {k: v for k, v in self._values.items() if k in live}
                 self.runs_finished += 1
         elif kind == "session_event" and msg.session_event.HasField("script_compilation_exception"):
@@ -219,9 +224,6 @@ class StreamlitSession:
             self.received.deltas += 1
             if msg.delta.WhichOneof("type") == "new_element":
                 self._element(msg.delta.new_element)
-
-    def _run_widgets_ids(self):
-        return (w.id for w in self._run_widgets.values())
 
     def _element(self, element) -> None:
         kind = element.WhichOneof("type")
@@ -245,6 +247,7 @@ class StreamlitSession:
         if body is not None and getattr(body, "id", "") and getattr(body, "label", ""):
             widget = Widget(body.id, kind, body.label, body)
             self.widgets[body.label] = self._run_widgets[body.label] = widget
+            self._run_by_id[body.id] = widget
 
     def _schedule(self, fragment_id: str, interval: float) -> None:
         if fragment_id not in self._fragments and interval > 0:
