@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui.exercise_pages import train_popover
+from ui.refresh import pace_changed, refresh_seconds
 from ui.session import READ_ONLY_CAPTION, current_run, is_viewer, link_problem
 from ui.share_view import render_share
 from ui.train_buttons import render_buttons
@@ -70,9 +71,12 @@ def _live_body(refreshing: bool) -> None:
         st.rerun()  # refresh the whole page once: buttons and sidebar follow the new state
 
 
-@st.fragment(run_every=STATUS_SECONDS)
+@st.fragment(run_every=refresh_seconds(STATUS_SECONDS))
 def live_view() -> None:
-    """The running trainer's status line, redrawn every STATUS_SECONDS (a fragment)."""
+    """The running trainer's status line, redrawn every STATUS_SECONDS (a fragment; a viewer's
+    less often as more viewers watch, ui/refresh.py)."""
+    if pace_changed():
+        st.rerun()  # a full run makes the fragments again with the new interval
     _live_body(refreshing=True)
 
 
@@ -82,7 +86,7 @@ def still_view() -> None:
     _live_body(refreshing=False)
 
 
-@st.fragment(run_every=PANEL_SECONDS)
+@st.fragment(run_every=refresh_seconds(PANEL_SECONDS))
 def live_panels() -> None:
     """Curves, grid, quality and health of the running trainer, redrawn every few seconds (a fragment)."""
     trainer = current_run()
