@@ -139,6 +139,7 @@ def cases(folder: Path) -> list[tuple[str, str, Callable[[], Path]]]:
     return [
         ("CSV 64 KiB of quotes and commas", "points", lambda: quotes_and_commas_csv(folder, 64)),
         ("CSV 256 KiB of quotes and commas", "points", lambda: quotes_and_commas_csv(folder, 256)),
+        ("CSV 1 MiB single line of quotes", "points", lambda: quotes_and_commas_csv(folder, 1024)),
         ("CSV first line of 200,000 chars", "points", lambda: long_first_line_csv(folder)),
         ("CSV 7.1 MiB valid (~400k rows)", "points", lambda: largest_points_csv(folder)),
         ("plain .keras upload (pretrained)", "generator", plain),
