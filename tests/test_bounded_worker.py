@@ -3,6 +3,8 @@ limit, refusals are one line, and the server's own threads keep running meanwhil
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -108,3 +110,34 @@ def test_a_fresh_process_reading_a_hostile_csv_upload_keeps_its_loop_going(tmp_p
     result = measure("points", quotes_and_commas_csv(tmp_path, 256), timeout=120)
     assert result["outcome"].startswith("PointsError: line 1 has 262,144 characters"), result
     assert result["seconds"] < 30 and result["longest_pause"] < 1.0 and result["thread_rate"] > 0.2, result
+
+
+# A new worker process imports the main script again as `__mp_main__`, and Streamlit makes
+# app.py the main script while a page runs (its script runner sets sys.modules["__main__"]
+# to a module whose __file__ is app.py). The probe reports what the worker had imported.
+_WORKER_UNDER_STREAMLIT = """
+import sys, types
+sys.path.insert(0, {probe_dir!r})
+main = types.ModuleType("__main__")
+main.__file__ = {app!r}
+sys.modules["__main__"] = main
+from gan_core.uploads.bounded_worker import WorkLimits, run_bounded
+from worker_probe import heavy_imports
+print(",".join(run_bounded(heavy_imports, limits=WorkLimits(seconds=60, memory_mb=256))) or "none")
+"""
+
+
+def test_an_upload_worker_started_under_the_app_imports_no_tensorflow(tmp_path):
+    (tmp_path / "worker_probe.py").write_text(
+        "import sys\n\n"
+        "def heavy_imports():\n"
+        "    return [m for m in ('tensorflow', 'keras', 'streamlit') if m in sys.modules]\n"
+    )
+    script = _WORKER_UNDER_STREAMLIT.format(probe_dir=str(tmp_path), app=str(ROOT / "app.py"))
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    # Before app.py kept its work under `if __name__ == "__main__"`, every worker imported
+    # TensorFlow, Keras and Streamlit (about 6 CPU-seconds an upload).
+    assert done.stdout.strip().splitlines()[-1] == "none"

@@ -15,10 +15,11 @@ once and `MAX_WAITING` more wait; past that a call is refused at once.
 
 The function and its arguments must be picklable (a module-level function); the
 function's own exceptions (PointsError, DataError, ...) reach the caller unchanged. As
-with any spawned or forkserver process, a worker imports the main module when that is a
-script file: a script that calls `run_bounded` guards its work with
-`if __name__ == "__main__":`. `python -m streamlit` and `python -m gan_core` are modules
-(nothing is imported again); so is pytest.
+with any spawned or forkserver process, a worker imports the main module again when that is
+a script file, so a script that calls `run_bounded` keeps its work (imports included) under
+`if __name__ == "__main__":`. Under Streamlit the main module is the app's script (app.py,
+which does so: before, each worker imported TensorFlow with it, about 6 CPU-seconds an
+upload); `python -m gan_core` and pytest are modules, imported again without their work.
 
 Costs, measured on 2 busy cores: a call on a small file answers in 0.1-0.2 s once the pool
 runs (the first call starts the forkserver: 1-2 s); the two waiting workers and the
