@@ -207,14 +207,16 @@ def test_the_verdict_stands_beside_the_prediction_with_the_cards_why_and_the_tea
         exercise_id(finished_pair.cfg_a, finished_pair.cfg_b),
         "the pair",
         seat_id(token),
-        prediction("about the same"),
+        prediction("about the same", "D's loss"),
         card="non-saturating",
     )
     at = opened("compare.py", seat_token=token, compare_job=job_id)
     shown = [m.value for m in at.markdown]
     assert at.success[0].value.startswith("Verdict: A: ")
-    assert "You expected: **About the same**." in shown
+    assert "You expected: **About the same**, and D's loss to move." in shown
     assert any(m.startswith("It came out: **") for m in shown)
+    # The curve guess is scored: the curve that moved most clearly, or that none did.
+    assert any(m.startswith(("The curve that moved most: **", "No curve moved clearly")) for m in shown), shown
     assert f"**Why:** {guide.card('non-saturating').why}" in shown
     entry = shared_predictions().get(job_id)
     assert entry.ended == "finished"
@@ -223,6 +225,8 @@ def test_the_verdict_stands_beside_the_prediction_with_the_cards_why_and_the_tea
     summary = [m.value for m in teacher.markdown]
     assert "**the pair**" in summary
     assert "Predicted: A better 0 · B better 0 · about the same 1" in summary
+    hit = int(entry.curve_right)
+    assert f"Which curve moves: {hit} of 1 named the curve that moved most clearly" in summary
     assert any(
         m.startswith("Came out (1 finished): ") and m.endswith(f"{int(entry.right)} of 1 as predicted") for m in summary
     )

@@ -178,6 +178,11 @@ def predictions_summary() -> None:
                 f"Came out ({summary.finished} finished): {_counts(summary.came_out, outcomes)}"
                 + (f" · {summary.right} of {summary.finished} as predicted" if summary.finished else "")
             )
+            if summary.curve_guesses:
+                st.markdown(
+                    f"Which curve moves: {summary.curve_right} of {summary.curve_guesses} named the curve "
+                    "that moved most clearly"
+                )
 
 
 def projector(job_id: str) -> None:

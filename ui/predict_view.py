@@ -9,7 +9,14 @@ import streamlit as st
 
 from gan_core.config.exercise import exercise_id
 from gan_core.guide import lookup as guide
-from gan_core.jobs.predictions import CURVES, EXPECTATIONS, Prediction, job_outcome, prediction, shared_predictions
+from gan_core.jobs.predictions import (
+    CURVES,
+    EXPECTATIONS,
+    Prediction,
+    prediction,
+    settle_finished,
+    shared_predictions,
+)
 from ui.session import current_seat
 
 QUESTION = "What do you expect?"
@@ -61,6 +68,18 @@ def _said(answer: Prediction) -> str:
     return f"You expected: **{_SHOWN[answer.expected]}**{curve}."
 
 
+def _curve_line(entry) -> str:
+    """Which curve moved most clearly (gan_core.compare.moved), beside the student's guess."""
+    guess = entry.prediction.curve
+    if entry.moved is None:
+        moved = "No curve moved clearly: none shifted by more than its own step-to-step wobble"
+        return moved + (f" (you named {guess})." if guess else ".")
+    moved = f"The curve that moved most: **{entry.moved}**"
+    if not guess:
+        return moved + "."
+    return moved + (", as you expected." if entry.curve_right else f"; you named {guess}.")
+
+
 def beside_verdict(job_id: str | None, job, state: str) -> bool:
     """The prediction kept with comparison `job_id` (None: nothing drawn, False returned): while
     it trains, one line; once finished, whether it came out as expected and the card's "why";
@@ -72,7 +91,7 @@ def beside_verdict(job_id: str | None, job, state: str) -> bool:
     with st.container(border=True, key="compare_prediction"):
         st.markdown(_said(entry.prediction))
         if state == "finished":
-            book.settle(job_id, "finished", job_outcome(job))
+            settle_finished(book, job_id, job)
             entry = book.get(job_id)
             if entry.outcome is None:
                 st.markdown("It came out: **no call** (the verdict could not say).")
@@ -80,6 +99,7 @@ def beside_verdict(job_id: str | None, job, state: str) -> bool:
                 st.markdown(f"It came out: **{_SHOWN[entry.outcome]}**, as you expected.")
             else:
                 st.markdown(f"It came out: **{_SHOWN[entry.outcome]}**, not what you expected.")
+            st.markdown(_curve_line(entry))
             if entry.card:
                 st.markdown(f"**Why:** {guide.card(entry.card).why}")
         elif state in ("stopped", "failed"):

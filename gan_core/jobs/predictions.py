@@ -18,13 +18,14 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 
+from gan_core.compare.moved import CURVES, moved_curve
 from gan_core.compare.spread import careful_outcome
 from gan_core.compare.verdict import OUTCOMES, outcome
 from gan_core.config.tree import ConfigError
 
 EXPECTATIONS = OUTCOMES  # "A better", "B better", "about the same"
-# Which curve a student expects to move (optional): the Compare page's curves and its quality.
-CURVES = ("D's loss", "G's loss", "D's accuracy on real", "D's accuracy on fake", "the quality")
+# Which curve a student expects to move (optional): the Compare page's curves and its quality
+# (CURVES, gan_core.compare.moved, which also says which one moved).
 MAX_RECORDS = 2000  # two comparisons for each of 30 students, many times over, in ~1 MB
 MAX_TITLE = 120
 ENDED = ("finished", "stopped", "failed")
@@ -54,7 +55,8 @@ class Record:
     """A comparison's prediction: its job id, exercise id and title, the seat that predicted,
     the answer, the Hacks guide card the pair is about ("" for none), and once the job ended
     how (`ended`: finished, stopped or failed) and, when finished, what it came out as
-    (`outcome`, one of OUTCOMES, or None: no call)."""
+    (`outcome`, one of OUTCOMES, or None: no call) and the curve it moved most clearly
+    (`moved`, one of CURVES, or None: none clearly)."""
 
     job_id: str
     exercise_id: str
@@ -64,18 +66,26 @@ class Record:
     card: str = ""
     ended: str = ""
     outcome: str | None = None
+    moved: str | None = None
 
     @property
     def right(self) -> bool:
         """Whether it finished as predicted."""
         return self.ended == "finished" and self.outcome == self.prediction.expected
 
+    @property
+    def curve_right(self) -> bool:
+        """Whether a curve was predicted and it finished having moved that curve most clearly."""
+        return self.ended == "finished" and bool(self.prediction.curve) and self.moved == self.prediction.curve
+
 
 @dataclass(frozen=True)
 class ExerciseSummary:
     """One exercise for the Class page: its id and title, how many seats predicted each of
     EXPECTATIONS (`predicted`), what the finished runs came out as (`came_out`, OUTCOMES and
-    "no call"), how many runs finished and how many of those as predicted (`right`)."""
+    "no call"), how many runs finished and how many of those as predicted (`right`), and of
+    the finished runs whose student named a curve, how many (`curve_guesses`) and how many
+    moved that curve most clearly (`curve_right`)."""
 
     exercise_id: str
     title: str
@@ -83,6 +93,8 @@ class ExerciseSummary:
     came_out: dict[str, int]
     finished: int
     right: int
+    curve_guesses: int = 0
+    curve_right: int = 0
 
 
 class PredictionBook:
@@ -109,15 +121,19 @@ class PredictionBook:
         with self._lock:
             return self._records.get(job_id or "")
 
-    def settle(self, job_id: str, ended: str, came_out: str | None = None) -> None:
-        """Say how comparison `job_id` ended (one of ENDED) and, when finished, its outcome;
-        once only (a later call changes nothing), unknown ids ignored."""
+    def settle(self, job_id: str, ended: str, came_out: str | None = None, moved: str | None = None) -> None:
+        """Say how comparison `job_id` ended (one of ENDED) and, when finished, its outcome and
+        the curve it moved (gan_core.compare.moved); once only (a later call changes nothing),
+        unknown ids ignored."""
         if ended not in ENDED:
             raise ValueError(f"ended must be one of {ENDED}, got {ended!r}")
         with self._lock:
             entry = self._records.get(job_id)
             if entry is not None and not entry.ended:
-                self._records[job_id] = replace(entry, ended=ended, outcome=came_out if ended == "finished" else None)
+                finished = ended == "finished"
+                self._records[job_id] = replace(
+                    entry, ended=ended, outcome=came_out if finished else None, moved=moved if finished else None
+                )
 
     def unsettled(self) -> list[str]:
         """The job ids whose end is not recorded yet, oldest first."""
@@ -146,7 +162,14 @@ class PredictionBook:
                 came_out[entry.outcome or NO_CALL] += 1
             out.append(
                 ExerciseSummary(
-                    exercise, mine[-1].title, predicted, came_out, len(finished), sum(r.right for r in finished)
+                    exercise,
+                    mine[-1].title,
+                    predicted,
+                    came_out,
+                    len(finished),
+                    sum(r.right for r in finished),
+                    sum(bool(r.prediction.curve) for r in finished),
+                    sum(r.curve_right for r in finished),
                 )
             )
         out.sort(key=lambda summary: newest[summary.exercise_id], reverse=True)
@@ -164,14 +187,33 @@ def job_outcome(job) -> str | None:
     return outcome(snap_a, snap_b)
 
 
+def job_moved_curve(job) -> str | None:
+    """The curve a finished comparison moved most clearly (gan_core.compare.moved.moved_curve),
+    from its arms' per-step series (every seed's, for a careful one); copied once, at its end."""
+    careful = getattr(job, "careful", False)
+    arms = [job.arm_boards(arm) for arm in "AB"] if careful else [job.boards[:1], job.boards[1:2]]
+    snaps_a, snaps_b = (tuple(board.snapshot() for board in boards) for boards in arms)
+    return moved_curve(snaps_a, snaps_b)
+
+
+def settle_finished(book: PredictionBook, job_id: str, job) -> None:
+    """Record that comparison `job_id` (the job `job`) finished: its outcome and the curve it
+    moved, computed only while its record is not settled yet."""
+    entry = book.get(job_id)
+    if entry is not None and not entry.ended:
+        book.settle(job_id, "finished", job_outcome(job), job_moved_curve(job))
+
+
 def settle_ended(book: PredictionBook, get_job) -> None:
     """Record the end of every unsettled comparison that has ended: `get_job(job_id)` gives
     the job (None once the pool forgot it, which stays unsettled)."""
     for job_id in book.unsettled():
         job = get_job(job_id)
         state = job.status().state if job is not None else ""
-        if state in ENDED:
-            book.settle(job_id, state, job_outcome(job) if state == "finished" else None)
+        if state == "finished":
+            settle_finished(book, job_id, job)
+        elif state in ENDED:
+            book.settle(job_id, state)
 
 
 _SHARED: PredictionBook | None = None

@@ -114,6 +114,7 @@ def test_predict_then_run_from_a_guide_card_and_the_class_sees_it(tmp_path):
         expect(kept).to_have_count(1, timeout=30_000)
         said = kept.inner_text()
         assert re.search(r"It came out: (A better|B better|About the same|no call)", said), said
+        assert re.search(r"The curve that moved most: |No curve moved clearly", said), said
         assert card.why[:60] in said
         screenshot(student, "predict_verdict.png")
 
