@@ -44,6 +44,22 @@ def test_one_epoch_shows_d_every_real_image_once(small_digits, k):
     assert not step.epoch_complete and step.reals_in_epoch == 0
 
 
+def test_changing_k_while_it_trains_keeps_the_epoch_one_pass(small_digits):
+    # The loop counts the real images each step draws from the live k (a Python copy of the
+    # variable the compiled step reads): after the slider moves, both must agree.
+    cfg = preset("fast-demo").with_overrides(["run.batch_size=32", "hacks.d_steps=1"])
+    step = GanStep(cfg, small_digits.images, labels=small_digits.labels)
+    for _ in range(3):
+        step.step()
+    step.apply_live(cfg.with_value("hacks.d_steps", 3))
+    assert step.reals_per_step() == 3 * 16
+    while not step.epoch_complete:
+        step.step()
+    # The cursor the graph moved (16 images per D round) and the loop's count agree, one pass.
+    assert step.reals_in_epoch == int(step.cursor.numpy())
+    assert step.reals_in_epoch <= len(small_digits) < step.reals_in_epoch + 3 * 16
+
+
 def test_a_compare_arm_charges_its_epoch_end_to_the_budget_like_train(small_digits):
     cfg = preset("fast-demo").with_overrides(["run.batch_size=32", "run.quality_every_epoch=false"])
     arm = Arm("A", cfg, small_digits, Board())

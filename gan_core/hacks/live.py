@@ -23,7 +23,8 @@ class LiveHacks:
     """The live hacks of one run as non-trainable tf.Variables the compiled step reads.
 
     gaussian (bool), separate (bool), real_range and fake_range ((2,) float32 targets),
-    flip_probability (float32, 0..0.5), non_saturating (bool), d_steps (int32, 1..10).
+    flip_probability (float32, 0..0.5), non_saturating (bool), d_steps (int32, 1..10; also
+    `rounds`, its value as a Python int).
     Sources: ganhacks (Chintala et al. 2016) for latent, batches, smoothing and flips;
     Goodfellow et al. 2014 for the non-saturating G loss and k D steps per G step.
     After that list: instance_noise (float32 start std) with budget_progress (float32 0..1,
@@ -51,6 +52,10 @@ class LiveHacks:
         self.loss_kind = var(0, tf.int32, "adversarial_loss")
         self.r1_gamma = var(0.0, tf.float32, "r1_gamma")
         self.augment = var([False, False, False], tf.bool, "diff_augment")
+        # d_steps as a Python int too: the loop counts the real images each step draws, and
+        # reading the variable there took three eager ops a step, each a wait for the GIL
+        # while a class's pages hold it (the step itself reads the variable).
+        self.rounds = 1
         self.assign(hacks)
 
     def assign(self, hacks: HacksConfig) -> None:
@@ -62,6 +67,7 @@ class LiveHacks:
         self.flip_probability.assign(float(hacks.flip_probability))
         self.non_saturating.assign(hacks.generator_loss == "non-saturating")
         self.d_steps.assign(int(hacks.d_steps))
+        self.rounds = int(hacks.d_steps)
         self.instance_noise.assign(float(hacks.instance_noise))
         self.replay_share.assign(float(hacks.replay_share))
         self.loss_kind.assign(ADVERSARIAL_LOSSES.index(hacks.adversarial_loss))

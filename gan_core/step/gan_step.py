@@ -255,4 +255,4 @@ class GanStep(DiscriminatorRounds, RealStream, StepReuse, StepLive):
 
     def reals_per_step(self) -> int:
         """Real images the next step draws: k discriminator rounds of one half-batch each."""
-        return self.half * int(self.live.d_steps.numpy())
+        return self.half * self.live.rounds

@@ -128,7 +128,7 @@ class MirroredGanStep(GanStep):
         """Run one step on every replica; the replicas' mean metrics in METRIC_NAMES order.
         A new number of D rounds traces the step once more (see _d_rounds)."""
         self.reals_in_epoch += self.reals_per_step()
-        return self._step(int(self.live.d_steps.numpy()))
+        return self._step(self.live.rounds)
 
     def _d_rounds(self, body, state: tuple) -> tuple:
         # Unrolled: a D update synchronizes the replicas (gradient all-reduce), which

@@ -134,7 +134,7 @@ class ToyTrainer(ToyBodies):
         if n_steps <= 0:
             return self.steps
         rows = self._train(tf.constant(int(n_steps), tf.int32)).numpy()
-        k = int(self._live.d_steps.numpy())
+        k = self._live.rounds
         self._record(rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3], rows[:, 4], new_g=len(rows))
         self.d_updates += k * len(rows)
         return self.steps
