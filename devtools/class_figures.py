@@ -23,10 +23,14 @@ def class_figures(
     unanswered = {name for name, _ in book.unanswered}
     times = sorted(seconds for _, _, seconds in book.answered)
     vanished = folders.vanished()
+    # Every delete request counts, the forged ones too: a student's own run still training
+    # shows no Delete, so its "forged" delete may reach it once it has finished, and the
+    # server rightly lets its owner delete it.
+    asked = [*book.deletes, *((seat, run, "forged") for seat, run, _ in book.attempts)]
     wrongful = [
         run
         for run, owner in vanished.items()
-        if not any(r == run and (seat == owner or seat in book.teacher_seats) for seat, r, _ in book.deletes)
+        if not any(r == run and (seat == owner or seat in book.teacher_seats) for seat, r, _ in asked)
     ]
     refused = [
         ok or (run in vanished and run not in wrongful) for _, run, ok in book.attempts
@@ -61,7 +65,7 @@ def class_figures(
         # it (with what the page said), to tell a wrong delete from a misread owner.
         "wrongful_detail": [
             f"{run}: owner {vanished[run] or 'never read'}, asked by "
-            f"{[(seat, said[:80]) for seat, r, said in book.deletes if r == run] or 'nobody'}; "
+            f"{[(seat, said[:80]) for seat, r, said in asked if r == run] or 'nobody'}; "
             f"teacher seats {sorted(book.teacher_seats)}"
             for run in wrongful
         ],
