@@ -11,6 +11,8 @@ from gan_core.config.tree import ConfigError, TrainConfig
 from gan_core.run.trainer import Trainer
 from gan_core.step.cache import prewarm_wanted, shared_steps
 
+from support import wait_until
+
 pytestmark = pytest.mark.slow  # trains networks or starts servers: make test, not make test-fast
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,6 +65,9 @@ def test_a_class_prewarms_a_step_for_each_training_at_once_and_its_starts_wait_f
     try:
         warming = threading.Thread(target=cache.prewarm, args=(cfg, small_digits.images, small_digits.labels, 2))
         warming.start()
+        # The server prewarms when it starts; the Starts come while its copies are traced (on
+        # busy cores the thread above may not have begun before the Starts ask for a step).
+        wait_until(lambda: cache.warming() == 1 or len(cache) > 0, timeout=60, what="the prewarm under way")
         trainers = [Trainer(cfg, data=small_digits) for _ in range(2)]
         for trainer in trainers:  # two students press Start while the copies are traced
             trainer.start()

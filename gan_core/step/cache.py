@@ -124,6 +124,11 @@ class StepCache:
         with self._lock:
             self._idle.clear()
 
+    def warming(self) -> int:
+        """How many configurations `prewarm` is tracing now (for diagnostics and tests)."""
+        with self._lock:
+            return len(self._warming)
+
     def idle(self) -> tuple[GanStep, ...]:
         """The idle steps now, least recently released first (for diagnostics and tests)."""
         with self._lock:
