@@ -37,6 +37,8 @@ class LiveHacks:
 
     def __init__(self, hacks: HacksConfig):
         def var(value, dtype, name):
+            """A non-trainable scalar or vector tf.Variable of `dtype` holding `value`, named `name`
+            (so checkpoints and graph dumps say which hack it is); optimizers never see it."""
             return tf.Variable(value, dtype=dtype, trainable=False, name=name)
 
         self.gaussian = var(True, tf.bool, "gaussian_latent")
