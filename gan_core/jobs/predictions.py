@@ -176,24 +176,29 @@ class PredictionBook:
         return out
 
 
+def _arm_snapshots(job, series: bool) -> tuple[tuple, tuple]:
+    """Each arm's snapshots, one per seed (a plain comparison: one each), with or without
+    their per-step series."""
+    careful = getattr(job, "careful", False)
+    arms = [job.arm_boards(arm) for arm in "AB"] if careful else [job.boards[:1], job.boards[1:2]]
+    snaps_a, snaps_b = (tuple(board.snapshot(series=series) for board in boards) for boards in arms)
+    return snaps_a, snaps_b
+
+
 def job_outcome(job) -> str | None:
     """What a finished comparison came out as, without copying its per-step series: the
     verdict's (gan_core.compare.verdict.outcome) of its two arms, or for a careful one (several
     seeds per arm) the difference against the seeds' spread (gan_core.compare.spread)."""
+    snaps_a, snaps_b = _arm_snapshots(job, series=False)
     if getattr(job, "careful", False):
-        snaps_a, snaps_b = (tuple(b.snapshot(series=False) for b in job.arm_boards(arm)) for arm in "AB")
         return careful_outcome(snaps_a, snaps_b)
-    snap_a, snap_b = (board.snapshot(series=False) for board in job.boards[:2])
-    return outcome(snap_a, snap_b)
+    return outcome(snaps_a[0], snaps_b[0])
 
 
 def job_moved_curve(job) -> str | None:
     """The curve a finished comparison moved most clearly (gan_core.compare.moved.moved_curve),
     from its arms' per-step series (every seed's, for a careful one); copied once, at its end."""
-    careful = getattr(job, "careful", False)
-    arms = [job.arm_boards(arm) for arm in "AB"] if careful else [job.boards[:1], job.boards[1:2]]
-    snaps_a, snaps_b = (tuple(board.snapshot() for board in boards) for boards in arms)
-    return moved_curve(snaps_a, snaps_b)
+    return moved_curve(*_arm_snapshots(job, series=True))
 
 
 def settle_finished(book: PredictionBook, job_id: str, job) -> None:
