@@ -11,7 +11,7 @@ import pytest
 
 
 def pytest_configure(config):
-    """Keep every cache of the whole session (the quality judges, keras datasets) in a
+    """Keep every cache and the default runs folder of the whole session (the quality judges, keras datasets) in a
     temporary folder, so no test reads or writes the user's real ~/.cache or ~/.keras, and
     no test passes only because another one filled a cache first. Subprocesses inherit it."""
     if not os.environ.get("GAN_LAB_TEST_CACHE"):
@@ -19,6 +19,10 @@ def pytest_configure(config):
         os.environ["GAN_LAB_TEST_CACHE"] = root
         os.environ["GAN_LAB_CACHE"] = os.path.join(root, "gan-lab")
         os.environ["KERAS_HOME"] = os.path.join(root, "keras")
+    # Runs, and what a server keeps beside them (the class's predictions), go to a folder of
+    # the session's own unless a test names one: nothing a test writes outlives the session
+    # or reaches the next one through the working directory's runs/.
+    os.environ.setdefault("GAN_LAB_RUNS", os.path.join(os.environ["GAN_LAB_TEST_CACHE"], "runs"))
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from gan_core.compare.moved import CURVES, MIN_STEPS, curve_shift, moved_curve
-from gan_core.jobs.predictions import PredictionBook, prediction, settle_ended
+from gan_core.jobs.predictions import PredictionBook, prediction
+from gan_core.jobs.settle import settle_ended
 from gan_core.run.snapshot import Board, EpochRecord, Snapshot
 from gan_core.step.gan_step import METRIC_NAMES
 

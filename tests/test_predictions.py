@@ -7,7 +7,8 @@ import pytest
 
 from gan_core.compare.verdict import A_BETTER, ABOUT_SAME, B_BETTER, outcome, verdict
 from gan_core.config.tree import ConfigError
-from gan_core.jobs.predictions import PredictionBook, prediction, settle_ended
+from gan_core.jobs.predictions import PredictionBook, prediction
+from gan_core.jobs.settle import settle_ended
 from gan_core.run.snapshot import Board, EpochRecord, Snapshot
 
 NAN = "g_loss became nan at step 37: training paused. Lower the learning rates."
@@ -116,3 +117,84 @@ def test_a_careful_comparison_comes_out_against_its_seeds_spread_not_its_first_s
     settle_ended(book, {"wide": wide, "clear": clear}.get)
     assert book.get("wide").outcome == ABOUT_SAME and not book.get("wide").right
     assert book.get("clear").outcome == B_BETTER
+
+
+def test_a_restarted_server_still_shows_the_class_its_predictions(tmp_path):
+    path = tmp_path / "runs" / ".predictions.jsonl"  # the runs folder need not exist yet
+    book = PredictionBook(path=path)
+    book.record("j1", "ex", "Non-saturating", "seat-a", prediction("B better", "G's loss"), card="non-saturating")
+    book.record("j2", "ex", "Non-saturating", "seat-b", prediction("A better"))
+    book.settle("j1", "finished", "B better", "G's loss")
+    # The server stops while j2 still runs; a new process reads the folder back.
+    again = PredictionBook(path=path)
+    assert again.get("j1") == book.get("j1") and again.get("j1").right and again.get("j1").curve_right
+    assert again.get("j2").ended == "stopped"  # cut short by the restart, never left "running"
+    assert again.unsettled() == []
+    (summary,) = again.summary()
+    assert summary.predicted["B better"] == 1 and summary.predicted["A better"] == 1
+    assert summary.finished == 1 and summary.right == 1 and summary.curve_right == 1
+
+
+def test_a_torn_or_foreign_journal_costs_only_its_bad_lines(tmp_path):
+    path = tmp_path / ".predictions.jsonl"
+    book = PredictionBook(path=path)
+    book.record("good", "ex", "Title", "seat-a", prediction("about the same"))
+    with open(path, "ab") as fh:
+        fh.write(b"[1, 2]\n")  # JSON, not a record
+        fh.write(b'{"job_id": "x", "expected": "A wins"}\n')  # not an answer the question offers
+        fh.write(b'{"job_id": "y", "exercise_id": "e", "title": "t", "seat": "s", "expected": "A better", ')
+        fh.write(b'"curve": "", "card": "", "ended": "finished", "outcome": "the moon"}\n')
+        fh.write(b"\xff\xfe not utf-8\n")
+        fh.write(b'{"job_id": "half", "exer')  # a crash in the middle of a line
+    again = PredictionBook(path=path)
+    assert [s.exercise_id for s in again.summary()] == ["ex"]
+    assert again.get("x") is None and again.get("y") is None and again.get("half") is None
+    # ... and it goes on writing after the torn line.
+    again.record("next", "ex", "Title", "seat-b", prediction("A better"))
+    assert PredictionBook(path=path).get("next") is not None
+
+
+def test_the_journal_stays_bounded_however_long_the_server_runs(tmp_path):
+    path = tmp_path / ".predictions.jsonl"
+    book = PredictionBook(max_records=5, path=path)
+    for i in range(60):
+        book.record(f"j{i}", "ex", "Title", f"seat-{i}", prediction("A better"))
+        book.settle(f"j{i}", "stopped")
+    assert len(path.read_text().splitlines()) <= 2 * 5 + 1  # compacted, not 120 lines
+    again = PredictionBook(max_records=5, path=path)
+    assert [again.get(f"j{i}") is not None for i in (54, 55, 59)] == [False, True, True]
+
+
+def test_a_journal_that_cannot_be_written_leaves_the_book_in_memory(tmp_path):
+    blocker = tmp_path / "runs"
+    blocker.write_text("a file where the runs folder should be")
+    book = PredictionBook(path=blocker / ".predictions.jsonl")
+    book.record("j1", "ex", "Title", "seat-a", prediction("A better"))
+    book.settle("j1", "finished", "A better")
+    assert book.get("j1").right
+
+
+def test_the_servers_book_lives_in_its_runs_folder(tmp_path):
+    """Two server processes one after the other on the same runs folder: the second one's
+    Class page counts what the first one's class predicted."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, GAN_LAB_RUNS=str(tmp_path / "runs"))
+    first = (
+        "from gan_core.jobs.predictions import shared_predictions, prediction\n"
+        "book = shared_predictions()\n"
+        "book.record('j1', 'ex', 'The pair', 'seat-a', prediction('A better'))\n"
+        "book.settle('j1', 'finished', 'A better')\n"
+    )
+    second = (
+        "from gan_core.jobs.predictions import shared_predictions\n"
+        "(s,) = shared_predictions().summary()\n"
+        "print(s.title, s.predicted['A better'], s.finished, s.right)\n"
+    )
+    for code in (first, second):
+        r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.split() == ["The", "pair", "1", "1", "1"]
+    assert (tmp_path / "runs" / ".predictions.jsonl").is_file()

@@ -13,9 +13,10 @@ import streamlit as st
 from gan_core.config.paths import default_runs_dir
 from gan_core.config.tree import ConfigError, TrainConfig
 from gan_core.jobs.job_table import JobRow
-from gan_core.jobs.predictions import EXPECTATIONS, NO_CALL, OUTCOMES, settle_ended, shared_predictions
+from gan_core.jobs.predictions import EXPECTATIONS, NO_CALL, OUTCOMES, shared_predictions
 from gan_core.jobs.run_list import DeleteRefused, delete_run, preset_of
 from gan_core.jobs.server import change_rules, shared_classroom
+from gan_core.jobs.settle import settle_ended
 from gan_core.metrics.wording import headline
 from ui.figures import train as charts
 from ui.published import published_run

@@ -14,9 +14,9 @@ from gan_core.jobs.predictions import (
     EXPECTATIONS,
     Prediction,
     prediction,
-    settle_finished,
     shared_predictions,
 )
+from gan_core.jobs.settle import settle_finished
 from ui.session import current_seat
 
 QUESTION = "What do you expect?"

@@ -9,7 +9,9 @@ finished its outcome is the verdict's (gan_core.compare.verdict.outcome), and th
 Class page shows, per exercise, how the class predicted and how it came out.
 
 One book per server process (`shared_predictions`), shared by every browser session, so it is
-guarded by a lock and bounded: the oldest records go once there are MAX_RECORDS.
+guarded by a lock and bounded: the oldest records go once there are MAX_RECORDS. It is kept in
+the runs folder (PREDICTIONS_FILE, a gan_core.store.journal) so a restarted server still shows
+the teacher what the class predicted; a comparison the restart cut short counts as stopped.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
+from pathlib import Path
 
-from gan_core.compare.moved import CURVES, moved_curve
-from gan_core.compare.spread import careful_outcome
-from gan_core.compare.verdict import OUTCOMES, outcome
+from gan_core.compare.moved import CURVES
+from gan_core.compare.verdict import OUTCOMES
+from gan_core.config.paths import default_runs_dir
 from gan_core.config.tree import ConfigError
+from gan_core.store.journal import Journal
 
 EXPECTATIONS = OUTCOMES  # "A better", "B better", "about the same"
 # Which curve a student expects to move (optional): the Compare page's curves and its quality
@@ -30,6 +34,7 @@ MAX_RECORDS = 2000  # two comparisons for each of 30 students, many times over, 
 MAX_TITLE = 120
 ENDED = ("finished", "stopped", "failed")
 NO_CALL = "no call"  # a finished run whose verdict could not say
+PREDICTIONS_FILE = ".predictions.jsonl"  # in the runs folder; hidden, so the Runs page skips it
 
 
 @dataclass(frozen=True)
@@ -101,10 +106,45 @@ class PredictionBook:
     """Every prediction of the server's comparisons, by job id, at most `max_records` (the
     oldest go first). Thread-safe."""
 
-    def __init__(self, max_records: int = MAX_RECORDS):
+    def __init__(self, max_records: int = MAX_RECORDS, path: Path | None = None):
+        """`path`: the journal file that keeps the book across restarts (None: memory only).
+        Its records are read back now, the newest `max_records`; those that had not ended
+        were cut short by the restart and are settled as stopped. A file that cannot be read
+        or written leaves the book in memory only: predictions are never worth a failed page."""
         self.max_records = max_records
         self._records: OrderedDict[str, Record] = OrderedDict()
         self._lock = threading.Lock()
+        self._journal = Journal(path) if path is not None else None
+        self._lines = 0  # lines in the journal, to know when to compact it
+        if self._journal is not None:
+            try:
+                rows = self._journal.read()
+            except OSError:
+                rows = []
+            for row in rows:
+                entry = _from_row(row)
+                if entry is not None:
+                    self._records[entry.job_id] = entry if entry.ended else replace(entry, ended="stopped")
+                    self._records.move_to_end(entry.job_id)
+            while len(self._records) > self.max_records:
+                self._records.popitem(last=False)
+            self._lines = len(rows)
+
+    def _keep(self, entry: Record) -> None:
+        """Write `entry` to the journal (called under the lock); compact the journal to one line
+        per record once it holds more than twice `max_records` lines."""
+        if self._journal is None:
+            return
+        try:
+            self._journal.path.parent.mkdir(parents=True, exist_ok=True)
+            if self._lines >= 2 * self.max_records:
+                self._journal.rewrite([_to_row(r) for r in self._records.values()])
+                self._lines = len(self._records)
+            else:
+                self._journal.append(_to_row(entry))
+                self._lines += 1
+        except OSError:
+            pass  # the book goes on in memory; the Class page still shows this server's class
 
     def record(self, job_id: str, exercise_id: str, title: str, seat: str, answer: Prediction, card: str = "") -> None:
         """Keep `answer` with comparison `job_id` of exercise `exercise_id` (`title` shown to the
@@ -115,6 +155,7 @@ class PredictionBook:
             self._records.move_to_end(job_id)
             while len(self._records) > self.max_records:
                 self._records.popitem(last=False)
+            self._keep(entry)
 
     def get(self, job_id: str | None) -> Record | None:
         """The record of comparison `job_id`, or None (none was made, or it was dropped)."""
@@ -131,9 +172,11 @@ class PredictionBook:
             entry = self._records.get(job_id)
             if entry is not None and not entry.ended:
                 finished = ended == "finished"
-                self._records[job_id] = replace(
+                entry = replace(
                     entry, ended=ended, outcome=came_out if finished else None, moved=moved if finished else None
                 )
+                self._records[job_id] = entry
+                self._keep(entry)
 
     def unsettled(self) -> list[str]:
         """The job ids whose end is not recorded yet, oldest first."""
@@ -176,49 +219,47 @@ class PredictionBook:
         return out
 
 
-def _arm_snapshots(job, series: bool) -> tuple[tuple, tuple]:
-    """Each arm's snapshots, one per seed (a plain comparison: one each), with or without
-    their per-step series."""
-    careful = getattr(job, "careful", False)
-    arms = [job.arm_boards(arm) for arm in "AB"] if careful else [job.boards[:1], job.boards[1:2]]
-    snaps_a, snaps_b = (tuple(board.snapshot(series=series) for board in boards) for boards in arms)
-    return snaps_a, snaps_b
+def _to_row(entry: Record) -> dict:
+    """A Record as the journal's JSON object."""
+    return {
+        "job_id": entry.job_id,
+        "exercise_id": entry.exercise_id,
+        "title": entry.title,
+        "seat": entry.seat,
+        "expected": entry.prediction.expected,
+        "curve": entry.prediction.curve,
+        "card": entry.card,
+        "ended": entry.ended,
+        "outcome": entry.outcome,
+        "moved": entry.moved,
+    }
 
 
-def job_outcome(job) -> str | None:
-    """What a finished comparison came out as, without copying its per-step series: the
-    verdict's (gan_core.compare.verdict.outcome) of its two arms, or for a careful one (several
-    seeds per arm) the difference against the seeds' spread (gan_core.compare.spread)."""
-    snaps_a, snaps_b = _arm_snapshots(job, series=False)
-    if getattr(job, "careful", False):
-        return careful_outcome(snaps_a, snaps_b)
-    return outcome(snaps_a[0], snaps_b[0])
-
-
-def job_moved_curve(job) -> str | None:
-    """The curve a finished comparison moved most clearly (gan_core.compare.moved.moved_curve),
-    from its arms' per-step series (every seed's, for a careful one); copied once, at its end."""
-    return moved_curve(*_arm_snapshots(job, series=True))
-
-
-def settle_finished(book: PredictionBook, job_id: str, job) -> None:
-    """Record that comparison `job_id` (the job `job`) finished: its outcome and the curve it
-    moved, computed only while its record is not settled yet."""
-    entry = book.get(job_id)
-    if entry is not None and not entry.ended:
-        book.settle(job_id, "finished", job_outcome(job), job_moved_curve(job))
-
-
-def settle_ended(book: PredictionBook, get_job) -> None:
-    """Record the end of every unsettled comparison that has ended: `get_job(job_id)` gives
-    the job (None once the pool forgot it, which stays unsettled)."""
-    for job_id in book.unsettled():
-        job = get_job(job_id)
-        state = job.status().state if job is not None else ""
-        if state == "finished":
-            settle_finished(book, job_id, job)
-        elif state in ENDED:
-            book.settle(job_id, state)
+def _from_row(row: dict) -> Record | None:
+    """The Record a journal's object holds, or None when it is not one this book wrote (a
+    missing or mistyped field, an answer or outcome the questions do not offer)."""
+    text = ("job_id", "exercise_id", "title", "seat", "expected", "curve", "card", "ended")
+    if not all(isinstance(row.get(key), str) for key in text) or not row["job_id"]:
+        return None
+    if row["ended"] not in ("", *ENDED) or row.get("outcome") not in (None, *OUTCOMES):
+        return None
+    if row.get("moved") not in (None, *CURVES):
+        return None
+    try:
+        answer = prediction(row["expected"], row["curve"])
+    except ConfigError:
+        return None
+    return Record(
+        row["job_id"][:64],
+        row["exercise_id"][:200],
+        row["title"][:MAX_TITLE],
+        row["seat"][:64],
+        answer,
+        row["card"][:64],
+        row["ended"],
+        row.get("outcome"),
+        row.get("moved"),
+    )
 
 
 _SHARED: PredictionBook | None = None
@@ -226,9 +267,10 @@ _SHARED_LOCK = threading.Lock()
 
 
 def shared_predictions() -> PredictionBook:
-    """The server's one PredictionBook, shared by every browser session."""
+    """The server's one PredictionBook, shared by every browser session, kept in the runs
+    folder's PREDICTIONS_FILE (the runs folder of the server's first call)."""
     global _SHARED
     with _SHARED_LOCK:
         if _SHARED is None:
-            _SHARED = PredictionBook()
+            _SHARED = PredictionBook(path=default_runs_dir() / PREDICTIONS_FILE)
         return _SHARED
