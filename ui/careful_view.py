@@ -15,7 +15,7 @@ import streamlit as st
 from gan_core.compare.spread import careful_verdict
 from gan_core.compare.status import CompareStatus
 from gan_core.run.snapshot import Snapshot
-from ui.compare_view import show_grids
+from ui.compare_view import show_grids, show_progress
 from ui.figures import careful as figures
 
 SEED_KEY = "compare_grid_seed"
@@ -27,17 +27,7 @@ def show_status(
     """The progress bar (steps and mean training seconds per run), the message, and each run's
     latest warning, named by arm and seed."""
     runs = len(snaps_a) + len(snaps_b)
-    total = f" of {status.total_steps:,}" if status.total_steps else ""
-    budget = f" of {status.max_seconds:.0f}" if status.max_seconds else ""
-    text = (
-        f"{status.state.capitalize()} · step {status.step:,}{total} per run · "
-        f"{status.elapsed:.0f}{budget} s of training per run ({runs} runs: {len(snaps_a)} seeds each for A and B)"
-    )
-    st.progress(status.progress, text=text)
-    if status.state == "failed":
-        st.error(status.message)
-    elif status.message:
-        st.caption(status.message)
+    show_progress(status, "run", f" ({runs} runs: {len(snaps_a)} seeds each for A and B)")
     for arm, snaps in (("A", snaps_a), ("B", snaps_b)):
         for seed, snap in zip(seeds, snaps):
             if snap.warnings:

@@ -22,20 +22,27 @@ def grid_caption(arm: str, record: EpochRecord, steps_per_epoch: int) -> str:
     return f"{arm} — epoch {record.epoch}" + (f" (ended mid-epoch, step {record.step:,})" if partial else "")
 
 
-def show_status(snap_a: Snapshot, snap_b: Snapshot, status: CompareStatus) -> None:
-    """The progress bar (steps and seconds per arm), the failure or status message, each
-    arm's speed and its two latest warnings."""
+def show_progress(status: CompareStatus, each: str = "arm", runs: str = "") -> None:
+    """The progress bar of a comparison: steps and seconds of training per `each` (an arm, or
+    one seed's run), `runs` after them (e.g. " (6 runs: ...)"); then the failure in red, or
+    the status message."""
     total = f" of {status.total_steps:,}" if status.total_steps else ""
     budget = f" of {status.max_seconds:.0f}" if status.max_seconds else ""
     text = (
-        f"{status.state.capitalize()} · step {status.step:,}{total} per arm · "
-        f"{status.elapsed:.0f}{budget} s of training per arm"
+        f"{status.state.capitalize()} · step {status.step:,}{total} per {each} · "
+        f"{status.elapsed:.0f}{budget} s of training per {each}{runs}"
     )
     st.progress(status.progress, text=text)
     if status.state == "failed":
         st.error(status.message)
     elif status.message:
         st.caption(status.message)
+
+
+def show_status(snap_a: Snapshot, snap_b: Snapshot, status: CompareStatus) -> None:
+    """The progress bar (steps and seconds per arm), the failure or status message, each
+    arm's speed and its two latest warnings."""
+    show_progress(status)
     if snap_a.steps_per_s or snap_b.steps_per_s:
         st.caption(
             f"Speed of each arm on its own: A {snap_a.steps_per_s:.1f} steps/s, B {snap_b.steps_per_s:.1f} steps/s."

@@ -16,7 +16,7 @@ from gan_core.compare.verdict import last_quality, went_nan
 from gan_core.run.snapshot import Snapshot
 from ui.figures.compare import ARM_DASH, SMOOTH_STEPS
 from ui.figures.series import MAX_POINTS, smooth
-from ui.figures.styles import ACC_LINES, LOSS_LINES, QUALITY_LINES
+from ui.figures.styles import ACC_LINES, LOSS_LINES, QUALITY_LINES, lay_out_steps
 
 BAND_ALPHA = {"A": 0.22, "B": 0.12}  # B's band lighter, so where the two overlap A still shows
 BAND_NOTE = "line: mean of the seeds; band: lowest to highest seed"
@@ -58,18 +58,7 @@ def _steps_figure(snaps_a, snaps_b, lines, title: str, y_title: str, window: int
             if len(pick) > MAX_POINTS:
                 pick = np.linspace(0, len(mean) - 1, MAX_POINTS).round().astype(int)
             add_band(fig, pick + 1, mean[pick], low[pick], high[pick], f"{arm}: {name}", colour, arm)
-    fig.update_layout(
-        title=title,
-        height=340,
-        margin=dict(l=10, r=10, t=40, b=10),
-        xaxis_title="step",
-        yaxis_title=y_title,
-        legend=dict(orientation="h", y=-0.25),
-        uirevision=title,
-    )
-    if y_range:
-        fig.update_yaxes(range=y_range)
-    return fig
+    return lay_out_steps(fig, title, y_title, y_range, height=340)
 
 
 def loss_figure(snaps_a: Sequence[Snapshot], snaps_b: Sequence[Snapshot], window: int = SMOOTH_STEPS) -> go.Figure:

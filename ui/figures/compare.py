@@ -17,7 +17,7 @@ from gan_core.metrics import upgrade_quality
 from gan_core.metrics.wording import headline
 from gan_core.run.snapshot import EpochRecord, Snapshot
 from ui.figures.series import smooth, thin
-from ui.figures.styles import ACC_LINES, LOSS_LINES, QUALITY_LINES
+from ui.figures.styles import ACC_LINES, LOSS_LINES, QUALITY_LINES, lay_out_steps
 from ui.figures.train import mark_branch
 
 SMOOTH_STEPS = 25
@@ -45,18 +45,7 @@ def _pair_figure(
                 )
             )
     mark_branch(fig, snap_a.branch)  # both arms went on from the same saved epoch
-    fig.update_layout(
-        title=title,
-        height=320,
-        margin=dict(l=10, r=10, t=40, b=10),
-        xaxis_title="step",
-        yaxis_title=y_title,
-        legend=dict(orientation="h", y=-0.25),
-        uirevision=title,
-    )
-    if y_range:
-        fig.update_yaxes(range=y_range)
-    return fig
+    return lay_out_steps(fig, title, y_title, y_range)
 
 
 def loss_figure(snap_a: Snapshot, snap_b: Snapshot, window: int = SMOOTH_STEPS) -> go.Figure:

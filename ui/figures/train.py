@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from gan_core.metrics import upgrade_quality
 from gan_core.metrics.wording import class_noun
 from ui.figures.series import smooth, thin
-from ui.figures.styles import ACC_LINES, BRANCH_COLOUR, LOSS_LINES
+from ui.figures.styles import ACC_LINES, BRANCH_COLOUR, LOSS_LINES, lay_out_steps
 
 
 def _figure(snapshot, lines, title: str, y_title: str, raw: bool, window: int, y_range=None) -> go.Figure:
@@ -33,18 +33,7 @@ def _figure(snapshot, lines, title: str, y_title: str, raw: bool, window: int, y
             font=dict(size=11, color="#d62728"),
         )
     mark_branch(fig, snapshot.branch)
-    fig.update_layout(
-        title=title,
-        height=320,
-        margin=dict(l=10, r=10, t=40, b=10),
-        xaxis_title="step",
-        yaxis_title=y_title,
-        legend=dict(orientation="h", y=-0.25),
-        uirevision=title,
-    )
-    if y_range:
-        fig.update_yaxes(range=y_range)
-    return fig
+    return lay_out_steps(fig, title, y_title, y_range)
 
 
 def mark_branch(fig: go.Figure, branch: dict | None) -> None:
