@@ -10,7 +10,6 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.lesson_view import draw_step, lessons
-from ui.refresh import pace_changed, refresh_seconds
 
 REFRESH_SECONDS = 3.0  # the check follows the live run
 
@@ -27,12 +26,9 @@ if lesson.intro:
     st.caption(lesson.intro)
 
 
-@st.fragment(run_every=refresh_seconds(REFRESH_SECONDS))
+@st.fragment(run_every=REFRESH_SECONDS)
 def step_view() -> None:
-    """The step, redrawn every few seconds so its check follows the run (a fragment; less often
-    in a crowd, ui/refresh.py)."""
-    if pace_changed():
-        st.rerun()  # a full run makes the fragment again with the new interval
+    """The step, redrawn every few seconds so its check follows the run (a fragment)."""
     draw_step(lesson)
 
 

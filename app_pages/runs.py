@@ -12,19 +12,15 @@ import streamlit as st
 from gan_core.config.paths import default_runs_dir
 from gan_core.jobs.run_list import list_runs
 from gan_core.jobs.server import shared_classroom
-from ui.refresh import pace_changed, refresh_seconds
 from ui.runs_view import compare_picker, follow_branch, messages, run_row
 from ui.session import current_seat, trainer_pool
 
 REFRESH_SECONDS = 5.0  # running runs' steps and grids move on while the page is open
 
 
-@st.fragment(run_every=refresh_seconds(REFRESH_SECONDS))
+@st.fragment(run_every=REFRESH_SECONDS)
 def runs_list() -> None:
-    """The rows, redrawn every few seconds (a fragment; less often in a crowd, ui/refresh.py),
-    so running runs move on."""
-    if pace_changed():
-        st.rerun()  # a full run makes the fragment again with the new interval
+    """The rows, redrawn every few seconds (a fragment), so running runs move on."""
     runs_dir = default_runs_dir()
     follow_branch()  # a branch started from a row: watch it on the Train page
     messages()  # inside the fragment: a delete's buttons rerun only the fragment

@@ -71,19 +71,11 @@ def _live_body(refreshing: bool) -> None:
         st.rerun()  # refresh the whole page once: buttons and sidebar follow the new state
 
 
-def own_training() -> bool:
-    """Whether this page shows the session's own training, started and not queued: it keeps its
-    pace in a crowd (ui/refresh.py), while a queued run's page polls less often."""
-    trainer = None if VIEWING else current_run()
-    status = trainer.status() if trainer is not None else None
-    return status is not None and status.active and status.state != "queued"
-
-
-@st.fragment(run_every=refresh_seconds(STATUS_SECONDS, own_training()))
+@st.fragment(run_every=refresh_seconds(STATUS_SECONDS))
 def live_view() -> None:
     """The running trainer's status line, redrawn every STATUS_SECONDS (a fragment; a viewer's
-    less often as more viewers watch, a queued run's as more sessions refresh, ui/refresh.py)."""
-    if pace_changed(own_training()):
+    less often as more viewers watch, ui/refresh.py)."""
+    if pace_changed():
         st.rerun()  # a full run makes the fragments again with the new interval
     _live_body(refreshing=True)
 
@@ -94,7 +86,7 @@ def still_view() -> None:
     _live_body(refreshing=False)
 
 
-@st.fragment(run_every=refresh_seconds(PANEL_SECONDS, own_training()))
+@st.fragment(run_every=refresh_seconds(PANEL_SECONDS))
 def live_panels() -> None:
     """Curves, grid, quality and health of the running trainer, redrawn every few seconds (a fragment)."""
     trainer = current_run()

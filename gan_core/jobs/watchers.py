@@ -4,8 +4,7 @@ A lecture hall: a hundred viewer pages of one run, each rerunning its status and
 few seconds, are a hundred Python page runs a second on the server's cores, and they slowed the
 run itself and stalled its owner's page for more than 30 s (measured on two cores). Knowing how
 many watch, the viewer pages refresh less often as their number grows (ui/refresh.py), so the
-server's page work stays about what twenty viewers cost. The same count over every refreshing
-page of the server (`shared_crowd`, under the one key CROWD) paces a class's pages the same way.
+server's page work stays about what twenty viewers cost.
 """
 
 from __future__ import annotations
@@ -40,11 +39,6 @@ class Watchers:
                 sessions.pop(next(iter(sessions)))
             return len(sessions)
 
-    def clear(self) -> None:
-        """Forget every session (a test's crowd, once it has been measured)."""
-        with self._lock:
-            self._seen.clear()
-
     def _forget_old(self, job_id: str, now: float) -> None:
         sessions = self._seen[job_id]
         for key in [k for k, t in sessions.items() if now - t > WINDOW_SECONDS]:
@@ -59,13 +53,3 @@ _WATCHERS = Watchers()
 def shared_watchers() -> Watchers:
     """The server's one Watchers, shared by every session's pages."""
     return _WATCHERS
-
-
-CROWD = "*"  # the one key of shared_crowd(): every session whose page refreshes, whatever it shows
-_CROWD = Watchers()
-
-
-def shared_crowd() -> Watchers:
-    """The server's sessions whose pages refresh on their own (under the key CROWD), within the
-    window: a class of thirty browsers, each polling its page, counted once each."""
-    return _CROWD
