@@ -15,8 +15,9 @@ def main() -> None:
 
     from gan_core.nets.tensorflow_runtime import import_tensorflow_once
     from ui.keras_guard import keep_keras_state
-    from ui.session import current_seat, warm_default_step
+    from ui.session import current_seat, keep_server_log, warm_default_step
 
+    keep_server_log()
     import_tensorflow_once()
     keep_keras_state()
     warm_default_step()  # the default's step is traced before the first Start asks for it

@@ -3,35 +3,69 @@ got (devtools.class_students.Book), the teacher's measured rates and the run fol
 
 from __future__ import annotations
 
+import re
 import statistics
+from pathlib import Path
 
 from devtools.class_students import Book
 from devtools.class_teacher import FolderWatch
 from devtools.st_client import StreamlitSession
 
+# The server's own record of a delete (gan_core.jobs.run_list.delete_run, in the server log).
+DELETE_LINE = re.compile(r"run (\S+) deleted by seat (\S+)")
+
+
+def server_deletes(log: Path | None) -> list[tuple[str, str]]:
+    """(run id, seat id) of every delete the server logged, in order; [] without a log."""
+    try:
+        text = log.read_text(errors="replace") if log is not None else ""
+    except OSError:
+        return []
+    return [(m.group(1), m.group(2)) for m in DELETE_LINE.finditer(text)]
+
 
 def class_figures(
-    book: Book, klass, teacher: StreamlitSession, rates: dict, folders: FolderWatch, peak_kib: int
+    book: Book,
+    klass,
+    teacher: StreamlitSession,
+    rates: dict,
+    folders: FolderWatch,
+    peak_kib: int,
+    log: Path | None = None,
 ) -> dict:
     """The simulation's figures as one dict (the JSON line of devtools.class_sim): the
     teacher's steps/s alone and in class, sessions and actions answered with their times,
     exceptions, starts and stops, deletes and whether each was its owner's or the teacher's,
     attempts on others' runs, uploads and their error lines, and the server's peak RSS (MB).
-    `klass` is class_sim's Class (its students, the teacher's helper browser, client errors)."""
+    `klass` is class_sim's Class (its students, the teacher's helper browser, client errors);
+    `log` the server's log, whose delete lines say who the server let delete what."""
     alone, in_class = statistics.mean(rates["alone"]), statistics.mean(rates["class"])
     sessions = [*klass.students, klass.helper]
     unanswered = {name for name, _ in book.unanswered}
     times = sorted(seconds for _, _, seconds in book.answered)
     vanished = folders.vanished()
-    # Every delete request counts, the forged ones too: a student's own run still training
-    # shows no Delete, so its "forged" delete may reach it once it has finished, and the
-    # server rightly lets its owner delete it.
-    asked = [*book.deletes, *((seat, run, "forged") for seat, run, _ in book.attempts)]
-    wrongful = [
+    # The server's record, when its log is at hand: who the server let delete what, and the
+    # folders that went with no delete at all. Without it, a guess from what the sessions asked:
+    # every delete request counts, the forged ones too (a student's own run still training
+    # shows no Delete, so its "forged" delete may reach it once it has finished, and the server
+    # rightly lets its owner delete it).
+    by_server = server_deletes(log)
+    deleted_here = {run for run, _ in by_server}
+    server_wrongful = [  # an owner never read (deleted within a scan of its start) cannot be judged
         run
-        for run, owner in vanished.items()
-        if not any(r == run and (seat == owner or seat in book.teacher_seats) for seat, r, _ in asked)
+        for run, seat in by_server
+        if folders.seen.get(run) is not None and seat not in (folders.seen[run], *book.teacher_seats)
     ]
+    without_delete = sorted(run for run in vanished if log is not None and run not in deleted_here)
+    asked = [*book.deletes, *((seat, run, "forged") for seat, run, _ in book.attempts)]
+    if log is not None:
+        wrongful = server_wrongful + without_delete
+    else:
+        wrongful = [
+            run
+            for run, owner in vanished.items()
+            if not any(r == run and (seat == owner or seat in book.teacher_seats) for seat, r, _ in asked)
+        ]
     refused = [
         ok or (run in vanished and run not in wrongful) for _, run, ok in book.attempts
     ]  # a run its owner deleted later is not the attempt's doing
@@ -64,11 +98,14 @@ def class_figures(
         # For each: its owner as the folder watch read it and the seats that asked to delete
         # it (with what the page said), to tell a wrong delete from a misread owner.
         "wrongful_detail": [
-            f"{run}: owner {vanished[run] or 'never read'}, asked by "
+            f"{run}: owner {folders.seen.get(run) or 'never read'}, "
+            f"deleted by {[seat for r, seat in by_server if r == run] or 'no delete the server logged'}, asked by "
             f"{[(seat, said[:80]) for seat, r, said in asked if r == run] or 'nobody'}; "
             f"teacher seats {sorted(book.teacher_seats)}"
             for run in wrongful
         ],
+        "server_deletes": len(by_server),
+        "vanished_without_delete": without_delete,
         "attempts_on_others": len(refused),
         "attempts_refused": sum(refused),
         "button_ids_verified": book.ids_checked,

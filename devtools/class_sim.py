@@ -20,8 +20,9 @@ answered); "class", they act and their pages poll as a browser's do. The class p
 Prints ONE JSON line: the teacher's steps/s alone and in class and their ratio, sessions
 that had every action answered, actions and the answer times, exceptions (exception elements
 the sessions received and error lines of the server's log), run folders that disappeared and
-whether each one's owner or the teacher had asked, the attempts on others' runs and whether
-they were refused, uploads and the error lines they drew, and the server's peak memory (VmHWM).
+who deleted each (the server log's record, against each folder's owner and the teacher's
+seats), the attempts on others' runs and whether they were refused, uploads and the error
+lines they drew, and the server's peak memory (VmHWM).
 Everything is bounded: each action (class_students.ACTION_SECONDS), each wait, the whole run.
 """
 
@@ -190,7 +191,8 @@ async def simulate(url: str, runs: Path, n_students: int, seconds: float, seed: 
         await klass.close()
         await teacher.close()
     folders.scan()
-    return class_figures(book, klass, teacher, rates, folders, peak_kib)
+    port = url.rsplit(":", 1)[1]  # devtools.app_harness logs the server beside its runs folder
+    return class_figures(book, klass, teacher, rates, folders, peak_kib, runs.parent / f"streamlit-{port}.log")
 
 
 def log_errors(log: Path) -> list[str]:

@@ -4,7 +4,8 @@ The same simulation as `make reliability`'s thirty students for two minutes, sma
 student starts a run (it waits in line behind the teacher's), leaves the line, uploads a file
 (the users' cases or a hostile one), tries to delete someone else's run with that run's own
 button ids, and deletes its own, then goes on at random. Every action must be answered, no page
-may show an exception, and only a run's owner or the teacher may have deleted it.
+may show an exception, and only a run's owner or the teacher may have deleted it, by the
+server's own record of deletes in its log.
 """
 
 import pytest
@@ -22,4 +23,6 @@ def test_a_small_class_is_answered_and_nobody_deletes_someone_elses_run():
     assert figures["starts"] >= 5 and figures["uploads"] >= 5
     assert figures["attempts_on_others"] >= 1 and figures["button_ids_verified"] >= 1
     assert figures["folders_vanished"] >= 1  # deletes happened, each by its owner or the teacher
+    # ... as the server's own log records them (run and seat): every vanished folder is there.
+    assert figures["server_deletes"] >= figures["folders_vanished"] and not figures["vanished_without_delete"]
     assert figures["teacher_steps_per_s_class"] > 0  # the teacher's run trained on through the class

@@ -213,6 +213,23 @@ def followed_snapshot(board: Board, key: str) -> Snapshot:
 
 
 @st.cache_resource(show_spinner=False)
+def _server_log_once() -> None:
+    import logging
+
+    logger = logging.getLogger("gan_core")
+    logger.setLevel(logging.INFO)
+    handler = logging.StreamHandler()  # stderr: the console `make run` started the server in
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+
+
+def keep_server_log() -> None:
+    """Once per server: the library's INFO lines (who deleted which run, by seat id; a quality
+    judge trained) go to the server's console with their time, the class's record of them."""
+    _server_log_once()
+
+
+@st.cache_resource(show_spinner=False)
 def _prewarm_once() -> None:
     from gan_core.config.presets import DEFAULT_PRESET
     from gan_core.config.tree import ConfigError
