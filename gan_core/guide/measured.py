@@ -7,7 +7,9 @@ so the line and the table cannot disagree, and tests/test_guide_measured.py chec
 How (measured 2026-12-07): `python -m gan_core compare --careful --epochs 4 --set
 model.use_labels=false --card soft-real-labels --card label-flips --card batch-norm ...`
 (gan_core/cli/compare.py; one process, the cards one after the other, stopped after these
-three when the time set aside for measuring was spent; each card's JSON line copied here):
+three when the time set aside for measuring was spent; each card's JSON line copied here), and
+in a later session the same command for `--card spectral-norm --card hinge-loss ...` (the
+cards after those two were stopped by that session's time):
 the `dcgan-hacks` preset with the labels off, seeds 0, 1 and 2 for both arms, 1,248 steps per
 run (4 epochs of mnist-5k at 16 real images a step), the last epoch's quality on 256 samples
 with the MNIST judge. A step budget, not seconds: the machine (an AMD EPYC, 2 cores; CPU flags
@@ -127,5 +129,27 @@ MEASURED: dict[str, CarefulPair] = {
         share_within_noise=False,
         frechet_within_noise=False,
         note="Every seed without it did worse than every seed with it.",
+    ),
+    # Spectral normalization of D's layers against none.
+    "spectral-norm": CarefulPair(
+        share_a=Range(0.457, 0.418, 0.4922),
+        share_b=Range(0.4857, 0.4609, 0.5156),
+        frechet_a=Range(24.127, 22.27, 25.797),
+        frechet_b=Range(25.255, 22.814, 27.972),
+        share_within_noise=True,
+        frechet_within_noise=True,
+        note="A one-seed pair (60 s) had shown 35% with it against 52% without; over three seeds "
+        "the difference is within noise.",
+    ),
+    # Hinge loss against binary cross-entropy.
+    "hinge-loss": CarefulPair(
+        share_a=Range(0.487, 0.4492, 0.5352),
+        share_b=Range(0.4896, 0.4531, 0.5156),
+        frechet_a=Range(25.15, 21.269, 28.122),
+        frechet_b=Range(23.342, 21.03, 25.607),
+        share_within_noise=True,
+        frechet_within_noise=True,
+        name_a="with the hinge",
+        name_b="with cross-entropy",
     ),
 }
