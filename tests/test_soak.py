@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Each training runs steps here: before the compiled step was reused, each of them traced anew
 # and kept 10-45 MiB of TensorFlow's native memory, so ten of them grew RSS by 100 MiB or more.
-MAX_GROWTH_MIB_TEN_TRAININGS = 20.0
+# With the reuse, ten grow it by 16-18 MiB alone on two cores and by 31 MiB once inside a full
+# suite on shared cores (the allocator's arenas): 40 keeps a margin and still fails the old 100+.
+MAX_GROWTH_MIB_TEN_TRAININGS = 40.0
 
 
 def test_ten_trainings_started_and_stopped_leave_no_thread_behind_and_memory_flat():
