@@ -180,4 +180,14 @@ MEASURED: dict[str, CarefulPair] = {
         "two kinds of digit: in 1,248 steps G at 1e-4 learns too little. TTUR is about stability "
         "over long runs, not speed.",
     ),
+    # A moving average of G's weights (decay 0.99) against none.
+    "ema-generator": CarefulPair(
+        share_a=Range(0.4648, 0.457, 0.4805),
+        share_b=Range(0.4583, 0.4453, 0.4844),
+        frechet_a=Range(24.306, 21.443, 26.58),
+        frechet_b=Range(24.268, 20.772, 26.831),
+        share_within_noise=True,
+        frechet_within_noise=True,
+        name_a="with the average (0.99)",
+    ),
 }
