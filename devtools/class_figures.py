@@ -15,10 +15,10 @@ from devtools.st_client import StreamlitSession
 DELETE_LINE = re.compile(r"run (\S+) deleted by seat (\S+)")
 
 
-def server_deletes(log: Path | None) -> list[tuple[str, str]]:
-    """(run id, seat id) of every delete the server logged, in order; [] without a log."""
+def server_deletes(log: Path) -> list[tuple[str, str]]:
+    """(run id, seat id) of every delete the server logged, in order; [] when the log cannot be read."""
     try:
-        text = log.read_text(errors="replace") if log is not None else ""
+        text = log.read_text(errors="replace")
     except OSError:
         return []
     return [(m.group(1), m.group(2)) for m in DELETE_LINE.finditer(text)]
@@ -31,7 +31,7 @@ def class_figures(
     rates: dict,
     folders: FolderWatch,
     peak_kib: int,
-    log: Path | None = None,
+    log: Path,
 ) -> dict:
     """The simulation's figures as one dict (the JSON line of devtools.class_sim): the
     teacher's steps/s alone and in class, sessions and actions answered with their times,
@@ -44,28 +44,19 @@ def class_figures(
     unanswered = {name for name, _ in book.unanswered}
     times = sorted(seconds for _, _, seconds in book.answered)
     vanished = folders.vanished()
-    # The server's record, when its log is at hand: who the server let delete what, and the
-    # folders that went with no delete at all. Without it, a guess from what the sessions asked:
-    # every delete request counts, the forged ones too (a student's own run still training
-    # shows no Delete, so its "forged" delete may reach it once it has finished, and the server
-    # rightly lets its owner delete it).
+    # The server's record (its log's delete lines): who the server let delete what, and the
+    # folders that went with no delete at all. The sessions' own requests, forged ones too,
+    # only explain a flagged run in `wrongful_detail`.
     by_server = server_deletes(log)
     deleted_here = {run for run, _ in by_server}
-    server_wrongful = [  # an owner never read (deleted within a scan of its start) cannot be judged
+    wrongful = [  # an owner never read (deleted within a scan of its start) cannot be judged
         run
         for run, seat in by_server
         if folders.seen.get(run) is not None and seat not in (folders.seen[run], *book.teacher_seats)
     ]
-    without_delete = sorted(run for run in vanished if log is not None and run not in deleted_here)
+    without_delete = sorted(run for run in vanished if run not in deleted_here)
+    wrongful += without_delete
     asked = [*book.deletes, *((seat, run, "forged") for seat, run, _ in book.attempts)]
-    if log is not None:
-        wrongful = server_wrongful + without_delete
-    else:
-        wrongful = [
-            run
-            for run, owner in vanished.items()
-            if not any(r == run and (seat == owner or seat in book.teacher_seats) for seat, r, _ in asked)
-        ]
     refused = [
         ok or (run in vanished and run not in wrongful) for _, run, ok in book.attempts
     ]  # a run its owner deleted later is not the attempt's doing

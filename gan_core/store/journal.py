@@ -61,7 +61,7 @@ class Journal:
         """Add `row` (a JSON-serializable dict) as one line. The file is opened in append mode
         and the line written in one call, so lines from threads of this process never
         interleave. Raises OSError."""
-        line = (json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        line = _line(row).encode("utf-8")
         with self._lock, open(self.path, "ab+") as fh:
             if not self._ends_clean:  # once per process: a crash may have left half a line
                 end = fh.seek(0, os.SEEK_END)
@@ -72,7 +72,11 @@ class Journal:
 
     def rewrite(self, rows: list[dict]) -> None:
         """Replace the file by `rows`, atomically and durably. Raises OSError."""
-        text = "".join(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n" for row in rows)
+        text = "".join(_line(row) for row in rows)
         with self._lock:
             atomic_write_text(self.path, text)
             self._ends_clean = True
+
+
+def _line(row: dict) -> str:
+    return json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n"
