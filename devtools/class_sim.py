@@ -17,7 +17,9 @@ students are connected but silent (nothing polls, nothing acts, and what they st
 answered); "class", they act and their pages poll as a browser's do. The class phases last
 `--seconds` in all, the alone ones a third of that.
 
-Prints ONE JSON line: the teacher's steps/s alone and in class and their ratio, sessions
+Prints ONE JSON line: the teacher's steps/s alone and in class and their ratio, the cores this
+script itself used in each phase (`client_cores`: its clients share the server's cores here,
+as thirty browsers would not in a class), sessions
 that had every action answered, actions and the answer times, exceptions (exception elements
 the sessions received and error lines of the server's log), run folders that disappeared and
 who deleted each (the server log's record, against each folder's owner and the teacher's
@@ -179,11 +181,15 @@ async def simulate(url: str, runs: Path, n_students: int, seconds: float, seed: 
         students.append(Student(f"student-{i}", session, rng, files, runs, book, url, xsrf, first))
     klass = Class(students, helper, seed)
     rates = {"alone": [], "class": []}
+    client = {"alone": [], "class": []}  # cores this script used: the students' browsers are elsewhere in a class
     try:
         for phase in ("alone", "class", "alone", "class"):
             await klass.switch(phase == "class", timeout=120)
             span = seconds / 2 if phase == "class" else seconds / 6
+            print(f"class_sim: {phase} phase, {span:.0f} s", file=sys.stderr, flush=True)  # progress
+            cpu0, wall0 = time.process_time(), time.monotonic()
             rates[phase].append(await _teacher_rate(teacher, span))
+            client[phase].append(round((time.process_time() - cpu0) / (time.monotonic() - wall0), 3))
         await klass.switch(False, timeout=120)
         peak_kib = vm_kib(pid, "VmHWM")
     finally:
@@ -192,7 +198,8 @@ async def simulate(url: str, runs: Path, n_students: int, seconds: float, seed: 
         await teacher.close()
     folders.scan()
     port = url.rsplit(":", 1)[1]  # devtools.app_harness logs the server beside its runs folder
-    return class_figures(book, klass, teacher, rates, folders, peak_kib, runs.parent / f"streamlit-{port}.log")
+    figures = class_figures(book, klass, teacher, rates, folders, peak_kib, runs.parent / f"streamlit-{port}.log")
+    return {**figures, "client_cores": client}
 
 
 def log_errors(log: Path) -> list[str]:

@@ -26,3 +26,4 @@ def test_a_small_class_is_answered_and_nobody_deletes_someone_elses_run():
     # ... as the server's own log records them (run and seat): every vanished folder is there.
     assert figures["server_deletes"] >= figures["folders_vanished"] and not figures["vanished_without_delete"]
     assert figures["teacher_steps_per_s_class"] > 0  # the teacher's run trained on through the class
+    assert len(figures["client_cores"]["class"]) == 2  # the script's own cores, one figure per class phase

@@ -43,7 +43,8 @@ def check_class(f: dict, min_ratio: float) -> str:
     assert f["upload_multiline_errors"] == 0, "an upload was refused with more than one line"
     line = (
         f"teacher {f['teacher_steps_per_s_alone']:.2f} steps/s alone, {f['teacher_steps_per_s_class']:.2f} in class "
-        f"({f['ratio']:.0%}); {f['sessions_answered']}/{f['sessions']} sessions answered all "
+        f"({f['ratio']:.0%}; this script's own clients used {max(f['client_cores']['class']):.2f} cores in class); "
+        f"{f['sessions_answered']}/{f['sessions']} sessions answered all "
         f"{f['actions_answered']} actions (median {f['answer_median_s']} s, p95 {f['answer_p95_s']} s, max "
         f"{f['answer_max_s']} s); exceptions 0; {f['starts']} starts, {f['stops']} stops; "
         f"{f['folders_vanished']} runs deleted, all by owner or teacher ({f['deletes_by_teacher']} of "
