@@ -20,7 +20,8 @@ def publish(board: Board, warning: health.HealthWarning) -> None:
 
 
 def flush_metrics(board: Board, pending: list, last_step: int, recent: health.HealthWatch) -> str | None:
-    """Fetch pending per-step metric tensors onto the board and run the health checks.
+    """Fetch pending metric tensors (each one step's (11,) or several steps' (n, 11)) onto the
+    board and run the health checks.
 
     Returns the NaN/inf message when a metric is not finite (the caller decides whether
     to pause or stop), else None. The step-level health checks (D wins, exploding
@@ -28,9 +29,9 @@ def flush_metrics(board: Board, pending: list, last_step: int, recent: health.He
     """
     if not pending:
         return None
-    rows = np.stack([np.asarray(m) for m in pending]).astype(np.float64)
+    rows = np.concatenate([np.asarray(m).reshape(-1, len(METRIC_NAMES)) for m in pending]).astype(np.float64)
     board.extend_series(rows)
-    problem = monitor.non_finite_message(rows, last_step - len(pending) + 1, METRIC_NAMES)
+    problem = monitor.non_finite_message(rows, last_step - len(rows) + 1, METRIC_NAMES)
     if problem:
         board.warn(problem)
         return problem

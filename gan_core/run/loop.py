@@ -81,7 +81,7 @@ class RunLoop:
             raise
         self.counters = {"step": 0, "epoch": 0, "elapsed": 0.0}
         self.steps_per_epoch = units.steps_per_epoch(len(data), cfg.run.batch_size, cfg.hacks.d_steps)
-        self.pending: list = []  # per-step metric tensors not fetched yet
+        self.pending: list = []  # metric tensors not fetched yet, (steps, 11) each
         self.recent = HealthWatch()  # the step-level health checks
         self.compiled = self.step.traces > 0  # a step reused from an earlier run is traced already
         self.graded_step = -1  # the step of the last grid and quality
@@ -123,16 +123,23 @@ class RunLoop:
         """One training step, timed on its own (so each arm of a comparison is charged its
         own time). True when it was the one-off trace: its seconds go to the board's
         `compile_seconds`, not to the budget."""
+        return self.train_some(1)
+
+    def train_some(self, most: int) -> bool:
+        """Up to `most` steps in one compiled call (fewer where the epoch ends first; at least
+        one), timed together, each charged its share. True when the call was the one-off trace:
+        its seconds go to the board's `compile_seconds`, not to the budget."""
+        n = max(1, min(most, self.step.steps_left_in_epoch()))
         t0 = time.perf_counter()
-        self.pending.append(self.step.step())
+        self.pending.append(self.step.steps(n))
         seconds = time.perf_counter() - t0
-        self.counters["step"] += 1
+        self.counters["step"] += n
         if not self.compiled and self.step.traces > 0:
             self.compiled = True
             self.board.update(compile_seconds=seconds)
             return True
         self.counters["elapsed"] += seconds
-        self._step_seconds.append(seconds)
+        self._step_seconds.extend([seconds / n] * n)
         return False
 
     def flush(self) -> str | None:

@@ -31,6 +31,11 @@ from gan_core.run.waiting import LEFT_THE_LINE, wait_for_turn
 from gan_core.step.gan_step import GanStep
 
 FLUSH_SECONDS = 0.25  # how often per-step metrics are fetched from the graph
+# Steps per compiled call (fewer at an epoch's end). Each call takes the interpreter lock that
+# a server's pages hold much of the time: beside one thread that never let it go, a training
+# kept about half its speed at one step a call (devtools/gil_share.py). Pause, stop and live
+# changes act between calls, at most STEPS_PER_CALL - 1 steps later than between steps.
+STEPS_PER_CALL = 4
 
 
 class Trainer(RunKeeping):
@@ -228,7 +233,7 @@ class Trainer(RunKeeping):
                 last_flush = time.perf_counter()
                 continue
             self._apply_changes()
-            if loop.train_one():
+            if loop.train_some(STEPS_PER_CALL):
                 last_flush = time.perf_counter()  # the one-off trace is no flush interval
             now = time.perf_counter()
             epoch_done = loop.epoch_done  # one pass over the real images (units.py)

@@ -107,8 +107,9 @@ class GanStep(DiscriminatorRounds, RealStream, StepReuse, StepLive):
         self.graph_key = graph_key(cfg, images_uint8, labels)
         self.traces = 0
         # autograph off: it would transpile every helper on each trace (seconds on 2 cores);
-        # the only loop is written as tf.while_loop.
-        self._step = tf.function(self._train_step, autograph=False)
+        # the loops are written as tf.while_loop. One function runs n steps (n a tensor: any
+        # n, one trace), so a run can take several steps per call (`steps`).
+        self._step = tf.function(self._train_steps, autograph=False)
 
     # -- the step's parts ------------------------------------------------------
     def sample_latent(self, n: int) -> tf.Tensor:
@@ -246,12 +247,26 @@ class GanStep(DiscriminatorRounds, RealStream, StepReuse, StepLive):
         """The global norm of `grads` (float32 scalar) with the loss scale taken back out."""
         return tf.cast(tf.linalg.global_norm(grads), tf.float32) / tf.cast(optimizer.scale_loss(1.0), tf.float32)
 
+    def _train_steps(self, n):
+        """`n` steps (an int32 scalar tensor) in one tf.while_loop: the METRIC_NAMES figures of
+        each, float32, shape (n, 11)."""
+        rows = tf.TensorArray(tf.float32, size=n, element_shape=[len(METRIC_NAMES)])
+        _, rows = tf.while_loop(lambda i, _r: i < n, lambda i, r: (i + 1, r.write(i, self._train_step())), (0, rows))
+        return rows.stack()
+
     def step(self) -> tf.Tensor:
         """Run one step; returns a tensor in METRIC_NAMES order (not yet fetched)."""
+        return self.steps(1)[0]
+
+    def steps(self, n: int) -> tf.Tensor:
+        """Run `n` steps (1 <= n <= steps_left_in_epoch(), so none draws a real image twice in
+        an epoch) in one call; returns their figures, shape (n, 11), not yet fetched. One call
+        for several steps: each call takes the interpreter lock, which a server's pages hold
+        much of the time (devtools/gil_share.py measures what that costs a training)."""
         # Counted here, not in the graph: k is read once per step either way, and the epoch
         # test below then needs no fetch from the step's variables.
-        self.reals_in_epoch += self.reals_per_step()
-        return self._step()
+        self.reals_in_epoch += n * self.reals_per_step()
+        return self._step(tf.constant(n, tf.int32))
 
     def reals_per_step(self) -> int:
         """Real images the next step draws: k discriminator rounds of one half-batch each."""

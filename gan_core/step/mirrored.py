@@ -130,6 +130,11 @@ class MirroredGanStep(GanStep):
         self.reals_in_epoch += self.reals_per_step()
         return self._step(self.live.rounds)
 
+    def steps(self, n: int) -> tf.Tensor:
+        """`n` steps, one call each (a replica's step cannot sit in a tf.while_loop, as D's
+        rounds cannot); their figures, shape (n, 11)."""
+        return tf.stack([self.step() for _ in range(n)])
+
     def _d_rounds(self, body, state: tuple) -> tuple:
         # Unrolled: a D update synchronizes the replicas (gradient all-reduce), which
         # tf.distribute does not allow inside a tf.while_loop of a replica.

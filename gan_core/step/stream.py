@@ -60,6 +60,11 @@ class RealStream:
         as a batched pass drops its remainder). new_epoch() starts the next pass."""
         return self.reals_in_epoch + self.reals_per_step() > self.n_images
 
+    def steps_left_in_epoch(self) -> int:
+        """How many more steps this epoch can take before one would draw a real image it has
+        shown D already (0 once epoch_complete)."""
+        return max(0, (self.n_images - self.reals_in_epoch) // self.reals_per_step())
+
     def stream_state(self) -> tuple[dict, dict]:
         """Where the data order and the random streams stand, for a checkpoint.
 
