@@ -31,10 +31,8 @@ from gan_core.run.waiting import LEFT_THE_LINE, wait_for_turn
 from gan_core.step.gan_step import GanStep
 
 FLUSH_SECONDS = 0.25  # how often per-step metrics are fetched from the graph
-# Steps per compiled call (fewer at an epoch's end). Each call takes the interpreter lock that
-# a server's pages hold much of the time: beside one thread that never let it go, a training
-# kept about half its speed at one step a call (devtools/gil_share.py). Pause, stop and live
-# changes act between calls, at most STEPS_PER_CALL - 1 steps later than between steps.
+# Steps per compiled call (fewer at an epoch's end): each call waits for the interpreter lock
+# the pages hold (devtools/gil_share.py); pause, stop and changes act between calls.
 STEPS_PER_CALL = 4
 
 
