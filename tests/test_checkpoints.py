@@ -52,9 +52,6 @@ def run_to_end(cfg, run_dir, data, resume=False):
 
 
 def test_stop_mid_epoch_keeps_every_step_and_resume_continues_the_data_order(tmp_path, small_digits):
-    reference = tmp_path / "reference"
-    run_to_end(small_cfg(epochs=3), reference, small_digits)
-
     run_dir = tmp_path / "run"
     t = Trainer(small_cfg(epochs=0), run_dir=run_dir, data=small_digits)  # no budget: until stopped
     t.start()
@@ -65,14 +62,19 @@ def test_stop_mid_epoch_keeps_every_step_and_resume_continues_the_data_order(tmp
     assert [r["step"] for r in rows(run_dir)] == list(range(1, stopped.step + 1))
     assert (run_dir / "checkpoints" / f"{stopped.step:08d}" / "manifest.json").exists()
 
-    snap = run_to_end(small_cfg(epochs=3), run_dir, small_digits, resume=True)
-    assert snap.step == 30 and len(snap.series["g_loss"]) == 30
-    assert [r["step"] for r in rows(run_dir)] == list(range(1, 31))
+    # The budget: the epoch it stopped in and one more (a fast machine stops later than step 13).
+    last = stopped.epoch + 2
+    reference = tmp_path / "reference"
+    run_to_end(small_cfg(epochs=last), reference, small_digits)
+    snap = run_to_end(small_cfg(epochs=last), run_dir, small_digits, resume=True)
+    assert snap.step == 10 * last and len(snap.series["g_loss"]) == 10 * last
+    assert [r["step"] for r in rows(run_dir)] == list(range(1, 10 * last + 1))
     epochs = rows(run_dir, "epochs.jsonl")
-    assert [e["epoch"] for e in epochs] == [1, 2, 3]
-    # epoch 2 went on from the saved position and epoch 3 got the shuffle an unbroken run gets
+    assert [e["epoch"] for e in epochs] == list(range(1, last + 1))
+    # the stopped epoch went on from the saved position and the next got the shuffle an
+    # unbroken run gets
     assert [e["order"] for e in epochs] == [e["order"] for e in rows(reference, "epochs.jsonl")]
-    assert len({e["order"] for e in epochs}) == 3
+    assert len({e["order"] for e in epochs}) == last
 
 
 def test_a_time_budget_ending_mid_epoch_saves_the_tail(tmp_path, small_digits):
