@@ -68,14 +68,14 @@ def test_each_page_opens_and_its_main_button_works(tmp_path, title, button):
             page.get_by_role("button", name="Play", exact=True).click()
             page.wait_for_timeout(6000)  # a few bursts, for the picture
             # A click can land while a burst reruns the page and be lost: press Pause until Play is back.
-            for _ in range(5):
+            for _ in range(10):  # a lost click costs one try; a loaded machine loses more
                 if page.get_by_role("button", name="Play", exact=True).count():
                     break
                 pause = page.get_by_role("button", name="Pause", exact=True)
                 if pause.count():
                     pause.click()
                 page.wait_for_timeout(3000)
-            page.get_by_role("button", name="Play", exact=True).wait_for(timeout=30_000)
+            page.get_by_role("button", name="Play", exact=True).wait_for(timeout=60_000)
             page.mouse.move(5, 5)  # no tooltip in the picture
             page.wait_for_load_state("networkidle")
             page.wait_for_timeout(2000)  # the last redraw settles (no faded, stale elements)
