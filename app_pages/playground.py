@@ -12,6 +12,7 @@ from dataclasses import replace
 import streamlit as st
 
 from gan_core.jobs.job import PoolBusy
+from gan_core.toy.lazy import LazyToyTrainer
 from gan_core.toy.presets import DEFAULT_TOY_PRESET, TOY_PRESETS
 from ui.exercise_pages import TOY_PAGE, toy_base, toy_exercise, toy_popover
 from ui.exercise_view import show_notes
@@ -47,9 +48,9 @@ base = toy_base(exercise, state.toy_preset)
 def current_trainer(key, dataset, spectral: bool):
     """The session's trainer; a new one when the data changes, on reset, or when a preset is
     picked (load_preset forgets the key). With no usable data (dataset None) the training on
-    screen stays (key None: a file refused) or none shows (a key: too few points drawn)."""
-    from gan_core.toy.trainer import ToyTrainer
-
+    screen stays (key None: a file refused) or none shows (a key: too few points drawn).
+    Its networks are built at its first step: until then a server-wide untrained twin draws it
+    (gan_core/toy/lazy.py), so a browser that only looks costs the class's trainings nothing."""
     if dataset is None:
         return None if key else state.get("toy_trainer")
 
@@ -59,7 +60,7 @@ def current_trainer(key, dataset, spectral: bool):
         cfg = replace(
             base, data=replace(base.data, dataset=key.split(":")[0]), model=replace(base.model, spectral_norm=spectral)
         )
-        state.toy_trainer = ToyTrainer(cfg, dataset)
+        state.toy_trainer = LazyToyTrainer(full_key, cfg, dataset)
         state.toy_trainer_key = full_key
     return state.get("toy_trainer")
 

@@ -12,8 +12,8 @@ import streamlit as st
 from gan_core.config.paths import default_runs_dir
 from gan_core.jobs.run_list import list_runs
 from gan_core.jobs.server import shared_classroom
-from ui.runs_view import compare_picker, follow_branch, messages, run_row
-from ui.session import current_seat, trainer_pool
+from ui.runs_view import compare_picker, follow_branch, messages, page_of, run_row, viewer
+from ui.session import trainer_pool
 
 REFRESH_SECONDS = 5.0  # running runs' steps and grids move on while the page is open
 
@@ -25,13 +25,14 @@ def runs_list() -> None:
     follow_branch()  # a branch started from a row: watch it on the Train page
     messages()  # inside the fragment: a delete's buttons rerun only the fragment
     others = shared_classroom().rules().students_see_others
-    runs = list_runs(runs_dir, trainer_pool().run_states(), seat=current_seat(), others=others)
+    who = viewer()
+    runs = list_runs(runs_dir, trainer_pool().run_states(), seat=who.seat, others=others)
     if not runs:
         st.info(f"No runs yet in `{runs_dir}`: start one on the Train page.")
         return
     compare_picker(runs)
-    for summary in runs:
-        run_row(summary, runs_dir)
+    for summary in page_of(runs, who, others):
+        run_row(summary, runs_dir, who)
 
 
 st.title("Runs")

@@ -196,8 +196,19 @@ class Student:
         mine = [r for r in shown if any(ended_with(self.s, f"{k}-{r}") is not None for k in ("delete", "confirm"))]
         return mine, [r for r in shown if r not in mine]
 
+    async def only_mine(self, on: bool) -> None:
+        """Set the Runs page's "Only my runs" toggle (shown where the class sees others' runs;
+        the page shows ten rows at a time, so a student's own may be past the first ten)."""
+        toggle = self.s.widgets.get("Only my runs")
+        if toggle is None:
+            return
+        held = self.s._values.get(toggle.id)
+        if (held.bool_value if held is not None else False) != on:
+            await self._answer("select", [WidgetState(id=toggle.id, bool_value=on)])
+
     async def _delete(self) -> None:
         await self.goto("Runs")
+        await self.only_mine(True)
         mine, _ = self._rows()
         if not mine:
             self.book.skipped.append((self.name, "delete", "no run of its own to delete"))
@@ -236,6 +247,7 @@ class Student:
         """Press Delete and "Yes, delete" of a run this browser does not own, with the widget ids
         that run's owner's page gives those buttons."""
         await self.goto("Runs")
+        await self.only_mine(False)
         _, others = self._rows()
         if not others:
             self.book.skipped.append((self.name, "mischief", "no other run in sight"))

@@ -1,6 +1,7 @@
 """The Runs page's script in AppTest: damaged folders are one line each, never an exception."""
 
 import json
+import os
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -39,3 +40,42 @@ def test_the_runs_page_says_where_runs_go_when_there_are_none(tmp_path, monkeypa
     monkeypatch.setenv("GAN_LAB_RUNS", str(tmp_path / "none-yet"))
     at = open_page(PAGE)
     assert "No runs yet" in at.info[0].value
+
+
+def _bold_ids(at) -> list[str]:
+    return [m.value.strip("*") for m in at.markdown if m.value.startswith("**")]
+
+
+def test_a_class_of_runs_shows_ten_at_a_time_and_a_student_can_keep_to_their_own(tmp_path, monkeypatch):
+    from gan_core.jobs.server import shared_classroom
+
+    me, other = new_seat_token(), new_seat_token()
+    for i in range(23):  # run-00 the oldest; every third one this student's
+        folder = tmp_path / f"run-{i:02d}"
+        folder.mkdir()
+        (folder / "config.json").write_text(preset("no-hacks").to_json())
+        write_owner(folder, seat_id(me if i % 3 == 0 else other))
+        stamp = 1_700_000_000 + 60 * i
+        os.utime(folder / "config.json", (stamp, stamp))
+    monkeypatch.setenv("GAN_LAB_RUNS", str(tmp_path))
+    room = shared_classroom()
+    before = room.rules().students_see_others
+    room.set_rules(students_see_others=True)
+    try:
+        at = AppTest.from_file(str(PAGE), default_timeout=60)
+        at.session_state["seat_token"] = me
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        assert _bold_ids(at) == [f"run-{i:02d}" for i in range(22, 12, -1)]  # the newest ten
+        assert any(c.value == "Runs 1–10 of 23, newest first" for c in at.caption)
+        assert at.button(key="runs_newer").disabled and not at.button(key="runs_older").disabled
+        at.button(key="runs_older").click().run()
+        at.button(key="runs_older").click().run()
+        assert _bold_ids(at) == ["run-02", "run-01", "run-00"]  # the last page
+        assert at.button(key="runs_older").disabled
+        at.toggle(key="runs_only_mine").set_value(True).run()
+        assert _bold_ids(at) == [f"run-{i:02d}" for i in range(21, -1, -3)]  # eight of mine: one page
+        assert not [b for b in at.button if b.key in ("runs_newer", "runs_older")]
+        assert len([b for b in at.button if b.key.startswith("delete-")]) == 8  # each of mine has its Delete
+    finally:
+        room.set_rules(students_see_others=before)

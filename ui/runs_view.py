@@ -10,6 +10,7 @@ the confirm re-checks that the run is not training at that moment.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
@@ -17,7 +18,7 @@ from streamlit.errors import StreamlitAPIException
 
 from gan_core.compare.setup import branch_preload, runs_preload
 from gan_core.jobs.run_list import DeleteRefused, RunSummary, delete_run
-from gan_core.jobs.seats import may_delete
+from gan_core.jobs.seats import Seat, may_delete
 from ui.branch_view import after_branch, branch_form, form_open, open_form
 from ui.figures.runs import thumbnail_png
 from ui.session import current_seat, trainer_pool
@@ -25,6 +26,11 @@ from ui.session import current_seat, trainer_pool
 PAGES = Path(__file__).resolve().parents[1] / "app_pages"
 CONFIRM = "runs_confirm_delete"  # the run id whose delete waits for "Yes, delete"
 MESSAGE, ERROR = "runs_message", "runs_error"
+# A class leaves dozens of runs: ten rows at a time keep the page readable, and keep each
+# browser's refresh (every few seconds, thirty browsers) from redrawing all of them.
+PAGE_SIZE = 10
+FIRST_ROW = "runs_first_row"  # index of the first run shown (newest first)
+ONLY_MINE = "runs_only_mine"
 BADGES = {
     "running": ("Running", "blue"),
     "queued": ("Waiting", "orange"),
@@ -55,11 +61,51 @@ def thumbnail(grid: Path | None) -> bytes | None:
         return None
 
 
-def own_run(summary: RunSummary) -> bool:
-    """Whether `summary` is the run this browser session's Train page is training."""
-    trainer = trainer_pool().control(st.session_state.get("trainer_id"), current_seat())
+@dataclass(frozen=True)
+class Viewer:
+    """Who looks at the rows, read once per redraw (not once per row): this browser's seat and
+    the folder of the training its Train page runs (None when it runs none)."""
+
+    seat: Seat
+    training: Path | None
+
+
+def viewer() -> Viewer:
+    """This browser's Viewer."""
+    seat = current_seat()
+    trainer = trainer_pool().control(st.session_state.get("trainer_id"), seat)
     folder = getattr(trainer, "run_dir", None)
-    return bool(folder) and trainer.is_active() and Path(folder).resolve() == summary.path.resolve()
+    active = bool(folder) and trainer.is_active()
+    return Viewer(seat, Path(folder).resolve() if active else None)
+
+
+def own_run(summary: RunSummary, who: Viewer | None = None) -> bool:
+    """Whether `summary` is the run this browser session's Train page is training."""
+    who = who or viewer()
+    return who.training is not None and who.training == summary.path.resolve()
+
+
+def _page_move(step: int) -> None:
+    st.session_state[FIRST_ROW] = max(0, st.session_state.get(FIRST_ROW, 0) + step)
+
+
+def page_of(runs: list[RunSummary], who: Viewer, others_shown: bool) -> list[RunSummary]:
+    """The rows to draw: with "Only my runs" on (offered to a student who sees the class's runs)
+    this browser's own; then PAGE_SIZE at a time, newest first, with Newer and Older buttons and
+    a line saying which rows show."""
+    if others_shown and not who.seat.teacher:
+        if st.toggle("Only my runs", key=ONLY_MINE, help="Hide the class's runs, which you can open but not change."):
+            runs = [s for s in runs if s.owner == who.seat.id]
+    if len(runs) <= PAGE_SIZE:
+        return runs
+    last_page = (len(runs) - 1) // PAGE_SIZE * PAGE_SIZE
+    first = min(st.session_state.get(FIRST_ROW, 0), last_page)  # runs deleted since: the last page
+    st.session_state[FIRST_ROW] = first
+    newer, where, older = st.columns([1, 3, 1], vertical_alignment="center")
+    newer.button("← Newer", key="runs_newer", disabled=first == 0, on_click=_page_move, args=(-PAGE_SIZE,))
+    where.caption(f"Runs {first + 1}–{min(first + PAGE_SIZE, len(runs))} of {len(runs)}, newest first")
+    older.button("Older →", key="runs_older", disabled=first == last_page, on_click=_page_move, args=(PAGE_SIZE,))
+    return runs[first : first + PAGE_SIZE]
 
 
 def _switch(page: str, fallback: str) -> None:
@@ -69,10 +115,10 @@ def _switch(page: str, fallback: str) -> None:
         st.info(fallback)  # run on its own, this page is the whole app
 
 
-def open_run(summary: RunSummary) -> None:
+def open_run(summary: RunSummary, who: Viewer | None = None) -> None:
     """Open a run: this session's training on the Train page, else its generator in the
     Latent explorer (whose Generator select then shows this run)."""
-    if own_run(summary):
+    if own_run(summary, who):
         _switch("train.py", "Open the Train page from the app's menu to watch it.")
         return
     choice = f"Run {summary.run_id}"  # the Latent explorer's option for this run
@@ -161,9 +207,9 @@ def describe(summary: RunSummary) -> str:
     return f"{summary.preset} · {summary.data} · {summary.steps:,} steps · {quality} · {when}"
 
 
-def run_row(summary: RunSummary, runs_dir: Path) -> None:
+def run_row(summary: RunSummary, runs_dir: Path, who: Viewer) -> None:
     """One run: thumbnail, facts, status, and its Open and Delete buttons (Delete only for a
-    run that is not training, and only after a confirm)."""
+    run that is not training, and only after a confirm), as `who` may use them."""
     label, color = BADGES.get(summary.status, (summary.status.capitalize(), "gray"))
     with st.container(border=True, key=f"run-{summary.run_id}"):
         picture, facts, actions = st.columns([1, 4, 2], vertical_alignment="center")
@@ -181,7 +227,7 @@ def run_row(summary: RunSummary, runs_dir: Path) -> None:
         else:
             facts.caption(summary.problem)
         if summary.readable:
-            can_open = summary.has_generator or own_run(summary)
+            can_open = summary.has_generator or own_run(summary, who)
             if actions.button(
                 "Open",
                 key=f"open-{summary.run_id}",
@@ -190,9 +236,9 @@ def run_row(summary: RunSummary, runs_dir: Path) -> None:
                 if can_open
                 else "No generator yet: it is saved at the end of the first epoch.",
             ):
-                open_run(summary)
+                open_run(summary, who)
             branch_actions(summary, actions)
-        if not may_delete(current_seat(), summary.owner):
+        if not may_delete(who.seat, summary.owner):
             actions.caption("Someone else's run: read-only.")
         elif summary.active:
             actions.caption("Still training: stop it to delete it.")
