@@ -92,3 +92,24 @@ def test_the_app_says_a_bad_prewarm_value_in_one_line_and_still_works(monkeypatc
         "GAN_LAB_PREWARM must be 0 or 1, got 'sometimes'"
     ]
     assert any(b.label == "Start training" for b in at.button)
+
+
+def test_a_server_imports_what_pages_import_on_first_use_after_the_warm_up(tmp_path):
+    import subprocess
+    import sys
+
+    # A fresh interpreter: this test process may have imported scikit-learn already.
+    script = (
+        "import sys, threading, time\n"
+        "from gan_core.jobs.server import PAGE_IMPORTS, preload_page_imports\n"
+        "warm = threading.Thread(target=time.sleep, args=(0.5,)); warm.start()\n"
+        "thread = preload_page_imports(after=warm)\n"
+        "print(any(m in sys.modules for m in PAGE_IMPORTS))\n"  # not before the warm-up ends
+        "thread.join(120)\n"
+        "print(all(m in sys.modules for m in PAGE_IMPORTS))\n"
+        "broken = preload_page_imports(modules=('no_such_module_here',)); broken.join(10)\n"
+        "print(broken.is_alive())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=180)
+    assert out.stdout.split() == ["False", "True", "False"], out.stderr[-2000:]
+    assert "could not preload no_such_module_here" in out.stderr

@@ -233,7 +233,7 @@ def keep_server_log() -> None:
 def _prewarm_once() -> None:
     from gan_core.config.presets import DEFAULT_PRESET
     from gan_core.config.tree import ConfigError
-    from gan_core.jobs.server import shared_classroom
+    from gan_core.jobs.server import preload_page_imports, shared_classroom
     from gan_core.step.cache import prewarm_preset
 
     # As many copies as trainings may run at once: a class's first Starts come together.
@@ -241,13 +241,14 @@ def _prewarm_once() -> None:
         copies = shared_classroom().rules().max_trainings
     except ConfigError:  # a bad class limit in the environment: the pages say so in one line
         copies = 1
-    prewarm_preset(DEFAULT_PRESET, copies=copies)
+    preload_page_imports(after=prewarm_preset(DEFAULT_PRESET, copies=copies))
 
 
 def warm_default_step() -> None:
     """Once per server, trace the default preset's training step in the background, so the
-    class's first Start shows a grid within about a second (GAN_LAB_PREWARM=0 turns it off;
-    a bad value is one warning line and no warm-up)."""
+    class's first Start shows a grid within about a second, then import what pages import on
+    first use (gan_core.jobs.server.PAGE_IMPORTS) (GAN_LAB_PREWARM=0 turns both off; a bad
+    value is one warning line and no warm-up)."""
     import os
 
     from gan_core.config.tree import ConfigError

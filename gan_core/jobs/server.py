@@ -65,3 +65,31 @@ def change_rules(**changes) -> ClassRules:
     rules = shared_classroom().set_rules(**changes)
     shared_pool().max_active = rules.max_trainings
     return rules
+
+
+# Modules pages import on first use (the Latent explorer's discovered directions, the
+# playground's clusters, the label-free meters). An import runs Python under the interpreter
+# lock from start to end (these about 1 s on two cores), so the first student to open such a
+# page mid-class would hold back every training that long; a server imports them at its start.
+PAGE_IMPORTS = ("sklearn.decomposition", "sklearn.cluster", "sklearn.neighbors", "sklearn.metrics")
+
+
+def preload_page_imports(after: threading.Thread | None = None, modules=PAGE_IMPORTS) -> threading.Thread:
+    """Import `modules` in a daemon thread (started here, returned for tests), once `after` has
+    ended (the default step's warm-up: the first Start is not kept waiting). A module that fails
+    to import is logged; the page that needs it reports the error itself."""
+    import importlib
+
+    def work() -> None:
+        """Wait for `after`, then import each module (errors logged)."""
+        if after is not None:
+            after.join()
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - a failed preload must not take the server down
+                logging.getLogger(__name__).exception("could not preload %s", name)
+
+    thread = threading.Thread(target=work, name="preload-page-imports", daemon=True)
+    thread.start()
+    return thread
