@@ -21,12 +21,18 @@ def live(config: ToyConfig) -> ToyConfig:
     )
 
 
-def test_an_untrained_lazy_trainer_shows_what_a_built_one_shows_and_builds_nothing():
+def lazy_and_built() -> tuple[LazyToyTrainer, ToyTrainer]:
+    """A lazy trainer and a built one of the same config on the ring, both under `live`'s settings."""
     ring = builtin_dataset("ring")
     page = LazyToyTrainer("ring", CONFIG, ring)
     page.apply_live(live(CONFIG))
     built = ToyTrainer(CONFIG, ring)
     built.apply_live(live(CONFIG))
+    return page, built
+
+
+def test_an_untrained_lazy_trainer_shows_what_a_built_one_shows_and_builds_nothing():
+    page, built = lazy_and_built()
 
     np.testing.assert_allclose(page.generated_points(), built.generated_points(), atol=1e-6)
     np.testing.assert_allclose(page.d_probability(GRID), built.d_probability(GRID), atol=1e-6)
@@ -36,11 +42,7 @@ def test_an_untrained_lazy_trainer_shows_what_a_built_one_shows_and_builds_nothi
 
 
 def test_the_first_step_builds_from_the_twins_weights_and_trains_as_a_built_trainer():
-    ring = builtin_dataset("ring")
-    page = LazyToyTrainer("ring", CONFIG, ring)
-    page.apply_live(live(CONFIG))
-    built = ToyTrainer(CONFIG, ring)
-    built.apply_live(live(CONFIG))
+    page, built = lazy_and_built()
 
     assert page.run(5) == built.run(5) == 5
     assert page.built is not None and page.steps == 5 and page.history.shape == (5, 6)
