@@ -77,5 +77,10 @@ def test_a_class_of_runs_shows_ten_at_a_time_and_a_student_can_keep_to_their_own
         assert _bold_ids(at) == [f"run-{i:02d}" for i in range(21, -1, -3)]  # eight of mine: one page
         assert not [b for b in at.button if b.key in ("runs_newer", "runs_older")]
         assert len([b for b in at.button if b.key.startswith("delete-")]) == 8  # each of mine has its Delete
+        newcomer = AppTest.from_file(str(PAGE), default_timeout=60)
+        newcomer.session_state["seat_token"] = new_seat_token()
+        newcomer.run()
+        newcomer.toggle(key="runs_only_mine").set_value(True).run()
+        assert _bold_ids(newcomer) == [] and "None of these runs is yours yet" in newcomer.info[0].value
     finally:
         room.set_rules(students_see_others=before)

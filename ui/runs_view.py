@@ -96,6 +96,8 @@ def page_of(runs: list[RunSummary], who: Viewer, others_shown: bool) -> list[Run
     if others_shown and not who.seat.teacher:
         if st.toggle("Only my runs", key=ONLY_MINE, help="Hide the class's runs, which you can open but not change."):
             runs = [s for s in runs if s.owner == who.seat.id]
+            if not runs:
+                st.info("None of these runs is yours yet: start one on the Train page.")
     if len(runs) <= PAGE_SIZE:
         return runs
     last_page = (len(runs) - 1) // PAGE_SIZE * PAGE_SIZE
