@@ -79,9 +79,8 @@ def viewer() -> Viewer:
     return Viewer(seat, Path(folder).resolve() if active else None)
 
 
-def own_run(summary: RunSummary, who: Viewer | None = None) -> bool:
-    """Whether `summary` is the run this browser session's Train page is training."""
-    who = who or viewer()
+def own_run(summary: RunSummary, who: Viewer) -> bool:
+    """Whether `summary` is the run `who`'s Train page is training."""
     return who.training is not None and who.training == summary.path.resolve()
 
 
@@ -117,7 +116,7 @@ def _switch(page: str, fallback: str) -> None:
         st.info(fallback)  # run on its own, this page is the whole app
 
 
-def open_run(summary: RunSummary, who: Viewer | None = None) -> None:
+def open_run(summary: RunSummary, who: Viewer) -> None:
     """Open a run: this session's training on the Train page, else its generator in the
     Latent explorer (whose Generator select then shows this run)."""
     if own_run(summary, who):
